@@ -1,0 +1,58 @@
+/** `switchboard`: the command line. Each command lives in commands/; this file only dispatches. */
+import { appVersion } from './app-paths.js';
+import { UsageError } from './commands/nats-flags.js';
+import { serve } from './commands/serve.js';
+
+const HELP = `Switchboard ${appVersion}: design, run and debug multi-agent systems on NATS.
+
+Usage: switchboard <command> [options]
+
+Commands:
+  serve      start the workbench in browser mode (the UI on 127.0.0.1, with an embedded nats-server)
+  help       show this help, or a command's: switchboard help serve
+
+Options:
+  -h, --help      show help
+  -v, --version   print the version
+
+Run "switchboard <command> --help" for a command's options.`;
+
+const commands: Record<string, (argv: string[]) => Promise<number>> = { serve };
+
+/** Runs the command line; resolves with the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help') {
+    console.log(HELP);
+    return 0;
+  }
+  if (command === 'help') {
+    const target = rest[0];
+    const run = target ? commands[target] : undefined;
+    return run ? run(['--help']) : (console.log(HELP), 0);
+  }
+  if (command === '-v' || command === '--version') {
+    console.log(appVersion);
+    return 0;
+  }
+  const run = commands[command];
+  if (!run) {
+    console.error(`switchboard: unknown command "${command}".\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    return await run(rest);
+  } catch (error) {
+    // parseArgs reports unknown or malformed flags with ERR_PARSE_ARGS_* codes.
+    const code = (error as { code?: string }).code ?? '';
+    if (error instanceof UsageError || code.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`switchboard ${command}: ${(error as Error).message}\nRun "switchboard ${command} --help" for usage.`);
+      return 2;
+    }
+    console.error(`switchboard ${command}: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+const exitCode = await main(process.argv.slice(2));
+process.exitCode = exitCode;

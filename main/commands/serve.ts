@@ -1,0 +1,82 @@
+/** `switchboard serve`: the host plus the renderer over HTTP on 127.0.0.1 (browser mode). */
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+import { appRoot, appVersion, rendererDir } from '../app-paths.js';
+import { startBrowserServer } from '../bridge/browser-server.js';
+import { startHost } from '../host/host.js';
+import { defaultDataDir } from '../host/paths.js';
+import { natsChoiceFromFlags, natsFlagHelp, natsFlagSpecs, UsageError } from './nats-flags.js';
+
+export const serveHelp = `Usage: switchboard serve [options]
+
+Starts the workbench host (with its embedded nats-server unless --nats is given) and serves the
+UI on 127.0.0.1. Open the printed URL in a browser; it carries this launch's access token.
+
+Options:
+  --port N            HTTP port (default: a free one)
+${natsFlagHelp}
+  --data-dir DIR      where the server's JetStream store and state live (default: ${defaultDataDir()})
+  --allow-origin URL  another origin allowed to use the API (the Vite dev server in npm run dev)
+  --token TOKEN       use this access token instead of a random one
+  -h, --help          show this help`;
+
+/** Runs `serve` until SIGINT/SIGTERM; resolves with the exit code. */
+export async function serve(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'allow-origin': { type: 'string', multiple: true },
+      token: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      ...natsFlagSpecs,
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(serveHelp);
+    return 0;
+  }
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: "${values.port}" is not a port number.`);
+
+  const host = await startHost({
+    shell: 'browser',
+    appVersion,
+    appRoot,
+    dataDir: path.resolve(values['data-dir'] ?? defaultDataDir()),
+    nats: natsChoiceFromFlags(values),
+  });
+  let server;
+  try {
+    server = await startBrowserServer({
+      host,
+      rendererDir,
+      port,
+      ...(values['allow-origin'] && { extraOrigins: values['allow-origin'] }),
+      ...(values.token && { token: values.token }),
+    });
+  } catch (error) {
+    await host.stop();
+    throw error;
+  }
+  const status = host.server.status();
+  console.log(`NATS: ${status.mode} server ${status.version ?? ''} at ${status.clientUrl ?? 'unknown'}`);
+  console.log(`Switchboard is ready. Open: ${server.url}`);
+
+  return new Promise((resolve) => {
+    const shutdown = async (signal: string) => {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigterm);
+      console.log(`\n${signal}: stopping…`);
+      await server.close();
+      await host.stop();
+      resolve(0);
+    };
+    const onSigint = () => void shutdown('SIGINT');
+    const onSigterm = () => void shutdown('SIGTERM');
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigterm);
+  });
+}

@@ -1,0 +1,159 @@
+/**
+ * The Electron shell, and the only code that imports 'electron' besides the preload. It creates
+ * the window, serves the renderer over app://, locks the window down, wires IPC to the host, and
+ * stops the host (and its nats-server) on quit. Everything else is the same host `serve` runs.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, ipcMain, net, protocol, session, dialog } from 'electron';
+import { appRoot, appVersion, rendererDir } from '../app-paths.js';
+import { contentSecurityPolicy } from '../bridge/csp.js';
+import { attachIpcBridge, originOf } from '../bridge/ipc.js';
+import { createRpcDispatcher } from '../bridge/rpc.js';
+import { natsChoiceFromFlags, natsFlagSpecs } from '../commands/nats-flags.js';
+import { startHost, type Host } from '../host/host.js';
+
+const APP_ORIGIN = 'app://switchboard';
+/** Set by `npm run dev`: load the renderer from Vite's dev server instead of the packaged files. */
+const devServerUrl = app.isPackaged ? undefined : process.env['VITE_DEV_SERVER_URL'];
+
+// app:// behaves like https for the renderer: ES modules, workers, fetch and storage all work.
+protocol.registerSchemesAsPrivileged([
+  { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+]);
+
+if (!app.requestSingleInstanceLock()) app.quit();
+
+let host: Host | null = null;
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-navigate', (event, url) => {
+    if (!isOwnOrigin(url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!isOwnOrigin(url)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+});
+
+app.on('second-instance', () => {
+  const [window] = BrowserWindow.getAllWindows();
+  if (window?.isMinimized()) window.restore();
+  window?.focus();
+});
+
+app.on('window-all-closed', () => app.quit());
+
+// Stop the host (and with it the nats-server) before quitting: never leave an orphan process.
+let quitting = false;
+app.on('before-quit', (event) => {
+  if (quitting || !host) return;
+  event.preventDefault();
+  quitting = true;
+  void host.stop().finally(() => app.quit());
+});
+
+void app.whenReady().then(async () => {
+  lockDownSession();
+  serveRendererOverAppProtocol();
+  try {
+    host = await startHost({
+      shell: 'electron',
+      appVersion,
+      appRoot,
+      dataDir: app.getPath('userData'),
+      ...(app.isPackaged && { resourcesPath: process.resourcesPath }),
+      nats: natsChoiceFromFlags(parseShellArgs()),
+    });
+  } catch (error) {
+    dialog.showErrorBox('Switchboard could not start its NATS server', error instanceof Error ? error.message : String(error));
+    app.exit(1);
+    return;
+  }
+  attachIpcBridge({
+    ipcMain,
+    dispatch: createRpcDispatcher(host.handlers, { validateOutputs: !app.isPackaged }),
+    events: host.events,
+    trustedOrigins: [APP_ORIGIN, ...(devServerUrl ? [originOf(devServerUrl)] : [])],
+  });
+  createWindow();
+});
+
+function createWindow(): void {
+  const window = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    minWidth: 960,
+    minHeight: 600,
+    title: 'Switchboard',
+    backgroundColor: '#0f1115',
+    show: false,
+    webPreferences: {
+      preload: path.join(appRoot, 'dist', 'preload', 'index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  void window.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
+}
+
+/** Denies every permission request (camera, notifications, …) and adds the CSP in dev. */
+function lockDownSession(): void {
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  if (devServerUrl) {
+    // Vite's dev server sends no CSP; add the same policy, plus its origin for hot reload sockets.
+    const origin = new URL(devServerUrl);
+    const policy = contentSecurityPolicy([`ws://${origin.host}`]);
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] } });
+    });
+  }
+}
+
+/** Serves dist/renderer at app://switchboard/ with the CSP; nothing outside that folder. */
+function serveRendererOverAppProtocol(): void {
+  const root = path.resolve(rendererDir);
+  const csp = contentSecurityPolicy();
+  protocol.handle('app', async (request) => {
+    const url = new URL(request.url);
+    if (url.host !== 'switchboard') return new Response('Not found', { status: 404 });
+    const file = path.resolve(root, `.${decodeURIComponent(url.pathname)}`);
+    if (!file.startsWith(root + path.sep)) return new Response('Forbidden', { status: 403 });
+    const response = await net.fetch(pathToFileURL(file).toString());
+    const headers = new Headers(response.headers);
+    headers.set('Content-Security-Policy', csp);
+    headers.set('X-Content-Type-Options', 'nosniff');
+    return new Response(response.body, { status: response.status, headers });
+  });
+}
+
+function isOwnOrigin(url: string): boolean {
+  try {
+    const origin = originOf(url);
+    return origin === APP_ORIGIN || (devServerUrl !== undefined && origin === originOf(devServerUrl));
+  } catch {
+    return false;
+  }
+}
+
+/** The shell takes the same --nats flags as the CLI; Electron's own switches are ignored. */
+function parseShellArgs() {
+  const { values } = parseArgs({ args: process.argv.slice(app.isPackaged ? 1 : 2), options: natsFlagSpecs, strict: false });
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return {
+    nats: text(values.nats),
+    creds: text(values.creds),
+    'tls-ca': text(values['tls-ca']),
+    'tls-cert': text(values['tls-cert']),
+    'tls-key': text(values['tls-key']),
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * The host: composes the NATS server (embedded or external) and implements every call of the
+ * contract. Electron's main process and `switchboard serve` both run exactly this.
+ */
+import { RpcError, type CallHandlers, type HostInfo } from '../../preload/contract.js';
+import { EventBus } from './event-bus.js';
+import { EmbeddedNatsServer } from './nats/embedded-server.js';
+import { ExternalNatsServer, type ExternalServerOptions } from './nats/external-server.js';
+import { findNatsServerBinary, MISSING_BINARY_HELP } from './nats/find-binary.js';
+import type { NatsServerHandle } from './nats/server-handle.js';
+
+/** How the host gets its NATS server. */
+export type NatsChoice =
+  | { mode: 'embedded'; binary?: string; port?: number; monitorPort?: number }
+  | ({ mode: 'external' } & ExternalServerOptions);
+
+/** Options for {@link startHost}. */
+export interface HostOptions {
+  shell: HostInfo['shell'];
+  appVersion: string;
+  dataDir: string;
+  /** The package root (for the bundled binary) and, in Electron, the resources path. */
+  appRoot: string;
+  resourcesPath?: string;
+  nats: NatsChoice;
+}
+
+/** A running host. */
+export interface Host {
+  readonly handlers: CallHandlers;
+  readonly events: EventBus;
+  readonly server: NatsServerHandle;
+  /** Stops everything the host started; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Starts the NATS server and returns the host; rejects with a readable reason if it cannot. */
+export async function startHost(options: HostOptions): Promise<Host> {
+  const events = new EventBus();
+  const { server, binary } = createServer(options);
+  server.onStatus((status) => events.emit('server.statusChanged', status));
+  await server.start();
+
+  const info: HostInfo = {
+    appVersion: options.appVersion,
+    shell: options.shell,
+    platform: process.platform,
+    arch: process.arch,
+    nodeVersion: process.versions.node,
+    dataDir: options.dataDir,
+    natsBinary: binary,
+  };
+
+  const handlers: CallHandlers = {
+    'host.info': async () => info,
+    'server.status': async () => ({ ...server.status(), stats: await server.stats() }),
+    'server.restart': async () => {
+      try {
+        await server.restart();
+      } catch (error) {
+        throw new RpcError('failed', error instanceof Error ? error.message : String(error));
+      }
+      return { ...server.status(), stats: await server.stats() };
+    },
+    'server.logs': async (input) => ({ lines: server.logs(input?.afterSeq, input?.limit) }),
+  };
+
+  let stopping: Promise<void> | null = null;
+  return {
+    handlers,
+    events,
+    server,
+    stop: () => (stopping ??= server.stop()),
+  };
+}
+
+function createServer(options: HostOptions): { server: NatsServerHandle; binary: string | null } {
+  const nats = options.nats;
+  if (nats.mode === 'external') {
+    const { mode: _mode, ...external } = nats;
+    return { server: new ExternalNatsServer(external), binary: null };
+  }
+  const found = nats.binary
+    ? { path: nats.binary }
+    : findNatsServerBinary({
+        env: process.env,
+        appRoot: options.appRoot,
+        ...(options.resourcesPath !== undefined && { resourcesPath: options.resourcesPath }),
+      });
+  if (!found) throw new Error(MISSING_BINARY_HELP);
+  const server = new EmbeddedNatsServer({
+    binary: found.path,
+    dataDir: options.dataDir,
+    ...(nats.port !== undefined && { port: nats.port }),
+    ...(nats.monitorPort !== undefined && { monitorPort: nats.monitorPort }),
+  });
+  return { server, binary: found.path };
+}

@@ -1,0 +1,360 @@
+/**
+ * Supervises the bundled nats-server: starts it on 127.0.0.1 with random ports, JetStream on and
+ * per-launch nkey credentials; restarts it with backoff when it dies; stops it with SIGTERM and a
+ * wait. Ready means its monitoring endpoint answers `/healthz`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, readFile, rm, writeFile, access, constants } from 'node:fs/promises';
+import path from 'node:path';
+import { nkeys } from '@nats-io/nats-core';
+import type { LogLine, ServerState, ServerStats, ServerStatus } from '../../../preload/contract.js';
+import { LogRing } from './log-ring.js';
+import { fetchHealth, fetchVarz, statsFromVarz } from './monitoring.js';
+import { claimDataDir, recordServerPid, releaseDataDir } from './data-dir-lock.js';
+import type { NatsServerHandle, NatsConnectSettings, StatusListener } from './server-handle.js';
+
+/** Options for {@link EmbeddedNatsServer}. */
+export interface EmbeddedServerOptions {
+  /** Absolute path of the nats-server binary. */
+  binary: string;
+  /** Directory for the JetStream store, the generated config and the ports file. */
+  dataDir: string;
+  /** Client port; 0 (default) picks a free one. */
+  port?: number;
+  /** Monitoring port; 0 (default) picks a free one. */
+  monitorPort?: number;
+  /** How long a start may take before it is abandoned. */
+  readyTimeoutMs?: number;
+  /** Delays between restart attempts after an unexpected exit; the last one repeats. */
+  restartBackoffMs?: readonly number[];
+  /** How long SIGTERM gets before SIGKILL on stop. */
+  stopTimeoutMs?: number;
+}
+
+const DEFAULT_BACKOFF = [200, 500, 1000, 2000, 5000] as const;
+/** A server that stayed up this long resets the backoff: the next crash is treated as a new one. */
+const STABLE_AFTER_MS = 30_000;
+const STATS_CACHE_MS = 250;
+
+interface Ports {
+  client: number;
+  monitor: number;
+}
+
+/** The embedded server; one instance per host. */
+export class EmbeddedNatsServer implements NatsServerHandle {
+  readonly mode = 'embedded' as const;
+  private readonly opts: Required<EmbeddedServerOptions>;
+  private readonly log = new LogRing(1000);
+  private readonly listeners = new Set<StatusListener>();
+  private readonly user = nkeys.createUser();
+
+  private child: ChildProcess | null = null;
+  private state: ServerState = 'stopped';
+  private version: string | null = null;
+  private ports: Ports | null = null;
+  private readyAt: Date | null = null;
+  private restarts = 0;
+  private attempt = 0;
+  private lastError: string | null = null;
+  private restartTimer: NodeJS.Timeout | null = null;
+  /** Set while stop() runs, so the exit it causes is not treated as a crash. */
+  private stopping: Promise<void> | null = null;
+  private statsCache: { at: number; value: ServerStats | null } | null = null;
+
+  constructor(options: EmbeddedServerOptions) {
+    this.opts = {
+      port: 0,
+      monitorPort: 0,
+      readyTimeoutMs: 10_000,
+      restartBackoffMs: DEFAULT_BACKOFF,
+      stopTimeoutMs: 5_000,
+      ...options,
+    };
+  }
+
+  /** Starts the server and resolves once it is ready; rejects with a readable reason otherwise. */
+  async start(): Promise<void> {
+    if (this.state === 'running' || this.state === 'starting') return;
+    await this.checkBinary();
+    await mkdir(this.natsDir, { recursive: true });
+    const reclaimed = await claimDataDir(this.natsDir);
+    if (reclaimed) this.note(`Stopped nats-server pid ${reclaimed} left running by a host that crashed.`);
+    this.setState('starting');
+    try {
+      await this.spawnOnce({ client: this.opts.port, monitor: this.opts.monitorPort });
+      this.attempt = 0;
+    } catch (error) {
+      this.lastError = messageOf(error);
+      this.setState('failed');
+      await releaseDataDir(this.natsDir);
+      throw error;
+    }
+  }
+
+  /** Stops the server (SIGTERM, then SIGKILL after the timeout) and waits for it to exit. */
+  async stop(): Promise<void> {
+    if (this.stopping) return this.stopping;
+    this.stopping = (async () => {
+      this.clearRestartTimer();
+      if (this.child) {
+        this.setState('stopping');
+        await terminate(this.child, this.opts.stopTimeoutMs);
+        this.child = null;
+      }
+      this.readyAt = null;
+      this.setState('stopped');
+      await releaseDataDir(this.natsDir);
+    })();
+    try {
+      await this.stopping;
+    } finally {
+      this.stopping = null;
+    }
+  }
+
+  /** Stops and starts again on the same ports, so connected clients reconnect by themselves. */
+  async restart(): Promise<void> {
+    this.note('Restart requested.');
+    this.clearRestartTimer();
+    if (this.child) {
+      const child = this.child;
+      this.child = null; // detach first: this exit is intended, not a crash
+      this.setState('restarting');
+      await terminate(child, this.opts.stopTimeoutMs);
+    }
+    this.setState('restarting');
+    try {
+      await this.spawnOnce(this.ports ?? { client: this.opts.port, monitor: this.opts.monitorPort });
+      this.attempt = 0;
+    } catch (error) {
+      this.lastError = messageOf(error);
+      this.setState('failed');
+      throw error;
+    }
+  }
+
+  status(): ServerStatus {
+    return {
+      mode: 'embedded',
+      state: this.state,
+      version: this.version,
+      clientUrl: this.ports ? `nats://127.0.0.1:${this.ports.client}` : null,
+      monitorUrl: this.ports ? `http://127.0.0.1:${this.ports.monitor}` : null,
+      pid: this.child?.pid ?? null,
+      readyAt: this.readyAt?.toISOString() ?? null,
+      restarts: this.restarts,
+      lastError: this.lastError,
+      stats: null,
+    };
+  }
+
+  async stats(): Promise<ServerStats | null> {
+    if (this.state !== 'running' || !this.ports) return null;
+    const now = Date.now();
+    if (this.statsCache && now - this.statsCache.at < STATS_CACHE_MS) return this.statsCache.value;
+    const varz = await fetchVarz(this.monitorUrl(), 1000).catch(() => null);
+    const value = varz ? statsFromVarz(varz) : null;
+    this.statsCache = { at: now, value };
+    return value;
+  }
+
+  logs(afterSeq?: number, limit?: number): LogLine[] {
+    return this.log.since(afterSeq, limit);
+  }
+
+  connectSettings(): NatsConnectSettings {
+    if (!this.ports) throw new Error('The embedded NATS server has not started yet.');
+    const seed = this.user.getSeed();
+    return { servers: [`nats://127.0.0.1:${this.ports.client}`], nkeySeed: new TextDecoder().decode(seed) };
+  }
+
+  onStatus(listener: StatusListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private get natsDir(): string {
+    return path.join(this.opts.dataDir, 'nats');
+  }
+
+  private monitorUrl(): string {
+    if (!this.ports) throw new Error('no monitoring port yet');
+    return `http://127.0.0.1:${this.ports.monitor}`;
+  }
+
+  private async checkBinary(): Promise<void> {
+    try {
+      await access(this.opts.binary, constants.X_OK);
+    } catch {
+      const reason = `nats-server binary not found or not executable at "${this.opts.binary}". ` +
+        'Set NATS_SERVER_BIN to a nats-server binary, or run `node scripts/fetch-nats-server.mjs`.';
+      this.lastError = reason;
+      this.setState('failed');
+      throw new Error(reason);
+    }
+  }
+
+  /** One server process, from spawn to ready. Rejects (and kills it) if it never gets there. */
+  private async spawnOnce(wanted: Ports): Promise<void> {
+    const runDir = path.join(this.natsDir, 'run');
+    await rm(runDir, { recursive: true, force: true });
+    await mkdir(runDir, { recursive: true });
+    const configPath = path.join(this.natsDir, 'nats-server.conf');
+    await writeFile(configPath, this.config(wanted, runDir), { mode: 0o600 });
+
+    const child = spawn(this.opts.binary, ['-c', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    this.statsCache = null;
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => this.log.appendChunk('stdout', chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => this.log.appendChunk('stderr', chunk));
+
+    const exited = new Promise<never>((_, reject) => {
+      child.once('error', (error) => reject(new Error(`Could not start nats-server: ${error.message}`)));
+      child.once('exit', (code, signal) =>
+        reject(new Error(`nats-server exited before it was ready (${describeExit(code, signal)}). ${this.log.tailText(5)}`)),
+      );
+    });
+    exited.catch(() => undefined); // observed below; avoid an unhandled rejection once ready
+
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`nats-server did not become ready within ${this.opts.readyTimeoutMs} ms. ${this.log.tailText(5)}`)),
+        this.opts.readyTimeoutMs,
+      );
+    });
+
+    try {
+      const ports = await Promise.race([this.waitReady(child, runDir), exited, timeout]);
+      this.ports = ports;
+      const varz = await fetchVarz(`http://127.0.0.1:${ports.monitor}`, 2000).catch(() => null);
+      this.version = varz?.version ?? this.version;
+      this.readyAt = new Date();
+      this.lastError = null;
+      await recordServerPid(this.natsDir, child.pid ?? null);
+      child.once('exit', (code, signal) => this.onUnexpectedExit(child, code, signal));
+      this.note(`nats-server ${this.version ?? ''} ready on 127.0.0.1:${ports.client} (pid ${child.pid}).`);
+      this.setState('running');
+    } catch (error) {
+      if (this.child === child) this.child = null;
+      await terminate(child, 1000);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Waits for the ports file nats-server writes, then for `/healthz` to answer ok. */
+  private async waitReady(child: ChildProcess, runDir: string): Promise<Ports> {
+    const portsFile = path.join(runDir, `${path.basename(this.opts.binary).replace(/\.exe$/i, '')}_${child.pid}.ports`);
+    let ports: Ports | null = null;
+    for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error('exited');
+      if (!ports) ports = await readPortsFile(portsFile);
+      if (ports && (await fetchHealth(`http://127.0.0.1:${ports.monitor}`, 500))) return ports;
+      await sleep(delay);
+    }
+  }
+
+  private onUnexpectedExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.child !== child || this.stopping) return; // an intended stop or restart
+    this.child = null;
+    const upFor = this.readyAt ? Date.now() - this.readyAt.getTime() : 0;
+    if (upFor > STABLE_AFTER_MS) this.attempt = 0;
+    this.readyAt = null;
+    this.lastError = `nats-server exited unexpectedly (${describeExit(code, signal)}).`;
+    this.scheduleRestart();
+  }
+
+  private scheduleRestart(): void {
+    const backoff = this.opts.restartBackoffMs;
+    const delay = backoff[Math.min(this.attempt, backoff.length - 1)] ?? 1000;
+    this.attempt++;
+    this.note(`${this.lastError ?? 'nats-server is down.'} Restarting in ${delay} ms (attempt ${this.attempt}).`);
+    this.setState('restarting');
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      this.spawnOnce(this.ports ?? { client: this.opts.port, monitor: this.opts.monitorPort })
+        .then(() => {
+          this.restarts++;
+          this.emit();
+        })
+        .catch((error: unknown) => {
+          this.lastError = messageOf(error);
+          // Someone took our port while the server was down: take a fresh one next time.
+          if (/address already in use/i.test(this.lastError)) this.ports = null;
+          if (!this.stopping) this.scheduleRestart();
+        });
+    }, delay);
+  }
+
+  private clearRestartTimer(): void {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+  }
+
+  private config(ports: Ports, runDir: string): string {
+    const q = JSON.stringify; // nats-server config strings accept JSON string syntax
+    return [
+      '# Written by Switchboard for this launch; regenerated on every start.',
+      'server_name: "switchboard-embedded"',
+      'host: "127.0.0.1"',
+      `port: ${ports.client || -1}`,
+      `http: "127.0.0.1:${ports.monitor || -1}"`,
+      `ports_file_dir: ${q(runDir)}`,
+      `jetstream { store_dir: ${q(path.join(this.natsDir, 'jetstream'))} }`,
+      // Per-launch nkey: only the public key is on disk; the seed stays in this process.
+      `authorization { users: [ { nkey: ${q(this.user.getPublicKey())} } ] }`,
+      '',
+    ].join('\n');
+  }
+
+  private setState(state: ServerState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.emit();
+  }
+
+  private emit(): void {
+    const status = this.status();
+    for (const listener of this.listeners) listener(status);
+  }
+
+  private note(text: string): void {
+    this.log.append('supervisor', text);
+  }
+}
+
+async function readPortsFile(file: string): Promise<Ports | null> {
+  try {
+    const parsed = JSON.parse(await readFile(file, 'utf8')) as { nats?: string[]; monitoring?: string[] };
+    const client = Number(new URL(parsed.nats?.[0] ?? '').port);
+    const monitor = Number(new URL(parsed.monitoring?.[0] ?? '').port);
+    return client && monitor ? { client, monitor } : null;
+  } catch {
+    return null; // not written yet, or half written
+  }
+}
+
+/** SIGTERM, wait, SIGKILL if it takes too long; resolves once the process has exited. */
+export async function terminate(child: ChildProcess, timeoutMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal ? `signal ${signal}` : `exit code ${code}`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

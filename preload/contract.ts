@@ -1,0 +1,194 @@
+/**
+ * THE API between the host (main process or `switchboard serve`) and the renderer.
+ *
+ * Every call (`noun.verb`) and every event (`noun.pastTense`) is declared here once, as zod schemas.
+ * Both transports (Electron IPC and the WebSocket bridge) validate inputs against these schemas on
+ * the host side, so validation is written once. Isomorphic: zod only, no Node, no DOM.
+ */
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------------------------
+// Shared shapes
+// ---------------------------------------------------------------------------------------------
+
+/** Lifecycle of the NATS server the workbench talks to (embedded or external). */
+export const ServerStateSchema = z.enum(['starting', 'running', 'restarting', 'stopping', 'stopped', 'failed']);
+export type ServerState = z.infer<typeof ServerStateSchema>;
+
+/** Counters read from the server's monitoring endpoint (`/varz`). */
+export const ServerStatsSchema = z.object({
+  connections: z.number().int().nonnegative(),
+  totalConnections: z.number().int().nonnegative(),
+  subscriptions: z.number().int().nonnegative(),
+  inMsgs: z.number().int().nonnegative(),
+  outMsgs: z.number().int().nonnegative(),
+  inBytes: z.number().int().nonnegative(),
+  outBytes: z.number().int().nonnegative(),
+  slowConsumers: z.number().int().nonnegative(),
+  memBytes: z.number().int().nonnegative(),
+  cpuPercent: z.number().nonnegative(),
+});
+export type ServerStats = z.infer<typeof ServerStatsSchema>;
+
+/** Everything the UI shows about the NATS server. */
+export const ServerStatusSchema = z.object({
+  mode: z.enum(['embedded', 'external']),
+  state: ServerStateSchema,
+  /** Server version as it reports itself; null until first contact. */
+  version: z.string().nullable(),
+  /** Where clients connect, e.g. `nats://127.0.0.1:41234` (credentials never included). */
+  clientUrl: z.string().nullable(),
+  /** Monitoring endpoint base URL; null for external servers. */
+  monitorUrl: z.string().nullable(),
+  pid: z.number().int().nullable(),
+  /** ISO time the current server process became ready; uptime is derived from it. */
+  readyAt: z.string().nullable(),
+  /** Unexpected exits followed by a restart since the host started. */
+  restarts: z.number().int().nonnegative(),
+  lastError: z.string().nullable(),
+  stats: ServerStatsSchema.nullable(),
+});
+export type ServerStatus = z.infer<typeof ServerStatusSchema>;
+
+/** One line of the server's output, or a note from its supervisor. */
+export const LogLineSchema = z.object({
+  seq: z.number().int().nonnegative(),
+  time: z.string(),
+  source: z.enum(['stdout', 'stderr', 'supervisor']),
+  text: z.string(),
+});
+export type LogLine = z.infer<typeof LogLineSchema>;
+
+/** Facts about the running host process. */
+export const HostInfoSchema = z.object({
+  appVersion: z.string(),
+  /** Which shell runs the host: the desktop app, `switchboard serve`, or a headless command. */
+  shell: z.enum(['electron', 'browser', 'headless']),
+  platform: z.string(),
+  arch: z.string(),
+  nodeVersion: z.string(),
+  dataDir: z.string(),
+  /** Path of the nats-server binary in use; null in external mode. */
+  natsBinary: z.string().nullable(),
+});
+export type HostInfo = z.infer<typeof HostInfoSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Calls and events
+// ---------------------------------------------------------------------------------------------
+
+/** Declares one call: a one-line summary plus its input and output schemas. */
+const call = <I extends z.ZodType, O extends z.ZodType>(summary: string, input: I, output: O) => ({
+  summary,
+  input,
+  output,
+});
+
+/** Declares one event: a one-line summary plus its payload schema. */
+const event = <P extends z.ZodType>(summary: string, payload: P) => ({ summary, payload });
+
+/** Calls take no input when their input schema is this. */
+const NoInput = z.undefined();
+
+export const calls = {
+  'host.info': call('Facts about the host process: version, shell, data directory.', NoInput, HostInfoSchema),
+  'server.status': call('The NATS server state with fresh monitoring counters.', NoInput, ServerStatusSchema),
+  'server.restart': call('Restarts the embedded server (reconnects to an external one).', NoInput, ServerStatusSchema),
+  'server.logs': call(
+    'Recent server log lines, oldest first; `afterSeq` returns only newer lines.',
+    z
+      .object({
+        afterSeq: z.number().int().nonnegative().optional(),
+        limit: z.number().int().min(1).max(5000).optional(),
+      })
+      .strict()
+      .optional(),
+    z.object({ lines: z.array(LogLineSchema) }),
+  ),
+} as const;
+
+export const events = {
+  'server.statusChanged': event('The server changed state (started, died, restarting, ready, stopped).', ServerStatusSchema),
+} as const;
+
+export type Calls = typeof calls;
+export type Events = typeof events;
+export type CallName = keyof Calls;
+export type EventName = keyof Events;
+/** What a caller passes for call N (before parsing). */
+export type CallInput<N extends CallName> = z.input<Calls[N]['input']>;
+/** What the host's handler receives for call N (after parsing). */
+export type ParsedCallInput<N extends CallName> = z.output<Calls[N]['input']>;
+export type CallOutput<N extends CallName> = z.output<Calls[N]['output']>;
+export type EventPayload<E extends EventName> = z.output<Events[E]['payload']>;
+
+/** The host's implementation of every call. */
+export type CallHandlers = {
+  [N in CallName]: (input: ParsedCallInput<N>) => Promise<CallOutput<N>>;
+};
+
+/** Narrows an arbitrary string to a call name. */
+export const isCallName = (name: string): name is CallName => Object.hasOwn(calls, name);
+/** Narrows an arbitrary string to an event name. */
+export const isEventName = (name: string): name is EventName => Object.hasOwn(events, name);
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------
+
+export const ErrorCodeSchema = z.enum([
+  'invalid_input', // the input failed the call's schema
+  'unknown_call', // no call by that name
+  'unavailable', // a dependency (the NATS server, a file) is not there right now
+  'failed', // the operation ran and failed for a reason given in the message
+  'internal', // a bug: the host broke its own contract
+]);
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
+
+/** How every error crosses a transport. */
+export const RpcErrorSchema = z.object({ code: ErrorCodeSchema, message: z.string() });
+export type RpcErrorShape = z.infer<typeof RpcErrorSchema>;
+
+/** An error with a code; handlers throw it, clients reject with it. */
+export class RpcError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RpcError';
+  }
+  toJSON(): RpcErrorShape {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** The result of one call as it crosses a transport. */
+export const RpcResultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: RpcErrorSchema }),
+]);
+export type RpcResult = z.infer<typeof RpcResultSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// WebSocket frames (the IPC transport carries the same call/result pair natively)
+// ---------------------------------------------------------------------------------------------
+
+/** Frames the renderer sends over the WebSocket bridge. */
+export const ClientFrameSchema = z.discriminatedUnion('t', [
+  z.object({ t: z.literal('call'), id: z.number().int(), method: z.string(), input: z.unknown().optional() }),
+  z.object({ t: z.literal('subscribe'), events: z.array(z.string()) }),
+  z.object({ t: z.literal('unsubscribe'), events: z.array(z.string()) }),
+]);
+export type ClientFrame = z.infer<typeof ClientFrameSchema>;
+
+/** Frames the host sends over the WebSocket bridge. */
+export type HostFrame =
+  | ({ t: 'result'; id: number } & RpcResult)
+  | { t: 'event'; name: EventName; payload: unknown };
+
+/** What the preload script exposes as `window.switchboard` (generic: no per-call code). */
+export interface SwitchboardBridge {
+  call(method: string, input: unknown): Promise<RpcResult>;
+  on(event: string, listener: (payload: unknown) => void): () => void;
+}

@@ -1,0 +1,80 @@
+/** The NATS server panel's store: status and log, kept fresh by events and a 1 s poll. */
+import { create } from 'zustand';
+import type { HostInfo, LogLine, ServerStatus } from '../../../preload/contract';
+import type { ApiClient, ConnectionState } from '../api';
+import { appendLogs, applyStatus } from './server-model';
+
+/** Server panel state and its actions. */
+export interface ServerStore {
+  connection: ConnectionState;
+  host: HostInfo | null;
+  status: ServerStatus | null;
+  logs: LogLine[];
+  /** The last failed call, shown until the next success. */
+  error: string | null;
+  restartPending: boolean;
+  /** Starts following the host; returns the function that stops it. */
+  connect(api: ApiClient): () => void;
+  restart(): Promise<void>;
+}
+
+const POLL_MS = 1000;
+let client: ApiClient | null = null;
+
+export const useServerStore = create<ServerStore>()((set, get) => {
+  const refresh = async () => {
+    if (!client || get().connection !== 'open') return;
+    try {
+      const afterSeq = get().logs.at(-1)?.seq ?? 0;
+      const [status, { lines }] = await Promise.all([client.call('server.status'), client.call('server.logs', { afterSeq })]);
+      set((s) => ({ status: applyStatus(s.status, status), logs: appendLogs(s.logs, lines), error: null }));
+    } catch (error) {
+      set({ error: error instanceof Error ? error.message : String(error) });
+    }
+  };
+
+  return {
+    connection: 'connecting',
+    host: null,
+    status: null,
+    logs: [],
+    error: null,
+    restartPending: false,
+
+    connect(api) {
+      client = api;
+      const offConnection = api.transport.onConnection((connection) => {
+        set({ connection });
+        if (connection === 'open') {
+          void api.call('host.info').then((host) => set({ host }), () => undefined);
+          void refresh();
+        }
+      });
+      const offStatus = api.on('server.statusChanged', (status) => {
+        set((s) => ({ status: applyStatus(s.status, status) }));
+        void refresh(); // pick up the log lines that explain the change
+      });
+      const timer = setInterval(() => void refresh(), POLL_MS);
+      return () => {
+        clearInterval(timer);
+        offStatus();
+        offConnection();
+        client = null;
+      };
+    },
+
+    async restart() {
+      if (!client) return;
+      set({ restartPending: true });
+      try {
+        const status = await client.call('server.restart');
+        set((s) => ({ status: applyStatus(s.status, status), error: null }));
+      } catch (error) {
+        set({ error: error instanceof Error ? error.message : String(error) });
+      } finally {
+        set({ restartPending: false });
+        void refresh();
+      }
+    },
+  };
+});
