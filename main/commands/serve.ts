@@ -41,6 +41,10 @@ export async function serve(argv: string[]): Promise<number> {
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: "${values.port}" is not a port number.`);
 
+  // Listen for signals before doing anything: a SIGTERM that arrives while starting (or the
+  // instant after the URL is printed) must still shut down cleanly, not kill us mid-way.
+  const stopRequested = untilSignal(['SIGINT', 'SIGTERM', 'SIGHUP']);
+
   const host = await startHost({
     shell: 'browser',
     appVersion,
@@ -65,18 +69,20 @@ export async function serve(argv: string[]): Promise<number> {
   console.log(`NATS: ${status.mode} server ${status.version ?? ''} at ${status.clientUrl ?? 'unknown'}`);
   console.log(`Switchboard is ready. Open: ${server.url}`);
 
+  const signal = await stopRequested;
+  console.log(`\n${signal}: stopping…`);
+  await server.close();
+  await host.stop();
+  return 0;
+}
+
+/** Resolves with the first of `signals` this process receives (handlers are installed at once). */
+function untilSignal(signals: NodeJS.Signals[]): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
-    const shutdown = async (signal: string) => {
-      process.off('SIGINT', onSigint);
-      process.off('SIGTERM', onSigterm);
-      console.log(`\n${signal}: stopping…`);
-      await server.close();
-      await host.stop();
-      resolve(0);
+    const handler = (signal: NodeJS.Signals) => {
+      for (const s of signals) process.off(s, handler);
+      resolve(signal);
     };
-    const onSigint = () => void shutdown('SIGINT');
-    const onSigterm = () => void shutdown('SIGTERM');
-    process.on('SIGINT', onSigint);
-    process.on('SIGTERM', onSigterm);
+    for (const s of signals) process.on(s, handler);
   });
 }

@@ -12,6 +12,7 @@ import { LogRing } from './log-ring.js';
 import { fetchHealth, fetchVarz, statsFromVarz } from './monitoring.js';
 import { claimDataDir, recordServerPid, releaseDataDir } from './data-dir-lock.js';
 import type { NatsServerHandle, NatsConnectSettings, StatusListener } from './server-handle.js';
+import { tiedToParent } from './parent-death.js';
 
 /** Options for {@link EmbeddedNatsServer}. */
 export interface EmbeddedServerOptions {
@@ -60,6 +61,12 @@ export class EmbeddedNatsServer implements NatsServerHandle {
   private restartTimer: NodeJS.Timeout | null = null;
   /** Set while stop() runs, so the exit it causes is not treated as a crash. */
   private stopping: Promise<void> | null = null;
+  /**
+   * Bumped by stop(). A start, restart or scheduled restart remembers the epoch it began in and
+   * gives up after any await that finds it changed, so a stop can never be undone by work that
+   * was already under way.
+   */
+  private epoch = 0;
   private statsCache: { at: number; value: ServerStats | null } | null = null;
 
   constructor(options: EmbeddedServerOptions) {
@@ -76,15 +83,18 @@ export class EmbeddedNatsServer implements NatsServerHandle {
   /** Starts the server and resolves once it is ready; rejects with a readable reason otherwise. */
   async start(): Promise<void> {
     if (this.state === 'running' || this.state === 'starting') return;
-    await this.checkBinary();
-    await mkdir(this.natsDir, { recursive: true });
-    const reclaimed = await claimDataDir(this.natsDir);
-    if (reclaimed) this.note(`Stopped nats-server pid ${reclaimed} left running by a host that crashed.`);
+    const epoch = this.epoch;
     this.setState('starting');
     try {
-      await this.spawnOnce({ client: this.opts.port, monitor: this.opts.monitorPort });
+      await this.checkBinary();
+      await mkdir(this.natsDir, { recursive: true });
+      this.assertCurrent(epoch);
+      const reclaimed = await claimDataDir(this.natsDir);
+      if (reclaimed) this.note(`Stopped nats-server pid ${reclaimed} left running by a host that crashed.`);
+      await this.spawnOnce({ client: this.opts.port, monitor: this.opts.monitorPort }, epoch);
       this.attempt = 0;
     } catch (error) {
+      if (error instanceof StoppedError) throw error; // stop() has settled the state already
       this.lastError = messageOf(error);
       this.setState('failed');
       await releaseDataDir(this.natsDir);
@@ -95,6 +105,7 @@ export class EmbeddedNatsServer implements NatsServerHandle {
   /** Stops the server (SIGTERM, then SIGKILL after the timeout) and waits for it to exit. */
   async stop(): Promise<void> {
     if (this.stopping) return this.stopping;
+    this.epoch++;
     this.stopping = (async () => {
       this.clearRestartTimer();
       if (this.child) {
@@ -116,6 +127,7 @@ export class EmbeddedNatsServer implements NatsServerHandle {
   /** Stops and starts again on the same ports, so connected clients reconnect by themselves. */
   async restart(): Promise<void> {
     this.note('Restart requested.');
+    const epoch = this.epoch;
     this.clearRestartTimer();
     if (this.child) {
       const child = this.child;
@@ -123,11 +135,13 @@ export class EmbeddedNatsServer implements NatsServerHandle {
       this.setState('restarting');
       await terminate(child, this.opts.stopTimeoutMs);
     }
+    this.assertCurrent(epoch);
     this.setState('restarting');
     try {
-      await this.spawnOnce(this.ports ?? { client: this.opts.port, monitor: this.opts.monitorPort });
+      await this.spawnOnce(this.ports ?? { client: this.opts.port, monitor: this.opts.monitorPort }, epoch);
       this.attempt = 0;
     } catch (error) {
+      if (error instanceof StoppedError) throw error;
       this.lastError = messageOf(error);
       this.setState('failed');
       throw error;
@@ -189,23 +203,29 @@ export class EmbeddedNatsServer implements NatsServerHandle {
     try {
       await access(this.opts.binary, constants.X_OK);
     } catch {
-      const reason = `nats-server binary not found or not executable at "${this.opts.binary}". ` +
-        'Set NATS_SERVER_BIN to a nats-server binary, or run `node scripts/fetch-nats-server.mjs`.';
-      this.lastError = reason;
-      this.setState('failed');
-      throw new Error(reason);
+      throw new Error(
+        `nats-server binary not found or not executable at "${this.opts.binary}". ` +
+          'Set NATS_SERVER_BIN to a nats-server binary, or run `node scripts/fetch-nats-server.mjs`.',
+      );
     }
   }
 
+  /** Throws {@link StoppedError} when stop() was called since `epoch`. */
+  private assertCurrent(epoch: number): void {
+    if (this.epoch !== epoch) throw new StoppedError();
+  }
+
   /** One server process, from spawn to ready. Rejects (and kills it) if it never gets there. */
-  private async spawnOnce(wanted: Ports): Promise<void> {
+  private async spawnOnce(wanted: Ports, epoch: number): Promise<void> {
     const runDir = path.join(this.natsDir, 'run');
     await rm(runDir, { recursive: true, force: true });
     await mkdir(runDir, { recursive: true });
     const configPath = path.join(this.natsDir, 'nats-server.conf');
     await writeFile(configPath, this.config(wanted, runDir), { mode: 0o600 });
+    this.assertCurrent(epoch);
 
-    const child = spawn(this.opts.binary, ['-c', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const launch = tiedToParent(this.opts.binary, ['-c', configPath]);
+    const child = spawn(launch.command, launch.args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.statsCache = null;
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => this.log.appendChunk('stdout', chunk));
@@ -213,7 +233,8 @@ export class EmbeddedNatsServer implements NatsServerHandle {
 
     const exited = new Promise<never>((_, reject) => {
       child.once('error', (error) => reject(new Error(`Could not start nats-server: ${error.message}`)));
-      child.once('exit', (code, signal) =>
+      // 'close', not 'exit': by then its last output has been read, and that output is the reason.
+      child.once('close', (code, signal) =>
         reject(new Error(`nats-server exited before it was ready (${describeExit(code, signal)}). ${this.log.tailText(5)}`)),
       );
     });
@@ -233,8 +254,9 @@ export class EmbeddedNatsServer implements NatsServerHandle {
       const varz = await fetchVarz(`http://127.0.0.1:${ports.monitor}`, 2000).catch(() => null);
       this.version = varz?.version ?? this.version;
       this.readyAt = new Date();
-      this.lastError = null;
       await recordServerPid(this.natsDir, child.pid ?? null);
+      this.assertCurrent(epoch); // stop() ran while we waited: it owns the child now
+      this.lastError = null;
       child.once('exit', (code, signal) => this.onUnexpectedExit(child, code, signal));
       this.note(`nats-server ${this.version ?? ''} ready on 127.0.0.1:${ports.client} (pid ${child.pid}).`);
       this.setState('running');
@@ -270,25 +292,29 @@ export class EmbeddedNatsServer implements NatsServerHandle {
   }
 
   private scheduleRestart(): void {
+    const epoch = this.epoch;
     const backoff = this.opts.restartBackoffMs;
     const delay = backoff[Math.min(this.attempt, backoff.length - 1)] ?? 1000;
     this.attempt++;
     this.note(`${this.lastError ?? 'nats-server is down.'} Restarting in ${delay} ms (attempt ${this.attempt}).`);
-    this.setState('restarting');
+    // Arm the timer before announcing the state, so a listener that stops us finds it to clear.
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
-      this.spawnOnce(this.ports ?? { client: this.opts.port, monitor: this.opts.monitorPort })
+      if (this.epoch !== epoch) return;
+      this.spawnOnce(this.ports ?? { client: this.opts.port, monitor: this.opts.monitorPort }, epoch)
         .then(() => {
           this.restarts++;
           this.emit();
         })
         .catch((error: unknown) => {
+          if (error instanceof StoppedError || this.epoch !== epoch) return;
           this.lastError = messageOf(error);
           // Someone took our port while the server was down: take a fresh one next time.
           if (/address already in use/i.test(this.lastError)) this.ports = null;
-          if (!this.stopping) this.scheduleRestart();
+          this.scheduleRestart();
         });
     }, delay);
+    this.setState('restarting');
   }
 
   private clearRestartTimer(): void {
@@ -347,6 +373,14 @@ export async function terminate(child: ChildProcess, timeoutMs: number): Promise
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   await exited;
   clearTimeout(timer);
+}
+
+/** A start or restart abandoned because stop() was called meanwhile. */
+export class StoppedError extends Error {
+  constructor() {
+    super('The NATS server was stopped while it was starting.');
+    this.name = 'StoppedError';
+  }
 }
 
 function describeExit(code: number | null, signal: NodeJS.Signals | null): string {

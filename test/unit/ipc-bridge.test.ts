@@ -1,0 +1,210 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { attachIpcBridge, type InvokeEventLike, type IpcMainLike, type WebContentsLike } from '../../main/bridge/ipc.js';
+import { createRpcDispatcher } from '../../main/bridge/rpc.js';
+import { EventBus, type EventListener } from '../../main/host/event-bus.js';
+import type { CallHandlers, EventName, RpcResult, ServerStatus } from '../../preload/contract.js';
+import { IPC_CHANNELS } from '../../preload/ipc-channels.js';
+
+type Listener = (event: InvokeEventLike, ...args: unknown[]) => unknown;
+
+/** ipcMain as a map of channel to handler, with an `invoke` that plays the renderer's side. */
+class FakeIpcMain implements IpcMainLike {
+  readonly handlers = new Map<string, Listener>();
+  handle(channel: string, listener: Listener): void {
+    if (this.handlers.has(channel)) throw new Error(`second handler for ${channel}`); // Electron throws too
+    this.handlers.set(channel, listener);
+  }
+  removeHandler(channel: string): void {
+    this.handlers.delete(channel);
+  }
+  async invoke(channel: string, event: InvokeEventLike, ...args: unknown[]): Promise<unknown> {
+    const handler = this.handlers.get(channel);
+    if (!handler) throw new Error(`No handler registered for '${channel}'`);
+    return handler(event, ...args);
+  }
+}
+
+/** A window's WebContents: records sends and can be destroyed. */
+class FakeWebContents implements WebContentsLike {
+  readonly send = vi.fn<(channel: string, ...args: unknown[]) => void>();
+  private destroyed = false;
+  private readonly onDestroyed: Array<() => void> = [];
+  constructor(readonly id: number) {}
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  once(_event: 'destroyed', listener: () => void): this {
+    this.onDestroyed.push(listener);
+    return this;
+  }
+  destroy(): void {
+    this.destroyed = true;
+    for (const listener of this.onDestroyed.splice(0)) listener();
+  }
+}
+
+/** An EventBus that counts its live listeners, to see that unsubscribing really happens. */
+class CountingEventBus extends EventBus {
+  active = 0;
+  override on<E extends EventName>(name: E, listener: EventListener<E>): () => void {
+    const off = super.on(name, listener);
+    this.active++;
+    let done = false;
+    return () => {
+      if (!done) this.active--;
+      done = true;
+      off();
+    };
+  }
+}
+
+const TRUSTED = 'http://127.0.0.1:5173';
+const APP_ORIGIN = 'app://switchboard';
+
+const status: ServerStatus = {
+  mode: 'embedded',
+  state: 'running',
+  version: '2.9.10',
+  clientUrl: 'nats://127.0.0.1:4222',
+  monitorUrl: 'http://127.0.0.1:8222',
+  pid: 42,
+  readyAt: null,
+  restarts: 0,
+  lastError: null,
+  stats: null,
+};
+
+const handlers = {
+  'host.info': async () => ({
+    appVersion: '0.1.0',
+    shell: 'electron' as const,
+    platform: 'linux',
+    arch: 'x64',
+    nodeVersion: 'v20',
+    dataDir: '/tmp/x',
+    natsBinary: null,
+  }),
+  'server.status': async () => status,
+  'server.restart': async () => status,
+  'server.logs': vi.fn<CallHandlers['server.logs']>(async () => ({ lines: [] })),
+} satisfies CallHandlers;
+
+const frame = (url: string, parent: unknown = null) => ({ url, parent });
+const eventFrom = (sender: WebContentsLike, senderFrame: InvokeEventLike['senderFrame']): InvokeEventLike => ({ sender, senderFrame });
+
+let ipcMain: FakeIpcMain;
+let events: CountingEventBus;
+let dispose: () => void;
+let contents: FakeWebContents;
+
+beforeEach(() => {
+  ipcMain = new FakeIpcMain();
+  events = new CountingEventBus();
+  contents = new FakeWebContents(1);
+  handlers['server.logs'].mockClear();
+  dispose = attachIpcBridge({ ipcMain, dispatch: createRpcDispatcher(handlers), events, trustedOrigins: [TRUSTED, APP_ORIGIN] });
+});
+
+afterEach(() => dispose());
+
+const call = (event: InvokeEventLike, method: unknown, input?: unknown) =>
+  ipcMain.invoke(IPC_CHANNELS.call, event, method, input) as Promise<RpcResult>;
+const subscribe = (event: InvokeEventLike, name: unknown, on?: boolean) => ipcMain.invoke(IPC_CHANNELS.subscribe, event, name, on);
+
+// Calls over IPC: sender checks first, then the shared dispatcher.
+describe('attachIpcBridge calls', () => {
+  it('runs a call from a trusted top-level frame', async () => {
+    const result = await call(eventFrom(contents, frame(`${TRUSTED}/index.html`)), 'server.status');
+    expect(result).toEqual({ ok: true, value: status });
+  });
+
+  it('accepts the app:// window the Electron shell loads (trusted origin app://switchboard)', async () => {
+    const result = await call(eventFrom(contents, frame(`${APP_ORIGIN}/index.html`)), 'server.status');
+    expect(result).toEqual({ ok: true, value: status });
+  });
+
+  it('answers invalid_input for a bad input without running the handler', async () => {
+    const result = await call(eventFrom(contents, frame(`${TRUSTED}/`)), 'server.logs', { afterSeq: -1 });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.code).toBe('invalid_input');
+    expect(handlers['server.logs']).not.toHaveBeenCalled();
+  });
+
+  it('answers unknown_call when the call name is not a string', async () => {
+    const result = await call(eventFrom(contents, frame(`${TRUSTED}/`)), 42);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.code).toBe('unknown_call');
+  });
+
+  it.each([
+    ['an untrusted origin', frame('https://evil.example/index.html')],
+    ['a trusted host on another port', frame('http://127.0.0.1:5174/')],
+    ['another app:// host', frame('app://evil/index.html')],
+    ['a data: URL (opaque origin)', frame('data:text/html,<script></script>')],
+    ['an unparsable URL', frame('not a url')],
+    ['an iframe inside the trusted page', frame(`${TRUSTED}/index.html`, frame(`${TRUSTED}/`))],
+    ['a destroyed frame (null)', null],
+  ])('refuses %s with unavailable and runs nothing', async (_label, senderFrame) => {
+    const result = await call(eventFrom(contents, senderFrame), 'server.logs', {});
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.code).toBe('unavailable');
+    expect(handlers['server.logs']).not.toHaveBeenCalled();
+  });
+});
+
+// Event subscriptions: per window, forwarded with contents.send, cleaned up on destroy and dispose.
+describe('attachIpcBridge subscriptions', () => {
+  const trusted = () => eventFrom(contents, frame(`${TRUSTED}/`));
+
+  it('forwards an event to a subscribed window on the event channel', async () => {
+    expect(await subscribe(trusted(), 'server.statusChanged')).toBe(true);
+    events.emit('server.statusChanged', status);
+    expect(contents.send).toHaveBeenCalledTimes(1);
+    expect(contents.send).toHaveBeenCalledWith(IPC_CHANNELS.event, 'server.statusChanged', status);
+  });
+
+  it('subscribes once however often the window asks, and stops on unsubscribe', async () => {
+    await subscribe(trusted(), 'server.statusChanged');
+    await subscribe(trusted(), 'server.statusChanged');
+    events.emit('server.statusChanged', status);
+    expect(contents.send).toHaveBeenCalledTimes(1);
+    expect(events.active).toBe(1);
+    expect(await subscribe(trusted(), 'server.statusChanged', false)).toBe(true);
+    events.emit('server.statusChanged', status);
+    expect(contents.send).toHaveBeenCalledTimes(1);
+    expect(events.active).toBe(0);
+  });
+
+  it('refuses unknown events and untrusted senders', async () => {
+    expect(await subscribe(trusted(), 'server.nope')).toBe(false);
+    expect(await subscribe(trusted(), 7)).toBe(false);
+    expect(await subscribe(eventFrom(contents, frame('https://evil.example/')), 'server.statusChanged')).toBe(false);
+    expect(await subscribe(eventFrom(contents, null), 'server.statusChanged')).toBe(false);
+    events.emit('server.statusChanged', status);
+    expect(contents.send).not.toHaveBeenCalled();
+    expect(events.active).toBe(0);
+  });
+
+  it('removes a window’s subscriptions when it is destroyed, leaving other windows subscribed', async () => {
+    const other = new FakeWebContents(2);
+    await subscribe(trusted(), 'server.statusChanged');
+    await subscribe(eventFrom(other, frame(`${TRUSTED}/`)), 'server.statusChanged');
+    expect(events.active).toBe(2);
+    contents.destroy();
+    expect(events.active).toBe(1);
+    events.emit('server.statusChanged', status);
+    expect(contents.send).not.toHaveBeenCalled();
+    expect(other.send).toHaveBeenCalledTimes(1);
+  });
+
+  it('dispose removes both handlers and every subscription', async () => {
+    await subscribe(trusted(), 'server.statusChanged');
+    dispose();
+    expect(ipcMain.handlers.size).toBe(0);
+    expect(events.active).toBe(0);
+    events.emit('server.statusChanged', status);
+    expect(contents.send).not.toHaveBeenCalled();
+    dispose = attachIpcBridge({ ipcMain, dispatch: createRpcDispatcher(handlers), events, trustedOrigins: [TRUSTED] }); // can attach again
+    expect([...ipcMain.handlers.keys()].sort()).toEqual([IPC_CHANNELS.call, IPC_CHANNELS.subscribe].sort());
+  });
+});

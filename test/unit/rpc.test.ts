@@ -1,0 +1,114 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createRpcDispatcher } from '../../main/bridge/rpc.js';
+import { RpcError, type CallHandlers, type HostInfo, type ServerStatus } from '../../preload/contract.js';
+
+const status: ServerStatus = {
+  mode: 'embedded',
+  state: 'running',
+  version: '2.9.10',
+  clientUrl: 'nats://127.0.0.1:4222',
+  monitorUrl: 'http://127.0.0.1:8222',
+  pid: 1234,
+  readyAt: '2026-01-01T00:00:00.000Z',
+  restarts: 0,
+  lastError: null,
+  stats: null,
+};
+
+const info: HostInfo = {
+  appVersion: '0.1.0',
+  shell: 'headless',
+  platform: 'linux',
+  arch: 'x64',
+  nodeVersion: 'v20.19.0',
+  dataDir: '/tmp/switchboard',
+  natsBinary: '/usr/sbin/nats-server',
+};
+
+/** A full set of handlers returning valid values, each a spy. */
+function fakeHandlers() {
+  return {
+    'host.info': vi.fn<CallHandlers['host.info']>(async () => info),
+    'server.status': vi.fn<CallHandlers['server.status']>(async () => status),
+    'server.restart': vi.fn<CallHandlers['server.restart']>(async () => status),
+    'server.logs': vi.fn<CallHandlers['server.logs']>(async () => ({
+      lines: [{ seq: 1, time: '2026-01-01T00:00:00.000Z', source: 'stdout' as const, text: 'hello' }],
+    })),
+  } satisfies CallHandlers;
+}
+
+// Lookup, input validation, error mapping and output validation of the shared RPC layer.
+describe('createRpcDispatcher', () => {
+  it('returns the handler value for a valid call and passes it the parsed input', async () => {
+    const handlers = fakeHandlers();
+    const dispatch = createRpcDispatcher(handlers, { validateOutputs: true });
+    const result = await dispatch('server.logs', { afterSeq: 3, limit: 10 });
+    expect(result).toEqual({ ok: true, value: { lines: [expect.objectContaining({ seq: 1, text: 'hello' })] } });
+    expect(handlers['server.logs']).toHaveBeenCalledWith({ afterSeq: 3, limit: 10 });
+    expect(await dispatch('server.status', undefined)).toEqual({ ok: true, value: status });
+  });
+
+  it.each(['nope', 'server.Status', 'constructor', '__proto__', 'toString'])('answers unknown_call for %j', async (method) => {
+    const result = await createRpcDispatcher(fakeHandlers())(method, undefined);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.code).toBe('unknown_call');
+  });
+
+  it.each([
+    ['server.logs', { afterSeq: -1 }],
+    ['server.logs', { bogus: 1 }],
+    ['server.logs', { limit: 0 }],
+    ['server.logs', 'all'],
+    ['host.info', { anything: true }],
+  ] as const)('answers invalid_input for %s %j without calling the handler', async (method, input) => {
+    const handlers = fakeHandlers();
+    const result = await createRpcDispatcher(handlers)(method, input);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.code).toBe('invalid_input');
+      expect(result.error.message).toContain(method);
+    }
+    expect(handlers[method]).not.toHaveBeenCalled();
+  });
+
+  it('passes an RpcError thrown by a handler through with its code and message', async () => {
+    const handlers = fakeHandlers();
+    handlers['server.restart'].mockRejectedValueOnce(new RpcError('failed', 'port 4222 is taken'));
+    const onInternalError = vi.fn();
+    const result = await createRpcDispatcher(handlers, { onInternalError })('server.restart', undefined);
+    expect(result).toEqual({ ok: false, error: { code: 'failed', message: 'port 4222 is taken' } });
+    expect(onInternalError).not.toHaveBeenCalled();
+  });
+
+  it('turns a plain Error into internal and reports it', async () => {
+    const handlers = fakeHandlers();
+    const boom = new Error('boom');
+    handlers['host.info'].mockRejectedValueOnce(boom);
+    const onInternalError = vi.fn();
+    const result = await createRpcDispatcher(handlers, { onInternalError })('host.info', undefined);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.code).toBe('internal');
+      expect(result.error.message).toContain('boom');
+    }
+    expect(onInternalError).toHaveBeenCalledWith('host.info', boom);
+  });
+
+  it('reports an invalid handler output as internal only when validateOutputs is on', async () => {
+    const handlers = fakeHandlers();
+    const bad = { ...status, state: 'sleeping' } as unknown as ServerStatus;
+    handlers['server.status'].mockResolvedValue(bad);
+    const onInternalError = vi.fn();
+
+    const checked = await createRpcDispatcher(handlers, { validateOutputs: true, onInternalError })('server.status', undefined);
+    expect(checked.ok).toBe(false);
+    if (!checked.ok) {
+      expect(checked.error.code).toBe('internal');
+      expect(checked.error.message).toContain('server.status');
+    }
+    expect(onInternalError).toHaveBeenCalledTimes(1);
+
+    const unchecked = await createRpcDispatcher(handlers)('server.status', undefined);
+    expect(unchecked).toEqual({ ok: true, value: bad });
+  });
+});
