@@ -4,11 +4,11 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { EmbeddedNatsServer } from '../../main/host/nats/embedded-server.js';
 import { natsServerBinary } from '../helpers/nats-binary.js';
+import { accepts, freePort } from '../helpers/ports.js';
 import { cliPath } from '../helpers/serve-process.js';
 import { median, report, timeRuns } from './stats.js';
 
@@ -19,7 +19,7 @@ async function rawSpawnToAccept(binary: string): Promise<number> {
   const port = await freePort();
   const started = performance.now();
   const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  while (!(await canConnect(port))) await new Promise((r) => setTimeout(r, 1));
+  while (!(await accepts(port))) await new Promise((r) => setTimeout(r, 1));
   const elapsed = performance.now() - started;
   await stopChild(child);
   return elapsed;
@@ -75,28 +75,6 @@ export async function runStartupBench(): Promise<void> {
   const node = median(await timeRuns(RUNS, nodeStartup));
   const serve = median(await timeRuns(RUNS, serveToUrl));
   report({ name: 'switchboard serve start-to-URL', value: serve, unit: 'ms', runs: RUNS, baseline: { name: 'node startup + supervised server', value: node + ours }, target: '< 1500 ms' });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 async function stopChild(child: ReturnType<typeof spawn>): Promise<void> {

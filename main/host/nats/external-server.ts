@@ -83,7 +83,7 @@ export class ExternalNatsServer implements NatsServerHandle {
       mode: 'external',
       state: this.state,
       version: this.nc?.info?.version ?? null,
-      clientUrl: this.nc?.getServer() ?? this.opts.url.split(',')[0]?.trim() ?? null,
+      clientUrl: withScheme(this.nc?.getServer() ?? this.opts.url.split(',')[0]?.trim() ?? null),
       monitorUrl: null,
       pid: null,
       readyAt: this.readyAt?.toISOString() ?? null,
@@ -144,4 +144,10 @@ export class ExternalNatsServer implements NatsServerHandle {
   private note(text: string): void {
     this.log.append('supervisor', text);
   }
+}
+
+/** nats.js reports the current server as `host:port`; show it as a URL like the embedded one. */
+function withScheme(server: string | null): string | null {
+  if (!server) return null;
+  return /^[a-z]+:\/\//i.test(server) ? server : `nats://${server}`;
 }

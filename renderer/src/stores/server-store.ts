@@ -44,7 +44,8 @@ export const useServerStore = create<ServerStore>()((set, get) => {
     connect(api) {
       client = api;
       const offConnection = api.transport.onConnection((connection) => {
-        set({ connection });
+        // With the host gone nothing is known about the server: show that, not stale "running".
+        set(connection === 'open' ? { connection } : { connection, status: null });
         if (connection === 'open') {
           void api.call('host.info').then((host) => set({ host }), () => undefined);
           void refresh();

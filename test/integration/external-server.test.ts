@@ -1,0 +1,101 @@
+// External-server mode against a real nats-server the test starts itself (as a user's own
+// server would be): connect, follow a server outage as `restarting`, come back as `running`.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ServerState } from '../../preload/contract.js';
+import { ExternalNatsServer } from '../../main/host/nats/external-server.js';
+import { startHost, type Host } from '../../main/host/host.js';
+import { natsServerBinary } from '../helpers/nats-binary.js';
+import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
+import { accepts, freePort } from '../helpers/ports.js';
+
+const binary = natsServerBinary();
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A plain nats-server on `port`, ready when it accepts TCP connections. */
+async function userServer(port: number): Promise<ChildProcess> {
+  const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  cleanups.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
+  for (let i = 0; i < 200 && !(await accepts(port)); i++) await new Promise((r) => setTimeout(r, 10));
+  return child;
+}
+
+describe('ExternalNatsServer', () => {
+  it('reports the server it connected to, an outage, and the reconnect', async () => {
+    const port = await freePort();
+    const first = await userServer(port);
+    const external = new ExternalNatsServer({ url: `nats://127.0.0.1:${port}` });
+    cleanups.push(() => external.stop());
+    const states: ServerState[] = [];
+    external.onStatus((s) => states.push(s.state));
+
+    await external.start();
+    const status = external.status();
+    expect(status).toMatchObject({ mode: 'external', state: 'running', pid: null, monitorUrl: null, restarts: 0 });
+    expect(status.version).toMatch(/^2\./);
+    expect(status.clientUrl).toContain(`127.0.0.1:${port}`);
+    expect(await external.stats()).toBeNull();
+    expect(external.connectSettings().servers).toEqual([`nats://127.0.0.1:${port}`]);
+
+    first.kill('SIGKILL');
+    await until(() => external.status().state === 'restarting');
+    await userServer(port);
+    await until(() => external.status().state === 'running');
+    expect(external.status().restarts).toBe(1);
+    expect(states).toEqual(['starting', 'running', 'restarting', 'running']);
+    expect(external.logs().map((l) => l.text).join('\n')).toMatch(/Disconnected[\s\S]*Reconnected/);
+
+    await external.stop();
+    expect(external.status().state).toBe('stopped');
+  });
+
+  it('fails with the URL and the reason when nothing listens there', async () => {
+    const port = await freePort();
+    const external = new ExternalNatsServer({ url: `nats://127.0.0.1:${port}`, connectTimeoutMs: 1000 });
+    cleanups.push(() => external.stop());
+    await expect(external.start()).rejects.toThrow(`Could not connect to nats://127.0.0.1:${port}`);
+    expect(external.status().state).toBe('failed');
+  });
+
+  it('fails clearly on a credentials file that does not exist', async () => {
+    const port = await freePort();
+    await userServer(port);
+    const external = new ExternalNatsServer({ url: `nats://127.0.0.1:${port}`, credsFile: '/nonexistent/user.creds' });
+    cleanups.push(() => external.stop());
+    await expect(external.start()).rejects.toThrow(/user\.creds/);
+  });
+
+  it('backs the host in --nats mode: server.status answers with the external server', async () => {
+    const port = await freePort();
+    await userServer(port);
+    const dataDir = await makeTempDir('external-host');
+    cleanups.push(() => removeTempDir(dataDir));
+    const host: Host = await startHost({
+      shell: 'headless',
+      appVersion: '0.0.0-test',
+      appRoot: process.cwd(),
+      dataDir,
+      nats: { mode: 'external', url: `nats://127.0.0.1:${port}` },
+    });
+    cleanups.push(() => host.stop());
+    const status = await host.handlers['server.status'](undefined);
+    expect(status).toMatchObject({ mode: 'external', state: 'running', stats: null });
+    expect((await host.handlers['host.info'](undefined)).natsBinary).toBeNull();
+  });
+});
+
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
