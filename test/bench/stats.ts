@@ -13,7 +13,7 @@ export const median = (values: readonly number[]) => quantile(values, 0.5);
 /** One printed line of a benchmark. */
 export interface BenchLine {
   name: string;
-  /** Measured median, with its unit. */
+  /** The measured statistic (the line's name says which: median, p50, p99), with its unit. */
   value: number;
   unit: string;
   /** The raw baseline measured in the same run, when the bench compares against one. */
@@ -28,7 +28,7 @@ export function report(line: BenchLine): void {
   const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
   const ratio = line.baseline ? `  ratio ${(line.value / line.baseline.value).toFixed(2)}x vs ${line.baseline.name} (${fmt(line.baseline.value)} ${line.unit})` : '';
   const target = line.target ? `  [target: ${line.target}]` : '';
-  console.log(`${line.name.padEnd(44)} ${fmt(line.value).padStart(8)} ${line.unit}  (median of ${line.runs})${ratio}${target}`);
+  console.log(`${line.name.padEnd(44)} ${fmt(line.value).padStart(8)} ${line.unit}  (n=${line.runs})${ratio}${target}`);
 }
 
 /** Runs `fn` `runs` times sequentially and returns each duration in ms. */

@@ -1,0 +1,415 @@
+/**
+ * A NATS agent (seed 000's NATSAgentMixin): its own connection named after it; registers its
+ * metadata in the JetStream KV registry; subscribes to its request and direct subjects (in a queue
+ * group, so replicas share the load) and to the broadcast subject; announces itself; heartbeats;
+ * and on stop announces it is offline and drains. Direct, request, handoff and broadcast follow
+ * seed 000's flow diagrams. What the agent does with a message is its handler's business (the
+ * OODA loop, or any function).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { connect, errors, type Msg, type NatsConnection, type NodeConnectionOptions, type Subscription } from '@nats-io/transport-node';
+import { Kvm, type KV } from '@nats-io/kv';
+import { AgentMetadataSchema, Priority, type AgentMessage, type AgentMetadata } from '../protocol/agent-message.js';
+import { decodeAgentMessage } from '../protocol/codec.js';
+import { renderSubject, SEED_000_PROFILE, type SubjectProfile } from '../protocol/subjects.js';
+import { RuntimeEventBus } from './events.js';
+import { decodeReply, decodeRequest, encodeReply, encodeRequest, newMessage } from './wire.js';
+
+/** What a handler returns: the reply's content, optionally with metadata. */
+export type HandlerResult = string | { content: string; metadata?: Record<string, unknown> };
+
+/** Streams a reply as seed 004's chunk protocol on the request's response subject. */
+export interface StreamWriter {
+  write(delta: string): void;
+}
+
+/** What a handler gets besides the message. */
+export interface HandlerContext {
+  agent: Agent;
+  subject: string;
+  /** Present for requests that asked to stream (`metadata.stream: true`). */
+  stream?: StreamWriter;
+}
+
+/** Handles one incoming request, direct message, handoff or broadcast. */
+export type MessageHandler = (message: AgentMessage, context: HandlerContext) => Promise<HandlerResult | void>;
+
+/** Options for {@link Agent}. */
+export interface AgentOptions {
+  /** One subject token; also the NATS connection name and the queue group. */
+  name: string;
+  /** Tells replicas apart (connection name, registry key); defaults to a random id. */
+  instance?: string;
+  description?: string;
+  capabilities?: string[];
+  tools?: string[];
+  model?: string;
+  version?: string;
+  /** Servers and credentials (the host's or `switchboard run`'s). */
+  connection: NodeConnectionOptions;
+  profile?: SubjectProfile;
+  handler?: MessageHandler;
+  events?: RuntimeEventBus;
+  /** Presence heartbeat period; 0 turns heartbeats off. */
+  heartbeatMs?: number;
+  /** JetStream KV bucket of the registry; null keeps the agent out of KV (announcements only). */
+  registryBucket?: string | null;
+  /** Default timeout of this agent's outgoing requests. */
+  requestTimeoutMs?: number;
+}
+
+/** Options of {@link Agent.request}. */
+export interface RequestOptions {
+  timeoutMs?: number;
+  metadata?: Record<string, unknown>;
+  priority?: number;
+  /** Receives the responder's stream frames (stream.begin, stream.chunk…, stream.end). */
+  stream?: (frame: AgentMessage) => void;
+}
+
+/** Why an outgoing request failed. */
+export class AgentRequestError extends Error {
+  constructor(
+    readonly code: 'no_responders' | 'timeout' | 'failed' | 'invalid_reply',
+    message: string,
+    readonly reply?: AgentMessage,
+  ) {
+    super(message);
+    this.name = 'AgentRequestError';
+  }
+}
+
+export const DEFAULT_REGISTRY_BUCKET = 'switchboard_agents';
+export const DEFAULT_HEARTBEAT_MS = 5000;
+
+/** One running agent instance. */
+export class Agent {
+  readonly name: string;
+  readonly instance: string;
+  readonly profile: SubjectProfile;
+  readonly events: RuntimeEventBus;
+  private readonly opts: AgentOptions;
+  private nc: NatsConnection | null = null;
+  private kv: KV | null = null;
+  private subs: Subscription[] = [];
+  private heartbeat: NodeJS.Timeout | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
+  private registeredAt = new Date().toISOString();
+  private stopping = false;
+
+  constructor(options: AgentOptions) {
+    this.opts = options;
+    this.name = options.name;
+    this.instance = options.instance ?? randomUUID().slice(0, 8);
+    this.profile = options.profile ?? SEED_000_PROFILE;
+    this.events = options.events ?? new RuntimeEventBus();
+  }
+
+  /** The subject other agents send requests to. */
+  get requestSubject(): string {
+    return renderSubject(this.profile.request, { agent: this.name });
+  }
+
+  /** The live connection; throws before start() or after stop(). */
+  get connection(): NatsConnection {
+    if (!this.nc) throw new Error(`Agent ${this.name} is not connected.`);
+    return this.nc;
+  }
+
+  /** Connects, registers, subscribes, announces, and starts heartbeats. */
+  async start(): Promise<void> {
+    const nc = await connect({ ...this.opts.connection, name: `${this.name}#${this.instance}` });
+    this.nc = nc;
+    this.registeredAt = new Date().toISOString();
+    if (this.opts.registryBucket !== null) {
+      this.kv = await new Kvm(nc).create(this.opts.registryBucket ?? DEFAULT_REGISTRY_BUCKET, { history: 1 });
+      await this.kv.put(this.registryKey, JSON.stringify(this.metadata('available')));
+    }
+
+    const subjects: string[] = [];
+    const listen = (subject: string, kind: 'request' | 'direct' | 'broadcast') => {
+      subjects.push(subject);
+      this.subs.push(
+        nc.subscribe(subject, {
+          // Replicas share requests and direct messages; every replica hears broadcasts.
+          ...(kind !== 'broadcast' && { queue: this.name }),
+          callback: (error, msg) => {
+            if (!error) this.onMessage(kind, msg);
+          },
+        }),
+      );
+    };
+    listen(this.requestSubject, 'request');
+    if (this.profile.direct) listen(renderSubject(this.profile.direct, { agent: this.name }), 'direct');
+    listen(this.profile.broadcast, 'broadcast');
+
+    await this.announce('announcement', 'available');
+    const every = this.opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+    if (every > 0) this.heartbeat = setInterval(() => void this.beat(), every);
+    this.events.emit('agent.started', { agent: this.name, instance: this.instance, subjects });
+  }
+
+  /** Stops taking work, lets running handlers finish (up to `graceMs`), announces offline, drains. */
+  async stop(graceMs = 5000): Promise<void> {
+    const nc = this.nc;
+    if (!nc || this.stopping) return;
+    this.stopping = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    await Promise.all(this.subs.map((sub) => sub.drain().catch(() => undefined)));
+    this.subs = [];
+    await Promise.race([Promise.allSettled([...this.inFlight]), sleep(graceMs)]);
+    if (!nc.isClosed()) {
+      await this.announce('announcement', 'offline').catch(() => undefined);
+      await this.kv?.put(this.registryKey, JSON.stringify(this.metadata('offline'))).catch(() => undefined);
+      await nc.drain().catch(() => undefined);
+    }
+    this.nc = null;
+    this.kv = null;
+    this.events.emit('agent.stopped', { agent: this.name, instance: this.instance });
+  }
+
+  /** Fire-and-forget to another agent's direct subject. */
+  async send(to: string, content: string, fields: Partial<AgentMessage> = {}): Promise<AgentMessage> {
+    const direct = this.requireChannel('direct');
+    const message = newMessage({ message_type: 'direct', from_agent: this.name, to_agent: to, content, ...fields });
+    this.publish(renderSubject(direct, { agent: to }), message);
+    return message;
+  }
+
+  /**
+   * Request/reply on the NATS reply subject; rejects with an {@link AgentRequestError}. With
+   * `stream`, asks the responder to stream and receives its stream frames (seed 004's chunk
+   * protocol on the response subject) before the reply resolves.
+   */
+  async request(to: string, content: string, options: RequestOptions = {}): Promise<AgentMessage> {
+    const nc = this.connection;
+    const message = newMessage({
+      message_type: 'request',
+      from_agent: this.name,
+      to_agent: to,
+      content,
+      metadata: { ...options.metadata, ...(options.stream && { stream: true }) },
+      priority: options.priority ?? Priority.normal,
+    });
+    const subject = renderSubject(this.profile.request, { agent: to });
+    const timeout = options.timeoutMs ?? this.opts.requestTimeoutMs ?? 30_000;
+    // Subscribe to the frames before asking, so none is missed; the responder publishes them on
+    // its one connection before the reply, and one subscriber connection keeps that order.
+    const onFrame = options.stream;
+    const frames =
+      onFrame && this.profile.response
+        ? nc.subscribe(renderSubject(this.profile.response, { agent: to, message_id: message.message_id }), {
+            callback: (error, msg) => {
+              const decoded = error ? null : decodeAgentMessage(msg.string());
+              if (decoded?.ok) onFrame(decoded.value);
+            },
+          })
+        : null;
+    this.sent(subject, message);
+    let reply: Msg;
+    try {
+      reply = await nc.request(subject, encodeRequest(this.profile.wire, message), { timeout });
+    } catch (error) {
+      frames?.unsubscribe();
+      throw toRequestError(error, to, subject, timeout);
+    }
+    frames?.unsubscribe();
+    const decoded = decodeReply(this.profile.wire, reply.string(), message);
+    if (!decoded.ok) throw new AgentRequestError('invalid_reply', `${to} answered with an invalid reply: ${decoded.reason}`);
+    const answer = decoded.value;
+    if (answer.metadata['status'] === 'failed') {
+      throw new AgentRequestError('failed', `${to} failed: ${String(answer.metadata['error'] ?? answer.content)}`, answer);
+    }
+    return answer;
+  }
+
+  /** Hands a task to another agent: a high-priority direct message plus a tracking copy. */
+  async handoff(to: string, content: string, metadata: Record<string, unknown> = {}): Promise<AgentMessage> {
+    const direct = this.requireChannel('direct');
+    const message = newMessage({ message_type: 'handoff', from_agent: this.name, to_agent: to, content, metadata, priority: Priority.high });
+    this.publish(renderSubject(direct, { agent: to }), message);
+    if (this.profile.handoff) this.publish(renderSubject(this.profile.handoff, { from: this.name, to }), message);
+    return message;
+  }
+
+  /** Publishes to every agent on the broadcast subject. */
+  async broadcast(content: string, metadata: Record<string, unknown> = {}): Promise<AgentMessage> {
+    const message = newMessage({ message_type: 'broadcast', from_agent: this.name, to_agent: null, content, metadata });
+    this.publish(this.profile.broadcast, message);
+    return message;
+  }
+
+  /** This agent's AgentMetadata with `status`. */
+  metadata(status: AgentMetadata['status']): AgentMetadata {
+    return {
+      name: this.name,
+      description: this.opts.description ?? '',
+      capabilities: this.opts.capabilities ?? [],
+      tools: this.opts.tools ?? [],
+      status,
+      model: this.opts.model ?? '',
+      version: this.opts.version ?? '1.0.0',
+      registered_at: this.registeredAt,
+      last_heartbeat: new Date().toISOString(),
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private get registryKey(): string {
+    return `${this.name}.${this.instance}`;
+  }
+
+  private requireChannel(channel: 'direct'): string {
+    const template = this.profile[channel];
+    if (!template) throw new Error(`The ${this.profile.name} subject profile has no ${channel} channel.`);
+    return template;
+  }
+
+  private onMessage(kind: 'request' | 'direct' | 'broadcast', msg: Msg): void {
+    const text = msg.string();
+    const decoded = kind === 'request' ? decodeRequest(this.profile.wire, text, this.name) : decodeAgentMessage(text);
+    if (!decoded.ok) {
+      this.events.emit('message.invalid', { agent: this.name, subject: msg.subject, reason: decoded.reason, preview: text.slice(0, 200) });
+      if (msg.reply) this.replyFailed(msg, null, `invalid message: ${decoded.reason}`, 'invalid_message');
+      return;
+    }
+    const message = decoded.value;
+    if (kind === 'broadcast') {
+      if (message.from_agent === this.name) return; // our own presence and broadcasts
+      if (message.message_type === 'announcement' || message.message_type === 'heartbeat') {
+        const parsed = AgentMetadataSchema.safeParse(message.metadata['agent']);
+        if (parsed.success) this.events.emit('agent.announced', { agent: this.name, metadata: parsed.data, via: message.message_type });
+        return;
+      }
+    }
+    if (this.events.wants('message.received')) this.events.emit('message.received', { agent: this.name, subject: msg.subject, message });
+    const handler = this.opts.handler;
+    if (!handler) {
+      if (msg.reply) this.replyFailed(msg, message, `${this.name} has no handler.`, 'no_handler');
+      return;
+    }
+    const run = this.handle(handler, message, msg).finally(() => this.inFlight.delete(run));
+    this.inFlight.add(run);
+  }
+
+  private async handle(handler: MessageHandler, message: AgentMessage, msg: Msg): Promise<void> {
+    const stream = msg.reply && message.metadata['stream'] === true ? this.streamWriter(message) : undefined;
+    let result: HandlerResult | void;
+    try {
+      result = await handler(message, { agent: this, subject: msg.subject, ...(stream && { stream }) });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.events.emit('handler.failed', { agent: this.name, messageId: message.message_id, error: reason });
+      const code = (error as { errorCode?: unknown }).errorCode;
+      if (msg.reply) this.replyFailed(msg, message, reason, typeof code === 'string' ? code : 'handler_error');
+      return;
+    }
+    const { content, metadata } = typeof result === 'string' ? { content: result, metadata: {} } : { content: result?.content ?? '', metadata: result?.metadata ?? {} };
+    stream?.end(content);
+    if (msg.reply) {
+      const reply = newMessage({
+        message_type: 'response',
+        from_agent: this.name,
+        to_agent: message.from_agent,
+        content,
+        in_reply_to: message.message_id,
+        metadata: { status: 'completed', ...metadata },
+      });
+      this.respond(msg, reply);
+    } else if (result !== undefined && this.profile.direct && message.message_type !== 'broadcast') {
+      // Seed 000's direct flow: the receiver reports back on the sender's direct subject.
+      await this.send(message.from_agent, content, { in_reply_to: message.message_id, metadata }).catch(() => undefined);
+    }
+  }
+
+  private replyFailed(msg: Msg, request: AgentMessage | null, error: string, code: string): void {
+    const reply = newMessage({
+      message_type: 'response',
+      from_agent: this.name,
+      to_agent: request?.from_agent ?? null,
+      content: error,
+      in_reply_to: request?.message_id ?? null,
+      metadata: { status: 'failed', error, error_code: code },
+    });
+    this.respond(msg, reply);
+  }
+
+  private respond(msg: Msg, reply: AgentMessage): void {
+    if (this.events.wants('message.sent')) this.events.emit('message.sent', { agent: this.name, subject: msg.reply ?? '', message: reply });
+    msg.respond(encodeReply(this.profile.wire, reply));
+  }
+
+  /** Seed 004's chunk protocol: begin, numbered chunks, end with a checksum of the whole text. */
+  private streamWriter(request: AgentMessage): StreamWriter & { end(content: string): void } {
+    const template = this.profile.response;
+    if (!template) return { write: () => undefined, end: () => undefined };
+    const subject = renderSubject(template, { agent: this.name, message_id: request.message_id });
+    let seq = 0;
+    let begun = false;
+    const frame = (type: 'stream.begin' | 'stream.chunk' | 'stream.end', content: string, metadata: Record<string, unknown>) =>
+      this.publish(subject, newMessage({ message_type: type, from_agent: this.name, to_agent: request.from_agent, content, in_reply_to: request.message_id, metadata }));
+    const begin = () => {
+      if (begun) return;
+      begun = true;
+      frame('stream.begin', '', { modality: 'text' });
+    };
+    return {
+      write: (delta) => {
+        begin();
+        frame('stream.chunk', delta, { seq_no: seq++, modality: 'text' });
+      },
+      end: (content) => {
+        // N >= 1: a reply that never streamed still goes out as begin + one chunk + end.
+        if (seq === 0) {
+          begin();
+          frame('stream.chunk', content, { seq_no: seq++, modality: 'text' });
+        }
+        frame('stream.end', '', { final: true, chunks: seq, checksum: `sha256:${createHash('sha256').update(content).digest('hex')}` });
+      },
+    };
+  }
+
+  private publish(subject: string, message: AgentMessage): void {
+    this.sent(subject, message);
+    this.connection.publish(subject, JSON.stringify(message));
+  }
+
+  private sent(subject: string, message: AgentMessage): void {
+    if (this.events.wants('message.sent')) this.events.emit('message.sent', { agent: this.name, subject, message });
+  }
+
+  private async announce(type: 'announcement' | 'heartbeat', status: AgentMetadata['status']): Promise<void> {
+    const message = newMessage({
+      message_type: type,
+      from_agent: this.name,
+      to_agent: null,
+      content: status === 'offline' ? `${this.name} is leaving` : `${this.name} is ${type === 'heartbeat' ? 'alive' : 'available'}`,
+      metadata: { agent: this.metadata(status), instance: this.instance },
+    });
+    this.publish(this.profile.broadcast, message);
+    await this.connection.flush();
+  }
+
+  private async beat(): Promise<void> {
+    if (!this.nc || this.stopping) return;
+    try {
+      await this.announce('heartbeat', 'available');
+      await this.kv?.put(this.registryKey, JSON.stringify(this.metadata('available')));
+    } catch {
+      // A missed beat while reconnecting; the next one catches up.
+    }
+  }
+}
+
+function toRequestError(error: unknown, to: string, subject: string, timeoutMs: number): AgentRequestError {
+  if (error instanceof errors.NoRespondersError || (error instanceof errors.RequestError && error.isNoResponders())) {
+    return new AgentRequestError('no_responders', `No agent answers on ${subject}: is ${to} running?`);
+  }
+  if (error instanceof errors.TimeoutError || (error instanceof errors.RequestError && /timeout/i.test(error.message))) {
+    return new AgentRequestError('timeout', `${to} did not answer on ${subject} within ${timeoutMs} ms.`);
+  }
+  return new AgentRequestError('failed', `Request to ${to} failed: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());

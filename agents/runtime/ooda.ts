@@ -1,0 +1,274 @@
+/**
+ * The OODA loop (seed 000's NATSOODAAgent) as a message handler. Each turn observes (the message,
+ * then tool results), orients (prompt from its template, memory, consolidation, blackboard reads),
+ * decides (one LLM call with the agent's tools) and acts (tool calls through the executor, or the
+ * reply). Every phase emits its input and output; the step controller can stop before any phase
+ * and, before Act, swap the decision for an edited one.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { AgentMessage } from '../protocol/agent-message.js';
+import { renderTemplate } from '../topology/prompt-template.js';
+import type { LlmMessage, LlmProvider, LlmResponse, LlmToolCall } from '../llm/provider.js';
+import { NO_TOOLS, type ToolExecutor, type ToolResult } from '../tools/tool-executor.js';
+import type { HandlerContext, MessageHandler } from './agent.js';
+import { BudgetExceededError, BudgetTracker, type Budget } from './budget.js';
+import type { OodaPhase, RuntimeEventBus } from './events.js';
+import { ConversationMemory } from './memory.js';
+import type { StepController } from './step-controller.js';
+
+/** Reads blackboard entries for Orient (the blackboard tools of the patterns issue implement it). */
+export interface BlackboardReader {
+  read(agent: string): Promise<Record<string, string>>;
+}
+
+/** Options for {@link createOodaHandler}. */
+export interface OodaOptions {
+  llm: LlmProvider;
+  model: string;
+  /** The system prompt template (`{{agent_name}}`, `{{input}}`, custom variables…). */
+  prompt: string;
+  /** Values for the template's custom variables. */
+  variables?: Record<string, string>;
+  tools?: ToolExecutor;
+  controller?: StepController;
+  budget?: Budget;
+  /** Context budget in tokens before memory is consolidated. */
+  contextTokens?: number;
+  /** Describes the other agents for `{{peers}}` (the capability registry). */
+  peers?: () => string;
+  blackboard?: BlackboardReader;
+  maxTokens?: number;
+  temperature?: number;
+}
+
+/** What the model decided: text, tool calls, or both. The debugger may replace it before Act. */
+export const DecisionSchema = z.object({
+  text: z.string(),
+  toolCalls: z.array(z.object({ id: z.string(), name: z.string(), arguments: z.record(z.string(), z.unknown()) })),
+});
+export type Decision = z.infer<typeof DecisionSchema>;
+
+/** What Observe saw. */
+export interface Observation {
+  kind: 'message' | 'tool_results';
+  from: string;
+  content: string;
+  conversation: string;
+  toolResults?: { name: string; content: string; isError: boolean }[];
+}
+
+/** What Orient put together for Decide. */
+export interface Orientation {
+  system: string;
+  messages: LlmMessage[];
+  blackboard?: Record<string, string>;
+}
+
+/** What Act did. */
+export interface ActOutcome {
+  reply: string | null;
+  toolResults: { id: string; name: string; content: string; isError: boolean }[];
+}
+
+/** Builds the handler an OODA agent runs for every request, direct message, handoff or broadcast. */
+export function createOodaHandler(options: OodaOptions): MessageHandler {
+  const memory = new ConversationMemory(options.contextTokens ?? 8000);
+  const tools = options.tools ?? NO_TOOLS;
+  return (message, context) => new OodaRun(options, memory, tools, message, context).run();
+}
+
+/** One run: the turns an incoming message takes, under one budget. */
+class OodaRun {
+  private readonly runId = randomUUID();
+  private readonly agent: string;
+  private readonly events: RuntimeEventBus;
+  private readonly tracker: BudgetTracker;
+  private readonly abort = new AbortController();
+  private timer: NodeJS.Timeout | null = null;
+  private turn = 0;
+
+  constructor(
+    private readonly options: OodaOptions,
+    private readonly memory: ConversationMemory,
+    private readonly tools: ToolExecutor,
+    private readonly message: AgentMessage,
+    private readonly context: HandlerContext,
+  ) {
+    this.agent = context.agent.name;
+    this.events = context.agent.events;
+    this.tracker = new BudgetTracker(options.budget ?? {});
+  }
+
+  async run(): Promise<string> {
+    this.events.emit('run.started', { agent: this.agent, runId: this.runId, message: this.message });
+    this.armTimeout();
+    const conversation = conversationOf(this.message);
+    try {
+      const userMessage: LlmMessage = { role: 'user', content: this.message.content };
+      let observation: Observation = { kind: 'message', from: this.message.from_agent, content: this.message.content, conversation };
+      let messages: LlmMessage[] = [];
+      for (;;) {
+        this.turn++;
+        const observed = await this.phase('observe', observation, async (o) => o);
+        const oriented = await this.phase('orient', observed, (o) => this.orient(o, messages, userMessage));
+        messages = oriented.messages;
+        this.tracker.startTurn();
+        const decision = await this.phase('decide', oriented, (o) => this.decide(o));
+        const outcome = await this.phase('act', decision, (d) => this.act(d));
+        if (outcome.reply !== null) {
+          this.memory.remember(conversation, userMessage, { role: 'assistant', content: outcome.reply });
+          this.finish('completed', outcome.reply, null);
+          return outcome.reply;
+        }
+        messages = [
+          ...messages,
+          { role: 'assistant', content: decision.text, toolCalls: decision.toolCalls },
+          ...outcome.toolResults.map((r): LlmMessage => ({ role: 'tool', toolCallId: r.id, name: r.name, content: r.content, ...(r.isError && { isError: true }) })),
+        ];
+        observation = {
+          kind: 'tool_results',
+          from: this.agent,
+          content: outcome.toolResults.map((r) => `${r.name}: ${r.content}`).join('\n'),
+          conversation,
+          toolResults: outcome.toolResults.map(({ name, content, isError }) => ({ name, content, isError })),
+        };
+      }
+    } catch (error) {
+      const failure = this.asBudgetError(error) ?? error;
+      if (failure instanceof BudgetExceededError) {
+        this.events.emit('budget.exceeded', { agent: this.agent, runId: this.runId, budget: failure.budget, limit: failure.limit, used: failure.used });
+      }
+      const reason = failure instanceof Error ? failure.message : String(failure);
+      this.finish('failed', '', reason);
+      throw failure;
+    } finally {
+      if (this.timer) clearTimeout(this.timer);
+    }
+  }
+
+  /** Runs one phase: stop first if the debugger asks, then work, then report input and output. */
+  private async phase<I, O>(phase: OodaPhase, input: I, work: (input: I) => Promise<O>): Promise<O> {
+    const controller = this.options.controller;
+    if (controller?.shouldPause(this.agent, this.runId, phase)) {
+      this.tracker.pauseClock();
+      if (this.timer) clearTimeout(this.timer);
+      const validate = phase === 'act' ? (replacement: unknown) => DecisionSchema.parse(replacement) as I : undefined;
+      input = await controller.wait({ agent: this.agent, runId: this.runId, turn: this.turn, phase, payload: input }, validate);
+      this.tracker.resumeClock();
+      this.armTimeout();
+    }
+    this.tracker.checkTime();
+    const started = performance.now();
+    const output = await work(input);
+    if (this.events.wants('ooda.phase')) {
+      this.events.emit('ooda.phase', { agent: this.agent, runId: this.runId, turn: this.turn, phase, input, output, durationMs: performance.now() - started });
+    }
+    return output;
+  }
+
+  private async orient(observation: Observation, soFar: LlmMessage[], userMessage: LlmMessage): Promise<Orientation> {
+    const { agent } = this.context;
+    if (observation.kind === 'tool_results') {
+      return { system: this.system(agent.name), messages: soFar }; // the tool results are in soFar already
+    }
+    const consolidated = await this.memory.consolidate(observation.conversation, this.options.llm, this.options.model, this.abort.signal);
+    if (consolidated) {
+      this.events.emit('memory.consolidated', { agent: this.agent, runId: this.runId, conversation: observation.conversation, before: consolidated.before, after: consolidated.after });
+    }
+    const blackboard = this.options.blackboard ? await this.options.blackboard.read(this.agent) : undefined;
+    const messages = [...this.memory.history(observation.conversation), userMessage];
+    return { system: this.system(agent.name, blackboard), messages, ...(blackboard && { blackboard }) };
+  }
+
+  private system(agentName: string, blackboard?: Record<string, string>): string {
+    const meta = this.context.agent.metadata('available');
+    const values: Record<string, string> = {
+      agent_name: agentName,
+      agent_description: meta.description,
+      capabilities: meta.capabilities.join(', '),
+      peers: this.options.peers?.() ?? '',
+      input: this.message.content,
+      from_agent: this.message.from_agent,
+      date: new Date().toISOString().slice(0, 10),
+      ...this.options.variables,
+    };
+    const { text } = renderTemplate(this.options.prompt, values);
+    if (!blackboard || Object.keys(blackboard).length === 0) return text;
+    return `${text}\n\nBlackboard:\n${Object.entries(blackboard).map(([k, v]) => `- ${k}: ${v}`).join('\n')}`;
+  }
+
+  private async decide(orientation: Orientation): Promise<Decision> {
+    const { llm, model } = this.options;
+    const request = {
+      model,
+      system: orientation.system,
+      messages: orientation.messages,
+      tools: this.tools.tools(this.agent),
+      ...(this.options.maxTokens !== undefined && { maxTokens: this.options.maxTokens }),
+      ...(this.options.temperature !== undefined && { temperature: this.options.temperature }),
+    };
+    const started = performance.now();
+    let response: LlmResponse | null = null;
+    let error: string | null = null;
+    try {
+      const stream = this.context.stream;
+      response = await llm.complete(request, { signal: this.abort.signal, ...(stream && { onText: (delta: string) => stream.write(delta) }) });
+      return { text: response.text, toolCalls: response.toolCalls };
+    } catch (caught) {
+      error = caught instanceof Error ? caught.message : String(caught);
+      throw caught;
+    } finally {
+      this.events.emit('llm.call', {
+        agent: this.agent,
+        runId: this.runId,
+        turn: this.turn,
+        provider: llm.kind,
+        model: response?.model ?? model,
+        request,
+        response,
+        error,
+        latencyMs: performance.now() - started,
+      });
+      if (response) this.tracker.addTokens(response.usage.inputTokens + response.usage.outputTokens);
+    }
+  }
+
+  private async act(decision: Decision): Promise<ActOutcome> {
+    if (decision.toolCalls.length === 0) return { reply: decision.text, toolResults: [] };
+    const results: ActOutcome['toolResults'] = [];
+    for (const call of decision.toolCalls) {
+      this.tracker.checkTime();
+      const result: ToolResult = await this.tools.call(call as LlmToolCall, { agent: this.context.agent, runId: this.runId, signal: this.abort.signal });
+      results.push({ id: call.id, name: call.name, content: result.content, isError: result.isError });
+    }
+    return { reply: null, toolResults: results };
+  }
+
+  private finish(status: 'completed' | 'failed', reply: string, error: string | null): void {
+    this.events.emit('run.completed', { agent: this.agent, runId: this.runId, status, reply, error, turns: this.turn, tokens: this.tracker.tokens });
+  }
+
+  /** Aborts the model call and tools when the run's time is up (re-armed after each pause). */
+  private armTimeout(): void {
+    const remaining = this.tracker.remainingMs();
+    if (!Number.isFinite(remaining)) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.abort.abort(new BudgetExceededError('timeout', this.options.budget?.timeoutMs ?? 0, this.tracker.elapsedMs())), Math.max(0, remaining));
+  }
+
+  /** An abort caused by the timeout surfaces as whatever the provider threw; report the budget instead. */
+  private asBudgetError(error: unknown): BudgetExceededError | null {
+    if (error instanceof BudgetExceededError) return error;
+    const reason: unknown = this.abort.signal.reason;
+    return this.abort.signal.aborted && reason instanceof BudgetExceededError ? reason : null;
+  }
+}
+
+/** Which conversation a message belongs to: an explicit id, else its sender. */
+function conversationOf(message: AgentMessage): string {
+  const { conversation_id, session_id } = message.metadata as { conversation_id?: unknown; session_id?: unknown };
+  if (typeof conversation_id === 'string') return conversation_id;
+  if (typeof session_id === 'string') return session_id;
+  return message.from_agent;
+}

@@ -1,0 +1,229 @@
+/**
+ * The capability registry: which agents exist, what they can do, where to reach them, whether
+ * they are alive. It learns from the JetStream KV registry (agents of this runtime) and from
+ * announcements and heartbeats on the broadcast subject, so an agent written with any NATS client
+ * that only announces itself is found too. An agent that misses its heartbeats is marked offline.
+ */
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { Kvm, type KV } from '@nats-io/kv';
+import type { QueuedIterator } from '@nats-io/nats-core';
+import type { KvWatchEntry } from '@nats-io/kv';
+import { AgentMetadataSchema, type AgentMetadata } from '../protocol/agent-message.js';
+import { decodeAgentMessage } from '../protocol/codec.js';
+import { renderSubject, SEED_000_PROFILE, type SubjectProfile } from '../protocol/subjects.js';
+import { DEFAULT_HEARTBEAT_MS, DEFAULT_REGISTRY_BUCKET } from './agent.js';
+
+/** One agent as the registry knows it (replicas folded together). */
+export interface RegistryEntry {
+  name: string;
+  description: string;
+  capabilities: string[];
+  tools: string[];
+  model: string;
+  status: AgentMetadata['status'];
+  /** The subject requests to it go to. */
+  requestSubject: string;
+  /** Live instances (replicas) by id, with when each was last heard from (ms since epoch). */
+  instances: Record<string, number>;
+  /** Where the registry learned of it first. */
+  source: 'kv' | 'announcement';
+}
+
+/** Options for {@link CapabilityRegistry}. */
+export interface RegistryOptions {
+  connection: NatsConnection;
+  profile?: SubjectProfile;
+  /** The KV bucket agents register in; null to rely on announcements only. */
+  bucket?: string | null;
+  /** The agents' heartbeat period. */
+  heartbeatMs?: number;
+  /** Heartbeats an instance may miss before it counts as gone. */
+  missedBeats?: number;
+}
+
+/** Follows agents on one NATS connection. */
+export class CapabilityRegistry {
+  private readonly entries = new Map<string, RegistryEntry & { metadata: Map<string, AgentMetadata> }>();
+  private readonly listeners = new Set<(entry: RegistryEntry) => void>();
+  private readonly profile: SubjectProfile;
+  private sub: Subscription | null = null;
+  private watcher: QueuedIterator<KvWatchEntry> | null = null;
+  private sweep: NodeJS.Timeout | null = null;
+
+  constructor(private readonly opts: RegistryOptions) {
+    this.profile = opts.profile ?? SEED_000_PROFILE;
+  }
+
+  /** Loads the KV registry (if there is one) and starts following announcements. */
+  async start(): Promise<void> {
+    const nc = this.opts.connection;
+    this.sub = nc.subscribe(this.profile.broadcast, {
+      callback: (error, msg) => {
+        if (error) return;
+        const decoded = decodeAgentMessage(msg.string());
+        if (!decoded.ok) return; // the agents record invalid traffic; the registry only listens for presence
+        const { message_type, metadata } = decoded.value;
+        if (message_type !== 'announcement' && message_type !== 'heartbeat') return;
+        const parsed = AgentMetadataSchema.safeParse(metadata['agent']);
+        const instance = typeof metadata['instance'] === 'string' ? metadata['instance'] : decoded.value.from_agent;
+        if (parsed.success) this.learn(parsed.data, instance, 'announcement');
+      },
+    });
+    if (this.opts.bucket !== null) await this.followKv(this.opts.bucket ?? DEFAULT_REGISTRY_BUCKET);
+    const beat = this.opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+    this.sweep = setInterval(() => this.markMissing(), beat);
+    this.sweep.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.sweep) clearInterval(this.sweep);
+    this.watcher?.stop();
+    await this.sub?.drain().catch(() => undefined);
+    this.sub = null;
+  }
+
+  /** Every agent known, online or not. */
+  list(): RegistryEntry[] {
+    return [...this.entries.values()].map(publicEntry);
+  }
+
+  /** One agent by name. */
+  get(name: string): RegistryEntry | undefined {
+    const entry = this.entries.get(name);
+    return entry && publicEntry(entry);
+  }
+
+  /** Available agents that offer `capability`, with the subject to send requests to. */
+  lookup(capability: string): { agent: string; subject: string }[] {
+    return this.list()
+      .filter((e) => e.status !== 'offline' && e.capabilities.includes(capability))
+      .map((e) => ({ agent: e.name, subject: e.requestSubject }));
+  }
+
+  /** The other agents, one line each, for a prompt's `{{peers}}`. */
+  describe(except?: string): string {
+    return this.list()
+      .filter((e) => e.name !== except && e.status !== 'offline')
+      .map((e) => `- ${e.name}: ${e.description || 'no description'} (capabilities: ${e.capabilities.join(', ') || 'none'})`)
+      .join('\n');
+  }
+
+  /** Called with an agent's entry whenever it changes. */
+  onChange(listener: (entry: RegistryEntry) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves once `check` holds for the registry (tests, and coordinators waiting for specialists). */
+  async waitFor(check: (registry: CapabilityRegistry) => boolean, timeoutMs = 5000): Promise<void> {
+    if (check(this)) return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        reject(new Error(`The registry did not reach the expected state within ${timeoutMs} ms.`));
+      }, timeoutMs);
+      const off = this.onChange(() => {
+        if (!check(this)) return;
+        clearTimeout(timer);
+        off();
+        resolve();
+      });
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private async followKv(bucket: string): Promise<void> {
+    try {
+      // create() binds to the bucket when it exists; agents starting later write into it.
+      const kv: KV = await new Kvm(this.opts.connection).create(bucket, { history: 1 });
+      this.watcher = await kv.watch({ key: '>' });
+    } catch {
+      return; // a server without JetStream (or without permission for it): announcements still work
+    }
+    void (async () => {
+      for await (const entry of this.watcher!) {
+        if (entry.operation !== 'PUT') continue;
+        const parsed = AgentMetadataSchema.safeParse(safeJson(entry.string()));
+        const instance = entry.key.slice(entry.key.indexOf('.') + 1);
+        if (parsed.success) this.learn(parsed.data, instance, 'kv');
+      }
+    })();
+  }
+
+  private learn(metadata: AgentMetadata, instance: string, source: 'kv' | 'announcement'): void {
+    let entry = this.entries.get(metadata.name);
+    if (!entry) {
+      entry = {
+        name: metadata.name,
+        description: metadata.description,
+        capabilities: metadata.capabilities,
+        tools: metadata.tools,
+        model: metadata.model,
+        status: metadata.status,
+        requestSubject: safeSubject(this.profile.request, metadata.name),
+        instances: {},
+        source,
+        metadata: new Map(),
+      };
+      this.entries.set(metadata.name, entry);
+    }
+    Object.assign(entry, { description: metadata.description, capabilities: metadata.capabilities, tools: metadata.tools, model: metadata.model });
+    if (metadata.status === 'offline') {
+      delete entry.instances[instance];
+      entry.metadata.delete(instance);
+    } else {
+      entry.instances[instance] = Date.now();
+      entry.metadata.set(instance, metadata);
+    }
+    this.settle(entry);
+  }
+
+  /** Instances silent for longer than the allowed missed beats are gone. */
+  private markMissing(): void {
+    const limit = (this.opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS) * (this.opts.missedBeats ?? 3);
+    const now = Date.now();
+    for (const entry of this.entries.values()) {
+      let changed = false;
+      for (const [instance, seen] of Object.entries(entry.instances)) {
+        if (now - seen > limit) {
+          delete entry.instances[instance];
+          entry.metadata.delete(instance);
+          changed = true;
+        }
+      }
+      if (changed) this.settle(entry);
+    }
+  }
+
+  /** The agent is as available as its best instance; offline with none. */
+  private settle(entry: RegistryEntry & { metadata: Map<string, AgentMetadata> }): void {
+    const statuses = [...entry.metadata.values()].map((m) => m.status);
+    const status: AgentMetadata['status'] = statuses.includes('available') ? 'available' : statuses.includes('busy') ? 'busy' : 'offline';
+    entry.status = status;
+    const snapshot = publicEntry(entry);
+    for (const listener of this.listeners) listener(snapshot);
+  }
+}
+
+function publicEntry(entry: RegistryEntry & { metadata?: unknown }): RegistryEntry {
+  const { metadata: _metadata, ...rest } = entry;
+  return { ...rest, capabilities: [...rest.capabilities], tools: [...rest.tools], instances: { ...rest.instances } };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** An announced name that cannot be a subject token has no request subject. */
+function safeSubject(template: string, name: string): string {
+  try {
+    return renderSubject(template, { agent: name });
+  } catch {
+    return '';
+  }
+}
