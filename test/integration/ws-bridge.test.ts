@@ -4,56 +4,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createRpcDispatcher } from '../../main/bridge/rpc.js';
 import { attachWsBridge } from '../../main/bridge/ws.js';
-import { EventBus, type EventListener } from '../../main/host/event-bus.js';
-import type { CallHandlers, EventName, HostFrame, ServerStatus } from '../../preload/contract.js';
+import type { HostFrame } from '../../preload/contract.js';
+import { CountingEventBus, fakeHandlers, sampleStatus } from '../helpers/host-fixtures.js';
+
+const status = sampleStatus({ readyAt: null });
+const handlers = fakeHandlers(status);
 
 const TOKEN = 'a-per-launch-token-0123456789abcdef';
 const ALLOWED_ORIGIN = 'http://127.0.0.1:5173';
-
-const status: ServerStatus = {
-  mode: 'embedded',
-  state: 'running',
-  version: '2.9.10',
-  clientUrl: 'nats://127.0.0.1:4222',
-  monitorUrl: 'http://127.0.0.1:8222',
-  pid: 42,
-  readyAt: null,
-  restarts: 0,
-  lastError: null,
-  stats: null,
-};
-
-const handlers: CallHandlers = {
-  'host.info': async () => ({
-    appVersion: '0.1.0',
-    shell: 'browser',
-    platform: 'linux',
-    arch: 'x64',
-    nodeVersion: 'v20',
-    dataDir: '/tmp/x',
-    natsBinary: null,
-  }),
-  'server.status': async () => status,
-  'server.restart': async () => status,
-  'server.logs': async (input) => ({
-    lines: [{ seq: (input?.afterSeq ?? 0) + 1, time: '2026-01-01T00:00:00.000Z', source: 'stdout', text: 'hi' }],
-  }),
-};
-
-/** An EventBus that counts its live listeners, to see that a closed connection unsubscribes. */
-class CountingEventBus extends EventBus {
-  active = 0;
-  override on<E extends EventName>(name: E, listener: EventListener<E>): () => void {
-    const off = super.on(name, listener);
-    this.active++;
-    let done = false;
-    return () => {
-      if (!done) this.active--;
-      done = true;
-      off();
-    };
-  }
-}
 
 /** An open bridge connection that records every frame it receives. */
 interface Client {
@@ -181,7 +139,7 @@ describe('attachWsBridge frames', () => {
       t: 'result',
       id: 7,
       ok: true,
-      value: { lines: [{ seq: 5, time: '2026-01-01T00:00:00.000Z', source: 'stdout', text: 'hi' }] },
+      value: { lines: [{ seq: 5, time: '2026-01-01T00:00:00.000Z', source: 'stdout', text: 'hello' }] },
     });
     expect(await client.call(8, 'server.status')).toEqual({ t: 'result', id: 8, ok: true, value: status });
   });

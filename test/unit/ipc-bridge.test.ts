@@ -1,9 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { attachIpcBridge, type InvokeEventLike, type IpcMainLike, type WebContentsLike } from '../../main/bridge/ipc.js';
 import { createRpcDispatcher } from '../../main/bridge/rpc.js';
-import { EventBus, type EventListener } from '../../main/host/event-bus.js';
-import type { CallHandlers, EventName, RpcResult, ServerStatus } from '../../preload/contract.js';
+import type { RpcResult } from '../../preload/contract.js';
 import { IPC_CHANNELS } from '../../preload/ipc-channels.js';
+import { CountingEventBus, fakeHandlers, sampleStatus } from '../helpers/host-fixtures.js';
+
+const status = sampleStatus({ readyAt: null });
+const handlers = fakeHandlers(status);
 
 type Listener = (event: InvokeEventLike, ...args: unknown[]) => unknown;
 
@@ -43,51 +46,8 @@ class FakeWebContents implements WebContentsLike {
   }
 }
 
-/** An EventBus that counts its live listeners, to see that unsubscribing really happens. */
-class CountingEventBus extends EventBus {
-  active = 0;
-  override on<E extends EventName>(name: E, listener: EventListener<E>): () => void {
-    const off = super.on(name, listener);
-    this.active++;
-    let done = false;
-    return () => {
-      if (!done) this.active--;
-      done = true;
-      off();
-    };
-  }
-}
-
 const TRUSTED = 'http://127.0.0.1:5173';
 const APP_ORIGIN = 'app://switchboard';
-
-const status: ServerStatus = {
-  mode: 'embedded',
-  state: 'running',
-  version: '2.9.10',
-  clientUrl: 'nats://127.0.0.1:4222',
-  monitorUrl: 'http://127.0.0.1:8222',
-  pid: 42,
-  readyAt: null,
-  restarts: 0,
-  lastError: null,
-  stats: null,
-};
-
-const handlers = {
-  'host.info': async () => ({
-    appVersion: '0.1.0',
-    shell: 'electron' as const,
-    platform: 'linux',
-    arch: 'x64',
-    nodeVersion: 'v20',
-    dataDir: '/tmp/x',
-    natsBinary: null,
-  }),
-  'server.status': async () => status,
-  'server.restart': async () => status,
-  'server.logs': vi.fn<CallHandlers['server.logs']>(async () => ({ lines: [] })),
-} satisfies CallHandlers;
 
 const frame = (url: string, parent: unknown = null) => ({ url, parent });
 const eventFrom = (sender: WebContentsLike, senderFrame: InvokeEventLike['senderFrame']): InvokeEventLike => ({ sender, senderFrame });

@@ -1,41 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createRpcDispatcher } from '../../main/bridge/rpc.js';
-import { RpcError, type CallHandlers, type HostInfo, type ServerStatus } from '../../preload/contract.js';
+import { RpcError, type ServerStatus } from '../../preload/contract.js';
+import { fakeHandlers, sampleStatus } from '../helpers/host-fixtures.js';
 
-const status: ServerStatus = {
-  mode: 'embedded',
-  state: 'running',
-  version: '2.9.10',
-  clientUrl: 'nats://127.0.0.1:4222',
-  monitorUrl: 'http://127.0.0.1:8222',
-  pid: 1234,
-  readyAt: '2026-01-01T00:00:00.000Z',
-  restarts: 0,
-  lastError: null,
-  stats: null,
-};
-
-const info: HostInfo = {
-  appVersion: '0.1.0',
-  shell: 'headless',
-  platform: 'linux',
-  arch: 'x64',
-  nodeVersion: 'v20.19.0',
-  dataDir: '/tmp/switchboard',
-  natsBinary: '/usr/sbin/nats-server',
-};
-
-/** A full set of handlers returning valid values, each a spy. */
-function fakeHandlers() {
-  return {
-    'host.info': vi.fn<CallHandlers['host.info']>(async () => info),
-    'server.status': vi.fn<CallHandlers['server.status']>(async () => status),
-    'server.restart': vi.fn<CallHandlers['server.restart']>(async () => status),
-    'server.logs': vi.fn<CallHandlers['server.logs']>(async () => ({
-      lines: [{ seq: 1, time: '2026-01-01T00:00:00.000Z', source: 'stdout' as const, text: 'hello' }],
-    })),
-  } satisfies CallHandlers;
-}
+const status = sampleStatus();
 
 // Lookup, input validation, error mapping and output validation of the shared RPC layer.
 describe('createRpcDispatcher', () => {
@@ -43,7 +11,7 @@ describe('createRpcDispatcher', () => {
     const handlers = fakeHandlers();
     const dispatch = createRpcDispatcher(handlers, { validateOutputs: true });
     const result = await dispatch('server.logs', { afterSeq: 3, limit: 10 });
-    expect(result).toEqual({ ok: true, value: { lines: [expect.objectContaining({ seq: 1, text: 'hello' })] } });
+    expect(result).toEqual({ ok: true, value: { lines: [expect.objectContaining({ seq: 4, text: 'hello' })] } });
     expect(handlers['server.logs']).toHaveBeenCalledWith({ afterSeq: 3, limit: 10 });
     expect(await dispatch('server.status', undefined)).toEqual({ ok: true, value: status });
   });

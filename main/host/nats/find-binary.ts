@@ -1,5 +1,5 @@
 /** Finds the nats-server binary the host runs: the same order the fetch script uses to bundle one. */
-import { accessSync, constants } from 'node:fs';
+import { isExecutable } from './executable.js';
 import path from 'node:path';
 
 /** Where to look. */
@@ -45,13 +45,4 @@ export function findNatsServerBinary(search: BinarySearch): FoundBinary | null {
   const extra = platform === 'win32' ? [] : ['/usr/sbin', '/usr/local/sbin', '/usr/local/bin', '/opt/homebrew/bin'];
   for (const dir of [...pathDirs, ...extra]) candidates.push({ path: path.join(dir, file), source: 'PATH' });
   return candidates.find((c) => isExecutable(c.path)) ?? null;
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }

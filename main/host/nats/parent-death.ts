@@ -4,7 +4,7 @@
  * child when its parent dies, then execs the real program (same pid). Elsewhere the data-dir lock
  * (data-dir-lock.ts) stops such an orphan at the next start instead.
  */
-import { accessSync, constants } from 'node:fs';
+import { isExecutable } from './executable.js';
 
 const SETPRIV = '/usr/bin/setpriv';
 
@@ -14,13 +14,4 @@ export function tiedToParent(binary: string, args: string[], platform: NodeJS.Pl
     return { command: SETPRIV, args: ['--pdeathsig', 'SIGTERM', '--', binary, ...args] };
   }
   return { command: binary, args };
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,0 +1,58 @@
+/** Contract-valid sample values and fake host handlers shared by the RPC and bridge tests. */
+import { vi } from 'vitest';
+import { EventBus, type EventListener } from '../../main/host/event-bus.js';
+import type { CallHandlers, EventName, HostInfo, ServerStatus } from '../../preload/contract.js';
+
+/** A running embedded server's status, with overrides. */
+export const sampleStatus = (over: Partial<ServerStatus> = {}): ServerStatus => ({
+  mode: 'embedded',
+  state: 'running',
+  version: '2.9.10',
+  clientUrl: 'nats://127.0.0.1:4222',
+  monitorUrl: 'http://127.0.0.1:8222',
+  pid: 42,
+  readyAt: '2026-01-01T00:00:00.000Z',
+  restarts: 0,
+  lastError: null,
+  stats: null,
+  ...over,
+});
+
+/** Host facts, with overrides. */
+export const sampleHostInfo = (over: Partial<HostInfo> = {}): HostInfo => ({
+  appVersion: '0.1.0',
+  shell: 'headless',
+  platform: 'linux',
+  arch: 'x64',
+  nodeVersion: 'v20.19.0',
+  dataDir: '/tmp/switchboard',
+  natsBinary: '/usr/sbin/nats-server',
+  ...over,
+});
+
+/** A full set of valid handlers, each a spy; `server.logs` returns one line after `afterSeq`. */
+export function fakeHandlers(status: ServerStatus = sampleStatus()) {
+  return {
+    'host.info': vi.fn<CallHandlers['host.info']>(async () => sampleHostInfo()),
+    'server.status': vi.fn<CallHandlers['server.status']>(async () => status),
+    'server.restart': vi.fn<CallHandlers['server.restart']>(async () => status),
+    'server.logs': vi.fn<CallHandlers['server.logs']>(async (input) => ({
+      lines: [{ seq: (input?.afterSeq ?? 0) + 1, time: '2026-01-01T00:00:00.000Z', source: 'stdout' as const, text: 'hello' }],
+    })),
+  } satisfies CallHandlers;
+}
+
+/** An EventBus that counts its live listeners, to see that unsubscribing really happens. */
+export class CountingEventBus extends EventBus {
+  active = 0;
+  override on<E extends EventName>(name: E, listener: EventListener<E>): () => void {
+    const off = super.on(name, listener);
+    this.active++;
+    let done = false;
+    return () => {
+      if (!done) this.active--;
+      done = true;
+      off();
+    };
+  }
+}
