@@ -43,7 +43,7 @@ export default tseslint.config(
 
   // Isomorphic: the contract and the agents' protocol and topology (the renderer imports them).
   {
-    files: ['preload/contract.ts', 'preload/ipc-channels.ts', 'agents/protocol/**', 'agents/topology/**'],
+    files: ['preload/contract.ts', 'preload/ipc-channels.ts', 'agents/protocol/**', 'agents/topology/**', 'agents/trace/**'],
     rules: { 'no-restricted-imports': restrict(noNode, noElectron, noReact, noRenderer, noHost, noNats, noNodeAgents) },
   },
   // The agent runtime: Node and NATS, but no UI, no Electron, no host.

@@ -1,7 +1,11 @@
 /** `switchboard`: the command line. Each command lives in commands/; this file only dispatches. */
 import { appVersion } from './app-paths.js';
 import { UsageError } from './commands/nats-flags.js';
+import { exportCommand } from './commands/export.js';
+import { run } from './commands/run.js';
+import { schema } from './commands/schema.js';
 import { serve } from './commands/serve.js';
+import { validate } from './commands/validate.js';
 
 const HELP = `Switchboard ${appVersion}: design, run and debug multi-agent systems on NATS.
 
@@ -9,6 +13,10 @@ Usage: switchboard <command> [options]
 
 Commands:
   serve      start the workbench in browser mode (the UI on 127.0.0.1, with an embedded nats-server)
+  run        run a topology headless: switchboard run templates/seed-000-trio.yaml --input "…" --to task_coordinator
+  validate   check a topology file: schema, names, edges, tools, models, budgets
+  export     export a topology: yaml, json, nats-conf (least-privilege), compose, mermaid
+  schema     print the topology file's JSON Schema (for editors)
   help       show this help, or a command's: switchboard help serve
 
 Options:
@@ -17,7 +25,7 @@ Options:
 
 Run "switchboard <command> --help" for a command's options.`;
 
-const commands: Record<string, (argv: string[]) => Promise<number>> = { serve };
+const commands: Record<string, (argv: string[]) => Promise<number>> = { serve, run, validate, export: exportCommand, schema };
 
 /** Runs the command line; resolves with the process exit code. */
 export async function main(argv: string[]): Promise<number> {

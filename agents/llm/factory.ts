@@ -8,11 +8,17 @@ import { LlmError, type LlmProvider } from './provider.js';
 import { ReplayProvider, type RecordedLlmCall } from './replay.js';
 import { ScriptedProvider, type ScriptedConfig } from './scripted.js';
 
+/** Per-call limits for the HTTP providers. */
+export interface SamplingSettings {
+  maxTokens?: number;
+  temperature?: number;
+}
+
 /** An agent's model settings, as a topology declares them. */
 export type LlmSettings =
   | { provider: 'scripted'; model?: string; scripted?: ScriptedConfig }
-  | { provider: 'openai'; model: string; baseUrl?: string; apiKeyEnv?: string; timeoutMs?: number }
-  | { provider: 'anthropic'; model: string; baseUrl?: string; apiKeyEnv?: string; timeoutMs?: number }
+  | ({ provider: 'openai'; model: string; baseUrl?: string; apiKeyEnv?: string; timeoutMs?: number } & SamplingSettings)
+  | ({ provider: 'anthropic'; model: string; baseUrl?: string; apiKeyEnv?: string; timeoutMs?: number } & SamplingSettings)
   | { provider: 'replay'; model?: string };
 
 /** Where named secrets come from: the environment by default; the desktop app adds the OS store. */

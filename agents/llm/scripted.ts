@@ -3,43 +3,26 @@
  * (pattern → reply or actions). Every template runs on it with no key and no network. The first
  * rule that matches the conversation's last message wins; a tool result is matched by tool name.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
+import { ScriptSchema, type ScriptRuleSchema } from '../topology/schema.js';
 import type { LlmCallOptions, LlmMessage, LlmProvider, LlmRequest, LlmResponse } from './provider.js';
 
-/** One rule: when the last message matches, answer with text and/or tool calls. */
-export const ScriptedRuleSchema = z
-  .object({
-    /** Case-insensitive substring of the last user message. */
-    contains: z.string().optional(),
-    /** Regular expression (case-insensitive) on the last user message. */
-    matches: z.string().optional(),
-    /** Matches when the last message is the result of this tool. */
-    after_tool: z.string().optional(),
-    /** The reply; `{{input}}`, `{{tool_result}}` and `{{match.N}}` are filled in. */
-    reply: z.string().optional(),
-    tool_calls: z.array(z.object({ name: z.string(), arguments: z.record(z.string(), z.unknown()).default({}) })).optional(),
-  })
-  .refine((rule) => rule.reply !== undefined || (rule.tool_calls?.length ?? 0) > 0, 'a rule needs a reply or tool_calls');
-export type ScriptedRule = z.infer<typeof ScriptedRuleSchema>;
+/** The scripted provider's settings: an agent's `script` in the topology. */
+export type ScriptedConfig = z.input<typeof ScriptSchema>;
+type ScriptRule = z.output<typeof ScriptRuleSchema>;
 
-/** The scripted provider's settings in a topology. */
-export const ScriptedConfigSchema = z.object({
-  rules: z.array(ScriptedRuleSchema).default([]),
-  /** The reply when no rule matches. */
-  fallback: z.string().default('I have no scripted answer for: {{input}}'),
-  /** Splits each reply into this many streamed pieces (at word boundaries). */
-  stream_chunks: z.number().int().min(1).max(100).default(1),
-});
-export type ScriptedConfig = z.input<typeof ScriptedConfigSchema>;
+const DEFAULT_FALLBACK = 'I have no scripted answer for: {{input}}';
 
 /** Deterministic answers from rules. */
 export class ScriptedProvider implements LlmProvider {
   readonly kind = 'scripted';
-  private readonly config: z.output<typeof ScriptedConfigSchema>;
+  private readonly config: { rules: ScriptRule[]; fallback: string; stream_chunks: number };
   private readonly patterns: (RegExp | null)[];
 
+  /** Throws (zod) on an invalid script; an invalid regular expression throws too. */
   constructor(config: ScriptedConfig = {}) {
-    this.config = ScriptedConfigSchema.parse(config);
+    const parsed = ScriptSchema.parse(config);
+    this.config = { rules: parsed.rules, fallback: parsed.fallback ?? DEFAULT_FALLBACK, stream_chunks: parsed.stream_chunks ?? 1 };
     this.patterns = this.config.rules.map((rule) => (rule.matches ? new RegExp(rule.matches, 'i') : null));
   }
 
@@ -78,7 +61,7 @@ export class ScriptedProvider implements LlmProvider {
     };
   }
 
-  private matchRule(rule: ScriptedRule, pattern: RegExp | null, last: LlmMessage | undefined, input: string): string[] | null {
+  private matchRule(rule: ScriptRule, pattern: RegExp | null, last: LlmMessage | undefined, input: string): string[] | null {
     if (rule.after_tool !== undefined) return last?.role === 'tool' && last.name === rule.after_tool ? [] : null;
     if (last?.role === 'tool') return null; // text rules answer users, not tool results
     if (rule.contains !== undefined && !input.toLowerCase().includes(rule.contains.toLowerCase())) return null;

@@ -21,6 +21,12 @@ export const SubjectProfileSchema = z.object({
 });
 export type SubjectProfile = z.infer<typeof SubjectProfileSchema>;
 
+/** The JetStream KV bucket agents register in. */
+export const DEFAULT_REGISTRY_BUCKET = 'switchboard_agents';
+
+/** The inbox prefix of an agent's connection (`_INBOX_weather_bot`): exported permissions grant it. */
+export const inboxPrefixOf = (agent: string) => `_INBOX_${agent}`;
+
 /** Seed 000: `agents.*` with AgentMessage everywhere. The default. */
 export const SEED_000_PROFILE: SubjectProfile = {
   name: 'seed-000',

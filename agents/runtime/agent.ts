@@ -11,7 +11,7 @@ import { connect, errors, type Msg, type NatsConnection, type NodeConnectionOpti
 import { Kvm, type KV } from '@nats-io/kv';
 import { AgentMetadataSchema, Priority, type AgentMessage, type AgentMetadata } from '../protocol/agent-message.js';
 import { decodeAgentMessage } from '../protocol/codec.js';
-import { renderSubject, SEED_000_PROFILE, type SubjectProfile } from '../protocol/subjects.js';
+import { DEFAULT_REGISTRY_BUCKET, inboxPrefixOf, renderSubject, SEED_000_PROFILE, type SubjectProfile } from '../protocol/subjects.js';
 import { RuntimeEventBus } from './events.js';
 import { decodeReply, decodeRequest, encodeReply, encodeRequest, newMessage } from './wire.js';
 
@@ -70,16 +70,17 @@ export interface RequestOptions {
 /** Why an outgoing request failed. */
 export class AgentRequestError extends Error {
   constructor(
-    readonly code: 'no_responders' | 'timeout' | 'failed' | 'invalid_reply',
+    readonly code: 'no_responders' | 'timeout' | 'forbidden' | 'failed' | 'invalid_reply',
     message: string,
     readonly reply?: AgentMessage,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'AgentRequestError';
   }
 }
 
-export const DEFAULT_REGISTRY_BUCKET = 'switchboard_agents';
+export { DEFAULT_REGISTRY_BUCKET, inboxPrefixOf };
 export const DEFAULT_HEARTBEAT_MS = 5000;
 
 /** One running agent instance. */
@@ -118,12 +119,22 @@ export class Agent {
 
   /** Connects, registers, subscribes, announces, and starts heartbeats. */
   async start(): Promise<void> {
-    const nc = await connect({ ...this.opts.connection, name: `${this.name}#${this.instance}` });
+    // Each agent's inboxes live under its own prefix, so an exported server config can let it
+    // subscribe to its replies and nobody else's.
+    const nc = await connect({ inboxPrefix: inboxPrefixOf(this.name), ...this.opts.connection, name: `${this.name}#${this.instance}` });
     this.nc = nc;
     this.registeredAt = new Date().toISOString();
     if (this.opts.registryBucket !== null) {
-      this.kv = await new Kvm(nc).create(this.opts.registryBucket ?? DEFAULT_REGISTRY_BUCKET, { history: 1 });
-      await this.kv.put(this.registryKey, JSON.stringify(this.metadata('available')));
+      try {
+        this.kv = await new Kvm(nc).create(this.opts.registryBucket ?? DEFAULT_REGISTRY_BUCKET, { history: 1 });
+        await this.kv.put(this.registryKey, JSON.stringify(this.metadata('available')));
+      } catch (error) {
+        // Do not leave a half-started agent's connection open.
+        this.nc = null;
+        this.kv = null;
+        await nc.close().catch(() => undefined);
+        throw error;
+      }
     }
 
     const subjects: string[] = [];
@@ -403,6 +414,11 @@ export class Agent {
 }
 
 function toRequestError(error: unknown, to: string, subject: string, timeoutMs: number): AgentRequestError {
+  const cause = (error as { cause?: unknown }).cause;
+  const violation = error instanceof errors.PermissionViolationError ? error : cause instanceof errors.PermissionViolationError ? cause : null;
+  if (violation) {
+    return new AgentRequestError('forbidden', `Not permitted to request ${to}: ${violation.message}`, undefined, { cause: violation });
+  }
   if (error instanceof errors.NoRespondersError || (error instanceof errors.RequestError && error.isNoResponders())) {
     return new AgentRequestError('no_responders', `No agent answers on ${subject}: is ${to} running?`);
   }

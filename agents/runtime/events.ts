@@ -44,6 +44,22 @@ export interface RuntimeEvents {
     error: string | null;
     latencyMs: number;
   };
+  /** A tool call entered the gateway (before allowlist, rate limit and idempotency checks). */
+  'tool.invoked': { agent: string; runId: string; tool: string; arguments: Record<string, unknown>; idempotencyKey: string | null };
+  /** A tool call left the gateway: its result or error, how long it took, and whether it was refused or replayed. */
+  'tool.result': {
+    agent: string;
+    runId: string;
+    tool: string;
+    arguments: Record<string, unknown>;
+    result: string;
+    isError: boolean;
+    durationMs: number;
+    /** Why the gateway refused it without calling the tool, if it did. */
+    refused: 'not_allowed' | 'rate_limited' | 'timeout' | null;
+    /** True when an idempotency key returned the first call's result. */
+    replayed: boolean;
+  };
   /** The run's memory was consolidated because it outgrew its context budget. */
   'memory.consolidated': { agent: string; runId: string; conversation: string; before: number; after: number };
   /** A budget ran out; the run ends with a failed reply. */

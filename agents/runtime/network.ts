@@ -6,7 +6,7 @@
 import { connect, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import { createProvider, type LlmSettings, type SecretSource } from '../llm/factory.js';
 import type { RecordedLlmCall } from '../llm/replay.js';
-import { SEED_000_PROFILE, type SubjectProfile } from '../protocol/subjects.js';
+import { inboxPrefixOf, SEED_000_PROFILE, type SubjectProfile } from '../protocol/subjects.js';
 import type { ToolExecutor } from '../tools/tool-executor.js';
 import { Agent, DEFAULT_HEARTBEAT_MS, type MessageHandler } from './agent.js';
 import type { Budget } from './budget.js';
@@ -14,6 +14,13 @@ import { RuntimeEventBus, type OodaPhase } from './events.js';
 import { createOodaHandler } from './ooda.js';
 import { CapabilityRegistry } from './registry.js';
 import { StepController } from './step-controller.js';
+
+/** What a network shares with the behaviours and tools of its agents. */
+export interface NetworkServices {
+  events: RuntimeEventBus;
+  controller: StepController;
+  registry: CapabilityRegistry;
+}
 
 /** One agent of a network. Either an OODA agent (prompt + llm) or custom code (handler). */
 export interface AgentSpec {
@@ -25,12 +32,17 @@ export interface AgentSpec {
   prompt?: string;
   variables?: Record<string, string>;
   llm?: LlmSettings;
-  tools?: ToolExecutor;
+  /** Its tools, or how to build them once the network's services exist (gateways, MCP). */
+  tools?: ToolExecutor | ((services: NetworkServices) => Promise<ToolExecutor>);
   budget?: Budget;
   contextTokens?: number;
   breakpoints?: OodaPhase[];
   /** Custom behaviour instead of the OODA loop. */
   handler?: MessageHandler;
+  /** A role's behaviour around the OODA handler (null when the agent has no model). */
+  behaviour?: (ooda: MessageHandler | null, services: NetworkServices) => MessageHandler;
+  /** Runs after each instance started (blackboard watches); returns how to undo it. */
+  onStarted?: (agent: Agent, handler: MessageHandler, services: NetworkServices) => Promise<() => Promise<void>>;
 }
 
 /** Options for {@link AgentNetwork}. */
@@ -45,6 +57,8 @@ export interface NetworkOptions {
   /** LLM calls of an earlier run, for agents on the `replay` provider. */
   recording?: readonly RecordedLlmCall[];
   events?: RuntimeEventBus;
+  /** Stops what the plan started besides agents (MCP servers), after the agents. */
+  onStop?: () => Promise<void>;
 }
 
 /** Running agents plus the services they share. */
@@ -54,6 +68,7 @@ export class AgentNetwork {
   readonly agents: Agent[] = [];
   private registryConnection: NatsConnection | null = null;
   private registryInstance: CapabilityRegistry | null = null;
+  private readonly undo: (() => Promise<void>)[] = [];
 
   constructor(private readonly options: NetworkOptions) {
     this.events = options.events ?? new RuntimeEventBus();
@@ -71,7 +86,13 @@ export class AgentNetwork {
     const profile = this.options.profile ?? SEED_000_PROFILE;
     const heartbeatMs = this.options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
     try {
-      this.registryConnection = await connect({ ...this.options.connection, name: 'switchboard-registry' });
+      // Under an exported config this connection runs with an agent's credentials: use its inboxes.
+      const first = this.options.agents[0]?.name;
+      this.registryConnection = await connect({
+        ...(first && { inboxPrefix: inboxPrefixOf(first) }),
+        ...this.options.connection,
+        name: 'switchboard-registry',
+      });
       this.registryInstance = new CapabilityRegistry({
         connection: this.registryConnection,
         profile,
@@ -79,9 +100,13 @@ export class AgentNetwork {
         ...(this.options.registryBucket !== undefined && { bucket: this.options.registryBucket }),
       });
       await this.registryInstance.start();
+      const services: NetworkServices = { events: this.events, controller: this.controller, registry: this.registryInstance };
       for (const spec of this.options.agents) {
         for (const phase of spec.breakpoints ?? []) this.controller.setBreakpoint(spec.name, phase);
-        const handler = spec.handler ?? this.oodaHandler(spec);
+        const tools = typeof spec.tools === 'function' ? await spec.tools(services) : spec.tools;
+        const ooda = spec.handler ?? (spec.llm ? this.oodaHandler({ ...spec, llm: spec.llm }, tools) : null);
+        const handler = spec.behaviour ? spec.behaviour(ooda, services) : ooda;
+        if (!handler) throw new Error(`Agent ${spec.name} needs llm settings (an OODA agent), a handler, or a behaviour.`);
         const replicas = Math.max(1, spec.replicas ?? 1);
         for (let i = 0; i < replicas; i++) {
           const agent = new Agent({
@@ -89,7 +114,7 @@ export class AgentNetwork {
             instance: replicas > 1 ? `r${i + 1}` : 'r1',
             ...(spec.description !== undefined && { description: spec.description }),
             capabilities: spec.capabilities ?? [],
-            tools: spec.tools?.tools(spec.name).map((t) => t.name) ?? [],
+            tools: tools?.tools(spec.name).map((t) => t.name) ?? [],
             model: spec.llm?.model ?? '',
             connection: this.options.connection,
             profile,
@@ -100,6 +125,7 @@ export class AgentNetwork {
           });
           this.agents.push(agent);
           await agent.start();
+          if (spec.onStarted) this.undo.push(await spec.onStarted(agent, handler, services));
         }
       }
     } catch (error) {
@@ -111,10 +137,12 @@ export class AgentNetwork {
   /** Releases paused runs, stops every agent, then the registry. */
   async stop(): Promise<void> {
     this.controller.releaseAll();
+    for (const step of this.undo.splice(0)) await step().catch(() => undefined);
     await Promise.all(this.agents.map((agent) => agent.stop()));
     await this.registryInstance?.stop();
     await this.registryConnection?.drain().catch(() => undefined);
     this.registryConnection = null;
+    await this.options.onStop?.().catch(() => undefined);
   }
 
   /** The first instance of an agent (to send from it, in tests and the CLI). */
@@ -124,8 +152,7 @@ export class AgentNetwork {
     return agent;
   }
 
-  private oodaHandler(spec: AgentSpec): MessageHandler {
-    if (!spec.llm) throw new Error(`Agent ${spec.name} needs either llm settings (an OODA agent) or a handler.`);
+  private oodaHandler(spec: AgentSpec & { llm: LlmSettings }, tools: ToolExecutor | undefined): MessageHandler {
     const llm = createProvider(spec.llm, {
       agent: spec.name,
       ...(this.options.secrets && { secrets: this.options.secrets }),
@@ -136,11 +163,13 @@ export class AgentNetwork {
       model: spec.llm.model ?? spec.llm.provider,
       prompt: spec.prompt ?? 'You are {{agent_name}}. {{agent_description}}',
       ...(spec.variables && { variables: spec.variables }),
-      ...(spec.tools && { tools: spec.tools }),
+      ...(tools && { tools }),
       ...(spec.budget && { budget: spec.budget }),
       ...(spec.contextTokens !== undefined && { contextTokens: spec.contextTokens }),
       controller: this.controller,
       peers: () => this.registryInstance?.describe(spec.name) ?? '',
+      ...('maxTokens' in spec.llm && spec.llm.maxTokens !== undefined && { maxTokens: spec.llm.maxTokens }),
+      ...('temperature' in spec.llm && spec.llm.temperature !== undefined && { temperature: spec.llm.temperature }),
     });
   }
 }

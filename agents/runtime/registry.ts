@@ -10,8 +10,8 @@ import type { QueuedIterator } from '@nats-io/nats-core';
 import type { KvWatchEntry } from '@nats-io/kv';
 import { AgentMetadataSchema, type AgentMetadata } from '../protocol/agent-message.js';
 import { decodeAgentMessage } from '../protocol/codec.js';
-import { renderSubject, SEED_000_PROFILE, type SubjectProfile } from '../protocol/subjects.js';
-import { DEFAULT_HEARTBEAT_MS, DEFAULT_REGISTRY_BUCKET } from './agent.js';
+import { DEFAULT_REGISTRY_BUCKET, renderSubject, SEED_000_PROFILE, type SubjectProfile } from '../protocol/subjects.js';
+import { DEFAULT_HEARTBEAT_MS } from './agent.js';
 
 /** One agent as the registry knows it (replicas folded together). */
 export interface RegistryEntry {

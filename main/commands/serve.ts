@@ -6,6 +6,7 @@ import { startBrowserServer } from '../bridge/browser-server.js';
 import { startHost } from '../host/host.js';
 import { defaultDataDir } from '../host/paths.js';
 import { natsChoiceFromFlags, natsFlagHelp, natsFlagSpecs, UsageError } from './nats-flags.js';
+import { stopSignals } from './signals.js';
 
 export const serveHelp = `Usage: switchboard serve [options]
 
@@ -43,8 +44,7 @@ export async function serve(argv: string[]): Promise<number> {
 
   // Listen for signals before doing anything: a SIGTERM that arrives while starting (or the
   // instant after the URL is printed) must still shut down cleanly, not kill us mid-way.
-  const stopRequested = untilSignal(['SIGINT', 'SIGTERM', 'SIGHUP']);
-
+  const stopRequested = stopSignals((text) => console.error(text));
   const host = await startHost({
     shell: 'browser',
     appVersion,
@@ -69,20 +69,9 @@ export async function serve(argv: string[]): Promise<number> {
   console.log(`NATS: ${status.mode} server ${status.version ?? ''} at ${status.clientUrl ?? 'unknown'}`);
   console.log(`Switchboard is ready. Open: ${server.url}`);
 
-  const signal = await stopRequested;
+  const signal = await stopRequested.promise;
   console.log(`\n${signal}: stopping…`);
   await server.close();
   await host.stop();
   return 0;
-}
-
-/** Resolves with the first of `signals` this process receives (handlers are installed at once). */
-function untilSignal(signals: NodeJS.Signals[]): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const handler = (signal: NodeJS.Signals) => {
-      for (const s of signals) process.off(s, handler);
-      resolve(signal);
-    };
-    for (const s of signals) process.on(s, handler);
-  });
 }

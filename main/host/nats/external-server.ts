@@ -3,9 +3,9 @@
  * starting one. It connects once to learn the server's identity and to follow its health; state
  * changes mirror the connection's (a reconnect shows as `restarting`).
  */
-import { readFile } from 'node:fs/promises';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { toConnectionOptions } from './connect-options.js';
+import { readCredentials } from './credentials.js';
 import type { LogLine, ServerState, ServerStats, ServerStatus } from '../../../preload/contract.js';
 import { LogRing } from './log-ring.js';
 import type { NatsConnectSettings, NatsServerHandle, StatusListener } from './server-handle.js';
@@ -14,7 +14,7 @@ import type { NatsConnectSettings, NatsServerHandle, StatusListener } from './se
 export interface ExternalServerOptions {
   /** One URL or a comma-separated list, e.g. `nats://nats-1:4222,nats://nats-2:4222`. */
   url: string;
-  /** Path of a `.creds` file (JWT + nkey seed). */
+  /** Path of a `.creds` file (JWT + nkey seed) or of a bare nkey seed. */
   credsFile?: string;
   tls?: { caFile?: string; certFile?: string; keyFile?: string };
   connectTimeoutMs?: number;
@@ -26,7 +26,7 @@ export class ExternalNatsServer implements NatsServerHandle {
   private readonly log = new LogRing(1000);
   private readonly listeners = new Set<StatusListener>();
   private nc: NatsConnection | null = null;
-  private creds: string | undefined;
+  private credentials: Pick<NatsConnectSettings, 'creds' | 'nkeySeed'> = {};
   private state: ServerState = 'stopped';
   private readyAt: Date | null = null;
   private restarts = 0;
@@ -38,7 +38,7 @@ export class ExternalNatsServer implements NatsServerHandle {
     if (this.nc) return;
     this.setState('starting');
     try {
-      if (this.opts.credsFile) this.creds = await readFile(this.opts.credsFile, 'utf8');
+      if (this.opts.credsFile) this.credentials = await readCredentials(this.opts.credsFile);
       const nc = await connect({
         ...toConnectionOptions(this.connectSettings()),
         name: 'switchboard-host',
@@ -105,7 +105,7 @@ export class ExternalNatsServer implements NatsServerHandle {
   connectSettings(): NatsConnectSettings {
     return {
       servers: this.opts.url.split(',').map((s) => s.trim()).filter(Boolean),
-      ...(this.creds !== undefined && { creds: this.creds }),
+      ...this.credentials,
       ...(this.opts.tls && { tls: this.opts.tls }),
     };
   }

@@ -1,0 +1,107 @@
+/**
+ * Turns a topology into the agents a network starts: model settings resolved by name, scripts
+ * attached to scripted agents, each agent's tool gateway, budgets, breakpoints, and the behaviour
+ * of its role in a collaboration pattern. `only` picks the agents this process runs, so one
+ * topology can be spread over several machines.
+ */
+import type { LlmSettings } from '../llm/factory.js';
+import { DEFAULT_REGISTRY_BUCKET, SUBJECT_PROFILES, type SubjectProfile } from '../protocol/subjects.js';
+import type { Topology } from '../topology/schema.js';
+import { createAgentTools } from '../tools/agent-tools.js';
+import type { ToolBackend } from '../tools/gateway.js';
+import type { AgentSpec } from './network.js';
+import { auctioneerHandler, bidderBehaviour } from './patterns/auction.js';
+import { startWatches } from './patterns/blackboard-watch.js';
+import { dispatcherHandler, finalizerHandler, peerBehaviour } from './patterns/swarm.js';
+
+/** What a network needs from a topology. */
+export interface NetworkPlan {
+  profile: SubjectProfile;
+  agents: AgentSpec[];
+  registryBucket: string | null;
+}
+
+/** Starts the topology's MCP servers on demand; the network stops them. */
+export interface McpHost {
+  backends: ReadonlyMap<string, ToolBackend>;
+}
+
+/** The plan for `topology`, limited to the agents named in `only` when given. */
+export function planNetwork(topology: Topology, only?: readonly string[], mcp: McpHost = { backends: new Map() }): NetworkPlan {
+  const spec = topology.spec;
+  const unknown = (only ?? []).filter((name) => !spec.agents.some((a) => a.name === name));
+  if (unknown.length) {
+    const external = unknown.filter((name) => spec.externalAgents.some((e) => e.name === name));
+    const hint = external.length ? ` (${external.join(', ')} ${external.length > 1 ? 'are' : 'is'} external: not started here)` : '';
+    throw new Error(`No agent named ${unknown.join(', ')} in ${topology.metadata.name}${hint}.`);
+  }
+  const bucketOf = (name: string | undefined) => {
+    const board = spec.blackboards.find((b) => b.name === name);
+    if (!board) throw new Error(`Unknown blackboard "${name ?? ''}".`);
+    return board.bucket ?? board.name;
+  };
+  const agents = spec.agents
+    .filter((agent) => !only || only.includes(agent.name))
+    .map((agent): AgentSpec => {
+      const settings = spec.llms[agent.llm];
+      if (!settings) throw new Error(`Agent ${agent.name} uses unknown LLM settings "${agent.llm}".`);
+      const llm: LlmSettings = settings.provider === 'scripted' ? { ...settings, ...(agent.script && { scripted: agent.script }) } : settings;
+      const budget = { ...spec.budget, ...agent.budget };
+      const pattern = agent.pattern ?? {};
+      const base: AgentSpec = {
+        name: agent.name,
+        description: agent.description,
+        capabilities: agent.capabilities,
+        replicas: agent.replicas,
+        prompt: agent.prompt,
+        variables: agent.variables,
+        llm,
+        tools: (services) => createAgentTools(topology, agent.name, { events: services.events, registry: services.registry, mcp: mcp.backends }),
+        ...(Object.keys(budget).length > 0 && { budget }),
+        breakpoints: agent.breakpoints,
+      };
+      const needsOoda = (role: string) => (ooda: AgentSpec['handler'] | null) => {
+        if (!ooda) throw new Error(`Agent ${agent.name} (${role}) needs a model.`);
+        return ooda;
+      };
+      switch (agent.role) {
+        case 'dispatcher':
+          return {
+            ...base,
+            behaviour: () =>
+              dispatcherHandler({
+                peers: pattern.peers ?? [],
+                finalizer: pattern.finalizer ?? '',
+                bucket: bucketOf(pattern.blackboard),
+                maxRounds: pattern.maxRounds ?? 2,
+                maxMessages: pattern.maxMessages ?? 100,
+                convergence: pattern.convergence ?? 'all',
+                timeoutMs: pattern.timeoutMs ?? 60_000,
+              }),
+          };
+        case 'peer':
+          return { ...base, behaviour: (ooda) => peerBehaviour(needsOoda('peer')(ooda)) };
+        case 'finalizer':
+          return { ...base, behaviour: (ooda) => finalizerHandler(needsOoda('finalizer')(ooda)) };
+        case 'auctioneer':
+          return {
+            ...base,
+            behaviour: () =>
+              auctioneerHandler({
+                bidTimeoutMs: pattern.bidTimeoutMs ?? 500,
+                weights: pattern.weights ?? { confidence: 1, cost: 0.1, latency: 0.1 },
+                taskTimeoutMs: pattern.subtaskTimeoutMs ?? 30_000,
+              }),
+          };
+        case 'bidder':
+          return { ...base, behaviour: (ooda) => bidderBehaviour(needsOoda('bidder')(ooda), pattern.bid) };
+        default: {
+          const watches = (pattern.watch ?? []).map((w) => ({ ...w, bucket: bucketOf(w.blackboard) }));
+          return watches.length ? { ...base, onStarted: (running, handler) => startWatches(running, handler, watches) } : base;
+        }
+      }
+    });
+  const profile = SUBJECT_PROFILES[spec.profile];
+  if (!profile) throw new Error(`Unknown subject profile ${spec.profile}.`);
+  return { profile, agents, registryBucket: spec.registry === 'kv' ? DEFAULT_REGISTRY_BUCKET : null };
+}

@@ -1,0 +1,67 @@
+/**
+ * An agent's tools as its topology entry declares them: one gateway over the topology's scripted
+ * tools, the built-ins it lists, and the MCP servers it may use (`server/tool`, `server/*`).
+ */
+import type { RuntimeEventBus } from '../runtime/events.js';
+import type { CapabilityRegistry } from '../runtime/registry.js';
+import type { Topology } from '../topology/schema.js';
+import { BUILT_IN_TOOLS } from '../topology/validate.js';
+import { BuiltInBackend } from './builtin-backend.js';
+import { ToolGateway, type ToolBackend, type ToolPolicy } from './gateway.js';
+import { ScriptedToolsBackend } from './scripted-backend.js';
+
+/** What an agent's tools need from the running network. */
+export interface ToolServices {
+  events: RuntimeEventBus;
+  registry: CapabilityRegistry | null;
+  /** One backend per MCP server of the topology, by server name (started once per network). */
+  mcp: ReadonlyMap<string, ToolBackend>;
+}
+
+/** The separator between an MCP server and its tool in the names the model sees. */
+export const MCP_SEPARATOR = '__';
+
+/** `server/tool` → `server__tool`, `server/*` → `server__*`; other entries unchanged. */
+export const allowEntry = (entry: string): string => entry.replace('/', MCP_SEPARATOR);
+
+/** Builds the gateway of `agentName`. */
+export async function createAgentTools(topology: Topology, agentName: string, services: ToolServices): Promise<ToolGateway> {
+  const spec = topology.spec;
+  const agent = spec.agents.find((a) => a.name === agentName);
+  if (!agent) throw new Error(`No agent named ${agentName} in ${topology.metadata.name}.`);
+  const declared = new Map(spec.tools.map((t) => [t.name, t]));
+  // A tool whose own allowlist leaves this agent out stays out, whatever the agent lists.
+  const allow = agent.tools.filter((name) => declared.get(name)?.allow?.includes(agentName) ?? true).map(allowEntry);
+  const builtIns = agent.tools.filter((name) => (BUILT_IN_TOOLS as readonly string[]).includes(name) && !declared.has(name));
+  const servers = new Set(agent.tools.filter((t) => t.includes('/')).map((t) => t.split('/')[0]!));
+
+  const backends: ToolBackend[] = [
+    new ScriptedToolsBackend(spec.tools),
+    new BuiltInBackend(builtIns, {
+      blackboards: new Map(spec.blackboards.filter((b) => agent.blackboards.includes(b.name)).map((b) => [b.name, b.bucket ?? b.name])),
+      registry: services.registry,
+      delegation: { timeoutMs: agent.pattern?.subtaskTimeoutMs ?? 30_000, maxParallel: agent.pattern?.maxParallel ?? 8 },
+    }),
+    ...[...servers].flatMap((server) => {
+      const backend = services.mcp.get(server);
+      return backend ? [backend] : [];
+    }),
+  ];
+  const policies = new Map<string, ToolPolicy>(spec.tools.map((t) => [t.name, policyOf(t)]));
+  const serverPolicies = new Map<string, ToolPolicy>(spec.mcpServers.map((s) => [s.name, policyOf(s)]));
+  return ToolGateway.create({
+    agent: agentName,
+    backends,
+    allow,
+    events: services.events,
+    policy: (tool) => policies.get(tool) ?? serverPolicies.get(tool.split(MCP_SEPARATOR)[0]!),
+  });
+}
+
+function policyOf(entry: { rateLimit?: ToolPolicy['rateLimit']; timeoutMs?: number; idempotent?: boolean }): ToolPolicy {
+  return {
+    ...(entry.rateLimit && { rateLimit: entry.rateLimit }),
+    ...(entry.timeoutMs !== undefined && { timeoutMs: entry.timeoutMs }),
+    ...(entry.idempotent !== undefined && { idempotent: entry.idempotent }),
+  };
+}

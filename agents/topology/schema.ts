@@ -1,0 +1,279 @@
+/**
+ * The topology file: the one zod schema the canvas edits, `switchboard run` executes and export
+ * starts from. It also emits the JSON Schema the prompt/source editors use. Isomorphic.
+ *
+ * Key order in these objects is the order a saved file uses (stable diffs), so fields are listed
+ * in the order a reader wants them.
+ */
+import { z } from 'zod';
+import { isSubjectPattern } from '../protocol/subjects.js';
+
+/** The version this build reads and writes. */
+export const API_VERSION = 'switchboard.dev/v1';
+export const KIND = 'Topology';
+
+/** A node name: one NATS subject token, so it can stand in every subject template. */
+export const NodeNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be one NATS subject token: letters, digits, "_" and "-"')
+  .max(128);
+
+/** The name of an environment variable holding a secret: a reference, never the secret. */
+export const SecretRefSchema = z
+  .string()
+  .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be the NAME of an environment variable (e.g. OPENAI_API_KEY), not a secret value');
+
+/** One scripted rule: when the last message matches, answer with text and/or tool calls. */
+export const ScriptRuleSchema = z
+  .object({
+    contains: z.string().optional(),
+    matches: z.string().optional(),
+    after_tool: z.string().optional(),
+    reply: z.string().optional(),
+    tool_calls: z.array(z.object({ name: z.string(), arguments: z.record(z.string(), z.unknown()).default({}) })).optional(),
+  })
+  .strict()
+  .refine((rule) => rule.reply !== undefined || (rule.tool_calls?.length ?? 0) > 0, 'a rule needs a reply or tool_calls');
+
+/** An agent's script for the `scripted` provider (ignored by the others). */
+export const ScriptSchema = z
+  .object({
+    rules: z.array(ScriptRuleSchema).default([]),
+    fallback: z.string().optional(),
+    stream_chunks: z.number().int().min(1).max(100).optional(),
+  })
+  .strict();
+
+/** Named model settings; agents refer to them by name. Secrets are env var names. */
+export const LlmSettingsSchema = z.discriminatedUnion('provider', [
+  z.object({ provider: z.literal('scripted'), model: z.string().optional() }).strict(),
+  z.object({ provider: z.literal('replay'), model: z.string().optional() }).strict(),
+  z
+    .object({
+      provider: z.literal('openai'),
+      model: z.string().min(1),
+      baseUrl: z.url().optional(),
+      apiKeyEnv: SecretRefSchema.optional(),
+      timeoutMs: z.number().int().positive().optional(),
+      maxTokens: z.number().int().positive().optional(),
+      temperature: z.number().min(0).max(2).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      provider: z.literal('anthropic'),
+      model: z.string().min(1),
+      baseUrl: z.url().optional(),
+      apiKeyEnv: SecretRefSchema.optional(),
+      timeoutMs: z.number().int().positive().optional(),
+      maxTokens: z.number().int().positive().optional(),
+      temperature: z.number().min(0).max(1).optional(),
+    })
+    .strict(),
+]);
+export type LlmSettingsSpec = z.infer<typeof LlmSettingsSchema>;
+
+/** Seed 004's budget envelope. */
+export const BudgetSchema = z
+  .object({
+    maxTurns: z.number().int().min(1).optional(),
+    maxTokens: z.number().int().min(1).optional(),
+    timeoutMs: z.number().int().min(1).optional(),
+  })
+  .strict();
+
+export const OodaPhaseSchema = z.enum(['observe', 'orient', 'decide', 'act']);
+
+/** The part an agent plays; collaboration patterns give roles their behaviour. */
+export const RoleSchema = z.enum(['assistant', 'specialist', 'coordinator', 'dispatcher', 'peer', 'finalizer', 'auctioneer', 'bidder']);
+
+/** How an agent plays its role in a collaboration pattern (seed 004, part 1). */
+export const PatternSchema = z
+  .object({
+    /** coordinator: limits of the sub-tasks it delegates through the capability registry. */
+    subtaskTimeoutMs: z.number().int().positive().optional(),
+    maxParallel: z.number().int().min(1).max(64).optional(),
+    /** dispatcher: who deliberates, who assembles, where they write, and when to stop. */
+    peers: z.array(NodeNameSchema).optional(),
+    finalizer: NodeNameSchema.optional(),
+    blackboard: NodeNameSchema.optional(),
+    maxRounds: z.number().int().min(1).max(20).optional(),
+    maxMessages: z.number().int().min(1).optional(),
+    convergence: z.enum(['all', 'majority', 'first']).optional(),
+    timeoutMs: z.number().int().positive().optional(),
+    /** auctioneer: how long bids are taken and how they are scored (higher is better). */
+    bidTimeoutMs: z.number().int().positive().optional(),
+    weights: z.object({ confidence: z.number(), cost: z.number(), latency: z.number() }).strict().optional(),
+    /** bidder: what it offers when asked for a bid. */
+    bid: z.object({ confidence: z.number().min(0).max(1), cost: z.number().min(0), latencyMs: z.number().min(0) }).strict().optional(),
+    /** blackboard: entries whose updates start this agent (no orchestrator). */
+    watch: z.array(z.object({ blackboard: NodeNameSchema, key: z.string().min(1) }).strict()).optional(),
+  })
+  .strict();
+
+/** An agent this topology starts. */
+export const AgentSchema = z
+  .object({
+    name: NodeNameSchema,
+    description: z.string().default(''),
+    role: RoleSchema.default('assistant'),
+    capabilities: z.array(z.string().min(1)).default([]),
+    /** Name of an entry of `llms`. */
+    llm: z.string().min(1),
+    prompt: z.string().default('You are {{agent_name}}. {{agent_description}}'),
+    variables: z.record(z.string(), z.string()).default({}),
+    script: ScriptSchema.optional(),
+    /** Names of entries of `tools` (and built-in tools) this agent may call. */
+    tools: z.array(z.string().min(1)).default([]),
+    /** Names of entries of `blackboards` this agent reads and writes. */
+    blackboards: z.array(z.string().min(1)).default([]),
+    replicas: z.number().int().min(1).max(64).default(1),
+    budget: BudgetSchema.optional(),
+    breakpoints: z.array(OodaPhaseSchema).default([]),
+    pattern: PatternSchema.optional(),
+  })
+  .strict();
+export type AgentSpecFile = z.infer<typeof AgentSchema>;
+
+/** An agent that runs elsewhere (another process or language) speaking the same protocol: drawn, traced, requested, not started. */
+export const ExternalAgentSchema = z
+  .object({
+    name: NodeNameSchema,
+    description: z.string().default(''),
+    capabilities: z.array(z.string().min(1)).default([]),
+    /** Whether it answers requests (a request edge to one that does not is an error). */
+    answers: z.boolean().default(true),
+  })
+  .strict();
+
+/** What the tool gateway enforces for a tool (or every tool of an MCP server). */
+const GatewayPolicyShape = {
+  /** Token bucket: `perMinute` calls a minute, at most `burst` at once. */
+  rateLimit: z.object({ perMinute: z.number().positive(), burst: z.number().int().min(1) }).strict().optional(),
+  timeoutMs: z.number().int().positive().optional(),
+  /** Identical calls in one run return the first result (safe retries). */
+  idempotent: z.boolean().optional(),
+};
+
+/** A tool agents can be allowed to call. */
+export const ToolSchema = z
+  .object({
+    name: NodeNameSchema,
+    description: z.string().default(''),
+    /** JSON Schema of the arguments. */
+    parameters: z.record(z.string(), z.unknown()).default({ type: 'object', properties: {} }),
+    /** `scripted`: answers with `result` (`{{arg}}` filled in); offline templates use it. */
+    kind: z.enum(['scripted']).default('scripted'),
+    result: z.string().default(''),
+    /** Only these agents may call it; absent means any agent that lists it. */
+    allow: z.array(NodeNameSchema).optional(),
+    ...GatewayPolicyShape,
+  })
+  .strict();
+
+/**
+ * A stdio MCP server whose tools agents can be allowed (`server/tool` or `server/*` in an agent's
+ * tools). Environment values are references: the child's variable <- the host's variable.
+ */
+export const McpServerSchema = z
+  .object({
+    name: NodeNameSchema,
+    description: z.string().default(''),
+    command: z.string().min(1),
+    args: z.array(z.string()).default([]),
+    /** The server's environment: its variable name -> the NAME of the host variable to copy. */
+    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), SecretRefSchema).default({}),
+    cwd: z.string().optional(),
+    /** Also serve it on the bus (seed 002: `agents.{environment}.mcp.{name}.requests`). */
+    exposeOnNats: z.boolean().default(false),
+    ...GatewayPolicyShape,
+  })
+  .strict();
+
+/** Shared memory: a JetStream KV bucket. */
+export const BlackboardSchema = z
+  .object({
+    name: NodeNameSchema,
+    description: z.string().default(''),
+    /** The KV bucket; defaults to the blackboard's name. */
+    bucket: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .optional(),
+  })
+  .strict();
+
+export const EdgeKindSchema = z.enum(['direct', 'request', 'broadcast', 'handoff', 'subscribe']);
+export type EdgeKind = z.infer<typeof EdgeKindSchema>;
+
+/** A channel between two nodes. */
+export const EdgeSchema = z
+  .object({
+    from: NodeNameSchema,
+    to: NodeNameSchema,
+    kind: EdgeKindSchema,
+    /** For `subscribe`: the subject pattern `to` listens on (NATS wildcards allowed). */
+    subject: z
+      .string()
+      .refine(isSubjectPattern, 'must be a NATS subject or pattern (`*` for one token, `>` last)')
+      .optional(),
+    description: z.string().optional(),
+  })
+  .strict();
+export type Edge = z.infer<typeof EdgeSchema>;
+
+/** Which subject templates and wire format the agents speak. */
+export const ProfileNameSchema = z.enum(['seed-000', 'seed-001']);
+
+export const TopologySpecSchema = z
+  .object({
+    profile: ProfileNameSchema.default('seed-000'),
+    llms: z.record(NodeNameSchema, LlmSettingsSchema).default({ offline: { provider: 'scripted' } }),
+    agents: z.array(AgentSchema).default([]),
+    externalAgents: z.array(ExternalAgentSchema).default([]),
+    tools: z.array(ToolSchema).default([]),
+    mcpServers: z.array(McpServerSchema).default([]),
+    blackboards: z.array(BlackboardSchema).default([]),
+    edges: z.array(EdgeSchema).default([]),
+    /** The envelope every agent's own budget must fit in. */
+    budget: BudgetSchema.optional(),
+    /** Register agents in the JetStream KV registry (else announcements only). */
+    registry: z.enum(['kv', 'announcements']).default('kv'),
+    /** The `{env}` of seed 002's subjects (MCP over NATS). */
+    environment: z.string().regex(/^[A-Za-z0-9_-]+$/).default('dev'),
+  })
+  .strict();
+
+/** Canvas positions, apart from the model so a moved node is a small diff. */
+export const LayoutSchema = z
+  .object({
+    nodes: z.record(z.string(), z.object({ x: z.number(), y: z.number() }).strict()).default({}),
+  })
+  .strict();
+
+export const TopologySchema = z
+  .object({
+    apiVersion: z.literal(API_VERSION),
+    kind: z.literal(KIND),
+    metadata: z
+      .object({
+        name: z.string().min(1),
+        description: z.string().default(''),
+        /** A request to try it with ("Run example" in the app; the template tests use it). */
+        example: z.object({ to: NodeNameSchema, input: z.string().min(1) }).strict().optional(),
+      })
+      .strict(),
+    spec: TopologySpecSchema,
+    layout: LayoutSchema.default({ nodes: {} }),
+  })
+  .strict();
+
+/** A loaded, normalized topology. */
+export type Topology = z.infer<typeof TopologySchema>;
+/** A topology as written (defaults may be missing). */
+export type TopologyInput = z.input<typeof TopologySchema>;
+
+/** The JSON Schema of the file, for editors (the app's Monaco and the user's own). */
+export function topologyJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(TopologySchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}

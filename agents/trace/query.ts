@@ -1,0 +1,75 @@
+/**
+ * Trace queries: what a user filters a run by, and the one predicate that defines what matches.
+ * The on-disk store answers the same queries with indexes; it must agree with `matchesQuery`.
+ */
+import { z } from 'zod';
+import { subjectMatches } from '../protocol/subjects.js';
+import { agentsOf, type TraceRecord } from './record.js';
+
+export const TraceQuerySchema = z
+  .object({
+    /** Wall-clock range, ISO 8601, inclusive. */
+    from: z.string().optional(),
+    to: z.string().optional(),
+    /** A NATS subject or pattern (`*`, `>`); events never match a subject filter. */
+    subject: z.string().min(1).optional(),
+    /** Records about this agent (sender or receiver of a message; the agent of an event). */
+    agent: z.string().min(1).optional(),
+    kind: z.enum(['message', 'event']).optional(),
+    /** An AgentMessage `message_type` (messages) or a runtime event name (events). */
+    type: z.string().min(1).optional(),
+    /** A message id, `in_reply_to`, conversation/session id, or OODA run id. */
+    correlation: z.string().min(1).optional(),
+    /** Case-insensitive text anywhere in the payload. */
+    text: z.string().min(1).optional(),
+    /** Page forward: records after this seq, oldest first. */
+    after: z.number().int().nonnegative().optional(),
+    /** Page backward: records before this seq, newest first. */
+    before: z.number().int().positive().optional(),
+    limit: z.number().int().min(1).max(1000).default(100),
+  })
+  .strict()
+  .refine((q) => q.after === undefined || q.before === undefined, 'page with after or before, not both');
+export type TraceQuery = z.input<typeof TraceQuerySchema>;
+
+/** One page of results, in the direction asked; `hasMore` when the same direction has more. */
+export interface TracePage {
+  records: TraceRecord[];
+  hasMore: boolean;
+}
+
+/** True when `record` passes every filter of `query` (paging aside). */
+export function matchesQuery(record: TraceRecord, query: TraceQuery): boolean {
+  if (query.kind && record.kind !== query.kind) return false;
+  if (query.from && record.time < query.from) return false;
+  if (query.to && record.time > query.to) return false;
+  if (query.subject && (record.kind !== 'message' || !subjectMatches(query.subject, record.subject))) return false;
+  if (query.agent && !agentsOf(record).includes(query.agent)) return false;
+  if (query.type && typeOf(record) !== query.type) return false;
+  if (query.correlation && !correlationIds(record).includes(query.correlation)) return false;
+  if (query.text && !searchableText(record).toLowerCase().includes(query.text.toLowerCase())) return false;
+  return true;
+}
+
+/** The message type of a message record, the event name of an event record. */
+export function typeOf(record: TraceRecord): string | null {
+  if (record.kind === 'event') return record.name;
+  return record.parsed.ok ? record.parsed.message.message_type : null;
+}
+
+/** Every id a record can be found by through `correlation`. */
+export function correlationIds(record: TraceRecord): string[] {
+  if (record.kind === 'event') {
+    const p = record.payload as { runId?: unknown; messageId?: unknown; message?: { message_id?: unknown } } | null;
+    return [p?.runId, p?.messageId, p?.message?.message_id].filter((v): v is string => typeof v === 'string');
+  }
+  if (!record.parsed.ok) return [];
+  const m = record.parsed.message;
+  const meta = m.metadata as { conversation_id?: unknown; session_id?: unknown };
+  return [m.message_id, m.in_reply_to, meta.conversation_id, meta.session_id].filter((v): v is string => typeof v === 'string');
+}
+
+/** The text `text` searches: the payload of a message, the JSON of an event. */
+export function searchableText(record: TraceRecord): string {
+  return record.kind === 'message' ? record.payload : JSON.stringify(record.payload);
+}

@@ -1,0 +1,76 @@
+/**
+ * One record of a run's trace: a message seen on the bus, or an event of the runtime (OODA
+ * phases, LLM calls, tool calls, budget stops, errors). Both go into one ordered store; the NDJSON
+ * export is these records, one a line. Isomorphic: the renderer reads traces too.
+ */
+import { z } from 'zod';
+import { AgentMessageSchema } from '../protocol/agent-message.js';
+
+/** The trace format version written in each NDJSON file's header line. */
+export const TRACE_FORMAT = 'switchboard.trace/v1';
+
+const Base = {
+  /** Order of arrival in this run, from 1, without gaps. */
+  seq: z.number().int().positive(),
+  /** Wall clock at receipt (ISO 8601, ms). */
+  time: z.string(),
+  /** Monotonic clock at receipt, in ms since the recorder started (for latencies). */
+  mono: z.number().nonnegative(),
+};
+
+/** What a payload is as an AgentMessage: the parsed message, or why it is not one. */
+export const ParsedPayloadSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), message: AgentMessageSchema }),
+  z.object({ ok: z.literal(false), reason: z.string() }),
+]);
+
+/** A message seen on the bus. */
+export const MessageRecordSchema = z.object({
+  ...Base,
+  kind: z.literal('message'),
+  subject: z.string(),
+  reply: z.string().nullable(),
+  headers: z.record(z.string(), z.array(z.string())).nullable(),
+  /** Size of the whole payload in bytes, even when the stored payload is cut. */
+  size: z.number().int().nonnegative(),
+  /** The payload as text (UTF-8), or base64 when it is not text. */
+  payload: z.string(),
+  encoding: z.enum(['utf8', 'base64']),
+  /** True when `payload` was cut at the store's size limit. */
+  truncated: z.boolean(),
+  parsed: ParsedPayloadSchema,
+});
+export type MessageRecord = z.infer<typeof MessageRecordSchema>;
+
+/** An event of the agent runtime (the `RuntimeEvents` map of agents/runtime/events.ts). */
+export const EventRecordSchema = z.object({
+  ...Base,
+  kind: z.literal('event'),
+  /** The runtime event's name, e.g. `ooda.phase`, `llm.call`, `tool.result`. */
+  name: z.string(),
+  /** The agent the event is about. */
+  agent: z.string(),
+  payload: z.unknown(),
+});
+export type EventRecord = z.infer<typeof EventRecordSchema>;
+
+export const TraceRecordSchema = z.discriminatedUnion('kind', [MessageRecordSchema, EventRecordSchema]);
+export type TraceRecord = z.infer<typeof TraceRecordSchema>;
+
+/** The first line of an NDJSON trace file: what it is and which run. */
+export const TraceHeaderSchema = z.object({
+  format: z.literal(TRACE_FORMAT),
+  run: z.string(),
+  startedAt: z.string(),
+  /** The topology that ran, when known (designed-vs-observed needs it). */
+  topology: z.string().nullable().default(null),
+});
+export type TraceHeader = z.infer<typeof TraceHeaderSchema>;
+
+/** The agents a record is about: sender and receiver of an AgentMessage, or the event's agent. */
+export function agentsOf(record: TraceRecord): string[] {
+  if (record.kind === 'event') return [record.agent];
+  if (!record.parsed.ok) return [];
+  const { from_agent, to_agent } = record.parsed.message;
+  return to_agent && to_agent !== from_agent ? [from_agent, to_agent] : [from_agent];
+}
