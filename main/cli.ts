@@ -5,6 +5,7 @@ import { exportCommand } from './commands/export.js';
 import { run } from './commands/run.js';
 import { schema } from './commands/schema.js';
 import { serve } from './commands/serve.js';
+import { trace } from './commands/trace.js';
 import { validate } from './commands/validate.js';
 
 const HELP = `Switchboard ${appVersion}: design, run and debug multi-agent systems on NATS.
@@ -16,6 +17,7 @@ Commands:
   run        run a topology headless: switchboard run templates/seed-000-trio.yaml --input "…" --to task_coordinator
   validate   check a topology file: schema, names, edges, tools, models, budgets
   export     export a topology: yaml, json, nats-conf (least-privilege), compose, mermaid
+  trace      read a recorded trace: summary, mermaid (sequence diagram), otlp (OpenTelemetry)
   schema     print the topology file's JSON Schema (for editors)
   help       show this help, or a command's: switchboard help serve
 
@@ -25,7 +27,7 @@ Options:
 
 Run "switchboard <command> --help" for a command's options.`;
 
-const commands: Record<string, (argv: string[]) => Promise<number>> = { serve, run, validate, export: exportCommand, schema };
+const commands: Record<string, (argv: string[]) => Promise<number>> = { serve, run, validate, export: exportCommand, schema, trace };
 
 /** Runs the command line; resolves with the process exit code. */
 export async function main(argv: string[]): Promise<number> {

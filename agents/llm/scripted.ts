@@ -90,8 +90,11 @@ function fill(template: string, values: Fill): string {
   );
 }
 
+/** Fills every string inside the arguments, however deep (a delegate call carries a list of objects). */
 function fillArguments(args: Record<string, unknown>, values: Fill): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, typeof v === 'string' ? fill(v, values) : v]));
+  const walk = (v: unknown): unknown =>
+    typeof v === 'string' ? fill(v, values) : Array.isArray(v) ? v.map(walk) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)])) : v;
+  return walk(args) as Record<string, unknown>;
 }
 
 /** Splits text into about `n` pieces at spaces, keeping every character. */

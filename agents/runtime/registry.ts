@@ -35,7 +35,7 @@ export interface RegistryOptions {
   profile?: SubjectProfile;
   /** The KV bucket agents register in; null to rely on announcements only. */
   bucket?: string | null;
-  /** The agents' heartbeat period. */
+  /** The agents' heartbeat period; 0 when they do not beat (then nobody expires). */
   heartbeatMs?: number;
   /** Heartbeats an instance may miss before it counts as gone. */
   missedBeats?: number;
@@ -71,8 +71,11 @@ export class CapabilityRegistry {
     });
     if (this.opts.bucket !== null) await this.followKv(this.opts.bucket ?? DEFAULT_REGISTRY_BUCKET);
     const beat = this.opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
-    this.sweep = setInterval(() => this.markMissing(), beat);
-    this.sweep.unref();
+    // Without heartbeats nobody can miss one: agents go offline only by saying so.
+    if (beat > 0) {
+      this.sweep = setInterval(() => this.markMissing(), beat);
+      this.sweep.unref();
+    }
   }
 
   async stop(): Promise<void> {

@@ -8,6 +8,7 @@ import type { Topology } from '../topology/schema.js';
 import { BUILT_IN_TOOLS } from '../topology/validate.js';
 import { BuiltInBackend } from './builtin-backend.js';
 import { ToolGateway, type ToolBackend, type ToolPolicy } from './gateway.js';
+import { MCP_SEPARATOR, mcpAllowEntry } from './mcp/stdio-backend.js';
 import { ScriptedToolsBackend } from './scripted-backend.js';
 
 /** What an agent's tools need from the running network. */
@@ -18,11 +19,6 @@ export interface ToolServices {
   mcp: ReadonlyMap<string, ToolBackend>;
 }
 
-/** The separator between an MCP server and its tool in the names the model sees. */
-export const MCP_SEPARATOR = '__';
-
-/** `server/tool` → `server__tool`, `server/*` → `server__*`; other entries unchanged. */
-export const allowEntry = (entry: string): string => entry.replace('/', MCP_SEPARATOR);
 
 /** Builds the gateway of `agentName`. */
 export async function createAgentTools(topology: Topology, agentName: string, services: ToolServices): Promise<ToolGateway> {
@@ -31,7 +27,7 @@ export async function createAgentTools(topology: Topology, agentName: string, se
   if (!agent) throw new Error(`No agent named ${agentName} in ${topology.metadata.name}.`);
   const declared = new Map(spec.tools.map((t) => [t.name, t]));
   // A tool whose own allowlist leaves this agent out stays out, whatever the agent lists.
-  const allow = agent.tools.filter((name) => declared.get(name)?.allow?.includes(agentName) ?? true).map(allowEntry);
+  const allow = agent.tools.filter((name) => declared.get(name)?.allow?.includes(agentName) ?? true).map(mcpAllowEntry);
   const builtIns = agent.tools.filter((name) => (BUILT_IN_TOOLS as readonly string[]).includes(name) && !declared.has(name));
   const servers = new Set(agent.tools.filter((t) => t.includes('/')).map((t) => t.split('/')[0]!));
 
@@ -54,7 +50,7 @@ export async function createAgentTools(topology: Topology, agentName: string, se
     backends,
     allow,
     events: services.events,
-    policy: (tool) => policies.get(tool) ?? serverPolicies.get(tool.split(MCP_SEPARATOR)[0]!),
+    policy: (tool) => policies.get(tool) ?? serverPolicies.get(tool.split(MCP_SEPARATOR)[0]!), // server names never contain the separator (schema)
   });
 }
 

@@ -76,7 +76,14 @@ const BUILT_INS: Record<string, BuiltIn> = {
       {
         subtasks: {
           type: 'array',
-          items: object({ capability: text('the capability needed'), task: text('what to do') }, ['capability', 'task']),
+          items: object(
+            {
+              capability: text('the capability needed'),
+              task: text('what to do'),
+              budget: object({ maxTurns: { type: 'integer' }, maxMessages: { type: 'integer' }, timeoutMs: { type: 'integer' } }, []),
+            },
+            ['capability', 'task'],
+          ),
           minItems: 1,
         },
       },
@@ -159,7 +166,7 @@ async function delegate(args: Record<string, unknown>, { agent, signal }: ToolCa
   const worker = async () => {
     while (next < subtasks.length && !signal.aborted) {
       const i = next++;
-      const sub = subtasks[i] as { capability?: unknown; task?: unknown };
+      const sub = subtasks[i] as { capability?: unknown; task?: unknown; budget?: unknown };
       const capability = String(sub.capability ?? '');
       const task = String(sub.task ?? '');
       const [target] = registry.lookup(capability);
@@ -168,7 +175,9 @@ async function delegate(args: Record<string, unknown>, { agent, signal }: ToolCa
         continue;
       }
       try {
-        const reply = await agent.request(target.agent, task, { timeoutMs: access.delegation.timeoutMs, metadata: { capability } });
+        // A budget envelope travels with the sub-task (a swarm honours it: the hybrid pattern).
+        const budget = sub.budget && typeof sub.budget === 'object' ? { budget: sub.budget } : {};
+        const reply = await agent.request(target.agent, task, { timeoutMs: access.delegation.timeoutMs, metadata: { capability, ...budget } });
         results[i] = `${i + 1}. [${capability} → ${target.agent}] ${reply.content}`;
       } catch (error) {
         results[i] = `${i + 1}. [${capability} → ${target.agent}] FAILED: ${error instanceof Error ? error.message : String(error)}`;

@@ -177,7 +177,9 @@ export const ToolSchema = z
  */
 export const McpServerSchema = z
   .object({
-    name: NodeNameSchema,
+    // Its tools reach the model as `<server>__<tool>` (64 characters at most): a short name
+    // without `__`, so the server of a tool name is never ambiguous.
+    name: NodeNameSchema.max(46).refine((n) => !n.includes('__'), 'an MCP server name cannot contain "__"'),
     description: z.string().default(''),
     command: z.string().min(1),
     args: z.array(z.string()).default([]),

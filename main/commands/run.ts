@@ -7,10 +7,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { NodeConnectionOptions } from '@nats-io/transport-node';
+import { connect, type NodeConnectionOptions } from '@nats-io/transport-node';
 import { Agent, AgentRequestError } from '../../agents/runtime/agent.js';
 import { planNetwork } from '../../agents/runtime/from-topology.js';
 import { AgentNetwork } from '../../agents/runtime/network.js';
+import { startMcpServers } from '../../agents/tools/mcp/host.js';
 import { toConnectionOptions } from '../host/nats/connect-options.js';
 import { readCredentials } from '../host/nats/credentials.js';
 import { EmbeddedNatsServer } from '../host/nats/embedded-server.js';
@@ -100,7 +101,20 @@ export async function run(argv: string[]): Promise<number> {
       return 4;
     }
 
-    // 2. Agents
+    // 2. MCP servers the local agents use, then the agents
+    const localAgents = plan.agents.map((a) => a.name);
+    let mcp;
+    try {
+      const needsBus = topology.spec.mcpServers.some((s) => s.exposeOnNats);
+      const mcpConnection = needsBus ? await connect({ ...connection, name: 'switchboard-mcp' }) : undefined;
+      if (mcpConnection) cleanups.push(() => mcpConnection.drain());
+      mcp = await startMcpServers(topology, localAgents, { baseDir: path.dirname(path.resolve(file)), ...(mcpConnection && { connection: mcpConnection }) });
+    } catch (error) {
+      console.error(`switchboard run: an MCP server failed to start: ${(error as Error).message}`);
+      return 5;
+    }
+    cleanups.push(() => mcp.stop());
+    plan = planNetwork(topology, only, { backends: mcp.backends });
     const network = new AgentNetwork({ connection, agents: plan.agents, profile: plan.profile, registryBucket: plan.registryBucket });
     network.events.onAny((name, payload) => {
       const line = summarize(name, payload);

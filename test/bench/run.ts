@@ -3,8 +3,10 @@
  * measured in the same run. Informational: nothing here fails on absolute time.
  */
 import { runAgentBench } from './agents.bench.js';
+import { runPatternsBench } from './patterns.bench.js';
 import { runStartupBench } from './startup.bench.js';
 
 console.log(`Switchboard benchmarks — node ${process.version}, ${process.platform}-${process.arch}\n`);
 await runStartupBench();
 await runAgentBench();
+await runPatternsBench();

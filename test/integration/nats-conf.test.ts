@@ -18,7 +18,7 @@ import { CapabilityRegistry } from '../../agents/runtime/registry.js';
 import { exportNatsConf, OBSERVER_USER, type NkeyPair } from '../../agents/topology/export/nats-conf.js';
 import { TopologySchema, type Topology, type TopologyInput } from '../../agents/topology/schema.js';
 import { validateTopology } from '../../agents/topology/validate.js';
-import { tiedToParent } from '../../main/host/nats/parent-death.js';
+import { tiedToParent } from '../../agents/runtime/process/parent-death.js';
 import { natsServerBinary } from '../helpers/nats-binary.js';
 import { freePort } from '../helpers/ports.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';

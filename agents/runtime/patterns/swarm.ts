@@ -59,16 +59,16 @@ export function dispatcherHandler(settings: DispatcherSettings): MessageHandler 
 
 /** A peer: answers swarm tasks in rounds (contributions to the blackboard), other messages with its OODA loop. */
 export function peerBehaviour(ooda: MessageHandler): MessageHandler {
-  const swarms = new Map<string, { task: SwarmTask; round: number; heard: Map<number, Map<string, string>> }>();
+  const swarms = new Map<string, PeerState>();
   return async (message, context) => {
     const swarm = message.metadata['swarm'] as SwarmTask | undefined;
     const contribution = message.metadata['swarm_contribution'] as { id: string; round: number; peer: string } | undefined;
     const me = context.agent.name;
     if (swarm && message.message_type === 'broadcast') {
       if (!swarm.peers.includes(me) || swarms.has(swarm.id)) return undefined;
-      const state = { task: swarm, round: 0, heard: new Map<number, Map<string, string>>() };
+      const state: PeerState = { task: swarm, round: 0, busy: false, heard: new Map() };
       swarms.set(swarm.id, state);
-      await contribute(state, message.content, message, context, ooda);
+      await advance(state, message, context, ooda);
       return undefined;
     }
     if (contribution && message.message_type === 'broadcast') {
@@ -77,13 +77,7 @@ export function peerBehaviour(ooda: MessageHandler): MessageHandler {
       const round = state.heard.get(contribution.round) ?? new Map<string, string>();
       round.set(contribution.peer, message.content);
       state.heard.set(contribution.round, round);
-      const others = state.task.peers.filter((p) => p !== me);
-      // The next round starts once every other peer's view of this round is in.
-      const complete = others.every((p) => round.has(p));
-      if (complete && contribution.round === state.round && state.round < state.task.maxRounds && Date.now() < state.task.deadline) {
-        const views = [...round.entries()].map(([peer, text]) => `- ${peer}: ${text}`).join('\n');
-        await contribute(state, `${state.task.task}\n\nThe other peers said (round ${state.round}):\n${views}`, message, context, ooda);
-      }
+      await advance(state, message, context, ooda);
       return undefined;
     }
     if (message.message_type === 'broadcast') return undefined;
@@ -91,13 +85,40 @@ export function peerBehaviour(ooda: MessageHandler): MessageHandler {
   };
 }
 
-async function contribute(
-  state: { task: SwarmTask; round: number },
-  input: string,
-  trigger: AgentMessage,
-  context: HandlerContext,
-  ooda: MessageHandler,
-): Promise<void> {
+interface PeerState {
+  task: SwarmTask;
+  /** The last round this peer contributed to (0: none yet). */
+  round: number;
+  /** True while contributions are being made: one at a time, rounds in order. */
+  busy: boolean;
+  /** What the other peers said, by round. */
+  heard: Map<number, Map<string, string>>;
+}
+
+/**
+ * Contributes every round that is due: round 1 at once, round N+1 once every other peer's round-N
+ * contribution is in. Re-checked after each contribution, since others' may arrive meanwhile.
+ */
+async function advance(state: PeerState, trigger: AgentMessage, context: HandlerContext, ooda: MessageHandler): Promise<void> {
+  if (state.busy) return; // the running loop re-checks before it ends
+  state.busy = true;
+  try {
+    const others = state.task.peers.filter((p) => p !== context.agent.name);
+    for (;;) {
+      if (state.round >= state.task.maxRounds || Date.now() >= state.task.deadline) return;
+      const heard = state.heard.get(state.round);
+      if (state.round > 0 && !others.every((p) => heard?.has(p))) return;
+      const views = heard ? [...heard.entries()].map(([peer, text]) => `- ${peer}: ${text}`).join('\n') : '';
+      const input = state.round > 0 ? `${state.task.task}\n\nThe other peers said (round ${state.round}):\n${views}` : state.task.task;
+      await contribute(state, input, trigger, context, ooda);
+    }
+  } finally {
+    state.busy = false;
+  }
+}
+
+/** One round: think, write to the blackboard, tell the other peers. */
+async function contribute(state: PeerState, input: string, trigger: AgentMessage, context: HandlerContext, ooda: MessageHandler): Promise<void> {
   state.round++;
   const me = context.agent.name;
   const result = await ooda({ ...trigger, message_type: 'direct', content: input, metadata: { conversation_id: `${state.task.id}.${me}` } }, context);
@@ -110,6 +131,8 @@ async function contribute(
 /** The finalizer: watches the swarm's contributions; assembles the answer at convergence or budget. */
 export function finalizerHandler(ooda: MessageHandler): MessageHandler {
   return async (message, context) => {
+    // Broadcasts (the task, the peers' contributions) are the peers' business: it reads the blackboard.
+    if (message.message_type === 'broadcast') return undefined;
     const swarm = message.metadata['swarm'] as SwarmTask | undefined;
     if (!swarm) return ooda(message, context);
     const kv = await bucketOf(context, swarm.bucket);

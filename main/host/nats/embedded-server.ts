@@ -12,7 +12,7 @@ import { LogRing } from './log-ring.js';
 import { fetchHealth, fetchVarz, statsFromVarz } from './monitoring.js';
 import { claimDataDir, recordServerPid, releaseDataDir } from './data-dir-lock.js';
 import type { NatsServerHandle, NatsConnectSettings, StatusListener } from './server-handle.js';
-import { tiedToParent } from './parent-death.js';
+import { tiedToParent } from '../../../agents/runtime/process/parent-death.js';
 
 /** Options for {@link EmbeddedNatsServer}. */
 export interface EmbeddedServerOptions {

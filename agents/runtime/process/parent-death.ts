@@ -1,8 +1,8 @@
 /**
  * Makes a child process die with the host, even when the host is killed with SIGKILL and gets no
  * chance to stop it. On Linux, util-linux's `setpriv --pdeathsig` asks the kernel to signal the
- * child when its parent dies, then execs the real program (same pid). Elsewhere the data-dir lock
- * (data-dir-lock.ts) stops such an orphan at the next start instead.
+ * child when its parent dies, then execs the real program (same pid). Used for nats-server (where
+ * the host's data-dir lock also stops an orphan at the next start) and for stdio MCP servers.
  */
 import { isExecutable } from './executable.js';
 

@@ -1,0 +1,223 @@
+/**
+ * Designed vs observed: the topology's edges against a run's traffic. Lists traffic on subjects no
+ * edge declares, agent-to-agent flows no edge declares, edges never used, and requests nobody
+ * answered. One pass over the records (a tracker), so it runs over a million-record trace. Isomorphic.
+ */
+import { SUBJECT_PROFILES, renderSubject, subjectMatches, type SubjectProfile } from '../protocol/subjects.js';
+import type { Edge, Topology } from '../topology/schema.js';
+import { agentMessageOf, correlate, expectsReply, inboxAgent, isPresence, type RequestPair } from './correlate.js';
+import type { TraceRecord } from './record.js';
+
+/** Traffic on a subject no edge declares. */
+export interface UndeclaredSubject {
+  subject: string;
+  count: number;
+  /** Senders seen on it (AgentMessage `from_agent`, or the inbox owner of a request). */
+  senders: string[];
+  firstSeq: number;
+}
+
+/** Messages from one agent to another that no edge of that kind allows. */
+export interface UndeclaredFlow {
+  kind: 'request' | 'direct' | 'handoff';
+  from: string;
+  to: string;
+  count: number;
+  firstSeq: number;
+}
+
+/** How often an edge was used. */
+export interface EdgeUsage {
+  /** The edge's position in `spec.edges`. */
+  index: number;
+  edge: Edge;
+  count: number;
+}
+
+/** A request nobody answered. */
+export interface NoResponder {
+  pair: RequestPair;
+  /**
+   * Whether the addressee sent anything at all in the trace (presence included). A recorder's `>`
+   * tap counts as an interested subscriber, so while it records the server never says "no
+   * responders": such a request times out instead, and an addressee never seen is the tell.
+   */
+  targetSeen: boolean;
+}
+
+/** The comparison's result. */
+export interface DesignedVsObserved {
+  undeclaredSubjects: UndeclaredSubject[];
+  undeclaredFlows: UndeclaredFlow[];
+  edges: EdgeUsage[];
+  unusedEdges: EdgeUsage[];
+  /** Agent requests that got "no responders" or no reply in time. */
+  noResponder: NoResponder[];
+}
+
+/** Follows a trace one record at a time against a topology's design. */
+export class DesignedVsObservedTracker {
+  private readonly profile: SubjectProfile;
+  private readonly members: Set<string>;
+  private readonly edgeKeys = new Map<string, number[]>();
+  private readonly subscribeEdges: number[] = [];
+  private readonly counts: number[];
+  private readonly exact = new Set<string>();
+  private readonly patterns: string[] = [];
+  private readonly requestPattern: RegExp;
+  private readonly undeclared = new Map<string, { count: number; senders: Set<string>; firstSeq: number }>();
+  private readonly flows = new Map<string, UndeclaredFlow>();
+  private readonly handoffsSeen = new Set<string>();
+  private readonly senders = new Set<string>();
+
+  constructor(private readonly topology: Topology) {
+    const spec = topology.spec;
+    const profile = SUBJECT_PROFILES[spec.profile];
+    if (!profile) throw new Error(`Unknown subject profile ${spec.profile}.`);
+    this.profile = profile;
+    this.members = new Set([...spec.agents.map((a) => a.name), ...spec.externalAgents.map((a) => a.name)]);
+    this.counts = spec.edges.map(() => 0);
+    this.requestPattern = templateRegex(profile.request, 'agent');
+    this.exact.add(profile.broadcast);
+    // Stream frames answer whoever asked, entry requests included, so every responder's are legal.
+    if (profile.response) for (const name of this.members) this.patterns.push(renderSubject(profile.response.replaceAll('{message_id}', '*'), { agent: name }));
+    spec.edges.forEach((edge, index) => {
+      const key = edge.kind === 'broadcast' ? `broadcast|${edge.from}` : edge.kind === 'subscribe' ? null : `${edge.kind}|${edge.from}|${edge.to}`;
+      if (key) this.edgeKeys.set(key, [...(this.edgeKeys.get(key) ?? []), index]);
+      this.declare(edge, index);
+    });
+  }
+
+  /** Takes the next record. */
+  add(record: TraceRecord): void {
+    if (record.kind !== 'message') return;
+    for (const index of this.subscribeEdges) if (subjectMatches(this.topology.spec.edges[index]!.subject!, record.subject)) this.counts[index]!++;
+    const message = agentMessageOf(record);
+    const sender = message?.from_agent ?? (expectsReply(record) ? inboxAgent(record.reply!) : null);
+    if (sender) this.senders.add(sender);
+    if (message && isPresence(message)) return;
+    const requested = this.requestPattern.exec(record.subject)?.[1] ?? null;
+
+    let flow: { kind: UndeclaredFlow['kind']; to: string } | null = null;
+    if (message) {
+      const type = message.message_type;
+      if (type === 'request') flow = { kind: 'request', to: message.to_agent ?? requested ?? '' };
+      else if (type === 'direct' || type === 'handoff') flow = message.to_agent ? { kind: type, to: message.to_agent } : null;
+      else if (type === 'broadcast') this.use(`broadcast|${message.from_agent}`);
+      // The tracking copy of a handoff is the same hop.
+      if (type === 'handoff') {
+        if (this.handoffsSeen.has(message.message_id)) flow = null;
+        else this.handoffsSeen.add(message.message_id);
+      }
+    } else if (requested && expectsReply(record)) {
+      flow = { kind: 'request', to: requested }; // seed 001's TaskRequest is not an AgentMessage
+    }
+    if (flow && flow.to && sender) this.flow(flow.kind, sender, flow.to, record.seq);
+
+    if (this.isDeclared(record.subject, sender, requested)) return;
+    let entry = this.undeclared.get(record.subject);
+    if (!entry) this.undeclared.set(record.subject, (entry = { count: 0, senders: new Set(), firstSeq: record.seq }));
+    entry.count++;
+    if (sender) entry.senders.add(sender);
+  }
+
+  /** The comparison so far; `pairs` from the same trace's correlation. */
+  result(pairs: readonly RequestPair[]): DesignedVsObserved {
+    const edges = this.topology.spec.edges.map((edge, index) => ({ index, edge, count: this.counts[index]! }));
+    return {
+      undeclaredSubjects: [...this.undeclared].map(([subject, u]) => ({ subject, count: u.count, senders: [...u.senders], firstSeq: u.firstSeq })).sort((a, b) => b.count - a.count || a.firstSeq - b.firstSeq),
+      undeclaredFlows: [...this.flows.values()].sort((a, b) => a.firstSeq - b.firstSeq),
+      edges,
+      unusedEdges: edges.filter((e) => e.count === 0),
+      // `to` is known for agent requests only; JetStream API calls are not the topology's business.
+      noResponder: pairs.filter((p) => p.to !== null && (p.status === 'no_responders' || p.status === 'timed_out')).map((pair) => ({ pair, targetSeen: this.senders.has(pair.to!) })),
+    };
+  }
+
+  private declare(edge: Edge, index: number): void {
+    const profile = this.profile;
+    switch (edge.kind) {
+      case 'request':
+        this.exact.add(renderSubject(profile.request, { agent: edge.to }));
+        break;
+      case 'direct':
+      case 'handoff':
+        if (!profile.direct) break;
+        this.exact.add(renderSubject(profile.direct, { agent: edge.to }));
+        this.exact.add(renderSubject(profile.direct, { agent: edge.from })); // the receiver reports back
+        if (edge.kind === 'handoff' && profile.handoff) this.exact.add(renderSubject(profile.handoff, { from: edge.from, to: edge.to }));
+        break;
+      case 'broadcast':
+        break; // the broadcast subject is always legal
+      case 'subscribe':
+        if (edge.subject) {
+          this.patterns.push(edge.subject);
+          this.subscribeEdges.push(index);
+        }
+        break;
+    }
+  }
+
+  private isDeclared(subject: string, sender: string | null, requested: string | null): boolean {
+    // The protocol's own plumbing: inbox replies, the JetStream and KV APIs.
+    if (subject.startsWith('_INBOX') || subject.startsWith('$JS.') || subject.startsWith('$KV.')) return true;
+    if (this.exact.has(subject)) return true;
+    // Entry traffic: someone outside the topology (the app, `switchboard run --input`) asks one of its agents.
+    if (requested && this.members.has(requested) && (sender === null || !this.members.has(sender))) return true;
+    return this.patterns.some((pattern) => subjectMatches(pattern, subject));
+  }
+
+  private use(key: string): boolean {
+    const indices = this.edgeKeys.get(key);
+    if (!indices) return false;
+    for (const index of indices) this.counts[index]!++;
+    return true;
+  }
+
+  private flow(kind: UndeclaredFlow['kind'], from: string, to: string, seq: number): void {
+    if (this.use(`${kind}|${from}|${to}`)) return;
+    if (kind === 'request' && !this.members.has(from)) return; // entry traffic
+    // A direct message back along a direct or handoff edge is the receiver reporting back.
+    if (kind === 'direct' && (this.edgeKeys.has(`direct|${to}|${from}`) || this.edgeKeys.has(`handoff|${to}|${from}`))) return;
+    const key = `${kind}|${from}|${to}`;
+    const flow = this.flows.get(key);
+    if (flow) flow.count++;
+    else this.flows.set(key, { kind, from, to, count: 1, firstSeq: seq });
+  }
+}
+
+/** Compares a whole trace with `topology`; pass `pairs` when the trace is already correlated. */
+export function designedVsObserved(topology: Topology, records: Iterable<TraceRecord>, options: { pairs?: readonly RequestPair[]; timeoutMs?: number } = {}): DesignedVsObserved {
+  const tracker = new DesignedVsObservedTracker(topology);
+  // Without pairs the records are read twice, so an iterable is kept.
+  const list = options.pairs || Array.isArray(records) ? records : [...records];
+  for (const record of list) tracker.add(record);
+  return tracker.result(options.pairs ?? correlate(list, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }).pairs);
+}
+
+/** The comparison as text lines, for the trace summary. */
+export function formatDesignedVsObserved(result: DesignedVsObserved, limit = 20): string[] {
+  const lines: string[] = [];
+  const section = <T>(title: string, items: T[], line: (item: T) => string) => {
+    lines.push(`${title}: ${items.length === 0 ? 'none' : items.length}`);
+    for (const item of items.slice(0, limit)) lines.push(`  ${line(item)}`);
+    if (items.length > limit) lines.push(`  … and ${items.length - limit} more`);
+  };
+  section('Undeclared subjects', result.undeclaredSubjects, (u) => `${u.subject}  ${u.count} message${u.count === 1 ? '' : 's'}${u.senders.length ? ` from ${u.senders.join(', ')}` : ''}`);
+  section('Undeclared flows', result.undeclaredFlows, (f) => `${f.kind} ${f.from} -> ${f.to}  ${f.count}×`);
+  section('Edges never used', result.unusedEdges, (e) => `${e.edge.kind} ${e.edge.from} -> ${e.edge.to}${e.edge.subject ? ` (${e.edge.subject})` : ''}`);
+  section('Requests with no responder', result.noResponder, ({ pair: p, targetSeen }) => {
+    const why = p.status === 'no_responders' ? 'no responders' : `no reply (${p.timedOutBy === 'trace_end' ? 'trace ended' : 'timed out'}; ${targetSeen ? `${p.to} is on the bus` : `${p.to} never appeared on the bus`})`;
+    return `seq ${p.request.seq} ${p.from ?? '?'} -> ${p.to ?? '?'} on ${p.request.subject}: ${why}`;
+  });
+  return lines;
+}
+
+/** A subject template as a regex capturing one placeholder (the others match one token). */
+function templateRegex(template: string, capture: string): RegExp {
+  const source = template
+    .split(/(\{\w+\})/)
+    .map((part) => (/^\{\w+\}$/.test(part) ? (part === `{${capture}}` ? '([^.]+)' : '[^.]+') : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`);
+}
