@@ -73,6 +73,45 @@ export const HostInfoSchema = z.object({
 });
 export type HostInfo = z.infer<typeof HostInfoSchema>;
 
+/** A template topology a new user starts from. */
+export const TemplateSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  /** The template's YAML, as shipped. */
+  text: z.string(),
+  example: z.object({ to: z.string(), input: z.string() }).nullable(),
+});
+export type Template = z.infer<typeof TemplateSchema>;
+
+/** A topology file the user opened or saved. */
+export const OpenedFileSchema = z.object({
+  path: z.string(),
+  text: z.string(),
+  /** Modification time in ms; save refuses to overwrite a file changed on disk since. */
+  mtimeMs: z.number(),
+});
+export type OpenedFile = z.infer<typeof OpenedFileSchema>;
+
+/** An unsaved document kept by autosave, offered back after a crash. */
+export const RecoverySchema = z.object({
+  key: z.string(),
+  /** The file it belongs to; null for a never-saved document. */
+  path: z.string().nullable(),
+  text: z.string(),
+  savedAt: z.string(),
+});
+export type Recovery = z.infer<typeof RecoverySchema>;
+
+/** One file of an export; secrets (nkey seeds) are written to disk but never sent to the UI. */
+export const ExportedFileSchema = z.object({
+  name: z.string(),
+  content: z.string().nullable(),
+  secret: z.boolean(),
+});
+
+const ExportFormatSchema = z.enum(['yaml', 'json', 'nats-conf', 'compose', 'mermaid']);
+
 // ---------------------------------------------------------------------------------------------
 // Calls and events
 // ---------------------------------------------------------------------------------------------
@@ -104,6 +143,26 @@ export const calls = {
       .strict()
       .optional(),
     z.object({ lines: z.array(LogLineSchema) }),
+  ),
+  'topology.templates': call('The template topologies, with their YAML.', NoInput, z.object({ templates: z.array(TemplateSchema) })),
+  'file.open': call('Reads a topology file from disk.', z.object({ path: z.string().min(1) }).strict(), OpenedFileSchema),
+  'file.save': call(
+    'Writes a topology file atomically; refuses when it changed on disk since `expectedMtimeMs` (unless omitted).',
+    z.object({ path: z.string().min(1), text: z.string(), expectedMtimeMs: z.number().optional() }).strict(),
+    OpenedFileSchema,
+  ),
+  'file.recent': call('Recently opened or saved files, newest first.', NoInput, z.object({ paths: z.array(z.string()) })),
+  'file.autosave': call(
+    'Keeps a recovery copy of an unsaved document.',
+    z.object({ key: z.string().min(1).max(200), path: z.string().nullable(), text: z.string() }).strict(),
+    z.object({ savedAt: z.string() }),
+  ),
+  'file.recoveries': call('Recovery copies left by a session that did not close cleanly.', NoInput, z.object({ recoveries: z.array(RecoverySchema) })),
+  'file.discardRecovery': call('Deletes a recovery copy (after saving, or when the user declines it).', z.object({ key: z.string().min(1) }).strict(), z.object({})),
+  'topology.export': call(
+    'Exports a topology; with `dir` the files (secrets included) are written there, else their contents are returned (secrets withheld).',
+    z.object({ text: z.string(), fileName: z.string().optional(), format: ExportFormatSchema, dir: z.string().min(1).optional() }).strict(),
+    z.object({ files: z.array(ExportedFileSchema), writtenTo: z.string().nullable() }),
   ),
 } as const;
 
@@ -141,6 +200,8 @@ export const ErrorCodeSchema = z.enum([
   'unknown_call', // no call by that name
   'unavailable', // a dependency (the NATS server, a file) is not there right now
   'failed', // the operation ran and failed for a reason given in the message
+  'conflict', // the file changed on disk since it was opened: reload or save elsewhere
+  'not_found', // no such file
   'internal', // a bug: the host broke its own contract
 ]);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;

@@ -7,8 +7,8 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { nkeys } from '@nats-io/nats-core';
 import { EXPORT_FORMATS, exportTopology, type ExportFormat } from '../../agents/topology/export/index.js';
+import { createNkeyUser } from '../host/export-files.js';
 import { UsageError } from './nats-flags.js';
 import { readTopology } from './read-topology.js';
 
@@ -48,10 +48,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const baseName = path.basename(file).replace(/\.(ya?ml|json)$/i, '');
   const { files } = exportTopology(read.topology, format, {
     baseName,
-    createUser: () => {
-      const user = nkeys.createUser();
-      return { publicKey: user.getPublicKey(), seed: new TextDecoder().decode(user.getSeed()) };
-    },
+    createUser: createNkeyUser,
   });
 
   if (!values.out) {

@@ -2,7 +2,11 @@
  * The host: composes the NATS server (embedded or external) and implements every call of the
  * contract. Electron's main process and `switchboard serve` both run exactly this.
  */
-import { RpcError, type CallHandlers, type HostInfo } from '../../preload/contract.js';
+import path from 'node:path';
+import { RpcError, type CallHandlers, type HostInfo, type Template } from '../../preload/contract.js';
+import { exportForApp } from './export-files.js';
+import { TopologyFiles } from './files.js';
+import { readTemplates } from './templates.js';
 import { EventBus } from './event-bus.js';
 import { EmbeddedNatsServer } from './nats/embedded-server.js';
 import { ExternalNatsServer, type ExternalServerOptions } from './nats/external-server.js';
@@ -51,6 +55,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
     natsBinary: binary,
   };
 
+  const files = new TopologyFiles(options.dataDir);
+  let templates: Template[] | undefined;
   const handlers: CallHandlers = {
     'host.info': async () => info,
     'server.status': async () => ({ ...server.status(), stats: await server.stats() }),
@@ -63,6 +69,14 @@ export async function startHost(options: HostOptions): Promise<Host> {
       return { ...server.status(), stats: await server.stats() };
     },
     'server.logs': async (input) => ({ lines: server.logs(input?.afterSeq, input?.limit) }),
+    'topology.templates': async () => ({ templates: (templates ??= await readTemplates(path.join(options.appRoot, 'templates'))) }),
+    'file.open': async ({ path: file }) => files.open(file),
+    'file.save': async ({ path: file, text, expectedMtimeMs }) => files.save(file, text, expectedMtimeMs),
+    'file.recent': async () => ({ paths: await files.recent() }),
+    'file.autosave': async ({ key, path: file, text }) => ({ savedAt: await files.autosave(key, file, text) }),
+    'file.recoveries': async () => ({ recoveries: await files.recoveries() }),
+    'file.discardRecovery': async ({ key }) => (await files.discardRecovery(key), {}),
+    'topology.export': async ({ text, fileName, format, dir }) => exportForApp(text, format, fileName, dir),
   };
 
   let stopping: Promise<void> | null = null;

@@ -39,6 +39,14 @@ export function fakeHandlers(status: ServerStatus = sampleStatus()) {
     'server.logs': vi.fn<CallHandlers['server.logs']>(async (input) => ({
       lines: [{ seq: (input?.afterSeq ?? 0) + 1, time: '2026-01-01T00:00:00.000Z', source: 'stdout' as const, text: 'hello' }],
     })),
+    'topology.templates': vi.fn<CallHandlers['topology.templates']>(async () => ({ templates: [] })),
+    'file.open': vi.fn<CallHandlers['file.open']>(async ({ path }) => ({ path, text: '', mtimeMs: 0 })),
+    'file.save': vi.fn<CallHandlers['file.save']>(async ({ path, text }) => ({ path, text, mtimeMs: 0 })),
+    'file.recent': vi.fn<CallHandlers['file.recent']>(async () => ({ paths: [] })),
+    'file.autosave': vi.fn<CallHandlers['file.autosave']>(async () => ({ savedAt: '2026-01-01T00:00:00.000Z' })),
+    'file.recoveries': vi.fn<CallHandlers['file.recoveries']>(async () => ({ recoveries: [] })),
+    'file.discardRecovery': vi.fn<CallHandlers['file.discardRecovery']>(async () => ({})),
+    'topology.export': vi.fn<CallHandlers['topology.export']>(async () => ({ files: [], writtenTo: null })),
   } satisfies CallHandlers;
 }
 

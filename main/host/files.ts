@@ -1,0 +1,123 @@
+/**
+ * Topology files for the app: atomic saves that refuse to overwrite a file changed on disk (or
+ * written by a newer Switchboard), a recent-files list, and recovery copies for unsaved work that
+ * a crash must not lose.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { checkVersion } from '../../agents/topology/migrations.js';
+import { RpcError, type OpenedFile, type Recovery } from '../../preload/contract.js';
+import { parse as parseYaml } from 'yaml';
+
+const RECENT_MAX = 12;
+
+/** File operations rooted in the app's data directory (recent list, recovery copies). */
+export class TopologyFiles {
+  constructor(private readonly dataDir: string) {}
+
+  async open(file: string): Promise<OpenedFile> {
+    const full = path.resolve(file);
+    let text: string;
+    try {
+      text = await readFile(full, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new RpcError(code === 'ENOENT' ? 'not_found' : 'failed', `Cannot open ${full}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    }
+    const { mtimeMs } = await stat(full);
+    await this.remember(full);
+    return { path: full, text, mtimeMs };
+  }
+
+  /** Writes to a temporary file beside the target, then renames it over: never a half-written file. */
+  async save(file: string, text: string, expectedMtimeMs?: number): Promise<OpenedFile> {
+    const full = path.resolve(file);
+    const existing = await stat(full).catch(() => null);
+    if (existing && expectedMtimeMs !== undefined && Math.abs(existing.mtimeMs - expectedMtimeMs) > 1) {
+      throw new RpcError('conflict', `${full} changed on disk since it was opened. Reload it, or save under another name.`);
+    }
+    if (existing) {
+      const current = await readFile(full, 'utf8').catch(() => '');
+      const version = checkVersion(apiVersionOf(current));
+      if (version.status === 'newer') {
+        throw new RpcError('conflict', `${full} was written by a newer Switchboard (${version.version}); it is not overwritten. Save under another name.`);
+      }
+    }
+    await mkdir(path.dirname(full), { recursive: true });
+    const temporary = `${full}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      await writeFile(temporary, text, { mode: existing ? existing.mode & 0o777 : 0o644 });
+      await rename(temporary, full);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw new RpcError('failed', `Cannot save ${full}: ${(error as Error).message}`);
+    }
+    const { mtimeMs } = await stat(full);
+    await this.remember(full);
+    return { path: full, text, mtimeMs };
+  }
+
+  async recent(): Promise<string[]> {
+    try {
+      const list = JSON.parse(await readFile(this.recentFile, 'utf8')) as unknown;
+      return Array.isArray(list) ? list.filter((p): p is string => typeof p === 'string') : [];
+    } catch {
+      return [];
+    }
+  }
+
+  async autosave(key: string, file: string | null, text: string): Promise<string> {
+    const savedAt = new Date().toISOString();
+    await mkdir(this.recoveryDir, { recursive: true });
+    const target = this.recoveryPath(key);
+    const temporary = `${target}.tmp`;
+    await writeFile(temporary, JSON.stringify({ key, path: file, text, savedAt } satisfies Recovery));
+    await rename(temporary, target);
+    return savedAt;
+  }
+
+  async recoveries(): Promise<Recovery[]> {
+    const names = await readdir(this.recoveryDir).catch(() => [] as string[]);
+    const found: Recovery[] = [];
+    for (const name of names.filter((n) => n.endsWith('.json'))) {
+      try {
+        found.push(JSON.parse(await readFile(path.join(this.recoveryDir, name), 'utf8')) as Recovery);
+      } catch {
+        // a torn copy is worth nothing; the next autosave replaces it
+      }
+    }
+    return found.sort((a, b) => b.savedAt.localeCompare(a.savedAt));
+  }
+
+  async discardRecovery(key: string): Promise<void> {
+    await rm(this.recoveryPath(key), { force: true });
+  }
+
+  private get recentFile(): string {
+    return path.join(this.dataDir, 'recent-files.json');
+  }
+
+  private get recoveryDir(): string {
+    return path.join(this.dataDir, 'recovery');
+  }
+
+  /** Keys come from the UI: only safe characters reach the file name. */
+  private recoveryPath(key: string): string {
+    return path.join(this.recoveryDir, `${key.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 120)}.json`);
+  }
+
+  private async remember(file: string): Promise<void> {
+    const list = [file, ...(await this.recent()).filter((p) => p !== file)].slice(0, RECENT_MAX);
+    await mkdir(this.dataDir, { recursive: true });
+    await writeFile(this.recentFile, JSON.stringify(list, null, 2));
+  }
+}
+
+function apiVersionOf(text: string): unknown {
+  try {
+    return (parseYaml(text) as { apiVersion?: unknown } | null)?.apiVersion;
+  } catch {
+    return undefined;
+  }
+}

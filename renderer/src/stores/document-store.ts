@@ -1,0 +1,172 @@
+/**
+ * The open topology document: the single source of truth that the canvas, the inspector, the
+ * prompt editor and the YAML source view all edit. Edits are pure functions `(topology) =>
+ * topology`; the store keeps the history (undo/redo), the dirty flag, the file it belongs to and
+ * the problems of the current state. Text from the source view that does not load leaves the
+ * last valid topology in place and is kept as `pendingText` with its problems: nothing typed is
+ * lost.
+ */
+import { create } from 'zustand';
+import { loadTopology, type Problem } from '../../../agents/topology/load';
+import { toYaml } from '../../../agents/topology/save';
+import type { Topology } from '../../../agents/topology/schema';
+
+/** One edit, as the history records it. */
+export interface HistoryEntry {
+  topology: Topology;
+  /** What the edit was ("Add agent", "Move 3 nodes", "Edit YAML"), for menus and tooltips. */
+  label: string;
+  /** Edits with the same key in quick succession merge into one undo step (typing, dragging). */
+  coalesceKey?: string;
+  at: number;
+}
+
+/** The document store's state and actions. */
+export interface DocumentStore {
+  /** The current topology; null before anything is opened. */
+  topology: Topology | null;
+  /** Where it is saved; null for a document never saved. */
+  path: string | null;
+  /** The file's mtime when opened or last saved (saves refuse to clobber a file changed since). */
+  mtimeMs: number | null;
+  /** A key for autosave recovery copies: the path, or a generated id for untitled documents. */
+  recoveryKey: string;
+  /** True when the topology differs from what was last opened or saved. */
+  dirty: boolean;
+  /** Problems of `topology` (or of `pendingText` while that does not load), with lines for YAML. */
+  problems: Problem[];
+  /** Source-view text that does not load yet; null when the source view matches `topology`. */
+  pendingText: string | null;
+  /** True for a file from a newer Switchboard: shown, never saved over. */
+  readOnly: boolean;
+  past: HistoryEntry[];
+  future: HistoryEntry[];
+
+  /** Opens text (a file's, a template's, a recovery copy's) as a new document. */
+  open(text: string, source: { path: string | null; mtimeMs?: number | null; dirty?: boolean; fileName?: string }): { ok: boolean; problems: Problem[] };
+  /** Applies one edit; no-op when it returns the same object. */
+  edit(label: string, change: (topology: Topology) => Topology, coalesceKey?: string): void;
+  /** Applies text from the source view: a valid text becomes the topology (one undoable step). */
+  editText(text: string): void;
+  undo(): void;
+  redo(): void;
+  /** Records a successful save. */
+  saved(path: string, mtimeMs: number): void;
+  /** The document as YAML (what Save writes). */
+  text(): string;
+}
+
+const HISTORY_LIMIT = 200;
+const COALESCE_MS = 800;
+let untitled = 0;
+
+export const useDocumentStore = create<DocumentStore>()((set, get) => ({
+  topology: null,
+  path: null,
+  mtimeMs: null,
+  recoveryKey: `untitled-${Date.now()}`,
+  dirty: false,
+  problems: [],
+  pendingText: null,
+  readOnly: false,
+  past: [],
+  future: [],
+
+  open(text, source) {
+    const result = loadTopology(text, source.fileName ?? source.path ?? 'untitled.yaml');
+    if (!result.topology) {
+      // Keep the text so the user can fix it in the source view; the canvas stays empty.
+      set({ topology: null, pendingText: text, problems: result.problems, readOnly: result.readOnly, path: source.path, mtimeMs: source.mtimeMs ?? null, dirty: false, past: [], future: [] });
+      return { ok: false, problems: result.problems };
+    }
+    set({
+      topology: result.topology,
+      path: source.path,
+      mtimeMs: source.mtimeMs ?? null,
+      recoveryKey: source.path ?? `untitled-${Date.now()}-${++untitled}`,
+      dirty: source.dirty ?? result.migrated.length > 0,
+      problems: result.problems,
+      pendingText: null,
+      readOnly: result.readOnly,
+      past: [],
+      future: [],
+    });
+    return { ok: true, problems: result.problems };
+  },
+
+  edit(label, change, coalesceKey) {
+    const { topology, past, readOnly } = get();
+    if (!topology || readOnly) return;
+    const next = change(topology);
+    if (next === topology) return;
+    const now = Date.now();
+    const last = past.at(-1);
+    const merge = coalesceKey !== undefined && last?.coalesceKey === coalesceKey && now - last.at < COALESCE_MS;
+    const entry: HistoryEntry = { topology, label, at: now, ...(coalesceKey !== undefined && { coalesceKey }) };
+    set({
+      topology: next,
+      past: merge ? [...past.slice(0, -1), { ...last, at: now }] : [...past, entry].slice(-HISTORY_LIMIT),
+      future: [],
+      dirty: true,
+      problems: validate(next),
+      pendingText: null,
+    });
+  },
+
+  editText(text) {
+    const result = loadTopology(text, get().path ?? 'untitled.yaml');
+    if (!result.topology) {
+      set({ pendingText: text, problems: result.problems });
+      return;
+    }
+    const parsed = result.topology;
+    if (get().topology && toYaml(parsed) === toYaml(get().topology!)) {
+      set({ pendingText: null, problems: result.problems });
+      return;
+    }
+    get().edit('Edit YAML', () => parsed, 'source-text');
+  },
+
+  undo() {
+    const { past, future, topology } = get();
+    const previous = past.at(-1);
+    if (!previous || !topology) return;
+    set({
+      topology: previous.topology,
+      past: past.slice(0, -1),
+      future: [{ topology, label: previous.label, at: Date.now() }, ...future],
+      dirty: true,
+      problems: validate(previous.topology),
+      pendingText: null,
+    });
+  },
+
+  redo() {
+    const { past, future, topology } = get();
+    const next = future[0];
+    if (!next || !topology) return;
+    set({
+      topology: next.topology,
+      past: [...past, { topology, label: next.label, at: Date.now() }],
+      future: future.slice(1),
+      dirty: true,
+      problems: validate(next.topology),
+      pendingText: null,
+    });
+  },
+
+  saved(path, mtimeMs) {
+    set({ path, mtimeMs, dirty: false, recoveryKey: path });
+  },
+
+  text() {
+    const { topology, pendingText } = get();
+    if (pendingText !== null) return pendingText;
+    return topology ? toYaml(topology) : '';
+  },
+}));
+
+/** Problems of a topology as the app shows them (with lines, as in its YAML form). */
+function validate(topology: Topology): Problem[] {
+  return loadTopology(toYaml(topology), 'topology.yaml').problems;
+}
