@@ -164,6 +164,17 @@ export const calls = {
     z.object({ text: z.string(), fileName: z.string().optional(), format: ExportFormatSchema, dir: z.string().min(1).optional() }).strict(),
     z.object({ files: z.array(ExportedFileSchema), writtenTo: z.string().nullable() }),
   ),
+  'secrets.list': call(
+    'Secrets set in the OS secret store, and the `wanted` names found in the environment (names only, never values).',
+    z.object({ wanted: z.array(z.string()).optional() }).strict().optional(),
+    z.object({ secrets: z.array(z.object({ name: z.string(), source: z.enum(['os', 'env']) })), canStore: z.boolean() }),
+  ),
+  'secrets.set': call(
+    'Stores a secret in the OS secret store (desktop app only).',
+    z.object({ name: z.string().regex(/^[A-Z_][A-Z0-9_]*$/), value: z.string().min(1) }).strict(),
+    z.object({}),
+  ),
+  'secrets.delete': call('Removes a secret from the OS secret store.', z.object({ name: z.string().min(1) }).strict(), z.object({})),
 } as const;
 
 export const events = {

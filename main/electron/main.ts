@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, net, protocol, session, dialog } from 'electron';
+import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session, dialog } from 'electron';
 import { appRoot, appVersion, rendererDir } from '../app-paths.js';
 import { contentSecurityPolicy } from '../bridge/csp.js';
 import { attachIpcBridge, originOf } from '../bridge/ipc.js';
@@ -65,6 +65,7 @@ void app.whenReady().then(async () => {
       appRoot,
       dataDir: app.getPath('userData'),
       ...(app.isPackaged && { resourcesPath: process.resourcesPath }),
+      osCipher: safeStorage,
       nats: natsChoiceFromFlags(parseShellArgs()),
     });
   } catch (error) {

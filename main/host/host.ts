@@ -6,6 +6,7 @@ import path from 'node:path';
 import { RpcError, type CallHandlers, type HostInfo, type Template } from '../../preload/contract.js';
 import { exportForApp } from './export-files.js';
 import { TopologyFiles } from './files.js';
+import { SecretStore, type OsCipher } from './secrets.js';
 import { readTemplates } from './templates.js';
 import { EventBus } from './event-bus.js';
 import { EmbeddedNatsServer } from './nats/embedded-server.js';
@@ -27,6 +28,8 @@ export interface HostOptions {
   appRoot: string;
   resourcesPath?: string;
   nats: NatsChoice;
+  /** The OS keychain's encryption (Electron's safeStorage); absent in browser mode and the CLI. */
+  osCipher?: OsCipher;
 }
 
 /** A running host. */
@@ -56,6 +59,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   };
 
   const files = new TopologyFiles(options.dataDir);
+  const secrets = new SecretStore(options.dataDir, options.osCipher ?? null);
   let templates: Template[] | undefined;
   const handlers: CallHandlers = {
     'host.info': async () => info,
@@ -77,6 +81,13 @@ export async function startHost(options: HostOptions): Promise<Host> {
     'file.recoveries': async () => ({ recoveries: await files.recoveries() }),
     'file.discardRecovery': async ({ key }) => (await files.discardRecovery(key), {}),
     'topology.export': async ({ text, fileName, format, dir }) => exportForApp(text, format, fileName, dir),
+    'secrets.list': async (input) => (await secrets.load(), { secrets: secrets.list(input?.wanted), canStore: secrets.canStore }),
+    'secrets.set': async ({ name, value }) => {
+      if (!secrets.canStore) throw new RpcError('unavailable', 'No OS secret store here (the desktop app has one): set the environment variable instead.');
+      await secrets.set(name, value);
+      return {};
+    },
+    'secrets.delete': async ({ name }) => (await secrets.delete(name), {}),
   };
 
   let stopping: Promise<void> | null = null;

@@ -47,6 +47,9 @@ export function fakeHandlers(status: ServerStatus = sampleStatus()) {
     'file.recoveries': vi.fn<CallHandlers['file.recoveries']>(async () => ({ recoveries: [] })),
     'file.discardRecovery': vi.fn<CallHandlers['file.discardRecovery']>(async () => ({})),
     'topology.export': vi.fn<CallHandlers['topology.export']>(async () => ({ files: [], writtenTo: null })),
+    'secrets.list': vi.fn<CallHandlers['secrets.list']>(async () => ({ secrets: [], canStore: false })),
+    'secrets.set': vi.fn<CallHandlers['secrets.set']>(async () => ({})),
+    'secrets.delete': vi.fn<CallHandlers['secrets.delete']>(async () => ({})),
   } satisfies CallHandlers;
 }
 
