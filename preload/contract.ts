@@ -6,6 +6,8 @@
  * the host side, so validation is written once. Isomorphic: zod only, no Node, no DOM.
  */
 import { z } from 'zod';
+import { TraceQuerySchema } from '../agents/trace/query.js';
+import { TraceRecordSchema } from '../agents/trace/record.js';
 
 // ---------------------------------------------------------------------------------------------
 // Shared shapes
@@ -112,6 +114,29 @@ export const ExportedFileSchema = z.object({
 
 const ExportFormatSchema = z.enum(['yaml', 'json', 'nats-conf', 'compose', 'mermaid']);
 
+/** The topology the host is running, if any. */
+export const RunStatusSchema = z.object({
+  state: z.enum(['idle', 'starting', 'running', 'stopping', 'failed']),
+  runId: z.string().nullable(),
+  topology: z.string().nullable(),
+  /** Agent instances started, by name. */
+  agents: z.array(z.object({ name: z.string(), instances: z.number().int() })),
+  startedAt: z.string().nullable(),
+  error: z.string().nullable(),
+});
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+
+/** A recorded run in the trace store. */
+export const TraceRunSchema = z.object({ runId: z.string(), startedAt: z.string(), topology: z.string().nullable() });
+
+/** Records appended to the running trace, batched (at most 20 batches a second). */
+export const TraceBatchSchema = z.object({
+  runId: z.string(),
+  records: z.array(TraceRecordSchema),
+  /** Records this listener fell behind on: read them with trace.query. */
+  skipped: z.object({ count: z.number(), fromSeq: z.number(), toSeq: z.number() }).nullable(),
+});
+
 // ---------------------------------------------------------------------------------------------
 // Calls and events
 // ---------------------------------------------------------------------------------------------
@@ -164,6 +189,27 @@ export const calls = {
     z.object({ text: z.string(), fileName: z.string().optional(), format: ExportFormatSchema, dir: z.string().min(1).optional() }).strict(),
     z.object({ files: z.array(ExportedFileSchema), writtenTo: z.string().nullable() }),
   ),
+  'run.start': call(
+    'Runs a topology on the host’s NATS server, recording its trace.',
+    z.object({ text: z.string(), fileName: z.string().optional() }).strict(),
+    RunStatusSchema,
+  ),
+  'run.stop': call('Stops the running topology (its trace stays in the store).', NoInput, RunStatusSchema),
+  'run.status': call('What is running.', NoInput, RunStatusSchema),
+  'run.send': call(
+    'Sends a request to an agent of the running topology and returns its reply.',
+    z.object({ to: z.string().min(1), input: z.string().min(1), timeoutMs: z.number().int().positive().max(600_000).optional() }).strict(),
+    z.object({ content: z.string(), metadata: z.record(z.string(), z.unknown()) }),
+  ),
+  'trace.runs': call('Recorded runs, newest first.', NoInput, z.object({ runs: z.array(TraceRunSchema) })),
+  'trace.query': call('One page of a run’s records.', z.object({ runId: z.string().min(1), query: TraceQuerySchema }).strict(), z.object({ records: z.array(TraceRecordSchema), hasMore: z.boolean() })),
+  'trace.counts': call(
+    'Record counts of a run, per subject and per agent.',
+    z.object({ runId: z.string().min(1) }).strict(),
+    z.object({ records: z.number(), messages: z.number(), events: z.number(), subjects: z.record(z.string(), z.number()), agents: z.record(z.string(), z.number()) }),
+  ),
+  'trace.import': call('Imports an NDJSON trace file as a new run.', z.object({ path: z.string().min(1) }).strict(), TraceRunSchema),
+  'trace.export': call('Writes a run as an NDJSON trace file.', z.object({ runId: z.string().min(1), path: z.string().min(1) }).strict(), z.object({ path: z.string() })),
   'secrets.list': call(
     'Secrets set in the OS secret store, and the `wanted` names found in the environment (names only, never values).',
     z.object({ wanted: z.array(z.string()).optional() }).strict().optional(),
@@ -179,6 +225,8 @@ export const calls = {
 
 export const events = {
   'server.statusChanged': event('The server changed state (started, died, restarting, ready, stopped).', ServerStatusSchema),
+  'run.statusChanged': event('A topology started, stopped or failed.', RunStatusSchema),
+  'trace.appended': event('New records of the running trace, batched at most 20 times a second.', TraceBatchSchema),
 } as const;
 
 export type Calls = typeof calls;

@@ -97,8 +97,17 @@ export class RuntimeEventBus {
     return this.all.size > 0 || (this.named.get(name)?.size ?? 0) > 0;
   }
 
+  /** Delivers to every listener; one that throws is reported and the others still hear the event. */
   emit<E extends RuntimeEventName>(name: E, payload: RuntimeEvents[E]): void {
-    for (const listener of this.named.get(name) ?? []) (listener as (payload: RuntimeEvents[E]) => void)(payload);
-    for (const listener of this.all) listener(name, payload);
+    for (const listener of this.named.get(name) ?? []) guard(name, () => (listener as (payload: RuntimeEvents[E]) => void)(payload));
+    for (const listener of this.all) guard(name, () => listener(name, payload));
+  }
+}
+
+function guard(name: string, deliver: () => void): void {
+  try {
+    deliver();
+  } catch (error) {
+    console.error(`switchboard: a listener of ${name} failed:`, error);
   }
 }

@@ -6,11 +6,20 @@ import { z } from 'zod';
 import { subjectMatches } from '../protocol/subjects.js';
 import { agentsOf, type TraceRecord } from './record.js';
 
+/**
+ * A point in time as text. Normalized so that comparing strings compares instants: without it,
+ * '…T12:00:05Z' sorts after '…T12:00:05.123Z'.
+ */
+const Instant = z
+  .string()
+  .refine((text) => !Number.isNaN(Date.parse(text)), 'not a date-time (use ISO 8601, e.g. 2026-11-21T12:00:00Z)')
+  .transform((text) => new Date(Date.parse(text)).toISOString());
+
 export const TraceQuerySchema = z
   .object({
-    /** Wall-clock range, ISO 8601, inclusive. */
-    from: z.string().optional(),
-    to: z.string().optional(),
+    /** Wall-clock range, inclusive: any date-time JavaScript parses, normalized to toISOString form. */
+    from: Instant.optional(),
+    to: Instant.optional(),
     /** A NATS subject or pattern (`*`, `>`); events never match a subject filter. */
     subject: z.string().min(1).optional(),
     /** Records about this agent (sender or receiver of a message; the agent of an event). */
@@ -31,6 +40,8 @@ export const TraceQuerySchema = z
   .strict()
   .refine((q) => q.after === undefined || q.before === undefined, 'page with after or before, not both');
 export type TraceQuery = z.input<typeof TraceQuerySchema>;
+/** A query after parsing: defaults applied, time bounds in toISOString form. */
+export type ParsedTraceQuery = z.output<typeof TraceQuerySchema>;
 
 /** One page of results, in the direction asked; `hasMore` when the same direction has more. */
 export interface TracePage {
@@ -38,9 +49,10 @@ export interface TracePage {
   hasMore: boolean;
 }
 
-/** True when `record` passes every filter of `query` (paging aside). */
-export function matchesQuery(record: TraceRecord, query: TraceQuery): boolean {
+/** True when `record` passes every filter of `query` (paging aside). Parse queries first. */
+export function matchesQuery(record: TraceRecord, query: ParsedTraceQuery): boolean {
   if (query.kind && record.kind !== query.kind) return false;
+  // Text order is time order here: records' times and parsed bounds are both in toISOString form.
   if (query.from && record.time < query.from) return false;
   if (query.to && record.time > query.to) return false;
   if (query.subject && (record.kind !== 'message' || !subjectMatches(query.subject, record.subject))) return false;

@@ -3,7 +3,7 @@
  * given, starts the topology's agents (or those named by --only), optionally sends one request
  * and prints the reply, prints one line per event, writes a trace, and stops cleanly.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -121,7 +121,7 @@ export async function run(argv: string[]): Promise<number> {
       if (line) log(line);
     });
     if (values.trace) {
-      const trace = await TraceFile.open(values.trace, network.events, connection, (text) => console.error(text));
+      const trace = await TraceFile.open(values.trace, network.events, connection, (text) => console.error(text), await readFile(file, 'utf8'));
       cleanups.push(() => trace.close());
     }
     try {

@@ -1,57 +1,48 @@
 /**
- * `switchboard run --trace OUT.ndjson`: every message on the bus (a `>` tap on its own
- * connection) and every runtime event, one JSON record a line, in arrival order.
+ * `switchboard run --trace OUT.ndjson`: every message on the bus (the recorder's `>` tap on its
+ * own connection) and every runtime event, recorded into a trace store beside OUT while the run
+ * lasts (so a crash leaves a recoverable run), then exported to OUT as NDJSON: the header line,
+ * then one record a line in arrival order.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { connect, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
+import { rmdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { NodeConnectionOptions } from '@nats-io/transport-node';
 import type { RuntimeEventBus } from '../../agents/runtime/events.js';
+import { TraceRecorder } from '../host/trace/recorder.js';
+import { TraceLibrary, type TraceStore } from '../host/trace/trace-store.js';
 
-/** Writes a run's trace; `close()` flushes and ends the file. */
+/** Writes a run's trace; `close()` stops recording, writes OUT and removes the working store. */
 export class TraceFile {
-  private seq = 0;
-  private tap: NatsConnection | null = null;
-  private off: (() => void) | null = null;
+  private constructor(
+    private readonly file: string,
+    private readonly library: TraceLibrary,
+    private readonly store: TraceStore,
+    private readonly recorder: TraceRecorder,
+  ) {}
 
-  private constructor(private readonly out: WriteStream) {}
-
-  /** Opens `file` and starts recording `events` and, where permitted, the bus. */
-  static async open(file: string, events: RuntimeEventBus, connection: NodeConnectionOptions, warn: (text: string) => void): Promise<TraceFile> {
-    const out = createWriteStream(file, { flags: 'w' });
-    await new Promise<void>((resolve, reject) => out.once('open', () => resolve()).once('error', reject));
-    const trace = new TraceFile(out);
-    trace.off = events.onAny((name, payload) => trace.write({ kind: 'event', name, payload }));
+  /** Starts recording `events` and, where permitted, the bus; OUT is written by `close()`. */
+  /** `topology` is the topology file's text, kept in the header so designed-vs-observed can use it. */
+  static async open(file: string, events: RuntimeEventBus, connection: NodeConnectionOptions, warn: (text: string) => void, topology: string | null = null): Promise<TraceFile> {
+    await writeFile(file, ''); // an unwritable OUT fails now, not after the run
+    // The working store sits beside OUT (hidden), not in a temp dir, so a crash leaves it findable.
+    const library = new TraceLibrary(path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.runs`));
+    const store = await library.create({ topology });
+    const recorder = new TraceRecorder(store, { warn });
+    recorder.attach(events);
     try {
-      const nc = await connect({ ...connection, name: 'switchboard-trace' });
-      nc.subscribe('>', {
-        callback: (_error, msg) => {
-          const text = msg.string();
-          let payload: unknown = text;
-          try {
-            payload = JSON.parse(text);
-          } catch {
-            // not JSON: kept as text
-          }
-          trace.write({ kind: 'message', subject: msg.subject, reply: msg.reply ?? null, size: msg.data.length, payload });
-        },
-      });
-      await nc.flush();
-      trace.tap = nc;
-      void (async () => {
-        for await (const s of nc.status()) if (s.type === 'error') warn(`trace: the bus tap was refused (${s.error.message}); recording runtime events only.`);
-      })();
+      await recorder.tap(connection);
     } catch (error) {
       warn(`trace: cannot tap the bus (${(error as Error).message}); recording runtime events only.`);
     }
-    return trace;
+    return new TraceFile(file, library, store, recorder);
   }
 
-  private write(record: Record<string, unknown>): void {
-    this.out.write(`${JSON.stringify({ seq: ++this.seq, time: new Date().toISOString(), ...record })}\n`);
-  }
-
+  /** Stops recording, exports the run to OUT and removes the working store. */
   async close(): Promise<void> {
-    this.off?.();
-    await this.tap?.drain().catch(() => undefined);
-    await new Promise<void>((resolve) => this.out.end(() => resolve()));
+    await this.recorder.stop();
+    await this.store.exportNdjson(this.file);
+    await this.store.close();
+    await this.library.remove(this.store.runId);
+    await rmdir(this.library.root).catch(() => undefined); // another run may still be recording there
   }
 }

@@ -3,9 +3,11 @@
  * contract. Electron's main process and `switchboard serve` both run exactly this.
  */
 import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { RpcError, type CallHandlers, type HostInfo, type Template } from '../../preload/contract.js';
 import { exportForApp } from './export-files.js';
 import { TopologyFiles } from './files.js';
+import { RunManager } from './runs.js';
 import { SecretStore, type OsCipher } from './secrets.js';
 import { readTemplates } from './templates.js';
 import { EventBus } from './event-bus.js';
@@ -60,6 +62,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
 
   const files = new TopologyFiles(options.dataDir);
   const secrets = new SecretStore(options.dataDir, options.osCipher ?? null);
+  const runs = new RunManager(server, events, secrets, options.dataDir);
   let templates: Template[] | undefined;
   const handlers: CallHandlers = {
     'host.info': async () => info,
@@ -81,6 +84,33 @@ export async function startHost(options: HostOptions): Promise<Host> {
     'file.recoveries': async () => ({ recoveries: await files.recoveries() }),
     'file.discardRecovery': async ({ key }) => (await files.discardRecovery(key), {}),
     'topology.export': async ({ text, fileName, format, dir }) => exportForApp(text, format, fileName, dir),
+    'run.start': async ({ text, fileName }) => runs.start(text, fileName),
+    'run.stop': async () => runs.stop(),
+    'run.status': async () => runs.current(),
+    'run.send': async ({ to, input, timeoutMs }) => runs.send(to, input, timeoutMs),
+    'trace.runs': async () => ({
+      runs: (await runs.library.list())
+        .map(({ runId, header }) => ({ runId, startedAt: header.startedAt, topology: topologyName(header.topology) }))
+        .reverse(),
+    }),
+    'trace.query': async ({ runId, query }) => runs.withStore(runId, (store) => store.query(query)),
+    'trace.counts': async ({ runId }) => runs.withStore(runId, (store) => store.counts()),
+    'trace.import': async ({ path: file }) => {
+      try {
+        const store = await runs.library.importNdjson(path.resolve(file));
+        const { header } = store;
+        const runId = store.runId;
+        await store.close();
+        return { runId, startedAt: header.startedAt, topology: topologyName(header.topology) };
+      } catch (error) {
+        throw new RpcError('invalid_input', error instanceof Error ? error.message : String(error));
+      }
+    },
+    'trace.export': async ({ runId, path: file }) => {
+      const target = path.resolve(file);
+      await runs.withStore(runId, (store) => store.exportNdjson(target));
+      return { path: target };
+    },
     'secrets.list': async (input) => (await secrets.load(), { secrets: secrets.list(input?.wanted), canStore: secrets.canStore }),
     'secrets.set': async ({ name, value }) => {
       if (!secrets.canStore) throw new RpcError('unavailable', 'No OS secret store here (the desktop app has one): set the environment variable instead.');
@@ -95,7 +125,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
     handlers,
     events,
     server,
-    stop: () => (stopping ??= server.stop()),
+    // The run first: its agents and recorder need the server to say goodbye and flush.
+    stop: () => (stopping ??= runs.stop().then(() => server.stop())),
   };
 }
 
@@ -120,4 +151,15 @@ function createServer(options: HostOptions): { server: NatsServerHandle; binary:
     ...(nats.monitorPort !== undefined && { monitorPort: nats.monitorPort }),
   });
   return { server, binary: found.path };
+}
+
+/** A trace header keeps the topology's text; its metadata.name is what lists show. */
+function topologyName(text: string | null): string | null {
+  if (!text) return null;
+  try {
+    const name = (parseYaml(text) as { metadata?: { name?: unknown } } | null)?.metadata?.name;
+    return typeof name === 'string' ? name : null;
+  } catch {
+    return null;
+  }
 }

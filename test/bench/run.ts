@@ -5,8 +5,10 @@
 import { runAgentBench } from './agents.bench.js';
 import { runPatternsBench } from './patterns.bench.js';
 import { runStartupBench } from './startup.bench.js';
+import { runTraceBench } from './trace.bench.js';
 
 console.log(`Switchboard benchmarks — node ${process.version}, ${process.platform}-${process.arch}\n`);
 await runStartupBench();
 await runAgentBench();
 await runPatternsBench();
+await runTraceBench();

@@ -30,6 +30,8 @@ export const sampleHostInfo = (over: Partial<HostInfo> = {}): HostInfo => ({
   ...over,
 });
 
+const idleRun = { state: 'idle' as const, runId: null, topology: null, agents: [], startedAt: null, error: null };
+
 /** A full set of valid handlers, each a spy; `server.logs` returns one line after `afterSeq`. */
 export function fakeHandlers(status: ServerStatus = sampleStatus()) {
   return {
@@ -47,6 +49,15 @@ export function fakeHandlers(status: ServerStatus = sampleStatus()) {
     'file.recoveries': vi.fn<CallHandlers['file.recoveries']>(async () => ({ recoveries: [] })),
     'file.discardRecovery': vi.fn<CallHandlers['file.discardRecovery']>(async () => ({})),
     'topology.export': vi.fn<CallHandlers['topology.export']>(async () => ({ files: [], writtenTo: null })),
+    'run.start': vi.fn<CallHandlers['run.start']>(async () => idleRun),
+    'run.stop': vi.fn<CallHandlers['run.stop']>(async () => idleRun),
+    'run.status': vi.fn<CallHandlers['run.status']>(async () => idleRun),
+    'run.send': vi.fn<CallHandlers['run.send']>(async () => ({ content: 'ok', metadata: {} })),
+    'trace.runs': vi.fn<CallHandlers['trace.runs']>(async () => ({ runs: [] })),
+    'trace.query': vi.fn<CallHandlers['trace.query']>(async () => ({ records: [], hasMore: false })),
+    'trace.counts': vi.fn<CallHandlers['trace.counts']>(async () => ({ records: 0, messages: 0, events: 0, subjects: {}, agents: {} })),
+    'trace.import': vi.fn<CallHandlers['trace.import']>(async () => ({ runId: 'r', startedAt: '2026-01-01T00:00:00.000Z', topology: null })),
+    'trace.export': vi.fn<CallHandlers['trace.export']>(async ({ path }) => ({ path })),
     'secrets.list': vi.fn<CallHandlers['secrets.list']>(async () => ({ secrets: [], canStore: false })),
     'secrets.set': vi.fn<CallHandlers['secrets.set']>(async () => ({})),
     'secrets.delete': vi.fn<CallHandlers['secrets.delete']>(async () => ({})),

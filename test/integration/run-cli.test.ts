@@ -68,7 +68,9 @@ describe('switchboard run', () => {
     const out = await cli(['run', trio, '--quiet', '--trace', trace, '--input', 'hello', '--to', 'task_coordinator']);
     expect(out.code).toBe(0);
     expect(out.stderr).toBe('');
-    const records = readFileSync(trace, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { seq: number; kind: string; subject?: string; name?: string });
+    const [header, ...lines] = readFileSync(trace, 'utf8').trim().split('\n');
+    expect(JSON.parse(header!)).toMatchObject({ format: 'switchboard.trace/v1', topology: expect.stringContaining('seed-000-trio') });
+    const records = lines.map((l) => JSON.parse(l) as { seq: number; kind: string; subject?: string; name?: string });
     expect(records.map((r) => r.seq)).toEqual(records.map((_, i) => i + 1));
     const subjects = new Set(records.filter((r) => r.kind === 'message').map((r) => r.subject));
     expect(subjects).toContain('agents.request.task_coordinator');
