@@ -7,10 +7,10 @@ import { Document, Scalar, visit } from 'yaml';
 import type { Topology } from './schema.js';
 
 /** Empty values at these places are defaults; anywhere else (`llms: {}`, `contains: ""`) they mean something and stay. */
-const DROPPABLE_EMPTY_OBJECTS = new Set(['variables', 'nodes', 'layout']);
+const DROPPABLE_EMPTY_OBJECTS = new Set(['variables', 'nodes', 'layout', 'env']);
 const DROPPABLE_EMPTY_STRINGS = new Set(['description']);
 /** Arrays that default to empty; `allow: []` (nobody) is not one of them. */
-const DROPPABLE_EMPTY_ARRAYS = new Set(['capabilities', 'tools', 'blackboards', 'breakpoints', 'rules', 'agents', 'externalAgents', 'edges']);
+const DROPPABLE_EMPTY_ARRAYS = new Set(['capabilities', 'tools', 'blackboards', 'breakpoints', 'rules', 'agents', 'externalAgents', 'edges', 'mcpServers', 'args']);
 
 /** The topology as YAML text. */
 export function toYaml(topology: Topology): string {

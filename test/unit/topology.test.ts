@@ -58,6 +58,13 @@ describe('load and save', () => {
     expect(toYaml(load(shuffled).topology!)).toMatch(/- name: b\n {6}role: assistant\n {6}capabilities:/);
   });
 
+  it('leaves defaults out of the saved file and restores them on load', () => {
+    const t = load(file('  mcpServers:\n    - { name: echo, command: node }\n  agents:\n    - { name: a, llm: offline, tools: [echo/*] }\n')).topology!;
+    const yaml = toYaml(t);
+    expect(yaml).not.toMatch(/args:|env:|mcpServers: \[\]|variables:|capabilities:/);
+    expect(load(yaml).topology).toEqual(t);
+  });
+
   it('emits a JSON Schema for editors', () => {
     const schema = topologyJsonSchema();
     expect(schema['$schema']).toContain('2020-12');
