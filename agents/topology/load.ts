@@ -14,6 +14,8 @@ export type { Problem } from './validate.js';
 /** What loading produced. `topology` is set when the file is usable (warnings allowed). */
 export interface LoadResult {
   topology: Topology | null;
+  /** The schema-valid topology even when it has semantic errors (the designer opens it to fix them). */
+  parsed: Topology | null;
   problems: Problem[];
   /** The file's format, by its name or its first character. */
   format: 'yaml' | 'json';
@@ -28,8 +30,9 @@ export function loadTopology(text: string, fileName = ''): LoadResult {
   const format: LoadResult['format'] = /\.json$/i.test(fileName) || (!/\.ya?ml$/i.test(fileName) && text.trimStart().startsWith('{')) ? 'json' : 'yaml';
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const result = (problems: Problem[], topology: Topology | null = null, readOnly = false, migrated: string[] = []): LoadResult => ({
+  const result = (problems: Problem[], topology: Topology | null = null, readOnly = false, migrated: string[] = [], parsed: Topology | null = topology): LoadResult => ({
     topology,
+    parsed,
     problems,
     format,
     readOnly,
@@ -71,7 +74,7 @@ export function loadTopology(text: string, fileName = ''): LoadResult {
     .map((p) => ({ ...p, ...(steps.length ? {} : at(p.path)) }))
     .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   const usable = !problems.some((p) => p.severity === 'error');
-  return result(problems, usable ? parsed.data : null, false, steps);
+  return result(problems, usable ? parsed.data : null, false, steps, parsed.data);
 }
 
 /** Formats problems the way compilers do: `file:line:col: error: message (at path)`. */

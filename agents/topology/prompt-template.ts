@@ -14,7 +14,8 @@ export const BUILT_IN_VARIABLES = {
   date: "today's date (ISO)",
 } as const;
 
-const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g;
+/** A `{{name}}` placeholder (global: use with matchAll/replace). */
+export const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g;
 
 /** The variable names a template uses, in order of first use. */
 export function templateVariables(template: string): string[] {

@@ -3,7 +3,7 @@
  * written by a newer Switchboard), a recent-files list, and recovery copies for unsaved work that
  * a crash must not lose.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { checkVersion } from '../../agents/topology/migrations.js';
@@ -102,9 +102,10 @@ export class TopologyFiles {
     return path.join(this.dataDir, 'recovery');
   }
 
-  /** Keys come from the UI: only safe characters reach the file name. */
+  /** Keys come from the UI: a readable, safe part plus a hash of the whole key (long paths differ at the end). */
   private recoveryPath(key: string): string {
-    return path.join(this.recoveryDir, `${key.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 120)}.json`);
+    const readable = key.replace(/[^A-Za-z0-9_-]/g, '_').slice(-80);
+    return path.join(this.recoveryDir, `${readable}-${createHash('sha256').update(key).digest('hex').slice(0, 16)}.json`);
   }
 
   private async remember(file: string): Promise<void> {

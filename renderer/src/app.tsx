@@ -1,6 +1,10 @@
-/** The workbench layout: top bar, palette | canvas | inspector, bottom panel. */
+/** The workbench layout: top bar, palette | centre (canvas or source) | inspector, bottom panel. */
+import { useEffect } from 'react';
+import { CommandPalette } from './design/command-palette';
+import { registerDesignCommands } from './design/commands';
+import { installTestHook } from './design/test-hook';
 import { BottomPanel } from './layout/bottom-panel';
-import { Canvas } from './layout/canvas';
+import { Centre } from './layout/centre';
 import { Inspector } from './layout/inspector';
 import { Palette } from './layout/palette';
 import { TopBar } from './layout/top-bar';
@@ -9,6 +13,8 @@ import { useServerStore } from './stores/server-store';
 /** The whole window. */
 export function App() {
   const connection = useServerStore((s) => s.connection);
+  useEffect(() => registerDesignCommands(), []);
+  useEffect(() => installTestHook(), []);
   return (
     <div className="workbench">
       <TopBar />
@@ -19,10 +25,11 @@ export function App() {
       )}
       <div className="workbench-main">
         <Palette />
-        <Canvas />
+        <Centre />
         <Inspector />
       </div>
       <BottomPanel />
+      <CommandPalette />
     </div>
   );
 }

@@ -1,12 +1,12 @@
-/** The right inspector. With nothing selected it shows the NATS server. */
-import { ServerCard } from '../server/server-card';
+/** The right inspector: the selection's form, or (nothing selected) the topology and the NATS server. */
+import { InspectorPanel } from '../design/inspector/inspector-panel';
 
 /** The inspector. */
 export function Inspector() {
   return (
     <aside className="side-panel inspector" aria-label="Inspector">
       <h2 className="panel-title">Inspector</h2>
-      <ServerCard />
+      <InspectorPanel />
     </aside>
   );
 }

@@ -1,0 +1,243 @@
+/**
+ * The designer's canvas: the open topology drawn with React Flow. The document store is the truth;
+ * React Flow only reports what the user did (selection, drags, lines drawn), and each report
+ * becomes a designer action. Positions being dragged are held here until the drop, so a drag is
+ * one undo step and the document is not re-validated on every frame.
+ */
+import { useCallback, useMemo, useRef, useState, type DragEvent } from 'react';
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  MiniMap,
+  Panel,
+  ReactFlow,
+  ReactFlowProvider,
+  SelectionMode,
+  useReactFlow,
+  type Connection as FlowConnection,
+  type EdgeChange,
+  type FinalConnectionState,
+  type NodeChange,
+  type OnConnectEnd,
+} from '@xyflow/react';
+import { useDocumentStore } from '../../stores/document-store';
+import { addNodeAt, connectNodes, moveTo } from '../actions';
+import { fallbackPosition } from '../arrange';
+import { useDesignStore } from '../design-store';
+import { NODE_KINDS, type NodeKind } from '../model/node-kinds';
+import { GRID, type Point } from '../model/positions';
+import { problemsByElement } from '../model/problem-targets';
+import { CanvasToolbar } from './canvas-toolbar';
+import { ConnectPopover } from './connect-popover';
+import { ConnectionLine } from './connection-line';
+import type { DesignEdge, DesignNode } from './flow-types';
+import { EDGE_TYPES } from './line-edge';
+import { NODE_TYPES } from './nodes';
+import { Notice } from './notice';
+import { lastPointer, nodeUnderPointer, trackPointer } from './pointer';
+import { useCanvasWiring } from './use-canvas-wiring';
+import { useCrispLayer } from './use-crisp-layer';
+import { useElements, type ElementsInput } from './use-elements';
+import '../design.css';
+
+/** The drag-and-drop type the palette puts node kinds under. */
+export const NODE_KIND_MIME = 'application/x-switchboard-node-kind';
+
+const MINIMAP_COLORS: Record<NodeKind, string> = { agent: '#5aa9ff', external: '#7c8aa0', tool: '#b07cf7', mcp: '#e07cba', blackboard: '#d29922' };
+
+/** The canvas, with its React Flow provider. */
+export function DesignerCanvas() {
+  return (
+    <ReactFlowProvider>
+      <FlowCanvas />
+    </ReactFlowProvider>
+  );
+}
+
+function FlowCanvas() {
+  const flow = useReactFlow<DesignNode, DesignEdge>();
+  const wrapper = useRef<HTMLDivElement>(null);
+  const topology = useDocumentStore((s) => s.topology);
+  const problems = useDocumentStore((s) => s.problems);
+  const selection = useDesignStore((s) => s.selection);
+  const viewPositions = useDesignStore((s) => s.viewPositions);
+  const status = useDesignStore((s) => s.agentStatus);
+  const [dragging, setDragging] = useState<Record<string, Point> | null>(null);
+  // Bumped when nodes are measured: React Flow's minimap and fit read sizes from our node objects.
+  const [measuredVersion, setMeasuredVersion] = useState(0);
+
+  const problemMap = useMemo(() => (topology ? problemsByElement(topology, problems) : new Map()), [topology, problems]);
+  const input = useMemo<ElementsInput | null>(() => {
+    if (!topology) return null;
+    const saved = topology.layout.nodes;
+    return {
+      topology,
+      problems: problemMap,
+      selectedNodes: new Set(selection.nodes),
+      selectedEdges: new Set(selection.edges),
+      position: (name, index) => dragging?.[name] ?? saved[name] ?? viewPositions[name] ?? fallbackPosition(index),
+      status,
+      measuredVersion,
+    };
+  }, [topology, problemMap, selection, viewPositions, dragging, status, measuredVersion]);
+  const { nodes, edges, measured } = useElements(input);
+  useCanvasWiring(topology, wrapper);
+  useCrispLayer(wrapper);
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<DesignNode>[]) => {
+      const moved: Record<string, Point> = {};
+      const sizes: Record<string, { width: number; height: number }> = {};
+      const select = new Map<string, boolean>();
+      for (const change of changes) {
+        if (change.type === 'dimensions' && change.dimensions) {
+          measured.set(change.id, change.dimensions);
+          sizes[change.id] = change.dimensions;
+        } else if (change.type === 'position' && change.position && change.dragging) {
+          moved[change.id] = change.position;
+        } else if (change.type === 'select') {
+          select.set(change.id, change.selected);
+        }
+      }
+      if (Object.keys(sizes).length) {
+        useDesignStore.getState().setSizes(sizes);
+        setMeasuredVersion((v) => v + 1);
+      }
+      if (Object.keys(moved).length) setDragging((d) => ({ ...d, ...moved }));
+      if (select.size) applySelection('nodes', select);
+    },
+    [measured],
+  );
+
+  const onEdgesChange = useCallback((changes: EdgeChange<DesignEdge>[]) => {
+    const select = new Map<string, boolean>();
+    for (const change of changes) if (change.type === 'select') select.set(change.id, change.selected);
+    if (select.size) applySelection('edges', select);
+  }, []);
+
+  const onDragStop = useCallback((_event: unknown, _node: unknown, dragged: DesignNode[]) => {
+    moveTo(Object.fromEntries(dragged.map((n) => [n.id, n.position])));
+    setDragging(null);
+  }, []);
+
+  const onConnect = useCallback((connection: FlowConnection) => {
+    connectNodes(connection.source, connection.target, lastPointer());
+  }, []);
+
+  // A line dropped on a node's body (not on a handle) connects to that node too.
+  const onConnectEnd = useCallback<OnConnectEnd>((event, state: FinalConnectionState) => {
+    if (state.isValid || !state.fromNode || !state.fromHandle) return;
+    if ('clientX' in event) trackPointer(event);
+    const over = nodeUnderPointer();
+    if (!over || over === state.fromNode.id) return;
+    const [from, to] = state.fromHandle.type === 'source' ? [state.fromNode.id, over] : [over, state.fromNode.id];
+    connectNodes(from, to, lastPointer());
+  }, []);
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const kind = event.dataTransfer.getData(NODE_KIND_MIME) as NodeKind;
+      if (!NODE_KINDS.includes(kind)) return;
+      event.preventDefault();
+      const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      // The pointer holds the node near its top-left corner, as it was picked up in the palette.
+      addNodeAt(kind, { x: at.x - 30, y: at.y - 20 });
+      wrapper.current?.focus({ preventScroll: true });
+    },
+    [flow],
+  );
+
+  const nodeCount = nodes.length;
+  return (
+    <div
+      ref={wrapper}
+      className="designer-canvas"
+      tabIndex={0}
+      aria-label="Topology canvas"
+      data-testid="designer-canvas"
+      onPointerMove={trackPointer}
+      onMouseDownCapture={(event) => {
+        // Shift is for adding to the selection here: it must not also extend a text selection
+        // that began elsewhere on the page.
+        if (event.shiftKey) {
+          event.preventDefault();
+          window.getSelection()?.removeAllRanges();
+        }
+      }}
+      onPointerDownCapture={(event) => {
+        trackPointer(event);
+        // d3-zoom stops the pane's mousedown, so focus would never land here by itself.
+        const target = event.target as HTMLElement;
+        if (!target.closest('input, textarea, select, button, [contenteditable]') && !wrapper.current?.contains(document.activeElement)) wrapper.current?.focus({ preventScroll: true });
+      }}
+      onDragOver={(event) => {
+        if (event.dataTransfer.types.includes(NODE_KIND_MIME)) {
+          event.preventDefault();
+          event.dataTransfer.dropEffect = 'copy';
+        }
+      }}
+      onDrop={onDrop}
+    >
+      <ReactFlow<DesignNode, DesignEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={NODE_TYPES}
+        edgeTypes={EDGE_TYPES}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onNodeDragStop={onDragStop}
+        onSelectionDragStop={(event, dragged) => onDragStop(event, null, dragged)}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        onPaneClick={() => useDesignStore.getState().setPopover(null)}
+        isValidConnection={(c) => c.source !== c.target}
+        connectionLineComponent={ConnectionLine}
+        connectionRadius={28}
+        colorMode="dark"
+        proOptions={{ hideAttribution: true }}
+        snapToGrid
+        snapGrid={[GRID, GRID]}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        selectionMode={SelectionMode.Partial}
+        deleteKeyCode={null}
+        disableKeyboardA11y
+        minZoom={0.1}
+        maxZoom={2}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={GRID} size={1} />
+        <Controls showInteractive={false} position="bottom-left" />
+        <MiniMap pannable zoomable position="bottom-right" style={{ width: 180, height: 120 }} nodeColor={(n) => MINIMAP_COLORS[n.type as NodeKind] ?? '#888'} maskColor="rgba(15,17,21,0.7)" />
+        <Panel position="top-left">
+          <CanvasToolbar />
+        </Panel>
+      </ReactFlow>
+      {!topology && (
+        <div className="canvas-empty">
+          <h2>No topology open</h2>
+          <p>Drag an agent from the palette to start a new one, or open a template from the File menu.</p>
+        </div>
+      )}
+      {topology && nodeCount === 0 && (
+        <div className="canvas-empty">
+          <h2>{topology.metadata.name}</h2>
+          <p>Drag agents, tools and blackboards here from the palette, then draw lines between their handles.</p>
+        </div>
+      )}
+      <ConnectPopover />
+      <Notice />
+    </div>
+  );
+}
+
+/** Applies React Flow's select/deselect reports to the design store's selection. */
+function applySelection(part: 'nodes' | 'edges', changes: Map<string, boolean>): void {
+  const design = useDesignStore.getState();
+  const current = new Set(design.selection[part]);
+  for (const [id, selected] of changes) {
+    if (selected) current.add(id);
+    else current.delete(id);
+  }
+  design.select({ ...design.selection, [part]: [...current] });
+}

@@ -1,0 +1,104 @@
+/** The node components, one per kind: what a glance at the canvas should tell. */
+import { memo } from 'react';
+import type { NodeProps } from '@xyflow/react';
+import type { DesignNode } from './flow-types';
+import { BoardIcon, ExternalIcon, McpIcon, RoleIcon, ToolIcon } from './icons';
+import { Chips, NodeShell } from './node-shell';
+
+/** An agent: role, name, model, capabilities, replicas, live status. */
+export const AgentNode = memo(function AgentNode({ data, selected }: NodeProps<DesignNode<'agent'>>) {
+  const agent = data.spec;
+  return (
+    <NodeShell kind="agent" problems={data.problems} selected={selected}>
+      <div className="dnode-head">
+        <span className={`status-dot status-${data.status ?? 'none'}`} title={data.status ? `Status: ${data.status}` : 'Not running'} />
+        <span className="dnode-icon" title={agent.role}>
+          <RoleIcon role={agent.role} />
+        </span>
+        <span className="dnode-name">{agent.name}</span>
+        {agent.replicas > 1 && (
+          <span className="replicas" title={`${agent.replicas} replicas share the load`}>
+            ×{agent.replicas}
+          </span>
+        )}
+      </div>
+      <div className="dnode-sub">
+        <span>{agent.role}</span>
+        <span className="dnode-model">{data.model}</span>
+      </div>
+      <Chips items={agent.capabilities} />
+    </NodeShell>
+  );
+});
+
+/** An agent that runs elsewhere: drawn dashed, never started. */
+export const ExternalNode = memo(function ExternalNode({ data, selected }: NodeProps<DesignNode<'external'>>) {
+  const agent = data.spec;
+  return (
+    <NodeShell kind="external" problems={data.problems} selected={selected}>
+      <div className="dnode-head">
+        <span className="dnode-icon">
+          <ExternalIcon />
+        </span>
+        <span className="dnode-name">{agent.name}</span>
+      </div>
+      <div className="dnode-sub">
+        <span>external{agent.answers ? '' : ' · no requests'}</span>
+      </div>
+      <Chips items={agent.capabilities} />
+    </NodeShell>
+  );
+});
+
+/** A tool agents may be allowed to call. */
+export const ToolNode = memo(function ToolNode({ data, selected }: NodeProps<DesignNode<'tool'>>) {
+  return (
+    <NodeShell kind="tool" problems={data.problems} selected={selected} outs={false}>
+      <div className="dnode-head">
+        <span className="dnode-icon">
+          <ToolIcon />
+        </span>
+        <span className="dnode-name">{data.spec.name}</span>
+      </div>
+      {data.spec.description && <div className="dnode-desc">{data.spec.description}</div>}
+    </NodeShell>
+  );
+});
+
+/** An MCP server: its tools are granted as `server/*`. */
+export const McpNode = memo(function McpNode({ data, selected }: NodeProps<DesignNode<'mcp'>>) {
+  const server = data.spec;
+  return (
+    <NodeShell kind="mcp" problems={data.problems} selected={selected} outs={false}>
+      <div className="dnode-head">
+        <span className="dnode-icon">
+          <McpIcon />
+        </span>
+        <span className="dnode-name">{server.name}</span>
+      </div>
+      <div className="dnode-desc mono">{[server.command, ...server.args].join(' ')}</div>
+    </NodeShell>
+  );
+});
+
+/** A blackboard: a cylinder, like the KV bucket it is. */
+export const BlackboardNode = memo(function BlackboardNode({ data, selected }: NodeProps<DesignNode<'blackboard'>>) {
+  return (
+    <NodeShell kind="blackboard" problems={data.problems} selected={selected}>
+      <svg className="cylinder" viewBox="0 0 100 60" preserveAspectRatio="none" aria-hidden="true">
+        <path d="M1 9 C1 -1 99 -1 99 9 L99 51 C99 61 1 61 1 51 Z" />
+        <path className="cylinder-rim" d="M1 9 C1 19 99 19 99 9" />
+      </svg>
+      <div className="dnode-head">
+        <span className="dnode-icon">
+          <BoardIcon />
+        </span>
+        <span className="dnode-name">{data.spec.name}</span>
+      </div>
+      <div className="dnode-sub mono">{data.spec.bucket ?? data.spec.name}</div>
+    </NodeShell>
+  );
+});
+
+/** React Flow's node types: one per kind. */
+export const NODE_TYPES = { agent: AgentNode, external: ExternalNode, tool: ToolNode, mcp: McpNode, blackboard: BlackboardNode };

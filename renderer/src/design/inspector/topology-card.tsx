@@ -1,0 +1,41 @@
+/** With nothing selected: the topology's own settings (name, profile, model settings…), from its schema. */
+import { z } from 'zod';
+import { LlmSettingsSchema, NodeNameSchema, TopologySchema, TopologySpecSchema, type Topology } from '../../../../agents/topology/schema';
+import type { Problem } from '../../../../agents/topology/validate';
+import { useDocumentStore } from '../../stores/document-store';
+import { SchemaField } from './fields';
+
+const METADATA = TopologySchema.shape.metadata;
+const LLMS = z.record(NodeNameSchema, LlmSettingsSchema);
+const SPEC_FIELDS = ['profile', 'environment', 'registry'] as const;
+
+/** The topology card. */
+export function TopologyCard({ topology, problems }: { topology: Topology; problems: Problem[] }) {
+  const edit = useDocumentStore((s) => s.edit);
+  const readOnly = useDocumentStore((s) => s.readOnly);
+  const at = (...path: string[]) => problems.filter((p) => path.every((k, i) => p.path[i] === k)).map((p) => ({ ...p, path: p.path.slice(path.length) }));
+  const setMetadata = (key: string) => (value: unknown) =>
+    edit(`Edit topology ${key}`, (t) => {
+      const metadata: Record<string, unknown> = { ...t.metadata, [key]: value };
+      if (value === undefined) delete metadata[key];
+      return { ...t, metadata: metadata as Topology['metadata'] };
+    }, `topology:${key}`);
+  const setSpec = (key: string) => (value: unknown) => edit(`Edit topology ${key}`, (t) => ({ ...t, spec: { ...t.spec, [key]: value } }), `topology:${key}`);
+
+  return (
+    <section className="card inspector-form" aria-label="Topology" data-testid="topology-card">
+      <header className="card-header">
+        <h3>Topology</h3>
+        <span className="muted">{topology.spec.agents.length} agents</span>
+      </header>
+      <SchemaField name="name" schema={METADATA.shape.name} value={topology.metadata.name} onCommit={setMetadata('name')} problems={at('metadata', 'name')} readOnly={readOnly} />
+      <SchemaField name="description" schema={METADATA.shape.description} value={topology.metadata.description} onCommit={setMetadata('description')} multiline readOnly={readOnly} />
+      {SPEC_FIELDS.map((key) => (
+        <SchemaField key={key} name={key} schema={TopologySpecSchema.shape[key]} value={topology.spec[key]} onCommit={setSpec(key)} problems={at('spec', key)} readOnly={readOnly} />
+      ))}
+      <SchemaField name="llms" label="LLM settings" schema={LLMS} value={topology.spec.llms} onCommit={setSpec('llms')} problems={at('spec', 'llms')} readOnly={readOnly} hint="Named model settings agents refer to; API keys by environment variable name (apiKeyEnv), never inline." />
+      <SchemaField name="budget" label="Budget envelope" schema={TopologySpecSchema.shape.budget} value={topology.spec.budget} onCommit={setSpec('budget')} problems={at('spec', 'budget')} readOnly={readOnly} />
+      <SchemaField name="example" label="Example request" schema={METADATA.shape.example} value={topology.metadata.example} onCommit={setMetadata('example')} problems={at('metadata', 'example')} readOnly={readOnly} />
+    </section>
+  );
+}

@@ -1,0 +1,38 @@
+/**
+ * A hook for end-to-end tests and the benchmark, installed only when the page URL has `?test`:
+ * open a topology's text as a new document and read the document and selection back. Nothing is
+ * exposed in normal use.
+ */
+import type { Topology } from '../../../agents/topology/schema';
+import type { Problem } from '../../../agents/topology/validate';
+import { useDocumentStore } from '../stores/document-store';
+import { useDesignStore, type Selection } from './design-store';
+
+/** What tests can call. */
+export interface SwitchboardTestHook {
+  open(text: string, fileName?: string): { ok: boolean; problems: Problem[] };
+  topology(): Topology | null;
+  problems(): Problem[];
+  selection(): Selection;
+  /** Labels of the undo history, oldest first. */
+  history(): string[];
+}
+
+declare global {
+  interface Window {
+    __switchboardTest?: SwitchboardTestHook;
+  }
+}
+
+/** Installs the hook when the URL asks for it. */
+export function installTestHook(): void {
+  if (!new URLSearchParams(location.search).has('test')) return;
+  const doc = () => useDocumentStore.getState();
+  window.__switchboardTest = {
+    open: (text, fileName = 'test.yaml') => doc().open(text, { path: null, fileName }),
+    topology: () => doc().topology,
+    problems: () => doc().problems,
+    selection: () => useDesignStore.getState().selection,
+    history: () => doc().past.map((e) => e.label),
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * The centre of the workbench: the canvas ("Design") or the YAML ("Source"), switched by a
+ * toggle. Both stay mounted once shown, so each keeps its viewport, cursor and undo history
+ * across switches; the hidden one is only made invisible. The source view (Monaco) loads on
+ * first use.
+ */
+import { lazy, Suspense, useState } from 'react';
+import { Canvas } from './canvas';
+import { useCentreView, type CentreView } from './centre-view';
+import '../editors/editors.css';
+
+const SourceView = lazy(() => import('../editors/source-view').then((m) => ({ default: m.SourceView })));
+
+const VIEWS: { view: CentreView; label: string; title: string }[] = [
+  { view: 'design', label: 'Design', title: 'The topology as a graph' },
+  { view: 'source', label: 'Source', title: 'The topology file as YAML' },
+];
+
+/** The centre area with its Design | Source toggle. */
+export function Centre() {
+  const view = useCentreView((s) => s.view);
+  const setView = useCentreView((s) => s.setView);
+  // Mount the source view the first time it is asked for, then keep it.
+  const [sourceMounted, setSourceMounted] = useState(view === 'source');
+  if (view === 'source' && !sourceMounted) setSourceMounted(true);
+
+  return (
+    <div className="centre" data-view={view}>
+      <div className="centre-toggle" role="tablist" aria-label="Centre view">
+        {VIEWS.map((v) => (
+          <button key={v.view} type="button" role="tab" aria-selected={view === v.view} className="centre-toggle-button" title={v.title} data-testid={`view-${v.view}`} onClick={() => setView(v.view)}>
+            {v.label}
+          </button>
+        ))}
+      </div>
+      <div className="centre-pane" data-active={view === 'design'} aria-hidden={view !== 'design'}>
+        <Canvas />
+      </div>
+      {sourceMounted && (
+        <div className="centre-pane" data-active={view === 'source'} aria-hidden={view !== 'source'}>
+          <Suspense fallback={<div className="source-view-empty">Loading the editor…</div>}>
+            <SourceView />
+          </Suspense>
+        </div>
+      )}
+    </div>
+  );
+}
