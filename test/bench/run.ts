@@ -3,6 +3,7 @@
  * measured in the same run. Informational: nothing here fails on absolute time.
  */
 import { runAgentBench } from './agents.bench.js';
+import { runDesignerBench } from './designer.bench.js';
 import { runPatternsBench } from './patterns.bench.js';
 import { runStartupBench } from './startup.bench.js';
 import { runTraceBench } from './trace.bench.js';
@@ -12,3 +13,4 @@ await runStartupBench();
 await runAgentBench();
 await runPatternsBench();
 await runTraceBench();
+await runDesignerBench();
