@@ -65,6 +65,8 @@ export class RunManager {
       const store = await this.library.create({ topology: text });
       cleanup.push(() => store.close());
       const runId = store.runId;
+      // Announce the run id before anything is recorded: the UI keeps batches by run id.
+      this.set({ ...this.status, runId });
       const recorder = new TraceRecorder(store, { warn: (t) => console.error(`switchboard: ${t}`) });
       await recorder.tap(connection);
       cleanup.push(() => recorder.stop());

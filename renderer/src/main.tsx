@@ -10,10 +10,12 @@ import { guardUnload, startAutosave } from './files/autosave';
 import { registerFileCommands } from './files/file-commands';
 import { useFilesStore } from './files/files-store';
 import { installShortcuts } from './global-shortcuts';
+import { useRunStore } from './stores/run-store';
 import { useServerStore } from './stores/server-store';
 
 const api = createApi();
 useServerStore.getState().connect(api);
+useRunStore.getState().connect(api);
 useFilesStore.getState().connect(api);
 connectExport(api);
 startAutosave(api);

@@ -42,7 +42,7 @@ describe('running a topology in the host', () => {
 
     const stopped = await h['run.stop'](undefined);
     expect(stopped.state).toBe('idle');
-    expect(states).toEqual(['starting', 'running', 'stopping', 'idle']);
+    expect(states).toEqual(['starting', 'starting', 'running', 'stopping', 'idle']); // the second 'starting' carries the run id
     offBatches();
     offStatus();
 

@@ -1,7 +1,9 @@
 /** The bottom panel: the server log, message traces (once a topology runs) and the document's problems. */
 import { useState } from 'react';
 import { ProblemsList, useProblemCounts } from '../design/problems/problems-list';
+import { TracePanel } from '../run/trace-panel';
 import { ServerLog } from '../server/server-log';
+import { useRunStore } from '../stores/run-store';
 
 const TABS = ['Server log', 'Trace', 'Problems'] as const;
 type Tab = (typeof TABS)[number];
@@ -10,6 +12,14 @@ type Tab = (typeof TABS)[number];
 export function BottomPanel() {
   const [tab, setTab] = useState<Tab>('Server log');
   const { errors, warnings } = useProblemCounts();
+  // A run that starts brings its trace to the front (adjusting state while rendering, as React
+  // recommends for "changed since last render", instead of an effect).
+  const runId = useRunStore((s) => (s.status?.state === 'running' ? s.status.runId : null));
+  const [shownRun, setShownRun] = useState<string | null>(null);
+  if (runId && runId !== shownRun) {
+    setShownRun(runId);
+    setTab('Trace');
+  }
   return (
     <section className="bottom-panel" aria-label="Bottom panel">
       <div className="tabs" role="tablist">
@@ -26,7 +36,7 @@ export function BottomPanel() {
       </div>
       <div className="tab-body" role="tabpanel">
         {tab === 'Server log' && <ServerLog />}
-        {tab === 'Trace' && <p className="empty">No run yet. Messages between agents appear here, in order, while a topology runs.</p>}
+        {tab === 'Trace' && <TracePanel />}
         {tab === 'Problems' && <ProblemsList />}
       </div>
     </section>

@@ -10,6 +10,7 @@ import { baseName, documentName, windowTitle } from '../files/document-name';
 import { FileDialogs } from '../files/file-dialogs';
 import { useFilesStore } from '../files/files-store';
 import { Menu, type MenuEntry } from '../files/menu';
+import { RunControls } from '../run/run-controls';
 import { StatePill } from '../server/state-pill';
 import { useDocumentStore } from '../stores/document-store';
 import { useServerStore } from '../stores/server-store';
@@ -101,15 +102,7 @@ export function TopBar() {
         <button type="button" className="btn palette-button" data-testid="open-command-palette" disabled={!paletteCommand} title="Command palette" onClick={() => void runCommand('view.commandPalette')}>
           Commands <kbd className="mono">{displayKeys(paletteCommand?.keys ?? 'Mod+K')}</kbd>
         </button>
-        <div className="run-controls" role="group" aria-label="Run controls">
-          {/* Running a topology needs the agent runtime; the buttons show where it will live. */}
-          <button type="button" className="btn btn-primary" disabled title="Open a topology to run it">
-            ▶ Run
-          </button>
-          <button type="button" className="btn" disabled title="Nothing is running">
-            ■ Stop
-          </button>
-        </div>
+        <RunControls />
         <div className="top-bar-server" title={status?.clientUrl ?? ''}>
           <span className="muted">NATS</span>
           <StatePill status={status} />

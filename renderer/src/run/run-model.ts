@@ -1,0 +1,44 @@
+/** Pure rules of the run panel: which live records are kept, and what each agent's dot shows. */
+import type { TraceRecord } from '../../../agents/trace/record';
+import type { RunStatus } from '../../../preload/contract';
+import type { AgentStatus } from '../design/design-store';
+
+/** How many live records the panel keeps; older ones stay in the store (trace.query). */
+export const LIVE_CAPACITY = 1000;
+
+/** Appends a batch in seq order, keeping the last `capacity`. */
+export function appendRecords(previous: readonly TraceRecord[], batch: readonly TraceRecord[], capacity = LIVE_CAPACITY): TraceRecord[] {
+  if (batch.length === 0) return previous as TraceRecord[];
+  const merged = [...previous, ...batch];
+  return merged.length > capacity ? merged.slice(merged.length - capacity) : merged;
+}
+
+/**
+ * Each agent's dot: running while the topology runs, paused at a breakpoint, error after a failed
+ * run (until its next run completes), nothing when no run is going on.
+ */
+export function agentStatuses(status: RunStatus | null, records: readonly TraceRecord[]): Record<string, AgentStatus> {
+  if (!status || (status.state !== 'running' && status.state !== 'starting')) return {};
+  const result: Record<string, AgentStatus> = {};
+  for (const agent of status.agents) result[agent.name] = status.state === 'starting' ? 'starting' : 'running';
+  for (const record of records) {
+    if (record.kind !== 'event' || !(record.agent in result)) continue;
+    if (record.name === 'ooda.paused') result[record.agent] = 'paused';
+    else if (record.name === 'ooda.resumed') result[record.agent] = 'running';
+    else if (record.name === 'run.completed') result[record.agent] = (record.payload as { status?: string }).status === 'failed' ? 'error' : 'running';
+  }
+  return result;
+}
+
+/** One line of the live list: who, to whom, what. */
+export function describeRecord(record: TraceRecord): { who: string; what: string; detail: string } {
+  if (record.kind === 'event') {
+    const p = record.payload as { phase?: string; turn?: number; provider?: string; tool?: string; status?: string; reply?: string; error?: string | null };
+    const detail =
+      record.name === 'ooda.phase' ? `${p.phase} (turn ${p.turn})` : record.name === 'llm.call' ? `${p.provider}` : record.name === 'tool.result' ? `${p.tool}` : record.name === 'run.completed' ? `${p.status}: ${p.error ?? p.reply ?? ''}` : '';
+    return { who: record.agent, what: record.name, detail };
+  }
+  if (!record.parsed.ok) return { who: '', what: record.subject, detail: record.payload.slice(0, 120) };
+  const m = record.parsed.message;
+  return { who: m.to_agent ? `${m.from_agent} → ${m.to_agent}` : m.from_agent, what: `${m.message_type} · ${record.subject}`, detail: m.content.slice(0, 200) };
+}

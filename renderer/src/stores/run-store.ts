@@ -1,0 +1,98 @@
+/** The run panel's store: what runs, its live trace, and the last reply; actions call the host. */
+import { create } from 'zustand';
+import type { TraceRecord } from '../../../agents/trace/record';
+import type { RunStatus } from '../../../preload/contract';
+import type { ApiClient } from '../api';
+import { useDesignStore } from '../design/design-store';
+import { agentStatuses, appendRecords } from '../run/run-model';
+import { useDocumentStore } from './document-store';
+
+/** Run state and actions. */
+export interface RunStore {
+  status: RunStatus | null;
+  records: TraceRecord[];
+  /** Records the panel fell behind on (they are in the store; the list shows the newest). */
+  skipped: number;
+  reply: { to: string; content: string; failed: boolean } | null;
+  busy: boolean;
+  error: string | null;
+  connect(api: ApiClient): () => void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  send(to: string, input: string): Promise<void>;
+}
+
+let client: ApiClient | null = null;
+
+export const useRunStore = create<RunStore>()((set, get) => {
+  /** Keeps the canvas's status dots in step with the run. */
+  const showStatus = () => useDesignStore.getState().setAgentStatus(agentStatuses(get().status, get().records));
+  const attempt = async (work: () => Promise<void>) => {
+    if (!client) return;
+    set({ busy: true, error: null });
+    try {
+      await work();
+    } catch (error) {
+      set({ error: error instanceof Error ? error.message : String(error) });
+    } finally {
+      set({ busy: false });
+    }
+  };
+
+  return {
+    status: null,
+    records: [],
+    skipped: 0,
+    reply: null,
+    busy: false,
+    error: null,
+
+    connect(api) {
+      client = api;
+      const offStatus = api.on('run.statusChanged', (status) => {
+        // A new run (its id first appears while starting) begins with an empty list.
+        const fresh = status.runId !== null && status.runId !== get().status?.runId && status.state === 'starting';
+        set(fresh ? { status, records: [], skipped: 0, reply: null } : { status });
+        showStatus();
+      });
+      const offTrace = api.on('trace.appended', (batch) => {
+        if (batch.runId !== get().status?.runId) return;
+        set((s) => ({ records: appendRecords(s.records, batch.records), skipped: s.skipped + (batch.skipped?.count ?? 0) }));
+        showStatus();
+      });
+      const offConnection = api.transport.onConnection((state) => {
+        if (state === 'open') void api.call('run.status').then((status) => set({ status }), () => undefined);
+      });
+      return () => {
+        offStatus();
+        offTrace();
+        offConnection();
+        client = null;
+      };
+    },
+
+    start: () =>
+      attempt(async () => {
+        const doc = useDocumentStore.getState();
+        const status = await client!.call('run.start', { text: doc.text(), ...(doc.path && { fileName: doc.path }) });
+        set({ status });
+        showStatus();
+      }),
+
+    stop: () =>
+      attempt(async () => {
+        set({ status: await client!.call('run.stop') });
+        showStatus();
+      }),
+
+    send: (to, input) =>
+      attempt(async () => {
+        try {
+          const reply = await client!.call('run.send', { to, input });
+          set({ reply: { to, content: reply.content, failed: false } });
+        } catch (error) {
+          set({ reply: { to, content: error instanceof Error ? error.message : String(error), failed: true } });
+        }
+      }),
+  };
+});
