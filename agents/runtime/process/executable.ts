@@ -1,4 +1,4 @@
-/** Whether a file can be run by this process. */
+/** Processes and executables: whether a file can be run, where a command resolves, whether a pid lives. */
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 
@@ -26,4 +26,14 @@ export function resolveCommand(command: string, env: NodeJS.ProcessEnv = process
     }
   }
   return null;
+}
+
+/** True while a process with `pid` exists (one we may not signal counts; so does an unreaped zombie). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -12,7 +12,7 @@ import type { LlmTool } from '../../llm/provider.js';
 import type { Topology } from '../../topology/schema.js';
 import type { ToolBackend } from '../gateway.js';
 import type { ToolResult } from '../tool-executor.js';
-import { resolveCommand } from '../../runtime/process/executable.js';
+import { isAlive, resolveCommand } from '../../runtime/process/executable.js';
 import { tiedToParent } from '../../runtime/process/parent-death.js';
 
 /** One `mcpServers` entry of a topology. */
@@ -294,16 +294,6 @@ class PidKeepingTransport extends StdioClientTransport {
     } finally {
       this.startedPid = this.pid;
     }
-  }
-}
-
-/** True while a process with `pid` exists (a zombie not yet reaped counts). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

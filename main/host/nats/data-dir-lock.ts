@@ -5,6 +5,7 @@
  */
 import { readFile, writeFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { isAlive } from '../../../agents/runtime/process/executable.js';
 
 interface Owner {
   hostPid: number;
@@ -46,15 +47,6 @@ export async function releaseDataDir(dir: string): Promise<void> {
   await rm(serverPidFile(dir), { force: true });
   const owner = await readJson<Owner>(ownerFile(dir));
   if (owner?.hostPid === process.pid) await rm(ownerFile(dir), { force: true });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Guards against killing an unrelated process that reused the pid. Linux only; elsewhere, no. */
