@@ -126,6 +126,12 @@ export const RunStatusSchema = z.object({
 });
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 
+const OodaPhaseName = z.enum(['observe', 'orient', 'decide', 'act']);
+
+/** A run waiting at a breakpoint or a step, with what the phase is about to work on. */
+export const PausedRunSchema = z.object({ agent: z.string(), runId: z.string(), turn: z.number().int(), phase: OodaPhaseName, payload: z.unknown() });
+export type PausedRunInfo = z.infer<typeof PausedRunSchema>;
+
 /** A recorded run in the trace store. */
 export const TraceRunSchema = z.object({ runId: z.string(), startedAt: z.string(), topology: z.string().nullable() });
 
@@ -201,6 +207,18 @@ export const calls = {
     z.object({ to: z.string().min(1), input: z.string().min(1), timeoutMs: z.number().int().positive().max(600_000).optional() }).strict(),
     z.object({ content: z.string(), metadata: z.record(z.string(), z.unknown()) }),
   ),
+  'ooda.setBreakpoints': call(
+    'Replaces the running topology’s breakpoints (the designer sends its whole set on every change).',
+    z.object({ breakpoints: z.array(z.object({ agent: z.string().min(1), phase: OodaPhaseName }).strict()) }).strict(),
+    z.object({}),
+  ),
+  'ooda.pause': call('Stops an agent before its next phase.', z.object({ agent: z.string().min(1) }).strict(), z.object({})),
+  'ooda.paused': call('The runs waiting now.', NoInput, z.object({ runs: z.array(PausedRunSchema) })),
+  'ooda.resume': call(
+    'Lets a paused run go on: `continue` to the next breakpoint, `step` to the next phase; before Act, `replace` is the decision to act on.',
+    z.object({ runId: z.string().min(1), mode: z.enum(['continue', 'step']).default('continue'), replace: z.unknown().optional() }).strict(),
+    z.object({}),
+  ),
   'trace.runs': call('Recorded runs, newest first.', NoInput, z.object({ runs: z.array(TraceRunSchema) })),
   'trace.query': call('One page of a run’s records.', z.object({ runId: z.string().min(1), query: TraceQuerySchema }).strict(), z.object({ records: z.array(TraceRecordSchema), hasMore: z.boolean() })),
   'trace.counts': call(
@@ -226,6 +244,7 @@ export const calls = {
 export const events = {
   'server.statusChanged': event('The server changed state (started, died, restarting, ready, stopped).', ServerStatusSchema),
   'run.statusChanged': event('A topology started, stopped or failed.', RunStatusSchema),
+  'ooda.pausedChanged': event('A run paused at a breakpoint or went on; carries every run waiting now.', z.object({ runs: z.array(PausedRunSchema) })),
   'trace.appended': event('New records of the running trace, batched at most 20 times a second.', TraceBatchSchema),
 } as const;
 

@@ -48,6 +48,12 @@ export class StepController {
     else this.breakpoints.delete(key(agent, phase));
   }
 
+  /** Replaces every breakpoint with `list` (the designer sends the whole set when it changes). */
+  setBreakpoints(list: readonly { agent: string; phase: OodaPhase }[]): void {
+    this.breakpoints.clear();
+    for (const { agent, phase } of list) this.breakpoints.add(key(agent, phase));
+  }
+
   /** All breakpoints. */
   listBreakpoints(): { agent: string; phase: OodaPhase }[] {
     return [...this.breakpoints].map((k) => {

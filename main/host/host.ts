@@ -88,6 +88,10 @@ export async function startHost(options: HostOptions): Promise<Host> {
     'run.stop': async () => runs.stop(),
     'run.status': async () => runs.current(),
     'run.send': async ({ to, input, timeoutMs }) => runs.send(to, input, timeoutMs),
+    'ooda.setBreakpoints': async ({ breakpoints }) => (runs.controller().setBreakpoints(breakpoints), {}),
+    'ooda.pause': async ({ agent }) => (runs.controller().pause(agent), {}),
+    'ooda.paused': async () => ({ runs: runs.current().state === 'running' ? runs.controller().paused() : [] }),
+    'ooda.resume': async ({ runId, mode, replace }) => (runs.resume(runId, mode, replace), {}),
     'trace.runs': async () => ({
       runs: (await runs.library.list())
         .map(({ runId, header }) => ({ runId, startedAt: header.startedAt, topology: topologyName(header.topology) }))

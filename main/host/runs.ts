@@ -87,6 +87,10 @@ export class RunManager {
         secrets: this.secrets,
       });
       recorder.attach(network.events);
+      // The debugger follows pauses as they happen, not at the next trace batch.
+      const announcePauses = () => this.events.emit('ooda.pausedChanged', { runs: network.controller.paused() });
+      network.events.on('ooda.paused', announcePauses);
+      network.events.on('ooda.resumed', announcePauses);
       await network.start();
       cleanup.push(() => network.stop());
       const sender = new Agent({ name: 'switchboard_app', connection, profile: network.agents[0]?.profile, heartbeatMs: 0, registryBucket: null });
@@ -138,6 +142,22 @@ export class RunManager {
     }
   }
 
+  /** The running network's step controller (the debugger's calls); refuses when nothing runs. */
+  controller(): AgentNetwork['controller'] {
+    if (!this.active) throw new RpcError('unavailable', 'Nothing is running: start a topology first.');
+    return this.active.network.controller;
+  }
+
+  /** Resumes a paused run; an unknown run or an invalid replacement decision is refused with the reason. */
+  resume(runId: string, mode: 'continue' | 'step', replace: unknown): void {
+    try {
+      this.controller().resume(runId, { mode, ...(replace !== undefined && { replace }) });
+    } catch (error) {
+      if (error instanceof RpcError) throw error;
+      throw new RpcError('invalid_input', error instanceof Error ? error.message : String(error));
+    }
+  }
+
   /** The store of a run: the active one, or one opened from disk. */
   async withStore<T>(runId: string, use: (store: TraceStore) => Promise<T> | T): Promise<T> {
     if (this.active?.runId === runId) return use(this.active.store);
@@ -155,6 +175,7 @@ export class RunManager {
   }
 
   private set(status: RunStatus): RunStatus {
+    if (status.state !== 'running' && this.status.state === 'running') this.events.emit('ooda.pausedChanged', { runs: [] });
     this.status = status;
     this.events.emit('run.statusChanged', status);
     return status;

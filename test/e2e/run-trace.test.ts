@@ -77,4 +77,36 @@ describe('running a topology from the UI', () => {
     await page.waitForFunction(() => !(document.querySelector('[data-testid=run-start]') as HTMLButtonElement).disabled); // runnable again once stopped
     expect(pageErrors).toEqual([]);
   });
+
+  it('stops at a breakpoint set while running, steps, and acts on an edited decision', async () => {
+    await page.getByTestId('run-start').click();
+    await page.getByTestId('run-state').filter({ hasText: 'running 3 agents' }).waitFor();
+
+    // Set the breakpoint live, in the inspector of weather_bot.
+    await page.locator('.react-flow__node', { hasText: 'weather_bot' }).click();
+    await page.getByTestId('field-breakpoints').getByRole('checkbox', { name: 'decide' }).check();
+
+    await page.getByTestId('tab-trace').click();
+    await page.getByTestId('send-button').click();
+    const paused = page.getByTestId('paused-run');
+    await paused.and(page.locator('[data-phase=decide]')).waitFor();
+    expect(await paused.getAttribute('data-agent')).toBe('weather_bot');
+    await page.waitForFunction(() => document.querySelector('.status-dot.status-paused') !== null);
+
+    // Step: the same run stops again before Act, showing the model's decision (a tool call).
+    await page.getByTestId('resume-step').click();
+    await paused.and(page.locator('[data-phase=act]')).waitFor();
+    expect(await page.getByTestId('decision-editor').inputValue()).toContain('get_current_weather');
+    await page.screenshot({ path: path.join(artifacts, 'debugger-paused.png') });
+
+    // Act on an edited decision instead: reply directly, no tool call.
+    await page.getByTestId('decision-editor').fill(JSON.stringify({ text: 'Edited in the debugger: bring an umbrella.', toolCalls: [] }));
+    await page.getByTestId('resume-edited').click();
+    await page.getByTestId('tab-trace').click();
+    await page.getByTestId('send-reply').filter({ hasText: 'Edited in the debugger: bring an umbrella.' }).waitFor();
+
+    await page.getByTestId('run-stop').click();
+    await page.waitForFunction(() => !(document.querySelector('[data-testid=run-start]') as HTMLButtonElement).disabled); // runnable again once stopped
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -1,11 +1,12 @@
 /** The bottom panel: the server log, message traces (once a topology runs) and the document's problems. */
 import { useState } from 'react';
 import { ProblemsList, useProblemCounts } from '../design/problems/problems-list';
+import { DebuggerPanel } from '../run/debugger-panel';
 import { TracePanel } from '../run/trace-panel';
 import { ServerLog } from '../server/server-log';
 import { useRunStore } from '../stores/run-store';
 
-const TABS = ['Server log', 'Trace', 'Problems'] as const;
+const TABS = ['Server log', 'Trace', 'Debugger', 'Problems'] as const;
 type Tab = (typeof TABS)[number];
 
 /** The bottom panel with its tabs. */
@@ -19,6 +20,13 @@ export function BottomPanel() {
   if (runId && runId !== shownRun) {
     setShownRun(runId);
     setTab('Trace');
+  }
+  // So does a run that stops at a breakpoint.
+  const pausedCount = useRunStore((s) => s.paused.length);
+  const [shownPauses, setShownPauses] = useState(0);
+  if (pausedCount !== shownPauses) {
+    setShownPauses(pausedCount);
+    if (pausedCount > shownPauses) setTab('Debugger');
   }
   return (
     <section className="bottom-panel" aria-label="Bottom panel">
@@ -37,6 +45,7 @@ export function BottomPanel() {
       <div className="tab-body" role="tabpanel">
         {tab === 'Server log' && <ServerLog />}
         {tab === 'Trace' && <TracePanel />}
+        {tab === 'Debugger' && <DebuggerPanel />}
         {tab === 'Problems' && <ProblemsList />}
       </div>
     </section>

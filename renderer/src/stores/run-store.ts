@@ -1,7 +1,7 @@
 /** The run panel's store: what runs, its live trace, and the last reply; actions call the host. */
 import { create } from 'zustand';
 import type { TraceRecord } from '../../../agents/trace/record';
-import type { RunStatus } from '../../../preload/contract';
+import type { PausedRunInfo, RunStatus } from '../../../preload/contract';
 import type { ApiClient } from '../api';
 import { useDesignStore } from '../design/design-store';
 import { agentStatuses, appendRecords } from '../run/run-model';
@@ -14,12 +14,18 @@ export interface RunStore {
   /** Records the panel fell behind on (they are in the store; the list shows the newest). */
   skipped: number;
   reply: { to: string; content: string; failed: boolean } | null;
+  /** Runs waiting at a breakpoint or a step. */
+  paused: PausedRunInfo[];
   busy: boolean;
   error: string | null;
   connect(api: ApiClient): () => void;
   start(): Promise<void>;
   stop(): Promise<void>;
   send(to: string, input: string): Promise<void>;
+  /** Lets a paused run go on; before Act, `replace` is the edited decision. */
+  resume(runId: string, mode: 'continue' | 'step', replace?: unknown): Promise<void>;
+  /** Stops an agent before its next phase. */
+  pause(agent: string): Promise<void>;
 }
 
 let client: ApiClient | null = null;
@@ -44,6 +50,7 @@ export const useRunStore = create<RunStore>()((set, get) => {
     records: [],
     skipped: 0,
     reply: null,
+    paused: [],
     busy: false,
     error: null,
 
@@ -60,12 +67,25 @@ export const useRunStore = create<RunStore>()((set, get) => {
         set((s) => ({ records: appendRecords(s.records, batch.records), skipped: s.skipped + (batch.skipped?.count ?? 0) }));
         showStatus();
       });
+      const offPaused = api.on('ooda.pausedChanged', ({ runs }) => set({ paused: runs }));
+      // While a topology runs, breakpoints toggled in the designer take effect at once.
+      let sentBreakpoints = '';
+      const offDocument = useDocumentStore.subscribe((doc, before) => {
+        if (doc.topology === before.topology || get().status?.state !== 'running' || !doc.topology) return;
+        const breakpoints = doc.topology.spec.agents.flatMap((a) => a.breakpoints.map((phase) => ({ agent: a.name, phase })));
+        const key = JSON.stringify(breakpoints);
+        if (key === sentBreakpoints) return;
+        sentBreakpoints = key;
+        void api.call('ooda.setBreakpoints', { breakpoints }).catch(() => undefined);
+      });
       const offConnection = api.transport.onConnection((state) => {
         if (state === 'open') void api.call('run.status').then((status) => set({ status }), () => undefined);
       });
       return () => {
         offStatus();
         offTrace();
+        offPaused();
+        offDocument();
         offConnection();
         client = null;
       };
@@ -83,6 +103,16 @@ export const useRunStore = create<RunStore>()((set, get) => {
       attempt(async () => {
         set({ status: await client!.call('run.stop') });
         showStatus();
+      }),
+
+    resume: (runId, mode, replace) =>
+      attempt(async () => {
+        await client!.call('ooda.resume', { runId, mode, ...(replace !== undefined && { replace }) });
+      }),
+
+    pause: (agent) =>
+      attempt(async () => {
+        await client!.call('ooda.pause', { agent });
       }),
 
     send: (to, input) =>
