@@ -100,6 +100,8 @@ function createWindow(): void {
       webSecurity: true,
       webviewTag: false,
       spellcheck: false,
+      // Middle-click can open links outside the navigation handlers (Electronegativity AUXCLICK_JS_CHECK).
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   window.once('ready-to-show', () => window.show());
