@@ -12,9 +12,27 @@ import { closeSync, fsyncSync, ftruncateSync, openSync, unlinkSync, write, write
 import { mkdir, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
-import { subjectMatches } from '../../../agents/protocol/subjects.js';
 import { matchesQuery, TraceQuerySchema, typeOf, type TracePage, type TraceQuery } from '../../../agents/trace/query.js';
+import {
+  KIND_MESSAGE,
+  KIND_EVENT,
+  NO_SUBJECT,
+  SUBJECT_OVERFLOW,
+  NO_NAME,
+  NAME_OVERFLOW,
+  isoMs,
+  indexFieldsOf,
+  fieldsOfRecord,
+  NameTable,
+  SubjectTable,
+  RecordIndex,
+  growCounts,
+  timeTest,
+} from './trace-index.js';
 import { agentsOf, TRACE_FORMAT, TraceHeaderSchema, TraceRecordSchema, type TraceHeader, type TraceRecord } from '../../../agents/trace/record.js';
+
+/** Records' times as epoch ms (tests and the bench use it). */
+export { isoMs } from './trace-index.js';
 
 /** Options of a store; the defaults suit a desktop app. */
 export interface TraceStoreOptions {
@@ -71,14 +89,6 @@ const DEFAULTS = { segmentBytes: 64 * 1024 * 1024, flushMs: 100, maxSubjects: 65
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const SEGMENT = /^segment-(\d{6})\.ndjson$/;
 const NEWLINE = 0x0a;
-const KIND_MESSAGE = 0;
-const KIND_EVENT = 1;
-/** Subject ids with a meaning of their own: an event has none; past every capacity, unknown. */
-const NO_SUBJECT = 0xffffffff;
-const SUBJECT_OVERFLOW = 0xfffffffe;
-/** Agent and type ids: 0 is none, 0xffff past capacity (then the record is read and checked). */
-const NO_NAME = 0;
-const NAME_OVERFLOW = 0xffff;
 /** Reads closer than this are merged into one; no read grows past the cap. */
 const READ_GAP = 16 * 1024;
 const READ_MAX = 4 * 1024 * 1024;
@@ -88,259 +98,6 @@ const WRITE_BUFFER = 1024 * 1024;
 const MAX_UNWRITTEN = 64 * 1024 * 1024;
 
 const segmentName = (n: number) => `segment-${String(n).padStart(6, '0')}.ndjson`;
-
-/** The last whole second `isoMs` parsed: records arrive in time order, so most share it. */
-let lastSecond = { prefix: '', ms: Number.NaN };
-
-/** Wall time of a record as epoch ms when it is in `toISOString` form (then string order is time
- * order, so numbers can stand in for strings); NaN otherwise, and the record is checked by text. */
-export function isoMs(time: string): number {
-  if (time.length !== 24 || time.charCodeAt(19) !== 0x2e || time.charCodeAt(23) !== 0x5a) return Number.NaN;
-  let millis = 0;
-  for (let i = 20; i < 23; i++) {
-    const digit = time.charCodeAt(i) - 48;
-    if (digit < 0 || digit > 9) return Number.NaN;
-    millis = millis * 10 + digit;
-  }
-  if (!time.startsWith(lastSecond.prefix) || lastSecond.prefix === '') {
-    const prefix = time.slice(0, 19);
-    const ms = Date.parse(`${prefix}.000Z`);
-    // Only a string toISOString would print stands for its number (no "2025-02-30", no "+002025").
-    lastSecond = { prefix, ms: Number.isNaN(ms) || new Date(ms).toISOString() !== `${prefix}.000Z` ? Number.NaN : ms };
-  }
-  return lastSecond.ms + millis;
-}
-
-/** What the index needs of one stored line. */
-interface IndexFields {
-  seq: number;
-  time: string;
-  mono: number;
-  kind: 'message' | 'event';
-  subject: string | null;
-  agents: string[];
-  type: string | null;
-}
-
-/**
- * Reads the index fields of a line without parsing the whole record: stored lines are
- * `JSON.stringify` of a record with keys in schema order, so the top-level values before
- * `parsed` (strings and numbers, escaped) cannot contain the markers searched for; only the
- * `parsed` object of a message is parsed, never an event's payload. Null when the line is not
- * in that form (then the caller parses it whole).
- */
-function indexFieldsOf(line: string): IndexFields | null {
-  try {
-    if (!line.startsWith('{"seq":') || line.charCodeAt(line.length - 1) !== 0x7d) return null;
-    let end = line.indexOf(',"time":', 7);
-    const seq = Number(line.slice(7, end));
-    let start = end + 8;
-    end = line.indexOf(',"mono":', start);
-    const time = jsonBetween(line, start, end);
-    start = end + 8;
-    end = line.indexOf(',"kind":', start);
-    const mono = Number(line.slice(start, end));
-    start = end + 8;
-    if (end < 0 || typeof time !== 'string' || !Number.isInteger(seq) || !Number.isFinite(mono)) return null;
-    if (line.startsWith('"message","subject":', start)) {
-      start += 20;
-      end = line.indexOf(',"reply":', start);
-      const subject = jsonBetween(line, start, end);
-      const at = line.indexOf(',"parsed":{"ok":', end);
-      if (end < 0 || at < 0 || typeof subject !== 'string') return null;
-      if (line.startsWith('false', at + 16)) return { seq, time, mono, kind: 'message', subject, agents: [], type: null };
-      // A message's first fields, all strings (or null): message_type, from_agent, to_agent, content.
-      start = at + 16;
-      if (!line.startsWith('true,"message":{"message_type":', start)) return null;
-      start += 31;
-      end = line.indexOf(',"from_agent":', start);
-      const type = jsonBetween(line, start, end);
-      start = end + 14;
-      end = line.indexOf(',"to_agent":', start);
-      const from = jsonBetween(line, start, end);
-      start = end + 12;
-      end = line.indexOf(',"content":', start);
-      const to = jsonBetween(line, start, end);
-      if (end < 0 || typeof type !== 'string' || typeof from !== 'string' || (to !== null && typeof to !== 'string')) return null;
-      return { seq, time, mono, kind: 'message', subject, agents: to && to !== from ? [from, to] : [from], type };
-    }
-    if (line.startsWith('"event","name":', start)) {
-      start += 15;
-      end = line.indexOf(',"agent":', start);
-      const name = jsonBetween(line, start, end);
-      start = end + 9;
-      end = line.indexOf(',"payload":', start);
-      const agent = jsonBetween(line, start, end);
-      if (end < 0 || typeof name !== 'string' || typeof agent !== 'string') return null;
-      return { seq, time, mono, kind: 'event', subject: null, agents: [agent], type: name };
-    }
-    return null;
-  } catch {
-    return null;
-  }
-}
-
-/** The JSON value of `line` between two offsets; a plain string (the usual case) without JSON.parse. */
-function jsonBetween(line: string, from: number, to: number): unknown {
-  if (to < 0) throw new Error('marker missing');
-  if (line.charCodeAt(from) === 0x22 && line.charCodeAt(to - 1) === 0x22) {
-    const text = line.slice(from + 1, to - 1);
-    if (!text.includes('\\')) return text;
-  }
-  return JSON.parse(line.slice(from, to)) as unknown;
-}
-
-/** The index fields of a parsed record (lines not in stored form). */
-function fieldsOfRecord(raw: unknown): IndexFields | null {
-  const record = raw as TraceRecord | undefined;
-  if (!record || typeof record !== 'object' || typeof record.seq !== 'number') return null;
-  try {
-    if (record.kind === 'message' ? typeof record.subject !== 'string' : record.kind !== 'event') return null;
-    const time = typeof record.time === 'string' ? record.time : '';
-    const mono = typeof record.mono === 'number' ? record.mono : 0;
-    return { seq: record.seq, time, mono, kind: record.kind, subject: record.kind === 'message' ? record.subject : null, agents: agentsOf(record), type: typeOf(record) };
-  } catch {
-    return null; // not shaped like a record
-  }
-}
-
-/** Agent names and type names to small ids (0 none, 0xffff past capacity). */
-class NameTable {
-  private readonly ids = new Map<string, number>();
-  readonly names: string[] = [''];
-  overflowed = false;
-
-  intern(name: string | null | undefined): number {
-    if (name === null || name === undefined) return NO_NAME;
-    let id = this.ids.get(name);
-    if (id === undefined) {
-      if (this.names.length >= NAME_OVERFLOW) return ((this.overflowed = true), NAME_OVERFLOW);
-      id = this.names.length;
-      this.ids.set(name, id);
-      this.names.push(name);
-    }
-    return id;
-  }
-
-  lookup(name: string): number | undefined {
-    return this.ids.get(name);
-  }
-}
-
-/**
- * Subjects to ids. Inbox and response subjects can be unique per message, so the table is
- * bounded: past `maxExact` names a new subject shares the id of its parent (all tokens but the
- * last), and past `maxGroups` parents the overflow id. Queries treat a parent as "maybe" when the
- * pattern's verdict depends on the last token, and then check the record itself.
- */
-class SubjectTable {
-  private readonly exact = new Map<string, number>();
-  private readonly groups = new Map<string, number>();
-  /** The display name of each id; for a parent, its prefix (with `prefix.*` shown in counts). */
-  readonly names: string[] = [];
-  readonly isGroup: boolean[] = [];
-  private groupCount = 0;
-  /** Pattern → verdict per id (0 no, 1 yes, 2 maybe), extended as the table grows. */
-  private readonly verdictCache = new Map<string, Uint8Array>();
-
-  constructor(
-    private readonly maxExact: number,
-    private readonly maxGroups: number,
-  ) {}
-
-  intern(subject: string): number {
-    const id = this.exact.get(subject);
-    if (id !== undefined) return id;
-    if (this.exact.size < this.maxExact) return this.add(subject, false, this.exact);
-    const dot = subject.lastIndexOf('.');
-    const prefix = dot < 0 ? '' : subject.slice(0, dot);
-    const group = this.groups.get(prefix);
-    if (group !== undefined) return group;
-    return this.groupCount < this.maxGroups ? (this.groupCount++, this.add(prefix, true, this.groups)) : SUBJECT_OVERFLOW;
-  }
-
-  private add(name: string, group: boolean, map: Map<string, number>): number {
-    const id = this.names.length;
-    map.set(name, id);
-    this.names.push(name);
-    this.isGroup.push(group);
-    return id;
-  }
-
-  /** Count key of an id. */
-  label(id: number): string {
-    if (id === SUBJECT_OVERFLOW) return '>';
-    const name = this.names[id]!;
-    return this.isGroup[id] ? (name === '' ? '*' : `${name}.*`) : name;
-  }
-
-  /** Each id's verdict for `pattern`: computed once per distinct subject, then cached. */
-  verdicts(pattern: string): Uint8Array {
-    let cached = this.verdictCache.get(pattern);
-    const known = cached?.length ?? 0;
-    if (cached && known === this.names.length) return cached;
-    const next = new Uint8Array(this.names.length);
-    if (cached) next.set(cached);
-    for (let id = known; id < this.names.length; id++) {
-      next[id] = this.isGroup[id] ? groupVerdict(pattern, this.names[id]!) : subjectMatches(pattern, this.names[id]!) ? 1 : 0;
-    }
-    if (!cached && this.verdictCache.size >= 16) this.verdictCache.clear();
-    this.verdictCache.set(pattern, (cached = next));
-    return cached;
-  }
-}
-
-/** Whether `pattern` matches every (1), no (0) or some (2) subject `prefix.<one token>`. */
-function groupVerdict(pattern: string, prefix: string): number {
-  const withLast = (token: string) => subjectMatches(pattern, prefix === '' ? token : `${prefix}.${token}`);
-  const depth = prefix === '' ? 0 : prefix.split('.').length;
-  const literal = pattern.split('.')[depth];
-  // Only a literal token at the last position makes the answer depend on that token.
-  if (literal !== undefined && literal !== '*' && literal !== '>') return withLast(literal) ? 2 : 0;
-  return withLast('\u0000') ? 1 : 0;
-}
-
-/** The per-record index: 29 bytes a record, in typed arrays that grow by doubling. */
-class RecordIndex {
-  count = 0;
-  segment = new Uint16Array(1024);
-  offset = new Uint32Array(1024);
-  length = new Uint32Array(1024);
-  time = new Float64Array(1024);
-  subject = new Uint32Array(1024);
-  agentA = new Uint16Array(1024);
-  agentB = new Uint16Array(1024);
-  type = new Uint16Array(1024);
-  kind = new Uint8Array(1024);
-
-  /** Bytes per record held by the index (not counting unused capacity). */
-  static readonly BYTES_PER_RECORD = 2 + 4 + 4 + 8 + 4 + 2 + 2 + 2 + 1;
-
-  /** Makes room for one more record. */
-  reserve(): void {
-    if (this.count < this.kind.length) return;
-    const size = this.kind.length * 2;
-    const grow = <T extends { length: number; set(a: ArrayLike<number>): void }>(old: T, make: new (n: number) => T): T => {
-      const next = new make(size);
-      next.set(old);
-      return next;
-    };
-    this.segment = grow(this.segment, Uint16Array);
-    this.offset = grow(this.offset, Uint32Array);
-    this.length = grow(this.length, Uint32Array);
-    this.time = grow(this.time, Float64Array);
-    this.subject = grow(this.subject, Uint32Array);
-    this.agentA = grow(this.agentA, Uint16Array);
-    this.agentB = grow(this.agentB, Uint16Array);
-    this.type = grow(this.type, Uint16Array);
-    this.kind = grow(this.kind, Uint8Array);
-  }
-
-  /** Bytes allocated by the arrays. */
-  get allocatedBytes(): number {
-    return this.kind.length * RecordIndex.BYTES_PER_RECORD;
-  }
-}
 
 /** One buffer on its way to a segment file. */
 interface WriteJob {
@@ -998,24 +755,6 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function growCounts(counts: Uint32Array, id: number): Uint32Array<ArrayBuffer> {
-  const next = new Uint32Array(Math.max(counts.length * 2, id + 1));
-  next.set(counts);
-  return next;
-}
-
-/** A `from` (sign 1) or `to` (sign -1) bound as a test on epoch ms, exactly as the ISO strings
- * compare; a bound not in `toISOString` form is compared as text. */
-function timeTest(bound: string | undefined, sign: 1 | -1): ((t: number) => boolean) | null {
-  if (bound === undefined) return null;
-  const ms = isoMs(bound);
-  if (!Number.isNaN(ms)) return sign > 0 ? (t) => t >= ms : (t) => t <= ms;
-  return (t) => {
-    const text = new Date(t).toISOString();
-    return sign > 0 ? text >= bound : text <= bound;
-  };
 }
 
 /**
