@@ -178,8 +178,8 @@ export const calls = {
   'topology.templates': call('The template topologies, with their YAML.', NoInput, z.object({ templates: z.array(TemplateSchema) })),
   'file.open': call('Reads a topology file from disk.', z.object({ path: z.string().min(1) }).strict(), OpenedFileSchema),
   'file.save': call(
-    'Writes a topology file atomically; refuses when it changed on disk since `expectedMtimeMs` (unless omitted).',
-    z.object({ path: z.string().min(1), text: z.string(), expectedMtimeMs: z.number().optional() }).strict(),
+    'Writes a topology file atomically; refuses when it changed on disk since `expectedMtimeMs` (unless omitted), or, with `createOnly`, when it exists.',
+    z.object({ path: z.string().min(1), text: z.string(), expectedMtimeMs: z.number().optional(), createOnly: z.boolean().optional() }).strict(),
     OpenedFileSchema,
   ),
   'file.recent': call('Recently opened or saved files, newest first.', NoInput, z.object({ paths: z.array(z.string()) })),

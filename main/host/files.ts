@@ -31,9 +31,10 @@ export class TopologyFiles {
   }
 
   /** Writes to a temporary file beside the target, then renames it over: never a half-written file. */
-  async save(file: string, text: string, expectedMtimeMs?: number): Promise<OpenedFile> {
+  async save(file: string, text: string, expectedMtimeMs?: number, createOnly = false): Promise<OpenedFile> {
     const full = path.resolve(file);
     const existing = await stat(full).catch(() => null);
+    if (existing && createOnly) throw new RpcError('conflict', `${full} already exists.`);
     if (existing && expectedMtimeMs !== undefined && Math.abs(existing.mtimeMs - expectedMtimeMs) > 1) {
       throw new RpcError('conflict', `${full} changed on disk since it was opened. Reload it, or save under another name.`);
     }

@@ -78,7 +78,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     'server.logs': async (input) => ({ lines: server.logs(input?.afterSeq, input?.limit) }),
     'topology.templates': async () => ({ templates: (templates ??= await readTemplates(path.join(options.appRoot, 'templates'))) }),
     'file.open': async ({ path: file }) => files.open(file),
-    'file.save': async ({ path: file, text, expectedMtimeMs }) => files.save(file, text, expectedMtimeMs),
+    'file.save': async ({ path: file, text, expectedMtimeMs, createOnly }) => files.save(file, text, expectedMtimeMs, createOnly),
     'file.recent': async () => ({ paths: await files.recent() }),
     'file.autosave': async ({ key, path: file, text }) => ({ savedAt: await files.autosave(key, file, text) }),
     'file.recoveries': async () => ({ recoveries: await files.recoveries() }),

@@ -49,6 +49,13 @@ describe('files', () => {
     expect(await readFile(file, 'utf8')).toBe('someone else');
   });
 
+  it('creates only when asked to, refusing an existing file (Save As)', async () => {
+    const file = path.join(work, 'new.yaml');
+    await h()['file.save']({ path: file, text: 'first', createOnly: true });
+    await expect(h()['file.save']({ path: file, text: 'second', createOnly: true })).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('already exists') });
+    expect(await readFile(file, 'utf8')).toBe('first');
+  });
+
   it('never overwrites a file written by a newer Switchboard', async () => {
     const file = path.join(work, 'newer.yaml');
     await writeFile(file, (await trio()).replace('switchboard.dev/v1', 'switchboard.dev/v3'));

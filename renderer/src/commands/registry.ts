@@ -1,7 +1,7 @@
 /**
  * Commands as a registry (excalidraw's actions): each has an id, a label, an optional shortcut
- * test and a `perform`. Menus, keyboard shortcuts and the command palette all run commands from
- * here, so a command behaves the same wherever it is invoked.
+ * test and a `perform`. Menus, keyboard shortcuts (global-shortcuts.ts) and the command palette all
+ * run commands from here, so a command behaves the same wherever it is invoked.
  */
 
 /** One command. */
@@ -47,17 +47,6 @@ export async function runCommand(id: string): Promise<boolean> {
 export function onCommandsChanged(listener: () => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
-}
-
-/** Finds the command whose shortcut this is and runs it; true when one did (the caller prevents the default). */
-export function handleShortcut(event: KeyboardEvent): boolean {
-  for (const command of registry.values()) {
-    if (command.keyTest?.(event) && command.enabled?.() !== false) {
-      void command.perform();
-      return true;
-    }
-  }
-  return false;
 }
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);

@@ -20,6 +20,13 @@ export function CommandPalette() {
 
 function PaletteDialog() {
   const close = () => useDesignStore.getState().setPaletteOpen(false);
+  // Give focus back to where it was (the canvas, a Monaco editor) when the palette closes.
+  useEffect(() => {
+    const previous = document.activeElement;
+    return () => {
+      if (previous instanceof HTMLElement && previous.isConnected) previous.focus();
+    };
+  }, []);
   const seen = useSyncExternalStore(subscribe, () => version);
   const commands = useMemo(() => (seen >= 0 ? allCommands() : []), [seen]);
   const [query, setQuery] = useState('');

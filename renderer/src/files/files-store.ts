@@ -83,13 +83,13 @@ export const useFilesStore = create<FilesStore>()((set, get) => {
     if (dirty) void client?.call('file.discardRecovery', { key: recoveryKeyFor(recoveryKey) }).catch(() => undefined);
   };
   /** Writes the document to `path`; `expectedMtimeMs` guards against clobbering a changed file. */
-  const write = async (path: string, expectedMtimeMs: number | undefined): Promise<'saved' | 'exists' | 'failed'> => {
+  const write = async (path: string, expectedMtimeMs: number | undefined, createOnly = false): Promise<'saved' | 'exists' | 'failed'> => {
     flushPendingEdits();
     const before = documentState();
     const { topology, pendingText, recoveryKey } = before;
     set({ busy: true, error: null });
     try {
-      const result = await api().call('file.save', { path, text: before.text(), ...(expectedMtimeMs !== undefined && { expectedMtimeMs }) });
+      const result = await api().call('file.save', { path, text: before.text(), ...(expectedMtimeMs !== undefined && { expectedMtimeMs }), ...(createOnly && { createOnly }) });
       const after = documentState();
       after.saved(result.path, result.mtimeMs);
       // Edits made while the save was in flight are not in the file.
@@ -100,8 +100,8 @@ export const useFilesStore = create<FilesStore>()((set, get) => {
       return 'saved';
     } catch (error) {
       if (error instanceof RpcError && error.code === 'conflict') {
-        // Save As probes with an impossible mtime: a conflict then means "the file exists".
-        if (expectedMtimeMs === NO_FILE) return 'exists';
+        // Save As writes create-only: a conflict then means "the file exists" (ask to replace).
+        if (createOnly) return 'exists';
         set({ dialog: { kind: 'conflict', message: error.message, path } });
       } else {
         set({ error: `Could not save: ${message(error)}` });
@@ -212,7 +212,7 @@ export const useFilesStore = create<FilesStore>()((set, get) => {
     },
 
     async saveAs(path, replace = false) {
-      const outcome = await write(path, replace ? undefined : NO_FILE);
+      const outcome = await write(path, undefined, !replace);
       if (outcome === 'exists') set({ dialog: { kind: 'replace', path } });
       else if (outcome === 'saved') set({ dialog: null });
       return outcome === 'saved';
@@ -266,5 +266,3 @@ export const useFilesStore = create<FilesStore>()((set, get) => {
   };
 });
 
-/** An mtime no file has: Save As sends it so that an existing target comes back as a conflict. */
-const NO_FILE = -1;
