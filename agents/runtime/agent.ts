@@ -56,6 +56,11 @@ export interface AgentOptions {
   registryBucket?: string | null;
   /** Default timeout of this agent's outgoing requests. */
   requestTimeoutMs?: number;
+  /**
+   * True for an agent known to be gone (the registry saw it leave). Requests to it fail at once:
+   * NATS' own "no responders" never comes while a trace tap subscribes to every subject.
+   */
+  isGone?: (agent: string) => boolean;
 }
 
 /** Options of {@link Agent.request}. */
@@ -203,6 +208,7 @@ export class Agent {
       priority: options.priority ?? Priority.normal,
     });
     const subject = renderSubject(this.profile.request, { agent: to });
+    if (this.opts.isGone?.(to)) throw new AgentRequestError('no_responders', `No agent answers on ${subject}: ${to} has left (offline in the registry).`);
     const timeout = options.timeoutMs ?? this.opts.requestTimeoutMs ?? 30_000;
     // Subscribe to the frames before asking, so none is missed; the responder publishes them on
     // its one connection before the reply, and one subscriber connection keeps that order.

@@ -121,6 +121,7 @@ export class AgentNetwork {
             handler,
             events: this.events,
             heartbeatMs,
+            isGone: (name) => this.registryInstance?.get(name)?.status === 'offline',
             ...(this.options.registryBucket !== undefined && { registryBucket: this.options.registryBucket }),
           });
           this.agents.push(agent);

@@ -93,7 +93,14 @@ export class RunManager {
       network.events.on('ooda.resumed', announcePauses);
       await network.start();
       cleanup.push(() => network.stop());
-      const sender = new Agent({ name: 'switchboard_app', connection, profile: network.agents[0]?.profile, heartbeatMs: 0, registryBucket: null });
+      const sender = new Agent({
+        name: 'switchboard_app',
+        connection,
+        profile: network.agents[0]?.profile,
+        heartbeatMs: 0,
+        registryBucket: null,
+        isGone: (name) => network.registry.get(name)?.status === 'offline',
+      });
       await sender.start();
 
       this.active = { runId, network, mcp, mcpConnection, recorder, store, sender, unsubscribe };

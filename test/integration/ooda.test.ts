@@ -1,6 +1,7 @@
 // The OODA loop on a real nats-server with the scripted provider: phases and their events, the
 // tool loop, breakpoints that pause one agent while others answer, an edited decision at Act,
 // stepping, budgets, streaming, memory consolidation, and a recorded run replayed.
+import { connect } from '@nats-io/transport-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedLlmCall } from '../../agents/llm/replay.js';
 import type { AgentMessage } from '../../agents/protocol/agent-message.js';
@@ -210,6 +211,25 @@ describe('budgets', () => {
     const exceeded = record(net, 'budget.exceeded');
     await expect(user(net).request(bot, 'go', { timeoutMs: 5000 })).rejects.toThrow(/timeout/);
     expect(exceeded[0]).toMatchObject({ budget: 'timeout', limit: 100 });
+  });
+});
+
+describe('requests to an agent that left, while a trace tap listens to everything', () => {
+  // With a `>` subscriber NATS never answers "no responders"; the registry knows better.
+  it('fail at once instead of waiting for the timeout', { timeout: 8000 }, async () => {
+    const gone = unique('leaving');
+    const net = await network([{ name: gone, handler: async (m) => m.content }]);
+    const tap = await connect({ ...nats.connection, name: 'test-tap' });
+    tap.subscribe('>', { callback: () => undefined });
+    await tap.flush();
+    try {
+      await net.registry.waitFor((r) => r.get(gone)?.status === 'available');
+      await net.agent(gone).stop();
+      await net.registry.waitFor((r) => r.get(gone)?.status === 'offline');
+      await expect(user(net).request(gone, 'hi', { timeoutMs: 20_000 })).rejects.toMatchObject({ code: 'no_responders', message: expect.stringContaining('has left') });
+    } finally {
+      await tap.close();
+    }
   });
 });
 
