@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentMessage } from '../../agents/protocol/agent-message.js';
 import { parseMermaidSequence } from '../../agents/trace/export-mermaid.js';
-import { validateOtlp, type OtlpExport } from '../../agents/trace/export-otlp.js';
+import { validateOtlp, type OtlpExport } from '../../agents/trace/otlp-schema.js';
 import type { TraceRecord } from '../../agents/trace/record.js';
 import { repoRoot } from '../helpers/nats-binary.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';

@@ -5,7 +5,8 @@ import type { AgentMessage } from '../../agents/protocol/agent-message.js';
 import { TopologySchema, type Topology, type TopologyInput } from '../../agents/topology/schema.js';
 import { designedVsObserved, formatDesignedVsObserved } from '../../agents/trace/designed-vs-observed.js';
 import { escapeMermaidText, exportMermaidSequence, MermaidSequenceBuilder, mermaidLabel, parseMermaidSequence, unescapeMermaidText } from '../../agents/trace/export-mermaid.js';
-import { exportOtlp, hashHex, otlpJsonChunks, SPAN_KIND, STATUS_CODE, validateOtlp, type OtlpExport, type OtlpSpan } from '../../agents/trace/export-otlp.js';
+import { exportOtlp, hashHex, otlpJsonChunks } from '../../agents/trace/export-otlp.js';
+import { SPAN_KIND, STATUS_CODE, validateOtlp, type OtlpExport, type OtlpSpan } from '../../agents/trace/otlp-schema.js';
 import type { EventRecord, MessageRecord, TraceRecord } from '../../agents/trace/record.js';
 import { formatSummary, subjectGroup, summarizeTrace } from '../../agents/trace/summary.js';
 
