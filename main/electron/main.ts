@@ -23,7 +23,9 @@ protocol.registerSchemesAsPrivileged([
   { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
 ]);
 
-if (!app.requestSingleInstanceLock()) app.quit();
+// One app per user: a second launch focuses the first (see 'second-instance') and starts nothing.
+const primary = app.requestSingleInstanceLock();
+if (!primary) app.quit();
 
 let host: Host | null = null;
 
@@ -56,6 +58,7 @@ app.on('before-quit', (event) => {
 });
 
 void app.whenReady().then(async () => {
+  if (!primary) return; // quitting: never start a second host on the same data directory
   lockDownSession();
   serveRendererOverAppProtocol();
   try {
@@ -108,10 +111,11 @@ function createWindow(): void {
   void window.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
 }
 
-/** Denies every permission request (camera, notifications, …) and adds the CSP in dev. */
+/** Denies every permission (camera, notifications, …) but writing the clipboard from our own page (Copy), and adds the CSP in dev. */
 function lockDownSession(): void {
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
+  const allowed = (permission: string, origin: string | undefined) => permission === 'clipboard-sanitized-write' && origin !== undefined && isOwnOrigin(origin);
+  session.defaultSession.setPermissionRequestHandler((contents, permission, callback) => callback(allowed(permission, contents.getURL())));
+  session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) => allowed(permission, requestingOrigin));
   if (devServerUrl) {
     // Vite's dev server sends no CSP; add the same policy, plus its origin for hot reload sockets.
     const origin = new URL(devServerUrl);
