@@ -68,8 +68,8 @@ export class RunManager {
       // Announce the run id before anything is recorded: the UI keeps batches by run id.
       this.set({ ...this.status, runId });
       const recorder = new TraceRecorder(store, { warn: (t) => console.error(`switchboard: ${t}`) });
+      cleanup.push(() => recorder.stop()); // also when tapping fails: it removes the journal
       await recorder.tap(connection);
-      cleanup.push(() => recorder.stop());
       const unsubscribe = recorder.subscribe((batch) => this.events.emit('trace.appended', { runId, records: batch.records, skipped: batch.skipped }));
 
       const needsBus = topology.spec.mcpServers.some((s) => s.exposeOnNats);

@@ -137,11 +137,9 @@ describe('recording the bus', () => {
   });
 
   it('records real agents: request and reply, by agent and type, with their runtime events interleaved', async () => {
-    const { store } = await recording();
+    const { store, recorder } = await recording();
     const events = new RuntimeEventBus();
-    const recorder = new TraceRecorder(store);
     recorder.attach(events);
-    cleanups.push(() => recorder.stop());
     const common = { connection: nats.connection, heartbeatMs: 0, registryBucket: null, events } as const;
     const echo = new Agent({ ...common, name: 'trace_echo', handler: async (m) => `echo: ${m.content}` });
     const caller = new Agent({ ...common, name: 'trace_caller' });
@@ -181,6 +179,7 @@ describe('recording the bus', () => {
       events.emit('run.started', { agent: 'orderly', runId: `r${i}`, message: newMessage({ message_type: 'request', from_agent: 'x', to_agent: 'orderly', content: String(i) }) });
       order.push(`event r${i}`);
     }
+    await until(() => recorder.recorded === order.length, 'the last event'); // events are journaled, then decoded
     const records = await everything(store);
     expect(records.map((r) => (r.kind === 'message' ? `message ${r.payload}` : `event ${(r.payload as { runId: string }).runId}`))).toEqual(order);
     const event = records.find((r) => r.kind === 'event')!;

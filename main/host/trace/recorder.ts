@@ -4,17 +4,22 @@
  * in batches at most 20 times a second; a subscriber that falls behind is told what it missed
  * instead of slowing the recorder, and reads it back from the store.
  *
- * The message path is the hot path (tens of thousands of messages a second): records are
- * serialized by hand in schema key order (the same bytes `JSON.stringify` of the parsed record
- * gives), and zod only runs for JSON objects that fail a hand-written AgentMessage check.
+ * Recording is split in two so that watching a busy bus does not slow it down: capturing appends
+ * the tap's raw bytes and the events to a journal (flushed to disk every 20 ms, so a crash loses
+ * at most that), and decoding turns the journal into records when the bus is quiet — or, under
+ * sustained traffic, once the oldest undecoded entry is `maxLagMs` old, so records (and the live
+ * view) are never further behind than that plus one slice of work.
  */
-import { isUtf8 } from 'node:buffer';
-import { connect, type Msg, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
-import { decodeAgentMessage } from '../../../agents/protocol/codec.js';
-import { MessageTypeSchema, type AgentMessage } from '../../../agents/protocol/agent-message.js';
+import { ENTRY_BUS, ENTRY_EVENT, ENTRY_STREAM, JournalWriter, removeJournal, writeCheckpoint } from './journal.js';
+import { JournalDecoder } from './journal-decoder.js';
+import { NatsTap } from './nats-tap.js';
+import { eventJson } from './record-line.js';
+import type { NodeConnectionOptions } from '@nats-io/transport-node';
 import type { RuntimeEventBus, RuntimeEventName, RuntimeEvents } from '../../../agents/runtime/events.js';
 import type { TraceRecord } from '../../../agents/trace/record.js';
 import type { TraceStore } from './trace-store.js';
+
+export { parsePayload, type ParsedJson } from './record-line.js';
 
 /** Options of a recorder. */
 export interface RecorderOptions {
@@ -22,6 +27,11 @@ export interface RecorderOptions {
   payloadLimit?: number;
   /** Shortest time between two live batches to one subscriber (default 50 ms: 20 a second). */
   liveIntervalMs?: number;
+  /**
+   * How old the oldest undecoded capture may get while the bus stays busy before decoding runs
+   * anyway (default 1000 ms). Until then decoding waits for a quiet moment.
+   */
+  maxLagMs?: number;
   /** Problems worth telling the user (tap refused, store failing, reconnects). */
   warn?: (text: string) => void;
 }
@@ -57,29 +67,53 @@ interface Subscriber {
 }
 
 const DEFAULT_PAYLOAD_LIMIT = 64 * 1024;
-const UTF8 = new TextDecoder('utf-8', { ignoreBOM: true });
-const MESSAGE_TYPES = new Set<string>(MessageTypeSchema.options);
-const NOT_TEXT = parsedReason('not an AgentMessage: the payload is not UTF-8 text');
-const NOT_OBJECT = parsedReason('not an AgentMessage: the payload is not a JSON object');
-const EMPTY = parsedReason('not an AgentMessage: the payload is empty');
+/** How often the journal is flushed and decoding reconsidered. */
+const TICK_MS = 20;
+/**
+ * The bus counts as quiet while it carried less than this over the last QUIET_TICKS ticks
+ * (256 KiB in 100 ms: ~10,000 messages of 250 bytes a second). Then decoding keeps up at once;
+ * above it, decoding waits for a lull or for the backlog to reach maxLagMs.
+ */
+const QUIET_BYTES = 256 * 1024;
+const QUIET_TICKS = 5;
+/** Decoding works in slices this long, letting the tap's bytes in between. */
+const SLICE_MS = 8;
+/** Checkpoints (what a crash need not replay) are written at most this often. */
+const CHECKPOINT_MS = 500;
+const NOTHING = Buffer.alloc(0);
+/** Stores a recorder is journaling for. */
+const recording = new WeakSet<TraceStore>();
 
 /** Records a run: bus messages (after `tap`) and runtime events (after `attach`) into `store`. */
 export class TraceRecorder {
   private readonly payloadLimit: number;
   private readonly liveIntervalMs: number;
+  private readonly maxLagMs: number;
   private readonly warn: (text: string) => void;
   private readonly startMono: number;
   private readonly monoBase: number;
-  private nc: NatsConnection | null = null;
+  private journal: JournalWriter | null = null;
+  private decoder: JournalDecoder | null = null;
+  private busTap: NatsTap | null = null;
+  /** Protocol streams journaled (one per tap connection). */
+  private streams = 0;
+  private tick: NodeJS.Timeout | null = null;
+  /** Bus bytes captured in each of the last QUIET_TICKS ticks (a ring), and in the current one. */
+  private readonly busBytes = new Array<number>(QUIET_TICKS).fill(0);
+  private busBytesNow = 0;
+  private tickNo = 0;
+  /** When the oldest entry not yet decoded was journaled (performance.now()), or 0. */
+  private backlogSince = 0;
+  private decoding = false;
+  private lastCheckpoint = 0;
+  private checkpointing = false;
   private readonly subscribers = new Set<Subscriber>();
   private liveTimer: NodeJS.Timeout | null = null;
   private readonly detach = new Set<() => void>();
-  private lastMs = 0;
-  private lastIso = '';
   private failures = 0;
   private stopped = false;
   private stopping: Promise<void> | null = null;
-  /** Messages and events recorded by this recorder. */
+  /** Messages and events recorded (decoded into the store) by this recorder. */
   recorded = 0;
 
   constructor(
@@ -88,6 +122,7 @@ export class TraceRecorder {
   ) {
     this.payloadLimit = options.payloadLimit ?? DEFAULT_PAYLOAD_LIMIT;
     this.liveIntervalMs = options.liveIntervalMs ?? 50;
+    this.maxLagMs = options.maxLagMs ?? 1000;
     this.warn = options.warn ?? (() => undefined);
     this.startMono = performance.now();
     // A reopened run continues its monotonic clock, so mono never goes back within a run.
@@ -100,26 +135,32 @@ export class TraceRecorder {
   }
 
   /**
-   * Connects as `switchboard-recorder` and subscribes to `subject` (default `>`). Rejects when the
-   * server cannot be reached; a refused subscription (permissions) is reported through `warn`.
+   * Connects as `switchboard-recorder` and subscribes to `subject` (default `>`); resolves once
+   * the subscription is in place. Rejects when the server cannot be reached or refuses the
+   * credentials; a refused subscription (permissions) is reported through `warn`.
    */
   async tap(connection: NodeConnectionOptions, subject = '>'): Promise<void> {
-    if (this.nc) throw new Error('the recorder already taps a connection.');
-    const nc = await connect({ ...connection, name: 'switchboard-recorder' });
-    this.nc = nc;
-    nc.subscribe(subject, {
-      callback: (error, msg) => {
-        if (error) this.warn(`trace: the bus tap failed (${error.message}); recording runtime events only.`);
-        else this.onMessage(msg);
+    if (this.busTap) throw new Error('the recorder already taps a connection.');
+    this.open();
+    const tap = new NatsTap(connection, subject, {
+      stream: () => {
+        this.streams++;
+        this.capture(ENTRY_STREAM, NOTHING);
       },
+      data: (chunk) => {
+        this.busBytesNow += chunk.length;
+        this.capture(ENTRY_BUS, chunk);
+      },
+      lost: () => this.warn('trace: the recorder lost its NATS connection; messages sent meanwhile are not recorded.'),
     });
-    await nc.flush();
-    void (async () => {
-      for await (const s of nc.status()) {
-        if (s.type === 'error') this.warn(`trace: the bus tap was refused (${s.error.message}); recording runtime events only.`);
-        else if (s.type === 'disconnect') this.warn('trace: the recorder lost its NATS connection; messages sent meanwhile are not recorded.');
-      }
-    })().catch(() => undefined);
+    this.busTap = tap;
+    try {
+      await tap.start();
+    } catch (error) {
+      this.busTap = null;
+      throw error;
+    }
+    await this.caughtUp();
   }
 
   /** Records every event of `events` into the same ordered store; returns the detach function. */
@@ -151,77 +192,160 @@ export class TraceRecorder {
     };
   }
 
-  /** Stops recording: drains the tap (what arrived is recorded), detaches events, flushes the store. */
+  /**
+   * Stops recording: drains the tap (everything the server routed before is recorded), detaches
+   * events, decodes the whole journal, flushes the store and removes the journal.
+   */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      await this.nc?.drain().catch(() => undefined);
+      const tap = this.busTap;
+      if (tap?.connected) {
+        tap.unsubscribe();
+        tap.ping();
+        await this.caughtUp();
+      }
+      tap?.close();
       for (const detach of [...this.detach]) detach();
       this.stopped = true;
+      if (this.tick) clearInterval(this.tick);
+      this.tick = null;
+      this.decodeAll();
       this.deliver();
       if (this.liveTimer) clearInterval(this.liveTimer);
       this.liveTimer = null;
       this.subscribers.clear();
-      await this.store.flush().catch((error: unknown) => this.warn(`trace: ${error instanceof Error ? error.message : String(error)}`));
+      try {
+        await this.store.flush();
+        this.journal?.close();
+        this.decoder?.close();
+        if (this.journal) removeJournal(this.store.dir); // all of it is in the store now
+      } catch (error) {
+        this.warn(`trace: ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        if (this.journal) recording.delete(this.store);
+      }
     })();
     return this.stopping;
   }
 
-  /** The hot path: one bus message → one record line. */
-  private onMessage(msg: Msg): void {
-    if (this.stopped) return;
-    try {
-      const data = msg.data;
-      const size = data.length;
-      const text = size === 0 ? '' : isUtf8(data) ? UTF8.decode(data) : null;
-      let payload: string;
-      let truncated = false;
-      if (text === null) {
-        truncated = size > this.payloadLimit;
-        payload = Buffer.from(data.buffer, data.byteOffset, truncated ? this.payloadLimit : size).toString('base64');
-      } else if (size > this.payloadLimit) {
-        truncated = true;
-        payload = UTF8.decode(data.subarray(0, utf8Cut(data, this.payloadLimit)));
-      } else payload = text;
-      const parsed = text === null ? { json: NOT_TEXT, message: null } : parsePayload(text);
-      const reply = msg.reply || null;
-      const headers = msg.headers ? headersJson(msg) : 'null';
-      const seq = this.store.nextSeq;
-      const ms = Date.now();
-      const time = this.isoOf(ms);
-      const mono = this.mono();
-      const subject = msg.subject;
-      const line =
-        `{"seq":${seq},"time":"${time}","mono":${mono},"kind":"message","subject":${JSON.stringify(subject)},` +
-        `"reply":${reply === null ? 'null' : JSON.stringify(reply)},"headers":${headers},"size":${size},` +
-        `"payload":${JSON.stringify(payload)},"encoding":"${text === null ? 'base64' : 'utf8'}","truncated":${truncated},"parsed":${parsed.json}}`;
-      const m = parsed.message;
-      const to = m && m.to_agent && m.to_agent !== m.from_agent ? m.to_agent : null;
-      this.store.appendLine(line, 'message', ms, subject, m ? m.from_agent : null, to, m ? m.message_type : null);
-      this.appended(line, seq, mono);
-    } catch (error) {
-      this.failed(error);
-    }
+  /** Starts the journal (on the first tap or event): a checkpoint first, so a replay knows where the run stood. */
+  private open(): void {
+    if (this.journal) return;
+    // Two recorders would journal into one directory and number records twice.
+    if (recording.has(this.store)) throw new Error(`run ${this.store.runId} already has a recorder: one recorder records a run.`);
+    recording.add(this.store);
+    const cp = { file: 1, offset: 0, inner: 0, seq: this.store.nextSeq, payloadLimit: this.payloadLimit };
+    removeJournal(this.store.dir); // a journal left here was replayed when the store opened
+    writeCheckpoint(this.store.dir, cp);
+    this.journal = new JournalWriter(this.store.dir);
+    this.decoder = new JournalDecoder(this.store.dir, cp, this.store, this.payloadLimit, {
+      appended: (line, seq) => this.appended(line, seq),
+      serverError: (text) =>
+        this.warn(/permissions violation/i.test(text) ? `trace: the bus tap was refused (${text}); recording runtime events only.` : `trace: the server told the recorder: ${text}`),
+      failed: (error) => this.failed(error),
+    });
+    this.tick = setInterval(() => this.onTick(), TICK_MS);
+    this.tick.unref();
+  }
+
+  /** The capture path: one journal entry, no parsing. */
+  private capture(kind: number, data: Uint8Array): void {
+    if (!this.journal) return;
+    if (this.backlogSince === 0) this.backlogSince = performance.now();
+    this.journal.append(kind, Date.now(), this.mono(), data);
   }
 
   private onEvent<E extends RuntimeEventName>(name: E, payload: RuntimeEvents[E]): void {
     if (this.stopped) return;
     try {
-      const seq = this.store.nextSeq;
-      const ms = Date.now();
-      const time = this.isoOf(ms);
-      const mono = this.mono();
+      this.open();
       const agent = typeof payload.agent === 'string' ? payload.agent : '';
-      const line = `{"seq":${seq},"time":"${time}","mono":${mono},"kind":"event","name":${JSON.stringify(name)},"agent":${JSON.stringify(agent)},"payload":${eventJson(payload)}}`;
-      this.store.appendLine(line, 'event', ms, null, agent, null, name);
-      this.appended(line, seq, mono);
+      this.capture(ENTRY_EVENT, Buffer.from(`${JSON.stringify(name)}\n${JSON.stringify(agent)}\n${eventJson(payload)}`));
     } catch (error) {
       this.failed(error);
     }
   }
 
-  private appended(line: string, seq: number, mono: number): void {
+  /** Flushes the journal; decodes when the bus is quiet or the backlog is getting old. */
+  private onTick(): void {
+    try {
+      this.journal?.flush();
+    } catch (error) {
+      this.failed(error);
+    }
+    this.busBytes[this.tickNo++ % QUIET_TICKS] = this.busBytesNow;
+    this.busBytesNow = 0;
+    const now = performance.now();
+    const quiet = this.busBytes.reduce((a, b) => a + b, 0) < QUIET_BYTES;
+    const old = this.backlogSince > 0 && now - this.backlogSince >= this.maxLagMs;
+    if (this.backlogSince > 0 && (quiet || old)) this.decodeSlices();
+  }
+
+  /** Decodes in slices until caught up, yielding to I/O between them. */
+  private decodeSlices(): void {
+    if (this.decoding || !this.decoder || !this.journal) return;
+    this.decoding = true;
+    const slice = () => {
+      if (this.stopped || !this.decoder || !this.journal) {
+        this.decoding = false;
+        return;
+      }
+      const done = this.decoder.run(this.journal.flushed, performance.now() + SLICE_MS);
+      if (done && !this.journal.hasPending) this.backlogSince = 0;
+      this.maybeCheckpoint();
+      if (done) this.decoding = false;
+      else setImmediate(slice);
+    };
+    slice();
+  }
+
+  /** Everything journaled so far, decoded now (the tap's bytes included). */
+  private decodeAll(): void {
+    if (!this.journal || !this.decoder) return;
+    try {
+      this.journal.flush();
+      this.decoder.run(this.journal.flushed);
+      this.backlogSince = 0;
+    } catch (error) {
+      this.failed(error);
+    }
+  }
+
+  /** Waits until every PING sent on the current connection has its PONG decoded (or the tap is gone). */
+  private async caughtUp(timeoutMs = 10_000): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      this.decodeAll();
+      const tap = this.busTap;
+      const decoder = this.decoder!;
+      if (!tap?.connected || (decoder.streams === this.streams && decoder.pongs >= tap.pingsSent)) return;
+      if (performance.now() > deadline) {
+        this.warn('trace: the NATS server did not answer the recorder in time; some messages may be missing.');
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  /** After the store has the decoded records on disk, the journal before them is not needed. */
+  private maybeCheckpoint(): void {
+    if (this.checkpointing || !this.decoder || performance.now() - this.lastCheckpoint < CHECKPOINT_MS) return;
+    this.checkpointing = true;
+    this.lastCheckpoint = performance.now();
+    const cp = this.decoder.checkpoint();
+    this.store
+      .flush()
+      .then(() => {
+        if (this.stopped) return;
+        writeCheckpoint(this.store.dir, cp);
+        removeJournal(this.store.dir, cp.file);
+      })
+      .catch((error: unknown) => this.failed(error))
+      .finally(() => (this.checkpointing = false));
+  }
+
+  private appended(line: string, seq: number): void {
     this.recorded++;
-    this.store.lastMono = mono;
     for (const s of this.subscribers) {
       if (s.skipped) {
         s.skipped.count++;
@@ -260,113 +384,8 @@ export class TraceRecorder {
     }
   }
 
-  /** ISO time of `ms`, computed once per millisecond (bursts share it). */
-  private isoOf(ms: number): string {
-    if (ms !== this.lastMs) {
-      this.lastMs = ms;
-      this.lastIso = new Date(ms).toISOString();
-    }
-    return this.lastIso;
-  }
-
   /** Milliseconds since the run began, to the microsecond. */
   private mono(): number {
     return Math.round((performance.now() - this.startMono + this.monoBase) * 1000) / 1000;
-  }
-}
-
-/** A parsed payload as its record JSON, with the message when it is one. */
-export interface ParsedJson {
-  json: string;
-  message: AgentMessage | null;
-}
-
-/**
- * What a payload is as an AgentMessage, as `{"ok":…}` JSON. Agrees with decodeAgentMessage on
- * every JSON object (a hand-written check for the common case, zod for the rest); other text is
- * described without parsing.
- */
-export function parsePayload(text: string): ParsedJson {
-  let k = 0;
-  for (let c = text.charCodeAt(0); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = text.charCodeAt(++k));
-  if (k === text.length) return { json: EMPTY, message: null };
-  if (text.charCodeAt(k) !== 0x7b) return { json: NOT_OBJECT, message: null };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    raw = undefined; // decodeAgentMessage says why, below
-  }
-  const fast = raw === undefined ? null : agentMessageOf(raw);
-  if (fast) return { json: `{"ok":true,"message":${JSON.stringify(fast)}}`, message: fast };
-  const decoded = decodeAgentMessage(text);
-  if (decoded.ok) return { json: `{"ok":true,"message":${JSON.stringify(decoded.value)}}`, message: decoded.value };
-  return { json: parsedReason(decoded.reason), message: null };
-}
-
-/**
- * The AgentMessage zod would produce from `raw` (defaults applied, unknown keys dropped, keys in
- * schema order), or null when it is not plainly one: then zod decides and says why.
- */
-function agentMessageOf(raw: unknown): AgentMessage | null {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
-  const r = raw as Record<string, unknown>;
-  const { message_type, from_agent, to_agent, content, timestamp, message_id } = r;
-  if (typeof message_type !== 'string' || !MESSAGE_TYPES.has(message_type)) return null;
-  if (typeof from_agent !== 'string' || from_agent.length === 0) return null;
-  if (to_agent !== null && typeof to_agent !== 'string') return null;
-  if (typeof content !== 'string' || typeof timestamp !== 'string') return null;
-  if (typeof message_id !== 'string' || message_id.length === 0) return null;
-  let metadata = r['metadata'];
-  if (metadata === undefined) metadata = {};
-  else if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata) || Object.hasOwn(metadata, '__proto__')) return null;
-  let in_reply_to = r['in_reply_to'];
-  if (in_reply_to === undefined) in_reply_to = null;
-  else if (in_reply_to !== null && typeof in_reply_to !== 'string') return null;
-  let priority = r['priority'];
-  if (priority === undefined) priority = 2;
-  else if (typeof priority !== 'number' || !Number.isSafeInteger(priority) || priority < 0 || priority > 10) return null;
-  return {
-    message_type: message_type as AgentMessage['message_type'],
-    from_agent,
-    to_agent,
-    content,
-    metadata: metadata as Record<string, unknown>,
-    timestamp,
-    message_id,
-    in_reply_to: in_reply_to as string | null,
-    priority: priority as number,
-  };
-}
-
-function parsedReason(reason: string): string {
-  return `{"ok":false,"reason":${JSON.stringify(reason)}}`;
-}
-
-/** Where to cut valid UTF-8 at most `limit` bytes long without splitting a character. */
-function utf8Cut(data: Uint8Array, limit: number): number {
-  let cut = limit;
-  while (cut > 0 && (data[cut]! & 0xc0) === 0x80) cut--; // a continuation byte: the character began earlier
-  return cut;
-}
-
-/** Headers as record JSON; a status line (e.g. 503 no responders) becomes `Status`/`Description`, as nats.go does. */
-function headersJson(msg: Msg): string {
-  const h = msg.headers!;
-  const out: Record<string, string[]> = {};
-  if (h.code > 0) {
-    out['Status'] = [String(h.code)];
-    if (h.description) out['Description'] = [h.description];
-  }
-  for (const [key, values] of h) out[key] = values;
-  return JSON.stringify(out);
-}
-
-/** An event payload as JSON; something JSON cannot hold is described rather than thrown. */
-function eventJson(payload: unknown): string {
-  try {
-    return JSON.stringify(payload) ?? 'null';
-  } catch (error) {
-    return JSON.stringify({ unserializable: error instanceof Error ? error.message : String(error) });
   }
 }

@@ -29,6 +29,8 @@ import {
   growCounts,
   timeTest,
 } from './trace-index.js';
+import { replayJournal } from './journal-decoder.js';
+import { removeJournal } from './journal.js';
 import { agentsOf, TRACE_FORMAT, TraceHeaderSchema, TraceRecordSchema, type TraceHeader, type TraceRecord } from '../../../agents/trace/record.js';
 
 /** Records' times as epoch ms (tests and the bench use it). */
@@ -166,6 +168,8 @@ export class TraceStore {
   lastMono = 0;
   /** Bytes cut off when the run was opened (a torn tail left by a crash); 0 for a clean run. */
   cutBytes = 0;
+  /** Records a crashed recorder had journaled but not stored, added when the run was opened. */
+  replayed = 0;
 
   private constructor(
     readonly dir: string,
@@ -260,8 +264,18 @@ export class TraceStore {
       (state.store as TraceStore | null)?.release();
       throw error;
     }
-    state.store!.cutBytes = cutBytes;
-    return { store: state.store!, cutBytes };
+    const store = state.store!;
+    store.cutBytes = cutBytes;
+    // A recorder that crashed left its journal: what it captured but had not stored yet.
+    try {
+      store.replayed = replayJournal(dir, store);
+      await store.flush();
+      removeJournal(dir);
+    } catch (error) {
+      store.release();
+      throw error;
+    }
+    return { store, cutBytes };
   }
 
   /** Indexes a line read back from disk; false when it is not the next record. */

@@ -1,0 +1,168 @@
+/**
+ * Turns the recorder's journal into store records, in journal order: bus bytes through the NATS
+ * protocol decoder, runtime events as they were queued. Decoding is deterministic (times come
+ * from the journal), so after a crash a store replays the journal from its checkpoint and skips
+ * the records it already has.
+ */
+import { BusDecoder } from './bus-decoder.js';
+import { ENTRY_BUS, ENTRY_EVENT, ENTRY_STREAM, JournalReader, journalFiles, readCheckpoint, type Checkpoint, type JournalEntry, type JournalPosition } from './journal.js';
+import { RecordFormatter } from './record-line.js';
+
+/** Where records go: the store's append side. */
+export interface RecordTarget {
+  readonly nextSeq: number;
+  lastMono: number;
+  appendLine(line: string, kind: 'message' | 'event', timeMs: number, subject: string | null, agentA: string | null, agentB: string | null, type: string | null): number;
+}
+
+export interface DecoderHooks {
+  /** A record was appended. */
+  appended?(line: string, seq: number, mono: number): void;
+  /** The server sent -ERR (e.g. the subscription was refused). */
+  serverError?(text: string): void;
+  /** A record could not be appended (the store refused it). */
+  failed?(error: unknown): void;
+}
+
+export class JournalDecoder {
+  private readonly reader: JournalReader;
+  private readonly bus: BusDecoder;
+  private readonly format: RecordFormatter;
+  private seq: number;
+  private entry: JournalEntry | null = null;
+  /** Skip this many bytes of the first entry read: the checkpoint is inside it. */
+  private skipFirst: number;
+  /** Where the frame being decoded begins (or the next entry, between frames), and its seq. */
+  private frame: JournalPosition & { seq: number };
+  /** Protocol streams seen (one per tap connection) and PONGs in the current one. */
+  streams = 0;
+  pongs = 0;
+
+  constructor(
+    dir: string,
+    from: Checkpoint,
+    private readonly target: RecordTarget,
+    private readonly payloadLimit: number,
+    private readonly hooks: DecoderHooks = {},
+    /** Records below this seq are already stored (replay): they are decoded and dropped. */
+    private readonly skipBelow = 0,
+  ) {
+    this.reader = new JournalReader(dir, from);
+    this.format = new RecordFormatter(payloadLimit);
+    this.seq = from.seq;
+    this.skipFirst = from.inner;
+    this.frame = { file: from.file, offset: from.offset, inner: from.inner, seq: from.seq };
+    this.bus = new BusDecoder({
+      message: (subject, reply, headers, data) => this.message(subject, reply, headers, data),
+      pong: () => this.pongs++,
+      error: (text) => this.hooks.serverError?.(text),
+    });
+  }
+
+  /**
+   * Decodes entries before `limit` (null: to the end of the journal) until `deadline`
+   * (performance.now() ms); true when nothing is left before the limit.
+   */
+  run(limit: JournalPosition | null, deadline = Number.POSITIVE_INFINITY): boolean {
+    for (;;) {
+      const entry = this.reader.next(limit);
+      if (!entry) return true;
+      this.decode(entry);
+      if (performance.now() >= deadline) return false;
+    }
+  }
+
+  /** The position to resume from after a crash: a frame boundary, and the seq of the record there. */
+  checkpoint(): Checkpoint {
+    return { ...this.frame, payloadLimit: this.payloadLimit };
+  }
+
+  close(): void {
+    this.reader.close();
+  }
+
+  private decode(entry: JournalEntry): void {
+    const skip = this.skipFirst;
+    this.skipFirst = 0;
+    const next = this.reader.position;
+    if (entry.kind === ENTRY_BUS) {
+      const data = skip > 0 ? entry.data.subarray(skip) : entry.data;
+      this.entry = entry;
+      const heldBefore = this.bus.pending;
+      this.bus.feed(data);
+      this.entry = null;
+      const held = this.bus.pending;
+      if (held === 0) this.frame = { ...next, inner: 0, seq: this.seq };
+      else if (held !== heldBefore + data.length) {
+        // A frame began in this entry and is incomplete; every record before it is out.
+        this.frame = { file: entry.file, offset: entry.offset, inner: skip + data.length - held, seq: this.seq };
+      } // else the frame that was incomplete still is: it begins where it did
+      return;
+    }
+    if (entry.kind === ENTRY_STREAM) {
+      this.bus.reset(); // a frame cut off by a lost connection never completes
+      this.streams++;
+      this.pongs = 0;
+    } else if (entry.kind === ENTRY_EVENT) this.event(entry);
+    if (this.bus.pending === 0) this.frame = { ...next, inner: 0, seq: this.seq };
+  }
+
+  private message(subject: string, reply: string | null, headers: Uint8Array | null, data: Uint8Array): void {
+    const { wallMs, mono } = this.entry!;
+    const seq = this.seq++;
+    if (seq < this.skipBelow) return;
+    try {
+      this.expect(seq);
+      const m = this.format.message(seq, wallMs, mono, subject, reply, headers, data);
+      this.target.appendLine(m.line, 'message', wallMs, subject, m.from, m.to, m.type);
+      this.appended(m.line, seq, mono);
+    } catch (error) {
+      this.hooks.failed?.(error);
+    }
+  }
+
+  private event(entry: JournalEntry): void {
+    const seq = this.seq++;
+    if (seq < this.skipBelow) return;
+    try {
+      this.expect(seq);
+      const text = entry.data.toString('utf8');
+      const first = text.indexOf('\n');
+      const second = text.indexOf('\n', first + 1);
+      const name = text.slice(0, first);
+      const agentJson = text.slice(first + 1, second);
+      const line = this.format.event(seq, entry.wallMs, entry.mono, name, agentJson, text.slice(second + 1));
+      this.target.appendLine(line, 'event', entry.wallMs, null, JSON.parse(agentJson) as string, null, JSON.parse(name) as string);
+      this.appended(line, seq, entry.mono);
+    } catch (error) {
+      this.hooks.failed?.(error);
+    }
+  }
+
+  private expect(seq: number): void {
+    if (seq !== this.target.nextSeq) throw new Error(`the journal is at record ${seq} but the store expects ${this.target.nextSeq}`);
+  }
+
+  private appended(line: string, seq: number, mono: number): void {
+    this.target.lastMono = mono;
+    this.hooks.appended?.(line, seq, mono);
+  }
+}
+
+/**
+ * Decodes what a crashed recorder journaled but had not stored, into `target`; returns how many
+ * records it added. The caller flushes the store, then removes the journal.
+ */
+export function replayJournal(dir: string, target: RecordTarget): number {
+  if (journalFiles(dir).length === 0) return 0;
+  const cp = readCheckpoint(dir);
+  if (!cp) return 0; // written before the first journal file: only a damaged run lacks it
+  const before = target.nextSeq;
+  const decoder = new JournalDecoder(dir, cp, target, cp.payloadLimit, {}, before);
+  try {
+    decoder.run(null);
+  } finally {
+    decoder.close();
+  }
+  return target.nextSeq - before;
+}

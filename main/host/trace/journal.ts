@@ -1,0 +1,261 @@
+/**
+ * The recorder's journal: what arrived, as it arrived — raw bytes from the bus tap and runtime
+ * events — appended to files in the run's directory at least every 100 ms. Capturing is cheap
+ * (no parsing); the journal is decoded into records later (journal-decoder.ts), so a burst on
+ * the bus is recorded without competing with it, and a crash loses at most the last flush.
+ *
+ * Entry: kind (u8), length (u32 LE), wall-clock ms (f64 LE), run-relative monotonic ms (f64 LE),
+ * then `length` bytes. Files rotate between flushes, so an entry never spans two files. A
+ * checkpoint names the position up to which the journal is decoded into the store, and the seq
+ * the next record from there gets.
+ */
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync, writevSync } from 'node:fs';
+import path from 'node:path';
+
+/** Raw bytes from the bus tap's connection. */
+export const ENTRY_BUS = 1;
+/** One runtime event: JSON name, newline, JSON agent, newline, JSON payload. */
+export const ENTRY_EVENT = 2;
+/** The tap (re)connected: bytes after this start a new protocol stream. */
+export const ENTRY_STREAM = 3;
+
+export const ENTRY_HEADER = 21;
+const ROTATE_BYTES = 64 * 1024 * 1024;
+/** Pending bytes past which an append writes at once (memory stays bounded under a burst). */
+const MAX_PENDING = 8 * 1024 * 1024;
+/** Buffers per writev call (below IOV_MAX). */
+const WRITEV_BATCH = 512;
+const FILE = /^journal-(\d{6})\.bin$/;
+const CHECKPOINT = 'journal.json';
+
+export const journalName = (n: number): string => `journal-${String(n).padStart(6, '0')}.bin`;
+
+/** A place in the journal: an entry's start, and how far into its bytes. */
+export interface JournalPosition {
+  file: number;
+  offset: number;
+  inner: number;
+}
+
+/** Decoded up to `position`; the record decoded next from there gets `seq`. */
+export interface Checkpoint extends JournalPosition {
+  seq: number;
+  /** The recorder's payload limit, so a replay cuts payloads as it would have. */
+  payloadLimit: number;
+}
+
+/** Journal file numbers present in `dir`, in order. */
+export function journalFiles(dir: string): number[] {
+  return readdirSync(dir)
+    .map((name) => FILE.exec(name)?.[1])
+    .filter((n): n is string => n !== undefined)
+    .map(Number)
+    .sort((a, b) => a - b);
+}
+
+export function readCheckpoint(dir: string): Checkpoint | null {
+  const file = path.join(dir, CHECKPOINT);
+  if (!existsSync(file)) return null;
+  try {
+    const cp = JSON.parse(readFileSync(file, 'utf8')) as Partial<Checkpoint>;
+    const ok = [cp.file, cp.offset, cp.inner, cp.seq, cp.payloadLimit].every((n) => Number.isSafeInteger(n) && n! >= 0);
+    return ok ? (cp as Checkpoint) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Replaces the checkpoint atomically (a crash leaves the old one or the new one). */
+export function writeCheckpoint(dir: string, cp: Checkpoint): void {
+  const tmp = path.join(dir, `${CHECKPOINT}.tmp`);
+  writeFileSync(tmp, JSON.stringify({ file: cp.file, offset: cp.offset, inner: cp.inner, seq: cp.seq, payloadLimit: cp.payloadLimit }));
+  renameSync(tmp, path.join(dir, CHECKPOINT));
+}
+
+/** Deletes journal files before `file` (all of them when `file` is Infinity), then the checkpoint if all are gone. */
+export function removeJournal(dir: string, before = Number.POSITIVE_INFINITY): void {
+  for (const n of journalFiles(dir)) if (n < before) unlinkSync(path.join(dir, journalName(n)));
+  if (before === Number.POSITIVE_INFINITY) for (const name of [CHECKPOINT, `${CHECKPOINT}.tmp`]) if (existsSync(path.join(dir, name))) unlinkSync(path.join(dir, name));
+}
+
+/** Appends entries; they reach the OS on flush() (the recorder calls it at least every 100 ms). */
+export class JournalWriter {
+  private fd: number;
+  private file: number;
+  private size = 0;
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  /** When the oldest pending entry was appended (performance.now()), or 0. */
+  pendingSince = 0;
+
+  private readonly rotateBytes: number;
+
+  constructor(
+    private readonly dir: string,
+    options: { first?: number; rotateBytes?: number } = {},
+  ) {
+    this.file = options.first ?? 1;
+    this.rotateBytes = options.rotateBytes ?? ROTATE_BYTES;
+    this.fd = openSync(path.join(dir, journalName(this.file)), 'wx');
+  }
+
+  /** The end of what is on disk: entries before it can be read back. */
+  get flushed(): JournalPosition {
+    return { file: this.file, offset: this.size, inner: 0 };
+  }
+
+  get hasPending(): boolean {
+    return this.pendingBytes > 0;
+  }
+
+  /** Queues an entry; `data` is kept by reference until the next flush, so it must not change. */
+  append(kind: number, wallMs: number, mono: number, data: Uint8Array): void {
+    const header = Buffer.allocUnsafe(ENTRY_HEADER);
+    header.writeUInt8(kind, 0);
+    header.writeUInt32LE(data.length, 1);
+    header.writeDoubleLE(wallMs, 5);
+    header.writeDoubleLE(mono, 13);
+    if (this.pendingBytes === 0) this.pendingSince = performance.now();
+    this.pending.push(header, data);
+    this.pendingBytes += ENTRY_HEADER + data.length;
+    if (this.pendingBytes >= MAX_PENDING) this.flush();
+  }
+
+  /** Hands everything pending to the OS (a page-cache copy: survives the process, not the machine). */
+  flush(): void {
+    if (this.pendingBytes === 0) return;
+    const buffers = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.pendingSince = 0;
+    for (let i = 0; i < buffers.length; i += WRITEV_BATCH) this.writeAll(buffers.slice(i, i + WRITEV_BATCH));
+    if (this.size >= this.rotateBytes) {
+      closeSync(this.fd);
+      this.file++;
+      this.size = 0;
+      this.fd = openSync(path.join(this.dir, journalName(this.file)), 'wx');
+    }
+  }
+
+  close(): void {
+    try {
+      this.flush();
+    } finally {
+      closeSync(this.fd);
+    }
+  }
+
+  private writeAll(buffers: Uint8Array[]): void {
+    let left = buffers.reduce((n, b) => n + b.length, 0);
+    let written = writevSync(this.fd, buffers, this.size);
+    this.size += written;
+    left -= written;
+    while (left > 0) {
+      // A short write (rare on files): write the rest from where it stopped.
+      const rest = Buffer.concat(buffers).subarray(-left);
+      written = writevSync(this.fd, [rest], this.size);
+      this.size += written;
+      left -= written;
+    }
+  }
+}
+
+/** One entry read back; `data` is a view valid until the next read. */
+export interface JournalEntry {
+  kind: number;
+  wallMs: number;
+  mono: number;
+  data: Buffer;
+  file: number;
+  offset: number;
+}
+
+/** Reads entries in order from a position, up to a limit (the writer's flushed end) or the end of the files. */
+export class JournalReader {
+  private buf = Buffer.allocUnsafe(4 * 1024 * 1024);
+  private bufStart = 0;
+  private bufLength = 0;
+  private pos = 0;
+  private fd: number;
+  private file: number;
+
+  constructor(
+    private readonly dir: string,
+    from: { file: number; offset: number },
+  ) {
+    this.file = from.file;
+    this.fd = openSync(path.join(dir, journalName(from.file)), 'r');
+    this.bufStart = from.offset;
+  }
+
+  /** Where the next entry starts. */
+  get position(): { file: number; offset: number } {
+    return { file: this.file, offset: this.bufStart + this.pos };
+  }
+
+  /**
+   * The next whole entry before `limit` (null: up to the end of the last file), or null when
+   * there is none yet. A torn entry at the very end (a crash mid-write) reads as the end.
+   */
+  next(limit: JournalPosition | null): JournalEntry | null {
+    for (;;) {
+      // The current file is complete when a later one is within the limit (or, without one, exists).
+      const later = limit ? limit.file > this.file : existsSync(path.join(this.dir, journalName(this.file + 1)));
+      const end = limit && limit.file === this.file ? limit.offset : fstatSync(this.fd).size;
+      const entry = this.entryAt(end);
+      if (entry || !later) return entry;
+      closeSync(this.fd);
+      this.file++;
+      this.fd = openSync(path.join(this.dir, journalName(this.file)), 'r');
+      this.bufStart = 0;
+      this.bufLength = 0;
+      this.pos = 0;
+    }
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+
+  /** The entry at the read position if all of it lies before `end`. */
+  private entryAt(end: number): JournalEntry | null {
+    if (!this.fill(ENTRY_HEADER, end)) return null;
+    const at = this.pos;
+    const length = this.buf.readUInt32LE(at + 1);
+    if (!this.fill(ENTRY_HEADER + length, end)) return null;
+    const start = this.pos; // fill may have moved the bytes
+    const entry: JournalEntry = {
+      kind: this.buf.readUInt8(start),
+      wallMs: this.buf.readDoubleLE(start + 5),
+      mono: this.buf.readDoubleLE(start + 13),
+      data: this.buf.subarray(start + ENTRY_HEADER, start + ENTRY_HEADER + length),
+      file: this.file,
+      offset: this.bufStart + start,
+    };
+    this.pos = start + ENTRY_HEADER + length;
+    return entry;
+  }
+
+  /** Makes `bytes` bytes from the read position available, reading no further than `end`. */
+  private fill(bytes: number, end: number): boolean {
+    if (this.bufStart + this.pos + bytes > end) return false;
+    if (this.bufLength - this.pos >= bytes) return true;
+    // Keep the unread bytes, in a bigger buffer when one entry needs it.
+    const keep = this.bufLength - this.pos;
+    const target = bytes > this.buf.length ? Buffer.allocUnsafe(Math.max(bytes, this.buf.length * 2)) : this.buf;
+    this.buf.copy(target, 0, this.pos, this.bufLength);
+    this.buf = target;
+    this.bufStart += this.pos;
+    this.pos = 0;
+    this.bufLength = keep;
+    const want = Math.min(this.buf.length - keep, end - (this.bufStart + keep));
+    let got = 0;
+    while (got < want) {
+      const n = readSync(this.fd, this.buf, keep + got, want - got, this.bufStart + keep + got);
+      if (n === 0) break;
+      got += n;
+    }
+    this.bufLength = keep + got;
+    return this.bufLength >= bytes;
+  }
+}

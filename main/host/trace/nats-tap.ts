@@ -1,0 +1,244 @@
+/**
+ * The recorder's bus tap: one NATS connection subscribed to `>`, whose bytes are handed on as
+ * they arrive, undecoded. The official client parses every message into objects before anyone
+ * sees it, which on a busy bus costs as much CPU as the traffic being observed; a tap only has to
+ * keep the bytes, so it speaks the little of the protocol it needs itself: the handshake
+ * (INFO, TLS upgrade, CONNECT with the same credentials nats.js uses, via its authenticators),
+ * SUB/UNSUB, and PONG for the server's PINGs. Decoding happens later, off the hot path.
+ *
+ * It reconnects on its own (server restarts); each connection is a new protocol stream.
+ */
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import tls from 'node:tls';
+import { buildAuthenticator } from '@nats-io/nats-core';
+import type { NodeConnectionOptions } from '@nats-io/transport-node';
+
+/** What the tap reports, in order. */
+export interface TapListener {
+  /** A connection is up and subscribed: the bytes that follow are a new protocol stream. */
+  stream(): void;
+  /** Bytes as received; the buffer is the tap's to give away (it is not reused). */
+  data(chunk: Buffer): void;
+  /** The connection dropped while tapping (it is being re-established). */
+  lost(reason: string): void;
+}
+
+const PING = Buffer.from('PING\r\n');
+const HANDSHAKE_TIMEOUT_MS = 10_000;
+const MAX_LINE = 1024 * 1024;
+const RECONNECT_MS = [250, 500, 1000, 2000];
+
+interface Server {
+  host: string;
+  port: number;
+  tls: boolean;
+}
+
+/** `nats://host:port`, `tls://host:port`, `host:port` or `host`, as nats.js accepts them. */
+export function parseServer(url: string): Server {
+  const withScheme = /^[a-z]+:\/\//i.test(url) ? url : `nats://${url}`;
+  const parsed = new URL(withScheme);
+  return { host: parsed.hostname.replace(/^\[|\]$/g, ''), port: parsed.port ? Number(parsed.port) : 4222, tls: parsed.protocol === 'tls:' };
+}
+
+export class NatsTap {
+  private socket: net.Socket | null = null;
+  private closed = false;
+  private reconnects = 0;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  /** Last bytes of the previous chunk, so a PING split between two chunks is still seen. */
+  private tail: Buffer = Buffer.alloc(0);
+  /** PINGs sent on the current connection after subscribing (their PONGs are in its stream). */
+  pingsSent = 0;
+
+  constructor(
+    private readonly options: NodeConnectionOptions,
+    private readonly subject: string,
+    private readonly listener: TapListener,
+    private readonly name = 'switchboard-recorder',
+  ) {}
+
+  /** Connects to the first server that accepts it; rejects with why none did. */
+  async start(): Promise<void> {
+    const servers = [this.options.servers ?? '127.0.0.1:4222'].flat();
+    let last: unknown = null;
+    for (const url of servers) {
+      try {
+        this.attach(await this.handshake(parseServer(url)));
+        return;
+      } catch (error) {
+        last = error;
+      }
+    }
+    throw new Error(`the recorder could not connect to ${servers.join(', ')}: ${last instanceof Error ? last.message : String(last)}`);
+  }
+
+  /** Asks for a PONG: when it is decoded, everything the server routed before is in the stream. */
+  ping(): void {
+    if (!this.socket) return;
+    this.socket.write(PING);
+    this.pingsSent++;
+  }
+
+  /** Stops the subscription; messages routed before keep arriving. */
+  unsubscribe(): void {
+    this.socket?.write('UNSUB 1\r\n');
+  }
+
+  get connected(): boolean {
+    return this.socket !== null;
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.socket?.destroy();
+    this.socket = null;
+  }
+
+  /** Switches a handshaken connection to tapping: SUB, a PING to mark it, then bytes straight through. */
+  private attach({ socket, rest }: { socket: net.Socket; rest: Buffer }): void {
+    if (this.closed) {
+      socket.destroy();
+      return;
+    }
+    this.socket = socket;
+    this.reconnects = 0;
+    this.pingsSent = 0;
+    this.tail = Buffer.alloc(0);
+    this.listener.stream();
+    socket.on('data', (chunk: Buffer) => this.onData(socket, chunk));
+    socket.resume(); // paused by the handshake's reader, so no byte went by unheard
+    socket.once('close', () => this.onClose(socket));
+    socket.on('error', () => undefined); // 'close' follows and says what matters
+    socket.write(`SUB ${this.subject} 1\r\n`);
+    this.ping();
+    if (rest.length > 0) this.onData(socket, rest);
+  }
+
+  /** The hot path: answer PINGs, pass the bytes on. */
+  private onData(socket: net.Socket, chunk: Buffer): void {
+    // A false match inside a payload only sends an extra PONG, which the server ignores.
+    const seam = this.tail.length > 0 ? Buffer.concat([this.tail, chunk.subarray(0, PING.length - 1)]) : null;
+    if (chunk.indexOf(PING) >= 0 || (seam && seam.indexOf(PING) >= 0)) socket.write('PONG\r\n');
+    this.tail = chunk.length >= PING.length - 1 ? chunk.subarray(chunk.length - (PING.length - 1)) : Buffer.from(chunk);
+    this.listener.data(chunk);
+  }
+
+  private onClose(socket: net.Socket): void {
+    if (this.socket !== socket) return;
+    this.socket = null;
+    if (this.closed) return;
+    this.listener.lost('the connection closed');
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closed) return;
+    const wait = RECONNECT_MS[Math.min(this.reconnects++, RECONNECT_MS.length - 1)]!;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      this.start().catch(() => this.scheduleReconnect());
+    }, wait);
+    this.reconnectTimer.unref();
+  }
+
+  /** INFO, TLS if asked for, CONNECT and a PING answered by PONG (or -ERR, rejected). */
+  private async handshake(server: Server): Promise<{ socket: net.Socket; rest: Buffer }> {
+    let socket = await new Promise<net.Socket>((resolve, reject) => {
+      const s = net.connect({ host: server.host, port: server.port });
+      s.setNoDelay(true);
+      s.once('connect', () => resolve(s)).once('error', reject);
+    });
+    const deadline = setTimeout(() => socket.destroy(new Error('no answer from the server')), HANDSHAKE_TIMEOUT_MS);
+    try {
+      let lines = new LineReader(socket);
+      const infoLine = await lines.next();
+      if (!infoLine.startsWith('INFO ')) throw new Error(`not a NATS server (it said "${infoLine.slice(0, 80)}")`);
+      const info = JSON.parse(infoLine.slice(5)) as { tls_required?: boolean; nonce?: string; headers?: boolean };
+      const wantsTls = info.tls_required === true || server.tls || Boolean(this.options.tls);
+      if (wantsTls) {
+        lines.release();
+        socket = await this.upgrade(socket, server.host);
+        lines = new LineReader(socket);
+      }
+      const auth = buildAuthenticator(this.options)(info.nonce) ?? {};
+      const connect = { verbose: false, pedantic: false, tls_required: wantsTls, name: this.name, lang: 'switchboard-tap', version: '1', protocol: 1, headers: true, no_responders: true, ...auth };
+      socket.write(`CONNECT ${JSON.stringify(connect)}\r\nPING\r\n`);
+      for (;;) {
+        const line = await lines.next();
+        if (line === 'PONG') break;
+        if (line.startsWith('-ERR')) throw new Error(line.slice(4).trim().replace(/^'|'$/g, ''));
+        if (line === 'PING') socket.write('PONG\r\n');
+      }
+      return { socket, rest: lines.release() };
+    } catch (error) {
+      socket.destroy();
+      throw error;
+    } finally {
+      clearTimeout(deadline);
+    }
+  }
+
+  private upgrade(socket: net.Socket, host: string): Promise<net.Socket> {
+    const tlsOptions = this.options.tls ?? {};
+    const read = (file: string | undefined, inline: string | undefined) => (file ? readFileSync(file) : inline);
+    const ca = read(tlsOptions.caFile, tlsOptions.ca);
+    const cert = read(tlsOptions.certFile, tlsOptions.cert);
+    const key = read(tlsOptions.keyFile, tlsOptions.key);
+    return new Promise((resolve, reject) => {
+      const secure = tls.connect({ socket, servername: net.isIP(host) ? undefined : host, rejectUnauthorized: true, ...(ca && { ca }), ...(cert && { cert }), ...(key && { key }) }, () => resolve(secure));
+      secure.once('error', reject);
+    });
+  }
+}
+
+/** Reads `\r\n`-terminated lines from a socket during the handshake; release() returns what is left. */
+class LineReader {
+  private buffered = Buffer.alloc(0);
+  private waiting: { resolve: (line: string) => void; reject: (error: Error) => void } | null = null;
+  private failure: Error | null = null;
+  private readonly onData = (chunk: Buffer) => {
+    this.buffered = Buffer.concat([this.buffered, chunk]);
+    this.deliver();
+  };
+  private readonly onEnd = (error?: Error) => {
+    this.failure = error instanceof Error ? error : new Error('the server closed the connection');
+    this.deliver();
+  };
+
+  constructor(private readonly socket: net.Socket) {
+    socket.on('data', this.onData).on('error', this.onEnd).on('close', this.onEnd);
+  }
+
+  next(): Promise<string> {
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
+      this.deliver();
+    });
+  }
+
+  /** Stops reading; the bytes after the last line read. */
+  release(): Buffer {
+    this.socket.pause();
+    this.socket.off('data', this.onData).off('error', this.onEnd).off('close', this.onEnd);
+    return this.buffered;
+  }
+
+  private deliver(): void {
+    if (!this.waiting) return;
+    const end = this.buffered.indexOf('\r\n');
+    if (end >= 0) {
+      const line = this.buffered.toString('utf8', 0, end);
+      this.buffered = this.buffered.subarray(end + 2);
+      const { resolve } = this.waiting;
+      this.waiting = null;
+      resolve(line);
+    } else if (this.failure || this.buffered.length > MAX_LINE) {
+      const { reject } = this.waiting;
+      this.waiting = null;
+      reject(this.failure ?? new Error('the server sent an over-long line'));
+    }
+  }
+}
