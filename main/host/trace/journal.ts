@@ -22,7 +22,7 @@ export const ENTRY_STREAM = 3;
 export const ENTRY_HEADER = 21;
 const ROTATE_BYTES = 64 * 1024 * 1024;
 /** Pending bytes past which an append writes at once (memory stays bounded under a burst). */
-const MAX_PENDING = 8 * 1024 * 1024;
+const MAX_PENDING = 32 * 1024 * 1024;
 /** Buffers per writev call (below IOV_MAX). */
 const WRITEV_BATCH = 512;
 const FILE = /^journal-(\d{6})\.bin$/;

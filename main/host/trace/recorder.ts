@@ -67,8 +67,10 @@ interface Subscriber {
 }
 
 const DEFAULT_PAYLOAD_LIMIT = 64 * 1024;
-/** How often the journal is flushed and decoding reconsidered. */
+/** How often the journal's flushing and decoding are reconsidered. */
 const TICK_MS = 20;
+/** What a crash of this process may lose at most: captured bytes reach the OS within this. */
+const DURABLE_MS = 100;
 /**
  * The bus counts as quiet while it carried less than this over the last QUIET_TICKS ticks
  * (256 KiB in 100 ms: ~10,000 messages of 250 bytes a second). Then decoding keeps up at once;
@@ -266,17 +268,25 @@ export class TraceRecorder {
     }
   }
 
-  /** Flushes the journal; decodes when the bus is quiet or the backlog is getting old. */
+  /**
+   * Flushes the journal when what is pending could otherwise be more than 100 ms old by the next
+   * tick (on a busy bus, writing as late as the promise allows leaves more of a burst's writing
+   * until after it), or at once when the bus is quiet; decodes when it is quiet or the backlog is
+   * getting old.
+   */
   private onTick(): void {
-    try {
-      this.journal?.flush();
-    } catch (error) {
-      this.failed(error);
-    }
     this.busBytes[this.tickNo++ % QUIET_TICKS] = this.busBytesNow;
     this.busBytesNow = 0;
     const now = performance.now();
     const quiet = this.busBytes.reduce((a, b) => a + b, 0) < QUIET_BYTES;
+    const journal = this.journal;
+    if (journal?.hasPending && (quiet || now - journal.pendingSince >= DURABLE_MS - TICK_MS)) {
+      try {
+        journal.flush();
+      } catch (error) {
+        this.failed(error);
+      }
+    }
     const old = this.backlogSince > 0 && now - this.backlogSince >= this.maxLagMs;
     if (this.backlogSince > 0 && (quiet || old)) this.decodeSlices();
   }
