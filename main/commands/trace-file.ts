@@ -4,10 +4,11 @@
  * lasts (so a crash leaves a recoverable run), then exported to OUT as NDJSON: the header line,
  * then one record a line in arrival order.
  */
-import { rmdir, writeFile } from 'node:fs/promises';
+import { rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { NodeConnectionOptions } from '@nats-io/transport-node';
 import type { RuntimeEventBus } from '../../agents/runtime/events.js';
+import { sparesDir } from '../host/trace/journal.js';
 import { TraceRecorder } from '../host/trace/recorder.js';
 import { TraceLibrary, type TraceStore } from '../host/trace/trace-store.js';
 
@@ -43,6 +44,7 @@ export class TraceFile {
     await this.store.exportNdjson(this.file);
     await this.store.close();
     await this.library.remove(this.store.runId);
+    await rm(sparesDir(this.store.dir), { recursive: true, force: true }); // recycled journal files: nothing of the user's
     await rmdir(this.library.root).catch(() => undefined); // another run may still be recording there
   }
 }

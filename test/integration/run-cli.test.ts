@@ -1,7 +1,7 @@
 // `switchboard run` and `switchboard validate` as a user runs them: exit codes, the reply on
 // stdout, events on stderr, a trace file, clean stops, and nothing left running.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pidsWithCommandLine } from '../helpers/processes.js';
@@ -76,6 +76,8 @@ describe('switchboard run', () => {
     expect(subjects).toContain('agents.request.task_coordinator');
     expect(subjects).toContain('agents.request.general_assistant');
     expect(records.some((r) => r.kind === 'event' && r.name === 'llm.call')).toBe(true);
+    // The working run (and its journal) beside OUT is gone: only the user's file is left.
+    expect(readdirSync(path.dirname(trace)).filter((name) => name.includes('trace.ndjson'))).toEqual(['trace.ndjson']);
   });
 
   it('runs only the agents named by --only', async () => {

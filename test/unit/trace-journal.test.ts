@@ -1,13 +1,13 @@
 // The recorder's capture path, piece by piece with real files: the NATS protocol decoder on
 // streams cut at every possible byte, the journal read back (limits, rotation, a torn tail), and
 // a store replaying a journal after a crash — with nothing lost and nothing twice.
-import { readdirSync, statSync, truncateSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, truncateSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageRecord, TraceRecord } from '../../agents/trace/record.js';
 import { BusDecoder } from '../../main/host/trace/bus-decoder.js';
 import { JournalDecoder } from '../../main/host/trace/journal-decoder.js';
-import { ENTRY_BUS, ENTRY_EVENT, ENTRY_HEADER, ENTRY_STREAM, JournalReader, JournalWriter, journalFiles, journalName, readCheckpoint, writeCheckpoint } from '../../main/host/trace/journal.js';
+import { ENTRY_BUS, ENTRY_EVENT, ENTRY_HEADER, ENTRY_STREAM, FILE_HEADER, JournalReader, JournalWriter, journalFiles, journalName, readCheckpoint, retireJournal, sparesDir, writeCheckpoint } from '../../main/host/trace/journal.js';
 import { TraceStore } from '../../main/host/trace/trace-store.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 
@@ -93,11 +93,11 @@ describe('the journal', () => {
     const writer = new JournalWriter(dir);
     writer.append(ENTRY_STREAM, 1000, 0.5, Buffer.alloc(0));
     writer.append(ENTRY_BUS, 1001, 1.25, Buffer.from('MSG a 1 1\r\nx\r\n'));
-    const reader = new JournalReader(dir, { file: 1, offset: 0 });
+    const reader = new JournalReader(dir, { file: 1, offset: FILE_HEADER });
     expect(reader.next(writer.flushed)).toBeNull(); // appended, not flushed
     writer.flush();
     const first = reader.next(writer.flushed)!;
-    expect(first).toMatchObject({ kind: ENTRY_STREAM, wallMs: 1000, mono: 0.5, file: 1, offset: 0 });
+    expect(first).toMatchObject({ kind: ENTRY_STREAM, wallMs: 1000, mono: 0.5, file: 1, offset: FILE_HEADER });
     const second = reader.next(writer.flushed)!;
     expect({ kind: second.kind, wallMs: second.wallMs, mono: second.mono, data: second.data.toString() }).toEqual({ kind: ENTRY_BUS, wallMs: 1001, mono: 1.25, data: 'MSG a 1 1\r\nx\r\n' });
     expect(reader.next(writer.flushed)).toBeNull();
@@ -124,12 +124,54 @@ describe('the journal', () => {
     // A crash mid-write: the last file ends inside an entry.
     const last = path.join(dir, journalName(journalFiles(dir).at(-1)!));
     truncateSync(last, statSync(last).size - 3);
-    const reader = new JournalReader(dir, { file: 1, offset: 0 });
+    const reader = new JournalReader(dir, { file: 1, offset: FILE_HEADER });
     const read: string[] = [];
     for (let e = reader.next(null); e; e = reader.next(null)) read.push(e.data.toString());
     reader.close();
     expect(read).toEqual(sent.slice(0, -1));
     await removeTempDir(dir);
+  });
+});
+
+describe('recycled journal files', () => {
+  it("reuses a retired file for the next journal and never reads its old entries", async () => {
+    const root = await makeTempDir('journal-recycle');
+    const first = path.join(root, 'run-1');
+    const second = path.join(root, 'run-2');
+    mkdirSync(first);
+    mkdirSync(second);
+    const old = new JournalWriter(first, { rotateBytes: 2 * 1024 * 1024 });
+    for (let i = 0; i < 60; i++) {
+      old.append(ENTRY_BUS, i, i, Buffer.alloc(100_000, 0x41 + (i % 26)));
+      old.flush();
+    }
+    old.close();
+    expect(journalFiles(first).length).toBeGreaterThanOrEqual(3);
+    retireJournal(first);
+    expect(journalFiles(first)).toEqual([]);
+    const spares = readdirSync(sparesDir(first));
+    expect(spares.length).toBeGreaterThanOrEqual(2); // the small last file is deleted, not kept
+    expect(spares.length).toBeLessThanOrEqual(3);
+
+    // A new journal takes a spare: same bytes on disk, but only what it wrote is valid.
+    const writer = new JournalWriter(second);
+    expect(readdirSync(sparesDir(first)).length).toBe(spares.length - 1);
+    expect(statSync(path.join(second, journalName(1))).size).toBeGreaterThan(2 * 1024 * 1024);
+    const readAll = () => {
+      const reader = new JournalReader(second, { file: 1, offset: FILE_HEADER });
+      const got: string[] = [];
+      for (let e = reader.next(null); e; e = reader.next(null)) got.push(e.data.toString());
+      reader.close();
+      return got;
+    };
+    expect(readAll()).toEqual([]); // claimed, nothing flushed yet: a crash here replays nothing
+    writer.append(ENTRY_EVENT, 1, 1, Buffer.from('new one'));
+    writer.append(ENTRY_EVENT, 2, 2, Buffer.from('new two'));
+    writer.flush();
+    writer.append(ENTRY_EVENT, 3, 3, Buffer.from('not flushed'));
+    expect(readAll()).toEqual(['new one', 'new two']);
+    writer.close();
+    await removeTempDir(root);
   });
 });
 
@@ -145,7 +187,7 @@ function frames(from: number, n: number): Buffer {
 
 /** A journal as a recorder leaves it: a stream, bus bytes cut at odd places, an event between. */
 function writeJournal(dir: string, payloadLimit = 65_536): void {
-  writeCheckpoint(dir, { file: 1, offset: 0, inner: 0, seq: 1, payloadLimit });
+  writeCheckpoint(dir, { file: 1, offset: FILE_HEADER, inner: 0, seq: 1, payloadLimit });
   const writer = new JournalWriter(dir, { rotateBytes: 4096 });
   writer.append(ENTRY_STREAM, 1_700_000_000_000, 0, Buffer.alloc(0));
   const bytes = frames(0, 100);
@@ -217,7 +259,7 @@ describe('replaying a journal after a crash', () => {
     const cp = readCheckpoint(store.dir)!;
     const decoder = new JournalDecoder(store.dir, cp, store, cp.payloadLimit);
     // Stop after the third bus entry: 333-byte cuts leave a frame open, so the checkpoint is inside an entry.
-    const reader = new JournalReader(store.dir, { file: 1, offset: 0 });
+    const reader = new JournalReader(store.dir, { file: 1, offset: FILE_HEADER });
     for (let i = 0; i < 4; i++) reader.next(null);
     const stop = reader.position;
     reader.close();

@@ -1,15 +1,23 @@
 /**
  * The recorder's journal: what arrived, as it arrived — raw bytes from the bus tap and runtime
- * events — appended to files in the run's directory at least every 100 ms. Capturing is cheap
- * (no parsing); the journal is decoded into records later (journal-decoder.ts), so a burst on
- * the bus is recorded without competing with it, and a crash loses at most the last flush.
+ * events — appended to files in the run's directory within 100 ms. Capturing is cheap (no
+ * parsing); the journal is decoded into records later (journal-decoder.ts), so a burst on the bus
+ * is recorded without competing with it, and a crash loses at most the last 100 ms.
  *
+ * Journal files are recycled, as databases recycle their write-ahead log: a file whose records are
+ * safely in the store goes to a small pool beside the runs and is written over by a later file of
+ * this or another run. Writing into a file's existing pages costs a tenth of growing a new file
+ * (measured here: 55 MB in ~7 ms of CPU instead of ~100 ms), and a burst's bytes are the one cost
+ * the recorder adds while the burst is on.
+ *
+ * File: "SBJ1", 4 reserved bytes, then the valid length (u32 LE, updated after every flush, so
+ * stale bytes from a file's previous use or a write torn by a crash are never read), 4 reserved.
  * Entry: kind (u8), length (u32 LE), wall-clock ms (f64 LE), run-relative monotonic ms (f64 LE),
  * then `length` bytes. Files rotate between flushes, so an entry never spans two files. A
  * checkpoint names the position up to which the journal is decoded into the store, and the seq
  * the next record from there gets.
  */
-import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync, writevSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync, writevSync } from 'node:fs';
 import path from 'node:path';
 
 /** Raw bytes from the bus tap's connection. */
@@ -20,7 +28,14 @@ export const ENTRY_EVENT = 2;
 export const ENTRY_STREAM = 3;
 
 export const ENTRY_HEADER = 21;
-const ROTATE_BYTES = 64 * 1024 * 1024;
+/** Bytes before the first entry of a file: where a fresh journal starts. */
+export const FILE_HEADER = 16;
+const MAGIC = 0x314a4253; // "SBJ1" little-endian
+const ROTATE_BYTES = 32 * 1024 * 1024;
+/** Recycled files kept for later journals (at most this many times ROTATE_BYTES of disk). */
+const MAX_SPARES = 3;
+/** Files smaller than this are not worth keeping. */
+const MIN_SPARE_BYTES = 1024 * 1024;
 /** Pending bytes past which an append writes at once (memory stays bounded under a burst). */
 const MAX_PENDING = 32 * 1024 * 1024;
 /** Buffers per writev call (below IOV_MAX). */
@@ -72,17 +87,76 @@ export function writeCheckpoint(dir: string, cp: Checkpoint): void {
   renameSync(tmp, path.join(dir, CHECKPOINT));
 }
 
-/** Deletes journal files before `file` (all of them when `file` is Infinity), then the checkpoint if all are gone. */
-export function removeJournal(dir: string, before = Number.POSITIVE_INFINITY): void {
-  for (const n of journalFiles(dir)) if (n < before) unlinkSync(path.join(dir, journalName(n)));
+/** Where recycled journal files wait: beside the runs (the parent of a run's directory). */
+export const sparesDir = (dir: string): string => path.join(path.dirname(dir), '.journal-spares');
+
+/**
+ * Retires journal files before `file` (all of them, and the checkpoint, when `file` is Infinity):
+ * recycled into the spares while there is room, deleted otherwise.
+ */
+export function retireJournal(dir: string, before = Number.POSITIVE_INFINITY): void {
+  for (const n of journalFiles(dir)) if (n < before) recycle(dir, path.join(dir, journalName(n)));
   if (before === Number.POSITIVE_INFINITY) for (const name of [CHECKPOINT, `${CHECKPOINT}.tmp`]) if (existsSync(path.join(dir, name))) unlinkSync(path.join(dir, name));
+}
+
+let spareNo = 0;
+
+function recycle(dir: string, file: string): void {
+  const spares = sparesDir(dir);
+  try {
+    if (statSync(file).size >= MIN_SPARE_BYTES) {
+      mkdirSync(spares, { recursive: true });
+      if (readdirSync(spares).length < MAX_SPARES) {
+        renameSync(file, path.join(spares, `spare-${process.pid}-${Date.now()}-${spareNo++}.bin`));
+        return;
+      }
+    }
+  } catch {
+    // no room or no pool (another process may have removed it): delete instead
+  }
+  unlinkSync(file);
+}
+
+/**
+ * Opens journal file `n` of `dir` for writing, with a fresh header: a spare when there is one
+ * (its header is reset before it gets the journal's name, so its old bytes are never valid).
+ */
+function openJournalFile(dir: string, n: number): number {
+  const target = path.join(dir, journalName(n));
+  const header = Buffer.alloc(FILE_HEADER);
+  header.writeUInt32LE(MAGIC, 0);
+  header.writeUInt32LE(FILE_HEADER, 8);
+  const spares = sparesDir(dir);
+  for (const name of existsSync(spares) ? readdirSync(spares) : []) {
+    const claimed = path.join(dir, `.${journalName(n)}.new`);
+    try {
+      renameSync(path.join(spares, name), claimed); // atomic: two recorders never get the same spare
+    } catch {
+      continue;
+    }
+    const fd = openSync(claimed, 'r+');
+    writeSync(fd, header, 0, FILE_HEADER, 0);
+    renameSync(claimed, target);
+    return fd;
+  }
+  const fd = openSync(target, 'wx');
+  writeSync(fd, header, 0, FILE_HEADER, 0);
+  return fd;
+}
+
+/** The valid length written in a journal file's header (0 when it is not a journal file). */
+function validLength(fd: number): number {
+  const header = Buffer.alloc(FILE_HEADER);
+  if (readSync(fd, header, 0, FILE_HEADER, 0) < FILE_HEADER || header.readUInt32LE(0) !== MAGIC) return 0;
+  return header.readUInt32LE(8);
 }
 
 /** Appends entries; they reach the OS on flush() (the recorder calls it at least every 100 ms). */
 export class JournalWriter {
   private fd: number;
   private file: number;
-  private size = 0;
+  private size = FILE_HEADER;
+  private readonly length = Buffer.alloc(4);
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
   /** When the oldest pending entry was appended (performance.now()), or 0. */
@@ -96,7 +170,7 @@ export class JournalWriter {
   ) {
     this.file = options.first ?? 1;
     this.rotateBytes = options.rotateBytes ?? ROTATE_BYTES;
-    this.fd = openSync(path.join(dir, journalName(this.file)), 'wx');
+    this.fd = openJournalFile(dir, this.file);
   }
 
   /** The end of what is on disk: entries before it can be read back. */
@@ -129,11 +203,14 @@ export class JournalWriter {
     this.pendingBytes = 0;
     this.pendingSince = 0;
     for (let i = 0; i < buffers.length; i += WRITEV_BATCH) this.writeAll(buffers.slice(i, i + WRITEV_BATCH));
+    // Only now are the bytes valid: a crash during the write above leaves the old length.
+    this.length.writeUInt32LE(this.size, 0);
+    writeSync(this.fd, this.length, 0, 4, 8);
     if (this.size >= this.rotateBytes) {
       closeSync(this.fd);
       this.file++;
-      this.size = 0;
-      this.fd = openSync(path.join(this.dir, journalName(this.file)), 'wx');
+      this.size = FILE_HEADER;
+      this.fd = openJournalFile(this.dir, this.file);
     }
   }
 
@@ -201,13 +278,13 @@ export class JournalReader {
     for (;;) {
       // The current file is complete when a later one is within the limit (or, without one, exists).
       const later = limit ? limit.file > this.file : existsSync(path.join(this.dir, journalName(this.file + 1)));
-      const end = limit && limit.file === this.file ? limit.offset : fstatSync(this.fd).size;
+      const end = limit && limit.file === this.file ? limit.offset : validLength(this.fd);
       const entry = this.entryAt(end);
       if (entry || !later) return entry;
       closeSync(this.fd);
       this.file++;
       this.fd = openSync(path.join(this.dir, journalName(this.file)), 'r');
-      this.bufStart = 0;
+      this.bufStart = FILE_HEADER;
       this.bufLength = 0;
       this.pos = 0;
     }

@@ -10,7 +10,7 @@
  * sustained traffic, once the oldest undecoded entry is `maxLagMs` old, so records (and the live
  * view) are never further behind than that plus one slice of work.
  */
-import { ENTRY_BUS, ENTRY_EVENT, ENTRY_STREAM, JournalWriter, removeJournal, writeCheckpoint } from './journal.js';
+import { ENTRY_BUS, ENTRY_EVENT, ENTRY_STREAM, FILE_HEADER, JournalWriter, retireJournal, writeCheckpoint } from './journal.js';
 import { JournalDecoder } from './journal-decoder.js';
 import { NatsTap } from './nats-tap.js';
 import { eventJson } from './record-line.js';
@@ -220,7 +220,7 @@ export class TraceRecorder {
         await this.store.flush();
         this.journal?.close();
         this.decoder?.close();
-        if (this.journal) removeJournal(this.store.dir); // all of it is in the store now
+        if (this.journal) retireJournal(this.store.dir); // all of it is in the store now
       } catch (error) {
         this.warn(`trace: ${error instanceof Error ? error.message : String(error)}`);
       } finally {
@@ -236,8 +236,8 @@ export class TraceRecorder {
     // Two recorders would journal into one directory and number records twice.
     if (recording.has(this.store)) throw new Error(`run ${this.store.runId} already has a recorder: one recorder records a run.`);
     recording.add(this.store);
-    const cp = { file: 1, offset: 0, inner: 0, seq: this.store.nextSeq, payloadLimit: this.payloadLimit };
-    removeJournal(this.store.dir); // a journal left here was replayed when the store opened
+    const cp = { file: 1, offset: FILE_HEADER, inner: 0, seq: this.store.nextSeq, payloadLimit: this.payloadLimit };
+    retireJournal(this.store.dir); // a journal left here was replayed when the store opened
     writeCheckpoint(this.store.dir, cp);
     this.journal = new JournalWriter(this.store.dir);
     this.decoder = new JournalDecoder(this.store.dir, cp, this.store, this.payloadLimit, {
@@ -348,7 +348,7 @@ export class TraceRecorder {
       .then(() => {
         if (this.stopped) return;
         writeCheckpoint(this.store.dir, cp);
-        removeJournal(this.store.dir, cp.file);
+        retireJournal(this.store.dir, cp.file);
       })
       .catch((error: unknown) => this.failed(error))
       .finally(() => (this.checkpointing = false));

@@ -30,7 +30,7 @@ import {
   timeTest,
 } from './trace-index.js';
 import { replayJournal } from './journal-decoder.js';
-import { removeJournal } from './journal.js';
+import { retireJournal } from './journal.js';
 import { agentsOf, TRACE_FORMAT, TraceHeaderSchema, TraceRecordSchema, type TraceHeader, type TraceRecord } from '../../../agents/trace/record.js';
 
 /** Records' times as epoch ms (tests and the bench use it). */
@@ -270,7 +270,7 @@ export class TraceStore {
     try {
       store.replayed = replayJournal(dir, store);
       await store.flush();
-      removeJournal(dir);
+      retireJournal(dir);
     } catch (error) {
       store.release();
       throw error;
