@@ -30,7 +30,7 @@ import { median, report } from './stats.js';
 const ROLE_ENV = 'SWITCHBOARD_TRACE_BENCH_ROLE';
 const BURST = 200_000;
 const BYTES = 200;
-const BURST_RUNS = 5;
+const BURST_RUNS = 9;
 const SUSTAINED = 2_000_000;
 const SUSTAINED_RUNS = 3;
 const STEPS = [25_000, 50_000, 75_000, 100_000, 150_000, 200_000];
