@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RuntimeEventBus } from '../../agents/runtime/events.js';
 import { TraceRecorder } from '../../main/host/trace/recorder.js';
 import { TraceLibrary } from '../../main/host/trace/trace-store.js';
-import { natsServerBinary } from '../helpers/nats-binary.js';
+import { natsServerBinary, repoRoot } from '../helpers/nats-binary.js';
 import { startTestServer } from '../helpers/nats-server.js';
 import { accepts, freePort } from '../helpers/ports.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
@@ -106,6 +106,37 @@ describe("the recorder's bus tap", () => {
       expect((await limitedStore.query({})).records.map((r) => r.kind)).toEqual(['event']);
       await limitedStore.close();
       await nc.close();
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('connects over TLS when the server requires it, verifying the server against the given CA', async () => {
+    const port = await freePort();
+    const tlsDir = path.join(repoRoot, 'test', 'fixtures', 'tls');
+    const conf = path.join(tmp, `tls-${port}.conf`);
+    writeFileSync(conf, [`listen: 127.0.0.1:${port}`, 'tls {', `  cert_file: ${JSON.stringify(path.join(tlsDir, 'server.pem'))}`, `  key_file: ${JSON.stringify(path.join(tlsDir, 'server-key.pem'))}`, '}'].join('\n'));
+    const child = spawn(natsServerBinary(), ['-c', conf], { stdio: 'ignore' });
+    try {
+      const deadline = Date.now() + 10_000;
+      while (!(await accepts(port))) {
+        if (Date.now() > deadline) throw new Error('the TLS nats-server did not start');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const servers = `tls://127.0.0.1:${port}`;
+      // Without the CA the server's certificate is not trusted: refused, with the reason.
+      await expect(new TraceRecorder(await library.create({})).tap({ servers })).rejects.toThrow(/certificate/i);
+
+      const store = await library.create({});
+      const recorder = new TraceRecorder(store);
+      await recorder.tap({ servers, tls: { caFile: path.join(tlsDir, 'ca.pem') } });
+      const nc = await connect({ servers, tls: { caFile: path.join(tlsDir, 'ca.pem') } });
+      for (let i = 0; i < 20; i++) nc.publish('over.tls', String(i));
+      await nc.flush();
+      await nc.close();
+      await recorder.stop();
+      expect(store.counts().subjects['over.tls']).toBe(20);
+      await store.close();
     } finally {
       child.kill('SIGKILL');
     }
