@@ -211,7 +211,7 @@ export class TraceRecorder {
       this.stopped = true;
       if (this.tick) clearInterval(this.tick);
       this.tick = null;
-      this.decodeAll();
+      await this.decodeAll();
       this.deliver();
       if (this.liveTimer) clearInterval(this.liveTimer);
       this.liveTimer = null;
@@ -309,23 +309,34 @@ export class TraceRecorder {
     slice();
   }
 
-  /** Everything journaled so far, decoded now (the tap's bytes included). */
-  private decodeAll(): void {
-    if (!this.journal || !this.decoder) return;
-    try {
-      this.journal.flush();
-      this.decoder.run(this.journal.flushed);
-      this.backlogSince = 0;
-    } catch (error) {
-      this.failed(error);
+  /**
+   * Decodes everything journaled so far, in slices with I/O let through between them (after a
+   * long burst this is seconds of work; the host stays responsive meanwhile).
+   */
+  private async decodeAll(): Promise<void> {
+    for (;;) {
+      if (!this.journal || !this.decoder) return;
+      try {
+        this.journal.flush();
+        if (this.decoder.run(this.journal.flushed, performance.now() + SLICE_MS)) {
+          this.backlogSince = 0;
+          return;
+        }
+      } catch (error) {
+        this.failed(error);
+        return;
+      }
+      await new Promise((r) => setImmediate(r));
     }
   }
 
   /** Waits until every PING sent on the current connection has its PONG decoded (or the tap is gone). */
   private async caughtUp(timeoutMs = 10_000): Promise<void> {
-    const deadline = performance.now() + timeoutMs;
+    let deadline = performance.now() + timeoutMs;
     for (;;) {
-      this.decodeAll();
+      const started = performance.now();
+      await this.decodeAll();
+      deadline += performance.now() - started; // decoding a backlog is progress, not the server's silence
       const tap = this.busTap;
       const decoder = this.decoder!;
       if (!tap?.connected || (decoder.streams === this.streams && decoder.pongs >= tap.pingsSent)) return;
