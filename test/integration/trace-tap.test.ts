@@ -69,9 +69,11 @@ describe("the recorder's bus tap", () => {
       // The embedded server wants its per-launch nkey: without it, the handshake is refused.
       await expect(recorder.tap({ servers: nats.connection.servers })).rejects.toThrow(/Authorization Violation/i);
       const port = await freePort();
-      await expect(new TraceRecorder(await library.create({})).tap({ servers: `127.0.0.1:${port}` })).rejects.toThrow(/could not connect to 127\.0\.0\.1:\d+/);
-      await recorder.stop();
-      await store.close();
+      const nobodyStore = await library.create({});
+      const nobody = new TraceRecorder(nobodyStore);
+      await expect(nobody.tap({ servers: `127.0.0.1:${port}` })).rejects.toThrow(/could not connect to 127\.0\.0\.1:\d+/);
+      for (const r of [recorder, nobody]) await r.stop();
+      for (const s of [store, nobodyStore]) await s.close();
     } finally {
       await nats.stop();
     }
@@ -111,11 +113,16 @@ describe("the recorder's bus tap", () => {
     }
   });
 
-  it('connects over TLS when the server requires it, verifying the server against the given CA', async () => {
+  it('uses TLS whenever the server offers it (as nats.js does), verifying the server against the given CA', async () => {
     const port = await freePort();
+    const monitor = await freePort();
     const tlsDir = path.join(repoRoot, 'test', 'fixtures', 'tls');
     const conf = path.join(tmp, `tls-${port}.conf`);
-    writeFileSync(conf, [`listen: 127.0.0.1:${port}`, 'tls {', `  cert_file: ${JSON.stringify(path.join(tlsDir, 'server.pem'))}`, `  key_file: ${JSON.stringify(path.join(tlsDir, 'server-key.pem'))}`, '}'].join('\n'));
+    // TLS offered, not required: plain clients are let in too, so only the tap's choice makes it TLS.
+    writeFileSync(
+      conf,
+      [`listen: 127.0.0.1:${port}`, `http: 127.0.0.1:${monitor}`, 'allow_non_tls: true', 'tls {', `  cert_file: ${JSON.stringify(path.join(tlsDir, 'server.pem'))}`, `  key_file: ${JSON.stringify(path.join(tlsDir, 'server-key.pem'))}`, '}'].join('\n'),
+    );
     const child = spawn(natsServerBinary(), ['-c', conf], { stdio: 'ignore' });
     try {
       const deadline = Date.now() + 10_000;
@@ -123,13 +130,19 @@ describe("the recorder's bus tap", () => {
         if (Date.now() > deadline) throw new Error('the TLS nats-server did not start');
         await new Promise((r) => setTimeout(r, 20));
       }
-      const servers = `tls://127.0.0.1:${port}`;
+      const servers = `nats://127.0.0.1:${port}`;
       // Without the CA the server's certificate is not trusted: refused, with the reason.
-      await expect(new TraceRecorder(await library.create({})).tap({ servers })).rejects.toThrow(/certificate/i);
+      const untrustedStore = await library.create({});
+      const untrusted = new TraceRecorder(untrustedStore);
+      await expect(untrusted.tap({ servers })).rejects.toThrow(/certificate/i);
+      await untrusted.stop();
+      await untrustedStore.close();
 
       const store = await library.create({});
       const recorder = new TraceRecorder(store);
       await recorder.tap({ servers, tls: { caFile: path.join(tlsDir, 'ca.pem') } });
+      const connz = (await (await fetch(`http://127.0.0.1:${monitor}/connz`)).json()) as { connections: { name?: string; tls_version?: string }[] };
+      expect(connz.connections.find((c) => c.name === 'switchboard-recorder')?.tls_version).toMatch(/^1\.[23]$/);
       const nc = await connect({ servers, tls: { caFile: path.join(tlsDir, 'ca.pem') } });
       for (let i = 0; i < 20; i++) nc.publish('over.tls', String(i));
       await nc.flush();

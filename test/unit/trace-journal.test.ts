@@ -1,13 +1,14 @@
 // The recorder's capture path, piece by piece with real files: the NATS protocol decoder on
 // streams cut at every possible byte, the journal read back (limits, rotation, a torn tail), and
 // a store replaying a journal after a crash — with nothing lost and nothing twice.
-import { mkdirSync, readdirSync, statSync, truncateSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, truncateSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageRecord, TraceRecord } from '../../agents/trace/record.js';
 import { BusDecoder } from '../../main/host/trace/bus-decoder.js';
 import { JournalDecoder } from '../../main/host/trace/journal-decoder.js';
-import { ENTRY_BUS, ENTRY_EVENT, ENTRY_HEADER, ENTRY_STREAM, FILE_HEADER, JournalReader, JournalWriter, journalFiles, journalName, readCheckpoint, retireJournal, sparesDir, writeCheckpoint } from '../../main/host/trace/journal.js';
+import { ENTRY_BUS, ENTRY_EVENT, ENTRY_HEADER, ENTRY_STREAM, FILE_HEADER, JournalReader, JournalWriter, journalFiles, journalName, readCheckpoint, retireJournal, scrubSpares, sparesDir, writeCheckpoint } from '../../main/host/trace/journal.js';
+import { PingWatch } from '../../main/host/trace/nats-tap.js';
 import { TraceStore } from '../../main/host/trace/trace-store.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 
@@ -82,8 +83,42 @@ describe('the NATS protocol decoder', () => {
     expect(seen[1]).toEqual(['msg', 'after', null, null, 'z']);
   });
 
-  it('reports a control line it cannot read and carries on', () => {
-    expect(decodeAll([Buffer.from('MSG broken\r\nMSG ok 1 1\r\nx\r\n')])).toEqual([['err', expect.stringContaining('could not read "MSG broken"') as unknown as string], ['msg', 'ok', null, null, 'x']]);
+  it('stops reading a stream that stops making sense (a payload must never be read as frames), until the next one', () => {
+    const seen: Seen[] = [];
+    const decoder = new BusDecoder({
+      message: (subject, reply, headers, data) => seen.push(['msg', subject, reply, null, Buffer.from(data).toString('latin1')]),
+      pong: () => seen.push(['pong']),
+      error: (text) => seen.push(['err', text]),
+    });
+    decoder.feed(Buffer.from('MSG ok 1 1\r\nx\r\nMSG broken\r\nMSG forged 1 1\r\ny\r\n'));
+    decoder.feed(Buffer.from('MSG later 1 1\r\nz\r\n'));
+    decoder.reset(); // a new connection
+    decoder.feed(Buffer.from('MSG again 1 1\r\nw\r\nMSG huge 1 99999999999\r\n'));
+    decoder.feed(Buffer.from('MSG after.huge 1 1\r\nv\r\n'));
+    expect(seen).toEqual([
+      ['msg', 'ok', null, null, 'x'],
+      ['err', expect.stringContaining('cannot read its connection any more ("MSG broken")') as unknown as string],
+      ['msg', 'again', null, null, 'w'],
+      ['err', expect.stringContaining('"MSG huge 1 99999999999"') as unknown as string],
+    ]);
+    expect(decoder.pending).toBe(0);
+  });
+});
+
+describe("the tap's PING watch", () => {
+  it('sees a PING however the bytes are cut: whole, split in two anywhere, or a byte at a time', () => {
+    const stream = Buffer.from('MSG a 1 2\r\nok\r\nPING\r\nMSG b 1 1\r\nz\r\n');
+    expect(new PingWatch().seen(stream)).toBe(true);
+    for (let cut = 1; cut < stream.length; cut++) {
+      const watch = new PingWatch();
+      expect([watch.seen(stream.subarray(0, cut)), watch.seen(stream.subarray(cut))].some(Boolean)).toBe(true);
+    }
+    const watch = new PingWatch();
+    expect([...stream].map((b) => watch.seen(Buffer.from([b]))).filter(Boolean)).toHaveLength(1);
+    const three = new PingWatch();
+    expect([three.seen(Buffer.from('xxPI')), three.seen(Buffer.from('N')), three.seen(Buffer.from('G\r\n'))]).toEqual([false, false, true]);
+    const none = new PingWatch();
+    expect([none.seen(Buffer.from('MSG a 1 4\r\nPIN')), none.seen(Buffer.from('X\r\n'))]).toEqual([false, false]);
   });
 });
 
@@ -152,6 +187,10 @@ describe('recycled journal files', () => {
     const spares = readdirSync(sparesDir(first));
     expect(spares.length).toBeGreaterThanOrEqual(2); // the small last file is deleted, not kept
     expect(spares.length).toBeLessThanOrEqual(3);
+    // Deleting a run scrubs the spares: no old traffic stays on disk, the files stay for reuse.
+    expect(readFileSync(path.join(sparesDir(first), spares[0]!)).includes(0x41)).toBe(true);
+    scrubSpares(root);
+    for (const name of spares) expect(readFileSync(path.join(sparesDir(first), name)).every((b) => b === 0)).toBe(true);
 
     // A new journal takes a spare: same bytes on disk, but only what it wrote is valid.
     const writer = new JournalWriter(second);
@@ -275,6 +314,9 @@ describe('replaying a journal after a crash', () => {
     const { store: reopened } = await TraceStore.open(root, 'r');
     const all = await records(reopened);
     expect(all.map((r) => r.seq)).toEqual(Array.from({ length: 101 }, (_, i) => i + 1));
+    const contents = all.filter((r): r is MessageRecord => r.kind === 'message').map((m) => (m.parsed.ok ? m.parsed.message.content : null));
+    expect(contents).toEqual(Array.from({ length: 100 }, (_, i) => `m${i}`));
+    expect(all.filter((r) => r.kind === 'event')).toHaveLength(1);
     await reopened.close();
   });
 });

@@ -11,10 +11,11 @@ export interface BusSink {
   error(text: string): void;
 }
 
-const CR = 0x0d;
-const LF = 0x0a;
-/** A control line longer than this is not NATS: the stream is dropped up to the next chunk. */
+const CRLF = Buffer.from('\r\n');
+/** A control line longer than this is not NATS. */
 const MAX_CONTROL_LINE = 64 * 1024;
+/** nats-server's largest max_payload: a message claiming more is not NATS. */
+const MAX_MESSAGE = 64 * 1024 * 1024;
 
 export class BusDecoder {
   private parts: Buffer[] = [];
@@ -29,15 +30,30 @@ export class BusDecoder {
     return this.partsLength;
   }
 
+  /** Set when the bytes stopped making sense: the rest of this stream is not read. */
+  private lost = false;
+
   /** Forgets an incomplete frame: its connection is gone (a new stream starts). */
   reset(): void {
+    this.forget();
+    this.lost = false;
+  }
+
+  private forget(): void {
     this.parts = [];
     this.partsLength = 0;
     this.need = -1;
   }
 
+  /** Reports bytes that are not NATS and stops reading this stream (a payload read as control lines could forge records). */
+  private desync(what: string): void {
+    this.sink.error(`the recorder's tap cannot read its connection any more (${what}); nothing more from it is recorded`);
+    this.forget();
+    this.lost = true;
+  }
+
   feed(chunk: Buffer): void {
-    if (chunk.length === 0) return;
+    if (chunk.length === 0 || this.lost) return;
     let buf = chunk;
     if (this.partsLength > 0) {
       if (this.need > 0 && this.partsLength + chunk.length < this.need) {
@@ -46,22 +62,15 @@ export class BusDecoder {
         return;
       }
       buf = Buffer.concat([...this.parts, chunk]);
-      this.reset();
+      this.forget();
     }
     let i = 0;
     while (i < buf.length) {
-      const cr = buf.indexOf(CR, i);
-      if (cr < 0 || cr + 1 >= buf.length) {
-        if (buf.length - i > MAX_CONTROL_LINE) {
-          this.sink.error(`the recorder's tap received ${buf.length - i} bytes that are not NATS protocol`);
-          return;
-        }
+      const cr = buf.indexOf(CRLF, i);
+      if (cr < 0) {
+        if (buf.length - i > MAX_CONTROL_LINE) return this.desync(`a line of over ${MAX_CONTROL_LINE} bytes`);
         this.hold(buf, i, -1);
         return;
-      }
-      if (buf[cr + 1] !== LF) {
-        i = cr + 1; // a stray CR: not a line end
-        continue;
       }
       const op = buf[i];
       if (op === 0x4d /* M */ || op === 0x48 /* H */) {
@@ -70,10 +79,8 @@ export class BusDecoder {
         const total = Number(args.at(-1));
         const headerBytes = headered ? Number(args.at(-2)) : 0;
         const named = args.length - (headered ? 2 : 1); // subject, sid and maybe reply
-        if (!Number.isSafeInteger(total) || !Number.isSafeInteger(headerBytes) || headerBytes > total || named < 2 || named > 3) {
-          this.sink.error(`the recorder's tap could not read "${buf.toString('utf8', i, Math.min(cr, i + 200))}"`);
-          i = cr + 2;
-          continue;
+        if (!Number.isSafeInteger(total) || !Number.isSafeInteger(headerBytes) || total < 0 || headerBytes < 0 || headerBytes > total || total > MAX_MESSAGE || named < 2 || named > 3) {
+          return this.desync(`"${buf.toString('utf8', i, Math.min(cr, i + 200))}"`);
         }
         const start = cr + 2;
         const end = start + total + 2;
@@ -87,6 +94,7 @@ export class BusDecoder {
       }
       if (op === 0x50 /* P */ && buf[i + 1] === 0x4f /* O */) this.sink.pong();
       else if (op === 0x2d /* - */) this.sink.error(buf.toString('utf8', i, cr));
+      else if (op !== 0x50 && op !== 0x2b /* + */ && op !== 0x49 /* I */) return this.desync(`"${buf.toString('utf8', i, Math.min(cr, i + 200))}"`);
       // PING (the tap answered it as it arrived), +OK and INFO need nothing here.
       i = cr + 2;
     }

@@ -149,20 +149,27 @@ export class JournalDecoder {
   }
 }
 
+/** What a replay added, and how many records it could not store (the store refused them). */
+export interface Replay {
+  replayed: number;
+  failed: number;
+}
+
 /**
- * Decodes what a crashed recorder journaled but had not stored, into `target`; returns how many
- * records it added. The caller flushes the store, then removes the journal.
+ * Decodes what a crashed recorder journaled but had not stored, into `target`. The caller
+ * flushes the store, then retires the journal.
  */
-export function replayJournal(dir: string, target: RecordTarget): number {
-  if (journalFiles(dir).length === 0) return 0;
+export function replayJournal(dir: string, target: RecordTarget): Replay {
   const cp = readCheckpoint(dir);
-  if (!cp) return 0; // written before the first journal file: only a damaged run lacks it
+  // No checkpoint (never written, or retired first) or its file gone: nothing to place.
+  if (!cp || !journalFiles(dir).includes(cp.file)) return { replayed: 0, failed: 0 };
   const before = target.nextSeq;
-  const decoder = new JournalDecoder(dir, cp, target, cp.payloadLimit, {}, before);
+  let failed = 0;
+  const decoder = new JournalDecoder(dir, cp, target, cp.payloadLimit, { failed: () => failed++ }, before);
   try {
     decoder.run(null);
   } finally {
     decoder.close();
   }
-  return target.nextSeq - before;
+  return { replayed: target.nextSeq - before, failed };
 }

@@ -17,7 +17,7 @@
  * checkpoint names the position up to which the journal is decoded into the store, and the seq
  * the next record from there gets.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync, writevSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync, writevSync } from 'node:fs';
 import path from 'node:path';
 
 /** Raw bytes from the bus tap's connection. */
@@ -42,6 +42,7 @@ const MAX_PENDING = 32 * 1024 * 1024;
 const WRITEV_BATCH = 512;
 const FILE = /^journal-(\d{6})\.bin$/;
 const CHECKPOINT = 'journal.json';
+const SPARES = '.journal-spares';
 
 export const journalName = (n: number): string => `journal-${String(n).padStart(6, '0')}.bin`;
 
@@ -88,15 +89,41 @@ export function writeCheckpoint(dir: string, cp: Checkpoint): void {
 }
 
 /** Where recycled journal files wait: beside the runs (the parent of a run's directory). */
-export const sparesDir = (dir: string): string => path.join(path.dirname(dir), '.journal-spares');
+export const sparesDir = (dir: string): string => path.join(path.dirname(dir), SPARES);
 
 /**
  * Retires journal files before `file` (all of them, and the checkpoint, when `file` is Infinity):
  * recycled into the spares while there is room, deleted otherwise.
  */
 export function retireJournal(dir: string, before = Number.POSITIVE_INFINITY): void {
-  for (const n of journalFiles(dir)) if (n < before) recycle(dir, path.join(dir, journalName(n)));
+  // The checkpoint goes first: a crash halfway leaves files without one (ignored), never a
+  // checkpoint naming a file that is gone.
   if (before === Number.POSITIVE_INFINITY) for (const name of [CHECKPOINT, `${CHECKPOINT}.tmp`]) if (existsSync(path.join(dir, name))) unlinkSync(path.join(dir, name));
+  for (const n of journalFiles(dir)) if (n < before) recycle(dir, path.join(dir, journalName(n)));
+}
+
+/**
+ * Overwrites the recycled journal files beside the runs with zeros: they hold old bus traffic,
+ * perhaps a deleted run's. Zeros written over existing pages keep the files cheap to reuse.
+ */
+export function scrubSpares(root: string): void {
+  const spares = path.join(root, SPARES);
+  if (!existsSync(spares)) return;
+  const zeros = Buffer.alloc(1024 * 1024);
+  for (const name of readdirSync(spares)) {
+    const file = path.join(spares, name);
+    try {
+      const fd = openSync(file, 'r+');
+      try {
+        const size = statSync(file).size;
+        for (let at = 0; at < size; at += zeros.length) writeSync(fd, zeros, 0, Math.min(zeros.length, size - at), at);
+      } finally {
+        closeSync(fd);
+      }
+    } catch {
+      rmSync(file, { force: true }); // taken meanwhile, or unwritable: gone either way
+    }
+  }
 }
 
 let spareNo = 0;
@@ -134,10 +161,17 @@ function openJournalFile(dir: string, n: number): number {
     } catch {
       continue;
     }
-    const fd = openSync(claimed, 'r+');
-    writeSync(fd, header, 0, FILE_HEADER, 0);
-    renameSync(claimed, target);
-    return fd;
+    let fd = -1;
+    try {
+      fd = openSync(claimed, 'r+');
+      writeSync(fd, header, 0, FILE_HEADER, 0);
+      renameSync(claimed, target);
+      return fd;
+    } catch (error) {
+      if (fd >= 0) closeSync(fd);
+      rmSync(claimed, { force: true });
+      throw error;
+    }
   }
   const fd = openSync(target, 'wx');
   writeSync(fd, header, 0, FILE_HEADER, 0);
@@ -157,6 +191,7 @@ export class JournalWriter {
   private file: number;
   private size = FILE_HEADER;
   private readonly length = Buffer.alloc(4);
+  private broken: Error | null = null;
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
   /** When the oldest pending entry was appended (performance.now()), or 0. */
@@ -184,6 +219,7 @@ export class JournalWriter {
 
   /** Queues an entry; `data` is kept by reference until the next flush, so it must not change. */
   append(kind: number, wallMs: number, mono: number, data: Uint8Array): void {
+    if (this.broken) throw this.broken;
     const header = Buffer.allocUnsafe(ENTRY_HEADER);
     header.writeUInt8(kind, 0);
     header.writeUInt32LE(data.length, 1);
@@ -195,30 +231,51 @@ export class JournalWriter {
     if (this.pendingBytes >= MAX_PENDING) this.flush();
   }
 
-  /** Hands everything pending to the OS (a page-cache copy: survives the process, not the machine). */
+  /** Why the writer stopped (a failed write), or null. */
+  get failure(): Error | null {
+    return this.broken;
+  }
+
+  /**
+   * Hands everything pending to the OS (a page-cache copy: survives the process, not the machine).
+   * A failed write (disk full) breaks the writer for good: what it had is dropped, the file keeps
+   * its last valid length, and every later append or flush throws the same error — a journal with
+   * a hole in the middle of a protocol stream could not be decoded past the hole.
+   */
   flush(): void {
+    if (this.broken) throw this.broken;
     if (this.pendingBytes === 0) return;
     const buffers = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
     this.pendingSince = 0;
-    for (let i = 0; i < buffers.length; i += WRITEV_BATCH) this.writeAll(buffers.slice(i, i + WRITEV_BATCH));
-    // Only now are the bytes valid: a crash during the write above leaves the old length.
-    this.length.writeUInt32LE(this.size, 0);
-    writeSync(this.fd, this.length, 0, 4, 8);
-    if (this.size >= this.rotateBytes) {
-      closeSync(this.fd);
-      this.file++;
-      this.size = FILE_HEADER;
-      this.fd = openJournalFile(this.dir, this.file);
+    const valid = this.size;
+    try {
+      for (let i = 0; i < buffers.length; i += WRITEV_BATCH) this.writeAll(buffers.slice(i, i + WRITEV_BATCH));
+      // Only now are the bytes valid: a crash during the write above leaves the old length.
+      this.length.writeUInt32LE(this.size, 0);
+      writeSync(this.fd, this.length, 0, 4, 8);
+      if (this.size >= this.rotateBytes) {
+        const next = openJournalFile(this.dir, this.file + 1); // before closing: a failure leaves this one usable
+        closeSync(this.fd);
+        this.fd = next;
+        this.file++;
+        this.size = FILE_HEADER;
+      }
+    } catch (error) {
+      this.size = valid;
+      this.broken = error instanceof Error ? error : new Error(String(error));
+      throw this.broken;
     }
   }
 
   close(): void {
+    if (this.fd < 0) return;
     try {
-      this.flush();
+      if (!this.broken) this.flush();
     } finally {
       closeSync(this.fd);
+      this.fd = -1;
     }
   }
 
@@ -291,7 +348,8 @@ export class JournalReader {
   }
 
   close(): void {
-    closeSync(this.fd);
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
   }
 
   /** The entry at the read position if all of it lies before `end`. */

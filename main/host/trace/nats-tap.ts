@@ -25,7 +25,8 @@ export interface TapListener {
 }
 
 const PING = Buffer.from('PING\r\n');
-const HANDSHAKE_TIMEOUT_MS = 10_000;
+/** nats.js's default connection timeout. */
+const HANDSHAKE_TIMEOUT_MS = 20_000;
 const MAX_LINE = 1024 * 1024;
 const RECONNECT_MS = [250, 500, 1000, 2000];
 
@@ -47,8 +48,7 @@ export class NatsTap {
   private closed = false;
   private reconnects = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
-  /** Last bytes of the previous chunk, so a PING split between two chunks is still seen. */
-  private tail: Buffer = Buffer.alloc(0);
+  private pings = new PingWatch();
   /** PINGs sent on the current connection after subscribing (their PONGs are in its stream). */
   pingsSent = 0;
 
@@ -106,7 +106,7 @@ export class NatsTap {
     this.socket = socket;
     this.reconnects = 0;
     this.pingsSent = 0;
-    this.tail = Buffer.alloc(0);
+    this.pings = new PingWatch();
     this.listener.stream();
     socket.on('data', (chunk: Buffer) => this.onData(socket, chunk));
     socket.resume(); // paused by the handshake's reader, so no byte went by unheard
@@ -120,9 +120,7 @@ export class NatsTap {
   /** The hot path: answer PINGs, pass the bytes on. */
   private onData(socket: net.Socket, chunk: Buffer): void {
     // A false match inside a payload only sends an extra PONG, which the server ignores.
-    const seam = this.tail.length > 0 ? Buffer.concat([this.tail, chunk.subarray(0, PING.length - 1)]) : null;
-    if (chunk.indexOf(PING) >= 0 || (seam && seam.indexOf(PING) >= 0)) socket.write('PONG\r\n');
-    this.tail = chunk.length >= PING.length - 1 ? chunk.subarray(chunk.length - (PING.length - 1)) : Buffer.from(chunk);
+    if (this.pings.seen(chunk)) socket.write('PONG\r\n');
     this.listener.data(chunk);
   }
 
@@ -144,27 +142,45 @@ export class NatsTap {
     this.reconnectTimer.unref();
   }
 
-  /** INFO, TLS if asked for, CONNECT and a PING answered by PONG (or -ERR, rejected). */
+  /**
+   * TCP (or TLS first, when asked), INFO, TLS when nats.js would use it (the server requires it,
+   * or offers it and TLS was not turned off with `tls: null`), CONNECT, and a PING answered by
+   * PONG (or -ERR: rejected). All within the connection timeout (nats.js's `timeout`, 20 s).
+   */
   private async handshake(server: Server): Promise<{ socket: net.Socket; rest: Buffer }> {
-    let socket = await new Promise<net.Socket>((resolve, reject) => {
-      const s = net.connect({ host: server.host, port: server.port });
-      s.setNoDelay(true);
-      s.once('connect', () => resolve(s)).once('error', reject);
+    const timeoutMs = this.options.timeout ?? HANDSHAKE_TIMEOUT_MS;
+    const tlsOptions = this.options.tls;
+    let socket: net.Socket | null = null;
+    let timer: NodeJS.Timeout | null = null;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(new Error(`no answer from ${server.host}:${server.port} within ${timeoutMs} ms`));
+        socket?.destroy();
+      }, timeoutMs);
     });
-    const deadline = setTimeout(() => socket.destroy(new Error('no answer from the server')), HANDSHAKE_TIMEOUT_MS);
-    try {
+    const steps = async () => {
+      if (tlsOptions?.handshakeFirst) socket = await this.secure(null, server);
+      else {
+        socket = await new Promise<net.Socket>((resolve, reject) => {
+          const s = net.connect({ host: server.host, port: server.port });
+          s.once('connect', () => resolve(s)).once('error', reject);
+        });
+      }
+      socket.setNoDelay(true);
       let lines = new LineReader(socket);
       const infoLine = await lines.next();
       if (!infoLine.startsWith('INFO ')) throw new Error(`not a NATS server (it said "${infoLine.slice(0, 80)}")`);
-      const info = JSON.parse(infoLine.slice(5)) as { tls_required?: boolean; nonce?: string; headers?: boolean };
-      const wantsTls = info.tls_required === true || server.tls || Boolean(this.options.tls);
-      if (wantsTls) {
+      const info = JSON.parse(infoLine.slice(5)) as { tls_required?: boolean; tls_available?: boolean; nonce?: string };
+      const encrypted = socket instanceof tls.TLSSocket;
+      const upgrade = !encrypted && (info.tls_required === true || (info.tls_available === true && tlsOptions !== null) || server.tls);
+      if (!encrypted && !upgrade && tlsOptions) throw new Error('the server does not offer TLS, which the connection options ask for');
+      if (upgrade) {
         lines.release();
-        socket = await this.upgrade(socket, server.host);
+        socket = await this.secure(socket, server);
         lines = new LineReader(socket);
       }
       const auth = buildAuthenticator(this.options)(info.nonce) ?? {};
-      const connect = { verbose: false, pedantic: false, tls_required: wantsTls, name: this.name, lang: 'switchboard-tap', version: '1', protocol: 1, headers: true, no_responders: true, ...auth };
+      const connect = { verbose: false, pedantic: false, tls_required: encrypted || upgrade, name: this.name, lang: 'switchboard-tap', version: '1', protocol: 1, headers: true, no_responders: true, ...auth };
       socket.write(`CONNECT ${JSON.stringify(connect)}\r\nPING\r\n`);
       for (;;) {
         const line = await lines.next();
@@ -173,24 +189,42 @@ export class NatsTap {
         if (line === 'PING') socket.write('PONG\r\n');
       }
       return { socket, rest: lines.release() };
+    };
+    try {
+      return await Promise.race([steps(), timedOut]);
     } catch (error) {
-      socket.destroy();
+      (socket as net.Socket | null)?.destroy();
       throw error;
     } finally {
-      clearTimeout(deadline);
+      clearTimeout(timer!);
     }
   }
 
-  private upgrade(socket: net.Socket, host: string): Promise<net.Socket> {
-    const tlsOptions = this.options.tls ?? {};
-    const read = (file: string | undefined, inline: string | undefined) => (file ? readFileSync(file) : inline);
-    const ca = read(tlsOptions.caFile, tlsOptions.ca);
-    const cert = read(tlsOptions.certFile, tlsOptions.cert);
-    const key = read(tlsOptions.keyFile, tlsOptions.key);
+  /** TLS over `socket` (or a new connection), with the connection options' TLS settings as nats.js passes them. */
+  private secure(socket: net.Socket | null, server: Server): Promise<net.Socket> {
+    const { caFile, certFile, keyFile, handshakeFirst: _first, ...inline } = this.options.tls ?? {};
+    const files = { ...(caFile && { ca: readFileSync(caFile) }), ...(certFile && { cert: readFileSync(certFile) }), ...(keyFile && { key: readFileSync(keyFile) }) };
+    const target = socket ? { socket } : { host: server.host, port: server.port };
     return new Promise((resolve, reject) => {
-      const secure = tls.connect({ socket, servername: net.isIP(host) ? undefined : host, rejectUnauthorized: true, ...(ca && { ca }), ...(cert && { cert }), ...(key && { key }) }, () => resolve(secure));
+      const secure = tls.connect({ ...target, servername: net.isIP(server.host) ? undefined : server.host, rejectUnauthorized: true, ...inline, ...files }, () => resolve(secure));
       secure.once('error', reject);
     });
+  }
+}
+
+/**
+ * Spots "PING\r\n" in a stream of chunks, also across chunk boundaries (however small the
+ * chunks). A PING inside a payload is a false alarm that costs one unneeded PONG.
+ */
+export class PingWatch {
+  private tail = Buffer.alloc(0);
+
+  seen(chunk: Buffer): boolean {
+    const joined = this.tail.length > 0 ? Buffer.concat([this.tail, chunk.subarray(0, PING.length - 1)]) : null;
+    const found = chunk.indexOf(PING) >= 0 || (joined !== null && joined.indexOf(PING) >= 0);
+    const keep = PING.length - 1;
+    this.tail = chunk.length >= keep ? Buffer.from(chunk.subarray(chunk.length - keep)) : Buffer.concat([this.tail, chunk]).subarray(-keep);
+    return found;
   }
 }
 

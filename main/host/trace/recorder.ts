@@ -5,10 +5,10 @@
  * instead of slowing the recorder, and reads it back from the store.
  *
  * Recording is split in two so that watching a busy bus does not slow it down: capturing appends
- * the tap's raw bytes and the events to a journal (flushed to disk every 20 ms, so a crash loses
- * at most that), and decoding turns the journal into records when the bus is quiet — or, under
- * sustained traffic, once the oldest undecoded entry is `maxLagMs` old, so records (and the live
- * view) are never further behind than that plus one slice of work.
+ * the tap's raw bytes and the events to a journal (handed to the OS within 100 ms, so a crash
+ * loses at most that), and decoding turns the journal into records when the bus is quiet — or,
+ * under sustained traffic, once what waits is `maxLagMs` old. Traffic faster than decoding
+ * falls further behind until it eases; the journal (on disk, not in memory) holds it meanwhile.
  */
 import { ENTRY_BUS, ENTRY_EVENT, ENTRY_STREAM, FILE_HEADER, JournalWriter, retireJournal, writeCheckpoint } from './journal.js';
 import { JournalDecoder } from './journal-decoder.js';
@@ -32,6 +32,8 @@ export interface RecorderOptions {
    * anyway (default 1000 ms). Until then decoding waits for a quiet moment.
    */
   maxLagMs?: number;
+  /** Size past which journal files rotate (default 32 MiB); retired files are recycled. */
+  journalFileBytes?: number;
   /** Problems worth telling the user (tap refused, store failing, reconnects). */
   warn?: (text: string) => void;
 }
@@ -91,6 +93,7 @@ export class TraceRecorder {
   private readonly payloadLimit: number;
   private readonly liveIntervalMs: number;
   private readonly maxLagMs: number;
+  private readonly journalFileBytes: number | undefined;
   private readonly warn: (text: string) => void;
   private readonly startMono: number;
   private readonly monoBase: number;
@@ -125,6 +128,7 @@ export class TraceRecorder {
     this.payloadLimit = options.payloadLimit ?? DEFAULT_PAYLOAD_LIMIT;
     this.liveIntervalMs = options.liveIntervalMs ?? 50;
     this.maxLagMs = options.maxLagMs ?? 1000;
+    this.journalFileBytes = options.journalFileBytes;
     this.warn = options.warn ?? (() => undefined);
     this.startMono = performance.now();
     // A reopened run continues its monotonic clock, so mono never goes back within a run.
@@ -196,7 +200,8 @@ export class TraceRecorder {
 
   /**
    * Stops recording: drains the tap (everything the server routed before is recorded), detaches
-   * events, decodes the whole journal, flushes the store and removes the journal.
+   * events, decodes the whole journal, flushes the store and retires the journal — unless some of
+   * it could not be stored, in which case the journal stays for the next open to replay.
    */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
@@ -211,20 +216,28 @@ export class TraceRecorder {
       this.stopped = true;
       if (this.tick) clearInterval(this.tick);
       this.tick = null;
-      await this.decodeAll();
+      const complete = await this.decodeAll();
       this.deliver();
       if (this.liveTimer) clearInterval(this.liveTimer);
       this.liveTimer = null;
       this.subscribers.clear();
+      let stored = complete && this.failures === 0;
       try {
         await this.store.flush();
-        this.journal?.close();
-        this.decoder?.close();
-        if (this.journal) retireJournal(this.store.dir); // all of it is in the store now
       } catch (error) {
+        stored = false;
         this.warn(`trace: ${error instanceof Error ? error.message : String(error)}`);
       } finally {
-        if (this.journal) recording.delete(this.store);
+        try {
+          this.journal?.close();
+        } catch {
+          stored = false; // its last bytes did not make it: keep what did
+        }
+        this.decoder?.close();
+        if (this.journal) {
+          if (stored) retireJournal(this.store.dir); // all of it is in the store now
+          recording.delete(this.store);
+        }
       }
     })();
     return this.stopping;
@@ -239,7 +252,7 @@ export class TraceRecorder {
     const cp = { file: 1, offset: FILE_HEADER, inner: 0, seq: this.store.nextSeq, payloadLimit: this.payloadLimit };
     retireJournal(this.store.dir); // a journal left here was replayed when the store opened
     writeCheckpoint(this.store.dir, cp);
-    this.journal = new JournalWriter(this.store.dir);
+    this.journal = new JournalWriter(this.store.dir, this.journalFileBytes === undefined ? {} : { rotateBytes: this.journalFileBytes });
     this.decoder = new JournalDecoder(this.store.dir, cp, this.store, this.payloadLimit, {
       appended: (line, seq) => this.appended(line, seq),
       serverError: (text) =>
@@ -252,9 +265,20 @@ export class TraceRecorder {
 
   /** The capture path: one journal entry, no parsing. */
   private capture(kind: number, data: Uint8Array): void {
-    if (!this.journal) return;
+    const journal = this.journal;
+    if (!journal || journal.failure) return;
     if (this.backlogSince === 0) this.backlogSince = performance.now();
-    this.journal.append(kind, Date.now(), this.mono(), data);
+    try {
+      journal.append(kind, Date.now(), this.mono(), data);
+    } catch (error) {
+      this.journalFailed(error);
+    }
+  }
+
+  /** The journal cannot be written (disk full): what it holds is decoded; nothing more is captured. */
+  private journalFailed(error: unknown): void {
+    this.warn(`trace: the recorder cannot write its journal (${error instanceof Error ? error.message : String(error)}); recording stopped here.`);
+    this.busTap?.close();
   }
 
   private onEvent<E extends RuntimeEventName>(name: E, payload: RuntimeEvents[E]): void {
@@ -284,7 +308,7 @@ export class TraceRecorder {
       try {
         journal.flush();
       } catch (error) {
-        this.failed(error);
+        this.journalFailed(error);
       }
     }
     const old = this.backlogSince > 0 && now - this.backlogSince >= this.maxLagMs;
@@ -296,50 +320,63 @@ export class TraceRecorder {
     if (this.decoding || !this.decoder || !this.journal) return;
     this.decoding = true;
     const slice = () => {
-      if (this.stopped || !this.decoder || !this.journal) {
-        this.decoding = false;
-        return;
+      let more = false;
+      try {
+        if (this.stopped || !this.decoder || !this.journal) return;
+        more = !this.decoder.run(this.journal.flushed, performance.now() + SLICE_MS);
+        // Caught up: the next decoding waits for a lull, or until what is pending is maxLagMs old.
+        if (!more) this.backlogSince = this.journal.hasPending ? this.journal.pendingSince : 0;
+        this.maybeCheckpoint();
+      } catch (error) {
+        this.failed(error);
+      } finally {
+        if (more) setImmediate(slice);
+        else this.decoding = false;
       }
-      const done = this.decoder.run(this.journal.flushed, performance.now() + SLICE_MS);
-      if (done && !this.journal.hasPending) this.backlogSince = 0;
-      this.maybeCheckpoint();
-      if (done) this.decoding = false;
-      else setImmediate(slice);
     };
     slice();
   }
 
   /**
-   * Decodes everything journaled so far, in slices with I/O let through between them (after a
-   * long burst this is seconds of work; the host stays responsive meanwhile).
+   * Decodes everything journaled so far (or until `enough()`), in slices with I/O let through
+   * between them: after a long burst this is seconds of work, and the host stays responsive.
+   * False when decoding failed.
    */
-  private async decodeAll(): Promise<void> {
+  private async decodeAll(enough: () => boolean = () => false): Promise<boolean> {
     for (;;) {
-      if (!this.journal || !this.decoder) return;
+      const { journal, decoder } = this;
+      if (!journal || !decoder) return true;
       try {
-        this.journal.flush();
-        if (this.decoder.run(this.journal.flushed, performance.now() + SLICE_MS)) {
+        if (!journal.failure) journal.flush();
+        if (decoder.run(journal.flushed, performance.now() + SLICE_MS)) {
           this.backlogSince = 0;
-          return;
+          return true;
         }
       } catch (error) {
-        this.failed(error);
-        return;
+        if (journal.failure) this.journalFailed(error);
+        else this.failed(error);
+        return false;
       }
+      if (enough()) return true;
       await new Promise((r) => setImmediate(r));
     }
   }
 
-  /** Waits until every PING sent on the current connection has its PONG decoded (or the tap is gone). */
+  /**
+   * Waits until every PING sent on the current connection has its PONG decoded (or the tap is
+   * gone): then everything the server routed before those PINGs is recorded.
+   */
   private async caughtUp(timeoutMs = 10_000): Promise<void> {
+    const answered = () => {
+      const tap = this.busTap;
+      return !tap?.connected || (this.decoder!.streams === this.streams && this.decoder!.pongs >= tap.pingsSent);
+    };
     let deadline = performance.now() + timeoutMs;
     for (;;) {
       const started = performance.now();
-      await this.decodeAll();
+      await this.decodeAll(answered);
       deadline += performance.now() - started; // decoding a backlog is progress, not the server's silence
-      const tap = this.busTap;
-      const decoder = this.decoder!;
-      if (!tap?.connected || (decoder.streams === this.streams && decoder.pongs >= tap.pingsSent)) return;
+      if (answered()) return;
       if (performance.now() > deadline) {
         this.warn('trace: the NATS server did not answer the recorder in time; some messages may be missing.');
         return;

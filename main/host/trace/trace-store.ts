@@ -30,7 +30,7 @@ import {
   timeTest,
 } from './trace-index.js';
 import { replayJournal } from './journal-decoder.js';
-import { retireJournal } from './journal.js';
+import { retireJournal, scrubSpares } from './journal.js';
 import { agentsOf, TRACE_FORMAT, TraceHeaderSchema, TraceRecordSchema, type TraceHeader, type TraceRecord } from '../../../agents/trace/record.js';
 
 /** Records' times as epoch ms (tests and the bench use it). */
@@ -170,6 +170,8 @@ export class TraceStore {
   cutBytes = 0;
   /** Records a crashed recorder had journaled but not stored, added when the run was opened. */
   replayed = 0;
+  /** Journaled records that could not be placed in the store (normally 0). */
+  replayFailed = 0;
 
   private constructor(
     readonly dir: string,
@@ -268,7 +270,7 @@ export class TraceStore {
     store.cutBytes = cutBytes;
     // A recorder that crashed left its journal: what it captured but had not stored yet.
     try {
-      store.replayed = replayJournal(dir, store);
+      ({ replayed: store.replayed, failed: store.replayFailed } = replayJournal(dir, store));
       await store.flush();
       retireJournal(dir);
     } catch (error) {
@@ -693,6 +695,7 @@ export class TraceLibrary {
     const dir = path.join(this.root, runId);
     if (openStores.has(dir)) throw new Error(`run ${runId} is open; close it first.`);
     await rm(dir, { recursive: true, force: true });
+    scrubSpares(this.root); // recycled journal files may still hold this run's traffic
   }
 
   /**
