@@ -17,7 +17,7 @@
  * checkpoint names the position up to which the journal is decoded into the store, and the seq
  * the next record from there gets.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync, writevSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 /** Raw bytes from the bus tap's connection. */
@@ -38,8 +38,6 @@ const MAX_SPARES = 3;
 const MIN_SPARE_BYTES = 1024 * 1024;
 /** Pending bytes past which an append writes at once (memory stays bounded under a burst). */
 const MAX_PENDING = 32 * 1024 * 1024;
-/** Buffers per writev call (below IOV_MAX). */
-const WRITEV_BATCH = 512;
 const FILE = /^journal-(\d{6})\.bin$/;
 const CHECKPOINT = 'journal.json';
 const SPARES = '.journal-spares';
@@ -192,7 +190,8 @@ export class JournalWriter {
   private size = FILE_HEADER;
   private readonly length = Buffer.alloc(4);
   private broken: Error | null = null;
-  private pending: Uint8Array[] = [];
+  /** Entries waiting for the next flush, copied in (the tap reuses its read buffer). */
+  private stage = Buffer.allocUnsafe(1024 * 1024);
   private pendingBytes = 0;
   /** When the oldest pending entry was appended (performance.now()), or 0. */
   pendingSince = 0;
@@ -217,18 +216,25 @@ export class JournalWriter {
     return this.pendingBytes > 0;
   }
 
-  /** Queues an entry; `data` is kept by reference until the next flush, so it must not change. */
+  /** Queues a copy of an entry for the next flush. */
   append(kind: number, wallMs: number, mono: number, data: Uint8Array): void {
     if (this.broken) throw this.broken;
-    const header = Buffer.allocUnsafe(ENTRY_HEADER);
-    header.writeUInt8(kind, 0);
-    header.writeUInt32LE(data.length, 1);
-    header.writeDoubleLE(wallMs, 5);
-    header.writeDoubleLE(mono, 13);
-    if (this.pendingBytes === 0) this.pendingSince = performance.now();
-    this.pending.push(header, data);
-    this.pendingBytes += ENTRY_HEADER + data.length;
-    if (this.pendingBytes >= MAX_PENDING) this.flush();
+    const at = this.pendingBytes;
+    const end = at + ENTRY_HEADER + data.length;
+    if (end > this.stage.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(end, Math.min(this.stage.length * 2, MAX_PENDING + 2 * 1024 * 1024)));
+      this.stage.copy(bigger, 0, 0, at);
+      this.stage = bigger;
+    }
+    const stage = this.stage;
+    stage.writeUInt8(kind, at);
+    stage.writeUInt32LE(data.length, at + 1);
+    stage.writeDoubleLE(wallMs, at + 5);
+    stage.writeDoubleLE(mono, at + 13);
+    stage.set(data, at + ENTRY_HEADER);
+    if (at === 0) this.pendingSince = performance.now();
+    this.pendingBytes = end;
+    if (end >= MAX_PENDING) this.flush();
   }
 
   /** Why the writer stopped (a failed write), or null. */
@@ -245,13 +251,12 @@ export class JournalWriter {
   flush(): void {
     if (this.broken) throw this.broken;
     if (this.pendingBytes === 0) return;
-    const buffers = this.pending;
-    this.pending = [];
+    const length = this.pendingBytes;
     this.pendingBytes = 0;
     this.pendingSince = 0;
     const valid = this.size;
     try {
-      for (let i = 0; i < buffers.length; i += WRITEV_BATCH) this.writeAll(buffers.slice(i, i + WRITEV_BATCH));
+      this.writeAll(this.stage, length);
       // Only now are the bytes valid: a crash during the write above leaves the old length.
       this.length.writeUInt32LE(this.size, 0);
       writeSync(this.fd, this.length, 0, 4, 8);
@@ -279,17 +284,12 @@ export class JournalWriter {
     }
   }
 
-  private writeAll(buffers: Uint8Array[]): void {
-    let left = buffers.reduce((n, b) => n + b.length, 0);
-    let written = writevSync(this.fd, buffers, this.size);
-    this.size += written;
-    left -= written;
-    while (left > 0) {
-      // A short write (rare on files): write the rest from where it stopped.
-      const rest = Buffer.concat(buffers).subarray(-left);
-      written = writevSync(this.fd, [rest], this.size);
+  private writeAll(buffer: Buffer, length: number): void {
+    // Short writes are rare on files: write the rest from where one stopped.
+    for (let done = 0; done < length; ) {
+      const written = writeSync(this.fd, buffer, done, length - done, this.size);
       this.size += written;
-      left -= written;
+      done += written;
     }
   }
 }

@@ -18,13 +18,15 @@ import type { NodeConnectionOptions } from '@nats-io/transport-node';
 export interface TapListener {
   /** A connection is up and subscribed: the bytes that follow are a new protocol stream. */
   stream(): void;
-  /** Bytes as received; the buffer is the tap's to give away (it is not reused). */
+  /** Bytes as received; valid only during the call (the tap reads the next ones into the same memory). */
   data(chunk: Buffer): void;
   /** The connection dropped while tapping (it is being re-established). */
   lost(reason: string): void;
 }
 
 const PING = Buffer.from('PING\r\n');
+/** Plain connections read straight into one buffer this big: no allocation per read, fewer reads. */
+const READ_BUFFER = 1024 * 1024;
 /** nats.js's default connection timeout. */
 const HANDSHAKE_TIMEOUT_MS = 20_000;
 const MAX_LINE = 1024 * 1024;
@@ -49,6 +51,7 @@ export class NatsTap {
   private reconnects = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private pings = new PingWatch();
+  private readonly readBuffer = Buffer.allocUnsafe(READ_BUFFER);
   /** PINGs sent on the current connection after subscribing (their PONGs are in its stream). */
   pingsSent = 0;
 
@@ -98,7 +101,7 @@ export class NatsTap {
   }
 
   /** Switches a handshaken connection to tapping: SUB, a PING to mark it, then bytes straight through. */
-  private attach({ socket, rest }: { socket: net.Socket; rest: Buffer }): void {
+  private attach({ socket, route, rest }: Handshaken): void {
     if (this.closed) {
       socket.destroy();
       return;
@@ -108,8 +111,7 @@ export class NatsTap {
     this.pingsSent = 0;
     this.pings = new PingWatch();
     this.listener.stream();
-    socket.on('data', (chunk: Buffer) => this.onData(socket, chunk));
-    socket.resume(); // paused by the handshake's reader, so no byte went by unheard
+    route.input = (chunk) => this.onData(socket, chunk);
     socket.once('close', () => this.onClose(socket));
     socket.on('error', () => undefined); // 'close' follows and says what matters
     socket.write(`SUB ${this.subject} 1\r\n`);
@@ -147,7 +149,7 @@ export class NatsTap {
    * or offers it and TLS was not turned off with `tls: null`), CONNECT, and a PING answered by
    * PONG (or -ERR: rejected). All within the connection timeout (nats.js's `timeout`, 20 s).
    */
-  private async handshake(server: Server): Promise<{ socket: net.Socket; rest: Buffer }> {
+  private async handshake(server: Server): Promise<Handshaken> {
     const timeoutMs = this.options.timeout ?? HANDSHAKE_TIMEOUT_MS;
     const tlsOptions = this.options.tls;
     let socket: net.Socket | null = null;
@@ -158,27 +160,36 @@ export class NatsTap {
         socket?.destroy();
       }, timeoutMs);
     });
-    const steps = async () => {
-      if (tlsOptions?.handshakeFirst) socket = await this.secure(null, server);
+    // Where the connection's bytes go: the handshake's line reader, then the tap (attach).
+    const lines = new LineReader();
+    const route: Route = { input: (chunk) => lines.push(chunk) };
+    const watch = (s: net.Socket) => s.on('error', (error) => lines.fail(error)).on('close', () => lines.fail(new Error('the server closed the connection')));
+    const steps = async (): Promise<Handshaken> => {
+      if (tlsOptions?.handshakeFirst) socket = await this.secure(null, server, route);
       else {
         socket = await new Promise<net.Socket>((resolve, reject) => {
-          const s = net.connect({ host: server.host, port: server.port });
+          const s = net.connect({
+            host: server.host,
+            port: server.port,
+            onread: {
+              buffer: this.readBuffer,
+              callback: (n) => {
+                route.input(this.readBuffer.subarray(0, n));
+                return true;
+              },
+            },
+          });
           s.once('connect', () => resolve(s)).once('error', reject);
         });
       }
-      socket.setNoDelay(true);
-      let lines = new LineReader(socket);
+      watch(socket).setNoDelay(true);
       const infoLine = await lines.next();
       if (!infoLine.startsWith('INFO ')) throw new Error(`not a NATS server (it said "${infoLine.slice(0, 80)}")`);
       const info = JSON.parse(infoLine.slice(5)) as { tls_required?: boolean; tls_available?: boolean; nonce?: string };
       const encrypted = socket instanceof tls.TLSSocket;
       const upgrade = !encrypted && (info.tls_required === true || (info.tls_available === true && tlsOptions !== null) || server.tls);
       if (!encrypted && !upgrade && tlsOptions) throw new Error('the server does not offer TLS, which the connection options ask for');
-      if (upgrade) {
-        lines.release();
-        socket = await this.secure(socket, server);
-        lines = new LineReader(socket);
-      }
+      if (upgrade) socket = watch(await this.secure(socket, server, route));
       const auth = buildAuthenticator(this.options)(info.nonce) ?? {};
       const connect = { verbose: false, pedantic: false, tls_required: encrypted || upgrade, name: this.name, lang: 'switchboard-tap', version: '1', protocol: 1, headers: true, no_responders: true, ...auth };
       socket.write(`CONNECT ${JSON.stringify(connect)}\r\nPING\r\n`);
@@ -188,7 +199,7 @@ export class NatsTap {
         if (line.startsWith('-ERR')) throw new Error(line.slice(4).trim().replace(/^'|'$/g, ''));
         if (line === 'PING') socket.write('PONG\r\n');
       }
-      return { socket, rest: lines.release() };
+      return { socket, route, rest: lines.rest() };
     };
     try {
       return await Promise.race([steps(), timedOut]);
@@ -200,16 +211,31 @@ export class NatsTap {
     }
   }
 
-  /** TLS over `socket` (or a new connection), with the connection options' TLS settings as nats.js passes them. */
-  private secure(socket: net.Socket | null, server: Server): Promise<net.Socket> {
+  /**
+   * TLS over `socket` (or a new connection), with the connection options' TLS settings as nats.js
+   * passes them; what it decrypts goes to `route`.
+   */
+  private secure(socket: net.Socket | null, server: Server, route: Route): Promise<net.Socket> {
     const { caFile, certFile, keyFile, handshakeFirst: _first, ...inline } = this.options.tls ?? {};
     const files = { ...(caFile && { ca: readFileSync(caFile) }), ...(certFile && { cert: readFileSync(certFile) }), ...(keyFile && { key: readFileSync(keyFile) }) };
     const target = socket ? { socket } : { host: server.host, port: server.port };
     return new Promise((resolve, reject) => {
       const secure = tls.connect({ ...target, servername: net.isIP(server.host) ? undefined : server.host, rejectUnauthorized: true, ...inline, ...files }, () => resolve(secure));
+      secure.on('data', (chunk: Buffer) => route.input(chunk));
       secure.once('error', reject);
     });
   }
+}
+
+/** Where a connection's bytes go now. */
+interface Route {
+  input: (chunk: Buffer) => void;
+}
+
+interface Handshaken {
+  socket: net.Socket;
+  route: Route;
+  rest: Buffer;
 }
 
 /**
@@ -228,22 +254,20 @@ export class PingWatch {
   }
 }
 
-/** Reads `\r\n`-terminated lines from a socket during the handshake; release() returns what is left. */
+/** The handshake's lines, from bytes pushed to it (copied: the tap reuses its read buffer). */
 class LineReader {
   private buffered = Buffer.alloc(0);
   private waiting: { resolve: (line: string) => void; reject: (error: Error) => void } | null = null;
   private failure: Error | null = null;
-  private readonly onData = (chunk: Buffer) => {
+
+  push(chunk: Buffer): void {
     this.buffered = Buffer.concat([this.buffered, chunk]);
     this.deliver();
-  };
-  private readonly onEnd = (error?: Error) => {
-    this.failure = error instanceof Error ? error : new Error('the server closed the connection');
-    this.deliver();
-  };
+  }
 
-  constructor(private readonly socket: net.Socket) {
-    socket.on('data', this.onData).on('error', this.onEnd).on('close', this.onEnd);
+  fail(error: Error): void {
+    this.failure ??= error;
+    this.deliver();
   }
 
   next(): Promise<string> {
@@ -253,10 +277,8 @@ class LineReader {
     });
   }
 
-  /** Stops reading; the bytes after the last line read. */
-  release(): Buffer {
-    this.socket.pause();
-    this.socket.off('data', this.onData).off('error', this.onEnd).off('close', this.onEnd);
+  /** The bytes after the last line read. */
+  rest(): Buffer {
     return this.buffered;
   }
 
