@@ -38,6 +38,15 @@ const MAX_SPARES = 3;
 const MIN_SPARE_BYTES = 1024 * 1024;
 /** Pending bytes past which an append writes at once (memory stays bounded under a burst). */
 const MAX_PENDING = 32 * 1024 * 1024;
+/** A staging buffer that holds MAX_PENDING and the read that crossed it. */
+const STAGE_BYTES = MAX_PENDING + 2 * 1024 * 1024;
+/**
+ * Staging buffers of closed writers, kept for the next ones. Touching fresh memory costs a page
+ * fault per page the first time: ~50 ms per 32 MB here, as much as the rest of a burst's capture.
+ * (Allocating STAGE_BYTES untouched costs nothing: only pages written to are faulted in.)
+ */
+const stages: Buffer[] = [];
+const MAX_STAGES = 2;
 const FILE = /^journal-(\d{6})\.bin$/;
 const CHECKPOINT = 'journal.json';
 const SPARES = '.journal-spares';
@@ -191,7 +200,7 @@ export class JournalWriter {
   private readonly length = Buffer.alloc(4);
   private broken: Error | null = null;
   /** Entries waiting for the next flush, copied in (the tap reuses its read buffer). */
-  private stage = Buffer.allocUnsafe(1024 * 1024);
+  private stage = stages.pop() ?? Buffer.allocUnsafe(STAGE_BYTES);
   private pendingBytes = 0;
   /** When the oldest pending entry was appended (performance.now()), or 0. */
   pendingSince = 0;
@@ -222,7 +231,7 @@ export class JournalWriter {
     const at = this.pendingBytes;
     const end = at + ENTRY_HEADER + data.length;
     if (end > this.stage.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(end, Math.min(this.stage.length * 2, MAX_PENDING + 2 * 1024 * 1024)));
+      const bigger = Buffer.allocUnsafe(end); // one entry bigger than the stage (never a bus read)
       this.stage.copy(bigger, 0, 0, at);
       this.stage = bigger;
     }
@@ -281,6 +290,7 @@ export class JournalWriter {
     } finally {
       closeSync(this.fd);
       this.fd = -1;
+      if (stages.length < MAX_STAGES && this.stage.length === STAGE_BYTES) stages.push(this.stage);
     }
   }
 
