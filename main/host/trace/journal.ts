@@ -17,7 +17,7 @@
  * checkpoint names the position up to which the journal is decoded into the store, and the seq
  * the next record from there gets.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync, writevSync } from 'node:fs';
 import path from 'node:path';
 
 /** Raw bytes from the bus tap's connection. */
@@ -38,15 +38,19 @@ const MAX_SPARES = 3;
 const MIN_SPARE_BYTES = 1024 * 1024;
 /** Pending bytes past which an append writes at once (memory stays bounded under a burst). */
 const MAX_PENDING = 32 * 1024 * 1024;
-/** A staging buffer that holds MAX_PENDING and the read that crossed it. */
-const STAGE_BYTES = MAX_PENDING + 2 * 1024 * 1024;
+/** The most one socket read brings into the read ring. */
+export const READ_SLICE = 1024 * 1024;
+/** The ring the tap reads into: MAX_PENDING and room for the reads that cross it. */
+const RING_BYTES = MAX_PENDING + 2 * READ_SLICE;
+/** Buffers per writev call (below IOV_MAX). */
+const WRITEV_BATCH = 512;
 /**
- * Staging buffers of closed writers, kept for the next ones. Touching fresh memory costs a page
- * fault per page the first time: ~50 ms per 32 MB here, as much as the rest of a burst's capture.
- * (Allocating STAGE_BYTES untouched costs nothing: only pages written to are faulted in.)
+ * Read rings of closed writers, kept for the next ones. Touching fresh memory costs a page fault
+ * per page the first time: ~50 ms per 32 MB here, as much as the rest of a burst's capture.
+ * (Allocating RING_BYTES untouched costs nothing: only pages written to are faulted in.)
  */
-const stages: Buffer[] = [];
-const MAX_STAGES = 2;
+const rings: Buffer[] = [];
+const MAX_RINGS = 2;
 const FILE = /^journal-(\d{6})\.bin$/;
 const CHECKPOINT = 'journal.json';
 const SPARES = '.journal-spares';
@@ -192,19 +196,24 @@ function validLength(fd: number): number {
   return header.readUInt32LE(8);
 }
 
-/** Appends entries; they reach the OS on flush() (the recorder calls it at least every 100 ms). */
+/**
+ * Appends entries; they reach the OS on flush() (the recorder calls it within 100 ms). Pending
+ * entries are kept by reference and written with one writev: bus bytes are read by the tap
+ * straight into this writer's read ring (reserve/commitRead), so they are never copied in between.
+ */
 export class JournalWriter {
   private fd: number;
   private file: number;
   private size = FILE_HEADER;
   private readonly length = Buffer.alloc(4);
   private broken: Error | null = null;
-  /** Entries waiting for the next flush, copied in (the tap reuses its read buffer). */
-  private stage = stages.pop() ?? Buffer.allocUnsafe(STAGE_BYTES);
+  private pending: Uint8Array[] = [];
   private pendingBytes = 0;
+  private readonly ring = rings.pop() ?? Buffer.allocUnsafeSlow(RING_BYTES);
+  /** Where the next read into the ring goes; the ring before it is pending or written. */
+  private ringAt = 0;
   /** When the oldest pending entry was appended (performance.now()), or 0. */
   pendingSince = 0;
-
   private readonly rotateBytes: number;
 
   constructor(
@@ -225,30 +234,48 @@ export class JournalWriter {
     return this.pendingBytes > 0;
   }
 
-  /** Queues a copy of an entry for the next flush. */
-  append(kind: number, wallMs: number, mono: number, data: Uint8Array): void {
-    if (this.broken) throw this.broken;
-    const at = this.pendingBytes;
-    const end = at + ENTRY_HEADER + data.length;
-    if (end > this.stage.length) {
-      const bigger = Buffer.allocUnsafe(end); // one entry bigger than the stage (never a bus read)
-      this.stage.copy(bigger, 0, 0, at);
-      this.stage = bigger;
-    }
-    const stage = this.stage;
-    stage.writeUInt8(kind, at);
-    stage.writeUInt32LE(data.length, at + 1);
-    stage.writeDoubleLE(wallMs, at + 5);
-    stage.writeDoubleLE(mono, at + 13);
-    stage.set(data, at + ENTRY_HEADER);
-    if (at === 0) this.pendingSince = performance.now();
-    this.pendingBytes = end;
-    if (end >= MAX_PENDING) this.flush();
-  }
-
   /** Why the writer stopped (a failed write), or null. */
   get failure(): Error | null {
     return this.broken;
+  }
+
+  /** Queues an entry; `data` is kept by reference until the next flush, so it must not change. */
+  append(kind: number, wallMs: number, mono: number, data: Uint8Array): void {
+    if (this.broken) throw this.broken;
+    this.queue(kind, wallMs, mono, data);
+  }
+
+  /**
+   * Where the next socket read should go: the ring after everything read so far. Node asks for
+   * it right after each read, before the next arrives, so other entries and flushes may come in
+   * between; the ring's unread part is never pending, so they cannot touch it.
+   */
+  reserve(): Buffer {
+    if (this.broken) throw this.broken;
+    if (this.ringAt + READ_SLICE > this.ring.length) {
+      this.flush(); // all of the ring is on its way to disk: start over at its beginning
+      this.ringAt = 0;
+    }
+    return this.ring.subarray(this.ringAt, this.ringAt + READ_SLICE);
+  }
+
+  /** Makes `bytes`, just read into reserve()'s buffer, an entry. */
+  commitRead(kind: number, wallMs: number, mono: number, bytes: Buffer): void {
+    if (this.broken) throw this.broken;
+    this.ringAt = bytes.byteOffset - this.ring.byteOffset + bytes.length;
+    this.queue(kind, wallMs, mono, bytes);
+  }
+
+  private queue(kind: number, wallMs: number, mono: number, data: Uint8Array): void {
+    const header = Buffer.allocUnsafe(ENTRY_HEADER);
+    header.writeUInt8(kind, 0);
+    header.writeUInt32LE(data.length, 1);
+    header.writeDoubleLE(wallMs, 5);
+    header.writeDoubleLE(mono, 13);
+    if (this.pendingBytes === 0) this.pendingSince = performance.now();
+    this.pending.push(header, data);
+    this.pendingBytes += ENTRY_HEADER + data.length;
+    if (this.pendingBytes >= MAX_PENDING) this.flush();
   }
 
   /**
@@ -260,12 +287,13 @@ export class JournalWriter {
   flush(): void {
     if (this.broken) throw this.broken;
     if (this.pendingBytes === 0) return;
-    const length = this.pendingBytes;
+    const buffers = this.pending;
+    this.pending = [];
     this.pendingBytes = 0;
     this.pendingSince = 0;
     const valid = this.size;
     try {
-      this.writeAll(this.stage, length);
+      for (let i = 0; i < buffers.length; i += WRITEV_BATCH) this.writeAll(buffers.slice(i, i + WRITEV_BATCH));
       // Only now are the bytes valid: a crash during the write above leaves the old length.
       this.length.writeUInt32LE(this.size, 0);
       writeSync(this.fd, this.length, 0, 4, 8);
@@ -290,16 +318,21 @@ export class JournalWriter {
     } finally {
       closeSync(this.fd);
       this.fd = -1;
-      if (stages.length < MAX_STAGES && this.stage.length === STAGE_BYTES) stages.push(this.stage);
+      if (rings.length < MAX_RINGS) rings.push(this.ring);
     }
   }
 
-  private writeAll(buffer: Buffer, length: number): void {
-    // Short writes are rare on files: write the rest from where one stopped.
-    for (let done = 0; done < length; ) {
-      const written = writeSync(this.fd, buffer, done, length - done, this.size);
+  private writeAll(buffers: Uint8Array[]): void {
+    let left = buffers.reduce((n, b) => n + b.length, 0);
+    let written = writevSync(this.fd, buffers, this.size);
+    this.size += written;
+    left -= written;
+    while (left > 0) {
+      // A short write (rare on files): write the rest from where it stopped.
+      const rest = Buffer.concat(buffers).subarray(-left);
+      written = writevSync(this.fd, [rest], this.size);
       this.size += written;
-      done += written;
+      left -= written;
     }
   }
 }

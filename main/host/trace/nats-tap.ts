@@ -22,6 +22,13 @@ export interface TapListener {
   data(chunk: Buffer): void;
   /** The connection dropped while tapping (it is being re-established). */
   lost(reason: string): void;
+  /**
+   * Optional, to save a copy: where to read the next bytes of a plain connection into (asked for
+   * right after each read, for the next one). Bytes read there are reported with filled() (a view
+   * of that buffer) instead of data().
+   */
+  readBuffer?(): Buffer;
+  filled?(chunk: Buffer): void;
 }
 
 const PING = Buffer.from('PING\r\n');
@@ -51,7 +58,7 @@ export class NatsTap {
   private reconnects = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private pings = new PingWatch();
-  private readonly readBuffer = Buffer.allocUnsafe(READ_BUFFER);
+  private readonly readBuffer = Buffer.allocUnsafeSlow(READ_BUFFER); // its own memory: reads into it are told apart by that
   /** PINGs sent on the current connection after subscribing (their PONGs are in its stream). */
   pingsSent = 0;
 
@@ -111,7 +118,15 @@ export class NatsTap {
     this.pingsSent = 0;
     this.pings = new PingWatch();
     this.listener.stream();
-    route.input = (chunk) => this.onData(socket, chunk);
+    const { readBuffer, filled } = this.listener;
+    if (readBuffer && filled) {
+      route.buffer = () => readBuffer.call(this.listener);
+      route.input = (chunk, inPlace) => {
+        if (this.pings.seen(chunk)) socket.write('PONG\r\n');
+        if (inPlace) filled.call(this.listener, chunk);
+        else this.listener.data(chunk);
+      };
+    } else route.input = (chunk) => this.onData(socket, chunk);
     socket.once('close', () => this.onClose(socket));
     socket.on('error', () => undefined); // 'close' follows and says what matters
     socket.write(`SUB ${this.subject} 1\r\n`);
@@ -162,7 +177,7 @@ export class NatsTap {
     });
     // Where the connection's bytes go: the handshake's line reader, then the tap (attach).
     const lines = new LineReader();
-    const route: Route = { input: (chunk) => lines.push(chunk) };
+    const route: Route = { buffer: () => this.readBuffer, input: (chunk) => lines.push(chunk) };
     const watch = (s: net.Socket) => s.on('error', (error) => lines.fail(error)).on('close', () => lines.fail(new Error('the server closed the connection')));
     const steps = async (): Promise<Handshaken> => {
       if (tlsOptions?.handshakeFirst) socket = await this.secure(null, server, route);
@@ -172,9 +187,11 @@ export class NatsTap {
             host: server.host,
             port: server.port,
             onread: {
-              buffer: this.readBuffer,
-              callback: (n) => {
-                route.input(this.readBuffer.subarray(0, n));
+              // Asked for right after each read, for the next one: the tap's own buffer while
+              // handshaking, then the listener's if it offers one.
+              buffer: () => route.buffer(),
+              callback: (n, buffer) => {
+                route.input(Buffer.from(buffer.buffer, buffer.byteOffset, n), buffer.buffer !== this.readBuffer.buffer);
                 return true;
               },
             },
@@ -221,7 +238,7 @@ export class NatsTap {
     const target = socket ? { socket } : { host: server.host, port: server.port };
     return new Promise((resolve, reject) => {
       const secure = tls.connect({ ...target, servername: net.isIP(server.host) ? undefined : server.host, rejectUnauthorized: true, ...inline, ...files }, () => resolve(secure));
-      secure.on('data', (chunk: Buffer) => route.input(chunk));
+      secure.on('data', (chunk: Buffer) => route.input(chunk, false));
       secure.once('error', reject);
     });
   }
@@ -229,7 +246,10 @@ export class NatsTap {
 
 /** Where a connection's bytes go now. */
 interface Route {
-  input: (chunk: Buffer) => void;
+  /** Where a plain connection reads next. */
+  buffer: () => Buffer;
+  /** What was read; `inPlace` when it went into the listener's buffer. */
+  input: (chunk: Buffer, inPlace: boolean) => void;
 }
 
 interface Handshaken {

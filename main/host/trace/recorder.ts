@@ -10,7 +10,7 @@
  * under sustained traffic, once what waits is `maxLagMs` old. Traffic faster than decoding
  * falls further behind until it eases; the journal (on disk, not in memory) holds it meanwhile.
  */
-import { ENTRY_BUS, ENTRY_EVENT, ENTRY_STREAM, FILE_HEADER, JournalWriter, retireJournal, writeCheckpoint } from './journal.js';
+import { ENTRY_BUS, ENTRY_EVENT, ENTRY_STREAM, FILE_HEADER, JournalWriter, READ_SLICE, retireJournal, writeCheckpoint } from './journal.js';
 import { JournalDecoder } from './journal-decoder.js';
 import { NatsTap } from './nats-tap.js';
 import { eventJson } from './record-line.js';
@@ -110,6 +110,9 @@ export class TraceRecorder {
   /** When the oldest entry not yet decoded was journaled (performance.now()), or 0. */
   private backlogSince = 0;
   private decoding = false;
+  /** Whether the tap's next read goes into the journal's ring (else into scratch, and is dropped). */
+  private reserved = false;
+  private readonly scratch = Buffer.allocUnsafeSlow(READ_SLICE);
   private lastCheckpoint = 0;
   private checkpointing = false;
   private readonly subscribers = new Set<Subscriber>();
@@ -155,7 +158,26 @@ export class TraceRecorder {
       },
       data: (chunk) => {
         this.busBytesNow += chunk.length;
-        this.capture(ENTRY_BUS, chunk);
+        this.capture(ENTRY_BUS, Buffer.from(chunk)); // the tap reuses its buffer; the journal keeps this until it flushes
+      },
+      // Plain connections read straight into the journal's read ring: no copy on the way to disk.
+      readBuffer: () => {
+        const journal = this.journal;
+        this.reserved = false;
+        if (journal && !journal.failure) {
+          try {
+            const room = journal.reserve();
+            this.reserved = true;
+            return room;
+          } catch (error) {
+            this.journalFailed(error);
+          }
+        }
+        return this.scratch;
+      },
+      filled: (chunk) => {
+        this.busBytesNow += chunk.length;
+        if (this.reserved) this.capture(ENTRY_BUS, chunk, true);
       },
       lost: () => this.warn('trace: the recorder lost its NATS connection; messages sent meanwhile are not recorded.'),
     });
@@ -264,12 +286,13 @@ export class TraceRecorder {
   }
 
   /** The capture path: one journal entry, no parsing. */
-  private capture(kind: number, data: Uint8Array): void {
+  private capture(kind: number, data: Buffer, inRing = false): void {
     const journal = this.journal;
     if (!journal || journal.failure) return;
     if (this.backlogSince === 0) this.backlogSince = performance.now();
     try {
-      journal.append(kind, Date.now(), this.mono(), data);
+      if (inRing) journal.commitRead(kind, Date.now(), this.mono(), data);
+      else journal.append(kind, Date.now(), this.mono(), data);
     } catch (error) {
       this.journalFailed(error);
     }
