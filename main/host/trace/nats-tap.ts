@@ -46,7 +46,7 @@ interface Server {
 }
 
 /** `nats://host:port`, `tls://host:port`, `host:port` or `host`, as nats.js accepts them. */
-export function parseServer(url: string): Server {
+function parseServer(url: string): Server {
   const withScheme = /^[a-z]+:\/\//i.test(url) ? url : `nats://${url}`;
   const parsed = new URL(withScheme);
   return { host: parsed.hostname.replace(/^\[|\]$/g, ''), port: parsed.port ? Number(parsed.port) : 4222, tls: parsed.protocol === 'tls:' };
@@ -119,26 +119,19 @@ export class NatsTap {
     this.pings = new PingWatch();
     this.listener.stream();
     const { readBuffer, filled } = this.listener;
-    if (readBuffer && filled) {
-      route.buffer = () => readBuffer.call(this.listener);
-      route.input = (chunk, inPlace) => {
-        if (this.pings.seen(chunk)) socket.write('PONG\r\n');
-        if (inPlace) filled.call(this.listener, chunk);
-        else this.listener.data(chunk);
-      };
-    } else route.input = (chunk) => this.onData(socket, chunk);
+    if (readBuffer && filled) route.buffer = () => readBuffer.call(this.listener);
+    // The hot path: answer PINGs (a false match inside a payload only sends an extra PONG, which
+    // the server ignores), pass the bytes on.
+    route.input = (chunk, inPlace) => {
+      if (this.pings.seen(chunk)) socket.write('PONG\r\n');
+      if (inPlace && filled) filled.call(this.listener, chunk);
+      else this.listener.data(chunk);
+    };
     socket.once('close', () => this.onClose(socket));
     socket.on('error', () => undefined); // 'close' follows and says what matters
     socket.write(`SUB ${this.subject} 1\r\n`);
     this.ping();
-    if (rest.length > 0) this.onData(socket, rest);
-  }
-
-  /** The hot path: answer PINGs, pass the bytes on. */
-  private onData(socket: net.Socket, chunk: Buffer): void {
-    // A false match inside a payload only sends an extra PONG, which the server ignores.
-    if (this.pings.seen(chunk)) socket.write('PONG\r\n');
-    this.listener.data(chunk);
+    if (rest.length > 0) route.input(rest, false);
   }
 
   private onClose(socket: net.Socket): void {
