@@ -161,10 +161,10 @@ const event = <P extends z.ZodType>(summary: string, payload: P) => ({ summary, 
 const NoInput = z.undefined();
 
 export const calls = {
-  'host.info': call('Facts about the host process: version, shell, data directory.', NoInput, HostInfoSchema),
-  'server.status': call('The NATS server state with fresh monitoring counters.', NoInput, ServerStatusSchema),
+  'host.getInfo': call('Facts about the host process: version, shell, data directory.', NoInput, HostInfoSchema),
+  'server.getStatus': call('The NATS server state with fresh monitoring counters.', NoInput, ServerStatusSchema),
   'server.restart': call('Restarts the embedded server (reconnects to an external one).', NoInput, ServerStatusSchema),
-  'server.logs': call(
+  'server.getLogs': call(
     'Recent server log lines, oldest first; `afterSeq` returns only newer lines.',
     z
       .object({
@@ -175,20 +175,20 @@ export const calls = {
       .optional(),
     z.object({ lines: z.array(LogLineSchema) }),
   ),
-  'topology.templates': call('The template topologies, with their YAML.', NoInput, z.object({ templates: z.array(TemplateSchema) })),
+  'topology.listTemplates': call('The template topologies, with their YAML.', NoInput, z.object({ templates: z.array(TemplateSchema) })),
   'file.open': call('Reads a topology file from disk.', z.object({ path: z.string().min(1) }).strict(), OpenedFileSchema),
   'file.save': call(
     'Writes a topology file atomically; refuses when it changed on disk since `expectedMtimeMs` (unless omitted), or, with `createOnly`, when it exists.',
     z.object({ path: z.string().min(1), text: z.string(), expectedMtimeMs: z.number().optional(), createOnly: z.boolean().optional() }).strict(),
     OpenedFileSchema,
   ),
-  'file.recent': call('Recently opened or saved files, newest first.', NoInput, z.object({ paths: z.array(z.string()) })),
+  'file.listRecent': call('Recently opened or saved files, newest first.', NoInput, z.object({ paths: z.array(z.string()) })),
   'file.autosave': call(
     'Keeps a recovery copy of an unsaved document.',
     z.object({ key: z.string().min(1).max(200), path: z.string().nullable(), text: z.string() }).strict(),
     z.object({ savedAt: z.string() }),
   ),
-  'file.recoveries': call('Recovery copies left by a session that did not close cleanly.', NoInput, z.object({ recoveries: z.array(RecoverySchema) })),
+  'file.listRecoveries': call('Recovery copies left by a session that did not close cleanly.', NoInput, z.object({ recoveries: z.array(RecoverySchema) })),
   'file.discardRecovery': call('Deletes a recovery copy (after saving, or when the user declines it).', z.object({ key: z.string().min(1) }).strict(), z.object({})),
   'topology.export': call(
     'Exports a topology; with `dir` the files (secrets included) are written there, else their contents are returned (secrets withheld).',
@@ -201,7 +201,7 @@ export const calls = {
     RunStatusSchema,
   ),
   'run.stop': call('Stops the running topology (its trace stays in the store).', NoInput, RunStatusSchema),
-  'run.status': call('What is running.', NoInput, RunStatusSchema),
+  'run.getStatus': call('What is running.', NoInput, RunStatusSchema),
   'run.send': call(
     'Sends a request to an agent of the running topology and returns its reply.',
     z.object({ to: z.string().min(1), input: z.string().min(1), timeoutMs: z.number().int().positive().max(600_000).optional() }).strict(),
@@ -213,15 +213,15 @@ export const calls = {
     z.object({}),
   ),
   'ooda.pause': call('Stops an agent before its next phase.', z.object({ agent: z.string().min(1) }).strict(), z.object({})),
-  'ooda.paused': call('The runs waiting now.', NoInput, z.object({ runs: z.array(PausedRunSchema) })),
+  'ooda.listPaused': call('The runs waiting now.', NoInput, z.object({ runs: z.array(PausedRunSchema) })),
   'ooda.resume': call(
     'Lets a paused run go on: `continue` to the next breakpoint, `step` to the next phase; before Act, `replace` is the decision to act on.',
     z.object({ runId: z.string().min(1), mode: z.enum(['continue', 'step']).default('continue'), replace: z.unknown().optional() }).strict(),
     z.object({}),
   ),
-  'trace.runs': call('Recorded runs, newest first.', NoInput, z.object({ runs: z.array(TraceRunSchema) })),
+  'trace.listRuns': call('Recorded runs, newest first.', NoInput, z.object({ runs: z.array(TraceRunSchema) })),
   'trace.query': call('One page of a run’s records.', z.object({ runId: z.string().min(1), query: TraceQuerySchema }).strict(), z.object({ records: z.array(TraceRecordSchema), hasMore: z.boolean() })),
-  'trace.counts': call(
+  'trace.count': call(
     'Record counts of a run, per subject and per agent.',
     z.object({ runId: z.string().min(1) }).strict(),
     z.object({ records: z.number(), messages: z.number(), events: z.number(), subjects: z.record(z.string(), z.number()), agents: z.record(z.string(), z.number()) }),

@@ -65,8 +65,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const runs = new RunManager(server, events, secrets, options.dataDir);
   let templates: Template[] | undefined;
   const handlers: CallHandlers = {
-    'host.info': async () => info,
-    'server.status': async () => ({ ...server.status(), stats: await server.stats() }),
+    'host.getInfo': async () => info,
+    'server.getStatus': async () => ({ ...server.status(), stats: await server.stats() }),
     'server.restart': async () => {
       try {
         await server.restart();
@@ -75,30 +75,30 @@ export async function startHost(options: HostOptions): Promise<Host> {
       }
       return { ...server.status(), stats: await server.stats() };
     },
-    'server.logs': async (input) => ({ lines: server.logs(input?.afterSeq, input?.limit) }),
-    'topology.templates': async () => ({ templates: (templates ??= await readTemplates(path.join(options.appRoot, 'templates'))) }),
+    'server.getLogs': async (input) => ({ lines: server.logs(input?.afterSeq, input?.limit) }),
+    'topology.listTemplates': async () => ({ templates: (templates ??= await readTemplates(path.join(options.appRoot, 'templates'))) }),
     'file.open': async ({ path: file }) => files.open(file),
     'file.save': async ({ path: file, text, expectedMtimeMs, createOnly }) => files.save(file, text, expectedMtimeMs, createOnly),
-    'file.recent': async () => ({ paths: await files.recent() }),
+    'file.listRecent': async () => ({ paths: await files.recent() }),
     'file.autosave': async ({ key, path: file, text }) => ({ savedAt: await files.autosave(key, file, text) }),
-    'file.recoveries': async () => ({ recoveries: await files.recoveries() }),
+    'file.listRecoveries': async () => ({ recoveries: await files.recoveries() }),
     'file.discardRecovery': async ({ key }) => (await files.discardRecovery(key), {}),
     'topology.export': async ({ text, fileName, format, dir }) => exportForApp(text, format, fileName, dir),
     'run.start': async ({ text, fileName }) => runs.start(text, fileName),
     'run.stop': async () => runs.stop(),
-    'run.status': async () => runs.current(),
+    'run.getStatus': async () => runs.current(),
     'run.send': async ({ to, input, timeoutMs }) => runs.send(to, input, timeoutMs),
     'ooda.setBreakpoints': async ({ breakpoints }) => (runs.controller().setBreakpoints(breakpoints), {}),
     'ooda.pause': async ({ agent }) => (runs.controller().pause(agent), {}),
-    'ooda.paused': async () => ({ runs: runs.current().state === 'running' ? runs.controller().paused() : [] }),
+    'ooda.listPaused': async () => ({ runs: runs.current().state === 'running' ? runs.controller().paused() : [] }),
     'ooda.resume': async ({ runId, mode, replace }) => (runs.resume(runId, mode, replace), {}),
-    'trace.runs': async () => ({
+    'trace.listRuns': async () => ({
       runs: (await runs.library.list())
         .map(({ runId, header }) => ({ runId, startedAt: header.startedAt, topology: topologyName(header.topology) }))
         .reverse(),
     }),
     'trace.query': async ({ runId, query }) => runs.withStore(runId, (store) => store.query(query)),
-    'trace.counts': async ({ runId }) => runs.withStore(runId, (store) => store.counts()),
+    'trace.count': async ({ runId }) => runs.withStore(runId, (store) => store.counts()),
     'trace.import': async ({ path: file }) => {
       try {
         const store = await runs.library.importNdjson(path.resolve(file));

@@ -32,34 +32,34 @@ export const sampleHostInfo = (over: Partial<HostInfo> = {}): HostInfo => ({
 
 const idleRun = { state: 'idle' as const, runId: null, topology: null, agents: [], startedAt: null, error: null };
 
-/** A full set of valid handlers, each a spy; `server.logs` returns one line after `afterSeq`. */
+/** A full set of valid handlers, each a spy; `server.getLogs` returns one line after `afterSeq`. */
 export function fakeHandlers(status: ServerStatus = sampleStatus()) {
   return {
-    'host.info': vi.fn<CallHandlers['host.info']>(async () => sampleHostInfo()),
-    'server.status': vi.fn<CallHandlers['server.status']>(async () => status),
+    'host.getInfo': vi.fn<CallHandlers['host.getInfo']>(async () => sampleHostInfo()),
+    'server.getStatus': vi.fn<CallHandlers['server.getStatus']>(async () => status),
     'server.restart': vi.fn<CallHandlers['server.restart']>(async () => status),
-    'server.logs': vi.fn<CallHandlers['server.logs']>(async (input) => ({
+    'server.getLogs': vi.fn<CallHandlers['server.getLogs']>(async (input) => ({
       lines: [{ seq: (input?.afterSeq ?? 0) + 1, time: '2026-01-01T00:00:00.000Z', source: 'stdout' as const, text: 'hello' }],
     })),
-    'topology.templates': vi.fn<CallHandlers['topology.templates']>(async () => ({ templates: [] })),
+    'topology.listTemplates': vi.fn<CallHandlers['topology.listTemplates']>(async () => ({ templates: [] })),
     'file.open': vi.fn<CallHandlers['file.open']>(async ({ path }) => ({ path, text: '', mtimeMs: 0 })),
     'file.save': vi.fn<CallHandlers['file.save']>(async ({ path, text }) => ({ path, text, mtimeMs: 0 })),
-    'file.recent': vi.fn<CallHandlers['file.recent']>(async () => ({ paths: [] })),
+    'file.listRecent': vi.fn<CallHandlers['file.listRecent']>(async () => ({ paths: [] })),
     'file.autosave': vi.fn<CallHandlers['file.autosave']>(async () => ({ savedAt: '2026-01-01T00:00:00.000Z' })),
-    'file.recoveries': vi.fn<CallHandlers['file.recoveries']>(async () => ({ recoveries: [] })),
+    'file.listRecoveries': vi.fn<CallHandlers['file.listRecoveries']>(async () => ({ recoveries: [] })),
     'file.discardRecovery': vi.fn<CallHandlers['file.discardRecovery']>(async () => ({})),
     'topology.export': vi.fn<CallHandlers['topology.export']>(async () => ({ files: [], writtenTo: null })),
     'run.start': vi.fn<CallHandlers['run.start']>(async () => idleRun),
     'run.stop': vi.fn<CallHandlers['run.stop']>(async () => idleRun),
-    'run.status': vi.fn<CallHandlers['run.status']>(async () => idleRun),
+    'run.getStatus': vi.fn<CallHandlers['run.getStatus']>(async () => idleRun),
     'run.send': vi.fn<CallHandlers['run.send']>(async () => ({ content: 'ok', metadata: {} })),
     'ooda.setBreakpoints': vi.fn<CallHandlers['ooda.setBreakpoints']>(async () => ({})),
     'ooda.pause': vi.fn<CallHandlers['ooda.pause']>(async () => ({})),
-    'ooda.paused': vi.fn<CallHandlers['ooda.paused']>(async () => ({ runs: [] })),
+    'ooda.listPaused': vi.fn<CallHandlers['ooda.listPaused']>(async () => ({ runs: [] })),
     'ooda.resume': vi.fn<CallHandlers['ooda.resume']>(async () => ({})),
-    'trace.runs': vi.fn<CallHandlers['trace.runs']>(async () => ({ runs: [] })),
+    'trace.listRuns': vi.fn<CallHandlers['trace.listRuns']>(async () => ({ runs: [] })),
     'trace.query': vi.fn<CallHandlers['trace.query']>(async () => ({ records: [], hasMore: false })),
-    'trace.counts': vi.fn<CallHandlers['trace.counts']>(async () => ({ records: 0, messages: 0, events: 0, subjects: {}, agents: {} })),
+    'trace.count': vi.fn<CallHandlers['trace.count']>(async () => ({ records: 0, messages: 0, events: 0, subjects: {}, agents: {} })),
     'trace.import': vi.fn<CallHandlers['trace.import']>(async () => ({ runId: 'r', startedAt: '2026-01-01T00:00:00.000Z', topology: null })),
     'trace.export': vi.fn<CallHandlers['trace.export']>(async ({ path }) => ({ path })),
     'secrets.list': vi.fn<CallHandlers['secrets.list']>(async () => ({ secrets: [], canStore: false })),

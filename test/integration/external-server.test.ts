@@ -73,7 +73,7 @@ describe('ExternalNatsServer', () => {
     await expect(external.start()).rejects.toThrow(/user\.creds/);
   });
 
-  it('backs the host in --nats mode: server.status answers with the external server', async () => {
+  it('backs the host in --nats mode: server.getStatus answers with the external server', async () => {
     const port = await freePort();
     await userServer(port);
     const dataDir = await makeTempDir('external-host');
@@ -86,9 +86,9 @@ describe('ExternalNatsServer', () => {
       nats: { mode: 'external', url: `nats://127.0.0.1:${port}` },
     });
     cleanups.push(() => host.stop());
-    const status = await host.handlers['server.status'](undefined);
+    const status = await host.handlers['server.getStatus'](undefined);
     expect(status).toMatchObject({ mode: 'external', state: 'running', stats: null });
-    expect((await host.handlers['host.info'](undefined)).natsBinary).toBeNull();
+    expect((await host.handlers['host.getInfo'](undefined)).natsBinary).toBeNull();
   });
 });
 

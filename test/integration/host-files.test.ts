@@ -33,7 +33,7 @@ describe('files', () => {
     const opened = await h()['file.open']({ path: file });
     expect(opened.text).toBe(await trio());
     expect(opened.mtimeMs).toBe(saved.mtimeMs);
-    expect((await h()['file.recent'](undefined)).paths[0]).toBe(file);
+    expect((await h()['file.listRecent'](undefined)).paths[0]).toBe(file);
     // No temporary file is left beside it.
     const { readdir } = await import('node:fs/promises');
     expect((await readdir(work)).filter((n) => n.startsWith('a.yaml'))).toEqual(['a.yaml']);
@@ -72,20 +72,20 @@ describe('files', () => {
     await h()['file.autosave']({ key: 'untitled-1', path: null, text: 'draft' });
     await h()['file.autosave']({ key: 'untitled-1', path: null, text: 'draft 2' });
     await h()['file.autosave']({ key: '../../evil', path: '/x.yaml', text: 'x' });
-    const { recoveries } = await h()['file.recoveries'](undefined);
+    const { recoveries } = await h()['file.listRecoveries'](undefined);
     expect(recoveries.map((r) => [r.key, r.text]).sort()).toEqual([
       ['../../evil', 'x'],
       ['untitled-1', 'draft 2'],
     ]);
     await h()['file.discardRecovery']({ key: 'untitled-1' });
     await h()['file.discardRecovery']({ key: '../../evil' });
-    expect((await h()['file.recoveries'](undefined)).recoveries).toEqual([]);
+    expect((await h()['file.listRecoveries'](undefined)).recoveries).toEqual([]);
   });
 });
 
 describe('templates and export', () => {
   it('lists every template, the trio first, each with its example', async () => {
-    const { templates } = await h()['topology.templates'](undefined);
+    const { templates } = await h()['topology.listTemplates'](undefined);
     expect(templates[0]!.id).toBe('seed-000-trio');
     expect(templates.map((t) => t.id).sort()).toEqual(['auction', 'blackboard', 'coordinator', 'hybrid', 'seed-000-trio', 'swarm']);
     expect(templates.every((t) => t.example !== null)).toBe(true);

@@ -54,9 +54,9 @@ describe('running a topology in the host', () => {
     expect(page.records.map((r) => (r.kind === 'message' ? r.subject : ''))).toEqual(['agents.request.weather_bot']);
     const events = await h['trace.query']({ runId, query: { kind: 'event', type: 'llm.call', limit: 100 } });
     expect(events.records.length).toBe(4); // coordinator 2 turns, weather bot 2 turns
-    const counts = await h['trace.counts']({ runId });
+    const counts = await h['trace.count']({ runId });
     expect(counts.subjects['agents.request.task_coordinator']).toBe(1);
-    const { runs } = await h['trace.runs'](undefined);
+    const { runs } = await h['trace.listRuns'](undefined);
     expect(runs[0]).toMatchObject({ runId, topology: 'seed-000-trio' });
 
     // Export, import as a new run, export again: the same bytes.

@@ -135,17 +135,17 @@ describe('attachWsBridge frames', () => {
   });
 
   it('returns a valid call’s value under its id', async () => {
-    expect(await client.call(7, 'server.logs', { afterSeq: 4 })).toEqual({
+    expect(await client.call(7, 'server.getLogs', { afterSeq: 4 })).toEqual({
       t: 'result',
       id: 7,
       ok: true,
       value: { lines: [{ seq: 5, time: '2026-01-01T00:00:00.000Z', source: 'stdout', text: 'hello' }] },
     });
-    expect(await client.call(8, 'server.status')).toEqual({ t: 'result', id: 8, ok: true, value: status });
+    expect(await client.call(8, 'server.getStatus')).toEqual({ t: 'result', id: 8, ok: true, value: status });
   });
 
   it('answers invalid_input for a call with a bad input', async () => {
-    const result = await client.call(1, 'server.logs', { afterSeq: -1 });
+    const result = await client.call(1, 'server.getLogs', { afterSeq: -1 });
     expect(result).toMatchObject({ t: 'result', id: 1, ok: false, error: { code: 'invalid_input' } });
   });
 
@@ -163,7 +163,7 @@ describe('attachWsBridge frames', () => {
 
   it('delivers subscribed events until unsubscribed', async () => {
     client.ws.send(JSON.stringify({ t: 'subscribe', events: ['server.statusChanged', 'server.unknownEvent'] }));
-    await client.call(1, 'server.status'); // frames are handled in order: the subscription exists now
+    await client.call(1, 'server.getStatus'); // frames are handled in order: the subscription exists now
     events.emit('server.statusChanged', { ...status, state: 'restarting' });
     expect(await client.next((frame) => frame.t === 'event')).toEqual({
       t: 'event',
@@ -172,24 +172,24 @@ describe('attachWsBridge frames', () => {
     });
 
     client.ws.send(JSON.stringify({ t: 'unsubscribe', events: ['server.statusChanged'] }));
-    await client.call(2, 'server.status');
+    await client.call(2, 'server.getStatus');
     events.emit('server.statusChanged', { ...status, state: 'stopped' });
-    await client.call(3, 'server.status'); // an event sent before this result would have arrived first
+    await client.call(3, 'server.getStatus'); // an event sent before this result would have arrived first
     expect(client.frames.filter((frame) => frame.t === 'event')).toHaveLength(1);
   });
 
   it('sends each event once to a connection that subscribed twice', async () => {
     client.ws.send(JSON.stringify({ t: 'subscribe', events: ['server.statusChanged'] }));
     client.ws.send(JSON.stringify({ t: 'subscribe', events: ['server.statusChanged'] }));
-    await client.call(1, 'server.status');
+    await client.call(1, 'server.getStatus');
     events.emit('server.statusChanged', status);
-    await client.call(2, 'server.status');
+    await client.call(2, 'server.getStatus');
     expect(client.frames.filter((frame) => frame.t === 'event')).toHaveLength(1);
   });
 
   it('drops a connection’s subscriptions when it closes', async () => {
     client.ws.send(JSON.stringify({ t: 'subscribe', events: ['server.statusChanged'] }));
-    await client.call(1, 'server.status');
+    await client.call(1, 'server.getStatus');
     expect(events.active).toBe(1);
     client.ws.close();
     await closed(client.ws);

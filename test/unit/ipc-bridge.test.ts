@@ -61,7 +61,7 @@ beforeEach(() => {
   ipcMain = new FakeIpcMain();
   events = new CountingEventBus();
   contents = new FakeWebContents(1);
-  handlers['server.logs'].mockClear();
+  handlers['server.getLogs'].mockClear();
   dispose = attachIpcBridge({ ipcMain, dispatch: createRpcDispatcher(handlers), events, trustedOrigins: [TRUSTED, APP_ORIGIN] });
 });
 
@@ -74,20 +74,20 @@ const subscribe = (event: InvokeEventLike, name: unknown, on?: boolean) => ipcMa
 // Calls over IPC: sender checks first, then the shared dispatcher.
 describe('attachIpcBridge calls', () => {
   it('runs a call from a trusted top-level frame', async () => {
-    const result = await call(eventFrom(contents, frame(`${TRUSTED}/index.html`)), 'server.status');
+    const result = await call(eventFrom(contents, frame(`${TRUSTED}/index.html`)), 'server.getStatus');
     expect(result).toEqual({ ok: true, value: status });
   });
 
   it('accepts the app:// window the Electron shell loads (trusted origin app://switchboard)', async () => {
-    const result = await call(eventFrom(contents, frame(`${APP_ORIGIN}/index.html`)), 'server.status');
+    const result = await call(eventFrom(contents, frame(`${APP_ORIGIN}/index.html`)), 'server.getStatus');
     expect(result).toEqual({ ok: true, value: status });
   });
 
   it('answers invalid_input for a bad input without running the handler', async () => {
-    const result = await call(eventFrom(contents, frame(`${TRUSTED}/`)), 'server.logs', { afterSeq: -1 });
+    const result = await call(eventFrom(contents, frame(`${TRUSTED}/`)), 'server.getLogs', { afterSeq: -1 });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.code).toBe('invalid_input');
-    expect(handlers['server.logs']).not.toHaveBeenCalled();
+    expect(handlers['server.getLogs']).not.toHaveBeenCalled();
   });
 
   it('answers unknown_call when the call name is not a string', async () => {
@@ -105,10 +105,10 @@ describe('attachIpcBridge calls', () => {
     ['an iframe inside the trusted page', frame(`${TRUSTED}/index.html`, frame(`${TRUSTED}/`))],
     ['a destroyed frame (null)', null],
   ])('refuses %s with unavailable and runs nothing', async (_label, senderFrame) => {
-    const result = await call(eventFrom(contents, senderFrame), 'server.logs', {});
+    const result = await call(eventFrom(contents, senderFrame), 'server.getLogs', {});
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.code).toBe('unavailable');
-    expect(handlers['server.logs']).not.toHaveBeenCalled();
+    expect(handlers['server.getLogs']).not.toHaveBeenCalled();
   });
 });
 

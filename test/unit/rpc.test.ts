@@ -10,10 +10,10 @@ describe('createRpcDispatcher', () => {
   it('returns the handler value for a valid call and passes it the parsed input', async () => {
     const handlers = fakeHandlers();
     const dispatch = createRpcDispatcher(handlers, { validateOutputs: true });
-    const result = await dispatch('server.logs', { afterSeq: 3, limit: 10 });
+    const result = await dispatch('server.getLogs', { afterSeq: 3, limit: 10 });
     expect(result).toEqual({ ok: true, value: { lines: [expect.objectContaining({ seq: 4, text: 'hello' })] } });
-    expect(handlers['server.logs']).toHaveBeenCalledWith({ afterSeq: 3, limit: 10 });
-    expect(await dispatch('server.status', undefined)).toEqual({ ok: true, value: status });
+    expect(handlers['server.getLogs']).toHaveBeenCalledWith({ afterSeq: 3, limit: 10 });
+    expect(await dispatch('server.getStatus', undefined)).toEqual({ ok: true, value: status });
   });
 
   it.each(['nope', 'server.Status', 'constructor', '__proto__', 'toString'])('answers unknown_call for %j', async (method) => {
@@ -23,11 +23,11 @@ describe('createRpcDispatcher', () => {
   });
 
   it.each([
-    ['server.logs', { afterSeq: -1 }],
-    ['server.logs', { bogus: 1 }],
-    ['server.logs', { limit: 0 }],
-    ['server.logs', 'all'],
-    ['host.info', { anything: true }],
+    ['server.getLogs', { afterSeq: -1 }],
+    ['server.getLogs', { bogus: 1 }],
+    ['server.getLogs', { limit: 0 }],
+    ['server.getLogs', 'all'],
+    ['host.getInfo', { anything: true }],
   ] as const)('answers invalid_input for %s %j without calling the handler', async (method, input) => {
     const handlers = fakeHandlers();
     const result = await createRpcDispatcher(handlers)(method, input);
@@ -51,32 +51,32 @@ describe('createRpcDispatcher', () => {
   it('turns a plain Error into internal and reports it', async () => {
     const handlers = fakeHandlers();
     const boom = new Error('boom');
-    handlers['host.info'].mockRejectedValueOnce(boom);
+    handlers['host.getInfo'].mockRejectedValueOnce(boom);
     const onInternalError = vi.fn();
-    const result = await createRpcDispatcher(handlers, { onInternalError })('host.info', undefined);
+    const result = await createRpcDispatcher(handlers, { onInternalError })('host.getInfo', undefined);
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error.code).toBe('internal');
       expect(result.error.message).toContain('boom');
     }
-    expect(onInternalError).toHaveBeenCalledWith('host.info', boom);
+    expect(onInternalError).toHaveBeenCalledWith('host.getInfo', boom);
   });
 
   it('reports an invalid handler output as internal only when validateOutputs is on', async () => {
     const handlers = fakeHandlers();
     const bad = { ...status, state: 'sleeping' } as unknown as ServerStatus;
-    handlers['server.status'].mockResolvedValue(bad);
+    handlers['server.getStatus'].mockResolvedValue(bad);
     const onInternalError = vi.fn();
 
-    const checked = await createRpcDispatcher(handlers, { validateOutputs: true, onInternalError })('server.status', undefined);
+    const checked = await createRpcDispatcher(handlers, { validateOutputs: true, onInternalError })('server.getStatus', undefined);
     expect(checked.ok).toBe(false);
     if (!checked.ok) {
       expect(checked.error.code).toBe('internal');
-      expect(checked.error.message).toContain('server.status');
+      expect(checked.error.message).toContain('server.getStatus');
     }
     expect(onInternalError).toHaveBeenCalledTimes(1);
 
-    const unchecked = await createRpcDispatcher(handlers)('server.status', undefined);
+    const unchecked = await createRpcDispatcher(handlers)('server.getStatus', undefined);
     expect(unchecked).toEqual({ ok: true, value: bad });
   });
 });

@@ -127,11 +127,11 @@ export const useFilesStore = create<FilesStore>()((set, get) => {
       const off = next.transport.onConnection((state) => {
         if (state !== 'open') return;
         void get().refreshRecent();
-        if (!get().templates) void next.call('topology.templates').then(({ templates }) => set({ templates }), (e: unknown) => set({ error: message(e) }));
+        if (!get().templates) void next.call('topology.listTemplates').then(({ templates }) => set({ templates }), (e: unknown) => set({ error: message(e) }));
         // Recoveries are offered once per page: later ones are this session's own autosaves.
         if (offered) return;
         offered = true;
-        void next.call('file.recoveries').then(
+        void next.call('file.listRecoveries').then(
           ({ recoveries }) => {
             if (recoveries.length > 0 && !get().dialog) set({ dialog: { kind: 'recovery', recoveries } });
           },
@@ -258,7 +258,7 @@ export const useFilesStore = create<FilesStore>()((set, get) => {
     async refreshRecent() {
       if (!client) return;
       try {
-        set({ recent: (await client.call('file.recent')).paths });
+        set({ recent: (await client.call('file.listRecent')).paths });
       } catch {
         // the list is a convenience; the open dialog still takes a path
       }

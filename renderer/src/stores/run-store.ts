@@ -79,7 +79,7 @@ export const useRunStore = create<RunStore>()((set, get) => {
         void api.call('ooda.setBreakpoints', { breakpoints }).catch(() => undefined);
       });
       const offConnection = api.transport.onConnection((state) => {
-        if (state === 'open') void api.call('run.status').then((status) => set({ status }), () => undefined);
+        if (state === 'open') void api.call('run.getStatus').then((status) => set({ status }), () => undefined);
       });
       return () => {
         offStatus();

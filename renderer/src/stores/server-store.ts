@@ -26,7 +26,7 @@ export const useServerStore = create<ServerStore>()((set, get) => {
     if (!client || get().connection !== 'open') return;
     try {
       const afterSeq = get().logs.at(-1)?.seq ?? 0;
-      const [status, { lines }] = await Promise.all([client.call('server.status'), client.call('server.logs', { afterSeq })]);
+      const [status, { lines }] = await Promise.all([client.call('server.getStatus'), client.call('server.getLogs', { afterSeq })]);
       set((s) => ({ status: applyStatus(s.status, status), logs: appendLogs(s.logs, lines), error: null }));
     } catch (error) {
       set({ error: error instanceof Error ? error.message : String(error) });
@@ -47,7 +47,7 @@ export const useServerStore = create<ServerStore>()((set, get) => {
         // With the host gone nothing is known about the server: show that, not stale "running".
         set(connection === 'open' ? { connection } : { connection, status: null });
         if (connection === 'open') {
-          void api.call('host.info').then((host) => set({ host }), () => undefined);
+          void api.call('host.getInfo').then((host) => set({ host }), () => undefined);
           void refresh();
         }
       });
