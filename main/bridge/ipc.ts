@@ -35,31 +35,63 @@ export interface IpcBridgeOptions {
   events: EventBus;
   /** Origins whose top-level frames may call (e.g. `app://switchboard`, the dev server's). */
   trustedOrigins: readonly string[];
+  /** Where refusals are reported (once per channel and reason); stderr by default. */
+  warn?: (text: string) => void;
 }
 
+/** Why a message was refused: `reason` is the kind (logged once per channel), `detail` the first case. */
+type Refusal = { reason: string; detail: string };
+
 /** Registers the IPC handlers; returns a function that removes them. */
-export function attachIpcBridge({ ipcMain, dispatch, events, trustedOrigins }: IpcBridgeOptions): () => void {
-  const isTrusted = (event: InvokeEventLike) => {
+export function attachIpcBridge({ ipcMain, dispatch, events, trustedOrigins, warn = (t) => console.error(`switchboard: ${t}`) }: IpcBridgeOptions): () => void {
+  /** Why the sender may not use the bridge, or null when it may. */
+  const distrust = (event: InvokeEventLike): Refusal | null => {
     const frame = event.senderFrame;
-    if (!frame || frame.parent !== null) return false; // a destroyed frame, or an iframe
+    if (!frame) return { reason: 'no sender frame', detail: 'the frame was destroyed or navigated away' };
+    if (frame.parent !== null) return { reason: 'an iframe', detail: `a subframe at ${frame.url.slice(0, 200)}` };
+    let origin: string;
     try {
-      return trustedOrigins.includes(originOf(frame.url));
+      origin = originOf(frame.url);
     } catch {
-      return false;
+      return { reason: 'an unparsable frame URL', detail: JSON.stringify(frame.url.slice(0, 200)) };
     }
+    return trustedOrigins.includes(origin) ? null : { reason: 'an untrusted origin', detail: origin };
+  };
+  // A refused sender may retry in a loop: say why the first time, then stay quiet for that kind.
+  const reported = new Set<string>();
+  const refuse = (channel: string, { reason, detail }: Refusal) => {
+    const key = `${channel}\n${reason}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    warn(`IPC ${channel} refused: ${reason} (${detail}); further refusals of this kind are not logged.`);
   };
   const untrusted: RpcResult = { ok: false, error: { code: 'unavailable', message: 'Refused: the sender is not the Switchboard window.' } };
 
   ipcMain.handle(IPC_CHANNELS.call, async (event, method, input) => {
-    if (!isTrusted(event)) return untrusted;
-    if (typeof method !== 'string') return { ok: false, error: { code: 'unknown_call', message: 'The call name must be a string.' } } satisfies RpcResult;
+    const distrusted = distrust(event);
+    if (distrusted) {
+      refuse(IPC_CHANNELS.call, distrusted);
+      return untrusted;
+    }
+    if (typeof method !== 'string') {
+      refuse(IPC_CHANNELS.call, { reason: 'a call name that is not a string', detail: typeof method });
+      return { ok: false, error: { code: 'unknown_call', message: 'The call name must be a string.' } } satisfies RpcResult;
+    }
     return dispatch(method, input);
   });
 
   // Subscriptions are per window and per event, removed when the window goes away.
   const subscriptions = new Map<number, Map<EventName, () => void>>();
   ipcMain.handle(IPC_CHANNELS.subscribe, (event, name, on) => {
-    if (!isTrusted(event) || typeof name !== 'string' || !isEventName(name)) return false;
+    const distrusted = distrust(event);
+    if (distrusted) {
+      refuse(IPC_CHANNELS.subscribe, distrusted);
+      return false;
+    }
+    if (typeof name !== 'string' || !isEventName(name)) {
+      refuse(IPC_CHANNELS.subscribe, { reason: 'an unknown event', detail: typeof name === 'string' ? JSON.stringify(name.slice(0, 80)) : typeof name });
+      return false;
+    }
     const contents = event.sender;
     let mine = subscriptions.get(contents.id);
     if (!mine) {

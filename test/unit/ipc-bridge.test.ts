@@ -56,13 +56,21 @@ let ipcMain: FakeIpcMain;
 let events: CountingEventBus;
 let dispose: () => void;
 let contents: FakeWebContents;
+let warnings: string[];
 
 beforeEach(() => {
   ipcMain = new FakeIpcMain();
   events = new CountingEventBus();
   contents = new FakeWebContents(1);
+  warnings = [];
   handlers['server.getLogs'].mockClear();
-  dispose = attachIpcBridge({ ipcMain, dispatch: createRpcDispatcher(handlers), events, trustedOrigins: [TRUSTED, APP_ORIGIN] });
+  dispose = attachIpcBridge({
+    ipcMain,
+    dispatch: createRpcDispatcher(handlers),
+    events,
+    trustedOrigins: [TRUSTED, APP_ORIGIN],
+    warn: (text) => warnings.push(text),
+  });
 });
 
 afterEach(() => dispose());
@@ -166,5 +174,36 @@ describe('attachIpcBridge subscriptions', () => {
     expect(contents.send).not.toHaveBeenCalled();
     dispose = attachIpcBridge({ ipcMain, dispatch: createRpcDispatcher(handlers), events, trustedOrigins: [TRUSTED] }); // can attach again
     expect([...ipcMain.handlers.keys()].sort()).toEqual([IPC_CHANNELS.call, IPC_CHANNELS.subscribe].sort());
+  });
+});
+
+// Refusals are answered and logged, but once per channel and kind: a page retrying in a loop must not flood the log.
+describe('attachIpcBridge refusal log', () => {
+  it('names the channel and the reason of each kind of refusal, once', async () => {
+    for (let i = 0; i < 50; i++) await call(eventFrom(contents, frame(`https://evil${i}.example/`)), 'server.getStatus');
+    await call(eventFrom(contents, frame(`${TRUSTED}/`, frame(`${TRUSTED}/`))), 'server.getStatus');
+    await call(eventFrom(contents, null), 'server.getStatus');
+    await call(eventFrom(contents, frame('not a url')), 'server.getStatus');
+    for (let i = 0; i < 5; i++) await call(eventFrom(contents, frame(`${TRUSTED}/`)), i);
+    for (let i = 0; i < 5; i++) await subscribe(eventFrom(contents, frame(`${TRUSTED}/`)), `server.nope${i}`);
+    await subscribe(eventFrom(contents, frame('https://evil.example/')), 'server.statusChanged');
+    expect(warnings).toEqual([
+      `IPC ${IPC_CHANNELS.call} refused: an untrusted origin (https://evil0.example); further refusals of this kind are not logged.`,
+      `IPC ${IPC_CHANNELS.call} refused: an iframe (a subframe at ${TRUSTED}/); further refusals of this kind are not logged.`,
+      `IPC ${IPC_CHANNELS.call} refused: no sender frame (the frame was destroyed or navigated away); further refusals of this kind are not logged.`,
+      `IPC ${IPC_CHANNELS.call} refused: an unparsable frame URL ("not a url"); further refusals of this kind are not logged.`,
+      `IPC ${IPC_CHANNELS.call} refused: a call name that is not a string (number); further refusals of this kind are not logged.`,
+      `IPC ${IPC_CHANNELS.subscribe} refused: an unknown event ("server.nope0"); further refusals of this kind are not logged.`,
+      `IPC ${IPC_CHANNELS.subscribe} refused: an untrusted origin (https://evil.example); further refusals of this kind are not logged.`,
+    ]);
+  });
+
+  it('logs nothing for accepted calls and subscriptions', async () => {
+    const trusted = eventFrom(contents, frame(`${APP_ORIGIN}/index.html`));
+    await call(trusted, 'server.getStatus');
+    await call(trusted, 'no.suchCall'); // answered with unknown_call by the dispatcher: the caller is told, not the log
+    await subscribe(trusted, 'server.statusChanged');
+    await subscribe(trusted, 'server.statusChanged', false);
+    expect(warnings).toEqual([]);
   });
 });
