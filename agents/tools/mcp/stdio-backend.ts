@@ -12,8 +12,8 @@ import type { LlmTool } from '../../llm/provider.js';
 import type { Topology } from '../../topology/schema.js';
 import type { ToolBackend } from '../gateway.js';
 import type { ToolResult } from '../tool-executor.js';
-import { isAlive, resolveCommand } from '../../runtime/process/executable.js';
-import { tiedToParent } from '../../runtime/process/parent-death.js';
+import { isAlive, resolveCommand } from '../process/executable.js';
+import { tiedToParent } from '../process/parent-death.js';
 
 /** One `mcpServers` entry of a topology. */
 export type McpServerSpec = Topology['spec']['mcpServers'][number];

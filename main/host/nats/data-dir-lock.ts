@@ -5,7 +5,7 @@
  */
 import { readFile, writeFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { isAlive } from '../../../agents/runtime/process/executable.js';
+import { isAlive } from '../../../agents/tools/process/executable.js';
 
 interface Owner {
   hostPid: number;

@@ -1,5 +1,5 @@
 /** Finds the nats-server binary the host runs: the same order the fetch script uses to bundle one. */
-import { isExecutable } from '../../../agents/runtime/process/executable.js';
+import { isExecutable } from '../../../agents/tools/process/executable.js';
 import path from 'node:path';
 
 /** Where to look. */
