@@ -10,7 +10,7 @@ const restrict = (...groups) => [
   'error',
   {
     paths: groups.flatMap((g) => g.paths ?? []),
-    patterns: groups.map(({ group: names, message }) => ({ group: names, message })),
+    patterns: groups.map(({ group: names, message, allowTypeImports }) => ({ group: names, message, ...(allowTypeImports && { allowTypeImports }) })),
   },
 ];
 const group = (names, message) => ({ group: names, message });
@@ -27,6 +27,8 @@ const noRenderer = group(['**/renderer/**'], 'Nothing imports the renderer.');
 const noHost = group(['**/main/**', '**/main'], 'The host is reached through the contract, not imported.');
 const noPreloadIndex = group(['**/preload/index*'], 'The preload script is loaded by Electron, never imported.');
 const noNodeAgents = group(['**/agents/runtime/**', '**/agents/llm/**', '**/agents/tools/**'], 'The renderer may use agents/protocol and agents/topology only.');
+// Inside agents/ the runtime is reached as `../runtime/…`, which the renderer's patterns cannot see.
+const noRuntime = group(['**/runtime/**', '**/llm/**', '**/tools/**'], 'The isomorphic layers never import the Node runtime (agents/runtime, llm, tools).');
 const noNats = group(['@nats-io/*', 'ws'], 'Network clients belong to the host and the runtime.');
 
 export default tseslint.config(
@@ -44,7 +46,7 @@ export default tseslint.config(
   // Isomorphic: the contract and the agents' protocol and topology (the renderer imports them).
   {
     files: ['preload/contract.ts', 'preload/ipc-channels.ts', 'agents/protocol/**', 'agents/topology/**', 'agents/trace/**'],
-    rules: { 'no-restricted-imports': restrict(noNode, noElectron, noReact, noRenderer, noHost, noNats, noNodeAgents) },
+    rules: { 'no-restricted-imports': restrict(noNode, noElectron, noReact, noRenderer, noHost, noNats, noRuntime) },
   },
   // The agent runtime: Node and NATS, but no UI, no Electron, no host.
   {
@@ -58,10 +60,17 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': restrict(noElectron, noReact, noRenderer, noPreloadIndex) },
   },
   { files: ['main/electron/**'], rules: { 'no-restricted-imports': restrict(noReact, noRenderer, noPreloadIndex) } },
-  // The preload: the contract's channel names and Electron, nothing else.
+  // The preload: the contract's channel names, Electron, and the contract's types, nothing else.
+  // Patterns match the specifier as written (`./contract.js`), and only typescript-eslint's version
+  // of the rule can let `import type` through while refusing a value import.
   {
     files: ['preload/index.ts'],
-    rules: { 'no-restricted-imports': restrict(noNode, noReact, noRenderer, noHost, noNats, group(['zod', '**/contract'], 'The preload is generic: import types only (`import type`).')) },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': restrict(noNode, noReact, noRenderer, noHost, noNats, {
+        ...group(['zod', 'zod/*', '**/contract', '**/contract.js', '**/contract.ts'], 'The preload is generic: import types only (`import type`).'),
+        allowTypeImports: true,
+      }),
+    },
   },
   // The renderer: browser code; the host only through the contract's client.
   {
