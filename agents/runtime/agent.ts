@@ -12,7 +12,9 @@ import { Kvm, type KV } from '@nats-io/kv';
 import { AgentMetadataSchema, Priority, type AgentMessage, type AgentMetadata } from '../protocol/agent-message.js';
 import { decodeAgentMessage } from '../protocol/codec.js';
 import { DEFAULT_REGISTRY_BUCKET, inboxPrefixOf, renderSubject, SEED_000_PROFILE, type SubjectProfile } from '../protocol/subjects.js';
-import { RuntimeEventBus } from './events.js';
+import { RuntimeEventBus } from '../protocol/runtime-events.js';
+import type { AgentHandle, RequestOptions } from '../tools/agent-handle.js';
+import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { decodeReply, decodeRequest, encodeReply, encodeRequest, newMessage } from './wire.js';
 
 /** What a handler returns: the reply's content, optionally with metadata. */
@@ -25,7 +27,7 @@ export interface StreamWriter {
 
 /** What a handler gets besides the message. */
 export interface HandlerContext {
-  agent: Agent;
+  agent: AgentHandle;
   subject: string;
   /** Present for requests that asked to stream (`metadata.stream: true`). */
   stream?: StreamWriter;
@@ -52,6 +54,8 @@ export interface AgentOptions {
   events?: RuntimeEventBus;
   /** Presence heartbeat period; 0 turns heartbeats off. */
   heartbeatMs?: number;
+  /** Schedules heartbeats and the stop grace period; the system clock unless a test drives time. */
+  clock?: Clock;
   /** JetStream KV bucket of the registry; null keeps the agent out of KV (announcements only). */
   registryBucket?: string | null;
   /** Default timeout of this agent's outgoing requests. */
@@ -61,15 +65,6 @@ export interface AgentOptions {
    * NATS' own "no responders" never comes while a trace tap subscribes to every subject.
    */
   isGone?: (agent: string) => boolean;
-}
-
-/** Options of {@link Agent.request}. */
-export interface RequestOptions {
-  timeoutMs?: number;
-  metadata?: Record<string, unknown>;
-  priority?: number;
-  /** Receives the responder's stream frames (stream.begin, stream.chunk…, stream.end). */
-  stream?: (frame: AgentMessage) => void;
 }
 
 /** Why an outgoing request failed. */
@@ -89,18 +84,19 @@ export { DEFAULT_REGISTRY_BUCKET, inboxPrefixOf };
 export const DEFAULT_HEARTBEAT_MS = 5000;
 
 /** One running agent instance. */
-export class Agent {
+export class Agent implements AgentHandle {
   readonly name: string;
   readonly instance: string;
   readonly profile: SubjectProfile;
   readonly events: RuntimeEventBus;
   private readonly opts: AgentOptions;
+  private readonly clock: Clock;
   private nc: NatsConnection | null = null;
   private kv: KV | null = null;
   private subs: Subscription[] = [];
-  private heartbeat: NodeJS.Timeout | null = null;
+  private heartbeat: TimerHandle | null = null;
   private readonly inFlight = new Set<Promise<void>>();
-  private registeredAt = new Date().toISOString();
+  private registeredAt: string;
   private stopping = false;
 
   constructor(options: AgentOptions) {
@@ -109,6 +105,8 @@ export class Agent {
     this.instance = options.instance ?? randomUUID().slice(0, 8);
     this.profile = options.profile ?? SEED_000_PROFILE;
     this.events = options.events ?? new RuntimeEventBus();
+    this.clock = options.clock ?? systemClock;
+    this.registeredAt = new Date(this.clock.now()).toISOString();
   }
 
   /** The subject other agents send requests to. */
@@ -128,7 +126,7 @@ export class Agent {
     // subscribe to its replies and nobody else's.
     const nc = await connect({ inboxPrefix: inboxPrefixOf(this.name), ...this.opts.connection, name: `${this.name}#${this.instance}` });
     this.nc = nc;
-    this.registeredAt = new Date().toISOString();
+    this.registeredAt = new Date(this.clock.now()).toISOString();
     if (this.opts.registryBucket !== null) {
       try {
         this.kv = await new Kvm(nc).create(this.opts.registryBucket ?? DEFAULT_REGISTRY_BUCKET, { history: 1 });
@@ -161,7 +159,7 @@ export class Agent {
 
     await this.announce('announcement', 'available');
     const every = this.opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
-    if (every > 0) this.heartbeat = setInterval(() => void this.beat(), every);
+    if (every > 0) this.heartbeat = this.clock.setInterval(() => void this.beat(), every);
     this.events.emit('agent.started', { agent: this.name, instance: this.instance, subjects });
   }
 
@@ -170,10 +168,10 @@ export class Agent {
     const nc = this.nc;
     if (!nc || this.stopping) return;
     this.stopping = true;
-    if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.heartbeat) this.clock.clear(this.heartbeat);
     await Promise.all(this.subs.map((sub) => sub.drain().catch(() => undefined)));
     this.subs = [];
-    await Promise.race([Promise.allSettled([...this.inFlight]), sleep(graceMs)]);
+    await Promise.race([Promise.allSettled([...this.inFlight]), this.clock.sleep(graceMs)]);
     if (!nc.isClosed()) {
       await this.announce('announcement', 'offline').catch(() => undefined);
       await this.kv?.put(this.registryKey, JSON.stringify(this.metadata('offline'))).catch(() => undefined);
@@ -267,7 +265,7 @@ export class Agent {
       model: this.opts.model ?? '',
       version: this.opts.version ?? '1.0.0',
       registered_at: this.registeredAt,
-      last_heartbeat: new Date().toISOString(),
+      last_heartbeat: new Date(this.clock.now()).toISOString(),
     };
   }
 
@@ -433,5 +431,3 @@ function toRequestError(error: unknown, to: string, subject: string, timeoutMs: 
   }
   return new AgentRequestError('failed', `Request to ${to} failed: ${error instanceof Error ? error.message : String(error)}`);
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());

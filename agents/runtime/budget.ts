@@ -1,4 +1,5 @@
 /** Seed 004's Budget Envelope for one run: turns, tokens and wall time. */
+import { systemClock, type Clock } from './clock.js';
 
 /** Limits for a run; absent means unlimited. */
 export interface Budget {
@@ -25,11 +26,16 @@ export class BudgetExceededError extends Error {
 export class BudgetTracker {
   turns = 0;
   tokens = 0;
-  private readonly startedAt = Date.now();
+  private readonly startedAt: number;
   private pausedMs = 0;
   private pausedSince: number | null = null;
 
-  constructor(readonly budget: Budget) {}
+  constructor(
+    readonly budget: Budget,
+    private readonly clock: Clock = systemClock,
+  ) {
+    this.startedAt = clock.now();
+  }
 
   /** Called before each Decide: one more turn. */
   startTurn(): void {
@@ -47,8 +53,9 @@ export class BudgetTracker {
 
   /** Run time so far, without time spent paused in the debugger. */
   elapsedMs(): number {
-    const pausedNow = this.pausedSince === null ? 0 : Date.now() - this.pausedSince;
-    return Date.now() - this.startedAt - this.pausedMs - pausedNow;
+    const now = this.clock.now();
+    const pausedNow = this.pausedSince === null ? 0 : now - this.pausedSince;
+    return now - this.startedAt - this.pausedMs - pausedNow;
   }
 
   /** Time left before the timeout; Infinity without one. */
@@ -64,12 +71,12 @@ export class BudgetTracker {
 
   /** Stops the clock (a breakpoint). */
   pauseClock(): void {
-    this.pausedSince ??= Date.now();
+    this.pausedSince ??= this.clock.now();
   }
 
   /** Starts the clock again. */
   resumeClock(): void {
-    if (this.pausedSince !== null) this.pausedMs += Date.now() - this.pausedSince;
+    if (this.pausedSince !== null) this.pausedMs += this.clock.now() - this.pausedSince;
     this.pausedSince = null;
   }
 }

@@ -10,7 +10,8 @@ import { inboxPrefixOf, SEED_000_PROFILE, type SubjectProfile } from '../protoco
 import type { ToolExecutor } from '../tools/tool-executor.js';
 import { Agent, DEFAULT_HEARTBEAT_MS, type MessageHandler } from './agent.js';
 import type { Budget } from './budget.js';
-import { RuntimeEventBus, type OodaPhase } from './events.js';
+import type { Clock } from './clock.js';
+import { RuntimeEventBus, type OodaPhase } from '../protocol/runtime-events.js';
 import { createOodaHandler } from './ooda.js';
 import { CapabilityRegistry } from './registry.js';
 import { StepController } from './step-controller.js';
@@ -59,6 +60,8 @@ export interface NetworkOptions {
   events?: RuntimeEventBus;
   /** Stops what the plan started besides agents (MCP servers), after the agents. */
   onStop?: () => Promise<void>;
+  /** Budgets, run timeouts, heartbeats and presence; the system clock unless a test drives time. */
+  clock?: Clock;
 }
 
 /** Running agents plus the services they share. */
@@ -98,6 +101,7 @@ export class AgentNetwork {
         profile,
         heartbeatMs,
         ...(this.options.registryBucket !== undefined && { bucket: this.options.registryBucket }),
+        ...(this.options.clock && { clock: this.options.clock }),
       });
       await this.registryInstance.start();
       const services: NetworkServices = { events: this.events, controller: this.controller, registry: this.registryInstance };
@@ -121,6 +125,7 @@ export class AgentNetwork {
             handler,
             events: this.events,
             heartbeatMs,
+            ...(this.options.clock && { clock: this.options.clock }),
             isGone: (name) => this.registryInstance?.get(name)?.status === 'offline',
             ...(this.options.registryBucket !== undefined && { registryBucket: this.options.registryBucket }),
           });
@@ -168,6 +173,7 @@ export class AgentNetwork {
       ...(spec.budget && { budget: spec.budget }),
       ...(spec.contextTokens !== undefined && { contextTokens: spec.contextTokens }),
       controller: this.controller,
+      ...(this.options.clock && { clock: this.options.clock }),
       peers: () => this.registryInstance?.describe(spec.name) ?? '',
       ...('maxTokens' in spec.llm && spec.llm.maxTokens !== undefined && { maxTokens: spec.llm.maxTokens }),
       ...('temperature' in spec.llm && spec.llm.temperature !== undefined && { temperature: spec.llm.temperature }),

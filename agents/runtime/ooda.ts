@@ -13,7 +13,8 @@ import type { LlmMessage, LlmProvider, LlmResponse, LlmToolCall } from '../llm/p
 import { NO_TOOLS, type ToolExecutor, type ToolResult } from '../tools/tool-executor.js';
 import type { HandlerContext, MessageHandler } from './agent.js';
 import { BudgetExceededError, BudgetTracker, type Budget } from './budget.js';
-import type { OodaPhase, RuntimeEventBus } from './events.js';
+import { systemClock, type Clock, type TimerHandle } from './clock.js';
+import type { OodaPhase, RuntimeEventBus } from '../protocol/runtime-events.js';
 import { ConversationMemory } from './memory.js';
 import type { StepController } from './step-controller.js';
 
@@ -40,6 +41,8 @@ export interface OodaOptions {
   blackboard?: BlackboardReader;
   maxTokens?: number;
   temperature?: number;
+  /** Times the budget and arms the run's timeout; the system clock unless a test drives time. */
+  clock?: Clock;
 }
 
 /** What the model decided: text, tool calls, or both. The debugger may replace it before Act. */
@@ -84,8 +87,9 @@ class OodaRun {
   private readonly agent: string;
   private readonly events: RuntimeEventBus;
   private readonly tracker: BudgetTracker;
+  private readonly clock: Clock;
   private readonly abort = new AbortController();
-  private timer: NodeJS.Timeout | null = null;
+  private timer: TimerHandle | null = null;
   private turn = 0;
 
   constructor(
@@ -97,7 +101,8 @@ class OodaRun {
   ) {
     this.agent = context.agent.name;
     this.events = context.agent.events;
-    this.tracker = new BudgetTracker(options.budget ?? {});
+    this.clock = options.clock ?? systemClock;
+    this.tracker = new BudgetTracker(options.budget ?? {}, this.clock);
   }
 
   async run(): Promise<string> {
@@ -143,7 +148,7 @@ class OodaRun {
       this.finish('failed', '', reason);
       throw failure;
     } finally {
-      if (this.timer) clearTimeout(this.timer);
+      if (this.timer) this.clock.clear(this.timer);
     }
   }
 
@@ -152,7 +157,7 @@ class OodaRun {
     const controller = this.options.controller;
     if (controller?.shouldPause(this.agent, this.runId, phase)) {
       this.tracker.pauseClock();
-      if (this.timer) clearTimeout(this.timer);
+      if (this.timer) this.clock.clear(this.timer);
       const validate = phase === 'act' ? (replacement: unknown) => DecisionSchema.parse(replacement) as I : undefined;
       input = await controller.wait({ agent: this.agent, runId: this.runId, turn: this.turn, phase, payload: input }, validate);
       this.tracker.resumeClock();
@@ -190,7 +195,7 @@ class OodaRun {
       peers: this.options.peers?.() ?? '',
       input: this.message.content,
       from_agent: this.message.from_agent,
-      date: new Date().toISOString().slice(0, 10),
+      date: new Date(this.clock.now()).toISOString().slice(0, 10),
       ...this.options.variables,
     };
     const { text } = renderTemplate(this.options.prompt, values);
@@ -253,8 +258,8 @@ class OodaRun {
   private armTimeout(): void {
     const remaining = this.tracker.remainingMs();
     if (!Number.isFinite(remaining)) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.abort.abort(new BudgetExceededError('timeout', this.options.budget?.timeoutMs ?? 0, this.tracker.elapsedMs())), Math.max(0, remaining));
+    if (this.timer) this.clock.clear(this.timer);
+    this.timer = this.clock.setTimeout(() => this.abort.abort(new BudgetExceededError('timeout', this.options.budget?.timeoutMs ?? 0, this.tracker.elapsedMs())), Math.max(0, remaining));
   }
 
   /** An abort caused by the timeout surfaces as whatever the provider threw; report the budget instead. */

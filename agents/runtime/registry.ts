@@ -12,6 +12,7 @@ import { AgentMetadataSchema, type AgentMetadata } from '../protocol/agent-messa
 import { decodeAgentMessage } from '../protocol/codec.js';
 import { DEFAULT_REGISTRY_BUCKET, renderSubject, SEED_000_PROFILE, type SubjectProfile } from '../protocol/subjects.js';
 import { DEFAULT_HEARTBEAT_MS } from './agent.js';
+import { systemClock, type Clock, type TimerHandle } from './clock.js';
 
 /** One agent as the registry knows it (replicas folded together). */
 export interface RegistryEntry {
@@ -39,6 +40,8 @@ export interface RegistryOptions {
   heartbeatMs?: number;
   /** Heartbeats an instance may miss before it counts as gone. */
   missedBeats?: number;
+  /** Times presence (last heard from, the sweep) and waitFor; the system clock unless a test drives time. */
+  clock?: Clock;
 }
 
 /** Follows agents on one NATS connection. */
@@ -48,10 +51,12 @@ export class CapabilityRegistry {
   private readonly profile: SubjectProfile;
   private sub: Subscription | null = null;
   private watcher: QueuedIterator<KvWatchEntry> | null = null;
-  private sweep: NodeJS.Timeout | null = null;
+  private sweep: TimerHandle | null = null;
+  private readonly clock: Clock;
 
   constructor(private readonly opts: RegistryOptions) {
     this.profile = opts.profile ?? SEED_000_PROFILE;
+    this.clock = opts.clock ?? systemClock;
   }
 
   /** Loads the KV registry (if there is one) and starts following announcements. */
@@ -72,14 +77,11 @@ export class CapabilityRegistry {
     if (this.opts.bucket !== null) await this.followKv(this.opts.bucket ?? DEFAULT_REGISTRY_BUCKET);
     const beat = this.opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
     // Without heartbeats nobody can miss one: agents go offline only by saying so.
-    if (beat > 0) {
-      this.sweep = setInterval(() => this.markMissing(), beat);
-      this.sweep.unref();
-    }
+    if (beat > 0) this.sweep = this.clock.setInterval(() => this.markMissing(), beat);
   }
 
   async stop(): Promise<void> {
-    if (this.sweep) clearInterval(this.sweep);
+    if (this.sweep) this.clock.clear(this.sweep);
     this.watcher?.stop();
     await this.sub?.drain().catch(() => undefined);
     this.sub = null;
@@ -121,13 +123,13 @@ export class CapabilityRegistry {
   async waitFor(check: (registry: CapabilityRegistry) => boolean, timeoutMs = 5000): Promise<void> {
     if (check(this)) return;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = this.clock.setTimeout(() => {
         off();
         reject(new Error(`The registry did not reach the expected state within ${timeoutMs} ms.`));
       }, timeoutMs);
       const off = this.onChange(() => {
         if (!check(this)) return;
-        clearTimeout(timer);
+        this.clock.clear(timer);
         off();
         resolve();
       });
@@ -176,7 +178,7 @@ export class CapabilityRegistry {
       delete entry.instances[instance];
       entry.metadata.delete(instance);
     } else {
-      entry.instances[instance] = Date.now();
+      entry.instances[instance] = this.clock.now();
       entry.metadata.set(instance, metadata);
     }
     this.settle(entry);
@@ -185,7 +187,7 @@ export class CapabilityRegistry {
   /** Instances silent for longer than the allowed missed beats are gone. */
   private markMissing(): void {
     const limit = (this.opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS) * (this.opts.missedBeats ?? 3);
-    const now = Date.now();
+    const now = this.clock.now();
     for (const entry of this.entries.values()) {
       let changed = false;
       for (const [instance, seen] of Object.entries(entry.instances)) {

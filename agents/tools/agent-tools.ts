@@ -2,10 +2,10 @@
  * An agent's tools as its topology entry declares them: one gateway over the topology's scripted
  * tools, the built-ins it lists, and the MCP servers it may use (`server/tool`, `server/*`).
  */
-import type { RuntimeEventBus } from '../runtime/events.js';
-import type { CapabilityRegistry } from '../runtime/registry.js';
+import type { RuntimeEventBus } from '../protocol/runtime-events.js';
 import type { Topology } from '../topology/schema.js';
 import { BUILT_IN_TOOLS } from '../topology/validate.js';
+import type { CapabilityLookup } from './agent-handle.js';
 import { BuiltInBackend } from './builtin-backend.js';
 import { ToolGateway, type ToolBackend, type ToolPolicy } from './gateway.js';
 import { MCP_SEPARATOR, mcpAllowEntry } from './mcp/stdio-backend.js';
@@ -14,7 +14,7 @@ import { ScriptedToolsBackend } from './scripted-backend.js';
 /** What an agent's tools need from the running network. */
 export interface ToolServices {
   events: RuntimeEventBus;
-  registry: CapabilityRegistry | null;
+  registry: CapabilityLookup | null;
   /** One backend per MCP server of the topology, by server name (started once per network). */
   mcp: ReadonlyMap<string, ToolBackend>;
 }

@@ -5,7 +5,7 @@
  */
 import { Kvm, type KV } from '@nats-io/kv';
 import type { LlmTool } from '../llm/provider.js';
-import type { CapabilityRegistry } from '../runtime/registry.js';
+import type { CapabilityLookup } from './agent-handle.js';
 import type { ToolBackend } from './gateway.js';
 import type { ToolCallContext, ToolResult } from './tool-executor.js';
 
@@ -16,7 +16,7 @@ export interface AgentAccess {
   /** Blackboard name → KV bucket. */
   blackboards: Map<string, string>;
   /** Finds agents by capability (coordinators). */
-  registry: CapabilityRegistry | null;
+  registry: CapabilityLookup | null;
   /** Limits of delegated sub-tasks. */
   delegation: { timeoutMs: number; maxParallel: number };
 }

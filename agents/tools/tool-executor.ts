@@ -3,11 +3,11 @@
  * through `call`. The tool gateway (allowlists, rate limits, idempotency, audit) implements this.
  */
 import type { LlmTool, LlmToolCall } from '../llm/provider.js';
-import type { Agent } from '../runtime/agent.js';
+import type { AgentHandle } from './agent-handle.js';
 
 /** What a tool call knows about who is calling. */
 export interface ToolCallContext {
-  agent: Agent;
+  agent: AgentHandle;
   runId: string;
   signal: AbortSignal;
 }

@@ -6,10 +6,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedLlmCall } from '../../agents/llm/replay.js';
 import type { AgentMessage } from '../../agents/protocol/agent-message.js';
 import { type AgentRequestError } from '../../agents/runtime/agent.js';
-import type { RuntimeEvents } from '../../agents/runtime/events.js';
+import type { RuntimeEvents } from '../../agents/protocol/runtime-events.js';
 import { AgentNetwork, type AgentSpec } from '../../agents/runtime/network.js';
 import { FunctionTools } from '../../agents/tools/tool-executor.js';
 import { startTestServer, type TestServer } from '../helpers/nats-server.js';
+import { TestClock } from '../helpers/test-clock.js';
 
 let nats: TestServer;
 const networks: AgentNetwork[] = [];
@@ -26,8 +27,8 @@ afterEach(async () => {
 let counter = 0;
 const unique = (base: string) => `${base}_${++counter}`;
 
-async function network(agents: AgentSpec[]): Promise<AgentNetwork> {
-  const net = new AgentNetwork({ connection: nats.connection, agents: [...agents, { name: unique('user'), handler: async () => undefined }], heartbeatMs: 0 });
+async function network(agents: AgentSpec[], clock?: TestClock): Promise<AgentNetwork> {
+  const net = new AgentNetwork({ connection: nats.connection, agents: [...agents, { name: unique('user'), handler: async () => undefined }], heartbeatMs: 0, ...(clock && { clock }) });
   networks.push(net);
   await net.start();
   return net;
@@ -206,10 +207,25 @@ describe('budgets', () => {
 
   it('ends a run past its timeout, even inside a slow tool', async () => {
     const bot = unique('sleeper');
-    const slowTools = new FunctionTools([{ name: 'get_current_weather', description: 'slow', parameters: { type: 'object' }, run: () => new Promise((r) => setTimeout(() => r('late'), 300)) }]);
-    const net = await network([looping(bot, { timeoutMs: 100 }, slowTools)]);
+    const clock = new TestClock();
+    let toolStarted!: () => void;
+    const started = new Promise<void>((resolve) => (toolStarted = resolve));
+    // Answers after 10 s of clock time, unless the run's deadline stops it first.
+    const slow = (_args: unknown, { signal }: { signal: AbortSignal }) =>
+      new Promise<string>((resolve, reject) => {
+        toolStarted();
+        void clock.sleep(10_000).then(() => resolve('late'));
+        signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+      });
+    const slowTools = new FunctionTools([{ name: 'get_current_weather', description: 'slow', parameters: { type: 'object' }, run: slow }]);
+    const net = await network([looping(bot, { timeoutMs: 100 }, slowTools)], clock);
     const exceeded = record(net, 'budget.exceeded');
-    await expect(user(net).request(bot, 'go', { timeoutMs: 5000 })).rejects.toThrow(/timeout/);
+    const failure = user(net)
+      .request(bot, 'go', { timeoutMs: 5000 })
+      .then(() => null, (error: unknown) => error);
+    await started;
+    await clock.advance(100);
+    expect(await failure).toMatchObject({ code: 'failed', message: expect.stringMatching(/timeout \(limit 100, used 100\)/) });
     expect(exceeded[0]).toMatchObject({ budget: 'timeout', limit: 100 });
   });
 });
