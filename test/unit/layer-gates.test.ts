@@ -1,11 +1,13 @@
 // The layer rules of eslint.config.js, proven on snippets placed at real layer paths: a pattern
 // that silently matches nothing (as `**/contract` did for `./contract.js`) fails here, not in review.
+import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 import { beforeAll, describe, expect, it } from 'vitest';
 
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 let eslint: ESLint;
 beforeAll(() => {
-  eslint = new ESLint({ cwd: process.cwd() });
+  eslint = new ESLint({ cwd: repoRoot }); // the repository's own eslint.config.js, wherever vitest runs from
 });
 
 const IMPORT_RULES = new Set(['no-restricted-imports', '@typescript-eslint/no-restricted-imports']);
