@@ -1,12 +1,12 @@
 /** `switchboard`: the command line. Each command lives in commands/; this file only dispatches. */
 import { appVersion } from './app-paths.js';
-import { UsageError } from './commands/nats-flags.js';
 import { exportCommand } from './commands/export.js';
 import { run } from './commands/run.js';
 import { schema } from './commands/schema.js';
 import { serve } from './commands/serve.js';
 import { trace } from './commands/trace.js';
 import { validate } from './commands/validate.js';
+import { reportFailure } from './host/run-session-failure.js';
 
 const HELP = `Switchboard ${appVersion}: design, run and debug multi-agent systems on NATS.
 
@@ -53,14 +53,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await run(rest);
   } catch (error) {
-    // parseArgs reports unknown or malformed flags with ERR_PARSE_ARGS_* codes.
-    const code = (error as { code?: string }).code ?? '';
-    if (error instanceof UsageError || code.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`switchboard ${command}: ${(error as Error).message}\nRun "switchboard ${command} --help" for usage.`);
-      return 2;
-    }
-    console.error(`switchboard ${command}: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
+    // One table turns every failure into its exit code and message, whichever command threw it.
+    const failure = reportFailure(error);
+    console.error(`switchboard ${command}: ${failure.message}${failure.usage ? `\nRun "switchboard ${command} --help" for usage.` : ''}`);
+    return failure.code;
   }
 }
 

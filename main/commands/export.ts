@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXPORT_FORMATS, exportTopology, type ExportFormat } from '../../agents/topology/export/index.js';
 import { createNkeyUser } from '../host/export-files.js';
-import { UsageError } from './nats-flags.js';
+import { UsageError } from './flags.js';
 import { readTopology } from './read-topology.js';
 
 export const exportHelp = `Usage: switchboard export FILE --format FORMAT [-o OUT]

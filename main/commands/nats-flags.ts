@@ -1,5 +1,6 @@
 /** The NATS connection flags every command shares: embedded by default, or --nats URL. */
-import type { NatsChoice } from '../host/host.js';
+import type { NatsChoice } from '../host/run-session-server.js';
+import { UsageError } from './flags.js';
 
 /** parseArgs option specs for the shared flags. */
 export const natsFlagSpecs = {
@@ -17,7 +18,7 @@ export const natsFlagHelp = `  --nats URL          use your own NATS server or c
   --tls-cert FILE     client certificate for --nats over TLS (with --tls-key)
   --tls-key FILE      client key for --nats over TLS`;
 
-/** Reads the shared flags into the host's NATS choice; throws on flags that need --nats. */
+/** Reads the shared flags into a NATS choice (serve, run and the app's shell); throws UsageError on bad ones. */
 export function natsChoiceFromFlags(values: {
   nats?: string | undefined;
   creds?: string | undefined;
@@ -31,10 +32,11 @@ export function natsChoiceFromFlags(values: {
     ...(values['tls-key'] && { keyFile: values['tls-key'] }),
   };
   const hasTls = Object.keys(tls).length > 0;
-  if (!values.nats) {
+  if (values.nats === undefined) {
     if (values.creds || hasTls) throw new UsageError('--creds and --tls-* go with --nats URL.');
     return { mode: 'embedded' };
   }
+  if (values.nats.trim() === '') throw new UsageError('--nats: give a NATS URL (e.g. nats://host:4222).');
   if (Boolean(tls.certFile) !== Boolean(tls.keyFile)) throw new UsageError('--tls-cert and --tls-key go together.');
   for (const url of values.nats.split(',')) {
     if (!/^(nats|tls|wss?):\/\/[^\s]+$/.test(url.trim()) && !/^[\w.-]+:\d+$/.test(url.trim())) {
@@ -48,6 +50,3 @@ export function natsChoiceFromFlags(values: {
     ...(hasTls && { tls }),
   };
 }
-
-/** A mistake in the command line: printed with a hint, exit code 2. */
-export class UsageError extends Error {}

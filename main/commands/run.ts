@@ -1,28 +1,22 @@
 /**
  * `switchboard run FILE`: the headless runner. Starts the embedded nats-server unless --nats is
- * given, starts the topology's agents (or those named by --only), optionally sends one request
- * and prints the reply, prints one line per event, writes a trace, and stops cleanly.
+ * given, starts the topology's agents (or those named by --only) through the run session,
+ * optionally sends one request and prints the reply, prints one line per event, writes a trace,
+ * and stops cleanly. Failures are RunFailures: main/cli.ts prints them and picks the exit code.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { connect, type NodeConnectionOptions } from '@nats-io/transport-node';
-import { Agent, AgentRequestError } from '../../agents/runtime/agent.js';
-import { planNetwork } from '../../agents/runtime/from-topology.js';
-import { AgentNetwork } from '../../agents/runtime/network.js';
-import { startMcpServers } from '../../agents/tools/mcp/host.js';
-import { toConnectionOptions } from '../host/nats/connect-options.js';
-import { readCredentials } from '../host/nats/credentials.js';
-import { EmbeddedNatsServer } from '../host/nats/embedded-server.js';
-import { findNatsServerBinary, MISSING_BINARY_HELP } from '../host/nats/find-binary.js';
-import type { NatsConnectSettings } from '../host/nats/server-handle.js';
+import { RunSession, planSession } from '../host/run-session.js';
+import { RunFailure } from '../host/run-session-failure.js';
+import { startNatsServer } from '../host/run-session-server.js';
 import { appRoot } from '../app-paths.js';
-import { natsFlagHelp, natsFlagSpecs, UsageError } from './nats-flags.js';
+import { positiveNumber, UsageError } from './flags.js';
+import { natsChoiceFromFlags, natsFlagHelp, natsFlagSpecs } from './nats-flags.js';
 import { readTopology } from './read-topology.js';
 import { summarize } from './run-summary.js';
 import { stopSignals } from './signals.js';
-import { TraceFile } from './trace-file.js';
+import { exportTraceFile, traceFileLibrary } from './trace-file.js';
 
 export const runHelp = `Usage: switchboard run FILE [options]
 
@@ -45,7 +39,7 @@ ${natsFlagHelp}
 Exit codes: 0 done, 1 invalid topology, 2 usage error or unreadable file, 3 the request failed or
 timed out, 4 NATS unavailable, 5 an agent failed to start.`;
 
-/** Runs `run`. */
+/** Runs `run`; failures are thrown as RunFailures (exit codes in run-session-failure.ts). */
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -63,12 +57,13 @@ export async function run(argv: string[]): Promise<number> {
     },
   });
   if (values.help) return (console.log(runHelp), 0);
+  // The flags `serve` shares first, in the same order, so both commands answer a bad one alike.
+  const nats = natsChoiceFromFlags(values);
   const [file, ...extra] = positionals;
   if (!file || extra.length) throw new UsageError('give exactly one topology file.');
   if ((values.input === undefined) !== (values.to === undefined)) throw new UsageError('--input and --to go together.');
-  const duration = seconds(values.duration, '--duration');
-  const timeout = seconds(values.timeout, '--timeout') ?? 120;
-  if (values.creds && !values.nats) throw new UsageError('--creds goes with --nats URL.');
+  const duration = positiveNumber(values.duration, '--duration');
+  const timeout = positiveNumber(values.timeout, '--timeout') ?? 120;
 
   const read = await readTopology(file);
   if (!read.ok) return read.exitCode;
@@ -77,132 +72,73 @@ export async function run(argv: string[]): Promise<number> {
   if (values.to && ![...topology.spec.agents, ...topology.spec.externalAgents].some((a) => a.name === values.to)) {
     throw new UsageError(`--to: no agent named ${values.to} in ${topology.metadata.name}.`);
   }
-  let plan;
-  try {
-    plan = planNetwork(topology, only);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  planSession(topology, only); // an unknown --only name fails before any server starts
+  const trace = values.trace === undefined ? null : { file: values.trace, library: await traceFileLibrary(values.trace) };
 
   const log = (text: string) => !values.quiet && console.error(text);
-  const stop = stopSignals((text) => console.error(text));
-  const cleanups: (() => Promise<void>)[] = [];
-  const cleanup = async () => {
-    for (const step of cleanups.reverse()) await step().catch(() => undefined);
-  };
-
+  const warn = (text: string) => console.error(text);
+  const stop = stopSignals(warn);
+  const server = await startNatsServer(nats, { appRoot });
+  if (nats.mode === 'embedded') log(`embedded nats-server ${server.handle.status().version ?? ''} at ${server.handle.status().clientUrl ?? ''}`);
+  let runId: string | null = null;
+  let session: RunSession | null = null;
+  let outcome: { code: number } | { error: unknown };
   try {
-    // 1. NATS
-    let connection: NodeConnectionOptions;
-    try {
-      connection = values.nats ? toConnectionOptions(await externalSettings(values)) : await startEmbedded(cleanups, log);
-    } catch (error) {
-      console.error(`switchboard run: NATS unavailable: ${(error as Error).message}`);
-      return 4;
-    }
-
-    // 2. MCP servers the local agents use, then the agents
-    const localAgents = plan.agents.map((a) => a.name);
-    let mcp;
-    try {
-      const needsBus = topology.spec.mcpServers.some((s) => s.exposeOnNats);
-      const mcpConnection = needsBus ? await connect({ ...connection, name: 'switchboard-mcp' }) : undefined;
-      if (mcpConnection) cleanups.push(() => mcpConnection.drain());
-      mcp = await startMcpServers(topology, localAgents, { baseDir: path.dirname(path.resolve(file)), ...(mcpConnection && { connection: mcpConnection }) });
-    } catch (error) {
-      console.error(`switchboard run: an MCP server failed to start: ${(error as Error).message}`);
-      return 5;
-    }
-    cleanups.push(() => mcp.stop());
-    plan = planNetwork(topology, only, { backends: mcp.backends });
-    const network = new AgentNetwork({ connection, agents: plan.agents, profile: plan.profile, registryBucket: plan.registryBucket });
-    network.events.onAny((name, payload) => {
-      const line = summarize(name, payload);
-      if (line) log(line);
+    session = await RunSession.start({
+      server: server.handle,
+      topology,
+      text: await readFile(file, 'utf8'),
+      baseDir: path.dirname(path.resolve(file)),
+      ...(only && { only }),
+      ...(trace && { library: trace.library }),
+      busTap: 'best-effort',
+      senderName: 'switchboard_cli',
+      warn,
+      onRecording: (id) => void (runId = id),
+      onNetwork: (network) =>
+        network.events.onAny((name, payload) => {
+          const line = summarize(name, payload);
+          if (line) log(line);
+        }),
     });
-    if (values.trace) {
-      const trace = await TraceFile.open(values.trace, network.events, connection, (text) => console.error(text), await readFile(file, 'utf8'));
-      cleanups.push(() => trace.close());
-    }
-    try {
-      await network.start();
-    } catch (error) {
-      console.error(`switchboard run: an agent failed to start: ${(error as Error).message}`);
-      return error instanceof Error && /connect|ECONNREFUSED|timeout/i.test(error.message) ? 4 : 5;
-    }
-    cleanups.push(() => network.stop());
-    log(`${topology.metadata.name}: ${network.agents.length} agent instance(s) running${only ? ` (only ${only.join(', ')})` : ''}. Ctrl-C stops.`);
-
-    // 3. The one request, if asked
-    if (values.input !== undefined && values.to !== undefined) {
-      const cli = new Agent({ name: 'switchboard_cli', connection, profile: plan.profile, heartbeatMs: 0, registryBucket: null });
-      await cli.start();
-      cleanups.push(() => cli.stop());
-      try {
-        const reply = await requestWhenReady(cli, values.to, values.input, timeout * 1000);
-        console.log(reply);
-      } catch (error) {
-        console.error(`switchboard run: ${(error as Error).message}`);
-        return 3;
-      }
-      if (duration === undefined) return 0;
-    }
-
-    // 4. Keep running until a signal or the duration
-    const timer = duration === undefined ? null : new Promise<string>((resolve) => setTimeout(() => resolve(`${duration}s elapsed`), duration * 1000).unref());
-    const why = await Promise.race([stop.promise, ...(timer ? [timer] : [])]);
-    log(`${why}: stopping…`);
-    return 0;
-  } finally {
-    stop.stopping();
-    await cleanup();
+    log(`${topology.metadata.name}: ${session.network.agents.length} agent instance(s) running${only ? ` (only ${only.join(', ')})` : ''}. Ctrl-C stops.`);
+    outcome = { code: await runUntilDone(session, stop.promise, { input: values.input, to: values.to, timeout, duration, log }) };
+  } catch (error) {
+    outcome = { error };
   }
-}
-
-/** Starts an embedded server in a throwaway directory; its stop joins the cleanups. */
-async function startEmbedded(cleanups: (() => Promise<void>)[], log: (text: string) => void): Promise<NodeConnectionOptions> {
-  const found = findNatsServerBinary({ env: process.env, appRoot });
-  if (!found) throw new Error(MISSING_BINARY_HELP);
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'switchboard-run-'));
-  cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-  const server = new EmbeddedNatsServer({ binary: found.path, dataDir });
-  await server.start();
-  cleanups.push(() => server.stop());
-  log(`embedded nats-server ${server.status().version ?? ''} at ${server.status().clientUrl ?? ''}`);
-  return toConnectionOptions(server.connectSettings());
-}
-
-/** --nats/--creds/--tls-*: a .creds file (JWT + seed) or a plain nkey seed file. */
-async function externalSettings(values: { nats?: string; creds?: string; 'tls-ca'?: string; 'tls-cert'?: string; 'tls-key'?: string }): Promise<NatsConnectSettings> {
-  const settings: NatsConnectSettings = { servers: values.nats!.split(',').map((s) => s.trim()) };
-  if (values.creds) Object.assign(settings, await readCredentials(values.creds));
-  const tls = { ...(values['tls-ca'] && { caFile: values['tls-ca'] }), ...(values['tls-cert'] && { certFile: values['tls-cert'] }), ...(values['tls-key'] && { keyFile: values['tls-key'] }) };
-  if (Object.keys(tls).length) settings.tls = tls;
-  return settings;
-}
-
-/** How long a request keeps retrying while nobody answers: the agent may be starting elsewhere. */
-const NO_RESPONDER_GRACE_MS = 10_000;
-
-/** Sends the request; retries "no responders" for a grace period, never past the timeout. */
-async function requestWhenReady(cli: Agent, to: string, content: string, timeoutMs: number): Promise<string> {
-  const started = Date.now();
-  const deadline = started + timeoutMs;
-  for (;;) {
+  stop.stopping();
+  await session?.stop();
+  await server.stop().catch((error: unknown) => warn(`stopping the NATS server failed: ${(error as Error).message}`));
+  // Also after a failed start: what was recorded until then is the user's, the working store is not.
+  if (trace && runId) {
     try {
-      return (await cli.request(to, content, { timeoutMs: Math.max(1, deadline - Date.now()) })).content;
+      await exportTraceFile(trace.library, runId, trace.file);
     } catch (error) {
-      const retry =
-        error instanceof AgentRequestError && error.code === 'no_responders' && Date.now() - started < NO_RESPONDER_GRACE_MS && Date.now() + 200 < deadline;
-      if (!retry) throw error;
-      await new Promise((r) => setTimeout(r, 200));
+      const failure = new RunFailure('unreadable', `--trace: cannot write ${trace.file}: ${(error as Error).message}`);
+      if ('error' in outcome) warn(`switchboard run: ${failure.message}`);
+      else outcome = { error: failure };
     }
   }
+  if ('error' in outcome) throw outcome.error;
+  return outcome.code;
 }
 
-function seconds(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag}: "${value}" is not a positive number of seconds.`);
-  return n;
+/** Sends the --input request if asked, then waits for a signal or the --duration. */
+async function runUntilDone(
+  session: RunSession,
+  signal: Promise<NodeJS.Signals>,
+  options: { input: string | undefined; to: string | undefined; timeout: number; duration: number | undefined; log: (text: string) => void },
+): Promise<number> {
+  const { input, to, timeout, duration, log } = options;
+  if (input !== undefined && to !== undefined) {
+    const reply = await session.send(to, input, { timeoutMs: timeout * 1000 });
+    console.log(reply.content);
+    if (duration === undefined) return 0;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const elapsed = duration === undefined ? null : new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`${duration}s elapsed`), duration * 1000)));
+  const why = await Promise.race([signal, ...(elapsed ? [elapsed] : [])]);
+  clearTimeout(timer);
+  log(`${why}: stopping…`);
+  return 0;
 }

@@ -5,7 +5,8 @@ import { appRoot, appVersion, rendererDir } from '../app-paths.js';
 import { startBrowserServer } from '../bridge/browser-server.js';
 import { startHost } from '../host/host.js';
 import { defaultDataDir } from '../host/paths.js';
-import { natsChoiceFromFlags, natsFlagHelp, natsFlagSpecs, UsageError } from './nats-flags.js';
+import { portNumber } from './flags.js';
+import { natsChoiceFromFlags, natsFlagHelp, natsFlagSpecs } from './nats-flags.js';
 import { stopSignals } from './signals.js';
 
 export const serveHelp = `Usage: switchboard serve [options]
@@ -19,9 +20,11 @@ ${natsFlagHelp}
   --data-dir DIR      where the server's JetStream store and state live (default: ${defaultDataDir()})
   --allow-origin URL  another origin allowed to use the API (the Vite dev server in npm run dev)
   --token TOKEN       use this access token instead of a random one
-  -h, --help          show this help`;
+  -h, --help          show this help
 
-/** Runs `serve` until SIGINT/SIGTERM; resolves with the exit code. */
+Exit codes: 0 stopped, 2 usage error or unreadable file, 4 NATS unavailable (the same codes as run).`;
+
+/** Runs `serve` until SIGINT/SIGTERM; failures are thrown as RunFailures (exit codes in run-session-failure.ts). */
 export async function serve(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -39,8 +42,9 @@ export async function serve(argv: string[]): Promise<number> {
     console.log(serveHelp);
     return 0;
   }
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: "${values.port}" is not a port number.`);
+  // The flags `run` shares first, in the same order, so both commands answer a bad one alike.
+  const nats = natsChoiceFromFlags(values);
+  const port = portNumber(values.port, '--port') ?? 0;
 
   // Listen for signals before doing anything: a SIGTERM that arrives while starting (or the
   // instant after the URL is printed) must still shut down cleanly, not kill us mid-way.
@@ -50,7 +54,7 @@ export async function serve(argv: string[]): Promise<number> {
     appVersion,
     appRoot,
     dataDir: path.resolve(values['data-dir'] ?? defaultDataDir()),
-    nats: natsChoiceFromFlags(values),
+    nats,
   });
   let server;
   try {

@@ -1,50 +1,30 @@
 /**
- * `switchboard run --trace OUT.ndjson`: every message on the bus (the recorder's `>` tap on its
- * own connection) and every runtime event, recorded into a trace store beside OUT while the run
- * lasts (so a crash leaves a recoverable run), then exported to OUT as NDJSON: the header line,
- * then one record a line in arrival order.
+ * `switchboard run --trace OUT.ndjson`: the run session records into a working trace store beside
+ * OUT while the run lasts (so a crash leaves a recoverable run); afterwards the run is exported
+ * to OUT as NDJSON (the header line, then one record a line in arrival order) and the working
+ * store is removed.
  */
 import { rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { NodeConnectionOptions } from '@nats-io/transport-node';
-import type { RuntimeEventBus } from '../../agents/runtime/events.js';
+import { fileErrorText, RunFailure } from '../host/run-session-failure.js';
 import { sparesDir } from '../host/trace/journal.js';
-import { TraceRecorder } from '../host/trace/recorder.js';
-import { TraceLibrary, type TraceStore } from '../host/trace/trace-store.js';
+import { TraceLibrary } from '../host/trace/index.js';
 
-/** Writes a run's trace; `close()` stops recording, writes OUT and removes the working store. */
-export class TraceFile {
-  private constructor(
-    private readonly file: string,
-    private readonly library: TraceLibrary,
-    private readonly store: TraceStore,
-    private readonly recorder: TraceRecorder,
-  ) {}
-
-  /** Starts recording `events` and, where permitted, the bus; OUT is written by `close()`. */
-  /** `topology` is the topology file's text, kept in the header so designed-vs-observed can use it. */
-  static async open(file: string, events: RuntimeEventBus, connection: NodeConnectionOptions, warn: (text: string) => void, topology: string | null = null): Promise<TraceFile> {
-    await writeFile(file, ''); // an unwritable OUT fails now, not after the run
-    // The working store sits beside OUT (hidden), not in a temp dir, so a crash leaves it findable.
-    const library = new TraceLibrary(path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.runs`));
-    const store = await library.create({ topology });
-    const recorder = new TraceRecorder(store, { warn });
-    recorder.attach(events);
-    try {
-      await recorder.tap(connection);
-    } catch (error) {
-      warn(`trace: cannot tap the bus (${(error as Error).message}); recording runtime events only.`);
-    }
-    return new TraceFile(file, library, store, recorder);
+/** The working library for OUT; fails now (unreadable) if OUT cannot be written, not after the run. */
+export async function traceFileLibrary(file: string): Promise<TraceLibrary> {
+  try {
+    await writeFile(file, '');
+  } catch (error) {
+    throw new RunFailure('unreadable', `--trace: cannot write ${file}: ${fileErrorText(error)}`);
   }
+  // Beside OUT (hidden), not in a temp dir, so a crash leaves it findable.
+  return new TraceLibrary(path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.runs`));
+}
 
-  /** Stops recording, exports the run to OUT and removes the working store. */
-  async close(): Promise<void> {
-    await this.recorder.stop();
-    await this.store.exportNdjson(this.file);
-    await this.store.close();
-    await this.library.remove(this.store.runId);
-    await rm(sparesDir(this.store.dir), { recursive: true, force: true }); // recycled journal files: nothing of the user's
-    await rmdir(this.library.root).catch(() => undefined); // another run may still be recording there
-  }
+/** Exports the stopped run `runId` to OUT and removes the working store. */
+export async function exportTraceFile(library: TraceLibrary, runId: string, file: string): Promise<void> {
+  await library.exportNdjson(runId, file);
+  await library.remove(runId);
+  await rm(sparesDir(path.join(library.root, runId)), { recursive: true, force: true }); // recycled journal files: nothing of the user's
+  await rmdir(library.root).catch(() => undefined); // another run may still be recording there
 }

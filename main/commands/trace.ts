@@ -17,7 +17,7 @@ import { TRACE_FORMAT, TraceHeaderSchema, TraceRecordSchema, type TraceHeader, t
 import { formatSummary, TraceSummarizer } from '../../agents/trace/summary.js';
 import { loadTopology } from '../../agents/topology/load.js';
 import type { Topology } from '../../agents/topology/schema.js';
-import { UsageError } from './nats-flags.js';
+import { positiveNumber, UsageError } from './flags.js';
 import { readTopology } from './read-topology.js';
 
 /** The output formats of `switchboard trace`. */
@@ -232,10 +232,7 @@ function issues(list: readonly { path: PropertyKey[]; message: string }[]): stri
 
 /** A positive number flag, 0 when absent. */
 function positive(value: string | undefined, flag: string): number {
-  if (value === undefined) return 0;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag}: "${value}" is not a positive number.`);
-  return n;
+  return positiveNumber(value, flag) ?? 0;
 }
 
 function reason(error: unknown): string {

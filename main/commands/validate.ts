@@ -1,7 +1,7 @@
 /** `switchboard validate FILE`: the same checks as the app. Exit 0 valid, 1 invalid, 2 unreadable. */
 import { parseArgs } from 'node:util';
 import { readTopology } from './read-topology.js';
-import { UsageError } from './nats-flags.js';
+import { UsageError } from './flags.js';
 
 export const validateHelp = `Usage: switchboard validate FILE [--json]
 

@@ -11,15 +11,8 @@ import { RunManager } from './runs.js';
 import { SecretStore, type OsCipher } from './secrets.js';
 import { readTemplates } from './templates.js';
 import { EventBus } from './event-bus.js';
-import { EmbeddedNatsServer } from './nats/embedded-server.js';
-import { ExternalNatsServer, type ExternalServerOptions } from './nats/external-server.js';
-import { findNatsServerBinary, MISSING_BINARY_HELP } from './nats/find-binary.js';
 import type { NatsServerHandle } from './nats/server-handle.js';
-
-/** How the host gets its NATS server. */
-export type NatsChoice =
-  | { mode: 'embedded'; binary?: string; port?: number; monitorPort?: number }
-  | ({ mode: 'external' } & ExternalServerOptions);
+import { startNatsServer, type NatsChoice } from './run-session-server.js';
 
 /** Options for {@link startHost}. */
 export interface HostOptions {
@@ -43,12 +36,15 @@ export interface Host {
   stop(): Promise<void>;
 }
 
-/** Starts the NATS server and returns the host; rejects with a readable reason if it cannot. */
+/** Starts the NATS server and returns the host; rejects with a RunFailure (the reason) if it cannot. */
 export async function startHost(options: HostOptions): Promise<Host> {
   const events = new EventBus();
-  const { server, binary } = createServer(options);
-  server.onStatus((status) => events.emit('server.statusChanged', status));
-  await server.start();
+  const { handle: server, binary } = await startNatsServer(options.nats, {
+    appRoot: options.appRoot,
+    dataDir: options.dataDir,
+    ...(options.resourcesPath !== undefined && { resourcesPath: options.resourcesPath }),
+    onStatus: (status) => events.emit('server.statusChanged', status),
+  });
 
   const info: HostInfo = {
     appVersion: options.appVersion,
@@ -132,29 +128,6 @@ export async function startHost(options: HostOptions): Promise<Host> {
     // The run first: its agents and recorder need the server to say goodbye and flush.
     stop: () => (stopping ??= runs.stop().then(() => server.stop())),
   };
-}
-
-function createServer(options: HostOptions): { server: NatsServerHandle; binary: string | null } {
-  const nats = options.nats;
-  if (nats.mode === 'external') {
-    const { mode: _mode, ...external } = nats;
-    return { server: new ExternalNatsServer(external), binary: null };
-  }
-  const found = nats.binary
-    ? { path: nats.binary }
-    : findNatsServerBinary({
-        env: process.env,
-        appRoot: options.appRoot,
-        ...(options.resourcesPath !== undefined && { resourcesPath: options.resourcesPath }),
-      });
-  if (!found) throw new Error(MISSING_BINARY_HELP);
-  const server = new EmbeddedNatsServer({
-    binary: found.path,
-    dataDir: options.dataDir,
-    ...(nats.port !== undefined && { port: nats.port }),
-    ...(nats.monitorPort !== undefined && { monitorPort: nats.monitorPort }),
-  });
-  return { server, binary: found.path };
 }
 
 /** A trace header keeps the topology's text; its metadata.name is what lists show. */

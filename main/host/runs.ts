@@ -4,34 +4,20 @@
  * store, with live batches for the UI. One run at a time; its trace stays after it stops.
  */
 import path from 'node:path';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { Agent } from '../../agents/runtime/agent.js';
-import { planNetwork } from '../../agents/runtime/from-topology.js';
-import { AgentNetwork } from '../../agents/runtime/network.js';
-import { startMcpServers, type McpServers } from '../../agents/tools/mcp/host.js';
+import type { AgentNetwork } from '../../agents/runtime/network.js';
 import { formatProblems, loadTopology } from '../../agents/topology/load.js';
-import { RpcError, type RunStatus } from '../../preload/contract.js';
+import { RpcError, type ErrorCode, type RunStatus } from '../../preload/contract.js';
 import type { EventBus } from './event-bus.js';
-import { toConnectionOptions } from './nats/connect-options.js';
 import type { NatsServerHandle } from './nats/server-handle.js';
+import { RunFailure, type FailureReason } from './run-session-failure.js';
+import { RunSession } from './run-session.js';
 import type { SecretStore } from './secrets.js';
-import { TraceLibrary, traceRoot, TraceRecorder, type TraceStore } from './trace/index.js';
+import { TraceLibrary, traceRoot, type TraceStore } from './trace/index.js';
 
-interface ActiveRun {
-  runId: string;
-  network: AgentNetwork;
-  mcp: McpServers;
-  mcpConnection: NatsConnection | null;
-  recorder: TraceRecorder;
-  store: TraceStore;
-  sender: Agent;
-  unsubscribe: () => void;
-}
-
-/** The host's runs. */
+/** The app's runs: the host's server, the app's trace library, live batches and pauses to the UI. */
 export class RunManager {
   readonly library: TraceLibrary;
-  private active: ActiveRun | null = null;
+  private active: RunSession | null = null;
   private status: RunStatus = { state: 'idle', runId: null, topology: null, agents: [], startedAt: null, error: null };
 
   constructor(
@@ -58,83 +44,53 @@ export class RunManager {
     if (this.server.status().state !== 'running') throw new RpcError('unavailable', 'The NATS server is not running.');
     this.set({ state: 'starting', runId: null, topology: topology.metadata.name, agents: [], startedAt: null, error: null });
 
-    const connection = toConnectionOptions(this.server.connectSettings());
-    const cleanup: (() => Promise<unknown>)[] = [];
     try {
       await this.secrets.load();
-      const store = await this.library.create({ topology: text });
-      cleanup.push(() => store.close());
-      const runId = store.runId;
-      // Announce the run id before anything is recorded: the UI keeps batches by run id.
-      this.set({ ...this.status, runId });
-      const recorder = new TraceRecorder(store, { warn: (t) => console.error(`switchboard: ${t}`) });
-      cleanup.push(() => recorder.stop()); // also when tapping fails: it removes the journal
-      await recorder.tap(connection);
-      const unsubscribe = recorder.subscribe((batch) => this.events.emit('trace.appended', { runId, records: batch.records, skipped: batch.skipped }));
-
-      const needsBus = topology.spec.mcpServers.some((s) => s.exposeOnNats);
-      const mcpConnection = needsBus ? await connect({ ...connection, name: 'switchboard-mcp' }) : null;
-      if (mcpConnection) cleanup.push(() => mcpConnection.drain());
-      const plan = planNetwork(topology);
-      const mcp = await startMcpServers(topology, plan.agents.map((a) => a.name), {
+      const session = await RunSession.start({
+        server: this.server,
+        topology,
+        text,
         baseDir: path.dirname(path.resolve(fileName)),
-        ...(mcpConnection && { connection: mcpConnection }),
-      });
-      cleanup.push(() => mcp.stop());
-      const network = new AgentNetwork({
-        connection,
-        ...planNetwork(topology, undefined, { backends: mcp.backends }),
+        library: this.library,
+        busTap: 'required',
         secrets: this.secrets,
+        senderName: 'switchboard_app',
+        warn: (t) => console.error(`switchboard: ${t}`),
+        onRecording: (runId, recorder) => {
+          // Announce the run id before anything is recorded: the UI keeps batches by run id.
+          this.set({ ...this.status, runId });
+          return recorder.subscribe((batch) => this.events.emit('trace.appended', { runId, records: batch.records, skipped: batch.skipped }));
+        },
+        onNetwork: (network) => {
+          // The debugger follows pauses as they happen, not at the next trace batch.
+          const announcePauses = () => this.events.emit('ooda.pausedChanged', { runs: network.controller.paused() });
+          network.events.on('ooda.paused', announcePauses);
+          network.events.on('ooda.resumed', announcePauses);
+        },
       });
-      recorder.attach(network.events);
-      // The debugger follows pauses as they happen, not at the next trace batch.
-      const announcePauses = () => this.events.emit('ooda.pausedChanged', { runs: network.controller.paused() });
-      network.events.on('ooda.paused', announcePauses);
-      network.events.on('ooda.resumed', announcePauses);
-      await network.start();
-      cleanup.push(() => network.stop());
-      const sender = new Agent({
-        name: 'switchboard_app',
-        connection,
-        profile: network.agents[0]?.profile,
-        heartbeatMs: 0,
-        registryBucket: null,
-        isGone: (name) => network.registry.get(name)?.status === 'offline',
-      });
-      await sender.start();
-
-      this.active = { runId, network, mcp, mcpConnection, recorder, store, sender, unsubscribe };
-      const counts = new Map<string, number>();
-      for (const agent of network.agents) counts.set(agent.name, (counts.get(agent.name) ?? 0) + 1);
+      this.active = session;
       return this.set({
         state: 'running',
-        runId,
+        runId: session.runId,
         topology: topology.metadata.name,
-        agents: [...counts].map(([name, instances]) => ({ name, instances })),
+        agents: session.agentCounts(),
         startedAt: new Date().toISOString(),
         error: null,
       });
     } catch (error) {
-      for (const step of cleanup.reverse()) await step().catch(() => undefined);
       const message = error instanceof Error ? error.message : String(error);
       this.set({ ...this.status, state: 'failed', error: message });
-      throw new RpcError('failed', `The topology did not start: ${message}`);
+      throw new RpcError(rpcCodeOf(error), `The topology did not start: ${message}`);
     }
   }
 
-  /** Stops the agents, MCP servers and recorder, in that order; the trace is kept. */
+  /** Stops the run (agents, MCP servers, then the recorder); the trace is kept. */
   async stop(): Promise<RunStatus> {
     const run = this.active;
     if (!run) return this.status;
     this.active = null;
     this.set({ ...this.status, state: 'stopping' });
-    await run.sender.stop().catch(() => undefined);
-    await run.network.stop().catch(() => undefined);
-    await run.mcp.stop().catch(() => undefined);
-    await run.mcpConnection?.drain().catch(() => undefined);
-    await run.recorder.stop().catch(() => undefined); // records what was routed, flushes
-    run.unsubscribe();
-    await run.store.close().catch(() => undefined);
+    await run.stop();
     return this.set({ state: 'idle', runId: run.runId, topology: this.status.topology, agents: [], startedAt: null, error: null });
   }
 
@@ -142,7 +98,7 @@ export class RunManager {
   async send(to: string, input: string, timeoutMs = 120_000): Promise<{ content: string; metadata: Record<string, unknown> }> {
     if (!this.active) throw new RpcError('unavailable', 'Nothing is running: start a topology first.');
     try {
-      const reply = await this.active.sender.request(to, input, { timeoutMs });
+      const reply = await this.active.send(to, input, { timeoutMs });
       return { content: reply.content, metadata: reply.metadata };
     } catch (error) {
       throw new RpcError('failed', error instanceof Error ? error.message : String(error));
@@ -167,7 +123,7 @@ export class RunManager {
 
   /** The store of a run: the active one, or one opened from disk. */
   async withStore<T>(runId: string, use: (store: TraceStore) => Promise<T> | T): Promise<T> {
-    if (this.active?.runId === runId) return use(this.active.store);
+    if (this.active?.store && this.active.runId === runId) return use(this.active.store);
     let store: TraceStore;
     try {
       store = await this.library.open(runId);
@@ -187,4 +143,17 @@ export class RunManager {
     this.events.emit('run.statusChanged', status);
     return status;
   }
+}
+
+/** A failed start's reason as the contract's error code. */
+function rpcCodeOf(error: unknown): ErrorCode {
+  const codes: Record<FailureReason, ErrorCode> = {
+    usage: 'invalid_input',
+    unreadable: 'invalid_input',
+    invalid_topology: 'invalid_input',
+    request_failed: 'failed',
+    nats_unavailable: 'unavailable',
+    start_failed: 'failed',
+  };
+  return error instanceof RunFailure ? codes[error.reason] : 'failed';
 }

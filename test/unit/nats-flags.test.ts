@@ -1,6 +1,7 @@
 // The shared --nats/--creds/--tls-* flags: embedded by default, clear errors for bad combinations.
 import { describe, expect, it } from 'vitest';
-import { natsChoiceFromFlags, UsageError } from '../../main/commands/nats-flags.js';
+import { UsageError } from '../../main/commands/flags.js';
+import { natsChoiceFromFlags } from '../../main/commands/nats-flags.js';
 
 describe('natsChoiceFromFlags', () => {
   it('chooses the embedded server without --nats', () => {

@@ -1,0 +1,249 @@
+/**
+ * The run session: the one place a topology is started, used by the app (RunManager) and by
+ * `switchboard run`. On a running NATS server (see run-session-server.ts for the choice) it starts
+ * the recorder (into a trace library), the topology's MCP servers, its agents (all, or --only),
+ * and a sender agent for requests; `stop()` takes them down in the reverse order. Replay, fork and
+ * clusters are written here once, not per entry point.
+ */
+import { AuthorizationError, ConnectionError, connect, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
+import type { SecretSource } from '../../agents/llm/factory.js';
+import type { AgentMessage } from '../../agents/protocol/agent-message.js';
+import { Agent, AgentRequestError } from '../../agents/runtime/agent.js';
+import { planNetwork, type NetworkPlan } from '../../agents/runtime/from-topology.js';
+import { AgentNetwork } from '../../agents/runtime/network.js';
+import { startMcpServers, type McpServers } from '../../agents/tools/mcp/host.js';
+import type { Topology } from '../../agents/topology/schema.js';
+import { toConnectionOptions } from './nats/connect-options.js';
+import type { NatsServerHandle } from './nats/server-handle.js';
+import { RunFailure } from './run-session-failure.js';
+import { TraceRecorder, type TraceLibrary, type TraceStore } from './trace/index.js';
+
+/** Options for {@link RunSession.start}. */
+export interface RunSessionOptions {
+  /** The running server the topology joins (the host's, or one the CLI started). */
+  server: NatsServerHandle;
+  topology: Topology;
+  /** The topology file's text, kept in the trace header (designed vs observed reads it). */
+  text: string | null;
+  /** The topology file's directory: MCP server commands resolve against it. */
+  baseDir: string;
+  /** Start only these agents (spreading one topology over machines). */
+  only?: readonly string[];
+  /** Where the run is recorded; without one nothing is. */
+  library?: TraceLibrary;
+  /**
+   * Whether the bus tap must work. The app's trace is its product: no tap, no run. The CLI's
+   * --trace under restricted credentials (no right to subscribe to `>`) still records the
+   * runtime events, with a warning.
+   */
+  busTap?: 'required' | 'best-effort';
+  secrets?: SecretSource;
+  /** The name the session's requests are sent as. */
+  senderName: string;
+  warn: (text: string) => void;
+  /** Called with the run id before anything is recorded; may return an unsubscribe for stop. */
+  onRecording?: (runId: string, recorder: TraceRecorder) => (() => void) | void;
+  /** Called before the agents start, so no runtime event is missed. */
+  onNetwork?: (network: AgentNetwork) => void;
+}
+
+/** Options for {@link RunSession.send}. */
+export interface SendOptions {
+  timeoutMs?: number;
+  /** How long "no responders" is retried: the agent may still be starting, here or elsewhere. */
+  noResponderGraceMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+const DEFAULT_NO_RESPONDER_GRACE_MS = 10_000;
+const NO_RESPONDER_RETRY_MS = 200;
+
+/** The local agents of `topology` (all, or `only`); an unknown name is a usage failure. */
+export function planSession(topology: Topology, only?: readonly string[], mcp?: Parameters<typeof planNetwork>[2]): NetworkPlan {
+  try {
+    return planNetwork(topology, only, mcp);
+  } catch (error) {
+    throw new RunFailure(only ? 'usage' : 'invalid_topology', (error as Error).message);
+  }
+}
+
+/** A started topology; stop it with {@link RunSession.stop}. */
+export class RunSession {
+  private sender: Promise<Agent> | null = null;
+  private stopping: Promise<void> | null = null;
+
+  private constructor(
+    private readonly options: RunSessionOptions,
+    readonly connection: NodeConnectionOptions,
+    readonly network: AgentNetwork,
+    /** The run's trace store, or null when it is not recorded. */
+    readonly store: TraceStore | null,
+    private readonly teardown: readonly Step[],
+  ) {}
+
+  /** The recorded run's id, or null when it is not recorded. */
+  get runId(): string | null {
+    return this.store?.runId ?? null;
+  }
+
+  /** Starts the topology; on failure undoes what started and rejects with a RunFailure. */
+  static async start(options: RunSessionOptions): Promise<RunSession> {
+    const { server, topology } = options;
+    if (server.status().state !== 'running') throw new RunFailure('nats_unavailable', 'The NATS server is not running.');
+    const localAgents = planSession(topology, options.only).agents.map((a) => a.name);
+    const connection = toConnectionOptions(server.connectSettings());
+    const steps: Step[] = []; // what to undo, in start order; undone in reverse
+    try {
+      const store = options.library ? await options.library.create({ topology: options.text }) : null;
+      let recorder: TraceRecorder | null = null;
+      if (store) {
+        steps.push({ what: 'the trace store', run: () => store.close() });
+        recorder = new TraceRecorder(store, { warn: options.warn });
+        const active = recorder;
+        const unsubscribe = options.onRecording?.(store.runId, recorder);
+        // Undone after the recorder's stop, which still delivers the last live batch.
+        if (unsubscribe) steps.push({ what: 'the live trace', run: async () => unsubscribe() });
+        // Before the tap: a failed tap still leaves a journal that stop() removes.
+        steps.push({ what: 'the recorder', run: () => active.stop() });
+        await recorder.tap(connection).catch((error: unknown) => {
+          if (options.busTap !== 'best-effort') throw natsFailure(error, 'cannot record the bus');
+          options.warn(`trace: cannot tap the bus (${(error as Error).message}); recording runtime events only.`);
+        });
+      }
+
+      const mcp = await startMcp(options, connection, localAgents, steps);
+      const plan = planSession(topology, options.only, { backends: mcp.backends });
+      const network = new AgentNetwork({
+        connection,
+        agents: plan.agents,
+        profile: plan.profile,
+        registryBucket: plan.registryBucket,
+        ...(options.secrets && { secrets: options.secrets }),
+      });
+      recorder?.attach(network.events);
+      options.onNetwork?.(network);
+      try {
+        await network.start(); // stops what it started when it fails
+      } catch (error) {
+        throw isNatsError(error) ? natsFailure(error, 'an agent cannot connect') : new RunFailure('start_failed', `an agent failed to start: ${(error as Error).message}`, { cause: error });
+      }
+      steps.push({ what: 'the agents', run: () => network.stop() });
+      return new RunSession(options, connection, network, store, steps);
+    } catch (error) {
+      await undo(steps, options.warn);
+      throw error instanceof RunFailure ? error : new RunFailure('start_failed', (error as Error).message, { cause: error });
+    }
+  }
+
+  /** Running instances per agent name, in start order. */
+  agentCounts(): { name: string; instances: number }[] {
+    const counts = new Map<string, number>();
+    for (const agent of this.network.agents) counts.set(agent.name, (counts.get(agent.name) ?? 0) + 1);
+    return [...counts].map(([name, instances]) => ({ name, instances }));
+  }
+
+  /** Asks agent `to`; "no responders" is retried for a grace period, never past the timeout. */
+  async send(to: string, content: string, options: SendOptions = {}): Promise<AgentMessage> {
+    if (this.stopping) throw new RunFailure('request_failed', 'The run is stopping.');
+    const sender = await (this.sender ??= this.startSender());
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const graceMs = options.noResponderGraceMs ?? DEFAULT_NO_RESPONDER_GRACE_MS;
+    const started = Date.now();
+    const deadline = started + timeoutMs;
+    for (;;) {
+      try {
+        return await sender.request(to, content, { timeoutMs: Math.max(1, deadline - Date.now()) });
+      } catch (error) {
+        const retry =
+          error instanceof AgentRequestError &&
+          error.code === 'no_responders' &&
+          Date.now() - started < graceMs &&
+          Date.now() + NO_RESPONDER_RETRY_MS < deadline &&
+          !this.stopping;
+        if (!retry) throw new RunFailure('request_failed', error instanceof Error ? error.message : String(error), { cause: error });
+        await new Promise((resolve) => setTimeout(resolve, NO_RESPONDER_RETRY_MS));
+      }
+    }
+  }
+
+  /**
+   * Stops the sender, the agents, the MCP servers, then the recorder (which records what was
+   * routed and flushes) and the store; a step that fails is reported and does not stop the rest.
+   * Safe to call twice.
+   */
+  stop(): Promise<void> {
+    return (this.stopping ??= this.stopAll());
+  }
+
+  private async stopAll(): Promise<void> {
+    const sender = this.sender;
+    const steps: Step[] = [...this.teardown];
+    if (sender) steps.push({ what: 'the sender', run: async () => (await sender).stop() });
+    await undo(steps, this.options.warn);
+  }
+
+  private async startSender(): Promise<Agent> {
+    const sender = new Agent({
+      name: this.options.senderName,
+      connection: this.connection,
+      profile: planSession(this.options.topology, this.options.only).profile,
+      heartbeatMs: 0,
+      registryBucket: null,
+      isGone: (name) => this.network.registry.get(name)?.status === 'offline',
+    });
+    try {
+      await sender.start();
+    } catch (error) {
+      this.sender = null; // the next send tries again
+      throw natsFailure(error, 'cannot send');
+    }
+    return sender;
+  }
+}
+
+/** One undo step of a start, named for the warning when it fails. */
+interface Step {
+  what: string;
+  run: () => Promise<unknown>;
+}
+
+/** Runs `steps` last first; each failure is reported and the rest still run. */
+async function undo(steps: Step[], warn: (text: string) => void): Promise<void> {
+  for (const step of [...steps].reverse()) {
+    try {
+      await step.run();
+    } catch (error) {
+      warn(`stopping ${step.what} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
+/** The topology's MCP servers, with a bus connection when one is exposed on NATS; their stops join `steps`. */
+async function startMcp(options: RunSessionOptions, connection: NodeConnectionOptions, localAgents: string[], steps: Step[]): Promise<McpServers> {
+  let mcpConnection: NatsConnection | null = null;
+  if (options.topology.spec.mcpServers.some((s) => s.exposeOnNats)) {
+    try {
+      mcpConnection = await connect({ ...connection, name: 'switchboard-mcp' });
+    } catch (error) {
+      throw natsFailure(error, 'the MCP servers cannot connect');
+    }
+    const bus = mcpConnection;
+    steps.push({ what: 'the MCP connection', run: () => bus.drain() });
+  }
+  try {
+    const mcp = await startMcpServers(options.topology, localAgents, { baseDir: options.baseDir, ...(mcpConnection && { connection: mcpConnection }) });
+    steps.push({ what: 'the MCP servers', run: () => mcp.stop() });
+    return mcp;
+  } catch (error) {
+    throw new RunFailure('start_failed', `an MCP server failed to start: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Connection-level NATS errors (refused, lost, not authorized) are the server's, not the topology's. */
+function isNatsError(error: unknown): boolean {
+  return error instanceof ConnectionError || error instanceof AuthorizationError || (error as NodeJS.ErrnoException | null)?.code === 'ECONNREFUSED';
+}
+
+function natsFailure(error: unknown, doing: string): RunFailure {
+  return new RunFailure('nats_unavailable', `${doing}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+}
