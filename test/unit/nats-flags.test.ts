@@ -22,6 +22,8 @@ describe('natsChoiceFromFlags', () => {
     [{ creds: 'u.creds' }, '--creds and --tls-* go with --nats'],
     [{ nats: 'nats://a:4222', 'tls-cert': 'c.pem' }, '--tls-cert and --tls-key go together'],
     [{ nats: 'http://a:4222' }, 'is not a NATS URL'],
+    [{ nats: '' }, '--nats: give a NATS URL'],
+    [{ nats: 'not a url' }, '--nats: "not a url" is not a NATS URL'],
   ])('refuses %j', (flags, message) => {
     expect(() => natsChoiceFromFlags(flags)).toThrow(UsageError);
     expect(() => natsChoiceFromFlags(flags)).toThrow(message);
