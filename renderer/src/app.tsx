@@ -9,12 +9,14 @@ import { Inspector } from './layout/inspector';
 import { Palette } from './layout/palette';
 import { TopBar } from './layout/top-bar';
 import { useServerStore } from './stores/server-store';
+import { useStores } from './stores/stores-context';
 
 /** The whole window. */
 export function App() {
+  const stores = useStores();
   const connection = useServerStore((s) => s.connection);
-  useEffect(() => registerDesignCommands(), []);
-  useEffect(() => installTestHook(), []);
+  useEffect(() => registerDesignCommands(stores), [stores]);
+  useEffect(() => installTestHook(stores), [stores]);
   return (
     <div className="workbench">
       <TopBar />

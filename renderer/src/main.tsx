@@ -5,27 +5,28 @@ import './styles.css';
 import { createApi } from './api';
 import { App } from './app';
 import { registerExportCommands } from './export/export-commands';
-import { connectExport } from './export/export-store';
 import { guardUnload, startAutosave } from './files/autosave';
 import { registerFileCommands } from './files/file-commands';
-import { useFilesStore } from './files/files-store';
 import { installShortcuts } from './global-shortcuts';
-import { useRunStore } from './stores/run-store';
-import { useServerStore } from './stores/server-store';
+import { createStores } from './stores/stores';
+import { StoresProvider } from './stores/stores-context';
 
+// The one client and the one set of stores for this window.
 const api = createApi();
-useServerStore.getState().connect(api);
-useRunStore.getState().connect(api);
-useFilesStore.getState().connect(api);
-connectExport(api);
-startAutosave(api);
-guardUnload();
-registerFileCommands();
-registerExportCommands();
+const stores = createStores(api);
+stores.server.getState().connect();
+stores.run.getState().connect();
+stores.files.getState().connect();
+startAutosave(api, stores.document);
+guardUnload(stores.document);
+registerFileCommands(stores);
+registerExportCommands(stores);
 installShortcuts();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <StoresProvider stores={stores}>
+      <App />
+    </StoresProvider>
   </StrictMode>,
 );

@@ -1,7 +1,7 @@
 // The server panel's pure rules: which counters survive a status event, how log lines merge.
 import { describe, expect, it } from 'vitest';
 import type { LogLine, ServerStatus } from '../../preload/contract.js';
-import { appendLogs, applyStatus } from '../../renderer/src/stores/server-model.js';
+import { appendLogs, applyStatus } from '../../renderer/src/server/server-model.js';
 
 const stats = { connections: 2, totalConnections: 5, subscriptions: 10, inMsgs: 1, outMsgs: 1, inBytes: 1, outBytes: 1, slowConsumers: 0, memBytes: 1, cpuPercent: 0 };
 const status = (over: Partial<ServerStatus>): ServerStatus => ({

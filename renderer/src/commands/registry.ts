@@ -1,12 +1,40 @@
 /**
  * Commands as a registry (excalidraw's actions): each has an id, a label, an optional shortcut
  * test and a `perform`. Menus, keyboard shortcuts (global-shortcuts.ts) and the command palette all
- * run commands from here, so a command behaves the same wherever it is invoked.
+ * run commands from here, so a command behaves the same wherever it is invoked. Ids are a union
+ * type, so a mistyped id in a shortcut, a menu or a button is a type error.
  */
+import type { NodeKind } from '../design/model/node-kinds';
+
+/** The arrow directions the selection can be nudged in. */
+export type NudgeDirection = 'Left' | 'Right' | 'Up' | 'Down';
+
+/** Every command id of the app. */
+export type CommandId =
+  | 'file.new'
+  | 'file.open'
+  | 'file.save'
+  | 'file.saveAs'
+  | 'edit.undo'
+  | 'edit.redo'
+  | 'edit.cut'
+  | 'edit.copy'
+  | 'edit.paste'
+  | 'edit.duplicate'
+  | 'edit.delete'
+  | 'edit.selectAll'
+  | `insert.${NodeKind}`
+  | `arrange.nudge${NudgeDirection}${'' | 'Far'}`
+  | 'arrange.autoLayout'
+  | 'view.fitView'
+  | 'view.commandPalette'
+  | 'export.open'
+  | 'run.start'
+  | 'run.stop';
 
 /** One command. */
 export interface Command {
-  id: string;
+  id: CommandId;
   label: string;
   /** Menu / palette group: "File", "Edit", "View", "Arrange", "Export", "Run". */
   group: string;
@@ -19,7 +47,7 @@ export interface Command {
   perform: () => void | Promise<void>;
 }
 
-const registry = new Map<string, Command>();
+const registry = new Map<CommandId, Command>();
 const listeners = new Set<() => void>();
 
 /** Adds or replaces commands; returns the function that removes them. */
@@ -36,7 +64,7 @@ export function registerCommands(commands: readonly Command[]): () => void {
 export const allCommands = (): Command[] => [...registry.values()];
 
 /** Runs a command by id; false when it does not exist or is disabled. */
-export async function runCommand(id: string): Promise<boolean> {
+export async function runCommand(id: CommandId): Promise<boolean> {
   const command = registry.get(id);
   if (!command || command.enabled?.() === false) return false;
   await command.perform();

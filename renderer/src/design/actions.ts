@@ -1,12 +1,12 @@
 /**
  * What the designer does, as plain functions over the document store and the design store: the
- * canvas, the inspector and the commands all call these, so a drag, a menu item and a shortcut
- * make the same edit with the same undo label.
+ * canvas, the inspector and the commands all call these (handing them the stores), so a drag, a
+ * menu item and a shortcut make the same edit with the same undo label.
  */
 import { toYaml } from '../../../agents/topology/save';
 import type { Topology } from '../../../agents/topology/schema';
-import { useDocumentStore } from '../stores/document-store';
-import { NO_SELECTION, useDesignStore, type Selection } from './design-store';
+import { NO_SELECTION, type Selection } from '../stores/design-store';
+import type { Stores } from '../stores/stores';
 import { addNode, emptyTopology } from './model/add-node';
 import { allNodeNames, copyFragment, duplicateNodes, fragmentNames, isEmptyFragment, pasteFragment } from './model/clipboard';
 import { CONNECTION_LABEL, type ConnectionKind } from './model/connection-kinds';
@@ -16,12 +16,15 @@ import { KIND_LABEL, type NodeKind } from './model/node-kinds';
 import { moveNodes, nudgeNodes, snap, type Point } from './model/positions';
 import { renameNode } from './model/rename';
 
-const doc = () => useDocumentStore.getState();
-const design = () => useDesignStore.getState();
+/** The stores the designer's actions work on. */
+export type DesignStores = Pick<Stores, 'document' | 'design'>;
+
+const doc = (stores: DesignStores) => stores.document.getState();
+const design = (stores: DesignStores) => stores.design.getState();
 
 /** The selection restricted to what exists in the current topology. */
-export function liveSelection(topology: Topology | null = doc().topology): Selection {
-  const { selection } = design();
+export function liveSelection(stores: DesignStores, topology: Topology | null = stores.document.getState().topology): Selection {
+  const { selection } = stores.design.getState();
   if (!topology) return NO_SELECTION;
   const names = new Set(allNodeNames(topology));
   const ids = new Set(listConnections(topology).map((c) => c.id));
@@ -29,153 +32,153 @@ export function liveSelection(topology: Topology | null = doc().topology): Selec
 }
 
 /** True when something that exists is selected. */
-export const hasSelection = () => {
-  const s = liveSelection();
+export const hasSelection = (stores: DesignStores) => {
+  const s = liveSelection(stores);
   return s.nodes.length + s.edges.length > 0;
 };
 
 /** Adds a node of `kind` at a flow position (snapped); opens an empty document first if none is open. */
-export function addNodeAt(kind: NodeKind, at: Point): string | null {
-  if (!doc().topology) doc().open(toYaml(emptyTopology()), { path: null });
+export function addNodeAt(stores: DesignStores, kind: NodeKind, at: Point): string | null {
+  if (!doc(stores).topology) doc(stores).open(toYaml(emptyTopology()), { path: null });
   let name: string | null = null;
-  doc().edit(`Add ${KIND_LABEL[kind]}`, (t) => {
+  doc(stores).edit(`Add ${KIND_LABEL[kind]}`, (t) => {
     const added = addNode(t, kind, snap(at));
     name = added.name;
     return added.topology;
   });
-  if (name) design().select({ nodes: [name], edges: [] });
+  if (name) design(stores).select({ nodes: [name], edges: [] });
   return name;
 }
 
 /** Draws a line between two nodes with the default kind; offers the others in a popover at `at`. */
-export function connectNodes(from: string, to: string, at?: Point): boolean {
-  const topology = doc().topology;
+export function connectNodes(stores: DesignStores, from: string, to: string, at?: Point): boolean {
+  const topology = doc(stores).topology;
   if (!topology) return false;
   const result = connect(topology, from, to);
   if (!result.ok) {
-    design().notify(result.reason, 'error');
+    design(stores).notify(result.reason, 'error');
     return false;
   }
-  doc().edit(`Connect ${from} → ${to}`, () => result.topology);
-  design().select({ nodes: [], edges: [result.id] });
-  design().setPopover(at && result.kinds.length > 1 ? { id: result.id, kinds: result.kinds, at } : null);
+  doc(stores).edit(`Connect ${from} → ${to}`, () => result.topology);
+  design(stores).select({ nodes: [], edges: [result.id] });
+  design(stores).setPopover(at && result.kinds.length > 1 ? { id: result.id, kinds: result.kinds, at } : null);
   return true;
 }
 
 /** Changes a line's kind (the connect popover, the inspector). */
-export function changeLineKind(id: string, kind: ConnectionKind): void {
-  const topology = doc().topology;
+export function changeLineKind(stores: DesignStores, id: string, kind: ConnectionKind): void {
+  const topology = doc(stores).topology;
   if (!topology) return;
   const result = setConnectionKind(topology, id, kind);
-  if (!result.ok) return design().notify(result.reason, 'error');
-  doc().edit(`Make it ${CONNECTION_LABEL[kind].toLowerCase()}`, () => result.topology);
-  design().select({ nodes: [], edges: [result.id] });
-  const popover = design().popover;
-  if (popover?.id === id) design().setPopover({ ...popover, id: result.id });
+  if (!result.ok) return design(stores).notify(result.reason, 'error');
+  doc(stores).edit(`Make it ${CONNECTION_LABEL[kind].toLowerCase()}`, () => result.topology);
+  design(stores).select({ nodes: [], edges: [result.id] });
+  const popover = design(stores).popover;
+  if (popover?.id === id) design(stores).setPopover({ ...popover, id: result.id });
 }
 
 /** Deletes the selected nodes and lines. */
-export function deleteSelection(): void {
-  const selection = liveSelection();
+export function deleteSelection(stores: DesignStores): void {
+  const selection = liveSelection(stores);
   const count = selection.nodes.length + selection.edges.length;
   if (count === 0) return;
-  doc().edit(count === 1 ? `Delete ${selection.nodes[0] ?? 'line'}` : `Delete ${count} items`, (t) => deleteElements(t, selection));
-  design().select(NO_SELECTION);
-  design().setPopover(null);
+  doc(stores).edit(count === 1 ? `Delete ${selection.nodes[0] ?? 'line'}` : `Delete ${count} items`, (t) => deleteElements(t, selection));
+  design(stores).select(NO_SELECTION);
+  design(stores).setPopover(null);
 }
 
 /** Copies the selected nodes to the designer's clipboard. */
-export function copySelection(): void {
-  const topology = doc().topology;
-  const { nodes } = liveSelection();
+export function copySelection(stores: DesignStores): void {
+  const topology = doc(stores).topology;
+  const { nodes } = liveSelection(stores);
   if (!topology || nodes.length === 0) return;
   const fragment = copyFragment(topology, nodes);
   // Nodes without a saved position are copied where they are shown.
-  const shown = design().viewPositions;
+  const shown = design(stores).viewPositions;
   for (const name of nodes) if (!fragment.positions[name] && shown[name]) fragment.positions[name] = shown[name];
-  design().setClipboard(fragment);
-  design().notify(`Copied ${nodes.length === 1 ? nodes[0] : `${nodes.length} nodes`}.`);
+  design(stores).setClipboard(fragment);
+  design(stores).notify(`Copied ${nodes.length === 1 ? nodes[0] : `${nodes.length} nodes`}.`);
 }
 
 /** Cuts: copy, then delete. */
-export function cutSelection(): void {
-  copySelection();
-  deleteSelection();
+export function cutSelection(stores: DesignStores): void {
+  copySelection(stores);
+  deleteSelection(stores);
 }
 
 /** Pastes the clipboard, offset from the original each time it is pasted again. */
-export function paste(): void {
-  const fragment = design().clipboard;
+export function paste(stores: DesignStores): void {
+  const fragment = design(stores).clipboard;
   if (!fragment || isEmptyFragment(fragment)) return;
-  if (!doc().topology) doc().open(toYaml(emptyTopology()), { path: null });
+  if (!doc(stores).topology) doc(stores).open(toYaml(emptyTopology()), { path: null });
   let names: string[] = [];
-  doc().edit(`Paste ${fragmentNames(fragment).length} node(s)`, (t) => {
+  doc(stores).edit(`Paste ${fragmentNames(fragment).length} node(s)`, (t) => {
     const pasted = pasteFragment(t, fragment);
     names = pasted.names;
     return pasted.topology;
   });
   // The next paste lands further along, not on top of this one.
-  design().setClipboard({ ...fragment, positions: Object.fromEntries(Object.entries(fragment.positions).map(([n, p]) => [n, { x: p.x + 40, y: p.y + 40 }])) });
-  design().select({ nodes: names, edges: [] });
+  design(stores).setClipboard({ ...fragment, positions: Object.fromEntries(Object.entries(fragment.positions).map(([n, p]) => [n, { x: p.x + 40, y: p.y + 40 }])) });
+  design(stores).select({ nodes: names, edges: [] });
 }
 
 /** Duplicates the selected nodes next to themselves. */
-export function duplicateSelection(): void {
-  const { nodes } = liveSelection();
+export function duplicateSelection(stores: DesignStores): void {
+  const { nodes } = liveSelection(stores);
   if (nodes.length === 0) return;
   let names: string[] = [];
-  doc().edit(`Duplicate ${nodes.length === 1 ? nodes[0] : `${nodes.length} nodes`}`, (t) => {
-    const withShown = moveNodes(t, Object.fromEntries(nodes.filter((n) => !t.layout.nodes[n] && design().viewPositions[n]).map((n) => [n, design().viewPositions[n]!])));
+  doc(stores).edit(`Duplicate ${nodes.length === 1 ? nodes[0] : `${nodes.length} nodes`}`, (t) => {
+    const withShown = moveNodes(t, Object.fromEntries(nodes.filter((n) => !t.layout.nodes[n] && design(stores).viewPositions[n]).map((n) => [n, design(stores).viewPositions[n]!])));
     const result = duplicateNodes(withShown, nodes);
     names = result.names;
     return result.topology;
   });
-  design().select({ nodes: names, edges: [] });
+  design(stores).select({ nodes: names, edges: [] });
 }
 
 /** Selects every node. */
-export function selectAll(): void {
-  const topology = doc().topology;
-  if (topology) design().select({ nodes: allNodeNames(topology), edges: [] });
+export function selectAll(stores: DesignStores): void {
+  const topology = doc(stores).topology;
+  if (topology) design(stores).select({ nodes: allNodeNames(topology), edges: [] });
 }
 
 /** Moves the selected nodes by (dx, dy); repeated nudges are one undo step. */
-export function nudgeSelection(dx: number, dy: number): void {
-  const { nodes } = liveSelection();
+export function nudgeSelection(stores: DesignStores, dx: number, dy: number): void {
+  const { nodes } = liveSelection(stores);
   if (nodes.length === 0) return;
-  doc().edit(`Move ${nodes.length === 1 ? nodes[0] : `${nodes.length} nodes`}`, (t) => nudgeNodes(t, nodes, dx, dy, design().viewPositions), `nudge:${nodes.join(',')}`);
+  doc(stores).edit(`Move ${nodes.length === 1 ? nodes[0] : `${nodes.length} nodes`}`, (t) => nudgeNodes(t, nodes, dx, dy, design(stores).viewPositions), `nudge:${nodes.join(',')}`);
 }
 
 /** Saves positions after a drag (one undo step per drag). */
-export function moveTo(positions: Record<string, Point>): void {
+export function moveTo(stores: DesignStores, positions: Record<string, Point>): void {
   const names = Object.keys(positions);
   if (names.length === 0) return;
-  doc().edit(`Move ${names.length === 1 ? names[0] : `${names.length} nodes`}`, (t) => moveNodes(t, positions));
+  doc(stores).edit(`Move ${names.length === 1 ? names[0] : `${names.length} nodes`}`, (t) => moveNodes(t, positions));
 }
 
 /** Renames a node, keeping it selected; returns why not when the name cannot be used. */
-export function rename(from: string, to: string): string | null {
-  const topology = doc().topology;
+export function rename(stores: DesignStores, from: string, to: string): string | null {
+  const topology = doc(stores).topology;
   if (!topology) return 'No topology is open.';
   const result = renameNode(topology, from, to);
   if (!result.ok) return result.reason;
   if (result.topology === topology) return null;
-  doc().edit(`Rename ${from} to ${to}`, () => result.topology);
-  const { selection } = design();
-  design().select({ nodes: selection.nodes.map((n) => (n === from ? to : n)), edges: [] });
-  const shown = design().viewPositions[from];
-  if (shown) design().setViewPositions({ [to]: shown });
+  doc(stores).edit(`Rename ${from} to ${to}`, () => result.topology);
+  const { selection } = design(stores);
+  design(stores).select({ nodes: selection.nodes.map((n) => (n === from ? to : n)), edges: [] });
+  const shown = design(stores).viewPositions[from];
+  if (shown) design(stores).setViewPositions({ [to]: shown });
   return null;
 }
 
 /** Undo, keeping the popover from pointing at a line that may be gone. */
-export function undo(): void {
-  design().setPopover(null);
-  doc().undo();
+export function undo(stores: DesignStores): void {
+  design(stores).setPopover(null);
+  doc(stores).undo();
 }
 
 /** Redo. */
-export function redo(): void {
-  design().setPopover(null);
-  doc().redo();
+export function redo(stores: DesignStores): void {
+  design(stores).setPopover(null);
+  doc(stores).redo();
 }

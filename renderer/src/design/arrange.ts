@@ -3,28 +3,27 @@
  * for (shown, not saved, so opening a file never makes it dirty).
  */
 import type { Topology } from '../../../agents/topology/schema';
-import { useDocumentStore } from '../stores/document-store';
+import type { DesignStores } from './actions';
 import { layoutInWorker, layoutRequest } from './canvas/layout-client';
-import { useDesignStore } from './design-store';
 import { listNodes } from './model/node-kinds';
 import { moveNodes, snap, type Point } from './model/positions';
 
-const design = () => useDesignStore.getState();
+const design = (stores: DesignStores) => stores.design.getState();
 
 /** Lays the whole topology out and saves the positions as one undoable edit. */
-export async function autoLayout(): Promise<void> {
-  const topology = useDocumentStore.getState().topology;
-  if (!topology || design().layoutRunning) return;
-  design().setLayoutRunning(true);
+export async function autoLayout(stores: DesignStores): Promise<void> {
+  const topology = stores.document.getState().topology;
+  if (!topology || design(stores).layoutRunning) return;
+  design(stores).setLayoutRunning(true);
   try {
-    const positions = await layoutInWorker(layoutRequest(topology, design().sizes));
-    useDocumentStore.getState().edit('Auto-layout', (t) => moveNodes(t, existing(t, positions)));
-    design().setViewPositions({}, true);
-    design().requestFit();
+    const positions = await layoutInWorker(layoutRequest(topology, design(stores).sizes));
+    stores.document.getState().edit('Auto-layout', (t) => moveNodes(t, existing(t, positions)));
+    design(stores).setViewPositions({}, true);
+    design(stores).requestFit();
   } catch (error) {
-    design().notify(`Auto-layout failed: ${error instanceof Error ? error.message : String(error)}`, 'error');
+    design(stores).notify(`Auto-layout failed: ${error instanceof Error ? error.message : String(error)}`, 'error');
   } finally {
-    design().setLayoutRunning(false);
+    design(stores).setLayoutRunning(false);
   }
 }
 
@@ -32,29 +31,29 @@ export async function autoLayout(): Promise<void> {
  * Gives nodes without a position one: a file with none at all is laid out (in the worker), new
  * nodes among placed ones go in a column to the right of the drawing.
  */
-export async function placeUnpositioned(topology: Topology): Promise<void> {
-  const shown = design().viewPositions;
+export async function placeUnpositioned(stores: DesignStores, topology: Topology): Promise<void> {
+  const shown = design(stores).viewPositions;
   const missing = listNodes(topology).filter((n) => !topology.layout.nodes[n.name] && !shown[n.name]);
   if (missing.length === 0) return;
   const placed = Object.values(topology.layout.nodes);
   if (placed.length === 0) {
-    const document = useDocumentStore.getState().recoveryKey;
-    design().setLayoutRunning(true);
+    const document = stores.document.getState().recoveryKey;
+    design(stores).setLayoutRunning(true);
     try {
-      const positions = await layoutInWorker(layoutRequest(topology, design().sizes));
+      const positions = await layoutInWorker(layoutRequest(topology, design(stores).sizes));
       // Only if the same document is still open; nodes added meanwhile are placed next time.
-      if (useDocumentStore.getState().recoveryKey === document) design().setViewPositions(positions);
-      design().requestFit();
+      if (stores.document.getState().recoveryKey === document) design(stores).setViewPositions(positions);
+      design(stores).requestFit();
     } catch (error) {
-      design().notify(`Auto-layout failed: ${error instanceof Error ? error.message : String(error)}`, 'error');
+      design(stores).notify(`Auto-layout failed: ${error instanceof Error ? error.message : String(error)}`, 'error');
     } finally {
-      design().setLayoutRunning(false);
+      design(stores).setLayoutRunning(false);
     }
     return;
   }
   const right = Math.max(...placed.map((p) => p.x)) + 280;
   const top = Math.min(...placed.map((p) => p.y));
-  design().setViewPositions(Object.fromEntries(missing.map((n, i) => [n.name, snap({ x: right, y: top + i * 120 })])));
+  design(stores).setViewPositions(Object.fromEntries(missing.map((n, i) => [n.name, snap({ x: right, y: top + i * 120 })])));
 }
 
 /** Where a node with no position is drawn until it gets one: a grid, so nothing overlaps. */

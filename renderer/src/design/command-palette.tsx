@@ -1,8 +1,9 @@
 /** Mod+K: every registered command, fuzzy-filtered, with its shortcut; Enter runs it. */
 import { Fragment, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { allCommands, displayKeys, onCommandsChanged, runCommand, type Command } from '../commands/registry';
-import { useDesignStore } from './design-store';
+import { useDesignStore } from '../stores/design-store';
 import { fuzzyMatch } from './fuzzy';
+import { useStores } from '../stores/stores-context';
 
 // Commands register at any time (some before the palette first opens): count changes, read on render.
 let version = 0;
@@ -19,7 +20,8 @@ export function CommandPalette() {
 }
 
 function PaletteDialog() {
-  const close = () => useDesignStore.getState().setPaletteOpen(false);
+  const stores = useStores();
+  const close = () => stores.design.getState().setPaletteOpen(false);
   // Give focus back to where it was (the canvas, a Monaco editor) when the palette closes.
   useEffect(() => {
     const previous = document.activeElement;

@@ -5,8 +5,8 @@
  */
 import type { Topology } from '../../../agents/topology/schema';
 import type { Problem } from '../../../agents/topology/validate';
-import { useDocumentStore } from '../stores/document-store';
-import { useDesignStore, type Selection } from './design-store';
+import type { Selection } from '../stores/design-store';
+import type { DesignStores } from './actions';
 
 /** What tests can call. */
 export interface SwitchboardTestHook {
@@ -25,14 +25,14 @@ declare global {
 }
 
 /** Installs the hook when the URL asks for it. */
-export function installTestHook(): void {
+export function installTestHook(stores: DesignStores): void {
   if (!new URLSearchParams(location.search).has('test')) return;
-  const doc = () => useDocumentStore.getState();
+  const doc = () => stores.document.getState();
   window.__switchboardTest = {
     open: (text, fileName = 'test.yaml') => doc().open(text, { path: null, fileName }),
     topology: () => doc().topology,
     problems: () => doc().problems,
-    selection: () => useDesignStore.getState().selection,
+    selection: () => stores.design.getState().selection,
     history: () => doc().past.map((e) => e.label),
   };
 }

@@ -10,8 +10,9 @@
  */
 import { useEffect, useRef } from 'react';
 import type { Problem } from '../../../agents/topology/load';
-import { useCentreView } from '../layout/centre-view';
 import { useDocumentStore } from '../stores/document-store';
+import { useStores } from '../stores/stores-context';
+import { useViewStore } from '../stores/view-store';
 import { applyText } from './apply-text';
 import { contentChanged, documentReplaced, sourceText } from './document-sync';
 import { onFlushPendingEdits } from './pending-edits';
@@ -28,15 +29,16 @@ const LINES_WAIT_MS = 500;
 export function SourceView() {
   const host = useRef<HTMLDivElement>(null);
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
+  const stores = useStores();
   const readOnly = useDocumentStore((s) => s.readOnly);
   const problems = useDocumentStore((s) => s.problems);
   const open = useDocumentStore((s) => s.topology !== null || s.pendingText !== null);
-  const reveal = useCentreView((s) => s.reveal);
-  const shown = useCentreView((s) => s.view === 'source');
+  const reveal = useViewStore((s) => s.reveal);
+  const shown = useViewStore((s) => s.view === 'source');
 
   useEffect(() => {
     setUpMonaco();
-    const initial = useDocumentStore.getState();
+    const initial = stores.document.getState();
     const model = monaco.editor.createModel(sourceText(initial), 'yaml', monaco.Uri.parse('inmemory://switchboard/topology.yaml'));
     const editor = monaco.editor.create(host.current!, {
       ...BASE_OPTIONS,
@@ -71,7 +73,7 @@ export function SourceView() {
       timer = undefined;
       sending = true;
       try {
-        useDocumentStore.getState().editText(model.getValue());
+        stores.document.getState().editText(model.getValue());
       } finally {
         sending = false;
       }
@@ -86,7 +88,7 @@ export function SourceView() {
     const blurred = editor.onDidBlurEditorText(flush);
     const offFlush = onFlushPendingEdits(flush);
 
-    const unsubscribe = useDocumentStore.subscribe((state, previous) => {
+    const unsubscribe = stores.document.subscribe((state, previous) => {
       if (state.readOnly !== previous.readOnly) editor.updateOptions({ readOnly: state.readOnly });
       if (!sending && contentChanged(state, previous)) {
         const next = sourceText(state);
@@ -117,7 +119,7 @@ export function SourceView() {
       model.dispose();
       editorRef.current = null;
     };
-  }, []);
+  }, [stores]);
 
   // Showing the source puts the keyboard in it, at the cursor it had (a click would move it).
   useEffect(() => {
@@ -126,8 +128,9 @@ export function SourceView() {
 
   useEffect(() => {
     const editor = editorRef.current;
-    if (!editor || !reveal) return;
-    editor.setPosition({ lineNumber: reveal.line, column: reveal.column });
+    // Only requests for the source view move the cursor (the canvas handles the others).
+    if (!editor || !reveal?.inSource || reveal.line === undefined) return;
+    editor.setPosition({ lineNumber: reveal.line, column: reveal.column ?? 1 });
     editor.revealLineInCenterIfOutsideViewport(reveal.line);
     editor.focus();
   }, [reveal]);

@@ -1,10 +1,9 @@
 /** The Export command in the shared registry (menu, Mod+E, command palette). */
 import { modKey, registerCommands } from '../commands/registry';
-import { useDocumentStore } from '../stores/document-store';
-import { useExportStore } from './export-store';
+import type { Stores } from '../stores/stores';
 
 /** Registers `export.open`; returns the function that removes it. */
-export function registerExportCommands(): () => void {
+export function registerExportCommands(stores: Pick<Stores, 'document' | 'export'>): () => void {
   return registerCommands([
     {
       id: 'export.open',
@@ -12,8 +11,8 @@ export function registerExportCommands(): () => void {
       group: 'Export',
       keys: 'Mod+E',
       keyTest: modKey('e'),
-      enabled: () => useDocumentStore.getState().topology !== null,
-      perform: () => useExportStore.getState().show(),
+      enabled: () => stores.document.getState().topology !== null,
+      perform: () => stores.export.getState().show(),
     },
   ]);
 }

@@ -5,11 +5,12 @@
  */
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { ExportFormat } from '../../../agents/topology/export/index';
-import { useDocumentStore } from '../stores/document-store';
 import { baseName, suggestedFileName } from '../files/document-name';
 import { Modal } from '../files/modal';
+import { useDocumentStore } from '../stores/document-store';
+import { useExportStore } from '../stores/export-store';
+import { useStores } from '../stores/stores-context';
 import { exportBaseName, FORMATS, localPreview, suggestedFolder, type PreviewFile } from './export-formats';
-import { exportClient, useExportStore } from './export-store';
 import './export.css';
 
 type Preview = { state: 'loading' } | { state: 'ready'; files: PreviewFile[] } | { state: 'error'; message: string };
@@ -21,7 +22,9 @@ export function ExportDialog() {
 }
 
 function ExportDialogBody() {
+  const stores = useStores();
   const hide = useExportStore((s) => s.hide);
+  const exportTopology = useExportStore((s) => s.exportTopology);
   const topology = useDocumentStore((s) => s.topology);
   const path = useDocumentStore((s) => s.path);
   const fileName = path ? baseName(path) : suggestedFileName(topology);
@@ -35,7 +38,7 @@ function ExportDialogBody() {
   const info = FORMATS.find((f) => f.format === format)!;
 
   // The text the host exports is exactly what Save would write.
-  const text = useMemo(() => (topology ? useDocumentStore.getState().text() : ''), [topology]);
+  const text = useMemo(() => (topology ? stores.document.getState().text() : ''), [topology, stores]);
   const hostKey = `${format}\0${text}`;
 
   const local = useMemo<Preview | null>(() => {
@@ -50,16 +53,14 @@ function ExportDialogBody() {
   useEffect(() => {
     if (!topology || !info.viaHost) return;
     let current = true;
-    exportClient()
-      .call('topology.export', { text, fileName, format })
-      .then(
+    exportTopology({ text, fileName, format }).then(
         ({ files }) => current && setHostPreview({ key: hostKey, preview: { state: 'ready', files } }),
         (error: unknown) => current && setHostPreview({ key: hostKey, preview: { state: 'error', message: error instanceof Error ? error.message : String(error) } }),
       );
     return () => {
       current = false;
     };
-  }, [topology, info.viaHost, text, fileName, format, hostKey]);
+  }, [topology, info.viaHost, text, fileName, format, hostKey, exportTopology]);
 
   const preview: Preview = !topology
     ? { state: 'error', message: 'The topology has problems: fix them (see the Source view) before exporting.' }
@@ -90,7 +91,7 @@ function ExportDialogBody() {
     if (!folder.trim() || !topology) return;
     setWritten(null);
     try {
-      const result = await exportClient().call('topology.export', { text, fileName, format, dir: folder.trim() });
+      const result = await exportTopology({ text, fileName, format, dir: folder.trim() });
       const secrets = result.files.filter((f) => f.secret).length;
       setWritten({ ok: true, text: `Wrote ${result.files.length} file${result.files.length === 1 ? '' : 's'} to ${result.writtenTo}${secrets ? ` (${secrets} seed${secrets === 1 ? '' : 's'} readable by you only)` : ''}.` });
     } catch (error) {

@@ -3,24 +3,25 @@
  * to the host's recovery folder (`file.autosave`), which the next start offers back if this
  * session never saved. Saving (files-store) discards the copy.
  */
+import type { StoreApi } from 'zustand';
 import type { ApiClient } from '../api';
-import { useDocumentStore } from '../stores/document-store';
+import type { DocumentStore } from '../stores/document-store';
 import { recoveryKeyFor } from './recovery-key';
 
 /** How long after the last edit the copy is written. */
 export const AUTOSAVE_DELAY_MS = 2000;
 
 /** Follows the document and keeps its recovery copy fresh; returns the function that stops it. */
-export function startAutosave(api: ApiClient, delayMs = AUTOSAVE_DELAY_MS): () => void {
+export function startAutosave(api: ApiClient, document: StoreApi<DocumentStore>, delayMs = AUTOSAVE_DELAY_MS): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const write = () => {
-    const doc = useDocumentStore.getState();
+    const doc = document.getState();
     if (!doc.dirty || doc.readOnly || (!doc.topology && doc.pendingText === null)) return;
     const key = recoveryKeyFor(doc.recoveryKey);
     void api.call('file.autosave', { key, path: doc.path, text: doc.text() }).then(
       () => {
         // A save that finished while this copy was in flight already discarded it: drop it again.
-        const now = useDocumentStore.getState();
+        const now = document.getState();
         if (!now.dirty || recoveryKeyFor(now.recoveryKey) !== key) void api.call('file.discardRecovery', { key }).catch(() => undefined);
       },
       () => {
@@ -28,7 +29,7 @@ export function startAutosave(api: ApiClient, delayMs = AUTOSAVE_DELAY_MS): () =
       },
     );
   };
-  const off = useDocumentStore.subscribe((state, previous) => {
+  const off = document.subscribe((state, previous) => {
     if (state.topology === previous.topology && state.pendingText === previous.pendingText && state.dirty === previous.dirty) return;
     clearTimeout(timer);
     if (state.dirty) timer = setTimeout(write, delayMs);
@@ -43,10 +44,10 @@ export function startAutosave(api: ApiClient, delayMs = AUTOSAVE_DELAY_MS): () =
  * In a browser tab, closing with unsaved changes asks first (the recovery copy may be up to
  * `AUTOSAVE_DELAY_MS` old). Not inside Electron: there `beforeunload` silently keeps the window open.
  */
-export function guardUnload(): () => void {
+export function guardUnload(document: StoreApi<DocumentStore>): () => void {
   if (window.switchboard) return () => undefined;
   const onBeforeUnload = (event: BeforeUnloadEvent) => {
-    if (useDocumentStore.getState().dirty) event.preventDefault();
+    if (document.getState().dirty) event.preventDefault();
   };
   window.addEventListener('beforeunload', onBeforeUnload);
   return () => window.removeEventListener('beforeunload', onBeforeUnload);

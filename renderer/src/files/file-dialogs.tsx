@@ -1,5 +1,5 @@
 /** Whichever file dialog is up, plus the short notices ("Saved …") the file actions leave. */
-import { useFilesStore } from './files-store';
+import { useFilesStore } from '../stores/files-store';
 import { NewDialog } from './new-dialog';
 import { OpenDialog } from './open-dialog';
 import { RecoveryDialog } from './recovery-dialog';

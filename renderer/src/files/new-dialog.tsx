@@ -1,13 +1,14 @@
 /** File > New: a gallery of the templates, each with a picture of its graph, and Blank. */
 import { Modal } from './modal';
 import { TemplatePicture } from './template-picture';
-import { useFilesStore } from './files-store';
+import { useFilesStore } from '../stores/files-store';
 
 /** The template gallery. */
 export function NewDialog() {
   const templates = useFilesStore((s) => s.templates);
   const newFromTemplate = useFilesStore((s) => s.newFromTemplate);
-  const close = () => useFilesStore.getState().show(null);
+  const show = useFilesStore((s) => s.show);
+  const close = () => show(null);
   return (
     <Modal title="New topology" onClose={close} testId="new-dialog" size="large">
       <p className="modal-lead">Start from a collaboration pattern, or from nothing. Everything runs offline with scripted models until you pick real ones.</p>

@@ -4,15 +4,15 @@
  */
 import { useRef, useState, type FormEvent } from 'react';
 import { baseName } from './document-name';
-import { useFilesStore } from './files-store';
+import { useFilesStore } from '../stores/files-store';
 import { Modal } from './modal';
 
 /** The open dialog. */
 export function OpenDialog() {
-  const { recent, busy, error, openPath, openPicked } = useFilesStore();
+  const { recent, busy, error, openPath, openPicked, show } = useFilesStore();
   const [path, setPath] = useState('');
   const picker = useRef<HTMLInputElement>(null);
-  const close = () => useFilesStore.getState().show(null);
+  const close = () => show(null);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

@@ -2,7 +2,7 @@
 import type { Recovery } from '../../../preload/contract';
 import { loadTopology } from '../../../agents/topology/load';
 import { baseName } from './document-name';
-import { useFilesStore } from './files-store';
+import { useFilesStore } from '../stores/files-store';
 import { Modal } from './modal';
 
 /** The recovery offer. */

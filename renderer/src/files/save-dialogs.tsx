@@ -1,17 +1,18 @@
 /** The dialogs around saving: Save As, replace an existing file, a conflict, unsaved changes. */
 import { useState, type FormEvent } from 'react';
 import { useDocumentStore } from '../stores/document-store';
+import { useFilesStore } from '../stores/files-store';
+import { useStores } from '../stores/stores-context';
 import { documentName, suggestedFileName } from './document-name';
-import { useFilesStore } from './files-store';
 import { Modal } from './modal';
-
-const close = () => useFilesStore.getState().show(null);
 
 /** Save As: a path on the host (browser mode has no native save dialog). */
 export function SaveAsDialog() {
-  const { busy, error, saveAs } = useFilesStore();
+  const { busy, error, saveAs, show } = useFilesStore();
+  const stores = useStores();
+  const close = () => show(null);
   const [path, setPath] = useState(() => {
-    const doc = useDocumentStore.getState();
+    const doc = stores.document.getState();
     return doc.path ?? suggestedFileName(doc.topology);
   });
   const submit = (event: FormEvent) => {
@@ -81,6 +82,7 @@ export function ReplaceDialog({ path }: { path: string }) {
 /** The file changed on disk (or is from a newer Switchboard): the save was refused. */
 export function ConflictDialog({ message, path }: { message: string; path: string }) {
   const { busy, reloadFromDisk, show } = useFilesStore();
+  const close = () => show(null);
   return (
     <Modal
       title="Not saved: the file changed on disk"

@@ -6,7 +6,8 @@
  */
 import { lazy, Suspense, useState } from 'react';
 import { Canvas } from './canvas';
-import { useCentreView, type CentreView } from './centre-view';
+import { useViewStore } from '../stores/view-store';
+import type { CentreView } from './centre-reveal';
 import '../editors/editors.css';
 
 const SourceView = lazy(() => import('../editors/source-view').then((m) => ({ default: m.SourceView })));
@@ -18,8 +19,8 @@ const VIEWS: { view: CentreView; label: string; title: string }[] = [
 
 /** The centre area with its Design | Source toggle. */
 export function Centre() {
-  const view = useCentreView((s) => s.view);
-  const setView = useCentreView((s) => s.setView);
+  const view = useViewStore((s) => s.view);
+  const setView = useViewStore((s) => s.setView);
   // Mount the source view the first time it is asked for, then keep it.
   const [sourceMounted, setSourceMounted] = useState(view === 'source');
   if (view === 'source' && !sourceMounted) setSourceMounted(true);

@@ -4,9 +4,9 @@ import { addNodeAt } from '../design/actions';
 import { NODE_KIND_MIME } from '../design/canvas/designer-canvas';
 import { BoardIcon, ExternalIcon, McpIcon, RoleIcon, ToolIcon } from '../design/canvas/icons';
 import { LINE_STYLE } from '../design/canvas/line-style';
-import { useDesignStore } from '../design/design-store';
 import { CONNECTION_KINDS, CONNECTION_LABEL } from '../design/model/connection-kinds';
 import type { NodeKind } from '../design/model/node-kinds';
+import { useStores } from '../stores/stores-context';
 
 const KINDS: { kind: NodeKind; label: string; hint: string; icon: ReactNode }[] = [
   { kind: 'agent', label: 'Agent', hint: 'An LLM agent with an OODA loop', icon: <RoleIcon role="assistant" /> },
@@ -18,13 +18,14 @@ const KINDS: { kind: NodeKind; label: string; hint: string; icon: ReactNode }[] 
 
 /** The palette. */
 export function Palette() {
+  const stores = useStores();
   const onDragStart = (event: DragEvent, kind: NodeKind) => {
     event.dataTransfer.setData(NODE_KIND_MIME, kind);
     event.dataTransfer.effectAllowed = 'copy';
   };
   const addAtCentre = (kind: NodeKind) => {
-    const at = useDesignStore.getState().viewport?.center() ?? { x: 0, y: 0 };
-    addNodeAt(kind, { x: at.x - 100, y: at.y - 40 });
+    const at = stores.design.getState().viewport?.center() ?? { x: 0, y: 0 };
+    addNodeAt(stores, kind, { x: at.x - 100, y: at.y - 40 });
   };
   return (
     <aside className="side-panel palette" aria-label="Palette">

@@ -8,12 +8,12 @@ import { allCommands, displayKeys, onCommandsChanged, runCommand } from '../comm
 import { ExportDialog } from '../export/export-dialog';
 import { baseName, documentName, windowTitle } from '../files/document-name';
 import { FileDialogs } from '../files/file-dialogs';
-import { useFilesStore } from '../files/files-store';
 import { Menu, type MenuEntry } from '../files/menu';
 import { RunControls } from '../run/run-controls';
 import { StatePill } from '../server/state-pill';
 import { useDocumentStore } from '../stores/document-store';
 import { useServerStore } from '../stores/server-store';
+import { useStores } from '../stores/stores-context';
 
 let commandsVersion = 0;
 const subscribeCommands = (listener: () => void) =>
@@ -26,6 +26,7 @@ const commandsOf = (group: string): MenuEntry[] => allCommands().filter((c) => c
 
 /** The top bar. */
 export function TopBar() {
+  const stores = useStores();
   const status = useServerStore((s) => s.status);
   const path = useDocumentStore((s) => s.path);
   const topology = useDocumentStore((s) => s.topology);
@@ -43,14 +44,15 @@ export function TopBar() {
   }, [name, dirty]);
 
   const fileEntries = (): MenuEntry[] => {
-    const recent = useFilesStore.getState().recent;
+    const files = stores.files.getState();
+    const recent = files.recent;
     return [
       ...commandsOf('File'),
       { kind: 'separator' },
       { kind: 'heading', text: 'Recent' },
       ...(recent.length === 0
         ? [{ kind: 'heading', text: 'No recent files' } as const]
-        : recent.slice(0, 8).map((file): MenuEntry => ({ kind: 'action', label: baseName(file), title: file, testId: 'recent-file', onSelect: () => useFilesStore.getState().requestOpenPath(file) }))),
+        : recent.slice(0, 8).map((file): MenuEntry => ({ kind: 'action', label: baseName(file), title: file, testId: 'recent-file', onSelect: () => files.requestOpenPath(file) }))),
     ];
   };
   const editEntries = (): MenuEntry[] => {

@@ -6,21 +6,13 @@
  * last valid topology in place and is kept as `pendingText` with its problems: nothing typed is
  * lost.
  */
-import { create } from 'zustand';
+import { createStore, type StoreApi } from 'zustand';
 import { loadTopology, type Problem } from '../../../agents/topology/load';
 import { toYaml } from '../../../agents/topology/save';
 import type { Topology } from '../../../agents/topology/schema';
 import { validateTopology } from '../../../agents/topology/validate';
-
-/** One edit, as the history records it. */
-export interface HistoryEntry {
-  topology: Topology;
-  /** What the edit was ("Add agent", "Move 3 nodes", "Edit YAML"), for menus and tooltips. */
-  label: string;
-  /** Edits with the same key in quick succession merge into one undo step (typing, dragging). */
-  coalesceKey?: string;
-  at: number;
-}
+import { recordEdit, redo, undo, type HistoryEntry, type HistoryState } from '../design/model/history';
+import { storeHook } from './stores-context';
 
 /** The document store's state and actions. */
 export interface DocumentStore {
@@ -57,149 +49,133 @@ export interface DocumentStore {
   text(): string;
 }
 
-const HISTORY_LIMIT = 200;
 const LINES_DELAY_MS = 300;
-const COALESCE_MS = 800;
-let untitled = 0;
 
-export const useDocumentStore = create<DocumentStore>()((set, get) => {
-  // Problems right away come from the rules alone (about 1 ms for 500 agents); their line numbers
-  // need the YAML form (over 100 ms at that size), so they follow once edits pause.
-  let linesTimer: ReturnType<typeof setTimeout> | null = null;
-  const problemsOf = (topology: Topology): Problem[] => {
-    if (linesTimer) clearTimeout(linesTimer);
-    linesTimer = setTimeout(() => {
-      linesTimer = null;
-      if (get().topology === topology && get().pendingText === null) set({ problems: validate(topology) });
-    }, LINES_DELAY_MS);
-    return validateTopology(topology);
-  };
+/** Creates the document store (no host calls: files-store reads and writes files). */
+export function createDocumentStore(): StoreApi<DocumentStore> {
+  return createStore<DocumentStore>()((set, get) => {
+    let untitled = 0;
+    // Problems right away come from the rules alone (about 1 ms for 500 agents); their line numbers
+    // need the YAML form (over 100 ms at that size), so they follow once edits pause.
+    let linesTimer: ReturnType<typeof setTimeout> | null = null;
+    const problemsOf = (topology: Topology): Problem[] => {
+      if (linesTimer) clearTimeout(linesTimer);
+      linesTimer = setTimeout(() => {
+        linesTimer = null;
+        if (get().topology === topology && get().pendingText === null) set({ problems: validate(topology) });
+      }, LINES_DELAY_MS);
+      return validateTopology(topology);
+    };
 
-  return {
-    topology: null,
-    path: null,
-    mtimeMs: null,
-    recoveryKey: `untitled-${Date.now()}`,
-    dirty: false,
-    problems: [],
-    pendingText: null,
-    readOnly: false,
-    past: [],
-    future: [],
+    /** Applies a history step (edit, undo, redo): the document is then unsaved and its problems new. */
+    const step = (from: HistoryState, to: HistoryState) => {
+      if (to === from) return;
+      set({ ...to, dirty: true, problems: problemsOf(to.topology), pendingText: null });
+    };
 
-    open(text, source) {
-      const result = loadTopology(text, source.fileName ?? source.path ?? 'untitled.yaml');
-      // A file with semantic errors opens (schema-valid is enough): the designer is where they get fixed.
-      const topology = result.topology ?? result.parsed;
-      if (!topology) {
-        // Keep the text so the user can fix it in the source view; the canvas stays empty.
+    return {
+      topology: null,
+      path: null,
+      mtimeMs: null,
+      recoveryKey: `untitled-${Date.now()}`,
+      dirty: false,
+      problems: [],
+      pendingText: null,
+      readOnly: false,
+      past: [],
+      future: [],
+
+      open(text, source) {
+        const result = loadTopology(text, source.fileName ?? source.path ?? 'untitled.yaml');
+        // A file with semantic errors opens (schema-valid is enough): the designer is where they get fixed.
+        const topology = result.topology ?? result.parsed;
+        if (!topology) {
+          // Keep the text so the user can fix it in the source view; the canvas stays empty.
+          set({
+            topology: null,
+            pendingText: text,
+            problems: result.problems,
+            readOnly: result.readOnly,
+            path: source.path,
+            mtimeMs: source.mtimeMs ?? null,
+            // Its own recovery key: autosave must not overwrite the previous document's copy.
+            recoveryKey: source.path ?? `untitled-${Date.now()}-${++untitled}`,
+            dirty: false,
+            past: [],
+            future: [],
+          });
+          return { ok: false, problems: result.problems };
+        }
         set({
-          topology: null,
-          pendingText: text,
-          problems: result.problems,
-          readOnly: result.readOnly,
+          topology,
           path: source.path,
           mtimeMs: source.mtimeMs ?? null,
-          // Its own recovery key: autosave must not overwrite the previous document's copy.
           recoveryKey: source.path ?? `untitled-${Date.now()}-${++untitled}`,
-          dirty: false,
+          dirty: source.dirty ?? result.migrated.length > 0,
+          problems: result.problems,
+          pendingText: null,
+          readOnly: result.readOnly,
           past: [],
           future: [],
         });
-        return { ok: false, problems: result.problems };
-      }
-      set({
-        topology,
-        path: source.path,
-        mtimeMs: source.mtimeMs ?? null,
-        recoveryKey: source.path ?? `untitled-${Date.now()}-${++untitled}`,
-        dirty: source.dirty ?? result.migrated.length > 0,
-        problems: result.problems,
-        pendingText: null,
-        readOnly: result.readOnly,
-        past: [],
-        future: [],
-      });
-      return { ok: true, problems: result.problems };
-    },
+        return { ok: true, problems: result.problems };
+      },
 
-    edit(label, change, coalesceKey) {
-      const { topology, past, readOnly } = get();
-      if (!topology || readOnly) return;
-      const next = change(topology);
-      if (next === topology) return;
-      const now = Date.now();
-      const last = past.at(-1);
-      const merge = coalesceKey !== undefined && last?.coalesceKey === coalesceKey && now - last.at < COALESCE_MS;
-      const entry: HistoryEntry = { topology, label, at: now, ...(coalesceKey !== undefined && { coalesceKey }) };
-      set({
-        topology: next,
-        past: merge ? [...past.slice(0, -1), { ...last, at: now }] : [...past, entry].slice(-HISTORY_LIMIT),
-        future: [],
-        dirty: true,
-        problems: problemsOf(next),
-        pendingText: null,
-      });
-    },
+      edit(label, change, coalesceKey) {
+        const { topology, past, future, readOnly } = get();
+        if (!topology || readOnly) return;
+        const from = { topology, past, future };
+        step(from, recordEdit(from, { next: change(topology), label, now: Date.now(), ...(coalesceKey !== undefined && { coalesceKey }) }));
+      },
 
-    editText(text) {
-      const result = loadTopology(text, get().path ?? 'untitled.yaml');
-      const parsed = result.topology ?? result.parsed;
-      if (!parsed) {
-        set({ pendingText: text, problems: result.problems });
-        return;
-      }
-      if (!get().topology) {
-        // A file that did not load, repaired in the source view: it becomes the document.
-        if (!get().readOnly) set({ topology: parsed, pendingText: null, problems: result.problems, dirty: true });
-        return;
-      }
-      if (get().topology && toYaml(parsed) === toYaml(get().topology!)) {
-        set({ pendingText: null, problems: result.problems });
-        return;
-      }
-      get().edit('Edit YAML', () => parsed, 'source-text');
-    },
+      editText(text) {
+        const result = loadTopology(text, get().path ?? 'untitled.yaml');
+        const parsed = result.topology ?? result.parsed;
+        if (!parsed) {
+          set({ pendingText: text, problems: result.problems });
+          return;
+        }
+        if (!get().topology) {
+          // A file that did not load, repaired in the source view: it becomes the document.
+          if (!get().readOnly) set({ topology: parsed, pendingText: null, problems: result.problems, dirty: true });
+          return;
+        }
+        if (get().topology && toYaml(parsed) === toYaml(get().topology!)) {
+          set({ pendingText: null, problems: result.problems });
+          return;
+        }
+        get().edit('Edit YAML', () => parsed, 'source-text');
+      },
 
-    undo() {
-      const { past, future, topology } = get();
-      const previous = past.at(-1);
-      if (!previous || !topology) return;
-      set({
-        topology: previous.topology,
-        past: past.slice(0, -1),
-        future: [{ topology, label: previous.label, at: Date.now() }, ...future],
-        dirty: true,
-        problems: problemsOf(previous.topology),
-        pendingText: null,
-      });
-    },
+      undo() {
+        const { topology, past, future } = get();
+        if (!topology) return;
+        const from = { topology, past, future };
+        step(from, undo(from, Date.now()));
+      },
 
-    redo() {
-      const { past, future, topology } = get();
-      const next = future[0];
-      if (!next || !topology) return;
-      set({
-        topology: next.topology,
-        past: [...past, { topology, label: next.label, at: Date.now() }],
-        future: future.slice(1),
-        dirty: true,
-        problems: problemsOf(next.topology),
-        pendingText: null,
-      });
-    },
+      redo() {
+        const { topology, past, future } = get();
+        if (!topology) return;
+        const from = { topology, past, future };
+        step(from, redo(from, Date.now()));
+      },
 
-    saved(path, mtimeMs) {
-      set({ path, mtimeMs, dirty: false, recoveryKey: path });
-    },
+      saved(path, mtimeMs) {
+        set({ path, mtimeMs, dirty: false, recoveryKey: path });
+      },
 
-    text() {
-      const { topology, pendingText } = get();
-      if (pendingText !== null) return pendingText;
-      return topology ? toYaml(topology) : '';
-    },
-  };
-});
+      text() {
+        const { topology, pendingText } = get();
+        if (pendingText !== null) return pendingText;
+        return topology ? toYaml(topology) : '';
+      },
+    };
+  });
+}
+
+/** The document store's hook (see {@link storeHook}). */
+export const useDocumentStore = storeHook('document');
 
 /** Problems of a topology as the app shows them (with lines, as in its YAML form). */
 function validate(topology: Topology): Problem[] {

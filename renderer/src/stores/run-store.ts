@@ -1,11 +1,12 @@
 /** The run panel's store: what runs, its live trace, and the last reply; actions call the host. */
-import { create } from 'zustand';
+import { createStore, type StoreApi } from 'zustand';
 import type { TraceRecord } from '../../../agents/trace/record';
 import type { PausedRunInfo, RunStatus } from '../../../preload/contract';
 import type { ApiClient } from '../api';
-import { useDesignStore } from '../design/design-store';
 import { agentStatuses, appendRecords } from '../run/run-model';
-import { useDocumentStore } from './document-store';
+import type { DesignStore } from './design-store';
+import type { DocumentStore } from './document-store';
+import { storeHook } from './stores-context';
 
 /** Run state and actions. */
 export interface RunStore {
@@ -18,7 +19,8 @@ export interface RunStore {
   paused: PausedRunInfo[];
   busy: boolean;
   error: string | null;
-  connect(api: ApiClient): () => void;
+  /** Starts following the host's run events; returns the function that stops it. */
+  connect(): () => void;
   start(): Promise<void>;
   stop(): Promise<void>;
   send(to: string, input: string): Promise<void>;
@@ -28,101 +30,108 @@ export interface RunStore {
   pause(agent: string): Promise<void>;
 }
 
-let client: ApiClient | null = null;
+/** The stores the run store reads (the document it runs) and writes (the canvas's status dots). */
+export interface RunStoreDeps {
+  document: StoreApi<DocumentStore>;
+  design: StoreApi<DesignStore>;
+}
 
-export const useRunStore = create<RunStore>()((set, get) => {
-  /** Keeps the canvas's status dots in step with the run. */
-  const showStatus = () => useDesignStore.getState().setAgentStatus(agentStatuses(get().status, get().records));
-  const attempt = async (work: () => Promise<void>) => {
-    if (!client) return;
-    set({ busy: true, error: null });
-    try {
-      await work();
-    } catch (error) {
-      set({ error: error instanceof Error ? error.message : String(error) });
-    } finally {
-      set({ busy: false });
-    }
-  };
+/** Creates the run store, talking to the host through `client`. */
+export function createRunStore(client: ApiClient, { document, design }: RunStoreDeps): StoreApi<RunStore> {
+  return createStore<RunStore>()((set, get) => {
+    /** Keeps the canvas's status dots in step with the run. */
+    const showStatus = () => design.getState().setAgentStatus(agentStatuses(get().status, get().records));
+    const attempt = async (work: () => Promise<void>) => {
+      set({ busy: true, error: null });
+      try {
+        await work();
+      } catch (error) {
+        set({ error: error instanceof Error ? error.message : String(error) });
+      } finally {
+        set({ busy: false });
+      }
+    };
 
-  return {
-    status: null,
-    records: [],
-    skipped: 0,
-    reply: null,
-    paused: [],
-    busy: false,
-    error: null,
+    return {
+      status: null,
+      records: [],
+      skipped: 0,
+      reply: null,
+      paused: [],
+      busy: false,
+      error: null,
 
-    connect(api) {
-      client = api;
-      const offStatus = api.on('run.statusChanged', (status) => {
-        // A new run (its id first appears while starting) begins with an empty list.
-        const fresh = status.runId !== null && status.runId !== get().status?.runId && status.state === 'starting';
-        set(fresh ? { status, records: [], skipped: 0, reply: null } : { status });
-        showStatus();
-      });
-      const offTrace = api.on('trace.appended', (batch) => {
-        if (batch.runId !== get().status?.runId) return;
-        set((s) => ({ records: appendRecords(s.records, batch.records), skipped: s.skipped + (batch.skipped?.count ?? 0) }));
-        showStatus();
-      });
-      const offPaused = api.on('ooda.pausedChanged', ({ runs }) => set({ paused: runs }));
-      // While a topology runs, breakpoints toggled in the designer take effect at once.
-      let sentBreakpoints = '';
-      const offDocument = useDocumentStore.subscribe((doc, before) => {
-        if (doc.topology === before.topology || get().status?.state !== 'running' || !doc.topology) return;
-        const breakpoints = doc.topology.spec.agents.flatMap((a) => a.breakpoints.map((phase) => ({ agent: a.name, phase })));
-        const key = JSON.stringify(breakpoints);
-        if (key === sentBreakpoints) return;
-        sentBreakpoints = key;
-        void api.call('ooda.setBreakpoints', { breakpoints }).catch(() => undefined);
-      });
-      const offConnection = api.transport.onConnection((state) => {
-        if (state === 'open') void api.call('run.getStatus').then((status) => set({ status }), () => undefined);
-      });
-      return () => {
-        offStatus();
-        offTrace();
-        offPaused();
-        offDocument();
-        offConnection();
-        client = null;
-      };
-    },
+      connect() {
+        const offStatus = client.on('run.statusChanged', (status) => {
+          // A new run (its id first appears while starting) begins with an empty list.
+          const fresh = status.runId !== null && status.runId !== get().status?.runId && status.state === 'starting';
+          set(fresh ? { status, records: [], skipped: 0, reply: null } : { status });
+          showStatus();
+        });
+        const offTrace = client.on('trace.appended', (batch) => {
+          if (batch.runId !== get().status?.runId) return;
+          set((s) => ({ records: appendRecords(s.records, batch.records), skipped: s.skipped + (batch.skipped?.count ?? 0) }));
+          showStatus();
+        });
+        const offPaused = client.on('ooda.pausedChanged', ({ runs }) => set({ paused: runs }));
+        // While a topology runs, breakpoints toggled in the designer take effect at once.
+        let sentBreakpoints = '';
+        const offDocument = document.subscribe((doc, before) => {
+          if (doc.topology === before.topology || get().status?.state !== 'running' || !doc.topology) return;
+          const breakpoints = doc.topology.spec.agents.flatMap((a) => a.breakpoints.map((phase) => ({ agent: a.name, phase })));
+          const key = JSON.stringify(breakpoints);
+          if (key === sentBreakpoints) return;
+          sentBreakpoints = key;
+          void client.call('ooda.setBreakpoints', { breakpoints }).catch(() => undefined);
+        });
+        const offConnection = client.transport.onConnection((state) => {
+          if (state === 'open') void client.call('run.getStatus').then((status) => set({ status }), () => undefined);
+        });
+        return () => {
+          offStatus();
+          offTrace();
+          offPaused();
+          offDocument();
+          offConnection();
+        };
+      },
 
-    start: () =>
-      attempt(async () => {
-        const doc = useDocumentStore.getState();
-        const status = await client!.call('run.start', { text: doc.text(), ...(doc.path && { fileName: doc.path }) });
-        set({ status });
-        showStatus();
-      }),
+      start: () =>
+        attempt(async () => {
+          const doc = document.getState();
+          const status = await client.call('run.start', { text: doc.text(), ...(doc.path && { fileName: doc.path }) });
+          set({ status });
+          showStatus();
+        }),
 
-    stop: () =>
-      attempt(async () => {
-        set({ status: await client!.call('run.stop') });
-        showStatus();
-      }),
+      stop: () =>
+        attempt(async () => {
+          set({ status: await client.call('run.stop') });
+          showStatus();
+        }),
 
-    resume: (runId, mode, replace) =>
-      attempt(async () => {
-        await client!.call('ooda.resume', { runId, mode, ...(replace !== undefined && { replace }) });
-      }),
+      resume: (runId, mode, replace) =>
+        attempt(async () => {
+          await client.call('ooda.resume', { runId, mode, ...(replace !== undefined && { replace }) });
+        }),
 
-    pause: (agent) =>
-      attempt(async () => {
-        await client!.call('ooda.pause', { agent });
-      }),
+      pause: (agent) =>
+        attempt(async () => {
+          await client.call('ooda.pause', { agent });
+        }),
 
-    send: (to, input) =>
-      attempt(async () => {
-        try {
-          const reply = await client!.call('run.send', { to, input });
-          set({ reply: { to, content: reply.content, failed: false } });
-        } catch (error) {
-          set({ reply: { to, content: error instanceof Error ? error.message : String(error), failed: true } });
-        }
-      }),
-  };
-});
+      send: (to, input) =>
+        attempt(async () => {
+          try {
+            const reply = await client.call('run.send', { to, input });
+            set({ reply: { to, content: reply.content, failed: false } });
+          } catch (error) {
+            set({ reply: { to, content: error instanceof Error ? error.message : String(error), failed: true } });
+          }
+        }),
+    };
+  });
+}
+
+/** The run store's hook (see {@link storeHook}). */
+export const useRunStore = storeHook('run');

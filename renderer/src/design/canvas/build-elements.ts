@@ -5,7 +5,7 @@
  */
 import type { Topology } from '../../../../agents/topology/schema';
 import type { Problem } from '../../../../agents/topology/validate';
-import type { AgentStatus } from '../design-store';
+import type { AgentStatus } from '../../stores/design-store';
 import { listConnections } from '../model/connections';
 import { listNodes } from '../model/node-kinds';
 import type { Point } from '../model/positions';

@@ -1,7 +1,7 @@
 /** The canvas's own buttons: undo/redo, auto-layout, fit view (each runs the registered command). */
-import { runCommand } from '../../commands/registry';
+import { runCommand, type CommandId } from '../../commands/registry';
 import { useDocumentStore } from '../../stores/document-store';
-import { useDesignStore } from '../design-store';
+import { useDesignStore } from '../../stores/design-store';
 
 /** The toolbar. */
 export function CanvasToolbar() {
@@ -10,7 +10,7 @@ export function CanvasToolbar() {
   const undoLabel = useDocumentStore((s) => s.past.at(-1)?.label);
   const redoLabel = useDocumentStore((s) => s.future[0]?.label);
   const layoutRunning = useDesignStore((s) => s.layoutRunning);
-  const button = (id: string, label: string, text: string, enabled = true) => (
+  const button = (id: CommandId, label: string, text: string, enabled = true) => (
     <button type="button" className="tool-btn" onClick={() => void runCommand(id)} disabled={!enabled} title={label} aria-label={label}>
       {text}
     </button>

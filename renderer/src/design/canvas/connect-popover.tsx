@@ -1,12 +1,14 @@
 /** After drawing a line: its kind, and the other kinds the two ends allow, one click away. */
 import { useEffect } from 'react';
 import { changeLineKind } from '../actions';
-import { useDesignStore } from '../design-store';
+import { useDesignStore } from '../../stores/design-store';
 import { CONNECTION_LABEL } from '../model/connection-kinds';
 import { LINE_STYLE } from './line-style';
+import { useStores } from '../../stores/stores-context';
 
 /** The popover (shown while `popover` is set in the design store). */
 export function ConnectPopover() {
+  const stores = useStores();
   const popover = useDesignStore((s) => s.popover);
   const close = useDesignStore((s) => s.setPopover);
   useEffect(() => {
@@ -25,7 +27,7 @@ export function ConnectPopover() {
           key={kind}
           type="button"
           className={`connect-kind${kind === current ? ' connect-kind-current' : ''}`}
-          onClick={() => (kind === current ? close(null) : changeLineKind(popover.id, kind))}
+          onClick={() => (kind === current ? close(null) : changeLineKind(stores, popover.id, kind))}
           data-kind={kind}
         >
           <svg width="26" height="8" aria-hidden="true">

@@ -1,14 +1,14 @@
 /** The line being drawn: it says, before the drop, what it will be or why it cannot be. */
 import { getBezierPath, type ConnectionLineComponentProps } from '@xyflow/react';
-import { useDocumentStore } from '../../stores/document-store';
 import { CONNECTION_LABEL } from '../model/connection-kinds';
 import { connect } from '../model/connections';
 import { ERROR_COLOR, LINE_STYLE } from './line-style';
 import { nodeUnderPointer } from './pointer';
+import { useStores } from '../../stores/stores-context';
 
 /** The preview line. */
 export function ConnectionLine({ fromNode, fromHandle, fromX, fromY, toX, toY, fromPosition, toPosition, toNode }: ConnectionLineComponentProps) {
-  const topology = useDocumentStore.getState().topology;
+  const topology = useStores().document.getState().topology;
   const over = toNode?.id ?? nodeUnderPointer();
   const target = over && over !== fromNode.id ? over : null;
   const [from, to] = fromHandle.type === 'source' ? [fromNode.id, target] : [target, fromNode.id];

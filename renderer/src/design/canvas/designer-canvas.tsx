@@ -21,10 +21,11 @@ import {
   type NodeChange,
   type OnConnectEnd,
 } from '@xyflow/react';
+import { useDesignStore, type DesignStore } from '../../stores/design-store';
 import { useDocumentStore } from '../../stores/document-store';
+import { useStores } from '../../stores/stores-context';
 import { addNodeAt, connectNodes, moveTo } from '../actions';
 import { fallbackPosition } from '../arrange';
-import { useDesignStore } from '../design-store';
 import { NODE_KINDS, type NodeKind } from '../model/node-kinds';
 import { GRID, type Point } from '../model/positions';
 import { problemsByElement } from '../model/problem-targets';
@@ -57,6 +58,7 @@ export function DesignerCanvas() {
 
 function FlowCanvas() {
   const flow = useReactFlow<DesignNode, DesignEdge>();
+  const stores = useStores();
   const wrapper = useRef<HTMLDivElement>(null);
   const topology = useDocumentStore((s) => s.topology);
   const problems = useDocumentStore((s) => s.problems);
@@ -101,29 +103,29 @@ function FlowCanvas() {
         }
       }
       if (Object.keys(sizes).length) {
-        useDesignStore.getState().setSizes(sizes);
+        stores.design.getState().setSizes(sizes);
         setMeasuredVersion((v) => v + 1);
       }
       if (Object.keys(moved).length) setDragging((d) => ({ ...d, ...moved }));
-      if (select.size) applySelection('nodes', select);
+      if (select.size) applySelection(stores.design.getState(), 'nodes', select);
     },
-    [measured],
+    [measured, stores],
   );
 
   const onEdgesChange = useCallback((changes: EdgeChange<DesignEdge>[]) => {
     const select = new Map<string, boolean>();
     for (const change of changes) if (change.type === 'select') select.set(change.id, change.selected);
-    if (select.size) applySelection('edges', select);
-  }, []);
+    if (select.size) applySelection(stores.design.getState(), 'edges', select);
+  }, [stores]);
 
   const onDragStop = useCallback((_event: unknown, _node: unknown, dragged: DesignNode[]) => {
-    moveTo(Object.fromEntries(dragged.map((n) => [n.id, n.position])));
+    moveTo(stores, Object.fromEntries(dragged.map((n) => [n.id, n.position])));
     setDragging(null);
-  }, []);
+  }, [stores]);
 
   const onConnect = useCallback((connection: FlowConnection) => {
-    connectNodes(connection.source, connection.target, lastPointer());
-  }, []);
+    connectNodes(stores, connection.source, connection.target, lastPointer());
+  }, [stores]);
 
   // A line dropped on a node's body (not on a handle) connects to that node too.
   const onConnectEnd = useCallback<OnConnectEnd>((event, state: FinalConnectionState) => {
@@ -132,8 +134,8 @@ function FlowCanvas() {
     const over = nodeUnderPointer();
     if (!over || over === state.fromNode.id) return;
     const [from, to] = state.fromHandle.type === 'source' ? [state.fromNode.id, over] : [over, state.fromNode.id];
-    connectNodes(from, to, lastPointer());
-  }, []);
+    connectNodes(stores, from, to, lastPointer());
+  }, [stores]);
 
   const onDrop = useCallback(
     (event: DragEvent) => {
@@ -142,10 +144,10 @@ function FlowCanvas() {
       event.preventDefault();
       const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
       // The pointer holds the node near its top-left corner, as it was picked up in the palette.
-      addNodeAt(kind, { x: at.x - 30, y: at.y - 20 });
+      addNodeAt(stores, kind, { x: at.x - 30, y: at.y - 20 });
       wrapper.current?.focus({ preventScroll: true });
     },
-    [flow],
+    [flow, stores],
   );
 
   const nodeCount = nodes.length;
@@ -190,7 +192,7 @@ function FlowCanvas() {
         onSelectionDragStop={(event, dragged) => onDragStop(event, null, dragged)}
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
-        onPaneClick={() => useDesignStore.getState().setPopover(null)}
+        onPaneClick={() => stores.design.getState().setPopover(null)}
         isValidConnection={(c) => c.source !== c.target}
         connectionLineComponent={ConnectionLine}
         connectionRadius={28}
@@ -232,8 +234,7 @@ function FlowCanvas() {
 }
 
 /** Applies React Flow's select/deselect reports to the design store's selection. */
-function applySelection(part: 'nodes' | 'edges', changes: Map<string, boolean>): void {
-  const design = useDesignStore.getState();
+function applySelection(design: DesignStore, part: 'nodes' | 'edges', changes: Map<string, boolean>): void {
   const current = new Set(design.selection[part]);
   for (const [id, selected] of changes) {
     if (selected) current.add(id);

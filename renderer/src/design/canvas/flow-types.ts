@@ -1,7 +1,7 @@
 /** The data React Flow carries for the designer's nodes and lines. */
 import type { Edge, Node } from '@xyflow/react';
 import type { Problem } from '../../../../agents/topology/validate';
-import type { AgentStatus } from '../design-store';
+import type { AgentStatus } from '../../stores/design-store';
 import type { ConnectionKind } from '../model/connection-kinds';
 import type { NodeKind, NodeSpecOf } from '../model/node-kinds';
 

@@ -1,16 +1,17 @@
 /** A line of any kind: styled by kind, red with an error, its subject shown on hover or selection. */
 import { memo, useState } from 'react';
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyflow/react';
-import { useDocumentStore } from '../../stores/document-store';
-import { useDesignStore } from '../design-store';
+import { useDesignStore } from '../../stores/design-store';
 import { CONNECTION_LABEL } from '../model/connection-kinds';
 import { connectionSubject } from '../model/subjects';
 import type { DesignEdge } from './flow-types';
 import { ERROR_COLOR, LINE_STYLE } from './line-style';
+import { useStores } from '../../stores/stores-context';
 
 /** The line component. */
 export const LineEdge = memo(function LineEdge(props: EdgeProps<DesignEdge>) {
   const { id, source, target, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, selected, markerEnd, markerStart } = props;
+  const stores = useStores();
   const [hover, setHover] = useState(false);
   // Selected alone, a line shows its label; a box selection of many lines would bury the canvas in labels.
   const alone = useDesignStore((s) => s.selection.edges.length === 1 && s.selection.nodes.length === 0);
@@ -21,7 +22,7 @@ export const LineEdge = memo(function LineEdge(props: EdgeProps<DesignEdge>) {
   const color = errors.length ? ERROR_COLOR : style.color;
   const showLabel = hover || (selected && alone);
   // The subject is worked out only when shown: a big topology has a thousand lines.
-  const topology = showLabel ? useDocumentStore.getState().topology : null;
+  const topology = showLabel ? stores.document.getState().topology : null;
   const subject = topology ? connectionSubject(topology, { kind: data.kind, from: source, to: target, ...(data.detail !== undefined && { detail: data.detail }) }) : '';
   return (
     <g onMouseEnter={() => setHover(true)} onMouseLeave={() => setHover(false)} className={`line line-${data.kind}${errors.length ? ' line-invalid' : ''}`} data-kind={data.kind}>

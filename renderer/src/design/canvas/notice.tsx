@@ -1,6 +1,6 @@
 /** A short message at the bottom of the canvas (a refused line, a copy), gone after a few seconds. */
 import { useEffect, useState } from 'react';
-import { useDesignStore } from '../design-store';
+import { useDesignStore } from '../../stores/design-store';
 
 const SHOW_MS = 4500;
 

@@ -1,40 +1,40 @@
 /**
  * How the canvas follows the rest of the app: a newly opened document is fitted with nothing
  * selected, nodes without a position get one, commands reach the viewport, auto-layout asks for
- * a fit, and the Problems list's reveal requests select and show a node or line.
+ * a fit, and the Problems list's reveal requests (view store) select and show a node or line.
  */
 import { useEffect, type RefObject } from 'react';
 import { useReactFlow } from '@xyflow/react';
 import type { Topology } from '../../../../agents/topology/schema';
-import { useDocumentStore } from '../../stores/document-store';
+import { NO_SELECTION, useDesignStore } from '../../stores/design-store';
+import { useStores } from '../../stores/stores-context';
 import { placeUnpositioned } from '../arrange';
-import { NO_SELECTION, useDesignStore } from '../design-store';
 import { listNodes } from '../model/node-kinds';
-import { useRevealStore } from '../problems/reveal-store';
 import type { DesignEdge, DesignNode } from './flow-types';
 
 /** Fitting keeps clear of the toolbar (top) and the minimap and zoom buttons (bottom corners). */
 export const FIT = { padding: { top: '70px', right: '50px', bottom: '150px', left: '50px' }, maxZoom: 1.1 } as const;
 
-/** Connects the canvas (inside a ReactFlowProvider) to the document, design and reveal stores. */
+/** Connects the canvas (inside a ReactFlowProvider) to the document, design and view stores. */
 export function useCanvasWiring(topology: Topology | null, wrapper: RefObject<HTMLElement | null>): void {
   const flow = useReactFlow<DesignNode, DesignEdge>();
+  const stores = useStores();
 
   useEffect(
     () =>
-      useDocumentStore.subscribe((now, before) => {
+      stores.document.subscribe((now, before) => {
         if (now.topology === before.topology) return;
         // A notice is about the last thing done; the next change makes it old news.
-        useDesignStore.getState().clearNotice();
+        stores.design.getState().clearNotice();
         if (!now.topology || now.past.length || now.future.length) return;
-        const design = useDesignStore.getState();
+        const design = stores.design.getState();
         design.setViewPositions({}, true);
         design.select(NO_SELECTION);
         design.setPopover(null);
         // An empty document keeps the view: the first node goes exactly where it is dropped.
         if (listNodes(now.topology).length) void flow.fitView(FIT);
       }),
-    [flow],
+    [flow, stores],
   );
 
   // In an effect, so React Flow already has the new positions when it fits.
@@ -44,11 +44,11 @@ export function useCanvasWiring(topology: Topology | null, wrapper: RefObject<HT
   }, [fitRequest, flow]);
 
   useEffect(() => {
-    if (topology && !useDesignStore.getState().layoutRunning) void placeUnpositioned(topology);
-  }, [topology]);
+    if (topology && !stores.design.getState().layoutRunning) void placeUnpositioned(stores, topology);
+  }, [topology, stores]);
 
   useEffect(() => {
-    const design = useDesignStore.getState();
+    const design = stores.design.getState();
     design.setViewport({
       fitView: () => void flow.fitView({ ...FIT, duration: 250 }),
       reveal: (ids) => void flow.fitView({ ...FIT, nodes: ids.map((id) => ({ id })), duration: 300 }),
@@ -58,17 +58,19 @@ export function useCanvasWiring(topology: Topology | null, wrapper: RefObject<HT
       },
     });
     // A document open before the canvas mounted is fitted once (later ones when they open).
-    const open = useDocumentStore.getState().topology;
+    const open = stores.document.getState().topology;
     if (open && listNodes(open).length) void flow.fitView(FIT);
     return () => design.setViewport(null);
-  }, [flow, wrapper]);
+  }, [flow, wrapper, stores]);
 
   useEffect(
     () =>
-      useRevealStore.subscribe(({ request }) => {
+      stores.view.subscribe(({ reveal: request }, before) => {
+        // The view store also holds which view shows: only a new request reveals.
+        if (request === before.reveal) return;
         const target = request?.target;
-        if (!target || !useDocumentStore.getState().topology) return;
-        const design = useDesignStore.getState();
+        if (!target || !stores.document.getState().topology) return;
+        const design = stores.design.getState();
         if (target.type === 'node') {
           design.select({ nodes: [target.id], edges: [] });
           design.viewport?.reveal([target.id]);
@@ -79,6 +81,6 @@ export function useCanvasWiring(topology: Topology | null, wrapper: RefObject<HT
         }
         wrapper.current?.focus({ preventScroll: true });
       }),
-    [flow, wrapper],
+    [flow, wrapper, stores],
   );
 }

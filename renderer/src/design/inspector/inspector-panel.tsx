@@ -6,16 +6,18 @@ import { useMemo } from 'react';
 import { ServerCard } from '../../server/server-card';
 import { useDocumentStore } from '../../stores/document-store';
 import { deleteSelection, duplicateSelection } from '../actions';
-import { useDesignStore } from '../design-store';
+import { useDesignStore } from '../../stores/design-store';
 import { listConnections } from '../model/connections';
 import { findNode } from '../model/node-kinds';
 import { LineInspector } from './line-inspector';
 import { NodeInspector } from './node-inspector';
 import { TopologyCard } from './topology-card';
 import '../design.css';
+import { useStores } from '../../stores/stores-context';
 
 /** The inspector's body. */
 export function InspectorPanel() {
+  const stores = useStores();
   const topology = useDocumentStore((s) => s.topology);
   const problems = useDocumentStore((s) => s.problems);
   const selection = useDesignStore((s) => s.selection);
@@ -34,10 +36,10 @@ export function InspectorPanel() {
         </h3>
         <p className="muted">{nodes.map((n) => n.name).join(', ')}</p>
         <div className="inspector-actions">
-          <button type="button" className="btn" onClick={duplicateSelection} disabled={nodes.length === 0}>
+          <button type="button" className="btn" onClick={() => duplicateSelection(stores)} disabled={nodes.length === 0}>
             Duplicate
           </button>
-          <button type="button" className="btn btn-danger" onClick={deleteSelection} data-testid="delete-selection">
+          <button type="button" className="btn btn-danger" onClick={() => deleteSelection(stores)} data-testid="delete-selection">
             Delete
           </button>
         </div>

@@ -8,11 +8,13 @@ import { CONNECTION_LABEL } from '../model/connection-kinds';
 import { allowedBetween, defaultSubscribeSubject, updateAgent, updateEdge, type Connection } from '../model/connections';
 import { connectionSubject } from '../model/subjects';
 import { FieldShell, SchemaField } from './fields';
+import { useStores } from '../../stores/stores-context';
 
 const WATCH_KEY = z.string().min(1, 'A key (or key pattern, like facts.>) is required.');
 
 /** The inspector for `line`. */
 export function LineInspector({ topology, line, problems }: { topology: Topology; line: Connection; problems: Problem[] }) {
+  const stores = useStores();
   const edit = useDocumentStore((s) => s.edit);
   const readOnly = useDocumentStore((s) => s.readOnly);
   const source = line.source;
@@ -94,14 +96,14 @@ export function LineInspector({ topology, line, problems }: { topology: Topology
       {source.type !== 'edge' && others.ok && (
         <div className="inspector-actions">
           {others.kinds.map((kind) => (
-            <button key={kind} type="button" className="btn" disabled={readOnly} onClick={() => changeLineKind(line.id, kind)}>
+            <button key={kind} type="button" className="btn" disabled={readOnly} onClick={() => changeLineKind(stores, line.id, kind)}>
               Make it {CONNECTION_LABEL[kind].toLowerCase()}
             </button>
           ))}
         </div>
       )}
       <div className="inspector-actions">
-        <button type="button" className="btn btn-danger" onClick={deleteSelection} disabled={readOnly} data-testid="delete-selection">
+        <button type="button" className="btn btn-danger" onClick={() => deleteSelection(stores)} disabled={readOnly} data-testid="delete-selection">
           Delete line
         </button>
       </div>

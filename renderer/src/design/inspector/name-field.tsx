@@ -5,16 +5,18 @@ import { rename } from '../actions';
 import { nameProblem } from '../model/names';
 import type { NodeKind } from '../model/node-kinds';
 import { FieldShell, useDraft } from './fields';
+import { useStores } from '../../stores/stores-context';
 
 /** The name field. */
 export function NameField({ topology, kind, name, readOnly }: { topology: Topology; kind: NodeKind; name: string; readOnly?: boolean }) {
   const id = useId();
+  const stores = useStores();
   const [draft, setDraft] = useDraft(name, (n) => n);
   const error = draft === name ? null : nameProblem(topology, kind, draft, name);
   const apply = () => {
     if (draft === name) return;
     if (error) return setDraft(name);
-    const refused = rename(name, draft);
+    const refused = rename(stores, name, draft);
     if (refused) setDraft(name);
   };
   return (

@@ -12,6 +12,7 @@ import { FieldShell, SchemaField } from './fields';
 import { nodeProblems } from './field-problems';
 import { NameField } from './name-field';
 import { PatternFields } from './pattern-fields';
+import { useStores } from '../../stores/stores-context';
 
 const SCHEMAS: Record<NodeKind, z.ZodObject> = { agent: AgentSchema, external: ExternalAgentSchema, tool: ToolSchema, mcp: McpServerSchema, blackboard: BlackboardSchema };
 
@@ -30,6 +31,7 @@ const MULTILINE = new Set(['result', 'description']);
 
 /** The inspector for `node`. */
 export function NodeInspector({ topology, node, problems }: { topology: Topology; node: NodeRef; problems: Problem[] }) {
+  const stores = useStores();
   const edit = useDocumentStore((s) => s.edit);
   const readOnly = useDocumentStore((s) => s.readOnly);
   const schema = SCHEMAS[node.kind];
@@ -80,10 +82,10 @@ export function NodeInspector({ topology, node, problems }: { topology: Topology
         ),
       )}
       <div className="inspector-actions">
-        <button type="button" className="btn" onClick={duplicateSelection} disabled={readOnly}>
+        <button type="button" className="btn" onClick={() => duplicateSelection(stores)} disabled={readOnly}>
           Duplicate
         </button>
-        <button type="button" className="btn btn-danger" onClick={deleteSelection} disabled={readOnly} data-testid="delete-selection">
+        <button type="button" className="btn btn-danger" onClick={() => deleteSelection(stores)} disabled={readOnly} data-testid="delete-selection">
           Delete
         </button>
       </div>

@@ -1,17 +1,16 @@
 /** The Problems tab: every problem of the document; a click reveals it on the canvas and in the source. */
 import { useMemo } from 'react';
 import type { Problem } from '../../../../agents/topology/validate';
-import { useCentreView } from '../../layout/centre-view';
 import { useDocumentStore } from '../../stores/document-store';
+import { useViewStore } from '../../stores/view-store';
 import { listConnections } from '../model/connections';
 import { problemTarget, type ElementRef } from '../model/problem-targets';
-import { useRevealStore } from './reveal-store';
 
 /** The list. */
 export function ProblemsList() {
   const topology = useDocumentStore((s) => s.topology);
   const problems = useDocumentStore((s) => s.problems);
-  const reveal = useRevealStore((s) => s.reveal);
+  const revealPlace = useViewStore((s) => s.revealPlace);
   const rows = useMemo(() => {
     const lines = topology ? listConnections(topology) : [];
     return problems.map((problem) => ({ problem, target: topology ? problemTarget(topology, problem, lines) : null }));
@@ -19,11 +18,8 @@ export function ProblemsList() {
 
   if (rows.length === 0) return <p className="empty" data-testid="problems-empty">{topology ? 'No problems.' : 'No topology open.'}</p>;
   const go = (problem: Problem, target: ElementRef | null) => {
-    // In the source view (or for what the canvas does not draw) go to the line; else to the canvas.
-    const centre = useCentreView.getState();
-    if (problem.line !== undefined && (centre.view === 'source' || !target)) centre.revealInSource(problem.line, problem.column);
-    else if (target && centre.view !== 'design') centre.setView('design');
-    reveal({ path: problem.path, target, ...(problem.line !== undefined && { line: problem.line }), ...(problem.column !== undefined && { column: problem.column }) });
+    // In the source view (or for what the canvas does not draw) at the line; else on the canvas.
+    revealPlace({ path: problem.path, target, ...(problem.line !== undefined && { line: problem.line }), ...(problem.column !== undefined && { column: problem.column }) });
   };
   return (
     <div className="problems" data-testid="problems">

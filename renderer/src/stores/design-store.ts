@@ -3,10 +3,11 @@
  * saved position are drawn, the clipboard, the connect popover and a one-line notice. Actions are
  * thin setters; the rules live in model/ and actions.ts.
  */
-import { create } from 'zustand';
-import type { Fragment } from './model/clipboard';
-import type { ConnectionKind } from './model/connection-kinds';
-import type { Point } from './model/positions';
+import { createStore, type StoreApi } from 'zustand';
+import type { Fragment } from '../design/model/clipboard';
+import type { ConnectionKind } from '../design/model/connection-kinds';
+import type { Point } from '../design/model/positions';
+import { storeHook } from './stores-context';
 
 /** Selected nodes (by name) and lines (by id). */
 export interface Selection {
@@ -66,34 +67,40 @@ export interface DesignStore {
 }
 
 const EMPTY: Selection = { nodes: [], edges: [] };
-let noticeSeq = 0;
 
-export const useDesignStore = create<DesignStore>()((set) => ({
-  selection: EMPTY,
-  viewPositions: {},
-  sizes: {},
-  clipboard: null,
-  popover: null,
-  notice: null,
-  paletteOpen: false,
-  layoutRunning: false,
-  agentStatus: {},
-  viewport: null,
-  fitRequest: 0,
+/** Creates the designer's store. */
+export function createDesignStore(): StoreApi<DesignStore> {
+  let noticeSeq = 0;
+  return createStore<DesignStore>()((set) => ({
+    selection: EMPTY,
+    viewPositions: {},
+    sizes: {},
+    clipboard: null,
+    popover: null,
+    notice: null,
+    paletteOpen: false,
+    layoutRunning: false,
+    agentStatus: {},
+    viewport: null,
+    fitRequest: 0,
 
-  select: (selection) => set((s) => (sameSelection(s.selection, selection) ? s : { selection })),
-  setViewPositions: (positions, replace = false) => set((s) => ({ viewPositions: replace ? positions : { ...s.viewPositions, ...positions } })),
-  setSizes: (sizes) => set((s) => ({ sizes: { ...s.sizes, ...sizes } })),
-  setClipboard: (clipboard) => set({ clipboard }),
-  setPopover: (popover) => set({ popover }),
-  notify: (text, tone = 'info') => set({ notice: { text, tone, seq: ++noticeSeq } }),
-  clearNotice: () => set({ notice: null }),
-  requestFit: () => set((s) => ({ fitRequest: s.fitRequest + 1 })),
-  setPaletteOpen: (paletteOpen) => set({ paletteOpen }),
-  setLayoutRunning: (layoutRunning) => set({ layoutRunning }),
-  setAgentStatus: (agentStatus) => set({ agentStatus }),
-  setViewport: (viewport) => set({ viewport }),
-}));
+    select: (selection) => set((s) => (sameSelection(s.selection, selection) ? s : { selection })),
+    setViewPositions: (positions, replace = false) => set((s) => ({ viewPositions: replace ? positions : { ...s.viewPositions, ...positions } })),
+    setSizes: (sizes) => set((s) => ({ sizes: { ...s.sizes, ...sizes } })),
+    setClipboard: (clipboard) => set({ clipboard }),
+    setPopover: (popover) => set({ popover }),
+    notify: (text, tone = 'info') => set({ notice: { text, tone, seq: ++noticeSeq } }),
+    clearNotice: () => set({ notice: null }),
+    requestFit: () => set((s) => ({ fitRequest: s.fitRequest + 1 })),
+    setPaletteOpen: (paletteOpen) => set({ paletteOpen }),
+    setLayoutRunning: (layoutRunning) => set({ layoutRunning }),
+    setAgentStatus: (agentStatus) => set({ agentStatus }),
+    setViewport: (viewport) => set({ viewport }),
+  }));
+}
+
+/** The design store's hook (see {@link storeHook}). */
+export const useDesignStore = storeHook('design');
 
 /** Nothing selected. */
 export const NO_SELECTION = EMPTY;

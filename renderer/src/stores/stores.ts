@@ -1,0 +1,47 @@
+/**
+ * The app's stores, created once with the host client (main.tsx) and provided to components
+ * (stores-context.tsx). Every zustand store lives in this folder as `<feature>-store.ts` with a
+ * `create…Store` factory and a `use…Store` hook; the rules they apply live with their feature.
+ */
+import type { StoreApi } from 'zustand';
+import type { ApiClient } from '../api';
+import { createDesignStore, type DesignStore } from './design-store';
+import { createDocumentStore, type DocumentStore } from './document-store';
+import { createExportStore, type ExportStore } from './export-store';
+import { createFilesStore, type FilesStore } from './files-store';
+import { createRunStore, type RunStore } from './run-store';
+import { createServerStore, type ServerStore } from './server-store';
+import { createViewStore, type ViewStore } from './view-store';
+
+/** Every store of the app, by feature. */
+export interface Stores {
+  /** The open topology document and its undo history. */
+  document: StoreApi<DocumentStore>;
+  /** The designer's view state: selection, clipboard, notices, viewport. */
+  design: StoreApi<DesignStore>;
+  /** The centre's view (canvas or source) and "reveal this place" requests. */
+  view: StoreApi<ViewStore>;
+  /** The running topology, its live trace and paused agents. */
+  run: StoreApi<RunStore>;
+  /** The host connection and the NATS server panel. */
+  server: StoreApi<ServerStore>;
+  /** The file dialogs, templates, recent files and recoveries. */
+  files: StoreApi<FilesStore>;
+  /** The Export dialog. */
+  export: StoreApi<ExportStore>;
+}
+
+/** Creates every store, each with the client it talks to the host through. */
+export function createStores(client: ApiClient): Stores {
+  const doc = createDocumentStore();
+  const design = createDesignStore();
+  return {
+    document: doc,
+    design,
+    view: createViewStore(),
+    run: createRunStore(client, { document: doc, design }),
+    server: createServerStore(client),
+    files: createFilesStore(client, { document: doc }),
+    export: createExportStore(client),
+  };
+}
