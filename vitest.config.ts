@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 // Three projects: unit (pure logic), integration (a real nats-server), e2e (headless Chromium
-// against `switchboard serve`). Integration and e2e start real processes on random ports.
+// against `switchboard serve`). Integration and e2e start real processes on random ports, and
+// spawn the built CLI: their globalSetup rebuilds dist/ first when a source is newer (global-build.ts).
+const build = ['test/helpers/global-build.ts'];
 export default defineConfig({
   test: {
     projects: [
@@ -11,6 +13,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
+          globalSetup: build,
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
@@ -20,6 +23,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
+          globalSetup: build,
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,

@@ -13,7 +13,7 @@ import { TopologySchema } from '../../agents/topology/schema.js';
 // The page's `window.__switchboardTest` (installed with `?test`), for typing only.
 import type {} from '../../renderer/src/design/test-hook.js';
 import { launchChromium } from '../helpers/browser.js';
-import { startServe } from '../helpers/serve-process.js';
+import { startServe } from '../helpers/cli.js';
 import { median, report } from './stats.js';
 
 const AGENTS = 500;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { EmbeddedNatsServer } from '../../main/host/nats/embedded-server.js';
 import { natsServerBinary } from '../helpers/nats-binary.js';
 import { accepts, freePort } from '../helpers/ports.js';
-import { cliPath } from '../helpers/serve-process.js';
+import { cliPath } from '../helpers/cli.js';
 import { median, report, timeRuns } from './stats.js';
 
 const RUNS = 10;

@@ -10,7 +10,7 @@ import type { Topology } from '../../agents/topology/schema.js';
 // The page's `window.__switchboardTest` (installed with `?test`), for typing only.
 import type {} from '../../renderer/src/design/test-hook.js';
 import { launchChromium } from '../helpers/browser.js';
-import { startServe, type ServeProcess } from '../helpers/serve-process.js';
+import { startServe, type ServeProcess } from '../helpers/cli.js';
 
 const artifacts = path.resolve('test/e2e/artifacts');
 const mod = process.platform === 'darwin' ? 'Meta' : 'Control';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser.js';
-import { startServe, type ServeProcess } from '../helpers/serve-process.js';
+import { startServe, type ServeProcess } from '../helpers/cli.js';
 
 const artifacts = path.resolve('test/e2e/artifacts');
 const mod = process.platform === 'darwin' ? 'Meta' : 'Control';

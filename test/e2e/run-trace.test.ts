@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SwitchboardTestHook } from '../../renderer/src/design/test-hook.js';
 import { launchChromium } from '../helpers/browser.js';
-import { startServe, type ServeProcess } from '../helpers/serve-process.js';
+import { startServe, type ServeProcess } from '../helpers/cli.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 declare global {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser.js';
 import { pidsWithCommandLine } from '../helpers/processes.js';
-import { startServe, type ServeProcess } from '../helpers/serve-process.js';
+import { startServe, type ServeProcess } from '../helpers/cli.js';
 
 const artifacts = path.resolve('test/e2e/artifacts');
 

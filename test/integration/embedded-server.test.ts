@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { chmod, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -11,7 +11,9 @@ import { claimDataDir } from '../../main/host/nats/data-dir-lock.js';
 import { EmbeddedNatsServer, type EmbeddedServerOptions } from '../../main/host/nats/embedded-server.js';
 import { ServerStatsSchema, type ServerState, type ServerStatus } from '../../preload/contract.js';
 import { natsServerBinary } from '../helpers/nats-binary.js';
+import { pidsWithCommandLine } from '../helpers/processes.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
+import { until } from '../helpers/until.js';
 
 const binary = natsServerBinary();
 
@@ -62,15 +64,6 @@ function nextStatus(server: EmbeddedNatsServer, match: (status: ServerStatus) =>
   });
 }
 
-/** Retries `check` every 50 ms until it returns true; fails after `timeoutMs`. */
-async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -82,15 +75,7 @@ function isAlive(pid: number): boolean {
 }
 
 /** Pids of processes whose command line mentions both nats-server and `dir` (Linux /proc). */
-async function natsServersUsing(dir: string): Promise<number[]> {
-  const pids = (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry));
-  const found: number[] = [];
-  for (const pid of pids) {
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.includes('nats-server') && cmdline.includes(dir)) found.push(Number(pid));
-  }
-  return found;
-}
+const natsServersUsing = async (dir: string): Promise<number[]> => pidsWithCommandLine('nats-server', dir);
 
 /** Subscribes and collects payloads as strings. */
 function collect(nc: NatsConnection, subject: string): string[] {
@@ -104,11 +89,16 @@ function collect(nc: NatsConnection, subject: string): string[] {
 
 /** Publishes `text` on `subject` from `publisher` until `received` contains it. */
 async function deliverEventually(publisher: NatsConnection, subject: string, text: string, received: string[]): Promise<void> {
-  await eventually(async () => {
-    publisher.publish(subject, text);
-    await publisher.flush();
-    return received.includes(text);
-  });
+  await until(
+    async () => {
+      publisher.publish(subject, text);
+      await publisher.flush();
+      return received.includes(text);
+    },
+    `"${text}" delivered on ${subject}`,
+    10_000,
+    50,
+  );
 }
 
 // A normal start: ports, version, credentials, counters and the JetStream store.
@@ -220,9 +210,9 @@ describe('EmbeddedNatsServer after SIGKILL', () => {
       if (status.state === 'restarting' && !stopped) stopped = server.stop();
     });
     process.kill(pid, 'SIGKILL');
-    await eventually(() => stopped !== undefined);
+    await until(() => stopped !== undefined, 'stop() called from the status listener');
     await stopped;
-    await new Promise((resolve) => setTimeout(resolve, 500)); // well past the 50 ms backoff
+    await new Promise((resolve) => setTimeout(resolve, 500)); // well past the 50 ms backoff: a restart that should not happen has no event to await
     expect(server.status().state).toBe('stopped');
     expect(await natsServersUsing(dataDir)).toEqual([]);
   });

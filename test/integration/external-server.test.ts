@@ -1,37 +1,30 @@
 // External-server mode against a real nats-server the test starts itself (as a user's own
 // server would be): connect, follow a server outage as `restarting`, come back as `running`.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerState } from '../../preload/contract.js';
 import { ExternalNatsServer } from '../../main/host/nats/external-server.js';
 import { startHost, type Host } from '../../main/host/host.js';
-import { natsServerBinary } from '../helpers/nats-binary.js';
+import { startTestServer, type TestServer } from '../helpers/nats-server.js';
+import { freePort } from '../helpers/ports.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
-import { accepts, freePort } from '../helpers/ports.js';
+import { until } from '../helpers/until.js';
 
-const binary = natsServerBinary();
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** A plain nats-server on `port`, ready when it accepts TCP connections. */
-async function userServer(port: number): Promise<ChildProcess> {
-  const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  cleanups.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
-    }
-  });
-  for (let i = 0; i < 200 && !(await accepts(port)); i++) await new Promise((r) => setTimeout(r, 10));
-  return child;
+/** A plain nats-server, as a user's own would be: no credentials, no JetStream. */
+async function userServer(): Promise<TestServer> {
+  const server = await startTestServer({ nkey: false, jetstream: false });
+  cleanups.push(() => server.stop());
+  return server;
 }
 
 describe('ExternalNatsServer', () => {
   it('reports the server it connected to, an outage, and the reconnect', async () => {
-    const port = await freePort();
-    const first = await userServer(port);
+    const first = await userServer();
+    const port = first.port;
     const external = new ExternalNatsServer({ url: `nats://127.0.0.1:${port}` });
     cleanups.push(() => external.stop());
     const states: ServerState[] = [];
@@ -45,10 +38,10 @@ describe('ExternalNatsServer', () => {
     expect(await external.stats()).toBeNull();
     expect(external.connectSettings().servers).toEqual([`nats://127.0.0.1:${port}`]);
 
-    first.kill('SIGKILL');
-    await until(() => external.status().state === 'restarting');
-    await userServer(port);
-    await until(() => external.status().state === 'running');
+    await first.kill();
+    await until(() => external.status().state === 'restarting', 'the outage');
+    await first.restart(); // the same port again
+    await until(() => external.status().state === 'running', 'the reconnect');
     expect(external.status().restarts).toBe(1);
     expect(states).toEqual(['starting', 'running', 'restarting', 'running']);
     expect(external.logs().map((l) => l.text).join('\n')).toMatch(/Disconnected[\s\S]*Reconnected/);
@@ -66,16 +59,14 @@ describe('ExternalNatsServer', () => {
   });
 
   it('fails clearly on a credentials file that does not exist', async () => {
-    const port = await freePort();
-    await userServer(port);
+    const { port } = await userServer();
     const external = new ExternalNatsServer({ url: `nats://127.0.0.1:${port}`, credsFile: '/nonexistent/user.creds' });
     cleanups.push(() => external.stop());
     await expect(external.start()).rejects.toThrow(/user\.creds/);
   });
 
   it('backs the host in --nats mode: server.getStatus answers with the external server', async () => {
-    const port = await freePort();
-    await userServer(port);
+    const { port } = await userServer();
     const dataDir = await makeTempDir('external-host');
     cleanups.push(() => removeTempDir(dataDir));
     const host: Host = await startHost({
@@ -91,11 +82,3 @@ describe('ExternalNatsServer', () => {
     expect((await host.handlers['host.getInfo'](undefined)).natsBinary).toBeNull();
   });
 });
-
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -26,6 +26,12 @@ describe('running a topology in the host', () => {
     const states: string[] = [];
     const offBatches = host.events.on('trace.appended', (b) => batches.push(b));
     const offStatus = host.events.on('run.statusChanged', (s) => states.push(s.state));
+    const firstBatch = new Promise<void>((resolve) => {
+      const off = host.events.on('trace.appended', () => {
+        off();
+        resolve();
+      });
+    });
     const text = await readFile(path.join(repoRoot, 'templates/seed-000-trio.yaml'), 'utf8');
 
     const started = await h['run.start']({ text, fileName: 'seed-000-trio.yaml' });
@@ -36,7 +42,7 @@ describe('running a topology in the host', () => {
     const reply = await h['run.send']({ to: 'task_coordinator', input: "What's the weather in Paris?" });
     expect(reply.content).toBe('Weather-Bot: It is 18°C and partly cloudy in Paris.');
     const runId = started.runId!;
-    await new Promise((r) => setTimeout(r, 150)); // let a live batch go out
+    await firstBatch; // a live batch went out
     expect(batches.length).toBeGreaterThan(0);
     expect(batches.every((b) => b.runId === runId)).toBe(true);
 

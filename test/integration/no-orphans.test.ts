@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pidsWithCommandLine } from '../helpers/processes.js';
-import { startServe } from '../helpers/serve-process.js';
+import { startServe } from '../helpers/cli.js';
+import { until } from '../helpers/until.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -13,12 +14,6 @@ afterEach(() => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
-
-const waitUntil = async (check: () => boolean, timeoutMs: number) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  return check();
-};
 
 describe('no orphan nats-server', () => {
   it.runIf(process.platform === 'linux' && existsSync('/usr/bin/setpriv'))('dies with a host killed by SIGKILL', async () => {
@@ -30,7 +25,8 @@ describe('no orphan nats-server', () => {
 
     serve.child.kill('SIGKILL');
     await serve.stop();
-    expect(await waitUntil(() => pidsWithCommandLine('nats-server', dataDir).length === 0, 5000)).toBe(true);
+    await until(() => pidsWithCommandLine('nats-server', dataDir).length === 0, 'the orphaned nats-server to die', 5000, 50);
+    expect(pidsWithCommandLine('nats-server', dataDir)).toEqual([]);
   });
 
   it('a new host reclaims the data directory a killed host left behind', async () => {

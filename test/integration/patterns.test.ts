@@ -6,6 +6,7 @@ import { connect } from '@nats-io/transport-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AgentRequestError } from '../../agents/runtime/agent.js';
 import { startTestServer, type TestServer } from '../helpers/nats-server.js';
+import { until } from '../helpers/until.js';
 import { eventsNamed, runTemplate, type TemplateRun } from '../helpers/template-network.js';
 
 let nats: TestServer;
@@ -93,11 +94,16 @@ describe('blackboard', () => {
     const nc = await connect({ ...nats.connection, name: 'test-blackboard' });
     const kv = await new Kvm(nc).open('research');
     let report: string | null = null;
-    for (let i = 0; i < 100 && !report; i++) {
-      const entry = await kv.get('report');
-      report = entry?.operation === 'PUT' ? entry.string() : null;
-      if (!report) await new Promise((r) => setTimeout(r, 50));
-    }
+    await until(
+      async () => {
+        const entry = await kv.get('report');
+        report = entry?.operation === 'PUT' ? entry.string() : null;
+        return report !== null;
+      },
+      'the writer’s report on the blackboard',
+      5000,
+      50,
+    );
     await nc.close();
     expect(report).toBe('Report: Analysis: cheap but variable; pair it with storage. (from: solar power: costs fell 90% in a decade; output peaks at midday; storage smooths the evening.)');
     expect(toolCalls(run)).toEqual(['researcher:blackboard_write', 'analyst:blackboard_write', 'writer:blackboard_write']);

@@ -1,12 +1,11 @@
 // `switchboard run` and `switchboard validate` as a user runs them: exit codes, the reply on
 // stdout, events on stderr, a trace file, clean stops, and nothing left running.
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pidsWithCommandLine } from '../helpers/processes.js';
 import { freePort } from '../helpers/ports.js';
-import { cliPath } from '../helpers/serve-process.js';
+import { runCli } from '../helpers/cli.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 
 const trio = path.resolve('templates/seed-000-trio.yaml');
@@ -18,45 +17,9 @@ afterAll(async () => {
   await removeTempDir(tmp);
 });
 
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI to completion; `signalOn` sends SIGTERM once stderr matches, `againOn` a second one after. */
-function cli(args: string[], options: { signalOn?: RegExp; againOn?: RegExp; timeoutMs?: number } = {}): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    let signalled = false;
-    let again = false;
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-      if (!signalled && options.signalOn?.test(stderr)) {
-        signalled = true;
-        child.kill('SIGTERM');
-      } else if (signalled && !again && options.againOn?.test(stderr)) {
-        again = true;
-        child.kill('SIGTERM');
-      }
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`timed out: ${args.join(' ')}\n${stderr}`));
-    }, options.timeoutMs ?? 30_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
 describe('switchboard run', () => {
   it('sends the example request and prints the reply (exit 0), events on stderr', async () => {
-    const out = await cli(['run', trio, '--input', "What's the weather in Paris?", '--to', 'task_coordinator']);
+    const out = await runCli(['run', trio, '--input', "What's the weather in Paris?", '--to', 'task_coordinator']);
     expect(out.code).toBe(0);
     expect(out.stdout).toBe('Weather-Bot: It is 18°C and partly cloudy in Paris.\n');
     expect(out.stderr).toMatch(/weather_bot\s+← request from task_coordinator/);
@@ -65,7 +28,7 @@ describe('switchboard run', () => {
 
   it('writes a trace with the bus messages and the runtime events', async () => {
     const trace = path.join(tmp, 'trace.ndjson');
-    const out = await cli(['run', trio, '--quiet', '--trace', trace, '--input', 'hello', '--to', 'task_coordinator']);
+    const out = await runCli(['run', trio, '--quiet', '--trace', trace, '--input', 'hello', '--to', 'task_coordinator']);
     expect(out.code).toBe(0);
     expect(out.stderr).toBe('');
     const [header, ...lines] = readFileSync(trace, 'utf8').trim().split('\n');
@@ -81,7 +44,7 @@ describe('switchboard run', () => {
   });
 
   it('runs only the agents named by --only', async () => {
-    const out = await cli(['run', trio, '--only', 'weather_bot', '--input', 'weather in Oslo', '--to', 'weather_bot']);
+    const out = await runCli(['run', trio, '--only', 'weather_bot', '--input', 'weather in Oslo', '--to', 'weather_bot']);
     expect(out.code).toBe(0);
     expect(out.stdout).toContain('Oslo');
     expect(out.stderr).not.toMatch(/task_coordinator\s+started/);
@@ -89,20 +52,20 @@ describe('switchboard run', () => {
 
   it('stops cleanly on SIGTERM and leaves no nats-server behind', async () => {
     const before = pidsWithCommandLine('nats-server', 'switchboard-run-').length;
-    const out = await cli(['run', trio], { signalOn: /Ctrl-C stops/ });
+    const out = await runCli(['run', trio], { sigtermOn: [/Ctrl-C stops/] });
     expect(out.code).toBe(0);
     expect(out.stderr).toMatch(/SIGTERM: stopping/);
     expect(pidsWithCommandLine('nats-server', 'switchboard-run-').length).toBeLessThanOrEqual(before);
   });
 
   it('survives a SIGTERM repeated while it stops (supervisors resend them)', async () => {
-    const out = await cli(['run', trio], { signalOn: /Ctrl-C stops/, againOn: /SIGTERM: stopping/ });
+    const out = await runCli(['run', trio], { sigtermOn: [/Ctrl-C stops/, /SIGTERM: stopping/] });
     expect(out.code).toBe(0);
     expect(out.stderr).toMatch(/Already stopping/);
   });
 
   it('stops after --duration', async () => {
-    const out = await cli(['run', trio, '--duration', '0.3']);
+    const out = await runCli(['run', trio, '--duration', '0.3']);
     expect(out.code).toBe(0);
     expect(out.stderr).toMatch(/0\.3s elapsed: stopping/);
   });
@@ -118,14 +81,14 @@ describe('switchboard run', () => {
     ['--only with an unknown agent', () => ['run', trio, '--only', 'ghost'], 2, /No agent named ghost/],
     ['a request nobody can answer', () => ['run', trio, '--only', 'weather_bot', '--input', 'hi', '--to', 'general_assistant', '--timeout', '1'], 3, /No agent answers on agents\.request\.general_assistant/],
   ] as const)('exits with a clear message on %s', async (_label, args, code, message) => {
-    const out = await cli([...args()]);
+    const out = await runCli([...args()]);
     expect(out.code).toBe(code);
     expect(out.stderr).toMatch(message);
   });
 
   it('exits 4 when --nats points at nothing', async () => {
     const port = await freePort();
-    const out = await cli(['run', trio, '--nats', `nats://127.0.0.1:${port}`]);
+    const out = await runCli(['run', trio, '--nats', `nats://127.0.0.1:${port}`]);
     expect(out.code).toBe(4);
     expect(out.stderr).toMatch(/NATS|connect/i);
   });
@@ -133,12 +96,12 @@ describe('switchboard run', () => {
 
 describe('switchboard validate', () => {
   it('exits 0 for a valid file, 1 for an invalid one, 2 for an unreadable one', async () => {
-    expect((await cli(['validate', trio])).code).toBe(0);
+    expect((await runCli(['validate', trio])).code).toBe(0);
     const bad = path.join(tmp, 'invalid.yaml');
     writeFileSync(bad, 'apiVersion: switchboard.dev/v1\nkind: Topology\nmetadata: { name: x }\nspec:\n  agents:\n    - { name: a }\n');
-    const invalid = await cli(['validate', bad, '--json']);
+    const invalid = await runCli(['validate', bad, '--json']);
     expect(invalid.code).toBe(1);
     expect(JSON.parse(invalid.stdout)).toMatchObject({ valid: false, problems: [{ path: ['spec', 'agents', 0, 'llm'], line: 6 }] });
-    expect((await cli(['validate', path.join(tmp, 'nothing.yaml')])).code).toBe(2);
+    expect((await runCli(['validate', path.join(tmp, 'nothing.yaml')])).code).toBe(2);
   });
 });

@@ -1,73 +1,30 @@
 // `switchboard trace FILE.ndjson` as a user runs it: a real process over NDJSON files on disk, with
 // exit codes, stdout, stderr, -o, a bad line reported by number, and a large file streamed through.
-// The command runs through a two-line wrapper under tsx, so the test exercises the current source
-// whether or not main/cli.ts dispatches `trace` yet and whether or not dist/ is fresh; the wrapper
-// maps errors to exit codes exactly as main/cli.ts does.
-import { spawn } from 'node:child_process';
+// The built CLI runs (the integration project builds dist/ first: test/helpers/global-build.ts).
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentMessage } from '../../agents/protocol/agent-message.js';
-import { parseMermaidSequence } from '../../agents/trace/export-mermaid.js';
+import { parseMermaidSequence } from '../helpers/mermaid-sequence.js';
 import { validateOtlp, type OtlpExport } from '../../agents/trace/otlp-schema.js';
 import type { TraceRecord } from '../../agents/trace/record.js';
+import { eventRecord, type PayloadFields } from '../helpers/trace-events.js';
+import type { RuntimeEventName } from '../../agents/protocol/runtime-events.js';
+import { runCli } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/nats-binary.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 
 let tmp: string;
-let wrapper: string;
 
 beforeAll(async () => {
   tmp = await makeTempDir('trace-cli');
-  wrapper = path.join(tmp, 'switchboard-trace.mts');
-  const command = pathToFileURL(path.join(repoRoot, 'main/commands/trace.ts')).href;
-  const flags = pathToFileURL(path.join(repoRoot, 'main/commands/nats-flags.ts')).href;
-  await writeFile(
-    wrapper,
-    [
-      `import { trace } from ${JSON.stringify(command)};`,
-      `import { UsageError } from ${JSON.stringify(flags)};`,
-      'try {',
-      '  process.exitCode = await trace(process.argv.slice(2));',
-      '} catch (error) {',
-      "  const usage = error instanceof UsageError || String(error?.code ?? '').startsWith('ERR_PARSE_ARGS');",
-      '  console.error(`switchboard trace: ${error instanceof Error ? error.message : String(error)}`);',
-      '  process.exitCode = usage ? 2 : 1;',
-      '}',
-      '',
-    ].join('\n'),
-  );
 });
 afterAll(async () => {
   await removeTempDir(tmp);
 });
 
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs `switchboard trace ARGS` to completion. */
-function switchboardTrace(args: string[]): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', wrapper, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`timed out: trace ${args.join(' ')}\n${stderr}`));
-    }, 60_000);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const switchboardTrace = (args: string[]) => runCli(['trace', ...args], { cwd: repoRoot, timeoutMs: 60_000 });
 
 const T0 = Date.parse('2025-01-01T00:00:00.000Z');
 const HEADER = { format: 'switchboard.trace/v1', run: 'run-42', startedAt: new Date(T0).toISOString(), topology: null };
@@ -80,7 +37,7 @@ function exchange(): TraceRecord[] {
     const payload = JSON.stringify(m);
     return { seq: ++seq, time: new Date(T0 + mono).toISOString(), mono, kind: 'message', subject, reply, headers: null, size: payload.length, payload, encoding: 'utf8', truncated: false, parsed: { ok: true, message: m } };
   };
-  const event = (mono: number, name: string, agent: string, payload: Record<string, unknown>): TraceRecord => ({ seq: ++seq, time: new Date(T0 + mono).toISOString(), mono, kind: 'event', name, agent, payload: { agent, ...payload } });
+  const event = <N extends RuntimeEventName>(mono: number, name: N, agent: string, fields: PayloadFields<N>): TraceRecord => eventRecord({ seq: ++seq, time: new Date(T0 + mono).toISOString(), mono }, name, agent, fields);
   return [
     message(0, 'agents.request.coordinator', { message_type: 'request', from_agent: 'user', to_agent: 'coordinator', message_id: 'u1', content: 'Weather in Paris?' }, '_INBOX_user.a.1'),
     event(1, 'run.started', 'coordinator', { runId: 'r1', message: { message_id: 'u1' } }),
@@ -90,7 +47,7 @@ function exchange(): TraceRecord[] {
       35,
       'llm.call',
       'coordinator',
-      { runId: 'r1', turn: 1, provider: 'scripted', model: 'm', request: {}, response: { text: '', toolCalls: [], usage: { inputTokens: 11, outputTokens: 7 }, stopReason: 'stop', model: 'm' }, error: null, latencyMs: 5 },
+      { runId: 'r1', turn: 1, provider: 'scripted', model: 'm', request: { model: 'm', system: '', messages: [], tools: [] }, response: { text: '', toolCalls: [], usage: { inputTokens: 11, outputTokens: 7 }, stopReason: 'stop', model: 'm' }, error: null, latencyMs: 5 },
     ),
     message(40, 'agents.direct.finisher', { message_type: 'handoff', from_agent: 'coordinator', to_agent: 'finisher', message_id: 'h1', content: 'write it up' }),
     event(49, 'run.completed', 'coordinator', { runId: 'r1', status: 'completed', reply: 'Sunny', error: null, turns: 1, tokens: 18 }),

@@ -6,6 +6,7 @@ import { createRpcDispatcher } from '../../main/bridge/rpc.js';
 import { attachWsBridge } from '../../main/bridge/ws.js';
 import type { HostFrame } from '../../preload/contract.js';
 import { CountingEventBus, fakeHandlers, sampleStatus } from '../helpers/host-fixtures.js';
+import { until } from '../helpers/until.js';
 
 const status = sampleStatus({ readyAt: null });
 const handlers = fakeHandlers(status);
@@ -193,10 +194,7 @@ describe('attachWsBridge frames', () => {
     expect(events.active).toBe(1);
     client.ws.close();
     await closed(client.ws);
-    await new Promise<void>((resolve) => {
-      const poll = () => (events.active === 0 ? resolve() : setTimeout(poll, 10)); // the server sees the close a moment later
-      poll();
-    });
+    await until(() => events.active === 0, 'the server to drop the subscription'); // it sees the close a moment later
     expect(events.active).toBe(0);
   });
 

@@ -4,15 +4,16 @@
  * wait. Ready means its monitoring endpoint answers `/healthz`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, readFile, rm, writeFile, access, constants } from 'node:fs/promises';
+import { mkdir, rm, writeFile, access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import { nkeys } from '@nats-io/nats-core';
 import type { LogLine, ServerState, ServerStats, ServerStatus } from '../../../preload/contract.js';
 import { LogRing } from './log-ring.js';
-import { fetchHealth, fetchVarz, statsFromVarz } from './monitoring.js';
+import { fetchVarz, statsFromVarz } from './monitoring.js';
+import { portsFilePath, terminate, waitUntilReady } from './server-process.js';
 import { claimDataDir, recordServerPid, releaseDataDir } from './data-dir-lock.js';
 import type { NatsServerHandle, NatsConnectSettings, StatusListener } from './server-handle.js';
-import { tiedToParent } from '../../../agents/runtime/process/parent-death.js';
+import { tiedToParent } from '../../../agents/tools/process/parent-death.js';
 
 /** Options for {@link EmbeddedNatsServer}. */
 export interface EmbeddedServerOptions {
@@ -249,7 +250,7 @@ export class EmbeddedNatsServer implements NatsServerHandle {
     });
 
     try {
-      const ports = await Promise.race([this.waitReady(child, runDir), exited, timeout]);
+      const ports = await Promise.race([waitUntilReady(child, portsFilePath(this.opts.binary, child.pid, runDir)), exited, timeout]);
       this.ports = ports;
       const varz = await fetchVarz(`http://127.0.0.1:${ports.monitor}`, 2000).catch(() => null);
       this.version = varz?.version ?? this.version;
@@ -266,18 +267,6 @@ export class EmbeddedNatsServer implements NatsServerHandle {
       throw error;
     } finally {
       clearTimeout(timer);
-    }
-  }
-
-  /** Waits for the ports file nats-server writes, then for `/healthz` to answer ok. */
-  private async waitReady(child: ChildProcess, runDir: string): Promise<Ports> {
-    const portsFile = path.join(runDir, `${path.basename(this.opts.binary).replace(/\.exe$/i, '')}_${child.pid}.ports`);
-    let ports: Ports | null = null;
-    for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error('exited');
-      if (!ports) ports = await readPortsFile(portsFile);
-      if (ports && (await fetchHealth(`http://127.0.0.1:${ports.monitor}`, 500))) return ports;
-      await sleep(delay);
     }
   }
 
@@ -354,27 +343,6 @@ export class EmbeddedNatsServer implements NatsServerHandle {
   }
 }
 
-async function readPortsFile(file: string): Promise<Ports | null> {
-  try {
-    const parsed = JSON.parse(await readFile(file, 'utf8')) as { nats?: string[]; monitoring?: string[] };
-    const client = Number(new URL(parsed.nats?.[0] ?? '').port);
-    const monitor = Number(new URL(parsed.monitoring?.[0] ?? '').port);
-    return client && monitor ? { client, monitor } : null;
-  } catch {
-    return null; // not written yet, or half written
-  }
-}
-
-/** SIGTERM, wait, SIGKILL if it takes too long; resolves once the process has exited. */
-export async function terminate(child: ChildProcess, timeoutMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  await exited;
-  clearTimeout(timer);
-}
-
 /** A start or restart abandoned because stop() was called meanwhile. */
 export class StoppedError extends Error {
   constructor() {
@@ -390,5 +358,3 @@ function describeExit(code: number | null, signal: NodeJS.Signals | null): strin
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,109 @@
+/** Runs the built CLI (bin/switchboard.js → dist/main/cli.js) in a child process, as a user would. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The package's bin, which runs dist/main/cli.js. */
+export const cliPath = path.join(repoRoot, 'bin', 'switchboard.js');
+
+/** How one CLI run ended. */
+export interface CliOutcome {
+  /** Exit code; null when a signal ended it. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Options for {@link runCli}. */
+export interface RunCliOptions {
+  /** Killed (SIGKILL) and rejected after this long; default 30 s. */
+  timeoutMs?: number;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Text written to stdin, which is then closed (default: an empty stdin). */
+  input?: string;
+  /** One SIGTERM each time stderr first matches the next pattern, in order (to stop a `run` or `serve`). */
+  sigtermOn?: readonly RegExp[];
+}
+
+/** Runs `switchboard ARGS` to completion and collects its exit code, stdout and stderr. */
+export function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliOutcome> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliPath, ...args], { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.end(options.input ?? ''); // closed at once: a command that reads stdin sees its end
+    let stdout = '';
+    let stderr = '';
+    const pending = [...(options.sigtermOn ?? [])];
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      if (pending[0]?.test(stderr)) {
+        pending.shift();
+        child.kill('SIGTERM');
+      }
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`switchboard ${args.join(' ')} did not finish within ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    }, timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    // 'close', not 'exit': by then all of stdout and stderr has been read.
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** A running `switchboard serve`. */
+export interface ServeProcess {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  /** SIGTERM and wait for exit; resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts `switchboard serve ARGS` and resolves once it printed the URL to open. */
+export async function startServe(args: string[], timeoutMs = 20_000): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [cliPath, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`serve printed no URL within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    const check = () => {
+      const match = /Open: (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code} before printing a URL:\n${output}`));
+    });
+  });
+
+  return {
+    child,
+    url,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
