@@ -1,0 +1,109 @@
+/**
+ * The read side of a run: a query narrows candidates with the index, then reads only those
+ * records from their segments, neighbours coalesced into one read, so a query over a million
+ * records reads only the records it returns (and a few it rejects by text or correlation).
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import type { z } from 'zod';
+import { matchesQuery, type TracePage, type TraceQuerySchema } from '../../../agents/trace/query.js';
+import type { TraceRecord } from '../../../agents/trace/record.js';
+import type { RunIndex } from './run-index.js';
+import { segmentName } from './segments.js';
+
+/** Reads closer than this are merged into one; no read grows past the cap. */
+const READ_GAP = 16 * 1024;
+const READ_MAX = 4 * 1024 * 1024;
+
+/** Reads one run's records by index position. */
+export class TraceReader {
+  private readonly handles = new Map<number, Promise<FileHandle>>();
+
+  constructor(
+    private readonly dir: string,
+    private readonly runId: string,
+    private readonly index: RunIndex,
+  ) {}
+
+  /**
+   * One page of the first `n` records matching `q`, exactly as `matchesQuery` decides: the index
+   * narrows by kind, time, subject, agent and type; candidates are read in batches and checked
+   * (correlation and text are only known from the record). `after` pages forward, `before`
+   * backward (newest first).
+   */
+  async query(q: z.output<typeof TraceQuerySchema>, n: number): Promise<TracePage> {
+    const candidate = this.index.compile(q);
+    const records: TraceRecord[] = [];
+    if (!candidate) return { records, hasMore: false };
+    const backward = q.before !== undefined;
+    const step = backward ? -1 : 1;
+    const stop = backward ? -1 : n;
+    let i = backward ? Math.min(q.before! - 1, n) - 1 : Math.min(q.after ?? 0, n);
+    const want = q.limit + 1; // one more than asked tells whether there is more
+    // Filters the index cannot answer reject some candidates: read those in bigger batches.
+    const sure = !q.text && !q.correlation;
+    let batch = 64;
+    while (records.length < want && i !== stop) {
+      const need = want - records.length;
+      const size = sure ? need : Math.min(4096, Math.max(need, (batch *= 2)));
+      const ids: number[] = [];
+      for (; i !== stop && ids.length < size; i += step) if (candidate(i)) ids.push(i);
+      if (ids.length === 0) break;
+      for (const record of await this.read(ids)) {
+        if (matchesQuery(record, q) && records.push(record) === want) break;
+      }
+    }
+    const hasMore = records.length > q.limit;
+    if (hasMore) records.pop();
+    return { records, hasMore };
+  }
+
+  /** Reads records by index position, coalescing neighbours into one read; keeps the given order. */
+  async read(ids: readonly number[]): Promise<TraceRecord[]> {
+    const ix = this.index.records;
+    const order = Int32Array.from(ids).sort();
+    const bySeq = new Map<number, TraceRecord>();
+    const reads: Promise<void>[] = [];
+    for (let k = 0; k < order.length; ) {
+      const first = order[k]!;
+      const segment = ix.segment[first]!;
+      const start = ix.offset[first]!;
+      let end = start + ix.length[first]!;
+      let last = k + 1;
+      while (last < order.length) {
+        const next = order[last]!;
+        const nextEnd = ix.offset[next]! + ix.length[next]!;
+        if (ix.segment[next] !== segment || ix.offset[next]! - end > READ_GAP || nextEnd - start > READ_MAX) break;
+        end = nextEnd;
+        last++;
+      }
+      const members = order.subarray(k, last);
+      reads.push(
+        this.handle(segment).then(async (fh) => {
+          const buffer = Buffer.allocUnsafe(end - start);
+          const { bytesRead } = await fh.read(buffer, 0, buffer.length, start);
+          if (bytesRead !== buffer.length) throw new Error(`run ${this.runId}: segment ${segment} is shorter than its index.`);
+          for (const id of members) {
+            const from = ix.offset[id]! - start;
+            bySeq.set(id, JSON.parse(buffer.toString('utf8', from, from + ix.length[id]!)) as TraceRecord);
+          }
+        }),
+      );
+      k = last;
+    }
+    await Promise.all(reads);
+    return ids.map((id) => bySeq.get(id)!);
+  }
+
+  /** Closes the segment files opened for reading. */
+  async close(): Promise<void> {
+    await Promise.all([...this.handles.values()].map((h) => h.then((fh) => fh.close()).catch(() => undefined)));
+    this.handles.clear();
+  }
+
+  private handle(segment: number): Promise<FileHandle> {
+    let handle = this.handles.get(segment);
+    if (!handle) this.handles.set(segment, (handle = open(path.join(this.dir, segmentName(segment)), 'r')));
+    return handle;
+  }
+}
