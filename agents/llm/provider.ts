@@ -2,54 +2,11 @@
  * One interface for every LLM provider: OpenAI-compatible chat completions, Anthropic messages,
  * the offline `scripted` provider and `replay`. The OODA loop's Decide phase calls `complete`.
  */
+import type { LlmRequest, LlmResponse } from '../protocol/llm.js';
 
-/** A tool the model may call, with its arguments as a JSON Schema object. */
-export interface LlmTool {
-  name: string;
-  description: string;
-  parameters: Record<string, unknown>;
-}
-
-/** A tool call the model asked for. `arguments` is already parsed JSON. */
-export interface LlmToolCall {
-  id: string;
-  name: string;
-  arguments: Record<string, unknown>;
-}
-
-/** One message of the conversation sent to the model (the system prompt travels separately). */
-export type LlmMessage =
-  | { role: 'user'; content: string }
-  | { role: 'assistant'; content: string; toolCalls?: LlmToolCall[] }
-  /** A tool's result; `isError` when the tool failed (the model sees it as an error, not data). */
-  | { role: 'tool'; toolCallId: string; name: string; content: string; isError?: boolean };
-
-/** What Decide asks of the model. */
-export interface LlmRequest {
-  model: string;
-  system: string;
-  messages: LlmMessage[];
-  tools: LlmTool[];
-  maxTokens?: number;
-  temperature?: number;
-}
-
-/** Token counts as the provider reports them (estimated where it reports none). */
-export interface LlmUsage {
-  inputTokens: number;
-  outputTokens: number;
-}
-
-/** The model's answer: text, tool calls, or both. */
-export interface LlmResponse {
-  text: string;
-  toolCalls: LlmToolCall[];
-  usage: LlmUsage;
-  /** Why the model stopped: 'stop', 'tool_calls', 'max_tokens', or the provider's own word. */
-  stopReason: string;
-  /** The model that answered, as the provider names it. */
-  model: string;
-}
+// The request/response shapes live in the isomorphic layer (trace records carry them); providers
+// and the runtime keep importing them from here.
+export type { LlmMessage, LlmRequest, LlmResponse, LlmTool, LlmToolCall, LlmUsage } from '../protocol/llm.js';
 
 /** Per-call options. */
 export interface LlmCallOptions {

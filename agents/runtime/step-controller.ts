@@ -4,7 +4,7 @@
  * never blocks the broker or any other agent. With no breakpoints and no stepping, `shouldPause`
  * is one size check: the cost of having a controller at all is near zero.
  */
-import type { OodaPhase, RuntimeEventBus } from './events.js';
+import type { OodaPhase, RuntimeEventBus } from '../protocol/runtime-events.js';
 
 /** A run waiting at a phase. */
 export interface PausedRun {

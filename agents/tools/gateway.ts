@@ -6,7 +6,7 @@
  * scripted tools, MCP servers) only execute.
  */
 import type { LlmTool, LlmToolCall } from '../llm/provider.js';
-import type { RuntimeEventBus } from '../runtime/events.js';
+import type { RuntimeEventBus } from '../protocol/runtime-events.js';
 import type { ToolCallContext, ToolExecutor, ToolResult } from './tool-executor.js';
 
 /** Something that executes tools: it lists them once (at start) and runs calls. */

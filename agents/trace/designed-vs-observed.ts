@@ -5,7 +5,8 @@
  */
 import { SUBJECT_PROFILES, renderSubject, subjectMatches, type SubjectProfile } from '../protocol/subjects.js';
 import type { Edge, Topology } from '../topology/schema.js';
-import { agentMessageOf, correlate, expectsReply, inboxAgent, isPresence, type RequestPair } from './correlate.js';
+import { correlate, type RequestPair } from './correlate.js';
+import { agentMessageOf, expectsReply, inboxAgent, isPresence } from './message-facts.js';
 import type { TraceRecord } from './record.js';
 
 /** Traffic on a subject no edge declares. */

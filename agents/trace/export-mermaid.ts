@@ -1,11 +1,12 @@
 /**
  * A selection of trace records as a Mermaid `sequenceDiagram`: participants are agents (in order of
- * first appearance), arrows are messages, one arrow style per message kind, replies dashed. Also
- * parses such a diagram back into its messages, which is how the export is tested. Isomorphic.
+ * first appearance), arrows are messages, one arrow style per message kind, replies dashed.
+ * Isomorphic. (Tests read diagrams back with test/helpers/mermaid-sequence.ts: no parser ships.)
  */
 import type { AgentMessage } from '../protocol/agent-message.js';
 import { mermaidId } from '../topology/export/mermaid.js';
-import { agentMessageOf, Correlator, isPresence, requestSubjectAgent, type RequestPair } from './correlate.js';
+import { Correlator, type RequestPair } from './correlate.js';
+import { agentMessageOf, isPresence, requestSubjectAgent } from './message-facts.js';
 import type { MessageRecord, TraceRecord } from './record.js';
 
 /** The arrow each kind of message is drawn with (Mermaid's sequence arrows). */
@@ -74,7 +75,7 @@ export class MermaidSequenceBuilder {
     else if (step.resolved) this.bareReply(record, step.resolved);
   }
 
-  /** Every arrow drawn so far, as {@link parseMermaidSequence} reads it back. */
+  /** Every arrow drawn so far, as a reader of the diagram sees them. */
   messages(): SequenceMessage[] {
     return this.drawn.slice();
   }
@@ -189,50 +190,6 @@ export function mermaidLabel(text: string, max = 60): string {
  */
 export function escapeMermaidText(text: string): string {
   return text.replace(/[\r\n]+/g, ' ').replace(/[;#"'<>&`\\{}]/g, (c) => `#${c.codePointAt(0)};`);
-}
-
-/** The inverse of {@link escapeMermaidText} (numeric entities and the common named ones). */
-export function unescapeMermaidText(text: string): string {
-  const named: Record<string, string> = { quot: '"', amp: '&', lt: '<', gt: '>', semi: ';', apos: "'", nbsp: '\u00a0' };
-  return text.replace(/#(\d+|[a-z]+);/g, (whole, code: string) => {
-    if (/^\d+$/.test(code)) {
-      const point = Number(code);
-      return point <= 0x10ffff ? String.fromCodePoint(point) : whole;
-    }
-    return named[code] ?? whole;
-  });
-}
-
-// Longest arrows first: `-->>` must not be read as `-->` followed by `>`.
-const ARROW = '<<-->>|<<->>|-->>|->>|--x|-x|--\\)|-\\)|-->|->';
-const MESSAGE_LINE = new RegExp(`^([^\\s:;]+?)\\s*(${ARROW})\\s*[+-]?\\s*([^\\s:;]+)\\s*:\\s?(.*)$`);
-const PARTICIPANT_LINE = /^(?:participant|actor)\s+(\S+?)(?:\s+as\s+(.+))?$/;
-
-/** Reads the messages of a Mermaid sequence diagram back, participants by their display names. */
-export function parseMermaidSequence(text: string): SequenceMessage[] {
-  const names = new Map<string, string>();
-  const messages: SequenceMessage[] = [];
-  let started = false;
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('%%')) continue;
-    if (!started) {
-      if (line !== 'sequenceDiagram') throw new Error(`Not a Mermaid sequence diagram: the first line is "${line.slice(0, 40)}".`);
-      started = true;
-      continue;
-    }
-    const participant = PARTICIPANT_LINE.exec(line);
-    if (participant) {
-      names.set(participant[1]!, unescapeMermaidText(participant[2]?.trim() ?? participant[1]!));
-      continue;
-    }
-    const message = MESSAGE_LINE.exec(line);
-    if (!message) continue; // notes, activations, blocks: not messages
-    const [, from, arrow, to, label] = message as unknown as [string, string, string, string, string];
-    messages.push({ from: names.get(from) ?? from, to: names.get(to) ?? to, arrow, label: unescapeMermaidText(label.trimEnd()) });
-  }
-  if (!started) throw new Error('Not a Mermaid sequence diagram: it is empty.');
-  return messages;
 }
 
 /** A wait as a note says it: "30 s", "1.5 s", "250 ms". */

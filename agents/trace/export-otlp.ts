@@ -6,7 +6,8 @@
  * trace always exports the same spans. Isomorphic (no node:crypto: a small hash of our own).
  */
 import type { AgentMessage } from '../protocol/agent-message.js';
-import { agentMessageOf, Correlator, isPresence, type MessageRef, type RequestPair } from './correlate.js';
+import { Correlator, type RequestPair } from './correlate.js';
+import { agentMessageOf, isPresence, type MessageRef } from './message-facts.js';
 import type { EventRecord, TraceRecord } from './record.js';
 import {
   SPAN_KIND,
@@ -228,18 +229,15 @@ export class OtlpBuilder {
   }
 
   private event(record: EventRecord): void {
-    const p = (record.payload ?? {}) as Record<string, unknown>;
-    const runId = typeof p['runId'] === 'string' ? p['runId'] : null;
     switch (record.name) {
       case 'run.started': {
-        if (!runId) return;
-        const message = p['message'] as { message_id?: unknown } | undefined;
+        const { runId, message } = record.payload;
         this.runs.set(runId, {
           runId,
           agent: record.agent,
           start: record.mono,
           end: null,
-          trigger: typeof message?.message_id === 'string' ? message.message_id : null,
+          trigger: message.message_id,
           attributes: [str('switchboard.agent', record.agent), str('switchboard.run_id', runId)],
           events: [],
           failed: null,
@@ -250,56 +248,52 @@ export class OtlpBuilder {
         return;
       }
       case 'run.completed': {
-        const run = runId ? this.runs.get(runId) : undefined;
-        if (!run || !runId) return;
+        const p = record.payload;
+        const run = this.runs.get(p.runId);
+        if (!run) return;
         run.end = record.mono;
-        run.attributes.push(str('switchboard.run.status', String(p['status'])));
-        if (typeof p['turns'] === 'number') run.attributes.push(int('switchboard.run.turns', p['turns']));
-        if (typeof p['tokens'] === 'number') run.attributes.push(int('switchboard.run.tokens', p['tokens']));
-        if (p['status'] === 'failed') run.failed = typeof p['error'] === 'string' ? p['error'] : 'failed';
+        run.attributes.push(str('switchboard.run.status', p.status), ...num('switchboard.run.turns', p.turns), ...num('switchboard.run.tokens', p.tokens));
+        if (p.status === 'failed') run.failed = p.error ?? 'failed';
         const open = this.openRuns.get(record.agent);
-        const at = open?.lastIndexOf(runId) ?? -1;
+        const at = open?.lastIndexOf(p.runId) ?? -1;
         if (open && at >= 0) open.splice(at, 1);
         return;
       }
       case 'budget.exceeded': {
-        const run = runId ? this.runs.get(runId) : undefined;
-        run?.events.push({
+        const p = record.payload;
+        this.runs.get(p.runId)?.events.push({
           mono: record.mono,
           name: 'budget.exceeded',
-          attributes: [str('switchboard.budget', String(p['budget'])), ...num('switchboard.budget.limit', p['limit']), ...num('switchboard.budget.used', p['used'])],
+          attributes: [str('switchboard.budget', p.budget), ...num('switchboard.budget.limit', p.limit), ...num('switchboard.budget.used', p.used)],
         });
         return;
       }
       case 'handler.failed':
-        if (typeof p['messageId'] === 'string') this.handlerFailed.set(p['messageId'], typeof p['error'] === 'string' ? p['error'] : 'handler failed');
+        this.handlerFailed.set(record.payload.messageId, record.payload.error);
         return;
       case 'ooda.phase': {
-        const duration = typeof p['durationMs'] === 'number' ? p['durationMs'] : 0;
-        this.child(record, runId, `ooda.${String(p['phase'])}`, SPAN_KIND.internal, duration, [str('switchboard.ooda.phase', String(p['phase'])), ...num('switchboard.ooda.turn', p['turn'])], null);
+        const p = record.payload;
+        this.child(record, p.runId, `ooda.${p.phase}`, SPAN_KIND.internal, p.durationMs, [str('switchboard.ooda.phase', p.phase), ...num('switchboard.ooda.turn', p.turn)], null);
         return;
       }
       case 'llm.call': {
-        const response = p['response'] as { usage?: { inputTokens?: unknown; outputTokens?: unknown }; model?: unknown } | null;
-        const latency = typeof p['latencyMs'] === 'number' ? p['latencyMs'] : 0;
-        const model = String(p['model'] ?? '');
-        const error = typeof p['error'] === 'string' ? p['error'] : null;
+        const p = record.payload;
         this.child(
           record,
-          runId,
-          `chat ${model}`,
+          p.runId,
+          `chat ${p.model}`,
           SPAN_KIND.client,
-          latency,
+          p.latencyMs,
           [
             str('gen_ai.operation.name', 'chat'),
-            str('gen_ai.system', String(p['provider'] ?? '')),
-            str('gen_ai.request.model', model),
-            ...(typeof response?.model === 'string' ? [str('gen_ai.response.model', response.model)] : []),
-            ...num('gen_ai.usage.input_tokens', response?.usage?.inputTokens),
-            ...num('gen_ai.usage.output_tokens', response?.usage?.outputTokens),
-            ...num('switchboard.ooda.turn', p['turn']),
+            str('gen_ai.system', p.provider),
+            str('gen_ai.request.model', p.model),
+            ...(p.response ? [str('gen_ai.response.model', p.response.model)] : []),
+            ...num('gen_ai.usage.input_tokens', p.response?.usage.inputTokens),
+            ...num('gen_ai.usage.output_tokens', p.response?.usage.outputTokens),
+            ...num('switchboard.ooda.turn', p.turn),
           ],
-          error,
+          p.error,
         );
         return;
       }

@@ -72,8 +72,12 @@ export function typeOf(record: TraceRecord): string | null {
 /** Every id a record can be found by through `correlation`. */
 export function correlationIds(record: TraceRecord): string[] {
   if (record.kind === 'event') {
-    const p = record.payload as { runId?: unknown; messageId?: unknown; message?: { message_id?: unknown } } | null;
-    return [p?.runId, p?.messageId, p?.message?.message_id].filter((v): v is string => typeof v === 'string');
+    const p = record.payload;
+    const ids: string[] = [];
+    if ('runId' in p) ids.push(p.runId);
+    if ('messageId' in p) ids.push(p.messageId);
+    if ('message' in p) ids.push(p.message.message_id);
+    return ids;
   }
   if (!record.parsed.ok) return [];
   const m = record.parsed.message;

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { AgentMessageSchema } from '../protocol/agent-message.js';
+import { isRuntimeEventName, RuntimeEventSchemas, type RuntimeEventName } from '../protocol/runtime-events.js';
 
 /** The trace format version written in each NDJSON file's header line. */
 export const TRACE_FORMAT = 'switchboard.trace/v1';
@@ -42,17 +43,59 @@ export const MessageRecordSchema = z.object({
 });
 export type MessageRecord = z.infer<typeof MessageRecordSchema>;
 
-/** An event of the agent runtime (the `RuntimeEvents` map of agents/runtime/events.ts). */
-export const EventRecordSchema = z.object({
-  ...Base,
-  kind: z.literal('event'),
-  /** The runtime event's name, e.g. `ooda.phase`, `llm.call`, `tool.result`. */
-  name: z.string(),
-  /** The agent the event is about. */
-  agent: z.string(),
-  payload: z.unknown(),
+/** An event record's schema for one runtime event: its name as the discriminant, its payload typed. */
+const eventRecord = <N extends RuntimeEventName>(name: N) =>
+  z.object({
+    ...Base,
+    kind: z.literal('event'),
+    /** The runtime event's name, e.g. `ooda.phase`, `llm.call`, `tool.result`. */
+    name: z.literal(name),
+    /** The agent the event is about. */
+    agent: z.string(),
+    payload: RuntimeEventSchemas[name],
+  });
+
+// One entry per runtime event; `EventRecordNamesComplete` below fails to compile when one is missing.
+const EVENT_RECORDS = [
+  eventRecord('agent.started'),
+  eventRecord('agent.stopped'),
+  eventRecord('agent.announced'),
+  eventRecord('message.received'),
+  eventRecord('message.invalid'),
+  eventRecord('message.sent'),
+  eventRecord('handler.failed'),
+  eventRecord('run.started'),
+  eventRecord('ooda.phase'),
+  eventRecord('ooda.paused'),
+  eventRecord('ooda.resumed'),
+  eventRecord('llm.call'),
+  eventRecord('tool.invoked'),
+  eventRecord('tool.result'),
+  eventRecord('memory.consolidated'),
+  eventRecord('budget.exceeded'),
+  eventRecord('run.completed'),
+] as const;
+type EventRecordNamesComplete = RuntimeEventName extends (typeof EVENT_RECORDS)[number]['shape']['name']['value'] ? true : never;
+const eventRecordNamesComplete: EventRecordNamesComplete = true;
+void eventRecordNamesComplete;
+
+/**
+ * An event of the agent runtime (agents/protocol/runtime-events.ts), discriminated on `name`, so
+ * `record.name === 'llm.call'` narrows `record.payload`. A name this version does not know (a trace
+ * written by a newer Switchboard) is refused with a clear error rather than kept untyped: an untyped
+ * variant would make every `name` check stop narrowing.
+ */
+export const EventRecordSchema = z.discriminatedUnion('name', EVENT_RECORDS, {
+  error: (issue) =>
+    issue.code === 'invalid_union' && isRecord(issue.input) && typeof issue.input['name'] === 'string' && !isRuntimeEventName(issue.input['name'])
+      ? `unknown event "${issue.input['name']}" (written by a newer Switchboard?)`
+      : undefined,
 });
 export type EventRecord = z.infer<typeof EventRecordSchema>;
+/** The record of one runtime event. */
+export type EventRecordOf<N extends RuntimeEventName> = Extract<EventRecord, { name: N }>;
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
 export const TraceRecordSchema = z.discriminatedUnion('kind', [MessageRecordSchema, EventRecordSchema]);
 export type TraceRecord = z.infer<typeof TraceRecordSchema>;

@@ -4,7 +4,8 @@
  * million-record file streams through it. Isomorphic.
  */
 import { SUBJECT_PROFILES } from '../protocol/subjects.js';
-import { agentMessageOf, Correlator, type CorrelateOptions, type Correlation, type RequestPair } from './correlate.js';
+import { Correlator, type CorrelateOptions, type Correlation, type RequestPair } from './correlate.js';
+import { agentMessageOf } from './message-facts.js';
 import { formatDesignedVsObserved, type DesignedVsObserved } from './designed-vs-observed.js';
 import type { TraceHeader, TraceRecord } from './record.js';
 
@@ -92,34 +93,39 @@ export class TraceSummarizer {
     }
     this.events++;
     this.agent(record.agent).events++;
-    const p = (record.payload ?? {}) as Record<string, unknown>;
     switch (record.name) {
       case 'run.started':
         this.runs.started++;
         break;
-      case 'run.completed':
+      case 'run.completed': {
+        const p = record.payload;
         this.runs.completed++;
-        if (p['status'] === 'failed') {
+        if (p.status === 'failed') {
           this.runs.failed++;
-          this.failure(`run ${str(p['runId'])} of ${record.agent} failed: ${str(p['error'])}`);
+          this.failure(`run ${p.runId} of ${record.agent} failed: ${str(p.error)}`);
         }
         break;
+      }
       case 'handler.failed':
-        this.failure(`handler of ${record.agent} failed on ${str(p['messageId'])}: ${str(p['error'])}`);
+        this.failure(`handler of ${record.agent} failed on ${record.payload.messageId}: ${record.payload.error}`);
         break;
-      case 'budget.exceeded':
-        this.failure(`${record.agent} ran out of ${str(p['budget'])} (${str(p['used'])} of ${str(p['limit'])}) in run ${str(p['runId'])}`);
+      case 'budget.exceeded': {
+        const p = record.payload;
+        this.failure(`${record.agent} ran out of ${p.budget} (${p.used} of ${p.limit}) in run ${p.runId}`);
         break;
+      }
       case 'message.invalid':
-        this.failure(`${record.agent} got an invalid message on ${str(p['subject'])}: ${str(p['reason'])}`);
+        this.failure(`${record.agent} got an invalid message on ${record.payload.subject}: ${record.payload.reason}`);
         break;
       case 'llm.call': {
+        const p = record.payload;
         this.llm.calls++;
-        if (p['error'] !== null && p['error'] !== undefined) this.llm.failed++;
-        const usage = (p['response'] as { usage?: { inputTokens?: unknown; outputTokens?: unknown } } | null)?.usage;
-        if (typeof usage?.inputTokens === 'number') this.llm.inputTokens += usage.inputTokens;
-        if (typeof usage?.outputTokens === 'number') this.llm.outputTokens += usage.outputTokens;
-        if (typeof p['latencyMs'] === 'number') this.llmLatencies.push(p['latencyMs']);
+        if (p.error !== null) this.llm.failed++;
+        if (p.response) {
+          this.llm.inputTokens += p.response.usage.inputTokens;
+          this.llm.outputTokens += p.response.usage.outputTokens;
+        }
+        this.llmLatencies.push(p.latencyMs);
         break;
       }
     }

@@ -1,63 +1,44 @@
 /** One line per runtime event for `switchboard run`: what a person watching a run wants to see. */
-import type { RuntimeEventName, RuntimeEvents } from '../../agents/runtime/events.js';
+import { OodaActOutputSchema, type RuntimeEventName, type RuntimeEvents } from '../../agents/protocol/runtime-events.js';
 
 const clip = (text: string, n = 80) => {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > n ? `${flat.slice(0, n - 1)}…` : flat;
 };
 
+/** What an event prints: the agent it is about and the text, or null to stay quiet this time. */
+type Line = readonly [agent: string, text: string] | null;
+
+// One entry per event worth a line; the mapped type hands each its own payload type. Events without
+// one (sent messages, announcements, resumes, tool calls) are in the trace, not the console.
+const LINES: { [N in RuntimeEventName]?: (event: RuntimeEvents[N]) => Line } = {
+  'agent.started': (e) => [e.agent, `started (${e.instance}) on ${e.subjects.join(', ')}`],
+  'agent.stopped': (e) => [e.agent, 'stopped'],
+  'message.received': (e) => [e.agent, `← ${e.message.message_type} from ${e.message.from_agent}: ${clip(e.message.content)}`],
+  'message.invalid': (e) => [e.agent, `✗ invalid message on ${e.subject}: ${clip(e.reason)}`],
+  'handler.failed': (e) => [e.agent, `✗ failed: ${clip(e.error)}`],
+  'ooda.phase': (e) => (e.phase === 'act' ? [e.agent, `act (turn ${e.turn}) ${describeAct(e.output)} ${e.durationMs.toFixed(1)} ms`] : null),
+  'llm.call': (e) => {
+    const usage = e.response ? `${e.response.usage.inputTokens}+${e.response.usage.outputTokens} tokens` : `error: ${clip(e.error ?? '', 60)}`;
+    return [e.agent, `llm ${e.provider}/${e.model} ${usage} ${e.latencyMs.toFixed(0)} ms`];
+  },
+  'ooda.paused': (e) => [e.agent, `⏸ paused before ${e.phase} (turn ${e.turn})`],
+  'budget.exceeded': (e) => [e.agent, `✗ budget ${e.budget} exceeded (${e.used} > ${e.limit})`],
+  'run.completed': (e) => [e.agent, e.status === 'completed' ? `✓ replied after ${e.turns} turn(s), ${e.tokens} tokens: ${clip(e.reply)}` : `✗ run failed: ${clip(e.error ?? '')}`],
+};
+
 /** The summary line of an event, or null for events too chatty to print. */
-export function summarize<E extends RuntimeEventName>(name: E, payload: RuntimeEvents[E]): string | null {
-  const p = payload as RuntimeEvents[RuntimeEventName];
-  const time = new Date().toISOString().slice(11, 23);
-  const line = (agent: string, text: string) => `${time} ${agent.padEnd(18)} ${text}`;
-  switch (name) {
-    case 'agent.started': {
-      const e = p as RuntimeEvents['agent.started'];
-      return line(e.agent, `started (${e.instance}) on ${e.subjects.join(', ')}`);
-    }
-    case 'agent.stopped':
-      return line((p as RuntimeEvents['agent.stopped']).agent, 'stopped');
-    case 'message.received': {
-      const e = p as RuntimeEvents['message.received'];
-      return line(e.agent, `← ${e.message.message_type} from ${e.message.from_agent}: ${clip(e.message.content)}`);
-    }
-    case 'message.invalid': {
-      const e = p as RuntimeEvents['message.invalid'];
-      return line(e.agent, `✗ invalid message on ${e.subject}: ${clip(e.reason)}`);
-    }
-    case 'handler.failed': {
-      const e = p as RuntimeEvents['handler.failed'];
-      return line(e.agent, `✗ failed: ${clip(e.error)}`);
-    }
-    case 'ooda.phase': {
-      const e = p as RuntimeEvents['ooda.phase'];
-      return e.phase === 'act' ? line(e.agent, `act (turn ${e.turn}) ${describeAct(e.output)} ${e.durationMs.toFixed(1)} ms`) : null;
-    }
-    case 'llm.call': {
-      const e = p as RuntimeEvents['llm.call'];
-      const usage = e.response ? `${e.response.usage.inputTokens}+${e.response.usage.outputTokens} tokens` : `error: ${clip(e.error ?? '', 60)}`;
-      return line(e.agent, `llm ${e.provider}/${e.model} ${usage} ${e.latencyMs.toFixed(0)} ms`);
-    }
-    case 'ooda.paused': {
-      const e = p as RuntimeEvents['ooda.paused'];
-      return line(e.agent, `⏸ paused before ${e.phase} (turn ${e.turn})`);
-    }
-    case 'budget.exceeded': {
-      const e = p as RuntimeEvents['budget.exceeded'];
-      return line(e.agent, `✗ budget ${e.budget} exceeded (${e.used} > ${e.limit})`);
-    }
-    case 'run.completed': {
-      const e = p as RuntimeEvents['run.completed'];
-      return line(e.agent, e.status === 'completed' ? `✓ replied after ${e.turns} turn(s), ${e.tokens} tokens: ${clip(e.reply)}` : `✗ run failed: ${clip(e.error ?? '')}`);
-    }
-    default:
-      return null; // sent messages, announcements, phase inputs: in the trace, not the console
-  }
+export function summarize<E extends RuntimeEventName>(name: E, payload: RuntimeEvents[E], now: Date = new Date()): string | null {
+  const line = LINES[name]?.(payload);
+  if (!line) return null;
+  return `${now.toISOString().slice(11, 23)} ${line[0].padEnd(18)} ${line[1]}`;
 }
 
+/** Act's output in a few words: a reply, or the tools it called (✗ for those that failed). */
 function describeAct(output: unknown): string {
-  const o = output as { reply: string | null; toolResults: { name: string; isError: boolean }[] };
-  if (o.reply !== null) return 'reply';
-  return `tools ${o.toolResults.map((r) => `${r.name}${r.isError ? ' ✗' : ''}`).join(', ')}`;
+  // `ooda.phase` carries each phase's output as unknown; Act's has a schema, checked here (console path, one per turn).
+  const act = OodaActOutputSchema.safeParse(output);
+  if (!act.success) return 'done';
+  if (act.data.reply !== null) return 'reply';
+  return `tools ${act.data.toolResults.map((r) => `${r.name}${r.isError ? ' ✗' : ''}`).join(', ')}`;
 }

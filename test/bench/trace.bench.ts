@@ -22,7 +22,7 @@ import { toConnectionOptions } from '../../main/host/nats/connect-options.js';
 import type { NatsConnectSettings } from '../../main/host/nats/server-handle.js';
 import { NatsTap } from '../../main/host/trace/nats-tap.js';
 import { TraceRecorder } from '../../main/host/trace/recorder.js';
-import { TraceLibrary, TraceStore } from '../../main/host/trace/trace-store.js';
+import { TraceLibrary, TraceStore } from '../../main/host/trace/index.js';
 import { startTestServer, type TestServer } from '../helpers/nats-server.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 import { median, report } from './stats.js';
@@ -96,7 +96,7 @@ function publish(server: TestServer, role: 'burst' | 'paced', subject: string, c
       env: {
         ...process.env,
         [ROLE_ENV]: role,
-        SWITCHBOARD_TRACE_BENCH_NATS: JSON.stringify(server.server.connectSettings()),
+        SWITCHBOARD_TRACE_BENCH_NATS: JSON.stringify(server.connectSettings),
         SWITCHBOARD_TRACE_BENCH_SUBJECT: subject,
         SWITCHBOARD_TRACE_BENCH_COUNT: String(count),
         SWITCHBOARD_TRACE_BENCH_RATE: String(rate),
@@ -275,7 +275,11 @@ function syntheticRecord(seq: number, rareFrom: number): TraceRecord {
   const from = AGENTS[seq % AGENTS.length]!;
   const to = seq >= rareFrom && kind === 1 ? 'agent_rare' : AGENTS[(seq * 7 + 3) % AGENTS.length]!;
   if (kind === 9) {
-    return { ...base, kind: 'event', name: seq % 20 === 9 ? 'llm.call' : 'ooda.phase', agent: from, payload: { agent: from, runId: `run-${seq >> 4}`, turn: 1, latencyMs: 12 } };
+    const runId = `run-${seq >> 4}`;
+    // Complete payloads (event records are typed by name), kept as small as the schema allows.
+    return seq % 20 === 9
+      ? { ...base, kind: 'event', name: 'llm.call', agent: from, payload: { agent: from, runId, turn: 1, provider: 's', model: 'm', request: { model: 'm', system: '', messages: [], tools: [] }, response: null, error: null, latencyMs: 12 } }
+      : { ...base, kind: 'event', name: 'ooda.phase', agent: from, payload: { agent: from, runId, turn: 1, phase: 'decide', input: null, output: null, durationMs: 12 } };
   }
   const type = kind < 4 ? 'request' : kind < 8 ? 'response' : 'heartbeat';
   const subject = type === 'request' ? `agents.request.${to}` : type === 'response' ? `agents.response.${from}.m${seq}` : 'agents.all';

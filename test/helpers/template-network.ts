@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { NodeConnectionOptions } from '@nats-io/transport-node';
 import { Agent } from '../../agents/runtime/agent.js';
-import type { RuntimeEvents } from '../../agents/runtime/events.js';
+import type { RuntimeEvents } from '../../agents/protocol/runtime-events.js';
 import { planNetwork } from '../../agents/runtime/from-topology.js';
 import { AgentNetwork } from '../../agents/runtime/network.js';
 import { loadTopology } from '../../agents/topology/load.js';

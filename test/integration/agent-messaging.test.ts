@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentMessage } from '../../agents/protocol/agent-message.js';
 import { SEED_001_PROFILE } from '../../agents/protocol/subjects.js';
 import { Agent, AgentRequestError, type AgentOptions, type MessageHandler } from '../../agents/runtime/agent.js';
-import { RuntimeEventBus, type RuntimeEvents } from '../../agents/runtime/events.js';
+import { RuntimeEventBus, type RuntimeEvents } from '../../agents/protocol/runtime-events.js';
 import { CapabilityRegistry } from '../../agents/runtime/registry.js';
 import { newMessage } from '../../agents/runtime/wire.js';
 import { startTestServer, type TestServer } from '../helpers/nats-server.js';

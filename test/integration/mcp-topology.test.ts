@@ -7,7 +7,7 @@ import path from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../agents/runtime/agent.js';
-import type { RuntimeEvents } from '../../agents/runtime/events.js';
+import type { RuntimeEvents } from '../../agents/protocol/runtime-events.js';
 import { planNetwork } from '../../agents/runtime/from-topology.js';
 import { AgentNetwork } from '../../agents/runtime/network.js';
 import { startMcpServers } from '../../agents/tools/mcp/host.js';

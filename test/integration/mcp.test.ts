@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../agents/runtime/agent.js';
-import { RuntimeEventBus } from '../../agents/runtime/events.js';
+import { RuntimeEventBus } from '../../agents/protocol/runtime-events.js';
 import { ToolGateway } from '../../agents/tools/gateway.js';
 import { exposeMcpOnNats, McpNatsBackend, mcpRequestSubject, type McpNatsExposure } from '../../agents/tools/mcp/nats-exposure.js';
 import { McpStdioBackend, mcpToolName, toGatewayAllowlist, type McpServerSpec } from '../../agents/tools/mcp/stdio-backend.js';

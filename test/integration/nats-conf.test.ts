@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentMessage } from '../../agents/protocol/agent-message.js';
 import { SEED_001_PROFILE } from '../../agents/protocol/subjects.js';
 import { Agent, AgentRequestError, DEFAULT_REGISTRY_BUCKET, type MessageHandler } from '../../agents/runtime/agent.js';
-import { RuntimeEventBus } from '../../agents/runtime/events.js';
+import { RuntimeEventBus } from '../../agents/protocol/runtime-events.js';
 import { CapabilityRegistry } from '../../agents/runtime/registry.js';
 import { exportNatsConf, OBSERVER_USER, type NkeyPair } from '../../agents/topology/export/nats-conf.js';
 import { TopologySchema, type Topology, type TopologyInput } from '../../agents/topology/schema.js';

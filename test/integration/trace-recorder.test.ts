@@ -8,7 +8,7 @@ import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/t
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAgentMessage } from '../../agents/protocol/codec.js';
 import { Agent } from '../../agents/runtime/agent.js';
-import { RuntimeEventBus } from '../../agents/runtime/events.js';
+import { RuntimeEventBus } from '../../agents/protocol/runtime-events.js';
 import { newMessage } from '../../agents/runtime/wire.js';
 import { TraceRecordSchema, type MessageRecord, type TraceRecord } from '../../agents/trace/record.js';
 import { parsePayload, TraceRecorder, type LiveBatch, type RecorderOptions } from '../../main/host/trace/recorder.js';

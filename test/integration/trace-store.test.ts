@@ -15,6 +15,7 @@ import { TraceImportError, TraceLibrary, TraceStore, type TraceStoreOptions } fr
 import { repoRoot } from '../helpers/nats-binary.js';
 import { startTestServer } from '../helpers/nats-server.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
+import { eventRecord, samplePayload } from '../helpers/trace-events.js';
 
 let tmp: string;
 beforeAll(async () => {
@@ -36,7 +37,7 @@ function prng(seed: number): () => number {
 
 const AGENTS = ['alice', 'bob', 'carol', 'dave', 'eve'];
 const TYPES = ['request', 'response', 'direct', 'handoff', 'broadcast', 'heartbeat'] as const;
-const EVENTS = ['llm.call', 'ooda.phase', 'run.started', 'tool.result'];
+const EVENTS = ['llm.call', 'ooda.phase', 'run.started', 'tool.result'] as const;
 const WORDS = ['weather', 'Paris', 'ticket', 'refund', 'ÉTÉ', 'budget'];
 
 /** `count` varied records: messages on many subject shapes (some unique), invalid payloads, events, odd times. */
@@ -53,8 +54,7 @@ function generate(count: number, seed: number): TraceRecord[] {
     const from = pick(AGENTS);
     if (rand() < 0.2) {
       const name = pick(EVENTS);
-      const payload = { agent: from, runId: `run-${Math.floor(rand() * 20)}`, note: `${pick(WORDS)} ${seq}` };
-      records.push(TraceRecordSchema.parse({ ...base, kind: 'event', name, agent: from, payload }));
+      records.push(eventRecord(base, name, from, { runId: `run-${Math.floor(rand() * 20)}` }));
       continue;
     }
     const type = pick(TYPES);
@@ -433,7 +433,7 @@ describe('crash safety', () => {
       expect(firstWords).toEqual(Array.from({ length: store.size }, (_, i) => i));
 
       const next = store.nextSeq;
-      store.append({ seq: next, time: new Date().toISOString(), mono: store.lastMono + 1, kind: 'event', name: 'run.started', agent: 'after-crash', payload: null });
+      store.append({ seq: next, time: new Date().toISOString(), mono: store.lastMono + 1, kind: 'event', name: 'run.started', agent: 'after-crash', payload: samplePayload('run.started', { agent: 'after-crash' }) });
       await store.close();
       const again = await new TraceLibrary(root).open('crashed');
       expect(again.size).toBe(next);

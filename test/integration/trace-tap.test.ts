@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RuntimeEventBus } from '../../agents/runtime/events.js';
+import { RuntimeEventBus } from '../../agents/protocol/runtime-events.js';
 import { TraceRecorder } from '../../main/host/trace/recorder.js';
 import { TraceLibrary } from '../../main/host/trace/trace-store.js';
 import { natsServerBinary, repoRoot } from '../helpers/nats-binary.js';

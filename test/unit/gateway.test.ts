@@ -2,7 +2,7 @@
 // tool.invoked / tool.result events the trace shows. Backends here are plain functions.
 import { describe, expect, it } from 'vitest';
 import type { Agent } from '../../agents/runtime/agent.js';
-import { RuntimeEventBus, type RuntimeEvents } from '../../agents/runtime/events.js';
+import { RuntimeEventBus, type RuntimeEvents } from '../../agents/protocol/runtime-events.js';
 import { implementedBuiltIns } from '../../agents/tools/builtin-backend.js';
 import { IDEMPOTENCY_ARG, ToolGateway, type ToolBackend, type ToolPolicy } from '../../agents/tools/gateway.js';
 import { BUILT_IN_TOOLS } from '../../agents/topology/validate.js';

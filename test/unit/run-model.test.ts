@@ -1,16 +1,19 @@
 // The run panel's pure rules: kept records, agents' status dots, and how a record reads.
 import { describe, expect, it } from 'vitest';
+import type { RuntimeEventName } from '../../agents/protocol/runtime-events.js';
 import type { TraceRecord } from '../../agents/trace/record.js';
 import type { RunStatus } from '../../preload/contract.js';
 import { agentStatuses, appendRecords, describeRecord } from '../../renderer/src/run/run-model.js';
+import { eventRecord, type PayloadFields } from '../helpers/trace-events.js';
 
 const running: RunStatus = { state: 'running', runId: 'r', topology: 't', agents: [{ name: 'a', instances: 1 }, { name: 'b', instances: 2 }], startedAt: null, error: null };
-const event = (seq: number, agent: string, name: string, payload: unknown = {}): TraceRecord => ({ seq, time: '2026-01-01T00:00:00.000Z', mono: seq, kind: 'event', name, agent, payload });
+const event = <N extends RuntimeEventName>(seq: number, agent: string, name: N, fields: PayloadFields<N> = {}): TraceRecord =>
+  eventRecord({ seq, time: '2026-01-01T00:00:00.000Z', mono: seq }, name, agent, fields);
 
 describe('run model', () => {
   it('keeps the newest records up to the capacity', () => {
-    const batch = [1, 2, 3].map((n) => event(n, 'a', 'x'));
-    expect(appendRecords(batch, [event(4, 'a', 'x'), event(5, 'a', 'x')], 4).map((r) => r.seq)).toEqual([2, 3, 4, 5]);
+    const batch = [1, 2, 3].map((n) => event(n, 'a', 'agent.started'));
+    expect(appendRecords(batch, [event(4, 'a', 'agent.started'), event(5, 'a', 'agent.started')], 4).map((r) => r.seq)).toEqual([2, 3, 4, 5]);
     const same = appendRecords(batch, []);
     expect(same).toBe(batch);
   });

@@ -1,6 +1,6 @@
 // Breakpoints, pause, step, continue and edits, without NATS: the controller alone.
 import { describe, expect, it } from 'vitest';
-import { RuntimeEventBus } from '../../agents/runtime/events.js';
+import { RuntimeEventBus } from '../../agents/protocol/runtime-events.js';
 import { StepController } from '../../agents/runtime/step-controller.js';
 
 describe('StepController', () => {

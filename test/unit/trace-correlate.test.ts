@@ -2,8 +2,11 @@
 // failed replies, handoff chains, conversations, and the incremental class against the batch function.
 import { describe, expect, it } from 'vitest';
 import type { AgentMessage } from '../../agents/protocol/agent-message.js';
-import { correlate, Correlator, expectsReply, inboxAgent, isNoResponders, requestSubjectAgent } from '../../agents/trace/correlate.js';
+import { correlate, Correlator } from '../../agents/trace/correlate.js';
+import { expectsReply, inboxAgent, isNoResponders, requestSubjectAgent } from '../../agents/trace/message-facts.js';
 import type { EventRecord, MessageRecord, TraceRecord } from '../../agents/trace/record.js';
+import { eventRecord, type PayloadFields } from '../helpers/trace-events.js';
+import type { RuntimeEventName } from '../../agents/protocol/runtime-events.js';
 
 const T0 = Date.parse('2025-01-01T00:00:00.000Z');
 
@@ -33,7 +36,7 @@ function recorder() {
     truncated: false,
     parsed: { ok: false, reason: 'not an AgentMessage' },
   });
-  const event = (mono: number, name: string, agent: string, payload: unknown): EventRecord => ({ ...base(mono), kind: 'event', name, agent, payload });
+  const event = <N extends RuntimeEventName>(mono: number, name: N, agent: string, fields: PayloadFields<N> = {}): EventRecord => eventRecord(base(mono), name, agent, fields);
   return { message, raw, event };
 }
 

@@ -4,10 +4,13 @@ import { describe, expect, it } from 'vitest';
 import type { AgentMessage } from '../../agents/protocol/agent-message.js';
 import { TopologySchema, type Topology, type TopologyInput } from '../../agents/topology/schema.js';
 import { designedVsObserved, formatDesignedVsObserved } from '../../agents/trace/designed-vs-observed.js';
-import { escapeMermaidText, exportMermaidSequence, MermaidSequenceBuilder, mermaidLabel, parseMermaidSequence, unescapeMermaidText } from '../../agents/trace/export-mermaid.js';
+import { escapeMermaidText, exportMermaidSequence, MermaidSequenceBuilder, mermaidLabel } from '../../agents/trace/export-mermaid.js';
+import { parseMermaidSequence, unescapeMermaidText } from '../helpers/mermaid-sequence.js';
 import { exportOtlp, hashHex, otlpJsonChunks } from '../../agents/trace/export-otlp.js';
 import { SPAN_KIND, STATUS_CODE, validateOtlp, type OtlpExport, type OtlpSpan } from '../../agents/trace/otlp-schema.js';
 import type { EventRecord, MessageRecord, TraceRecord } from '../../agents/trace/record.js';
+import { eventRecord, type PayloadFields } from '../helpers/trace-events.js';
+import type { RuntimeEventName } from '../../agents/protocol/runtime-events.js';
 import { formatSummary, subjectGroup, summarizeTrace } from '../../agents/trace/summary.js';
 
 const T0 = Date.parse('2025-01-01T00:00:00.000Z');
@@ -39,7 +42,7 @@ function recorder(after = 0) {
     truncated: false,
     parsed: { ok: false, reason: 'not an AgentMessage' },
   });
-  const event = (mono: number, name: string, agent: string, payload: Record<string, unknown>): EventRecord => ({ ...base(mono), kind: 'event', name, agent, payload: { agent, ...payload } });
+  const event = <N extends RuntimeEventName>(mono: number, name: N, agent: string, fields: PayloadFields<N> = {}): EventRecord => eventRecord(base(mono), name, agent, fields);
   return { message, raw, event };
 }
 

@@ -15,7 +15,7 @@ import { JournalDecoder } from './journal-decoder.js';
 import { NatsTap } from './nats-tap.js';
 import { eventJson } from './record-line.js';
 import type { NodeConnectionOptions } from '@nats-io/transport-node';
-import type { RuntimeEventBus, RuntimeEventName, RuntimeEvents } from '../../../agents/runtime/events.js';
+import type { RuntimeEventBus, RuntimeEventName, RuntimeEvents } from '../../../agents/protocol/runtime-events.js';
 import type { TraceRecord } from '../../../agents/trace/record.js';
 import type { TraceStore } from './trace-store.js';
 

@@ -1,7 +1,7 @@
 /** Pure rules of the run panel: which live records are kept, and what each agent's dot shows. */
 import type { TraceRecord } from '../../../agents/trace/record';
 import type { RunStatus } from '../../../preload/contract';
-import type { AgentStatus } from '../design/design-store';
+import type { AgentStatus } from '../stores/design-store';
 
 /** How many live records the panel keeps; older ones stay in the store (trace.query). */
 export const LIVE_CAPACITY = 1000;
@@ -25,7 +25,7 @@ export function agentStatuses(status: RunStatus | null, records: readonly TraceR
     if (record.kind !== 'event' || !(record.agent in result)) continue;
     if (record.name === 'ooda.paused') result[record.agent] = 'paused';
     else if (record.name === 'ooda.resumed') result[record.agent] = 'running';
-    else if (record.name === 'run.completed') result[record.agent] = (record.payload as { status?: string }).status === 'failed' ? 'error' : 'running';
+    else if (record.name === 'run.completed') result[record.agent] = record.payload.status === 'failed' ? 'error' : 'running';
   }
   return result;
 }
@@ -33,9 +33,16 @@ export function agentStatuses(status: RunStatus | null, records: readonly TraceR
 /** One line of the live list: who, to whom, what. */
 export function describeRecord(record: TraceRecord): { who: string; what: string; detail: string } {
   if (record.kind === 'event') {
-    const p = record.payload as { phase?: string; turn?: number; provider?: string; tool?: string; status?: string; reply?: string; error?: string | null };
     const detail =
-      record.name === 'ooda.phase' ? `${p.phase} (turn ${p.turn})` : record.name === 'llm.call' ? `${p.provider}` : record.name === 'tool.result' ? `${p.tool}` : record.name === 'run.completed' ? `${p.status}: ${p.error ?? p.reply ?? ''}` : '';
+      record.name === 'ooda.phase'
+        ? `${record.payload.phase} (turn ${record.payload.turn})`
+        : record.name === 'llm.call'
+          ? record.payload.provider
+          : record.name === 'tool.result'
+            ? record.payload.tool
+            : record.name === 'run.completed'
+              ? `${record.payload.status}: ${record.payload.error ?? record.payload.reply}`
+              : '';
     return { who: record.agent, what: record.name, detail };
   }
   if (!record.parsed.ok) return { who: '', what: record.subject, detail: record.payload.slice(0, 120) };
