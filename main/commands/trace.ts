@@ -17,6 +17,7 @@ import { TRACE_FORMAT, TraceHeaderSchema, TraceRecordSchema, type TraceHeader, t
 import { formatSummary, TraceSummarizer } from '../../agents/trace/summary.js';
 import { loadTopology } from '../../agents/topology/load.js';
 import type { Topology } from '../../agents/topology/schema.js';
+import { fileErrorText } from '../host/run-session-failure.js';
 import { positiveNumber, UsageError } from './flags.js';
 import { readTopology } from './read-topology.js';
 
@@ -90,7 +91,7 @@ export async function trace(argv: string[]): Promise<number> {
   try {
     handle = await open(file, 'r');
   } catch (error) {
-    console.error(`switchboard trace: cannot read ${file}: ${reason(error)}`);
+    console.error(`switchboard trace: cannot read ${file}: ${fileErrorText(error)}`);
     return 2;
   }
 
@@ -138,7 +139,7 @@ export async function trace(argv: string[]): Promise<number> {
       sink!.add(record);
     }
   } catch (error) {
-    console.error(`switchboard trace: cannot read ${file}: ${reason(error)}`);
+    console.error(`switchboard trace: cannot read ${file}: ${fileErrorText(error)}`);
     return 2;
   } finally {
     await handle.close().catch(() => undefined);
@@ -150,7 +151,7 @@ export async function trace(argv: string[]): Promise<number> {
     try {
       await pipeline(output, createWriteStream(values.out));
     } catch (error) {
-      console.error(`switchboard trace: cannot write ${values.out}: ${reason(error)}`);
+      console.error(`switchboard trace: cannot write ${values.out}: ${fileErrorText(error)}`);
       return 2;
     }
     console.error(`wrote ${values.out} (${format} of ${records} record${records === 1 ? '' : 's'})`);
@@ -233,11 +234,4 @@ function issues(list: readonly { path: PropertyKey[]; message: string }[]): stri
 /** A positive number flag, 0 when absent. */
 function positive(value: string | undefined, flag: string): number {
   return positiveNumber(value, flag) ?? 0;
-}
-
-function reason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'it is a directory';
-  return error instanceof Error ? error.message : String(error);
 }

@@ -8,6 +8,7 @@
 import { AuthorizationError, ConnectionError, connect, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import type { SecretSource } from '../../agents/llm/factory.js';
 import type { AgentMessage } from '../../agents/protocol/agent-message.js';
+import type { SubjectProfile } from '../../agents/protocol/subjects.js';
 import { Agent, AgentRequestError } from '../../agents/runtime/agent.js';
 import { planNetwork, type NetworkPlan } from '../../agents/runtime/from-topology.js';
 import { AgentNetwork } from '../../agents/runtime/network.js';
@@ -78,6 +79,8 @@ export class RunSession {
     readonly network: AgentNetwork,
     /** The run's trace store, or null when it is not recorded. */
     readonly store: TraceStore | null,
+    /** The topology's subject profile: the sender speaks it too. */
+    private readonly profile: SubjectProfile,
     private readonly teardown: readonly Step[],
   ) {}
 
@@ -128,7 +131,7 @@ export class RunSession {
         throw isNatsError(error) ? natsFailure(error, 'an agent cannot connect') : new RunFailure('start_failed', `an agent failed to start: ${(error as Error).message}`, { cause: error });
       }
       steps.push({ what: 'the agents', run: () => network.stop() });
-      return new RunSession(options, connection, network, store, steps);
+      return new RunSession(options, connection, network, store, plan.profile, steps);
     } catch (error) {
       await undo(steps, options.warn);
       throw error instanceof RunFailure ? error : new RunFailure('start_failed', (error as Error).message, { cause: error });
@@ -186,7 +189,7 @@ export class RunSession {
     const sender = new Agent({
       name: this.options.senderName,
       connection: this.connection,
-      profile: planSession(this.options.topology, this.options.only).profile,
+      profile: this.profile,
       heartbeatMs: 0,
       registryBucket: null,
       isGone: (name) => this.network.registry.get(name)?.status === 'offline',
