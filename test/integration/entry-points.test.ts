@@ -1,11 +1,16 @@
 // The two entry points that start a NATS server, `switchboard run` and `switchboard serve`, given
 // the same bad input: each case runs through both built commands, which must exit with the same
-// code and print the same message (apart from the command's own name).
-import { mkdir, writeFile } from 'node:fs/promises';
+// code and print the same message (apart from the command's own name). Both also start on the
+// user's own server, including with an exported agent's least-privilege seed.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { nkeys } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type CliOutcome } from '../helpers/cli.js';
+import { exportNatsConf } from '../../agents/topology/export/nats-conf.js';
+import { loadTopology } from '../../agents/topology/load.js';
+import { runCli, startServe, type CliOutcome } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/nats-binary.js';
+import { startTestServer } from '../helpers/nats-server.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 
 const trio = path.join(repoRoot, 'templates/seed-000-trio.yaml');
@@ -79,5 +84,48 @@ describe('run and serve answer the same bad input alike', () => {
     const out = await runCli(args, { timeoutMs: 20_000 });
     expect(out.code).toBe(2);
     expect(out.stderr).toMatch(expected);
+  });
+});
+
+describe('run and serve on the user\'s own server', () => {
+  it('both start with --nats URL: run answers, serve reports the external server', async () => {
+    const nats = await startTestServer({ nkey: false });
+    try {
+      const run = await runCli(['run', trio, '--nats', nats.url, '--input', "What's the weather in Paris?", '--to', 'task_coordinator']);
+      expect(run.stdout, run.stderr).toBe('Weather-Bot: It is 18°C and partly cloudy in Paris.\n');
+      expect(run.code).toBe(0);
+      const serve = await startServe(['--data-dir', path.join(tmp, 'serve-external'), '--nats', nats.url]);
+      expect(serve.output()).toMatch(/^NATS: external server \S+ at nats:\/\/127\.0\.0\.1:\d+$/m);
+      expect(await serve.stop()).toBe(0);
+    } finally {
+      await nats.stop();
+    }
+  });
+
+  it('run logs in with an exported agent seed (least privilege): agents start, the trace keeps the runtime events', async () => {
+    const text = await readFile(trio, 'utf8');
+    const topology = loadTopology(text, trio).topology!;
+    const createUser = () => {
+      const pair = nkeys.createUser();
+      return { publicKey: pair.getPublicKey(), seed: new TextDecoder().decode(pair.getSeed()) };
+    };
+    const dir = path.join(tmp, 'least-privilege');
+    await mkdir(dir);
+    const { config, secrets } = exportNatsConf(topology, { createUser, host: '127.0.0.1', port: -1, monitorPort: -1, storeDir: path.join(dir, 'jetstream') });
+    for (const secret of secrets) await writeFile(path.join(dir, secret.fileName), secret.content, { mode: 0o600 });
+    const nats = await startTestServer({ wholeConfig: config });
+    try {
+      const out = path.join(dir, 'weather.ndjson');
+      const run = await runCli(['run', trio, '--nats', nats.url, '--creds', path.join(dir, 'weather_bot.nk'), '--only', 'weather_bot', '--trace', out, '--duration', '0.5']);
+      expect(run.stderr).toMatch(/weather_bot\s+started/);
+      // An agent may not subscribe to `>`: the trace says so and records the runtime events only.
+      expect(run.stderr).toMatch(/^trace: .*bus tap.*; recording runtime events only\.$/m);
+      expect(run.code, run.stderr).toBe(0);
+      const records = (await readFile(out, 'utf8')).trim().split('\n').slice(1).map((line) => JSON.parse(line) as { kind: string; name?: string });
+      expect(records.some((r) => r.kind === 'event' && r.name === 'agent.started')).toBe(true);
+      expect(records.some((r) => r.kind === 'message')).toBe(false);
+    } finally {
+      await nats.stop();
+    }
   });
 });
