@@ -33,9 +33,9 @@ export interface RunSessionOptions {
   /** Where the run is recorded; without one nothing is. */
   library?: TraceLibrary;
   /**
-   * Whether the bus tap must work. The app's trace is its product: no tap, no run. The CLI's
-   * --trace under restricted credentials (no right to subscribe to `>`) still records the
-   * runtime events, with a warning.
+   * Whether a bus tap that cannot connect fails the start (the app: its trace is the product) or
+   * only warns (the CLI's --trace then keeps the runtime events). A tap refused by permissions
+   * (an agent's seed may not subscribe to `>`) is reported by the recorder either way.
    */
   busTap?: 'required' | 'best-effort';
   secrets?: SecretSource;
