@@ -1,26 +1,21 @@
 // End to end: the designer canvas in headless Chromium against `switchboard serve`. A topology is
 // built from scratch with the mouse and keyboard; templates are opened through the `?test` hook
 // (the page installs it only when its URL asks). Screenshots go to test/e2e/artifacts/.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import type { Topology } from '../../agents/topology/schema.js';
 // The page's `window.__switchboardTest` (installed with `?test`), for typing only.
 import type {} from '../../renderer/src/design/test-hook.js';
-import { launchChromium } from '../helpers/browser.js';
-import { startServe, type ServeProcess } from '../helpers/cli.js';
+import { startWorkbench, type Workbench } from '../helpers/workbench.js';
 
-const artifacts = path.resolve('test/e2e/artifacts');
 const mod = process.platform === 'darwin' ? 'Meta' : 'Control';
 
 describe('the designer canvas', () => {
-  let dataDir: string;
-  let serve: ServeProcess;
-  let browser: { browser: Browser; close: () => Promise<void> };
+  let workbench: Workbench;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
   const topology = () => page.evaluate(() => window.__switchboardTest!.topology()) as Promise<Topology>;
   const selection = () => page.evaluate(() => window.__switchboardTest!.selection());
@@ -54,20 +49,13 @@ describe('the designer canvas', () => {
   }
 
   beforeAll(async () => {
-    mkdirSync(artifacts, { recursive: true });
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-designer-'));
-    serve = await startServe(['--data-dir', dataDir]);
-    browser = await launchChromium();
-    page = await browser.browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${serve.url}&test`);
+    workbench = await startWorkbench({ name: 'e2e-designer', testHook: true });
+    ({ page, pageErrors } = workbench);
     await page.waitForFunction(() => window.__switchboardTest !== undefined);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    expect(await serve?.stop()).toBe(0);
-    rmSync(dataDir, { recursive: true, force: true });
+    if (workbench) expect(await workbench.close()).toBe(0);
   });
 
   it('builds a topology from scratch by dragging from the palette and connecting handles', async () => {
@@ -144,7 +132,7 @@ describe('the designer canvas', () => {
     await row.click();
     await expect.poll(selection).toEqual({ nodes: [], edges: ['request:planner->external_agent_1'] });
     await page.getByTestId('line-inspector').getByTestId('field-problem').waitFor();
-    await page.screenshot({ path: path.join(artifacts, 'canvas-invalid-line.png') });
+    await workbench.screenshot('canvas-invalid-line');
   });
 
   it('undoes and redoes a sequence of edits made with the keyboard', async () => {
@@ -224,7 +212,7 @@ describe('the designer canvas', () => {
       for (const b of boxes.slice(i + 1)) expect(a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top).toBe(true);
     }
     await sharp();
-    await page.screenshot({ path: path.join(artifacts, 'canvas-from-scratch.png') });
+    await workbench.screenshot('canvas-from-scratch');
   });
 
   it('runs commands from the palette (Mod+K)', async () => {
@@ -251,7 +239,7 @@ describe('the designer canvas', () => {
       expect(await page.locator('.react-flow__edge .line-invalid').count()).toBe(0);
       await page.mouse.move(5, 5);
       await sharp();
-      await page.screenshot({ path: path.join(artifacts, `canvas-${name}.png`) });
+      await workbench.screenshot(`canvas-${name}`);
       expect(pageErrors).toEqual([]);
     });
   }

@@ -3,26 +3,22 @@
 // As, reload, open from the recent list; the YAML source and the canvas editing each other; every
 // export format; a recovery copy after a page closed unsaved; a save refused over a file changed
 // on disk. Screenshots go to test/e2e/artifacts/ (git-ignored).
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/browser.js';
-import { startServe, type ServeProcess } from '../helpers/cli.js';
+import type { Locator, Page } from 'playwright-core';
+import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
+import { startWorkbench, type Workbench } from '../helpers/workbench.js';
 
-const artifacts = path.resolve('test/e2e/artifacts');
 const mod = process.platform === 'darwin' ? 'Meta' : 'Control';
 
 describe('designer: files, editors and export', () => {
+  let workbench: Workbench;
   let dataDir: string;
   let workDir: string;
-  let serve: ServeProcess;
-  let browser: Awaited<ReturnType<typeof launchChromium>>;
-  let context: BrowserContext;
   let page: Page;
   let origin: string;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
   const requests: string[] = [];
   const sockets: string[] = [];
   const consoleProblems: string[] = [];
@@ -30,15 +26,11 @@ describe('designer: files, editors and export', () => {
 
   /** A page of the shared context, recording errors. */
   const openPage = async () => {
-    const next = await context.newPage();
-    next.on('pageerror', (error) => pageErrors.push(error.message));
-    next.on('websocket', (ws) => sockets.push(ws.url()));
-    next.on('console', (message) => ['error', 'warning'].includes(message.type()) && consoleProblems.push(message.text()));
-    await next.goto(serve.url);
+    const next = await workbench.newPage();
     await next.getByTestId('menu-file').waitFor();
     return next;
   };
-  const shot = (name: string, target: Page = page) => target.screenshot({ path: path.join(artifacts, `designer-${name}.png`) });
+  const shot = (name: string, target: Page = page) => workbench.screenshot(`designer-${name}`, target);
   const runMenu = async (menu: string, command: string, target: Page = page) => {
     await target.getByTestId(`menu-${menu}`).click();
     await target.locator(`[data-command="${command}"]`).click();
@@ -73,23 +65,26 @@ describe('designer: files, editors and export', () => {
   const node = (name: string, target: Page = page): Locator => target.locator('.react-flow__node', { has: target.locator('.dnode-name', { hasText: new RegExp(`^${name}$`) }) });
 
   beforeAll(async () => {
-    mkdirSync(artifacts, { recursive: true });
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-e2e-designer-'));
-    workDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-e2e-work-'));
-    serve = await startServe(['--data-dir', dataDir]);
-    origin = new URL(serve.url).origin;
-    browser = await launchChromium();
-    context = await browser.browser.newContext({ viewport: { width: 1440, height: 900 } });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
-    context.on('request', (request) => requests.push(request.url()));
-    page = await openPage();
+    workDir = await makeTempDir('e2e-work');
+    workbench = await startWorkbench({
+      name: 'e2e-designer-files',
+      prepare: async (context, pageOrigin) => {
+        await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: pageOrigin });
+        context.on('request', (request) => requests.push(request.url()));
+      },
+      onPage: (next) => {
+        next.on('websocket', (ws) => sockets.push(ws.url()));
+        next.on('console', (message) => ['error', 'warning'].includes(message.type()) && consoleProblems.push(message.text()));
+      },
+    });
+    ({ dataDir, origin, pageErrors } = workbench);
+    page = workbench.page;
+    await page.getByTestId('menu-file').waitFor();
   });
 
   afterAll(async () => {
-    await browser?.close();
-    expect(await serve?.stop()).toBe(0);
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(workDir, { recursive: true, force: true });
+    if (workbench) expect(await workbench.close()).toBe(0);
+    await removeTempDir(workDir);
   });
 
   it('creates a topology from the gallery, takes a prompt typed into Monaco, saves it, and opens it again after a reload', async () => {

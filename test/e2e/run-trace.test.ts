@@ -1,13 +1,10 @@
 // Running from the UI: open the trio, press Run, the agents' dots turn live, send the example
 // request, read the reply and the live trace (who sent what to whom, on which subject), stop.
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SwitchboardTestHook } from '../../renderer/src/design/test-hook.js';
-import { launchChromium } from '../helpers/browser.js';
-import { startServe, type ServeProcess } from '../helpers/cli.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
+import { startWorkbench, type Workbench } from '../helpers/workbench.js';
 
 declare global {
   interface Window {
@@ -15,39 +12,35 @@ declare global {
   }
 }
 
-const artifacts = path.resolve('test/e2e/artifacts');
 const trio = readFileSync('templates/seed-000-trio.yaml', 'utf8');
 
 describe('running a topology from the UI', () => {
-  let dataDir: string;
-  let serve: ServeProcess;
-  let browser: { browser: Browser; close: () => Promise<void> };
+  let workbench: Workbench;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
   beforeAll(async () => {
-    mkdirSync(artifacts, { recursive: true });
-    dataDir = await makeTempDir('e2e-run');
-    serve = await startServe(['--data-dir', dataDir]);
-    browser = await launchChromium();
-    page = await browser.browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    const url = new URL(serve.url);
-    url.searchParams.set('test', '');
-    await page.goto(url.toString());
+    workbench = await startWorkbench({ name: 'e2e-run', testHook: true });
+    ({ page, pageErrors } = workbench);
+  });
+
+  // Each test starts from a freshly loaded page (no run, nothing open) with the server running.
+  beforeEach(async () => {
+    await page.goto(workbench.url);
     await page.waitForFunction(() => window.__switchboardTest !== undefined);
     await page.locator('[data-testid=server-card] [data-state=running]').waitFor();
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await workbench?.close();
   });
+
+  /** Opens the trio through the test hook. */
+  const openTrio = () => page.evaluate((text) => window.__switchboardTest!.open(text, 'seed-000-trio.yaml'), trio);
 
   it('runs, answers the example, shows the trace and live dots, and stops', async () => {
     expect(await page.getByTestId('run-start').isDisabled()).toBe(true); // nothing open yet
-    await page.evaluate((text) => window.__switchboardTest!.open(text, 'seed-000-trio.yaml'), trio);
+    await openTrio();
     await page.getByTestId('run-start').click();
     await page.getByTestId('run-state').filter({ hasText: 'running 3 agents' }).waitFor();
     // The dots on the canvas show the agents live.
@@ -70,7 +63,7 @@ describe('running a topology from the UI', () => {
     // Nothing recorded was dropped from the live list: it starts at seq 1 without gaps.
     const seqs = await page.locator('[data-testid=trace-list] .trace-seq').allInnerTexts();
     expect(seqs.map(Number)).toEqual(seqs.map((_, i) => i + 1));
-    await page.screenshot({ path: path.join(artifacts, 'run-trace.png') });
+    await workbench.screenshot('run-trace');
 
     await page.getByTestId('run-stop').click();
     await page.waitForFunction(() => document.querySelectorAll('.status-dot.status-running').length === 0);
@@ -79,6 +72,7 @@ describe('running a topology from the UI', () => {
   });
 
   it('stops at a breakpoint set while running, steps, and acts on an edited decision', async () => {
+    await openTrio();
     await page.getByTestId('run-start').click();
     await page.getByTestId('run-state').filter({ hasText: 'running 3 agents' }).waitFor();
 
@@ -97,7 +91,7 @@ describe('running a topology from the UI', () => {
     await page.getByTestId('resume-step').click();
     await paused.and(page.locator('[data-phase=act]')).waitFor();
     expect(await page.getByTestId('decision-editor').inputValue()).toContain('get_current_weather');
-    await page.screenshot({ path: path.join(artifacts, 'debugger-paused.png') });
+    await workbench.screenshot('debugger-paused');
 
     // Act on an edited decision instead: reply directly, no tool call.
     await page.getByTestId('decision-editor').fill(JSON.stringify({ text: 'Edited in the debugger: bring an umbrella.', toolCalls: [] }));

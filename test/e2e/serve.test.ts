@@ -1,50 +1,41 @@
 // End to end: `switchboard serve` in a child process, the UI in headless Chromium, a real
 // nats-server killed under it. Screenshots go to test/e2e/artifacts/ (git-ignored).
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/browser.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { pidsWithCommandLine } from '../helpers/processes.js';
-import { startServe, type ServeProcess } from '../helpers/cli.js';
-
-const artifacts = path.resolve('test/e2e/artifacts');
+import { startWorkbench, type Workbench } from '../helpers/workbench.js';
 
 describe('switchboard serve in a browser', () => {
-  let dataDir: string;
-  let serve: ServeProcess;
-  let browser: { browser: Browser; close: () => Promise<void> };
+  let workbench: Workbench;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
   beforeAll(async () => {
-    mkdirSync(artifacts, { recursive: true });
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-e2e-'));
-    serve = await startServe(['--data-dir', dataDir]);
-    browser = await launchChromium();
-    page = await browser.browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    workbench = await startWorkbench({ name: 'e2e-serve' });
+    ({ page, pageErrors } = workbench);
+  });
+
+  // Each test starts from a freshly loaded page with a running server, whatever ran before it.
+  beforeEach(async () => {
+    await page.goto(workbench.url);
+    await page.locator('[data-testid=server-card] [data-state=running]').waitFor();
   });
 
   afterAll(async () => {
-    await browser?.close();
-    const code = await serve?.stop();
+    if (!workbench) return;
+    const code = await workbench.close();
     expect(code).toBe(0);
     // Stopping serve stops its server: no nats-server of this run is left behind.
-    expect(pidsWithCommandLine('nats-server', dataDir)).toEqual([]);
-    rmSync(dataDir, { recursive: true, force: true });
+    expect(pidsWithCommandLine('nats-server', workbench.dataDir)).toEqual([]);
   });
 
   it('shows the embedded server running with its version and counters', async () => {
-    await page.goto(serve.url);
-    await page.locator('[data-testid=server-card] [data-state=running]').waitFor();
     expect(await page.getByTestId('server-version').textContent()).toMatch(/^2\.\d+\.\d+/);
     expect(await page.getByTestId('server-address').textContent()).toMatch(/^nats:\/\/127\.0\.0\.1:\d+$/);
     await page.getByTestId('server-counters').waitFor();
     // The token left the address bar once the page had it.
     expect(page.url()).not.toContain('token=');
-    await page.screenshot({ path: path.join(artifacts, 'workbench-running.png') });
+    await workbench.screenshot('workbench-running');
     expect(pageErrors).toEqual([]);
   });
 
@@ -80,12 +71,13 @@ describe('switchboard serve in a browser', () => {
     expect(seen.at(-1)).toBe('running');
     expect(await page.getByTestId('server-restarts').textContent()).toBe('1');
     await page.getByTestId('server-log').getByText('exited unexpectedly').first().waitFor();
-    await page.screenshot({ path: path.join(artifacts, 'workbench-after-restart.png') });
+    await workbench.screenshot('workbench-after-restart');
     expect(pageErrors).toEqual([]);
   });
 
   it('restarts the server from the restart button', async () => {
     const pidBefore = Number(await page.getByTestId('server-pid').textContent());
+    const restartsBefore = await page.getByTestId('server-restarts').textContent();
     await page.getByTestId('server-restart').click();
     await page.waitForFunction(
       (pid) => {
@@ -97,6 +89,6 @@ describe('switchboard serve in a browser', () => {
       { timeout: 15_000 },
     );
     // A requested restart is not a crash: the counter of unexpected exits stays where it was.
-    expect(await page.getByTestId('server-restarts').textContent()).toBe('1');
+    expect(await page.getByTestId('server-restarts').textContent()).toBe(restartsBefore);
   });
 });
