@@ -8,13 +8,16 @@ import { AgentNetwork } from '../../agents/runtime/network.js';
 import { loadTopology } from '../../agents/topology/load.js';
 import type { Topology } from '../../agents/topology/schema.js';
 
-/** A running template. */
+/** Payloads by event name; the mapped type keeps each name's own payload type, so no cast is needed. */
+type EventLog = { [N in keyof RuntimeEvents]?: RuntimeEvents[N][] };
+
+/** A template's network, started, with a user agent to talk to it. */
 export interface TemplateRun {
   topology: Topology;
   network: AgentNetwork;
   user: Agent;
-  /** Every runtime event, in order. */
-  events: { name: keyof RuntimeEvents; payload: unknown }[];
+  /** Every runtime event's payloads, by name, in order. */
+  events: EventLog;
   stop(): Promise<void>;
 }
 
@@ -26,8 +29,14 @@ export async function runTemplate(connection: NodeConnectionOptions, name: strin
   options.change?.(topology);
   const plan = planNetwork(topology, options.only);
   const network = new AgentNetwork({ connection, agents: plan.agents, profile: plan.profile, registryBucket: plan.registryBucket, heartbeatMs: 0 });
-  const events: TemplateRun['events'] = [];
-  network.events.onAny((eventName, payload) => events.push({ name: eventName, payload }));
+  const events: EventLog = {};
+  const log = <E extends keyof RuntimeEvents>(eventName: E, payload: RuntimeEvents[E]) => {
+    const seen = events[eventName];
+    // TypeScript reads a mapped type at a generic key but will not write one; the first payload goes in untyped.
+    if (seen) seen.push(payload);
+    else Object.assign(events, { [eventName]: [payload] });
+  };
+  network.events.onAny(log);
   await network.start();
   const user = new Agent({ name: `user_${name}`, connection, profile: plan.profile, heartbeatMs: 0, registryBucket: null });
   await user.start();
@@ -46,5 +55,4 @@ export async function runTemplate(connection: NodeConnectionOptions, name: strin
 }
 
 /** The payloads of one event, in order. */
-export const eventsNamed = <E extends keyof RuntimeEvents>(run: TemplateRun, name: E): RuntimeEvents[E][] =>
-  run.events.filter((e) => e.name === name).map((e) => e.payload as RuntimeEvents[E]);
+export const eventsNamed = <E extends keyof RuntimeEvents>(run: TemplateRun, name: E): RuntimeEvents[E][] => run.events[name] ?? [];
