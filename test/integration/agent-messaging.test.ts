@@ -11,6 +11,7 @@ import { RuntimeEventBus, type RuntimeEvents } from '../../agents/protocol/runti
 import { CapabilityRegistry } from '../../agents/runtime/registry.js';
 import { newMessage } from '../../agents/runtime/wire.js';
 import { startTestServer, type TestServer } from '../helpers/nats-server.js';
+import { until } from '../helpers/until.js';
 
 let nats: TestServer;
 const started: Agent[] = [];
@@ -59,14 +60,6 @@ function collect<E extends keyof RuntimeEvents>(events: RuntimeEventBus, name: E
   events.on(name, (payload) => seen.push(payload));
   return seen;
 }
-
-const until = async (check: () => boolean, timeoutMs = 5000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 const echo: MessageHandler = async (message) => `echo: ${message.content}`;
 
@@ -128,8 +121,9 @@ describe('seed 000 flows', () => {
     const b = await startAgent({ name: unique('spec'), handler: async (m) => void got.push(m) });
     const a = await startAgent({ name: unique('coord') });
     const tracked: AgentMessage[] = [];
-    (await client()).subscribe(`agents.handoff.${a.name}.to.${b.name}`, { callback: (_e, msg) => void tracked.push(msg.json()) });
-    await new Promise((r) => setTimeout(r, 50));
+    const watcher = await client();
+    watcher.subscribe(`agents.handoff.${a.name}.to.${b.name}`, { callback: (_e, msg) => void tracked.push(msg.json()) });
+    await watcher.flush(); // the server has the subscription before the handoff is sent
     const sent = await a.handoff(b.name, 'take over', { ticket: 7 });
     await until(() => got.length === 1 && tracked.length === 1);
     expect(got[0]).toMatchObject({ message_type: 'handoff', priority: 3, content: 'take over', metadata: { ticket: 7 } });
@@ -205,8 +199,10 @@ describe('failures', () => {
   it('reports no responders at once, and a timeout after the timeout', async () => {
     const a = await startAgent({ name: unique('a') });
     await expect(a.request('nobody_home', 'hi')).rejects.toMatchObject({ code: 'no_responders' });
-    const slow = await startAgent({ name: unique('slow'), handler: () => new Promise((r) => setTimeout(() => r('late'), 1000)) });
+    let answer = (_text: string) => {};
+    const slow = await startAgent({ name: unique('slow'), handler: () => new Promise<string>((r) => (answer = r)) });
     await expect(a.request(slow.name, 'hi', { timeoutMs: 100 })).rejects.toMatchObject({ code: 'timeout' });
+    answer('late'); // only now: the handler answers after the request gave up
   });
 });
 

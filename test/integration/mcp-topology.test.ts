@@ -1,7 +1,6 @@
 // An MCP tool call end to end: a topology declares a stdio MCP server, an agent is allowed one of
 // its tools, the scripted model calls it, the gateway records it, and the reply carries the
 // result. Also through `switchboard run`, and with the server exposed on the bus (seed 002).
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { connect } from '@nats-io/transport-node';
@@ -14,7 +13,7 @@ import { startMcpServers } from '../../agents/tools/mcp/host.js';
 import { McpNatsBackend } from '../../agents/tools/mcp/nats-exposure.js';
 import { loadTopology } from '../../agents/topology/load.js';
 import { startTestServer, type TestServer } from '../helpers/nats-server.js';
-import { cliPath } from '../helpers/serve-process.js';
+import { runCli } from '../helpers/cli.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 
 const fixture = path.resolve('test/fixtures/mcp/echo-server.mjs');
@@ -99,12 +98,7 @@ describe('an MCP tool in a topology', () => {
   it('runs through `switchboard run`', async () => {
     const file = path.join(tmp, 'mcp.yaml');
     writeFileSync(file, topologyText(false));
-    const child = spawn(process.execPath, [cliPath, 'run', file, '--quiet', '--input', 'say hi from the CLI', '--to', 'helper'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const code = await new Promise((resolve) => child.once('exit', resolve));
+    const { code, stdout, stderr } = await runCli(['run', file, '--quiet', '--input', 'say hi from the CLI', '--to', 'helper']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toBe('MCP said: hi from the CLI\n');

@@ -2,8 +2,7 @@
 // the topology carries its traffic between real runtime agents that log in with their own nkeys,
 // the registry and a blackboard work through JetStream, and everything outside the edges is
 // refused with a permissions violation (publish, subscribe, JetStream).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Kvm, type KV } from '@nats-io/kv';
@@ -18,10 +17,10 @@ import { CapabilityRegistry } from '../../agents/runtime/registry.js';
 import { exportNatsConf, OBSERVER_USER, type NkeyPair } from '../../agents/topology/export/nats-conf.js';
 import { TopologySchema, type Topology, type TopologyInput } from '../../agents/topology/schema.js';
 import { validateTopology } from '../../agents/topology/validate.js';
-import { tiedToParent } from '../../agents/runtime/process/parent-death.js';
 import { natsServerBinary } from '../helpers/nats-binary.js';
-import { freePort } from '../helpers/ports.js';
+import { startTestServer } from '../helpers/nats-server.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
+import { until } from '../helpers/until.js';
 
 /** Real nkeys, the way the CLI and the app make them. */
 const createUser = (): NkeyPair => {
@@ -47,39 +46,23 @@ interface ConfServer {
 
 async function startConfServer(spec: Topology): Promise<ConfServer> {
   const dir = await makeTempDir('nats-conf');
-  const [port, monitorPort] = [await freePort(), await freePort()];
-  const { config, secrets } = exportNatsConf(spec, { createUser, host: '127.0.0.1', port, monitorPort, storeDir: path.join(dir, 'jetstream') });
+  // Port -1: the server picks free ports, and the launcher reads them from its ports file.
+  const { config, secrets } = exportNatsConf(spec, { createUser, host: '127.0.0.1', port: -1, monitorPort: -1, storeDir: path.join(dir, 'jetstream') });
   const confPath = path.join(dir, 'nats-server.conf');
   await writeFile(confPath, config);
   for (const secret of secrets) await writeFile(path.join(dir, secret.fileName), secret.content, { mode: 0o600 });
 
-  // Tied to this process's life, so a crashed test worker leaves no server behind.
-  const launch = tiedToParent(natsServerBinary(), ['-c', confPath]);
-  const proc: ChildProcess = spawn(launch.command, launch.args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  proc.stderr?.on('data', (chunk: Buffer) => {
-    log = (log + chunk.toString()).slice(-20_000);
+  const server = await startTestServer({ wholeConfig: config }).catch(async (error: unknown) => {
+    await removeTempDir(dir);
+    throw error;
   });
-  const exited = once(proc, 'exit');
+  const port = server.port;
   const clients: NatsConnection[] = [];
   const stop = async () => {
     await Promise.all(clients.splice(0).map((nc) => nc.close().catch(() => undefined)));
-    if (proc.exitCode === null && proc.signalCode === null) {
-      proc.kill('SIGTERM');
-      await exited;
-    }
+    await server.stop();
     await removeTempDir(dir);
   };
-  try {
-    await until(async () => {
-      if (proc.exitCode !== null) throw new Error(`nats-server exited (${proc.exitCode}):\n${log}`);
-      const health = await fetch(`http://127.0.0.1:${monitorPort}/healthz`).catch(() => null);
-      return health?.ok === true;
-    }, 15_000);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
 
   const login = async (user: string): Promise<NodeConnectionOptions> => {
     // The seed as the exported secrets file holds it: what a deployment mounts.
@@ -96,15 +79,6 @@ async function startConfServer(spec: Topology): Promise<ConfServer> {
     },
     stop,
   };
-}
-
-/** Polls `check` until it holds; fails (with a message, not a timing assertion) when it never does. */
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /** Permission violations a connection reports through its status stream. */

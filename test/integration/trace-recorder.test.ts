@@ -12,9 +12,10 @@ import { RuntimeEventBus } from '../../agents/protocol/runtime-events.js';
 import { newMessage } from '../../agents/runtime/wire.js';
 import { TraceRecordSchema, type MessageRecord, type TraceRecord } from '../../agents/trace/record.js';
 import { parsePayload, TraceRecorder, type LiveBatch, type RecorderOptions } from '../../main/host/trace/recorder.js';
-import { TraceLibrary, type TraceStore } from '../../main/host/trace/trace-store.js';
+import { TraceLibrary, type TraceStore } from '../../main/host/trace/index.js';
 import { startTestServer, type TestServer } from '../helpers/nats-server.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
+import { until } from '../helpers/until.js';
 
 let nats: TestServer;
 let tmp: string;
@@ -47,15 +48,6 @@ async function client(name = 'trace-test-client'): Promise<NatsConnection> {
   const nc = await connect({ ...nats.connection, name });
   cleanups.push(() => nc.close());
   return nc;
-}
-
-/** Waits until `done()` holds (the recorder runs on its own connection, so it lags a little). */
-async function until(done: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 /** Every record of the store, in seq order. */
@@ -95,7 +87,7 @@ describe('recording the bus', () => {
     await Promise.all([...publishers.map((nc, p) => burst(nc, p)), requests()]);
     const sent = 3 * PER_PUBLISHER + 2 * REQUESTS;
     await until(() => recorder.recorded >= sent, `${sent} records`);
-    await new Promise((r) => setTimeout(r, 200)); // nothing extra arrives
+    await recorder.stop(); // drains what the server already routed: anything extra would be counted now
     expect(recorder.recorded).toBe(sent);
     expect(recorder.dropped).toBe(0);
 
@@ -132,7 +124,7 @@ describe('recording the bus', () => {
     expect(store.durableSeq).toBe(5000); // and handed to the OS
     nc.publish('drain.me', 'late');
     await nc.flush();
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 50)); // a message that must not arrive has no event to await
     expect(store.size).toBe(5000);
   });
 
@@ -148,8 +140,9 @@ describe('recording the bus', () => {
     cleanups.push(() => echo.stop(), () => caller.stop());
     const reply = await caller.request('trace_echo', 'hello');
     expect(reply.content).toBe('echo: hello');
-    await until(() => store.counts().agents['trace_echo'] === undefined || (store.counts().subjects['agents.request.trace_echo'] ?? 0) >= 1, 'the request');
-    await new Promise((r) => setTimeout(r, 100));
+    // The exchange is over, so the server has routed every message of it to the recorder too:
+    // stop() catches up with the server (PING/PONG) and decodes everything journaled, events included.
+    await recorder.stop();
 
     const page = await store.query({ agent: 'trace_echo', type: 'request', kind: 'message' });
     expect(page.records).toHaveLength(1);

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentMessage } from '../../agents/protocol/agent-message.js';
 import { TraceQuerySchema, matchesQuery, type TraceQuery } from '../../agents/trace/query.js';
 import { TraceRecordSchema, type MessageRecord, type TraceRecord } from '../../agents/trace/record.js';
-import { TraceImportError, TraceLibrary, TraceStore, type TraceStoreOptions } from '../../main/host/trace/trace-store.js';
+import { TraceImportError, TraceLibrary, TraceStore, type TraceStoreOptions } from '../../main/host/trace/index.js';
 import { repoRoot } from '../helpers/nats-binary.js';
 import { startTestServer } from '../helpers/nats-server.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
@@ -364,7 +364,7 @@ describe('crash safety', () => {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
       // The embedded server's per-launch user: the child connects as the test does.
-      env: { ...process.env, TRACE_TEST_NATS: JSON.stringify(nats.server.connectSettings()), TRACE_TEST_RECORDER: JSON.stringify(options) },
+      env: { ...process.env, TRACE_TEST_NATS: JSON.stringify(nats.connectSettings), TRACE_TEST_RECORDER: JSON.stringify(options) },
     });
     let output = '';
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -2,18 +2,17 @@
 // (clear errors), the server's PINGs answered (a server pinging every 100 ms keeps it), a
 // subscription the server's permissions refuse (a warning; events still recorded), and a server
 // restart (a warning, then recording resumes on the new connection).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RuntimeEventBus } from '../../agents/protocol/runtime-events.js';
 import { TraceRecorder } from '../../main/host/trace/recorder.js';
-import { TraceLibrary } from '../../main/host/trace/trace-store.js';
-import { natsServerBinary, repoRoot } from '../helpers/nats-binary.js';
-import { startTestServer } from '../helpers/nats-server.js';
-import { accepts, freePort } from '../helpers/ports.js';
+import { TraceLibrary } from '../../main/host/trace/index.js';
+import { repoRoot } from '../helpers/nats-binary.js';
+import { startTestServer, type TestServer } from '../helpers/nats-server.js';
+import { freePort } from '../helpers/ports.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
+import { until } from '../helpers/until.js';
 
 let tmp: string;
 let library: TraceLibrary;
@@ -25,39 +24,26 @@ afterAll(async () => {
   await removeTempDir(tmp);
 });
 
-async function until(done: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-/** A nats-server with users, pinging its clients every 100 ms (two missed PONGs and they are cut off). */
-async function strictServer(): Promise<{ port: number; child: ChildProcess }> {
-  const port = await freePort();
-  const conf = path.join(tmp, `strict-${port}.conf`);
-  writeFileSync(
-    conf,
-    [
-      `listen: 127.0.0.1:${port}`,
+/**
+ * A nats-server with users, pinging its clients every 100 ms (two missed PONGs and they are cut
+ * off), tracing the protocol so that a test can count the PONGs it got.
+ */
+function strictServer(): Promise<TestServer> {
+  return startTestServer({
+    nkey: false,
+    jetstream: false,
+    config: [
       'ping_interval: "100ms"',
       'ping_max: 2',
+      'trace: true',
       'authorization {',
       '  users: [',
       '    { user: "all", password: "pw-all" }',
       '    { user: "limited", password: "pw-limited", permissions: { publish: ">", subscribe: "allowed.>" } }',
       '  ]',
       '}',
-    ].join('\n'),
-  );
-  const child = spawn(natsServerBinary(), ['-c', conf], { stdio: 'ignore' });
-  const deadline = Date.now() + 10_000;
-  while (!(await accepts(port))) {
-    if (Date.now() > deadline) throw new Error('the strict nats-server did not start');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return { port, child };
+    ],
+  });
 }
 
 describe("the recorder's bus tap", () => {
@@ -80,13 +66,17 @@ describe("the recorder's bus tap", () => {
   });
 
   it("answers the server's PINGs, and reports a refused subscription while still recording events", async () => {
-    const { port, child } = await strictServer();
+    const server = await strictServer();
+    const port = server.port;
     try {
       const warnings: string[] = [];
       const store = await library.create({});
       const recorder = new TraceRecorder(store, { warn: (t) => warnings.push(t) });
       await recorder.tap({ servers: `127.0.0.1:${port}`, user: 'all', pass: 'pw-all' });
-      await new Promise((r) => setTimeout(r, 1000)); // ten PINGs: unanswered, the server would have cut us off after 300 ms
+      // Ten PINGs answered: unanswered, the server would have cut us off after the third.
+      const pongs = () => server.output().match(/<<- \[PONG\]/g)?.length ?? 0;
+      const before = pongs();
+      await until(() => pongs() >= before + 10, 'ten PONGs from the tap', 10_000, 20);
       const nc = await connect({ servers: `127.0.0.1:${port}`, user: 'all', pass: 'pw-all' });
       for (let i = 0; i < 100; i++) nc.publish('after.pings', String(i));
       await nc.flush();
@@ -109,27 +99,20 @@ describe("the recorder's bus tap", () => {
       await limitedStore.close();
       await nc.close();
     } finally {
-      child.kill('SIGKILL');
+      await server.stop();
     }
   });
 
   it('uses TLS whenever the server offers it (as nats.js does), verifying the server against the given CA', async () => {
-    const port = await freePort();
-    const monitor = await freePort();
     const tlsDir = path.join(repoRoot, 'test', 'fixtures', 'tls');
-    const conf = path.join(tmp, `tls-${port}.conf`);
     // TLS offered, not required: plain clients are let in too, so only the tap's choice makes it TLS.
-    writeFileSync(
-      conf,
-      [`listen: 127.0.0.1:${port}`, `http: 127.0.0.1:${monitor}`, 'allow_non_tls: true', 'tls {', `  cert_file: ${JSON.stringify(path.join(tlsDir, 'server.pem'))}`, `  key_file: ${JSON.stringify(path.join(tlsDir, 'server-key.pem'))}`, '}'].join('\n'),
-    );
-    const child = spawn(natsServerBinary(), ['-c', conf], { stdio: 'ignore' });
+    const server = await startTestServer({
+      nkey: false,
+      jetstream: false,
+      config: ['allow_non_tls: true', 'tls {', `  cert_file: ${JSON.stringify(path.join(tlsDir, 'server.pem'))}`, `  key_file: ${JSON.stringify(path.join(tlsDir, 'server-key.pem'))}`, '}'],
+    });
+    const port = server.port;
     try {
-      const deadline = Date.now() + 10_000;
-      while (!(await accepts(port))) {
-        if (Date.now() > deadline) throw new Error('the TLS nats-server did not start');
-        await new Promise((r) => setTimeout(r, 20));
-      }
       const servers = `nats://127.0.0.1:${port}`;
       // Without the CA the server's certificate is not trusted: refused, with the reason.
       const untrustedStore = await library.create({});
@@ -141,7 +124,7 @@ describe("the recorder's bus tap", () => {
       const store = await library.create({});
       const recorder = new TraceRecorder(store);
       await recorder.tap({ servers, tls: { caFile: path.join(tlsDir, 'ca.pem') } });
-      const connz = (await (await fetch(`http://127.0.0.1:${monitor}/connz`)).json()) as { connections: { name?: string; tls_version?: string }[] };
+      const connz = (await (await fetch(`${server.monitorUrl}/connz`)).json()) as { connections: { name?: string; tls_version?: string }[] };
       expect(connz.connections.find((c) => c.name === 'switchboard-recorder')?.tls_version).toMatch(/^1\.[23]$/);
       const nc = await connect({ servers, tls: { caFile: path.join(tlsDir, 'ca.pem') } });
       for (let i = 0; i < 20; i++) nc.publish('over.tls', String(i));
@@ -151,7 +134,7 @@ describe("the recorder's bus tap", () => {
       expect(store.counts().subjects['over.tls']).toBe(20);
       await store.close();
     } finally {
-      child.kill('SIGKILL');
+      await server.stop();
     }
   });
 
@@ -168,16 +151,21 @@ describe("the recorder's bus tap", () => {
       await until(() => recorder.recorded === 50, 'the messages before the restart');
       await before.close();
 
-      await nats.server.restart();
+      await nats.restart();
       await until(() => warnings.some((w) => /lost its NATS connection/.test(w)), 'the lost-connection warning');
       const after = await connect({ ...nats.connection });
       // Until the tap is back, messages are not recorded: publish until they are.
-      for (let i = 0; recorder.recorded === 50; i++) {
-        after.publish('restart.probe', String(i));
-        await after.flush();
-        await new Promise((r) => setTimeout(r, 50));
-        if (i > 200) throw new Error(`the recorder did not come back: ${warnings.join('; ')}`);
-      }
+      let probe = 0;
+      await until(
+        async () => {
+          after.publish('restart.probe', String(probe++));
+          await after.flush();
+          return recorder.recorded > 50;
+        },
+        'the recorder to come back after the restart',
+        15_000,
+        50,
+      );
       for (let i = 0; i < 50; i++) after.publish('restart.after', String(i));
       await after.flush();
       await after.close();
