@@ -6,6 +6,7 @@
  * the host side, so validation is written once. Isomorphic: zod only, no Node, no DOM.
  */
 import { z } from 'zod';
+import { OodaPhaseSchema } from '../agents/protocol/runtime-events.js';
 import { TraceQuerySchema } from '../agents/trace/query.js';
 import { TraceRecordSchema } from '../agents/trace/record.js';
 
@@ -126,7 +127,7 @@ export const RunStatusSchema = z.object({
 });
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 
-const OodaPhaseName = z.enum(['observe', 'orient', 'decide', 'act']);
+const OodaPhaseName = OodaPhaseSchema; // the runtime's own list, not a copy
 
 /** A run waiting at a breakpoint or a step, with what the phase is about to work on. */
 export const PausedRunSchema = z.object({ agent: z.string(), runId: z.string(), turn: z.number().int(), phase: OodaPhaseName, payload: z.unknown() });
