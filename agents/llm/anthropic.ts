@@ -29,11 +29,11 @@ import type {
 import type { SseEvent } from './sse.js';
 
 /** Where Anthropic's API lives unless a proxy is configured. */
-export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
+const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
 /** The API version this provider speaks. */
-export const ANTHROPIC_VERSION = '2023-06-01';
+const ANTHROPIC_VERSION = '2023-06-01';
 /** Anthropic requires `max_tokens`; this is used when the request sets none. */
-export const ANTHROPIC_DEFAULT_MAX_TOKENS = 1024;
+const ANTHROPIC_DEFAULT_MAX_TOKENS = 1024;
 
 /** Options of the Anthropic provider. */
 export interface AnthropicProviderOptions {

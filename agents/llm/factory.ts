@@ -27,7 +27,7 @@ export interface SecretSource {
 }
 
 /** Secrets from environment variables. */
-export const envSecrets = (env: NodeJS.ProcessEnv = process.env): SecretSource => ({ get: (name) => env[name] });
+const envSecrets = (env: NodeJS.ProcessEnv = process.env): SecretSource => ({ get: (name) => env[name] });
 
 /** What the factory needs besides the settings. */
 export interface ProviderContext {

@@ -194,7 +194,7 @@ export function newToolCallId(): string {
 }
 
 /** A rough token count when the provider reports none: about four characters a token. */
-export function estimateTokens(chars: number): number {
+function estimateTokens(chars: number): number {
   return Math.ceil(chars / 4);
 }
 
@@ -214,7 +214,7 @@ export function toLlmResponse(request: LlmRequest, wire: WireAnswer): LlmRespons
 }
 
 /** The characters of a request the model reads: system, messages, tool calls and tool schemas. */
-export function requestChars(request: LlmRequest): number {
+function requestChars(request: LlmRequest): number {
   let chars = request.system.length;
   for (const message of request.messages) {
     chars += message.content.length;

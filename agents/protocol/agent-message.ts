@@ -5,13 +5,6 @@
  */
 import { z } from 'zod';
 
-/** A NATS subject token that is also a valid agent name: no dots, spaces or wildcards. */
-export const AgentNameSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9_-]+$/, 'an agent name is one NATS subject token: letters, digits, "_" and "-"');
-
 /** What a message is for; seed 000's flows plus the stream frames of seed 004's chunk protocol. */
 export const MessageTypeSchema = z.enum([
   'request',

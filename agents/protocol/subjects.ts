@@ -6,7 +6,7 @@
 import { z } from 'zod';
 
 /** Which wire format travels on the request subject. */
-export const WireFormatSchema = z.enum(['agent-message', 'task']);
+const WireFormatSchema = z.enum(['agent-message', 'task']);
 export type WireFormat = z.infer<typeof WireFormatSchema>;
 
 /** The subject templates of one profile. Absent entries are channels the profile does not have. */

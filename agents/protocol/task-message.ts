@@ -1,7 +1,7 @@
 /** Seed 001's request/response bodies for `agent.{name}.task`: TaskRequest and TaskResponse. */
 import { z } from 'zod';
 
-export const TaskPrioritySchema = z.enum(['low', 'normal', 'high', 'urgent']);
+const TaskPrioritySchema = z.enum(['low', 'normal', 'high', 'urgent']);
 
 /** Seed 001's TaskRequest. */
 export const TaskRequestSchema = z.object({

@@ -6,7 +6,7 @@
 import type { LlmMessage, LlmProvider } from '../llm/provider.js';
 
 /** Rough token estimate (4 characters a token): enough to keep under a budget. */
-export const estimateTokens = (messages: readonly LlmMessage[]): number => Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);
+const estimateTokens = (messages: readonly LlmMessage[]): number => Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);
 
 /** What consolidation did. */
 export interface Consolidation {

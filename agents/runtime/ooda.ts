@@ -46,14 +46,14 @@ export interface OodaOptions {
 }
 
 /** What the model decided: text, tool calls, or both. The debugger may replace it before Act. */
-export const DecisionSchema = z.object({
+const DecisionSchema = z.object({
   text: z.string(),
   toolCalls: z.array(z.object({ id: z.string(), name: z.string(), arguments: z.record(z.string(), z.unknown()) })),
 });
-export type Decision = z.infer<typeof DecisionSchema>;
+type Decision = z.infer<typeof DecisionSchema>;
 
 /** What Observe saw. */
-export interface Observation {
+interface Observation {
   kind: 'message' | 'tool_results';
   from: string;
   content: string;
@@ -62,14 +62,14 @@ export interface Observation {
 }
 
 /** What Orient put together for Decide. */
-export interface Orientation {
+interface Orientation {
   system: string;
   messages: LlmMessage[];
   blackboard?: Record<string, string>;
 }
 
 /** What Act did. */
-export interface ActOutcome {
+interface ActOutcome {
   reply: string | null;
   toolResults: { id: string; name: string; content: string; isError: boolean }[];
 }

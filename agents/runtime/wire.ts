@@ -30,7 +30,7 @@ export function decodeRequest(wire: WireFormat, text: string, agent: string): De
 }
 
 /** Seed 001's TaskRequest seen as an AgentMessage: the prompt is `payload.content` or `payload.prompt`. */
-export function taskToMessage(task: TaskRequest, agent: string): AgentMessage {
+function taskToMessage(task: TaskRequest, agent: string): AgentMessage {
   const { content, prompt } = task.payload as { content?: unknown; prompt?: unknown };
   const text = typeof content === 'string' ? content : typeof prompt === 'string' ? prompt : JSON.stringify(task.payload);
   return newMessage({

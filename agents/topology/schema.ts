@@ -19,7 +19,7 @@ export const NodeNameSchema = z
   .max(128);
 
 /** The name of an environment variable holding a secret: a reference, never the secret. */
-export const SecretRefSchema = z
+const SecretRefSchema = z
   .string()
   .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be the NAME of an environment variable (e.g. OPENAI_API_KEY), not a secret value');
 
@@ -74,7 +74,7 @@ export const LlmSettingsSchema = z.discriminatedUnion('provider', [
 export type LlmSettingsSpec = z.infer<typeof LlmSettingsSchema>;
 
 /** Seed 004's budget envelope. */
-export const BudgetSchema = z
+const BudgetSchema = z
   .object({
     maxTurns: z.number().int().min(1).optional(),
     maxTokens: z.number().int().min(1).optional(),
@@ -82,10 +82,10 @@ export const BudgetSchema = z
   })
   .strict();
 
-export const OodaPhaseSchema = z.enum(['observe', 'orient', 'decide', 'act']);
+const OodaPhaseSchema = z.enum(['observe', 'orient', 'decide', 'act']);
 
 /** The part an agent plays; collaboration patterns give roles their behaviour. */
-export const RoleSchema = z.enum(['assistant', 'specialist', 'coordinator', 'dispatcher', 'peer', 'finalizer', 'auctioneer', 'bidder']);
+const RoleSchema = z.enum(['assistant', 'specialist', 'coordinator', 'dispatcher', 'peer', 'finalizer', 'auctioneer', 'bidder']);
 
 /** How an agent plays its role in a collaboration pattern (seed 004, part 1). */
 export const PatternSchema = z
@@ -225,7 +225,7 @@ export const EdgeSchema = z
 export type Edge = z.infer<typeof EdgeSchema>;
 
 /** Which subject templates and wire format the agents speak. */
-export const ProfileNameSchema = z.enum(['seed-000', 'seed-001']);
+const ProfileNameSchema = z.enum(['seed-000', 'seed-001']);
 
 export const TopologySpecSchema = z
   .object({
@@ -247,7 +247,7 @@ export const TopologySpecSchema = z
   .strict();
 
 /** Canvas positions, apart from the model so a moved node is a small diff. */
-export const LayoutSchema = z
+const LayoutSchema = z
   .object({
     nodes: z.record(z.string(), z.object({ x: z.number(), y: z.number() }).strict()).default({}),
   })

@@ -42,7 +42,7 @@ export class ApiClient {
 }
 
 /** IPC through the preload's generic bridge: it is up as long as the window is. */
-export function ipcTransport(bridge: SwitchboardBridge): Transport {
+function ipcTransport(bridge: SwitchboardBridge): Transport {
   return {
     call: (method, input) => bridge.call(method, input),
     on: (event, listener) => bridge.on(event, listener),
@@ -54,7 +54,7 @@ export function ipcTransport(bridge: SwitchboardBridge): Transport {
 }
 
 /** The WebSocket bridge, reconnecting with backoff; calls made while it is down fail fast. */
-export function wsTransport(url: string): Transport {
+function wsTransport(url: string): Transport {
   let socket: WebSocket | null = null;
   let state: ConnectionState = 'connecting';
   let nextId = 1;

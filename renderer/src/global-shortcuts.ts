@@ -10,7 +10,7 @@ import { allCommands, runCommand } from './commands/registry';
 const TEXT_KEYS = new Set(['z', 'y', 'a', 'c', 'v', 'x', 'arrowleft', 'arrowright', 'arrowup', 'arrowdown', 'home', 'end', 'delete', 'backspace', 'enter', 'tab', ' ']);
 
 /** True when the event's target takes typing (an input, a textarea, Monaco, contenteditable). */
-export function isTextTarget(target: EventTarget | null): boolean {
+function isTextTarget(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   if (target.isContentEditable || target.closest('.monaco-editor')) return true;
   if (target instanceof HTMLTextAreaElement) return true;
@@ -18,7 +18,7 @@ export function isTextTarget(target: EventTarget | null): boolean {
 }
 
 /** True when a shortcut should be left to the focused text field. */
-export function leaveToTextField(event: KeyboardEvent): boolean {
+function leaveToTextField(event: KeyboardEvent): boolean {
   if (!isTextTarget(event.target)) return false;
   const withModifier = event.ctrlKey || event.metaKey || event.altKey;
   return !withModifier || TEXT_KEYS.has(event.key.toLowerCase());

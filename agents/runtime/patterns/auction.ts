@@ -6,7 +6,7 @@
 import type { MessageHandler } from '../agent.js';
 
 /** A bid, as bidders send it (in `metadata.bid`). */
-export interface Bid {
+interface Bid {
   confidence: number;
   cost: number;
   latencyMs: number;
@@ -20,7 +20,7 @@ export interface AuctioneerSettings {
 }
 
 /** Higher is better: confidence counts for, cost and latency (in seconds) against. */
-export const score = (bid: Bid, w: AuctioneerSettings['weights']): number => w.confidence * bid.confidence - w.cost * bid.cost - w.latency * (bid.latencyMs / 1000);
+const score = (bid: Bid, w: AuctioneerSettings['weights']): number => w.confidence * bid.confidence - w.cost * bid.cost - w.latency * (bid.latencyMs / 1000);
 
 /** The auctioneer: runs one auction per request. Bids arrive as direct messages to it. */
 export function auctioneerHandler(settings: AuctioneerSettings): MessageHandler {

@@ -9,7 +9,7 @@ import type { AgentMessage } from '../../protocol/agent-message.js';
 import type { HandlerContext, MessageHandler } from '../agent.js';
 
 /** What travels with a swarm's task (in `metadata.swarm`). */
-export interface SwarmTask {
+interface SwarmTask {
   id: string;
   task: string;
   bucket: string;

@@ -28,15 +28,15 @@ import type { ToolResult } from '../tool-executor.js';
 import { mcpToolName, toToolResult, type McpCallContext } from './stdio-backend.js';
 
 /** Seed 002: where an MCP server takes requests. */
-export const MCP_REQUEST_SUBJECT = 'agents.{env}.mcp.{server}.requests';
+const MCP_REQUEST_SUBJECT = 'agents.{env}.mcp.{server}.requests';
 /** Seed 002: where the response to an agent's request is published. */
-export const MCP_RESPONSE_SUBJECT = 'agents.{env}.mcp.{agent}.responses.{request}';
+const MCP_RESPONSE_SUBJECT = 'agents.{env}.mcp.{agent}.responses.{request}';
 
 /** The request subject of `server` in `environment`. */
 export const mcpRequestSubject = (environment: string, server: string): string => renderSubject(MCP_REQUEST_SUBJECT, { env: environment, server });
 
 /** The response subject of `agent`'s request `requestId` in `environment`. */
-export const mcpResponseSubject = (environment: string, agent: string, requestId: string): string =>
+const mcpResponseSubject = (environment: string, agent: string, requestId: string): string =>
   renderSubject(MCP_RESPONSE_SUBJECT, { env: environment, agent, request: requestId });
 
 /** What an exposure serves: a server's tools and results in MCP's own shapes ({@link McpStdioBackend} is one). */
@@ -190,7 +190,7 @@ export interface McpNatsBackendOptions {
 }
 
 /** A JSON-RPC error answer from a remote MCP server. */
-export class McpNatsError extends Error {
+class McpNatsError extends Error {
   constructor(
     readonly code: number,
     message: string,

@@ -27,15 +27,15 @@ export interface McpCallContext {
 /** Between a server's name and its tool's in the names the model sees. */
 export const MCP_SEPARATOR = '__';
 /** The longest tool name the common LLM APIs accept. */
-export const MAX_TOOL_NAME = 64;
+const MAX_TOOL_NAME = 64;
 const HASH_CHARS = 8;
 /** A server name leaves room for at least this much of each tool's name. */
 const MIN_TOOL_PART = 16;
 /** The longest MCP server name that still leaves room for its tools' names. */
-export const MAX_MCP_SERVER_NAME = MAX_TOOL_NAME - MCP_SEPARATOR.length - MIN_TOOL_PART;
+const MAX_MCP_SERVER_NAME = MAX_TOOL_NAME - MCP_SEPARATOR.length - MIN_TOOL_PART;
 
 /** `server__`: the start of every name a server's tools get; throws when the server name cannot be one. */
-export function mcpToolPrefix(server: string): string {
+function mcpToolPrefix(server: string): string {
   if (!/^[A-Za-z0-9_-]+$/.test(server) || server.length > MAX_MCP_SERVER_NAME) {
     throw new Error(`MCP server name "${server}" must be 1-${MAX_MCP_SERVER_NAME} letters, digits, "_" or "-" (its tools are offered as ${server}${MCP_SEPARATOR}<tool>, at most ${MAX_TOOL_NAME} characters).`);
   }
@@ -72,7 +72,7 @@ export const toGatewayAllowlist = (entries: readonly string[]): string[] => entr
  * picks them) plus each reference `childVar: HOST_VAR` copied from the host. Throws naming every
  * referenced host variable that is not set, before anything starts.
  */
-export function mcpServerEnv(spec: Pick<McpServerSpec, 'name' | 'env'>, hostEnv: NodeJS.ProcessEnv = process.env): Record<string, string> {
+function mcpServerEnv(spec: Pick<McpServerSpec, 'name' | 'env'>, hostEnv: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const env: Record<string, string> = {};
   for (const key of DEFAULT_INHERITED_ENV_VARS) {
     const value = hostEnv[key];

@@ -68,7 +68,7 @@ export function exportCompose(topology: Topology, options: ComposeOptions = {}):
 }
 
 /** The environment variables an agent's model settings read its secrets from. */
-export function secretEnv(topology: Topology, llm: string): string[] {
+function secretEnv(topology: Topology, llm: string): string[] {
   const settings = topology.spec.llms[llm];
   if (settings?.provider !== 'openai' && settings?.provider !== 'anthropic') return [];
   const name = settings.apiKeyEnv ?? DEFAULT_KEY_ENV[settings.provider];

@@ -5,7 +5,7 @@
 import type { EdgeKind, Topology } from '../schema.js';
 
 /** The arrow each edge kind is drawn with. */
-export const MERMAID_ARROWS: Record<EdgeKind, string> = {
+const MERMAID_ARROWS: Record<EdgeKind, string> = {
   request: '-->',
   direct: '-.->',
   handoff: '==>',

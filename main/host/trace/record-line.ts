@@ -145,7 +145,7 @@ function utf8Cut(data: Uint8Array, limit: number): number {
  * read as nats.js reads it: keys as sent, values trimmed, repeated keys collected in order, and a
  * status line (e.g. 503 no responders) as `Status`/`Description`, as nats.go does.
  */
-export function headersJson(block: Uint8Array): string {
+function headersJson(block: Uint8Array): string {
   const lines = UTF8.decode(block).split('\r\n');
   const out = Object.create(null) as Record<string, string[]>; // a key may be "__proto__"
   const status = (lines[0] ?? '').replace(/^NATS\/1\.0/, '').trim();

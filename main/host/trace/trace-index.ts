@@ -108,7 +108,7 @@ export function indexFieldsOf(line: string): IndexFields | null {
 }
 
 /** The JSON value of `line` between two offsets; a plain string (the usual case) without JSON.parse. */
-export function jsonBetween(line: string, from: number, to: number): unknown {
+function jsonBetween(line: string, from: number, to: number): unknown {
   if (to < 0) throw new Error('marker missing');
   if (line.charCodeAt(from) === 0x22 && line.charCodeAt(to - 1) === 0x22) {
     const text = line.slice(from + 1, to - 1);
@@ -218,7 +218,7 @@ export class SubjectTable {
 }
 
 /** Whether `pattern` matches every (1), no (0) or some (2) subject `prefix.<one token>`. */
-export function groupVerdict(pattern: string, prefix: string): number {
+function groupVerdict(pattern: string, prefix: string): number {
   const withLast = (token: string) => subjectMatches(pattern, prefix === '' ? token : `${prefix}.${token}`);
   const depth = prefix === '' ? 0 : prefix.split('.').length;
   const literal = pattern.split('.')[depth];

@@ -32,7 +32,7 @@ export class TraceImportError extends Error {
 export const traceRoot = (dataDir: string): string => path.join(dataDir, 'traces');
 
 /** A fresh run id: sortable by start time, unique enough for one machine. */
-export function newRunId(prefix = 'run', now = new Date()): string {
+function newRunId(prefix = 'run', now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').replace(/\..*$/, '');
   return `${prefix}-${stamp}-${Math.random().toString(36).slice(2, 8)}`;
 }

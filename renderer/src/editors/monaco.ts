@@ -30,7 +30,7 @@ import 'monaco-editor/languages/definitions/yaml/register';
 export { monaco };
 
 /** The one theme: the app's palette (styles.css :root) on Monaco's dark base. */
-export const THEME = 'switchboard-dark';
+const THEME = 'switchboard-dark';
 
 /** The token the prompt language gives `{{variable}}` placeholders. */
 export const PLACEHOLDER_TOKEN = 'variable.placeholder';

@@ -104,7 +104,7 @@ export function buildEdges(input: BuildInput, cache: BuildCache): DesignEdge[] {
 }
 
 /** "scripted", "openai · gpt-4o", or "? name" for settings that do not exist. */
-export function modelLabel(topology: Topology, llm: string): string {
+function modelLabel(topology: Topology, llm: string): string {
   const settings = topology.spec.llms[llm];
   if (!settings) return `? ${llm}`;
   return settings.model ? `${settings.provider} · ${settings.model}` : settings.provider;

@@ -9,7 +9,7 @@ import { ERROR_COLOR, LINE_STYLE } from './line-style';
 import { useStores } from '../../stores/stores-context';
 
 /** The line component. */
-export const LineEdge = memo(function LineEdge(props: EdgeProps<DesignEdge>) {
+const LineEdge = memo(function LineEdge(props: EdgeProps<DesignEdge>) {
   const { id, source, target, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, selected, markerEnd, markerStart } = props;
   const stores = useStores();
   const [hover, setHover] = useState(false);

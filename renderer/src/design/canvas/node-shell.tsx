@@ -17,7 +17,7 @@ export function NodeShell({ kind, problems, selected, ins = true, outs = true, c
 }
 
 /** A "!" with the count; its tooltip lists the messages. */
-export function ProblemBadge({ problems, severity }: { problems: Problem[]; severity: 'error' | 'warning' }) {
+function ProblemBadge({ problems, severity }: { problems: Problem[]; severity: 'error' | 'warning' }) {
   return (
     <span className={`problem-badge problem-badge-${severity}`} title={problems.map((p) => p.message).join('\n')} aria-label={`${problems.length} problem${problems.length > 1 ? 's' : ''}`}>
       {problems.length > 1 ? problems.length : '!'}

@@ -6,7 +6,7 @@ import { BoardIcon, ExternalIcon, McpIcon, RoleIcon, ToolIcon } from './icons';
 import { Chips, NodeShell } from './node-shell';
 
 /** An agent: role, name, model, capabilities, replicas, live status. */
-export const AgentNode = memo(function AgentNode({ data, selected }: NodeProps<DesignNode<'agent'>>) {
+const AgentNode = memo(function AgentNode({ data, selected }: NodeProps<DesignNode<'agent'>>) {
   const agent = data.spec;
   return (
     <NodeShell kind="agent" problems={data.problems} selected={selected}>
@@ -32,7 +32,7 @@ export const AgentNode = memo(function AgentNode({ data, selected }: NodeProps<D
 });
 
 /** An agent that runs elsewhere: drawn dashed, never started. */
-export const ExternalNode = memo(function ExternalNode({ data, selected }: NodeProps<DesignNode<'external'>>) {
+const ExternalNode = memo(function ExternalNode({ data, selected }: NodeProps<DesignNode<'external'>>) {
   const agent = data.spec;
   return (
     <NodeShell kind="external" problems={data.problems} selected={selected}>
@@ -51,7 +51,7 @@ export const ExternalNode = memo(function ExternalNode({ data, selected }: NodeP
 });
 
 /** A tool agents may be allowed to call. */
-export const ToolNode = memo(function ToolNode({ data, selected }: NodeProps<DesignNode<'tool'>>) {
+const ToolNode = memo(function ToolNode({ data, selected }: NodeProps<DesignNode<'tool'>>) {
   return (
     <NodeShell kind="tool" problems={data.problems} selected={selected} outs={false}>
       <div className="dnode-head">
@@ -66,7 +66,7 @@ export const ToolNode = memo(function ToolNode({ data, selected }: NodeProps<Des
 });
 
 /** An MCP server: its tools are granted as `server/*`. */
-export const McpNode = memo(function McpNode({ data, selected }: NodeProps<DesignNode<'mcp'>>) {
+const McpNode = memo(function McpNode({ data, selected }: NodeProps<DesignNode<'mcp'>>) {
   const server = data.spec;
   return (
     <NodeShell kind="mcp" problems={data.problems} selected={selected} outs={false}>
@@ -82,7 +82,7 @@ export const McpNode = memo(function McpNode({ data, selected }: NodeProps<Desig
 });
 
 /** A blackboard: a cylinder, like the KV bucket it is. */
-export const BlackboardNode = memo(function BlackboardNode({ data, selected }: NodeProps<DesignNode<'blackboard'>>) {
+const BlackboardNode = memo(function BlackboardNode({ data, selected }: NodeProps<DesignNode<'blackboard'>>) {
   return (
     <NodeShell kind="blackboard" problems={data.problems} selected={selected}>
       <svg className="cylinder" viewBox="0 0 100 60" preserveAspectRatio="none" aria-hidden="true">

@@ -13,7 +13,7 @@ import { listNodes } from '../model/node-kinds';
 import type { DesignEdge, DesignNode } from './flow-types';
 
 /** Fitting keeps clear of the toolbar (top) and the minimap and zoom buttons (bottom corners). */
-export const FIT = { padding: { top: '70px', right: '50px', bottom: '150px', left: '50px' }, maxZoom: 1.1 } as const;
+const FIT = { padding: { top: '70px', right: '50px', bottom: '150px', left: '50px' }, maxZoom: 1.1 } as const;
 
 /** Connects the canvas (inside a ReactFlowProvider) to the document, design and view stores. */
 export function useCanvasWiring(topology: Topology | null, wrapper: RefObject<HTMLElement | null>): void {

@@ -23,7 +23,7 @@ export function emptyTopology(name = 'untitled'): Topology {
 }
 
 /** The spec entry of a new node of `kind` called `name`. */
-export function newNodeSpec<K extends NodeKind>(topology: Topology, kind: K, name: string): NodeSpecOf[K] {
+function newNodeSpec<K extends NodeKind>(topology: Topology, kind: K, name: string): NodeSpecOf[K] {
   const specs: { [P in NodeKind]: () => NodeSpecOf[P] } = {
     agent: () => AgentSchema.parse({ name, llm: Object.keys(topology.spec.llms)[0] ?? 'offline' }),
     external: () => ExternalAgentSchema.parse({ name }),

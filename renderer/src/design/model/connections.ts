@@ -1,7 +1,7 @@
 /** The lines of a topology (channel edges and agent references), and drawing and erasing them. */
 import type { EdgeKind, Topology } from '../../../../agents/topology/schema';
 import { allowedEdgeKinds, CONNECTION_LABEL, isChannelKind, type ConnectionKind } from './connection-kinds';
-import { findNode, listNodes, withList, type NodeSpecOf } from './node-kinds';
+import { findNode, withList, type NodeSpecOf } from './node-kinds';
 
 type Agent = NodeSpecOf['agent'];
 
@@ -24,7 +24,7 @@ export interface Connection {
 }
 
 /** The id of a channel edge: kind, ends, and `#n` for the nth repeat of the same triple. */
-export const channelId = (kind: string, from: string, to: string, repeat = 1) => `${kind}:${from}->${to}${repeat > 1 ? `#${repeat}` : ''}`;
+const channelId = (kind: string, from: string, to: string, repeat = 1) => `${kind}:${from}->${to}${repeat > 1 ? `#${repeat}` : ''}`;
 
 /** Every line of a topology: its edges, then each agent's tools, blackboards and watches. */
 export function listConnections(topology: Topology): Connection[] {
@@ -176,8 +176,3 @@ export function withoutEmpty<T extends object>(pattern: T): T | undefined {
   return entries.length ? (Object.fromEntries(entries) as T) : undefined;
 }
 
-/** The node ends of every line, for layout and for hit-testing a node's lines. */
-export const connectionEnds = (topology: Topology) => {
-  const names = new Set(listNodes(topology).map((n) => n.name));
-  return listConnections(topology).filter((c) => names.has(c.from) && names.has(c.to));
-};

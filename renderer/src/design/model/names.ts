@@ -4,7 +4,7 @@ import type { Topology } from '../../../../agents/topology/schema';
 import { nodeNames, type NodeKind } from './node-kinds';
 
 /** The base of generated names for each kind (`agent_1`, `tool_2`). */
-export const NAME_BASE: Record<NodeKind, string> = {
+const NAME_BASE: Record<NodeKind, string> = {
   agent: 'agent',
   external: 'external_agent',
   tool: 'tool',

@@ -13,7 +13,7 @@ export const NODE_KINDS: readonly NodeKind[] = ['agent', 'external', 'tool', 'mc
 type Spec = Topology['spec'];
 
 /** The spec list each kind lives in. */
-export const LIST_OF = {
+const LIST_OF = {
   agent: 'agents',
   external: 'externalAgents',
   tool: 'tools',

@@ -35,10 +35,3 @@ export function nudgeNodes(topology: Topology, names: readonly string[], dx: num
   }
   return moveNodes(topology, positions);
 }
-
-/** The layout without entries for `names`. */
-export function dropPositions(topology: Topology, names: ReadonlySet<string>): Topology {
-  if (!Object.keys(topology.layout.nodes).some((n) => names.has(n))) return topology;
-  const nodes = Object.fromEntries(Object.entries(topology.layout.nodes).filter(([n]) => !names.has(n)));
-  return { ...topology, layout: { ...topology.layout, nodes } };
-}
