@@ -1,7 +1,10 @@
-/** Loopback port helpers for tests and benchmarks. */
+/**
+ * Loopback port helpers for tests and benchmarks. Not for starting a server: a port picked here can
+ * be taken before the server binds it. Servers pick their own (startTestServer reads the ports file).
+ */
 import net from 'node:net';
 
-/** A port on 127.0.0.1 that was free a moment ago. */
+/** A port on 127.0.0.1 that was free a moment ago: for "nothing listens there" cases. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
