@@ -224,6 +224,7 @@ describe('budgets', () => {
       .request(bot, 'go', { timeoutMs: 5000 })
       .then(() => null, (error: unknown) => error);
     await started;
+    expect(clock.pending).toBe(2); // the run's deadline and the tool's sleep: both on the test clock
     await clock.advance(100);
     expect(await failure).toMatchObject({ code: 'failed', message: expect.stringMatching(/timeout \(limit 100, used 100\)/) });
     expect(exceeded[0]).toMatchObject({ budget: 'timeout', limit: 100 });
