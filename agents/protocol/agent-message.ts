@@ -51,11 +51,3 @@ export type AgentMetadata = z.infer<typeof AgentMetadataSchema>;
 
 /** Priorities used by the runtime (seed 000 sends handoffs at high priority). */
 export const Priority = { low: 1, normal: 2, high: 3, urgent: 4 } as const;
-
-/** The metadata keys the runtime reads and writes on replies. */
-export interface ReplyMetadata {
-  status?: 'completed' | 'failed';
-  error?: string;
-  /** Machine-readable failure kind: 'handler_error', 'budget_exceeded', 'invalid_request', … */
-  error_code?: string;
-}
