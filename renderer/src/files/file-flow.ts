@@ -28,7 +28,7 @@ export interface DialogState {
 }
 
 /** What Save needs to know about the document. */
-export interface SaveSubject {
+interface SaveSubject {
   path: string | null;
   mtimeMs: number | null;
   readOnly: boolean;
@@ -37,7 +37,7 @@ export interface SaveSubject {
 }
 
 /** What Save does: refuse (read-only), nothing (no document), ask for a path, or write. */
-export type SavePlan =
+type SavePlan =
   | { kind: 'refuse'; notice: string }
   | { kind: 'nothing' }
   | { kind: 'saveAs' }
@@ -45,7 +45,7 @@ export type SavePlan =
   | { kind: 'write'; path: string; expectedMtimeMs?: number };
 
 /** A write the host refused. */
-export interface WriteFailure {
+interface WriteFailure {
   path: string;
   /** Save As writes create-only: it must not replace a file without asking. */
   createOnly: boolean;
@@ -58,7 +58,7 @@ export interface WriteFailure {
 export type WriteOutcome = 'saved' | 'exists' | 'failed';
 
 /** How the unsaved-changes question goes on: stay, save first, then show a dialog or open a file. */
-export type UnsavedStep =
+type UnsavedStep =
   | { kind: 'ignore' }
   | { kind: 'close' }
   | { kind: 'continue'; saveFirst: boolean; then: ReplaceTarget };

@@ -48,7 +48,7 @@ export interface FilesStore extends flow.DialogState {
 }
 
 /** The store the files store opens documents into and saves from. */
-export interface FilesStoreDeps {
+interface FilesStoreDeps {
   document: StoreApi<DocumentStore>;
 }
 

@@ -31,7 +31,7 @@ export interface RunStore {
 }
 
 /** The stores the run store reads (the document it runs) and writes (the canvas's status dots). */
-export interface RunStoreDeps {
+interface RunStoreDeps {
   document: StoreApi<DocumentStore>;
   design: StoreApi<DesignStore>;
 }

@@ -23,7 +23,7 @@ export function useStores(): Stores {
 }
 
 /** The state one of the app's stores holds. */
-export type StateOf<K extends keyof Stores> = Stores[K] extends StoreApi<infer S> ? S : never;
+type StateOf<K extends keyof Stores> = Stores[K] extends StoreApi<infer S> ? S : never;
 
 /** A store's React hook: the whole state, or a slice by selector (re-renders when it changes). */
 export interface StoreHook<S> {

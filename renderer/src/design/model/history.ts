@@ -23,7 +23,7 @@ export interface HistoryState {
 }
 
 /** One edit to record: the topology after it, its label and when it happened. */
-export interface EditInput {
+interface EditInput {
   next: Topology;
   label: string;
   coalesceKey?: string;
@@ -31,7 +31,7 @@ export interface EditInput {
 }
 
 /** How many undo steps are kept. */
-export const HISTORY_LIMIT = 200;
+const HISTORY_LIMIT = 200;
 /** Edits with the same coalesce key closer together than this are one undo step. */
 export const COALESCE_MS = 800;
 
