@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { AgentMessageSchema } from '../protocol/agent-message.js';
-import { isRuntimeEventName, RuntimeEventSchemas, type RuntimeEventName } from '../protocol/runtime-events.js';
+import { isRuntimeEventName, RuntimeEventSchemas, type RuntimeEventName, type RuntimeEvents } from '../protocol/runtime-events.js';
 
 /** The trace format version written in each NDJSON file's header line. */
 export const TRACE_FORMAT = 'switchboard.trace/v1';
@@ -43,6 +43,18 @@ export const MessageRecordSchema = z.object({
 });
 export type MessageRecord = z.infer<typeof MessageRecordSchema>;
 
+/**
+ * A payload checked against its event's schema but kept as written: key order and all. zod would
+ * rebuild the object in schema order, and a trace must come back byte for byte (export → import →
+ * export). The cost: defaults of nested schemas are not filled in on import (the runtime writes
+ * complete payloads), and the contract's JSON Schema shows payloads as `{}`.
+ */
+const asWritten = <N extends RuntimeEventName>(name: N) =>
+  z.custom<RuntimeEvents[N]>().superRefine((value, ctx) => {
+    const checked = RuntimeEventSchemas[name].safeParse(value);
+    if (!checked.success) for (const issue of checked.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path, input: issue.input });
+  });
+
 /** An event record's schema for one runtime event: its name as the discriminant, its payload typed. */
 const eventRecord = <N extends RuntimeEventName>(name: N) =>
   z.object({
@@ -52,7 +64,7 @@ const eventRecord = <N extends RuntimeEventName>(name: N) =>
     name: z.literal(name),
     /** The agent the event is about. */
     agent: z.string(),
-    payload: RuntimeEventSchemas[name],
+    payload: asWritten(name),
   });
 
 // One entry per runtime event; `EventRecordNamesComplete` below fails to compile when one is missing.

@@ -29,6 +29,12 @@ describe('event records', () => {
     }
   });
 
+  it('keeps a payload as written (key order and all), so export → import → export gives the same bytes', () => {
+    const { metadata, in_reply_to, priority, ...rest } = sampleMessage({ message_type: 'announcement', to_agent: null });
+    const line = JSON.stringify({ ...base(1), kind: 'event', name: 'message.sent', agent: 'a', payload: { agent: 'a', subject: 'agents.all', message: { metadata, in_reply_to, priority, ...rest } } });
+    expect(JSON.stringify(TraceRecordSchema.parse(JSON.parse(line)))).toBe(line);
+  });
+
   it('refuses an event name this version does not know, saying so (a newer trace), not just "invalid"', () => {
     expect(isRuntimeEventName('agent.teleported')).toBe(false);
     expect(issuesOf({ ...base(1), kind: 'event', name: 'agent.teleported', agent: 'a', payload: { agent: 'a' } })).toEqual([
