@@ -109,6 +109,7 @@ export type EventRecordOf<N extends RuntimeEventName> = Extract<EventRecord, { n
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
+/** One line of a trace: a bus message or a runtime event (narrow on `kind`, then on an event's `name`). */
 export const TraceRecordSchema = z.discriminatedUnion('kind', [MessageRecordSchema, EventRecordSchema]);
 export type TraceRecord = z.infer<typeof TraceRecordSchema>;
 
