@@ -6,7 +6,7 @@
 import { z } from 'zod';
 
 /** A tool the model may call, with its arguments as a JSON Schema object. */
-export const LlmToolSchema = z.object({
+const LlmToolSchema = z.object({
   name: z.string(),
   description: z.string(),
   parameters: z.record(z.string(), z.unknown()),
@@ -14,7 +14,7 @@ export const LlmToolSchema = z.object({
 export type LlmTool = z.infer<typeof LlmToolSchema>;
 
 /** A tool call the model asked for. `arguments` is already parsed JSON. */
-export const LlmToolCallSchema = z.object({
+const LlmToolCallSchema = z.object({
   id: z.string(),
   name: z.string(),
   arguments: z.record(z.string(), z.unknown()),
@@ -22,7 +22,7 @@ export const LlmToolCallSchema = z.object({
 export type LlmToolCall = z.infer<typeof LlmToolCallSchema>;
 
 /** One message of the conversation sent to the model (the system prompt travels separately). */
-export const LlmMessageSchema = z.discriminatedUnion('role', [
+const LlmMessageSchema = z.discriminatedUnion('role', [
   z.object({ role: z.literal('user'), content: z.string() }),
   z.object({ role: z.literal('assistant'), content: z.string(), toolCalls: z.array(LlmToolCallSchema).optional() }),
   /** A tool's result; `isError` when the tool failed (the model sees it as an error, not data). */
@@ -42,7 +42,7 @@ export const LlmRequestSchema = z.object({
 export type LlmRequest = z.infer<typeof LlmRequestSchema>;
 
 /** Token counts as the provider reports them (estimated where it reports none). */
-export const LlmUsageSchema = z.object({
+const LlmUsageSchema = z.object({
   inputTokens: z.number(),
   outputTokens: z.number(),
 });

@@ -13,15 +13,12 @@ import { TypedEmitter } from './typed-emitter.js';
 /** The four phases of one OODA cycle. */
 export const OodaPhaseSchema = z.enum(['observe', 'orient', 'decide', 'act']);
 export type OodaPhase = z.infer<typeof OodaPhaseSchema>;
-/** The phases in cycle order. */
-export const OODA_PHASES: readonly OodaPhase[] = OodaPhaseSchema.options;
 
 /** What Act hands on: the reply, or the results of the tools it called (the `act` phase's output). */
 export const OodaActOutputSchema = z.object({
   reply: z.string().nullable(),
   toolResults: z.array(z.object({ id: z.string(), name: z.string(), content: z.string(), isError: z.boolean() })),
 });
-export type OodaActOutput = z.infer<typeof OodaActOutputSchema>;
 
 const agent = z.string();
 const runId = z.string();
@@ -98,8 +95,6 @@ export const RuntimeEventSchemas = {
 export type RuntimeEvents = { [N in keyof typeof RuntimeEventSchemas]: z.infer<(typeof RuntimeEventSchemas)[N]> };
 /** One runtime event's name. */
 export type RuntimeEventName = keyof RuntimeEvents;
-/** Receives every runtime event, in order. */
-export type RuntimeListener = <E extends RuntimeEventName>(name: E, payload: RuntimeEvents[E]) => void;
 
 /** Every runtime event name, in the map's order. */
 export const RUNTIME_EVENT_NAMES = Object.keys(RuntimeEventSchemas) as RuntimeEventName[];
