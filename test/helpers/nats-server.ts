@@ -129,7 +129,8 @@ async function launch(options: TestServerOptions, cluster?: ClusterPart, user = 
       ports = await Promise.race([waitUntilReady(proc, portsFilePath(binary, proc.pid, runDir)), failed]);
     } catch (error) {
       await terminate(proc, 1000);
-      throw error;
+      // waitUntilReady only says 'exited'; the exit handler's error carries the server's last words.
+      throw error instanceof Error && error.message === 'exited' ? await failed.catch((reason: unknown) => reason) : error;
     } finally {
       clearTimeout(timer);
     }
