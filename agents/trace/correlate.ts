@@ -11,7 +11,7 @@ import { agentMessageOf, expectsReply, failedReply, failedTaskReply, inboxAgent,
 import type { MessageRecord, TraceRecord } from './record.js';
 
 /** How long a request waits for its reply by default: the runtime's own default request timeout. */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /** Where a request stands: `pending` only while records are still coming. */
 export type RequestStatus = 'pending' | 'answered' | 'failed' | 'no_responders' | 'timed_out';

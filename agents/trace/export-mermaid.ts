@@ -10,7 +10,7 @@ import { agentMessageOf, isPresence, requestSubjectAgent } from './message-facts
 import type { MessageRecord, TraceRecord } from './record.js';
 
 /** The arrow each kind of message is drawn with (Mermaid's sequence arrows). */
-export const SEQUENCE_ARROWS = {
+const SEQUENCE_ARROWS = {
   request: '->>',
   response: '-->>',
   /** A reply with `status: failed`. */
@@ -22,7 +22,7 @@ export const SEQUENCE_ARROWS = {
 } as const;
 
 /** The participant broadcasts go to. */
-export const BROADCAST_PARTICIPANT = 'all agents';
+const BROADCAST_PARTICIPANT = 'all agents';
 
 /** One arrow of a sequence diagram. */
 export interface SequenceMessage {

@@ -210,14 +210,14 @@ export function subjectGroup(subject: string): string {
 }
 
 /** p50/p95/max by nearest rank. */
-export function latencyStats(values: readonly number[]): LatencyStats {
+function latencyStats(values: readonly number[]): LatencyStats {
   if (values.length === 0) return { count: 0, p50: null, p95: null, max: null };
   const sorted = Float64Array.from(values).sort();
   return { count: sorted.length, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), max: sorted[sorted.length - 1]! };
 }
 
 /** The nearest-rank percentile `p` (0..1] of ascending `sorted`. */
-export function percentile(sorted: ArrayLike<number>, p: number): number {
+function percentile(sorted: ArrayLike<number>, p: number): number {
   const rank = Math.max(1, Math.ceil(p * sorted.length));
   return sorted[Math.min(rank, sorted.length) - 1]!;
 }

@@ -12,7 +12,7 @@ import { createNkeyUser } from '../host/export-files.js';
 import { UsageError } from './flags.js';
 import { readTopology } from './read-topology.js';
 
-export const exportHelp = `Usage: switchboard export FILE --format FORMAT [-o OUT]
+const exportHelp = `Usage: switchboard export FILE --format FORMAT [-o OUT]
 
 Formats:
   yaml        the normalized topology (stable key order; git-friendly)

@@ -18,7 +18,7 @@ import { summarize } from './run-summary.js';
 import { stopSignals } from './signals.js';
 import { exportTraceFile, traceFileLibrary } from './trace-file.js';
 
-export const runHelp = `Usage: switchboard run FILE [options]
+const runHelp = `Usage: switchboard run FILE [options]
 
 Runs a topology without the app. Starts an embedded nats-server unless --nats is given, starts the
 agents, prints one line per event on stderr, and stops on Ctrl-C, after --duration, or once the

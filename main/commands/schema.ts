@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { topologyJsonSchema } from '../../agents/topology/schema.js';
 
-export const schemaHelp = `Usage: switchboard schema [-o FILE]
+const schemaHelp = `Usage: switchboard schema [-o FILE]
 
 Prints the JSON Schema of topology files (draft 2020-12), for editors that validate YAML or JSON
 (e.g. a \`# yaml-language-server: $schema=FILE\` line at the top of a topology).

@@ -9,7 +9,7 @@ import { portNumber } from './flags.js';
 import { natsChoiceFromFlags, natsFlagHelp, natsFlagSpecs } from './nats-flags.js';
 import { stopSignals } from './signals.js';
 
-export const serveHelp = `Usage: switchboard serve [options]
+const serveHelp = `Usage: switchboard serve [options]
 
 Starts the workbench host (with its embedded nats-server unless --nats is given) and serves the
 UI on 127.0.0.1. Open the printed URL in a browser; it carries this launch's access token.

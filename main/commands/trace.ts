@@ -22,7 +22,7 @@ import { positiveNumber, UsageError } from './flags.js';
 import { readTopology } from './read-topology.js';
 
 /** The output formats of `switchboard trace`. */
-export const TRACE_FORMATS = ['summary', 'mermaid', 'otlp'] as const;
+const TRACE_FORMATS = ['summary', 'mermaid', 'otlp'] as const;
 type TraceFormat = (typeof TRACE_FORMATS)[number];
 
 /** Mermaid stops drawing here by default: renderers give up long before a big run's length. */
@@ -30,7 +30,7 @@ const DEFAULT_MERMAID_LIMIT = 500;
 /** Bad lines listed one by one; the rest are counted. */
 const MAX_REPORTED = 20;
 
-export const traceHelp = `Usage: switchboard trace FILE.ndjson [--format FORMAT] [-o OUT] [options]
+const traceHelp = `Usage: switchboard trace FILE.ndjson [--format FORMAT] [-o OUT] [options]
 
 Reads a trace exported as NDJSON (a ${TRACE_FORMAT} header line, then one record a line) and prints:
   summary   counts per subject and agent, request latency (p50/p95), timed-out requests, failures,

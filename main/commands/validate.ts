@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { readTopology } from './read-topology.js';
 import { UsageError } from './flags.js';
 
-export const validateHelp = `Usage: switchboard validate FILE [--json]
+const validateHelp = `Usage: switchboard validate FILE [--json]
 
 Checks a topology file (YAML or JSON): its schema, names, edges, tools, model settings and budgets.
 Problems are printed as FILE:LINE:COLUMN: severity: message (at path).

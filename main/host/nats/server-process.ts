@@ -21,7 +21,7 @@ export function portsFilePath(binary: string, pid: number | undefined, runDir: s
 }
 
 /** The ports in a ports file; null while it is not written yet (or half written). */
-export async function readPortsFile(file: string): Promise<ServerPorts | null> {
+async function readPortsFile(file: string): Promise<ServerPorts | null> {
   try {
     const parsed = JSON.parse(await readFile(file, 'utf8')) as { nats?: string[]; monitoring?: string[]; cluster?: string[] };
     const client = Number(new URL(parsed.nats?.[0] ?? '').port);

@@ -23,7 +23,7 @@ const doc = (stores: DesignStores) => stores.document.getState();
 const design = (stores: DesignStores) => stores.design.getState();
 
 /** The selection restricted to what exists in the current topology. */
-export function liveSelection(stores: DesignStores, topology: Topology | null = stores.document.getState().topology): Selection {
+function liveSelection(stores: DesignStores, topology: Topology | null = stores.document.getState().topology): Selection {
   const { selection } = stores.design.getState();
   if (!topology) return NO_SELECTION;
   const names = new Set(allNodeNames(topology));

@@ -11,13 +11,13 @@ import { KIND_LABEL, NODE_KINDS } from './model/node-kinds';
 const NUDGE = 2;
 
 /** True when keys typed now belong to a text field (or Monaco), not to the canvas or the document. */
-export function isEditableTarget(target: EventTarget | null): boolean {
+function isEditableTarget(target: EventTarget | null): boolean {
   const el = target instanceof Element ? target : null;
   return !!el?.closest('input, textarea, select, [contenteditable=""], [contenteditable="true"], .monaco-editor');
 }
 
 /** True when the canvas (or a node on it) has the keyboard. */
-export function canvasHasFocus(): boolean {
+function canvasHasFocus(): boolean {
   const active = document.activeElement;
   return !!active?.closest('.designer-canvas') && !isEditableTarget(active);
 }
@@ -48,7 +48,7 @@ function nudgeCommands(stores: DesignStores): Command[] {
 }
 
 /** Every designer command. */
-export function designCommands(stores: DesignStores): Command[] {
+function designCommands(stores: DesignStores): Command[] {
   const doc = () => stores.document.getState();
   const design = () => stores.design.getState();
   const open = () => doc().topology !== null;

@@ -20,7 +20,7 @@ import { BASE_OPTIONS, monaco, setUpMonaco } from './monaco';
 import './editors.css';
 
 /** How long typing pauses before the text is parsed and applied to the document. */
-export const SOURCE_DEBOUNCE_MS = 300;
+const SOURCE_DEBOUNCE_MS = 300;
 const MARKER_OWNER = 'topology';
 /** How long markers wait for problems' line numbers (the document store adds them ~300 ms after an edit). */
 const LINES_WAIT_MS = 500;

@@ -9,7 +9,7 @@ import type { DocumentStore } from '../stores/document-store';
 import { recoveryKeyFor } from './recovery-key';
 
 /** How long after the last edit the copy is written. */
-export const AUTOSAVE_DELAY_MS = 2000;
+const AUTOSAVE_DELAY_MS = 2000;
 
 /** Follows the document and keeps its recovery copy fresh; returns the function that stops it. */
 export function startAutosave(api: ApiClient, document: StoreApi<DocumentStore>, delayMs = AUTOSAVE_DELAY_MS): () => void {

@@ -4,7 +4,7 @@ import type { RunStatus } from '../../../preload/contract';
 import type { AgentStatus } from '../stores/design-store';
 
 /** How many live records the panel keeps; older ones stay in the store (trace.query). */
-export const LIVE_CAPACITY = 1000;
+const LIVE_CAPACITY = 1000;
 
 /** Appends a batch in seq order, keeping the last `capacity`. */
 export function appendRecords(previous: readonly TraceRecord[], batch: readonly TraceRecord[], capacity = LIVE_CAPACITY): TraceRecord[] {

@@ -2,7 +2,7 @@
 import type { LogLine, ServerStatus } from '../../../preload/contract';
 
 /** How many log lines the panel keeps. */
-export const LOG_CAPACITY = 2000;
+const LOG_CAPACITY = 2000;
 
 /**
  * Applies a new status. State events carry no counters; they keep the last ones while the server
