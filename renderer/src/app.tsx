@@ -10,11 +10,14 @@ import { Palette } from './layout/palette';
 import { TopBar } from './layout/top-bar';
 import { useServerStore } from './stores/server-store';
 import { useStores } from './stores/stores-context';
+import { useViewStore } from './stores/view-store';
 
 /** The whole window. */
 export function App() {
   const stores = useStores();
   const connection = useServerStore((s) => s.connection);
+  // The Trace view takes the whole width: the palette and inspector are about the design.
+  const view = useViewStore((s) => s.view);
   useEffect(() => registerDesignCommands(stores), [stores]);
   useEffect(() => installTestHook(stores), [stores]);
   return (
@@ -25,7 +28,7 @@ export function App() {
           Lost the connection to the Switchboard host. Reconnecting… (is <code>switchboard serve</code> still running?)
         </div>
       )}
-      <div className="workbench-main">
+      <div className="workbench-main" data-view={view}>
         <Palette />
         <Centre />
         <Inspector />

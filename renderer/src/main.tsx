@@ -16,6 +16,7 @@ const api = createApi();
 const stores = createStores(api);
 stores.server.getState().connect();
 stores.run.getState().connect();
+stores.trace.getState().connect();
 stores.files.getState().connect();
 startAutosave(api, stores.document);
 guardUnload(stores.document);

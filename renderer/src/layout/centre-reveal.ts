@@ -2,7 +2,7 @@
 import type { ElementRef } from '../design/model/problem-targets';
 
 /** The centre's views. */
-export type CentreView = 'design' | 'source';
+export type CentreView = 'design' | 'source' | 'trace';
 
 /**
  * Where a reveal goes from the current view: the source view at the line when it shows now or

@@ -1,6 +1,6 @@
 /**
- * The centre of the workbench: the canvas ("Design") or the YAML ("Source"), switched by a
- * toggle. Both stay mounted once shown, so each keeps its viewport, cursor and undo history
+ * The centre of the workbench: the canvas ("Design"), the YAML ("Source") or the trace explorer
+ * ("Trace"), switched by a toggle. Both stay mounted once shown, so each keeps its viewport, cursor and undo history
  * across switches; the hidden one is only made invisible. The source view (Monaco) loads on
  * first use.
  */
@@ -10,20 +10,25 @@ import { useViewStore } from '../stores/view-store';
 import type { CentreView } from './centre-reveal';
 import '../editors/editors.css';
 
+import { TraceView } from '../trace/trace-view';
+
 const SourceView = lazy(() => import('../editors/source-view').then((m) => ({ default: m.SourceView })));
 
 const VIEWS: { view: CentreView; label: string; title: string }[] = [
   { view: 'design', label: 'Design', title: 'The topology as a graph' },
   { view: 'source', label: 'Source', title: 'The topology file as YAML' },
+  { view: 'trace', label: 'Trace', title: 'Every message and event of the live run or a recorded one' },
 ];
 
-/** The centre area with its Design | Source toggle. */
+/** The centre area with its Design | Source | Trace toggle. */
 export function Centre() {
   const view = useViewStore((s) => s.view);
   const setView = useViewStore((s) => s.setView);
   // Mount the source view the first time it is asked for, then keep it.
   const [sourceMounted, setSourceMounted] = useState(view === 'source');
   if (view === 'source' && !sourceMounted) setSourceMounted(true);
+  const [traceMounted, setTraceMounted] = useState(view === 'trace');
+  if (view === 'trace' && !traceMounted) setTraceMounted(true);
 
   return (
     <div className="centre" data-view={view}>
@@ -42,6 +47,11 @@ export function Centre() {
           <Suspense fallback={<div className="source-view-empty">Loading the editor…</div>}>
             <SourceView />
           </Suspense>
+        </div>
+      )}
+      {traceMounted && (
+        <div className="centre-pane" data-active={view === 'trace'} aria-hidden={view !== 'trace'}>
+          <TraceView active={view === 'trace'} />
         </div>
       )}
     </div>

@@ -11,6 +11,7 @@ import { createExportStore, type ExportStore } from './export-store';
 import { createFilesStore, type FilesStore } from './files-store';
 import { createRunStore, type RunStore } from './run-store';
 import { createServerStore, type ServerStore } from './server-store';
+import { createTraceStore, type TraceStore } from './trace-store';
 import { createViewStore, type ViewStore } from './view-store';
 
 /** Every store of the app, by feature. */
@@ -23,6 +24,8 @@ export interface Stores {
   view: StoreApi<ViewStore>;
   /** The running topology, its live trace and paused agents. */
   run: StoreApi<RunStore>;
+  /** The trace explorer: the run shown, its filter, its window of records, the selection. */
+  trace: StoreApi<TraceStore>;
   /** The host connection and the NATS server panel. */
   server: StoreApi<ServerStore>;
   /** The file dialogs, templates, recent files and recoveries. */
@@ -40,6 +43,7 @@ export function createStores(client: ApiClient): Stores {
     design,
     view: createViewStore(),
     run: createRunStore(client, { document: doc, design }),
+    trace: createTraceStore(client),
     server: createServerStore(client),
     files: createFilesStore(client, { document: doc }),
     export: createExportStore(client),

@@ -1,0 +1,290 @@
+/**
+ * The trace explorer's store: which run it shows (the live one or a past one), the filter, the
+ * bounded window of matching records (trace-window.ts), the selection, following the live run,
+ * counts, and the panel sizes. Every filter is evaluated by the host (`trace.query`,
+ * `trace.count`); actions are thin and hand the paging rules to trace-window.ts.
+ */
+import { createStore, type StoreApi } from 'zustand';
+import type { TraceRecord } from '../../../agents/trace/record';
+import type { CallOutput } from '../../../preload/contract';
+import type { ApiClient } from '../api';
+import { parseFilter, type FilterFields } from '../trace/trace-filter';
+import { loadLayout, saveLayout, type TraceLayout } from '../trace/trace-layout';
+import {
+  afterSeq,
+  appendPage,
+  beforeSeq,
+  EMPTY_WINDOW,
+  headWindow,
+  moveSelection,
+  PAGE_SIZE,
+  prependPage,
+  tailWindow,
+  type SelectionKey,
+  type TraceWindow,
+} from '../trace/trace-window';
+import { storeHook } from './stores-context';
+
+type TraceRun = CallOutput<'trace.listRuns'>['runs'][number];
+type TraceCounts = CallOutput<'trace.count'>;
+
+/** Trace explorer state and actions. */
+export interface TraceStore {
+  /** Recorded runs, newest first. */
+  runs: TraceRun[];
+  /** The run recording now, if one is. */
+  liveRunId: string | null;
+  /** The run shown. */
+  runId: string | null;
+  /** The filter bar's text, its fields once read, and why it could not be read. */
+  filterText: string;
+  filter: FilterFields;
+  filterError: string | null;
+  window: TraceWindow;
+  /**
+   * Rows added (+) or dropped (−) at the window's front by the last page, with an id per change:
+   * the table moves its scroll position by as many rows so that what is on screen stays put.
+   */
+  shift: { id: number; rows: number };
+  /** After a reload, the row to bring into view (the selection), with an id per request. */
+  reveal: { id: number; seq: number | null };
+  loading: boolean;
+  error: string | null;
+  /** Keep the newest record in view while the shown run is live (scrolling up turns it off). */
+  follow: boolean;
+  selectedSeq: number | null;
+  /** The selected record (kept when its row leaves the window). */
+  selected: TraceRecord | null;
+  detailOpen: boolean;
+  timeMode: 'absolute' | 'relative';
+  counts: TraceCounts | null;
+  layout: TraceLayout;
+  /** Follows the host's run and trace events; returns the function that stops it. */
+  connect(): () => void;
+  refreshRuns(): Promise<void>;
+  /** Shows a run (the live one follows its newest records; a past one starts at its first). */
+  openRun(runId: string): Promise<void>;
+  /** Sets the filter text; a readable filter reloads the window from the host. */
+  setFilterText(text: string): Promise<void>;
+  loadOlder(): Promise<void>;
+  loadNewer(): Promise<void>;
+  setFollow(follow: boolean): Promise<void>;
+  select(seq: number | null): void;
+  /** Moves the selection with a key; returns the seq now selected. */
+  moveSelection(key: SelectionKey, pageRows: number): number | null;
+  setDetailOpen(open: boolean): void;
+  setTimeMode(mode: 'absolute' | 'relative'): void;
+  setLayout(layout: Partial<TraceLayout>): void;
+}
+
+/** The browser's storage, absent in unit tests. */
+const storage = () => (typeof localStorage === 'undefined' ? undefined : localStorage);
+
+/** Creates the trace store, talking to the host through `client`. */
+export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
+  return createStore<TraceStore>()((set, get) => {
+    // Every reload bumps the generation; pages answered for an older one are dropped.
+    let generation = 0;
+    let paging = false;
+    let newerAgain = false;
+    let countsTimer: ReturnType<typeof setTimeout> | null = null;
+
+    const fail = (error: unknown) => set({ error: error instanceof Error ? error.message : String(error), loading: false });
+    const isLive = () => get().runId !== null && get().runId === get().liveRunId;
+    const query = (extra: { after?: number; before?: number }) => ({ ...get().filter, ...extra, limit: PAGE_SIZE });
+
+    const refreshCounts = async () => {
+      const runId = get().runId;
+      if (!runId) return;
+      try {
+        const counts = await client.call('trace.count', { runId });
+        if (get().runId === runId) set({ counts });
+      } catch {
+        // Counts are a help beside the filter; the table says what failed.
+      }
+    };
+    /** Counts at most once a second while records arrive. */
+    const countsSoon = () => {
+      countsTimer ??= setTimeout(() => {
+        countsTimer = null;
+        void refreshCounts();
+      }, 1000);
+    };
+
+    /**
+     * Replaces the window: the live run's newest page while following; else the pages around the
+     * selected record (a new filter keeps it in view, as Wireshark does); else the first page.
+     */
+    const reload = async () => {
+      const runId = get().runId;
+      if (!runId) return;
+      const mine = ++generation;
+      set({ loading: true, error: null });
+      try {
+        const around = get().selectedSeq;
+        let window: TraceWindow;
+        if (isLive() && get().follow) window = tailWindow(await client.call('trace.query', { runId, query: query({ before: Number.MAX_SAFE_INTEGER }) }));
+        else if (around === null) window = headWindow(await client.call('trace.query', { runId, query: query({ after: 0 }) }));
+        else {
+          const upTo = tailWindow(await client.call('trace.query', { runId, query: query({ before: around + 1 }) }));
+          const after = await client.call('trace.query', { runId, query: query({ after: around }) });
+          window = appendPage(upTo, after).window;
+        }
+        if (mine !== generation) return;
+        set((s) => ({ window, loading: false, shift: { id: s.shift.id + 1, rows: 0 }, reveal: { id: s.reveal.id + 1, seq: around } }));
+      } catch (error) {
+        if (mine === generation) fail(error);
+      }
+    };
+
+    /** Runs one page request at a time, for the current generation only. */
+    const page = async (work: (runId: string, mine: number) => Promise<void>) => {
+      const runId = get().runId;
+      if (!runId || paging) return false;
+      paging = true;
+      try {
+        await work(runId, generation);
+      } catch (error) {
+        fail(error);
+      } finally {
+        paging = false;
+        if (newerAgain) {
+          newerAgain = false;
+          if (get().follow) void get().loadNewer();
+        }
+      }
+      return true;
+    };
+
+    return {
+      runs: [],
+      liveRunId: null,
+      runId: null,
+      filterText: '',
+      filter: {},
+      filterError: null,
+      window: EMPTY_WINDOW,
+      shift: { id: 0, rows: 0 },
+      reveal: { id: 0, seq: null },
+      loading: false,
+      error: null,
+      follow: true,
+      selectedSeq: null,
+      selected: null,
+      detailOpen: true,
+      timeMode: 'relative',
+      counts: null,
+      layout: loadLayout(storage()),
+
+      connect() {
+        const offStatus = client.on('run.statusChanged', (status) => {
+          // The host answers queries on a run once it runs (while it starts, its store is not open to them).
+          const live = status.state === 'running' ? status.runId : null;
+          const wasShowingLive = get().runId === null || get().runId === get().liveRunId;
+          set({ liveRunId: live });
+          // A new run takes over the view unless the user is reading a past run.
+          if (live && live !== get().runId && wasShowingLive) void get().openRun(live);
+          void get().refreshRuns();
+        });
+        const offTrace = client.on('trace.appended', (batch) => {
+          if (batch.runId !== get().runId) return;
+          countsSoon();
+          if (get().follow && !get().window.hasAfter) void get().loadNewer();
+          else if (!get().window.hasAfter) set((s) => ({ window: { ...s.window, hasAfter: true } }));
+        });
+        const offConnection = client.transport.onConnection((state) => {
+          if (state !== 'open') return;
+          void client.call('run.getStatus').then((status) => {
+            const live = status.state === 'running' ? status.runId : null;
+            set({ liveRunId: live });
+            if (get().runId === null && live) void get().openRun(live);
+          }, () => undefined);
+          void get().refreshRuns();
+        });
+        return () => {
+          offStatus();
+          offTrace();
+          offConnection();
+          if (countsTimer) clearTimeout(countsTimer);
+        };
+      },
+
+      async refreshRuns() {
+        try {
+          const { runs } = await client.call('trace.listRuns');
+          set({ runs });
+        } catch (error) {
+          fail(error);
+        }
+      },
+
+      async openRun(runId) {
+        generation++;
+        set({ runId, window: EMPTY_WINDOW, selectedSeq: null, selected: null, counts: null, error: null });
+        await Promise.all([reload(), refreshCounts()]);
+      },
+
+      async setFilterText(text) {
+        const read = parseFilter(text);
+        if (!read.ok) return set({ filterText: text, filterError: read.error });
+        const same = JSON.stringify(read.filter) === JSON.stringify(get().filter);
+        set({ filterText: text, filterError: null, filter: read.filter });
+        if (!same) await reload();
+      },
+
+      async loadOlder() {
+        if (!get().window.hasBefore) return;
+        await page(async (runId, mine) => {
+          const result = await client.call('trace.query', { runId, query: query({ before: beforeSeq(get().window) }) });
+          if (mine !== generation) return;
+          const { window, added } = prependPage(get().window, result);
+          set((s) => ({ window, error: null, shift: { id: s.shift.id + 1, rows: added } }));
+        });
+      },
+
+      async loadNewer() {
+        // While a page is on its way, a newer batch asks again once it lands.
+        const started = await page(async (runId, mine) => {
+          const result = await client.call('trace.query', { runId, query: query({ after: afterSeq(get().window) }) });
+          if (mine !== generation) return;
+          const { window, dropped } = appendPage(get().window, result);
+          set((s) => ({ window, error: null, shift: { id: s.shift.id + 1, rows: -dropped } }));
+        });
+        if (!started) newerAgain = true;
+        else if (get().follow && get().window.hasAfter) void get().loadNewer();
+      },
+
+      async setFollow(follow) {
+        if (follow === get().follow) return;
+        set({ follow });
+        // Resuming far from the end starts again from the newest page.
+        if (follow && isLive() && get().window.hasAfter) await reload();
+      },
+
+      select(seq) {
+        const { rows } = get().window;
+        const selected = seq === null ? null : (rows.find((r) => r.seq === seq) ?? null);
+        // Reading an older record stops the newest from pushing it out of view.
+        const pause = selected !== null && (selected !== rows.at(-1) || get().window.hasAfter);
+        set({ selectedSeq: selected ? seq : null, selected, ...(pause && { follow: false }) });
+      },
+
+      moveSelection(key, pageRows) {
+        const seq = moveSelection(get().window.rows, get().selectedSeq, key, pageRows);
+        get().select(seq);
+        return seq;
+      },
+
+      setDetailOpen: (detailOpen) => set({ detailOpen }),
+      setTimeMode: (timeMode) => set({ timeMode }),
+      setLayout(partial) {
+        const layout = { ...get().layout, ...partial };
+        set({ layout });
+        saveLayout(storage(), layout);
+      },
+    };
+  });
+}
+
+/** The trace store's hook (see {@link storeHook}). */
+export const useTraceStore = storeHook('trace');

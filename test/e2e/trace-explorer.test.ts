@@ -1,0 +1,145 @@
+// The trace explorer: run the trio, send its example, open the Trace view; the table shows the
+// request and the replies; a subject wildcard and an agent filter narrow it (in the host); a row's
+// detail shows its AgentMessage and its payload as JSON, text and hex; the arrows move the selection.
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SwitchboardTestHook } from '../../renderer/src/design/test-hook.js';
+import { startWorkbench, type Workbench } from '../helpers/workbench.js';
+
+declare global {
+  interface Window {
+    __switchboardTest?: SwitchboardTestHook;
+  }
+}
+
+const trio = readFileSync('templates/seed-000-trio.yaml', 'utf8');
+
+describe('the trace explorer', () => {
+  let workbench: Workbench;
+  let page: Page;
+  let pageErrors: string[];
+
+  beforeAll(async () => {
+    workbench = await startWorkbench({ name: 'e2e-trace', testHook: true });
+    ({ page, pageErrors } = workbench);
+    await page.waitForFunction(() => window.__switchboardTest !== undefined);
+    await page.locator('[data-testid=server-card] [data-state=running]').waitFor();
+  });
+
+  afterAll(async () => {
+    await workbench?.close();
+  });
+
+  const rows = () => page.locator('[data-testid=trace-table] [role=row]');
+  /** The subjects of the rows drawn now. */
+  const subjects = () => rows().evaluateAll((els) => els.map((e) => e.getAttribute('data-subject') ?? ''));
+  /** The from → to cells of the rows drawn now. */
+  const fromTo = () => page.locator('[data-testid=trace-table] [data-col=from-to]').allInnerTexts();
+
+  it('shows the live run, filters it in the host, and details the selected record', async () => {
+    await page.evaluate((text) => window.__switchboardTest!.open(text, 'seed-000-trio.yaml'), trio);
+    await page.getByTestId('run-start').click();
+    await page.getByTestId('run-state').filter({ hasText: 'running 3 agents' }).waitFor();
+    await page.getByTestId('send-button').click();
+    await page.getByTestId('send-reply').filter({ hasText: 'Weather-Bot: It is 18°C and partly cloudy in Paris.' }).waitFor();
+
+    // The Trace view, following the live run: the request in and the replies out.
+    await page.getByTestId('view-trace').click();
+    await page.getByTestId('trace-view').waitFor();
+    expect(await page.getByTestId('trace-follow').innerText()).toContain('Following');
+    await page.locator('[data-testid=trace-table] [data-subject="agents.request.weather_bot"]').first().waitFor();
+    const all = await fromTo();
+    expect(all).toContain('switchboard_app → task_coordinator');
+    expect(all).toContain('task_coordinator → weather_bot');
+    expect(all).toContain('weather_bot → task_coordinator');
+    expect(all).toContain('task_coordinator → switchboard_app');
+    const types = await page.locator('[data-testid=trace-table] [data-col=type]').allInnerTexts();
+    expect(types).toContain('request');
+    expect(types).toContain('response');
+    expect(types).toContain('llm.call');
+    // Rows are in seq order.
+    const seqs = (await page.locator('[data-testid=trace-table] [data-col=seq]').allInnerTexts()).map(Number);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    // Counts per agent beside the filter.
+    await page.locator('[data-testid=counts-agent] [data-name=weather_bot]').waitFor();
+    await workbench.screenshot('trace-explorer-live');
+
+    // A subject wildcard, evaluated by the host: only the two requests to agents.
+    await page.getByTestId('trace-filter').fill('agents.request.*');
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid=trace-table] [role=row]')).every((r) => r.getAttribute('data-subject')?.startsWith('agents.request.')));
+    const requested = await subjects();
+    expect(requested.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(requested)).toEqual(new Set(['agents.request.task_coordinator', 'agents.request.weather_bot']));
+
+    // An agent filter narrows it further (a click on the agent's count adds `agent:`).
+    await page.locator('[data-testid=counts-agent] [data-name=weather_bot]').click();
+    expect(await page.getByTestId('trace-filter').inputValue()).toBe('agents.request.* agent:weather_bot');
+    await page.waitForFunction(() => {
+      const found = Array.from(document.querySelectorAll('[data-testid=trace-table] [role=row]')).map((r) => r.getAttribute('data-subject'));
+      return found.length > 0 && found.every((s) => s === 'agents.request.weather_bot');
+    });
+    expect(await fromTo()).toEqual(['task_coordinator → weather_bot']);
+
+    // A filter the bar cannot read says why, and leaves the table as it was.
+    await page.getByTestId('trace-filter').fill('agents.request.* colour:blue');
+    await page.getByTestId('trace-filter-error').filter({ hasText: 'unknown filter "colour:"' }).waitFor();
+    expect(await rows().count()).toBe(1);
+
+    // Selecting the request shows its AgentMessage, and its payload as JSON, text and hex.
+    await page.getByTestId('trace-filter').fill('agent:weather_bot kind:message');
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid=trace-table] [role=row]')).length >= 2);
+    await page.locator('[data-testid=trace-table] [data-subject="agents.request.weather_bot"]').first().click();
+    const detail = page.getByTestId('trace-detail');
+    await detail.getByTestId('detail-agent-message').filter({ hasText: 'task_coordinator' }).waitFor();
+    expect(await detail.getByTestId('detail-agent-message').innerText()).toContain('weather_bot');
+    await detail.getByTestId('json-tree').filter({ hasText: 'message_type' }).first().waitFor();
+    expect(await detail.getByTestId('payload-body').getAttribute('data-tab')).toBe('json');
+    await detail.getByTestId('payload-text').click();
+    expect(await detail.getByTestId('payload-body').innerText()).toContain('"from_agent":');
+    await detail.getByTestId('payload-hex').click();
+    const hex = await detail.getByTestId('hex-dump').innerText();
+    expect(hex).toMatch(/^00000000\s+7b 22/); // `{"` at offset 0
+    expect(hex).toContain('00000010');
+    await workbench.screenshot('trace-explorer-detail');
+
+    // The arrows move the selection, and the detail follows (the table has the focus again).
+    await page.locator('[data-testid=trace-table] [role=row][aria-selected=true]').click();
+    const selected = () => page.locator('[data-testid=trace-table] [role=row][aria-selected=true]').getAttribute('data-seq');
+    const first = Number(await selected());
+    await page.keyboard.press('ArrowDown');
+    await page.waitForFunction((seq) => Number(document.querySelector('[data-testid=trace-table] [aria-selected=true]')?.getAttribute('data-seq')) > seq, first);
+    const second = Number(await selected());
+    expect(await detail.locator('.detail-title').innerText()).toContain(`#${second}`);
+    await page.keyboard.press('ArrowUp');
+    await page.waitForFunction((seq) => document.querySelector('[data-testid=trace-table] [aria-selected=true]')?.getAttribute('data-seq') === String(seq), first);
+    // Esc closes the detail, Enter opens it again; `/` focuses the filter, Esc there clears it.
+    await page.keyboard.press('Escape');
+    await page.getByTestId('trace-detail').waitFor({ state: 'detached' });
+    await page.keyboard.press('Enter');
+    await page.getByTestId('trace-detail').waitFor();
+    await page.keyboard.press('/');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('trace-filter');
+    await page.keyboard.press('Escape');
+    expect(await page.getByTestId('trace-filter').inputValue()).toBe('');
+    // Without the filter the selected request stays in view among all records; reading it paused following.
+    await page.waitForFunction(() => document.querySelector('[data-testid=trace-table] [data-kind=event]') !== null);
+    await page.locator(`[data-testid=trace-table] [role=row][data-seq="${first}"][aria-selected=true]`).waitFor();
+    expect(await page.getByTestId('trace-follow').innerText()).toContain('Follow live');
+    await workbench.screenshot('trace-explorer-all');
+
+    // One click resumes following: the newest record is in view.
+    await page.getByTestId('trace-follow').click();
+    expect(await page.getByTestId('trace-follow').innerText()).toContain('Following');
+    const newest = await page.evaluate(() => Math.max(...Array.from(document.querySelectorAll('[data-testid=trace-table] [role=row]')).map((r) => Number(r.getAttribute('data-seq')))));
+    expect(await page.locator(`[data-testid=trace-table] [data-seq="${newest}"]`).isVisible()).toBe(true);
+
+    // The time column switches to the wall clock.
+    await page.getByTestId('time-absolute').click();
+    expect(await page.locator('[data-testid=trace-table] [data-col=time]').first().innerText()).toMatch(/^\d\d:\d\d:\d\d\.\d{3}$/);
+
+    await page.getByTestId('run-stop').click();
+    await page.waitForFunction(() => !(document.querySelector('[data-testid=run-start]') as HTMLButtonElement).disabled);
+    expect(pageErrors).toEqual([]);
+  });
+});
