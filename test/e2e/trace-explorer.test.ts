@@ -48,14 +48,9 @@ describe('the trace explorer', () => {
     await page.getByTestId('view-trace').click();
     await page.getByTestId('trace-view').waitFor();
     expect(await page.getByTestId('trace-follow').innerText()).toContain('Following');
-    await page.locator('[data-testid=trace-table] [data-subject="agents.request.weather_bot"]').first().waitFor();
-    const all = await fromTo();
-    expect(all).toContain('switchboard_app → task_coordinator');
-    expect(all).toContain('task_coordinator → weather_bot');
-    expect(all).toContain('weather_bot → task_coordinator');
-    expect(all).toContain('task_coordinator → switchboard_app');
+    // Following, the newest rows are in view: the final reply and the runtime's events before it.
+    await page.locator('[data-testid=trace-table] [data-col=from-to]', { hasText: 'task_coordinator → switchboard_app' }).waitFor();
     const types = await page.locator('[data-testid=trace-table] [data-col=type]').allInnerTexts();
-    expect(types).toContain('request');
     expect(types).toContain('response');
     expect(types).toContain('llm.call');
     // Rows are in seq order.
@@ -65,9 +60,18 @@ describe('the trace explorer', () => {
     await page.locator('[data-testid=counts-agent] [data-name=weather_bot]').waitFor();
     await workbench.screenshot('trace-explorer-live');
 
+    // Free text and a kind, evaluated by the host: the request, the delegation and both replies.
+    await page.getByTestId('trace-filter').fill('Paris kind:message');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=trace-table] [role=row]').length === 4);
+    expect(await fromTo()).toEqual(['switchboard_app → task_coordinator', 'task_coordinator → weather_bot', 'weather_bot → task_coordinator', 'task_coordinator → switchboard_app']);
+    expect(await page.locator('[data-testid=trace-table] [data-col=type]').allInnerTexts()).toEqual(['request', 'request', 'response', 'response']);
+
     // A subject wildcard, evaluated by the host: only the two requests to agents.
     await page.getByTestId('trace-filter').fill('agents.request.*');
-    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid=trace-table] [role=row]')).every((r) => r.getAttribute('data-subject')?.startsWith('agents.request.')));
+    await page.waitForFunction(() => {
+      const found = Array.from(document.querySelectorAll('[data-testid=trace-table] [role=row]'));
+      return found.length >= 2 && found.every((r) => r.getAttribute('data-subject')?.startsWith('agents.request.'));
+    });
     const requested = await subjects();
     expect(requested.length).toBeGreaterThanOrEqual(2);
     expect(new Set(requested)).toEqual(new Set(['agents.request.task_coordinator', 'agents.request.weather_bot']));
@@ -137,6 +141,29 @@ describe('the trace explorer', () => {
     // The time column switches to the wall clock.
     await page.getByTestId('time-absolute').click();
     expect(await page.locator('[data-testid=trace-table] [data-col=time]').first().innerText()).toMatch(/^\d\d:\d\d:\d\d\.\d{3}$/);
+
+    // Stopped, the run stays on screen as a recorded one.
+    const firstRun = await page.getByTestId('trace-run-picker').inputValue();
+    await page.getByTestId('run-stop').click();
+    await page.waitForFunction(() => !(document.querySelector('[data-testid=run-start]') as HTMLButtonElement).disabled);
+    await page.getByTestId('trace-run-badge').filter({ hasText: 'recorded' }).waitFor();
+
+    // A new run takes the view over, live; the first one opens from the picker, recorded, from its start.
+    await page.getByTestId('run-start').click();
+    await page.getByTestId('run-state').filter({ hasText: 'running 3 agents' }).waitFor();
+    await page.waitForFunction((old) => (document.querySelector('[data-testid=trace-run-picker]') as HTMLSelectElement).value !== old, firstRun);
+    await page.getByTestId('trace-run-badge').filter({ hasText: 'live' }).waitFor();
+    expect(await page.locator('[data-testid=trace-table] [data-subject="agents.request.weather_bot"]').count()).toBe(0);
+    await page.getByTestId('trace-run-picker').selectOption(firstRun);
+    await page.getByTestId('trace-run-badge').filter({ hasText: 'recorded' }).waitFor();
+    await page.locator('[data-testid=trace-table] [data-seq="1"]').waitFor();
+    // Filters work the same on it.
+    await page.getByTestId('trace-filter').fill('agents.request.weather_bot');
+    await page.waitForFunction(() => {
+      const found = Array.from(document.querySelectorAll('[data-testid=trace-table] [role=row]'));
+      return found.length === 1 && found[0]!.getAttribute('data-subject') === 'agents.request.weather_bot';
+    });
+    await workbench.screenshot('trace-explorer-recorded');
 
     await page.getByTestId('run-stop').click();
     await page.waitForFunction(() => !(document.querySelector('[data-testid=run-start]') as HTMLButtonElement).disabled);

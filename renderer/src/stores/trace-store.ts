@@ -88,9 +88,13 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
     let paging = false;
     let newerAgain = false;
     let countsTimer: ReturnType<typeof setTimeout> | null = null;
+    /** The last run seen live (after it stops, a new run replaces it in the view). */
+    let lastLive: string | null = null;
 
     const fail = (error: unknown) => set({ error: error instanceof Error ? error.message : String(error), loading: false });
     const isLive = () => get().runId !== null && get().runId === get().liveRunId;
+    /** Following: the shown run is live and the user has not paused it. */
+    const following = () => isLive() && get().follow;
     const query = (extra: { after?: number; before?: number }) => ({ ...get().filter, ...extra, limit: PAGE_SIZE });
 
     const refreshCounts = async () => {
@@ -123,7 +127,7 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
       try {
         const around = get().selectedSeq;
         let window: TraceWindow;
-        if (isLive() && get().follow) window = tailWindow(await client.call('trace.query', { runId, query: query({ before: Number.MAX_SAFE_INTEGER }) }));
+        if (following()) window = tailWindow(await client.call('trace.query', { runId, query: query({ before: Number.MAX_SAFE_INTEGER }) }));
         else if (around === null) window = headWindow(await client.call('trace.query', { runId, query: query({ after: 0 }) }));
         else {
           const upTo = tailWindow(await client.call('trace.query', { runId, query: query({ before: around + 1 }) }));
@@ -150,7 +154,7 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
         paging = false;
         if (newerAgain) {
           newerAgain = false;
-          if (get().follow) void get().loadNewer();
+          if (following()) void get().loadNewer();
         }
       }
       return true;
@@ -180,22 +184,24 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
         const offStatus = client.on('run.statusChanged', (status) => {
           // The host answers queries on a run once it runs (while it starts, its store is not open to them).
           const live = status.state === 'running' ? status.runId : null;
-          const wasShowingLive = get().runId === null || get().runId === get().liveRunId;
-          set({ liveRunId: live });
-          // A new run takes over the view unless the user is reading a past run.
-          if (live && live !== get().runId && wasShowingLive) void get().openRun(live);
+          // A new run takes over the view unless the user picked a past run to read.
+          const takeOver = live !== null && live !== get().runId && (get().runId === null || get().runId === lastLive);
+          if (live) lastLive = live;
+          set({ liveRunId: live, ...(takeOver && { follow: true }) });
+          if (takeOver) void get().openRun(live);
           void get().refreshRuns();
         });
         const offTrace = client.on('trace.appended', (batch) => {
           if (batch.runId !== get().runId) return;
           countsSoon();
-          if (get().follow && !get().window.hasAfter) void get().loadNewer();
+          if (following() && !get().window.hasAfter) void get().loadNewer();
           else if (!get().window.hasAfter) set((s) => ({ window: { ...s.window, hasAfter: true } }));
         });
         const offConnection = client.transport.onConnection((state) => {
           if (state !== 'open') return;
           void client.call('run.getStatus').then((status) => {
             const live = status.state === 'running' ? status.runId : null;
+            if (live) lastLive = live;
             set({ liveRunId: live });
             if (get().runId === null && live) void get().openRun(live);
           }, () => undefined);
@@ -251,7 +257,7 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
           set((s) => ({ window, error: null, shift: { id: s.shift.id + 1, rows: -dropped } }));
         });
         if (!started) newerAgain = true;
-        else if (get().follow && get().window.hasAfter) void get().loadNewer();
+        else if (following() && get().window.hasAfter) void get().loadNewer();
       },
 
       async setFollow(follow) {
@@ -265,7 +271,7 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
         const { rows } = get().window;
         const selected = seq === null ? null : (rows.find((r) => r.seq === seq) ?? null);
         // Reading an older record stops the newest from pushing it out of view.
-        const pause = selected !== null && (selected !== rows.at(-1) || get().window.hasAfter);
+        const pause = isLive() && selected !== null && (selected !== rows.at(-1) || get().window.hasAfter);
         set({ selectedSeq: selected ? seq : null, selected, ...(pause && { follow: false }) });
       },
 

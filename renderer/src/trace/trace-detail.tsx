@@ -9,7 +9,7 @@ import { formatBytes } from '../lib/format';
 import { useTraceStore } from '../stores/trace-store';
 import { JsonTree } from './json-tree';
 import { eventFields, messageFields, type Field } from './record-fields';
-import { formatClock, formatOffset, hexDump, payloadBytes, payloadJson, payloadText } from './trace-format';
+import { formatOffset, hexDump, payloadBytes, payloadJson, payloadText } from './trace-format';
 
 type PayloadTab = 'json' | 'text' | 'hex';
 
@@ -102,7 +102,6 @@ function RecordDetail({ record }: { record: TraceRecord }) {
         <span className="detail-title mono" title={title}>
           #{record.seq} {title}
         </span>
-        <span className="muted mono">{formatClock(record.time)}</span>
         <span className="detail-actions">
           {copied && <span className="muted">{copied}</span>}
           <button type="button" className="btn btn-small" onClick={() => void copy()} data-testid="copy-json">

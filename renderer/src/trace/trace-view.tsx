@@ -109,7 +109,11 @@ function Toolbar() {
           ))}
         </select>
       </label>
-      {runId && <span className={`badge ${live ? 'badge-live' : ''}`}>{live ? 'live' : 'recorded'}</span>}
+      {runId && (
+        <span className={`badge ${live ? 'badge-live' : ''}`} data-testid="trace-run-badge">
+          {live ? 'live' : 'recorded'}
+        </span>
+      )}
       <span className="trace-toolbar-gap" />
       <div className="segmented" role="group" aria-label="Time">
         <button type="button" aria-pressed={timeMode === 'relative'} onClick={() => setTimeMode('relative')} title="Seconds since the run started" data-testid="time-relative">
@@ -121,7 +125,7 @@ function Toolbar() {
       </div>
       {live && (
         <button type="button" className={`btn btn-small follow-button ${follow ? 'follow-on' : ''}`} aria-pressed={follow} onClick={() => void setFollow(!follow)} title={follow ? 'Following the newest records: scroll up or click to pause' : 'Jump to the newest records and follow them'} data-testid="trace-follow">
-          {follow ? '● Following' : '⏵ Follow live'}
+          {follow ? '● Following' : '↓ Follow live'}
         </button>
       )}
     </div>
