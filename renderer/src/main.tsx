@@ -9,6 +9,7 @@ import { guardUnload, startAutosave } from './files/autosave';
 import { registerFileCommands } from './files/file-commands';
 import { installShortcuts } from './global-shortcuts';
 import { createStores } from './stores/stores';
+import { registerTraceCommands } from './trace/trace-commands';
 import { StoresProvider } from './stores/stores-context';
 
 // The one client and the one set of stores for this window.
@@ -22,6 +23,7 @@ startAutosave(api, stores.document);
 guardUnload(stores.document);
 registerFileCommands(stores);
 registerExportCommands(stores);
+registerTraceCommands(stores);
 installShortcuts();
 
 createRoot(document.getElementById('root')!).render(

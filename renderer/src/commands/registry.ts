@@ -28,6 +28,8 @@ export type CommandId =
   | 'arrange.autoLayout'
   | 'view.fitView'
   | 'view.commandPalette'
+  | 'view.trace'
+  | 'trace.followLive'
   | 'export.open'
   | 'run.start'
   | 'run.stop';

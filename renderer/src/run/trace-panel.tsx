@@ -2,6 +2,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useDocumentStore } from '../stores/document-store';
 import { useRunStore } from '../stores/run-store';
+import { useViewStore } from '../stores/view-store';
 import { describeRecord } from './run-model';
 import './run.css';
 
@@ -15,6 +16,7 @@ export function TracePanel() {
   const [chosen, setTo] = useState('');
   const [typed, setInput] = useState<string | null>(null);
   const list = useRef<HTMLDivElement>(null);
+  const setView = useViewStore((s) => s.setView);
   // Until the user picks, the template's example is the first thing worth sending.
   const to = agents.includes(chosen) ? chosen : example && agents.includes(example.to) ? example.to : (agents[0] ?? '');
   const input = typed ?? example?.input ?? '';
@@ -50,6 +52,9 @@ export function TracePanel() {
         <span className="muted trace-meta">
           run {status.runId} · {records.length} records{skipped ? ` (${skipped} older in the store)` : ''}
         </span>
+        <button type="button" className="btn" onClick={() => setView('trace')} title="Filter, inspect and page through the whole run" data-testid="open-trace-view">
+          Open in Trace view
+        </button>
       </form>
       {reply && (
         <p className={`trace-reply ${reply.failed ? 'trace-reply-failed' : ''}`} data-testid="send-reply">
