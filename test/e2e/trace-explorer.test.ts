@@ -156,7 +156,9 @@ describe('the trace explorer', () => {
     expect(await page.locator('[data-testid=trace-table] [data-subject="agents.request.weather_bot"]').count()).toBe(0);
     await page.getByTestId('trace-run-picker').selectOption(firstRun);
     await page.getByTestId('trace-run-badge').filter({ hasText: 'recorded' }).waitFor();
-    await page.locator('[data-testid=trace-table] [data-seq="1"]').waitFor();
+    // From its start: nothing before the first row, scrolled to the top.
+    await page.locator('[data-testid=trace-table][data-has-before=false] [role=row]').first().waitFor();
+    expect(await page.getByTestId('trace-table').evaluate((el) => el.scrollTop)).toBe(0);
     // Filters work the same on it.
     await page.getByTestId('trace-filter').fill('agents.request.weather_bot');
     await page.waitForFunction(() => {

@@ -121,7 +121,7 @@ export const TraceTable = forwardRef<HTMLDivElement>(function TraceTable(_props,
   return (
     <div className="trace-table" role="table" aria-label="Trace records" aria-rowcount={rows.length}>
       <Header />
-      <div className="trace-rows" ref={setRefs} tabIndex={0} onScroll={onScroll} onKeyDown={onKeyDown} data-testid="trace-table">
+      <div className="trace-rows" ref={setRefs} tabIndex={0} onScroll={onScroll} onKeyDown={onKeyDown} data-testid="trace-table" data-has-before={window.hasBefore} data-has-after={window.hasAfter}>
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((item) => {
             const record = rows[item.index]!;
