@@ -21,7 +21,7 @@ describe('the trace explorer', () => {
   let pageErrors: string[];
 
   beforeAll(async () => {
-    workbench = await startWorkbench({ name: 'e2e-trace', testHook: true });
+    workbench = await startWorkbench({ name: 'e2e-trace', testHook: true, prepare: (context, origin) => context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin }) });
     ({ page, pageErrors } = workbench);
     await page.waitForFunction(() => window.__switchboardTest !== undefined);
     await page.locator('[data-testid=server-card] [data-state=running]').waitFor();
@@ -106,6 +106,24 @@ describe('the trace explorer', () => {
     expect(hex).toMatch(/^00000000\s+7b 22/); // `{"` at offset 0
     expect(hex).toContain('00000010');
     await workbench.screenshot('trace-explorer-detail');
+
+    // Copy as JSON puts the whole record on the clipboard.
+    await detail.getByTestId('copy-json').click();
+    await detail.getByText('Copied').waitFor();
+    const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText())) as { seq: number; subject: string };
+    expect(copied.subject).toBe('agents.request.weather_bot');
+
+    // The detail pane is as wide as it is dragged, and keeps that width (localStorage).
+    const paneWidth = () => detail.evaluate((el) => el.getBoundingClientRect().width);
+    const before = await paneWidth();
+    const handle = (await page.getByTestId('splitter-detail').boundingBox())!;
+    await page.mouse.move(handle.x + 2, handle.y + 100);
+    await page.mouse.down();
+    await page.mouse.move(handle.x - 98, handle.y + 100, { steps: 5 });
+    await page.mouse.up();
+    expect(Math.round((await paneWidth()) - before)).toBe(100);
+    const saved = JSON.parse((await page.evaluate(() => localStorage.getItem('switchboard.trace.layout')))!) as { detail: number };
+    expect(saved.detail).toBe(Math.round(await paneWidth()));
 
     // The arrows move the selection, and the detail follows (the table has the focus again).
     await page.locator('[data-testid=trace-table] [role=row][aria-selected=true]').click();
