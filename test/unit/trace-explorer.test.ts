@@ -164,7 +164,7 @@ describe('the saved layout', () => {
 
   it('keeps a panel between its minimum and what leaves the table room', () => {
     expect(clampPanel(100, 140, 1400, 200)).toBe(140);
-    expect(clampPanel(2000, 280, 1400, 200)).toBe(1400 - 200 - 360);
+    expect(clampPanel(2000, 280, 1400, 200)).toBe(1400 - 200 - 560);
     expect(clampPanel(500, 280, 1400, 200)).toBe(500);
   });
 });

@@ -9,7 +9,7 @@ export interface TraceLayout {
 const KEY = 'switchboard.trace.layout';
 export const DEFAULT_LAYOUT: TraceLayout = { sidebar: 170, detail: 520 };
 /** The table keeps at least this many px. */
-const MIN_TABLE = 360;
+const MIN_TABLE = 560;
 
 /** A panel width kept between its minimum and what leaves the table room in `total` px. */
 export function clampPanel(width: number, min: number, total: number, others: number): number {
