@@ -7,7 +7,7 @@
 import type { AgentMessage } from '../protocol/agent-message.js';
 import { ConversationThreads, type Conversation } from './conversations.js';
 import { HandoffChains, type HandoffChain } from './handoff-chains.js';
-import { agentMessageOf, expectsReply, failedReply, failedTaskReply, inboxAgent, isNoResponders, isPresence, messageRef, requestSubjectAgent, type MessageRef } from './message-facts.js';
+import { agentMessageOf, expectsReply, inboxAgent, isPresence, messageRef, replyOutcome, requestSubjectAgent, type MessageRef } from './message-facts.js';
 import type { MessageRecord, TraceRecord } from './record.js';
 
 /** How long a request waits for its reply by default: the runtime's own default request timeout. */
@@ -181,15 +181,15 @@ export class Correlator {
     if (pair.status !== 'pending') return null; // a second reply: the requester took the first
     pair.reply = messageRef(record, message);
     pair.latencyMs = record.mono - pair.request.mono;
-    if (isNoResponders(record)) {
+    const outcome = replyOutcome(record, message);
+    if (outcome.status === 'no_responders') {
       pair.status = 'no_responders';
       pair.error = `no responders on ${pair.request.subject}`;
       return pair;
     }
     pair.to ??= message?.from_agent ?? null;
-    const failure = message ? failedReply(message) : failedTaskReply(record);
-    pair.status = failure === null ? 'answered' : 'failed';
-    pair.error = failure;
+    pair.status = outcome.status;
+    pair.error = outcome.error;
     return pair;
   }
 

@@ -66,7 +66,11 @@ export function isNoResponders(record: MessageRecord): boolean {
 
 /** True when a message waits for an answer: a reply subject that is not a JetStream ack or flow-control subject. */
 export function expectsReply(record: MessageRecord): boolean {
-  const reply = record.reply;
+  return waitsOn(record.reply);
+}
+
+/** True when `reply` (a message's reply subject) is one an answer is expected on: {@link expectsReply} for the bare subject. */
+export function waitsOn(reply: string | null): reply is string {
   // KV watchers' deliveries carry `$JS.ACK.…` replies nobody answers (ack-none), and flow control is
   // answered by the client library; neither is a request.
   return reply !== null && reply !== '' && !reply.startsWith('$JS.ACK.') && !reply.startsWith('$JS.FC.');
@@ -112,4 +116,11 @@ export function failedTaskReply(record: MessageRecord): string | null {
   } catch {
     return null; // a cut (truncated) payload: no verdict
   }
+}
+
+/** What a reply says about its request: a server 503 (no responders), a failed reply (with why), or an answer. */
+export function replyOutcome(record: MessageRecord, message: AgentMessage | null = agentMessageOf(record)): { status: 'answered' | 'failed' | 'no_responders'; error: string | null } {
+  if (isNoResponders(record)) return { status: 'no_responders', error: null };
+  const failure = message ? failedReply(message) : failedTaskReply(record);
+  return failure === null ? { status: 'answered', error: null } : { status: 'failed', error: failure };
 }

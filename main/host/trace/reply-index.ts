@@ -1,0 +1,105 @@
+/**
+ * Request ↔ reply pairing for a stored run, kept as records are appended: per request (a message
+ * that waits on a reply subject) a 32-bit hash of its reply subject, its seq, and the seq of the
+ * first message later published on that subject. Typed arrays with open addressing, no strings:
+ * 12 bytes a slot, at most 3/4 full. A hash can collide, so callers check the pair against the
+ * records they read (two different inboxes with one hash open at once may leave a pair unfound).
+ */
+import { waitsOn } from '../../../agents/trace/message-facts.js';
+
+const EMPTY = 0;
+
+/** FNV-1a over UTF-16 code units; never 0 (0 marks an empty slot). */
+function hashOf(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0 || 1;
+}
+
+/** Which request each reply answers, and which reply each request got. */
+export class ReplyIndex {
+  private hashes = new Uint32Array(1024);
+  private requests = new Uint32Array(1024);
+  private replies = new Uint32Array(1024);
+  private used = 0;
+
+  /** Requests indexed. */
+  get size(): number {
+    return this.used;
+  }
+
+  /** Bytes allocated by the arrays. */
+  get allocatedBytes(): number {
+    return this.hashes.length * 12;
+  }
+
+  /**
+   * Takes message `seq` (in seq order): it answers the latest request waiting on `subject` that has
+   * no reply yet (as correlate.ts pairs them), then, when it waits on `reply`, it is a request.
+   */
+  add(seq: number, subject: string, reply: string | null): void {
+    if (this.used > 0) {
+      const slot = this.latest(hashOf(subject));
+      if (slot >= 0 && this.replies[slot] === EMPTY) this.replies[slot] = seq;
+    }
+    if (waitsOn(reply)) this.insert(hashOf(reply), seq);
+  }
+
+  /** The seq of the first message on request `seq`'s reply subject `reply`, if any. */
+  replyOf(seq: number, reply: string): number | null {
+    const slot = this.find(hashOf(reply), (s) => this.requests[s] === seq);
+    return slot < 0 ? null : this.replies[slot] || null;
+  }
+
+  /** The seq of the request that message `seq`, published on `subject`, answered, if any. */
+  requestOf(seq: number, subject: string): number | null {
+    const slot = this.find(hashOf(subject), (s) => this.replies[s] === seq);
+    return slot < 0 ? null : this.requests[slot]!;
+  }
+
+  /** The slot of the highest request seq with hash `h`, or -1. */
+  private latest(h: number): number {
+    let best = -1;
+    this.find(h, (s) => {
+      if (best < 0 || this.requests[s]! > this.requests[best]!) best = s;
+      return false;
+    });
+    return best;
+  }
+
+  /** The first slot with hash `h` that `accept` takes, or -1 (linear probing: same-hash slots lie before the next empty one). */
+  private find(h: number, accept: (slot: number) => boolean): number {
+    const mask = this.hashes.length - 1;
+    for (let s = h & mask; this.hashes[s] !== EMPTY; s = (s + 1) & mask) if (this.hashes[s] === h && accept(s)) return s;
+    return -1;
+  }
+
+  private insert(h: number, seq: number): void {
+    if ((this.used + 1) * 4 > this.hashes.length * 3) this.grow();
+    const mask = this.hashes.length - 1;
+    let s = h & mask;
+    while (this.hashes[s] !== EMPTY) s = (s + 1) & mask;
+    this.hashes[s] = h;
+    this.requests[s] = seq;
+    this.used++;
+  }
+
+  private grow(): void {
+    const { hashes, requests, replies } = this;
+    const size = hashes.length * 2;
+    this.hashes = new Uint32Array(size);
+    this.requests = new Uint32Array(size);
+    this.replies = new Uint32Array(size);
+    const mask = size - 1;
+    // Re-inserted in slot order; requests of one hash keep no particular order, `latest` compares seqs.
+    for (let old = 0; old < hashes.length; old++) {
+      const h = hashes[old]!;
+      if (h === EMPTY) continue;
+      let s = h & mask;
+      while (this.hashes[s] !== EMPTY) s = (s + 1) & mask;
+      this.hashes[s] = h;
+      this.requests[s] = requests[old]!;
+      this.replies[s] = replies[old]!;
+    }
+  }
+}
