@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { subjectMatches } from '../protocol/subjects.js';
 import { agentsOf, type TraceRecord } from './record.js';
+import { FLAG_ERROR, FLAG_INFRASTRUCTURE, recordFlags } from './record-flags.js';
 
 /**
  * A point in time as text. Normalized so that comparing strings compares instants: without it,
@@ -15,22 +16,38 @@ const Instant = z
   .refine((text) => !Number.isNaN(Date.parse(text)), 'not a date-time (use ISO 8601, e.g. 2026-11-21T12:00:00Z)')
   .transform((text) => new Date(Date.parse(text)).toISOString());
 
+/** What a query filters by; `TraceQuerySchema` adds paging, `trace.count` takes these alone. */
+const FILTERS = {
+  /** Wall-clock range, inclusive: any date-time JavaScript parses, normalized to toISOString form. */
+  from: Instant.optional(),
+  to: Instant.optional(),
+  /** A NATS subject or pattern (`*`, `>`); events never match a subject filter. */
+  subject: z.string().min(1).optional(),
+  /** Records about this agent (sender or receiver of a message; the agent of an event). */
+  agent: z.string().min(1).optional(),
+  kind: z.enum(['message', 'event']).optional(),
+  /** An AgentMessage `message_type` (messages) or a runtime event name (events). */
+  type: z.string().min(1).optional(),
+  /** A message id, `in_reply_to`, conversation/session id, or OODA run id. */
+  correlation: z.string().min(1).optional(),
+  /** Case-insensitive text anywhere in the payload. */
+  text: z.string().min(1).optional(),
+  /** NATS infrastructure (JetStream, KV, object store, `$SYS`, their inbox replies: record-flags.ts): shown (the default), hidden, or alone. */
+  infrastructure: z.enum(['show', 'hide', 'only']).optional(),
+  /** Only errors: failed (replies, their requests, failure events), invalid, truncated, no responders, timed out (record-flags.ts). */
+  errors: z.literal(true).optional(),
+};
+
+/** The filters of a query without paging: what `trace.count` counts by. */
+export const TraceFilterSchema = z.object(FILTERS).strict();
+export type TraceFilter = z.input<typeof TraceFilterSchema>;
+/** Filters after parsing: defaults applied, time bounds in toISOString form. */
+export type ParsedTraceFilter = z.output<typeof TraceFilterSchema>;
+
+/** A page of a run's records: the filters, and `after` or `before` with a `limit`. */
 export const TraceQuerySchema = z
   .object({
-    /** Wall-clock range, inclusive: any date-time JavaScript parses, normalized to toISOString form. */
-    from: Instant.optional(),
-    to: Instant.optional(),
-    /** A NATS subject or pattern (`*`, `>`); events never match a subject filter. */
-    subject: z.string().min(1).optional(),
-    /** Records about this agent (sender or receiver of a message; the agent of an event). */
-    agent: z.string().min(1).optional(),
-    kind: z.enum(['message', 'event']).optional(),
-    /** An AgentMessage `message_type` (messages) or a runtime event name (events). */
-    type: z.string().min(1).optional(),
-    /** A message id, `in_reply_to`, conversation/session id, or OODA run id. */
-    correlation: z.string().min(1).optional(),
-    /** Case-insensitive text anywhere in the payload. */
-    text: z.string().min(1).optional(),
+    ...FILTERS,
     /** Page forward: records after this seq, oldest first. */
     after: z.number().int().nonnegative().optional(),
     /** Page backward: records before this seq, newest first. */
@@ -49,8 +66,19 @@ export interface TracePage {
   hasMore: boolean;
 }
 
-/** True when `record` passes every filter of `query` (paging aside). Parse queries first. */
-export function matchesQuery(record: TraceRecord, query: ParsedTraceQuery): boolean {
+/**
+ * True when `record` passes every filter of `query` (paging aside). Parse queries first. `flags`
+ * are the record's record-flags.ts bits as its run classified them (`runFlags`, the store's
+ * index); without them the record is classified alone, which cannot tell an inbox reply to a
+ * JetStream call or a request whose reply failed.
+ */
+export function matchesQuery(record: TraceRecord, query: ParsedTraceFilter, flags?: number): boolean {
+  const infrastructure = query.infrastructure ?? 'show';
+  if (infrastructure !== 'show' || query.errors) {
+    const f = flags ?? recordFlags(record);
+    if (infrastructure !== 'show' && ((f & FLAG_INFRASTRUCTURE) !== 0) !== (infrastructure === 'only')) return false;
+    if (query.errors && (f & FLAG_ERROR) === 0) return false;
+  }
   if (query.kind && record.kind !== query.kind) return false;
   // Text order is time order here: records' times and parsed bounds are both in toISOString form.
   if (query.from && record.time < query.from) return false;
@@ -70,7 +98,7 @@ export function typeOf(record: TraceRecord): string | null {
 }
 
 /** Every id a record can be found by through `correlation`. */
-export function correlationIds(record: TraceRecord): string[] {
+function correlationIds(record: TraceRecord): string[] {
   if (record.kind === 'event') {
     const p = record.payload;
     const ids: string[] = [];
@@ -86,6 +114,6 @@ export function correlationIds(record: TraceRecord): string[] {
 }
 
 /** The text `text` searches: the payload of a message, the JSON of an event. */
-export function searchableText(record: TraceRecord): string {
+function searchableText(record: TraceRecord): string {
   return record.kind === 'message' ? record.payload : JSON.stringify(record.payload);
 }

@@ -8,14 +8,15 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentMessage } from '../../agents/protocol/agent-message.js';
-import { TraceQuerySchema, matchesQuery, type TraceQuery } from '../../agents/trace/query.js';
-import { TraceRecordSchema, type MessageRecord, type TraceRecord } from '../../agents/trace/record.js';
+import { TraceFilterSchema, TraceQuerySchema, matchesQuery, typeOf, type TraceFilter, type TraceQuery } from '../../agents/trace/query.js';
+import { agentsOf, type MessageRecord, type TraceRecord } from '../../agents/trace/record.js';
+import { FLAG_INFRASTRUCTURE, runFlags } from '../../agents/trace/record-flags.js';
 import { TraceImportError, TraceLibrary, TraceStore, type TraceStoreOptions } from '../../main/host/trace/index.js';
 import { repoRoot } from '../helpers/nats-binary.js';
 import { startTestServer } from '../helpers/nats-server.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
-import { eventRecord, samplePayload } from '../helpers/trace-events.js';
+import { samplePayload } from '../helpers/trace-events.js';
+import { AGENTS, EVENTS, generate, prng, TYPES, WORDS } from '../helpers/trace-runs.js';
 
 let tmp: string;
 beforeAll(async () => {
@@ -24,76 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await removeTempDir(tmp);
 });
-
-/** A small deterministic PRNG (mulberry32), so a failing case can be reproduced. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const AGENTS = ['alice', 'bob', 'carol', 'dave', 'eve'];
-const TYPES = ['request', 'response', 'direct', 'handoff', 'broadcast', 'heartbeat'] as const;
-const EVENTS = ['llm.call', 'ooda.phase', 'run.started', 'tool.result'] as const;
-const WORDS = ['weather', 'Paris', 'ticket', 'refund', 'ÉTÉ', 'budget'];
-
-/** `count` varied records: messages on many subject shapes (some unique), invalid payloads, events, odd times. */
-function generate(count: number, seed: number): TraceRecord[] {
-  const rand = prng(seed);
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
-  const start = Date.UTC(2025, 0, 1, 12);
-  const records: TraceRecord[] = [];
-  for (let seq = 1; seq <= count; seq++) {
-    const ms = start + seq * 7 + Math.floor(rand() * 5);
-    // A few times are not in toISOString form: the store must still agree with string comparison.
-    const time = rand() < 0.02 ? pick(['2025-01-01', 'not a time', '2025-01-01T12:00:05Z']) : new Date(ms).toISOString();
-    const base = { seq, time, mono: seq * 0.5 };
-    const from = pick(AGENTS);
-    if (rand() < 0.2) {
-      const name = pick(EVENTS);
-      records.push(eventRecord(base, name, from, { runId: `run-${Math.floor(rand() * 20)}` }));
-      continue;
-    }
-    const type = pick(TYPES);
-    const to = rand() < 0.15 ? from : rand() < 0.1 ? null : pick(AGENTS);
-    const id = `m${seq}`;
-    const subject = pick([
-      `agents.request.${to ?? 'nobody'}`,
-      `agents.response.${from}.${id}`, // unique per message: past the store's capacity they are grouped
-      'agents.all',
-      `agents.handoff.${from}.to.${to ?? 'x'}`,
-      `_INBOX.${pick(['abc', 'def'])}.${seq}`,
-      'single',
-      `other.${pick(WORDS)}`,
-    ]);
-    let parsed: MessageRecord['parsed'];
-    let payload: string;
-    if (rand() < 0.15) {
-      payload = `plain text ${pick(WORDS)} ${seq}`;
-      parsed = { ok: false, reason: 'not an AgentMessage: the payload is not a JSON object' };
-    } else {
-      const message: AgentMessage = {
-        message_type: type,
-        from_agent: from,
-        to_agent: to,
-        content: `${pick(WORDS)} and ${pick(WORDS)}`,
-        metadata: rand() < 0.5 ? { conversation_id: `conv-${Math.floor(rand() * 30)}` } : {},
-        timestamp: time,
-        message_id: id,
-        in_reply_to: rand() < 0.3 ? `m${Math.max(1, seq - 3)}` : null,
-        priority: 2,
-      };
-      payload = JSON.stringify(message);
-      parsed = { ok: true, message };
-    }
-    const record = { ...base, kind: 'message', subject, reply: rand() < 0.2 ? `_INBOX.abc.${seq}` : null, headers: rand() < 0.1 ? { 'X-Trace': ['1'] } : null, size: Buffer.byteLength(payload), payload, encoding: 'utf8', truncated: false, parsed };
-    records.push(TraceRecordSchema.parse(record));
-  }
-  return records;
-}
 
 async function storeOf(records: readonly TraceRecord[], options: TraceStoreOptions = {}, run = `run-${Math.random().toString(36).slice(2)}`): Promise<TraceStore> {
   const store = await TraceStore.create(tmp, { format: 'switchboard.trace/v1', run, startedAt: new Date().toISOString(), topology: null }, options);
@@ -115,7 +46,45 @@ async function allPages(store: TraceStore, q: TraceQuery, backward: boolean): Pr
   throw new Error('paging did not end');
 }
 
-const expected = (records: readonly TraceRecord[], q: TraceQuery) => records.filter((r) => matchesQuery(r, TraceQuerySchema.parse(q))).map((r) => r.seq);
+/** The flags of a run's records as the store classifies them: in order, requests marked by their replies. */
+const flagCache = new WeakMap<readonly TraceRecord[], number[]>();
+function flagsOf(records: readonly TraceRecord[]): number[] {
+  let flags = flagCache.get(records);
+  if (!flags) flagCache.set(records, (flags = runFlags(records)));
+  return flags;
+}
+
+const expected = (records: readonly TraceRecord[], q: TraceQuery) => {
+  const flags = flagsOf(records);
+  const parsed = TraceQuerySchema.parse(q);
+  return records.filter((r, i) => matchesQuery(r, parsed, flags[i])).map((r) => r.seq);
+};
+
+/** What `count` must answer, from every record in memory. */
+function expectedCounts(records: readonly TraceRecord[], q: TraceFilter) {
+  const flags = flagsOf(records);
+  const parsed = TraceFilterSchema.parse(q);
+  const hide = parsed.infrastructure === 'hide';
+  const shown = { ...parsed, infrastructure: hide ? ('show' as const) : parsed.infrastructure };
+  const out = { records: 0, messages: 0, events: 0, subjects: {} as Record<string, number>, agents: {} as Record<string, number>, types: {} as Record<string, number>, hiddenInfrastructure: 0, exact: true };
+  const bump = (map: Record<string, number>, key: string) => (map[key] = (map[key] ?? 0) + 1);
+  records.forEach((r, i) => {
+    if (!matchesQuery(r, shown, flags[i])) return;
+    if (hide && (flags[i]! & FLAG_INFRASTRUCTURE) !== 0) {
+      out.hiddenInfrastructure++;
+      return;
+    }
+    out.records++;
+    if (r.kind === 'message') {
+      out.messages++;
+      bump(out.subjects, r.subject);
+    } else out.events++;
+    for (const a of agentsOf(r)) bump(out.agents, a);
+    const type = typeOf(r);
+    if (type) bump(out.types, type);
+  });
+  return out;
+}
 
 describe('trace store queries', () => {
   const records = generate(4000, 6);
@@ -170,6 +139,12 @@ describe('trace store queries', () => {
     { from: '2025-01-01T12:00:10Z', to: '2025-01-01T13:00:20+01:00' },
     { from: '2025-01-01', to: '2025-01-01T12:00:05Z' },
     { from: '2025-01-01T12:00:25.000Z', subject: 'agents.request.*', agent: 'eve' },
+    { infrastructure: 'hide' },
+    { infrastructure: 'only' },
+    { infrastructure: 'only', subject: '_INBOX.>' }, // replies to JetStream and KV calls
+    { errors: true },
+    { errors: true, infrastructure: 'hide', subject: 'agents.>' },
+    { errors: true, kind: 'event', agent: 'bob' },
   ];
 
   it.each(fixed.map((q) => [JSON.stringify(q), q] as const))('%s: forward and backward pages stitch to exactly the matching records', async (_label, q) => {
@@ -206,6 +181,8 @@ describe('trace store queries', () => {
       if (rand() < 0.15) q.text = pick(WORDS).toLowerCase();
       if (rand() < 0.1) q.correlation = `conv-${Math.floor(rand() * 30)}`;
       if (rand() < 0.2) q.from = new Date(Date.UTC(2025, 0, 1, 12) + rand() * 28_000).toISOString();
+      if (rand() < 0.3) q.infrastructure = pick(['hide', 'only'] as const);
+      if (rand() < 0.2) q.errors = true;
       const want = expected(records, q);
       if (want.length) nonEmpty++;
       const start = Math.floor(rand() * 4200);
@@ -240,6 +217,38 @@ describe('trace store queries', () => {
     expect(counts.agents).toEqual(agents);
   });
 
+  it('counts what a filter matches from the index: totals, per subject, agent and type, and the infrastructure hidden', async () => {
+    const rand = prng(7);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
+    const roomy = await storeOf(records);
+    const filters: TraceFilter[] = [{}, { infrastructure: 'hide' }, { errors: true }, { subject: 'agents.>', agent: 'bob', infrastructure: 'hide' }, { text: 'paris' }, { correlation: 'conv-3', errors: true }];
+    for (let i = 0; i < 40; i++) {
+      const q: TraceFilter = {};
+      if (rand() < 0.5) q.subject = pick(['agents.*', 'agents.>', 'agents.request.*', '_INBOX.>', '$JS.>', '>', 'other.*']);
+      if (rand() < 0.4) q.agent = pick([...AGENTS, 'zed']);
+      if (rand() < 0.3) q.type = pick([...TYPES, ...EVENTS]);
+      if (rand() < 0.15) q.kind = pick(['message', 'event'] as const);
+      if (rand() < 0.1) q.text = pick(WORDS).toLowerCase();
+      if (rand() < 0.4) q.infrastructure = pick(['hide', 'only'] as const);
+      if (rand() < 0.3) q.errors = true;
+      filters.push(q);
+    }
+    let hiding = 0;
+    for (const q of filters) {
+      const want = expectedCounts(records, q);
+      if (want.hiddenInfrastructure > 0) hiding++;
+      expect(await roomy.count(q), JSON.stringify(q)).toEqual(want);
+      // A full subject table groups subjects, but totals and agents stay exact.
+      const { subjects: _grouped, ...rest } = await store.count(q);
+      const { subjects: _names, ...restWant } = want;
+      expect(rest, JSON.stringify(q)).toEqual(restWant);
+    }
+    expect(hiding).toBeGreaterThan(5); // the hidden counts are not vacuous
+    expect((await roomy.count({ infrastructure: 'only' })).records).toBe((await roomy.count({ infrastructure: 'hide' })).hiddenInfrastructure);
+    await expect(roomy.count({ errors: false } as unknown as TraceFilter)).rejects.toThrow(/errors/);
+    await roomy.close();
+  });
+
   it('counts every subject by name when the table has room', async () => {
     const roomy = await storeOf(records);
     const subjects: Record<string, number> = {};
@@ -254,7 +263,8 @@ describe('trace store queries', () => {
     const { store: reopened, cutBytes } = await TraceStore.open(tmp, 'reopen-me', options);
     expect(cutBytes).toBe(0);
     expect(reopened.size).toBe(1500);
-    for (const q of fixed.slice(0, 12)) expect((await reopened.query({ ...q, limit: 1000 })).records.map((r) => r.seq)).toEqual(expected(records.slice(0, 1500), q).slice(0, 1000));
+    // The flags too are rebuilt from the lines as the appends set them (infrastructure and errors last in `fixed`).
+    for (const q of [...fixed.slice(0, 12), ...fixed.slice(-6)]) expect((await reopened.query({ ...q, limit: 1000 })).records.map((r) => r.seq)).toEqual(expected(records.slice(0, 1500), q).slice(0, 1000));
     const next = { ...records[1500]!, seq: 1501 };
     reopened.append(next);
     expect(await reopened.get(1501)).toEqual(next);

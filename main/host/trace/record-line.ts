@@ -7,6 +7,8 @@
 import { isUtf8 } from 'node:buffer';
 import { decodeAgentMessage } from '../../../agents/protocol/codec.js';
 import { MessageTypeSchema, type AgentMessage } from '../../../agents/protocol/agent-message.js';
+import { failedReply } from '../../../agents/trace/message-facts.js';
+import { factsOf, type FlagFacts } from '../../../agents/trace/record-flags.js';
 
 const UTF8 = new TextDecoder('utf-8', { ignoreBOM: true });
 const MESSAGE_TYPES = new Set<string>(MessageTypeSchema.options);
@@ -20,6 +22,8 @@ export interface MessageLine {
   from: string | null;
   to: string | null;
   type: string | null;
+  /** What classifying the record needs (record-flags.ts). */
+  facts: FlagFacts;
 }
 
 /** Formats records; ISO times are computed once per millisecond (bursts share them). */
@@ -43,12 +47,19 @@ export class RecordFormatter {
       payload = UTF8.decode(data.subarray(0, utf8Cut(data, this.payloadLimit)));
     } else payload = text;
     const parsed = text === null ? { json: NOT_TEXT, message: null } : parsePayload(text);
+    const headerMap = headers ? headersOf(headers) : null;
+    const encoding = text === null ? 'base64' : 'utf8';
     const line =
       `{"seq":${seq},"time":"${this.isoOf(ms)}","mono":${mono},"kind":"message","subject":${JSON.stringify(subject)},` +
-      `"reply":${reply === null ? 'null' : JSON.stringify(reply)},"headers":${headers ? headersJson(headers) : 'null'},"size":${size},` +
-      `"payload":${JSON.stringify(payload)},"encoding":"${text === null ? 'base64' : 'utf8'}","truncated":${truncated},"parsed":${parsed.json}}`;
+      `"reply":${reply === null ? 'null' : JSON.stringify(reply)},"headers":${headerMap ? JSON.stringify(headerMap) : 'null'},"size":${size},` +
+      `"payload":${JSON.stringify(payload)},"encoding":"${encoding}","truncated":${truncated},"parsed":${parsed.json}}`;
     const m = parsed.message;
-    return { line, from: m ? m.from_agent : null, to: m && m.to_agent && m.to_agent !== m.from_agent ? m.to_agent : null, type: m ? m.message_type : null };
+    // Headers (a status) or a payload that may be a failed TaskResponse: classified from the record itself, as on import.
+    const facts: FlagFacts =
+      headerMap || (m === null && encoding === 'utf8' && payload.includes('"failed"'))
+        ? factsOf({ seq, time: this.lastIso, mono, kind: 'message', subject, reply, headers: headerMap, size, payload, encoding, truncated, parsed: m ? { ok: true, message: m } : { ok: false, reason: '' } })
+        : { mono, reply, status: null, truncated, agentMessage: m !== null, failed: m !== null && failedReply(m) !== null };
+    return { line, from: m ? m.from_agent : null, to: m && m.to_agent && m.to_agent !== m.from_agent ? m.to_agent : null, type: m ? m.message_type : null, facts };
   }
 
   /** The line of one runtime event; `nameJson`, `agentJson` and `payloadJson` are already JSON. */
@@ -141,11 +152,11 @@ function utf8Cut(data: Uint8Array, limit: number): number {
 }
 
 /**
- * A NATS header block (`NATS/1.0[ code[ description]]` then `Key: value` lines) as record JSON,
+ * A NATS header block (`NATS/1.0[ code[ description]]` then `Key: value` lines) as a record's headers,
  * read as nats.js reads it: keys as sent, values trimmed, repeated keys collected in order, and a
  * status line (e.g. 503 no responders) as `Status`/`Description`, as nats.go does.
  */
-function headersJson(block: Uint8Array): string {
+function headersOf(block: Uint8Array): Record<string, string[]> {
   const lines = UTF8.decode(block).split('\r\n');
   const out = Object.create(null) as Record<string, string[]>; // a key may be "__proto__"
   const status = (lines[0] ?? '').replace(/^NATS\/1\.0/, '').trim();
@@ -163,7 +174,7 @@ function headersJson(block: Uint8Array): string {
     const key = line.slice(0, colon);
     (Object.hasOwn(out, key) ? out[key]! : (out[key] = [])).push(line.slice(colon + 1).trim());
   }
-  return JSON.stringify(out);
+  return out;
 }
 
 /** An event payload as JSON; something JSON cannot hold is described rather than thrown. */

@@ -1,12 +1,15 @@
 /**
- * One run's in-memory index: per record a few typed-array slots (trace-index.ts), the name
- * tables behind them, and counts per subject and agent, so a query narrows candidates and
- * counts come without reading a record from disk.
+ * One run's in-memory index: per record a few typed-array slots (trace-index.ts) with its
+ * record-flags.ts bits (infrastructure, errors), the name tables behind them, and counts per
+ * subject and agent, so a query narrows candidates and counts come without reading a record
+ * from disk.
  */
-import type { z } from 'zod';
-import type { TraceQuerySchema } from '../../../agents/trace/query.js';
+import type { ParsedTraceFilter } from '../../../agents/trace/query.js';
+import { FLAG_ERROR, FLAG_INFRASTRUCTURE, RecordClassifier, type FlagFacts } from '../../../agents/trace/record-flags.js';
 import {
+  FLAGS_SHIFT,
   growCounts,
+  KIND_BIT,
   KIND_EVENT,
   KIND_MESSAGE,
   NAME_OVERFLOW,
@@ -29,9 +32,16 @@ export interface TraceCounts {
   agents: Record<string, number>;
 }
 
+/** The index's verdict on one record: no, yes (up to text and correlation, which only the record knows), or read it to know. */
+export const NO = 0;
+export const YES = 1;
+export const MAYBE = 2;
+
 /** The index of one run's records. */
 export class RunIndex {
   readonly records = new RecordIndex();
+  /** Classifies records as they come; a request's flags grow when its reply says it failed. */
+  private readonly classifier = new RecordClassifier((at, flags) => (this.records.kind[at]! |= flags << FLAGS_SHIFT));
   private readonly subjects: SubjectTable;
   private readonly agents = new NameTable();
   private readonly types = new NameTable();
@@ -50,8 +60,8 @@ export class RunIndex {
     return this.records.count;
   }
 
-  /** Indexes the next record: where it is stored and the fields queries filter on. */
-  add(segment: number, offset: number, length: number, kind: 'message' | 'event', timeMs: number, subject: string | null, agentA: string | null, agentB: string | null, type: string | null): void {
+  /** Indexes the next record: where it is stored, the fields queries filter on, and its flags (record-flags.ts, from `facts`). */
+  add(segment: number, offset: number, length: number, kind: 'message' | 'event', timeMs: number, subject: string | null, agentA: string | null, agentB: string | null, type: string | null, facts: FlagFacts): void {
     const ix = this.records;
     ix.reserve();
     const i = ix.count;
@@ -59,7 +69,7 @@ export class RunIndex {
     ix.offset[i] = offset;
     ix.length[i] = length;
     ix.time[i] = timeMs;
-    ix.kind[i] = kind === 'message' ? KIND_MESSAGE : KIND_EVENT;
+    ix.kind[i] = (kind === 'message' ? KIND_MESSAGE : KIND_EVENT) | (this.classifier.classify(subject, facts) << FLAGS_SHIFT);
     ix.type[i] = this.types.intern(type);
     if (subject === null) ix.subject[i] = NO_SUBJECT;
     else {
@@ -90,6 +100,11 @@ export class RunIndex {
     }
   }
 
+  /** The name tables, for labelling counts. */
+  tables(): { subjects: SubjectTable; agents: NameTable; types: NameTable } {
+    return { subjects: this.subjects, agents: this.agents, types: this.types };
+  }
+
   /** Records per subject and per agent. */
   counts(): TraceCounts {
     const subjects: Record<string, number> = {};
@@ -109,8 +124,13 @@ export class RunIndex {
     return { records, messages: this.messages, events: records - this.messages, subjects, agents };
   }
 
-  /** The index-side filter of a query, or null when nothing can match. */
-  compile(q: z.output<typeof TraceQuerySchema>): ((i: number) => boolean) | null {
+  /** The record-flags.ts bits of record `i` (0-based). */
+  flagsAt(i: number): number {
+    return this.records.kind[i]! >> FLAGS_SHIFT;
+  }
+
+  /** The index-side filter of a query: NO, YES or MAYBE per record position, or null when nothing can match. */
+  compile(q: ParsedTraceFilter): ((i: number) => number) | null {
     const ix = this.records;
     let kind = q.kind === undefined ? -1 : q.kind === 'message' ? KIND_MESSAGE : KIND_EVENT;
     let verdicts: Uint8Array | null = null;
@@ -129,25 +149,147 @@ export class RunIndex {
     if (agent === null || type === null) return null;
     const from = timeTest(q.from, 1);
     const to = timeTest(q.to, -1);
+    // Flags are exact: compared on the kind slot's upper bits.
+    const infraMask = FLAG_INFRASTRUCTURE << FLAGS_SHIFT;
+    const infra = q.infrastructure === 'only' ? infraMask : q.infrastructure === 'hide' ? 0 : -1;
+    const errors = q.errors ? FLAG_ERROR << FLAGS_SHIFT : 0;
     const { kind: kinds, subject, agentA, agentB, type: types, time } = ix;
     return (i) => {
-      if (kind >= 0 && kinds[i] !== kind) return false;
+      const k = kinds[i]!;
+      if (kind >= 0 && (k & KIND_BIT) !== kind) return NO;
+      if (infra >= 0 && (k & infraMask) !== infra) return NO;
+      if (errors && (k & errors) === 0) return NO;
+      let verdict = YES;
       if (verdicts) {
         const s = subject[i]!;
-        if (s !== SUBJECT_OVERFLOW && verdicts[s] === 0) return false;
+        if (s === SUBJECT_OVERFLOW) verdict = MAYBE;
+        else if (verdicts[s] === 0) return NO;
+        else if (verdicts[s] === 2) verdict = MAYBE;
       }
       if (agent !== undefined) {
         const a = agentA[i]!;
         const b = agentB[i]!;
-        if (a !== agent && b !== agent && a !== NAME_OVERFLOW && b !== NAME_OVERFLOW) return false;
+        if (a !== agent && b !== agent) {
+          if (a !== NAME_OVERFLOW && b !== NAME_OVERFLOW) return NO;
+          verdict = MAYBE;
+        }
       }
-      if (type !== undefined && types[i] !== type && types[i] !== NAME_OVERFLOW) return false;
+      if (type !== undefined && types[i] !== type) {
+        if (types[i] !== NAME_OVERFLOW) return NO;
+        verdict = MAYBE;
+      }
       if (from || to) {
         const t = time[i]!;
-        if (Number.isNaN(t)) return true; // not in canonical form: the record decides
-        if ((from && !from(t)) || (to && !to(t))) return false;
+        if (Number.isNaN(t)) return MAYBE; // not in canonical form: the record decides
+        if ((from && !from(t)) || (to && !to(t))) return NO;
       }
-      return true;
+      return verdict;
+    };
+  }
+
+  /**
+   * Counts the records among the first `n` that match `q`, from the index alone, in a tally;
+   * positions the index cannot decide (MAYBE, or any candidate when the query has text or
+   * correlation) are listed for the caller to read and check, at most `readLimit` of them
+   * (`undecidedLeft` says how many more there were). Infrastructure a `hide` filter leaves out
+   * is counted apart.
+   */
+  countMatching(q: ParsedTraceFilter, n: number, readLimit: number): { tally: CountTally; undecided: number[]; undecidedLeft: number } {
+    const tally = new CountTally(this);
+    const undecided: number[] = [];
+    let undecidedLeft = 0;
+    const candidate = this.compile({ ...q, infrastructure: q.infrastructure === 'hide' ? 'show' : q.infrastructure });
+    if (!candidate) return { tally, undecided, undecidedLeft };
+    const needsRecord = q.text !== undefined || q.correlation !== undefined;
+    const hide = q.infrastructure === 'hide';
+    for (let i = 0; i < n; i++) {
+      const verdict = candidate(i);
+      if (verdict === NO) continue;
+      if (verdict === MAYBE || needsRecord) {
+        if (undecided.length < readLimit) undecided.push(i);
+        else undecidedLeft++;
+      } else tally.add(i, hide);
+    }
+    return { tally, undecided, undecidedLeft };
+  }
+}
+
+/** Counts of the records a query matches: in total, per subject, per agent and per type. */
+export interface QueryCounts {
+  records: number;
+  messages: number;
+  events: number;
+  /** As in {@link TraceCounts}: subjects past the index's capacity under their parent or `>`, agents under `*`. */
+  subjects: Record<string, number>;
+  agents: Record<string, number>;
+  /** Per message type or event name (`*`: types past the index's capacity). */
+  types: Record<string, number>;
+  /** Infrastructure records that would match but the query's `infrastructure: 'hide'` leaves out. */
+  hiddenInfrastructure: number;
+  /** False when the query needed more records read (text, correlation) than a count reads: then the counts cover only those read. */
+  exact: boolean;
+}
+
+/** Matching records counted per subject, agent and type id, labelled at the end. */
+export class CountTally {
+  private readonly subjects: Uint32Array;
+  private readonly agents: Uint32Array;
+  private readonly types: Uint32Array;
+  private overflowSubjects = 0;
+  private records = 0;
+  private messages = 0;
+  private hidden = 0;
+
+  constructor(private readonly index: RunIndex) {
+    const tables = index.tables();
+    this.subjects = new Uint32Array(tables.subjects.names.length);
+    this.agents = new Uint32Array(NAME_OVERFLOW + 1);
+    this.types = new Uint32Array(NAME_OVERFLOW + 1);
+  }
+
+  /** Counts record `i`; with `hide`, an infrastructure record counts as hidden only. */
+  add(i: number, hide: boolean): void {
+    const ix = this.index.records;
+    const k = ix.kind[i]!;
+    if (hide && ((k >> FLAGS_SHIFT) & FLAG_INFRASTRUCTURE) !== 0) {
+      this.hidden++;
+      return;
+    }
+    this.records++;
+    if ((k & KIND_BIT) === KIND_MESSAGE) {
+      this.messages++;
+      const s = ix.subject[i]!;
+      if (s === SUBJECT_OVERFLOW) this.overflowSubjects++;
+      else if (s < this.subjects.length) this.subjects[s]!++;
+    }
+    const a = ix.agentA[i]!;
+    const b = ix.agentB[i]!;
+    this.agents[a]!++;
+    if (b !== a) this.agents[b]!++;
+    this.types[ix.type[i]!]!++;
+  }
+
+  /** The counts with names. */
+  result(exact: boolean): QueryCounts {
+    const { subjects: subjectTable, agents: agentTable, types: typeTable } = this.index.tables();
+    const subjects: Record<string, number> = {};
+    for (let id = 0; id < this.subjects.length; id++) if (this.subjects[id]) subjects[subjectTable.label(id)] = this.subjects[id]!;
+    if (this.overflowSubjects) subjects['>'] = this.overflowSubjects;
+    const named = (counts: Uint32Array, table: NameTable): Record<string, number> => {
+      const out: Record<string, number> = {};
+      for (let id = 1; id < table.names.length; id++) if (counts[id]) out[table.names[id]!] = counts[id]!;
+      if (counts[NAME_OVERFLOW]) out['*'] = counts[NAME_OVERFLOW];
+      return out;
+    };
+    return {
+      records: this.records,
+      messages: this.messages,
+      events: this.records - this.messages,
+      subjects,
+      agents: named(this.agents, agentTable),
+      types: named(this.types, typeTable),
+      hiddenInfrastructure: this.hidden,
+      exact,
     };
   }
 }

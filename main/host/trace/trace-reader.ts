@@ -5,15 +5,16 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { z } from 'zod';
-import { matchesQuery, type TracePage, type TraceQuerySchema } from '../../../agents/trace/query.js';
+import { matchesQuery, type ParsedTraceFilter, type ParsedTraceQuery, type TracePage } from '../../../agents/trace/query.js';
 import type { TraceRecord } from '../../../agents/trace/record.js';
-import type { RunIndex } from './run-index.js';
+import type { QueryCounts, RunIndex } from './run-index.js';
 import { segmentName } from './segments.js';
 
 /** Reads closer than this are merged into one; no read grows past the cap. */
 const READ_GAP = 16 * 1024;
 const READ_MAX = 4 * 1024 * 1024;
+/** The most records a count reads to check filters the index cannot answer (text, correlation, names past capacity). */
+const COUNT_READ_LIMIT = 50_000;
 
 /** Reads one run's records by index position. */
 export class TraceReader {
@@ -31,7 +32,7 @@ export class TraceReader {
    * (correlation and text are only known from the record). `after` pages forward, `before`
    * backward (newest first).
    */
-  async query(q: z.output<typeof TraceQuerySchema>, n: number): Promise<TracePage> {
+  async query(q: ParsedTraceQuery, n: number): Promise<TracePage> {
     const candidate = this.index.compile(q);
     const records: TraceRecord[] = [];
     if (!candidate) return { records, hasMore: false };
@@ -49,13 +50,30 @@ export class TraceReader {
       const ids: number[] = [];
       for (; i !== stop && ids.length < size; i += step) if (candidate(i)) ids.push(i);
       if (ids.length === 0) break;
-      for (const record of await this.read(ids)) {
-        if (matchesQuery(record, q) && records.push(record) === want) break;
+      const read = await this.read(ids);
+      for (let k = 0; k < read.length; k++) {
+        if (matchesQuery(read[k]!, q, this.index.flagsAt(ids[k]!)) && records.push(read[k]!) === want) break;
       }
     }
     const hasMore = records.length > q.limit;
     if (hasMore) records.pop();
     return { records, hasMore };
+  }
+
+  /**
+   * Counts of the first `n` records matching `q` (paging ignored), exactly as `matchesQuery`
+   * decides: from the index, reading only records it cannot decide, at most COUNT_READ_LIMIT
+   * (past that `exact` is false and the rest are not counted).
+   */
+  async count(q: ParsedTraceFilter, n: number): Promise<QueryCounts> {
+    const { tally, undecided, undecidedLeft } = this.index.countMatching(q, n, COUNT_READ_LIMIT);
+    const shown = q.infrastructure === 'hide' ? { ...q, infrastructure: 'show' as const } : q;
+    for (let at = 0; at < undecided.length; at += 4096) {
+      const ids = undecided.slice(at, at + 4096);
+      const read = await this.read(ids);
+      for (let k = 0; k < read.length; k++) if (matchesQuery(read[k]!, shown, this.index.flagsAt(ids[k]!))) tally.add(ids[k]!, q.infrastructure === 'hide');
+    }
+    return tally.result(undecidedLeft === 0);
   }
 
   /** Reads records by index position, coalescing neighbours into one read; keeps the given order. */
