@@ -6,9 +6,13 @@
 import { subjectMatches } from '../../../agents/protocol/subjects.js';
 import { typeOf } from '../../../agents/trace/query.js';
 import { agentsOf, type TraceRecord } from '../../../agents/trace/record.js';
+import { eventFactsJson, factsOf, type FlagFacts } from '../../../agents/trace/record-flags.js';
 
 export const KIND_MESSAGE = 0;
 export const KIND_EVENT = 1;
+/** The kind slot holds the kind in bit 0 and the record's record-flags.ts bits above it. */
+export const KIND_BIT = 1;
+export const FLAGS_SHIFT = 1;
 /** Subject ids with a meaning of their own: an event has none; past every capacity, unknown. */
 export const NO_SUBJECT = 0xffffffff;
 export const SUBJECT_OVERFLOW = 0xfffffffe;
@@ -45,8 +49,12 @@ export interface IndexFields {
   mono: number;
   kind: 'message' | 'event';
   subject: string | null;
+  /** A message's reply subject (the reply index pairs requests with replies by it). */
+  reply: string | null;
   agents: string[];
   type: string | null;
+  /** What classifying the record needs (record-flags.ts). */
+  facts: FlagFacts;
 }
 
 /**
@@ -73,9 +81,16 @@ export function indexFieldsOf(line: string): IndexFields | null {
       start += 20;
       end = line.indexOf(',"reply":', start);
       const subject = jsonBetween(line, start, end);
+      const headers = line.indexOf(',"headers":', end);
+      const reply = jsonBetween(line, end + 9, headers);
       const at = line.indexOf(',"parsed":{"ok":', end);
-      if (end < 0 || at < 0 || typeof subject !== 'string') return null;
-      if (line.startsWith('false', at + 16)) return { seq, time, mono, kind: 'message', subject, agents: [], type: null };
+      if (end < 0 || at < 0 || typeof subject !== 'string' || (reply !== null && typeof reply !== 'string')) return null;
+      // Headers (a status) and failures (an AgentMessage's or TaskResponse's "failed") are read from the whole record.
+      if (!line.startsWith('null', headers + 11) || line.includes('failed')) return null;
+      const truncated = line.startsWith(',"truncated":true', at - 17);
+      if (line.startsWith('false', at + 16)) {
+        return { seq, time, mono, kind: 'message', subject, reply, agents: [], type: null, facts: { mono, reply, status: null, truncated, agentMessage: false, failed: false } };
+      }
       // A message's first fields, all strings (or null): message_type, from_agent, to_agent, content.
       start = at + 16;
       if (!line.startsWith('true,"message":{"message_type":', start)) return null;
@@ -89,7 +104,8 @@ export function indexFieldsOf(line: string): IndexFields | null {
       end = line.indexOf(',"content":', start);
       const to = jsonBetween(line, start, end);
       if (end < 0 || typeof type !== 'string' || typeof from !== 'string' || (to !== null && typeof to !== 'string')) return null;
-      return { seq, time, mono, kind: 'message', subject, agents: to && to !== from ? [from, to] : [from], type };
+      const facts = { mono, reply, status: null, truncated, agentMessage: true, failed: false };
+      return { seq, time, mono, kind: 'message', subject, reply, agents: to && to !== from ? [from, to] : [from], type, facts };
     }
     if (line.startsWith('"event","name":', start)) {
       start += 15;
@@ -99,7 +115,8 @@ export function indexFieldsOf(line: string): IndexFields | null {
       end = line.indexOf(',"payload":', start);
       const agent = jsonBetween(line, start, end);
       if (end < 0 || typeof name !== 'string' || typeof agent !== 'string') return null;
-      return { seq, time, mono, kind: 'event', subject: null, agents: [agent], type: name };
+      const facts = eventFactsJson(name, mono, line.slice(end + 11, line.length - 1));
+      return { seq, time, mono, kind: 'event', subject: null, reply: null, agents: [agent], type: name, facts };
     }
     return null;
   } catch {
@@ -125,9 +142,19 @@ export function fieldsOfRecord(raw: unknown): IndexFields | null {
     if (record.kind === 'message' ? typeof record.subject !== 'string' : record.kind !== 'event') return null;
     const time = typeof record.time === 'string' ? record.time : '';
     const mono = typeof record.mono === 'number' ? record.mono : 0;
-    return { seq: record.seq, time, mono, kind: record.kind, subject: record.kind === 'message' ? record.subject : null, agents: agentsOf(record), type: typeOf(record) };
+    const message = record.kind === 'message';
+    return { seq: record.seq, time, mono, kind: record.kind, subject: message ? record.subject : null, reply: message && typeof record.reply === 'string' ? record.reply : null, agents: agentsOf(record), type: typeOf(record), facts: factsOrPlain(record, mono) };
   } catch {
     return null; // not shaped like a record
+  }
+}
+
+/** A record's facts; a line shaped oddly (old, or written by hand) classifies as a plain message. */
+function factsOrPlain(record: TraceRecord, mono: number): FlagFacts {
+  try {
+    return { ...factsOf(record), mono };
+  } catch {
+    return { mono, reply: null, status: null, truncated: false, agentMessage: false, failed: false };
   }
 }
 
@@ -227,7 +254,7 @@ function groupVerdict(pattern: string, prefix: string): number {
   return withLast('\u0000') ? 1 : 0;
 }
 
-/** The per-record index: 29 bytes a record, in typed arrays that grow by doubling. */
+/** The per-record index: 29 bytes a record, in typed arrays that grow by doubling (`kind` holds the flags too). */
 export class RecordIndex {
   count = 0;
   segment = new Uint16Array(1024);

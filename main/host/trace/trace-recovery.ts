@@ -7,6 +7,7 @@ import { closeSync, fsyncSync, ftruncateSync, openSync, unlinkSync } from 'node:
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { TraceHeaderSchema, type TraceHeader } from '../../../agents/trace/record.js';
+import { ReplyIndex } from './reply-index.js';
 import { RunIndex } from './run-index.js';
 import type { WritePosition } from './segment-writer.js';
 import { safeJson, scanLines, segmentName, segmentNumbers } from './segments.js';
@@ -16,6 +17,7 @@ import { fieldsOfRecord, indexFieldsOf, isoMs } from './trace-index.js';
 export interface RecoveredRun {
   header: TraceHeader;
   index: RunIndex;
+  replies: ReplyIndex;
   /** The last segment, opened for writing after its last whole record. */
   where: WritePosition;
   /** Mono time of the last record. */
@@ -28,6 +30,7 @@ export interface RecoveredRun {
 export async function recoverRun(dir: string, limits: { maxSubjects: number; maxSubjectGroups: number }): Promise<RecoveredRun> {
   const numbers = await segmentNumbers(dir);
   const index = new RunIndex(limits.maxSubjects, limits.maxSubjectGroups);
+  const replies = new ReplyIndex();
   // Assigned inside the scan callbacks, hence a holder (TypeScript does not track closures).
   const state: { header: TraceHeader | null } = { header: null };
   let lastMono = 0;
@@ -45,7 +48,8 @@ export async function recoverRun(dir: string, limits: { maxSubjects: number; max
       const expected = index.count + 1;
       const f = indexFieldsOf(line) ?? fieldsOfRecord(safeJson(line));
       if (!f || f.seq !== expected) return ((problem = `the line at byte ${offset} is not record ${expected}`), false);
-      index.add(n, offset, bytes, f.kind, isoMs(f.time), f.subject, f.agents[0] ?? null, f.agents[1] ?? null, f.type);
+      index.add(n, offset, bytes, f.kind, isoMs(f.time), f.subject, f.agents[0] ?? null, f.agents[1] ?? null, f.type, f.facts);
+      if (f.subject !== null) replies.add(f.seq, f.subject, f.reply);
       lastMono = f.mono;
       records++;
       return true;
@@ -71,7 +75,7 @@ export async function recoverRun(dir: string, limits: { maxSubjects: number; max
       }
     }
     const where = { fd: openSync(file, 'r+'), segmentNo: n, segmentBytes: scanned.end, segmentRecords: records, records: index.count };
-    return { header, index, where, lastMono, cutBytes };
+    return { header, index, replies, where, lastMono, cutBytes };
   }
   throw new Error(`${dir}: no trace segments.`); // segmentNumbers never returns none
 }
