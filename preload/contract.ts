@@ -7,8 +7,9 @@
  */
 import { z } from 'zod';
 import { OodaPhaseSchema } from '../agents/protocol/runtime-events.js';
-import { TraceQuerySchema } from '../agents/trace/query.js';
+import { TraceFilterSchema, TraceQuerySchema } from '../agents/trace/query.js';
 import { TraceRecordSchema } from '../agents/trace/record.js';
+import { RelatedRecordsSchema, RowFactsSchema } from '../agents/trace/row-facts.js';
 
 // ---------------------------------------------------------------------------------------------
 // Shared shapes
@@ -221,11 +222,30 @@ export const calls = {
     z.object({}),
   ),
   'trace.listRuns': call('Recorded runs, newest first.', NoInput, z.object({ runs: z.array(TraceRunSchema) })),
-  'trace.query': call('One page of a run’s records.', z.object({ runId: z.string().min(1), query: TraceQuerySchema }).strict(), z.object({ records: z.array(TraceRecordSchema), hasMore: z.boolean() })),
+  'trace.query': call(
+    'One page of a run’s records; with `withFacts`, each record’s facts too (from → to, type, status, its request or reply and the latency).',
+    z.object({ runId: z.string().min(1), query: TraceQuerySchema, withFacts: z.boolean().optional() }).strict(),
+    z.object({ records: z.array(TraceRecordSchema), hasMore: z.boolean(), facts: z.array(RowFactsSchema).optional() }),
+  ),
+  'trace.getRelated': call(
+    'Around one record: its facts (its request or reply, the latency), its handoff chain and its conversation (at most 200 seqs each, with the total), and every record these name.',
+    z.object({ runId: z.string().min(1), seq: z.number().int().positive() }).strict(),
+    RelatedRecordsSchema,
+  ),
   'trace.count': call(
-    'Record counts of a run, per subject and per agent.',
-    z.object({ runId: z.string().min(1) }).strict(),
-    z.object({ records: z.number(), messages: z.number(), events: z.number(), subjects: z.record(z.string(), z.number()), agents: z.record(z.string(), z.number()) }),
+    'How many of a run’s records match the filters (all without them), per subject, agent and type, and how many infrastructure records `infrastructure: hide` leaves out.',
+    z.object({ runId: z.string().min(1), query: TraceFilterSchema.optional() }).strict(),
+    z.object({
+      records: z.number(),
+      messages: z.number(),
+      events: z.number(),
+      subjects: z.record(z.string(), z.number()),
+      agents: z.record(z.string(), z.number()),
+      types: z.record(z.string(), z.number()),
+      hiddenInfrastructure: z.number(),
+      /** False when text or correlation needed more records read than a count reads (then only those are counted). */
+      exact: z.boolean(),
+    }),
   ),
   'trace.import': call('Imports an NDJSON trace file as a new run.', z.object({ path: z.string().min(1) }).strict(), TraceRunSchema),
   'trace.export': call('Writes a run as an NDJSON trace file.', z.object({ runId: z.string().min(1), path: z.string().min(1) }).strict(), z.object({ path: z.string() })),

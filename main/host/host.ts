@@ -93,8 +93,14 @@ export async function startHost(options: HostOptions): Promise<Host> {
         .map(({ runId, header }) => ({ runId, startedAt: header.startedAt, topology: topologyName(header.topology) }))
         .reverse(),
     }),
-    'trace.query': async ({ runId, query }) => runs.withStore(runId, (store) => store.query(query)),
-    'trace.count': async ({ runId }) => runs.withStore(runId, (store) => store.counts()),
+    'trace.query': async ({ runId, query, withFacts }) => runs.withStore(runId, (store) => (withFacts ? store.queryWithFacts(query) : store.query(query))),
+    'trace.getRelated': async ({ runId, seq }) =>
+      runs.withStore(runId, async (store) => {
+        const related = await store.related(seq);
+        if (!related) throw new RpcError('not_found', `Run ${runId} has no record ${seq} (it has ${store.size}).`);
+        return related;
+      }),
+    'trace.count': async ({ runId, query }) => runs.withStore(runId, (store) => store.count(query)),
     'trace.import': async ({ path: file }) => {
       try {
         const store = await runs.library.importNdjson(path.resolve(file));

@@ -1,7 +1,7 @@
 /** Contract-valid sample values and fake host handlers shared by the RPC and bridge tests. */
 import { vi } from 'vitest';
 import { EventBus, type EventListener } from '../../main/host/event-bus.js';
-import type { CallHandlers, EventName, HostInfo, ServerStatus } from '../../preload/contract.js';
+import { RpcError, type CallHandlers, type EventName, type HostInfo, type ServerStatus } from '../../preload/contract.js';
 
 /** A running embedded server's status, with overrides. */
 export const sampleStatus = (over: Partial<ServerStatus> = {}): ServerStatus => ({
@@ -59,7 +59,10 @@ export function fakeHandlers(status: ServerStatus = sampleStatus()) {
     'ooda.resume': vi.fn<CallHandlers['ooda.resume']>(async () => ({})),
     'trace.listRuns': vi.fn<CallHandlers['trace.listRuns']>(async () => ({ runs: [] })),
     'trace.query': vi.fn<CallHandlers['trace.query']>(async () => ({ records: [], hasMore: false })),
-    'trace.count': vi.fn<CallHandlers['trace.count']>(async () => ({ records: 0, messages: 0, events: 0, subjects: {}, agents: {} })),
+    'trace.getRelated': vi.fn<CallHandlers['trace.getRelated']>(async ({ seq }) => {
+      throw new RpcError('not_found', `No record ${seq}.`);
+    }),
+    'trace.count': vi.fn<CallHandlers['trace.count']>(async () => ({ records: 0, messages: 0, events: 0, subjects: {}, agents: {}, types: {}, hiddenInfrastructure: 0, exact: true })),
     'trace.import': vi.fn<CallHandlers['trace.import']>(async () => ({ runId: 'r', startedAt: '2026-01-01T00:00:00.000Z', topology: null })),
     'trace.export': vi.fn<CallHandlers['trace.export']>(async ({ path }) => ({ path })),
     'secrets.list': vi.fn<CallHandlers['secrets.list']>(async () => ({ secrets: [], canStore: false })),

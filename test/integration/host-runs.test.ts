@@ -58,10 +58,33 @@ describe('running a topology in the host', () => {
 
     const page = await h['trace.query']({ runId, query: { subject: 'agents.request.*', agent: 'weather_bot', kind: 'message', limit: 100 } });
     expect(page.records.map((r) => (r.kind === 'message' ? r.subject : ''))).toEqual(['agents.request.weather_bot']);
+    // The same page with the table's facts: the delegation points to its reply, and the detail pane's call finds it.
+    const withFacts = await h['trace.query']({ runId, query: { subject: 'agents.request.*', agent: 'weather_bot', kind: 'message', limit: 100 }, withFacts: true });
+    const asked = withFacts.facts![0]!;
+    expect(asked).toMatchObject({ seq: page.records[0]!.seq, from: 'task_coordinator', to: 'weather_bot', type: 'request', status: 'ok' });
+    expect(asked.latencyMs).toBeGreaterThan(0);
+    const related = await h['trace.getRelated']({ runId, seq: asked.seq });
+    expect(related.facts).toEqual(asked);
+    expect(related.conversation?.seqs).toContain(asked.replySeq);
+    expect(related.records.some((r) => r.seq === asked.replySeq)).toBe(true);
+    await expect(h['trace.getRelated']({ runId, seq: 1_000_000 })).rejects.toMatchObject({ code: 'not_found' });
     const events = await h['trace.query']({ runId, query: { kind: 'event', type: 'llm.call', limit: 100 } });
     expect(events.records.length).toBe(4); // coordinator 2 turns, weather bot 2 turns
     const counts = await h['trace.count']({ runId });
     expect(counts.subjects['agents.request.task_coordinator']).toBe(1);
+    // NATS infrastructure (the KV registry's JetStream calls, and their replies on the agents' inboxes) is one filter away;
+    // the agents' own replies on their inboxes stay.
+    const shown = await h['trace.count']({ runId, query: { infrastructure: 'hide' } });
+    expect(shown.hiddenInfrastructure).toBeGreaterThan(0);
+    expect(shown.records + shown.hiddenInfrastructure).toBe(counts.records);
+    expect(Object.keys(shown.subjects).filter((s) => s.startsWith('$'))).toEqual([]);
+    const infrastructure = await h['trace.query']({ runId, query: { infrastructure: 'only', limit: 1000 } });
+    expect(infrastructure.records.some((r) => r.kind === 'message' && r.subject.startsWith('_INBOX'))).toBe(true);
+    const delegation = page.records[0]!;
+    if (delegation.kind !== 'message' || !delegation.reply) throw new Error('the delegation is a request');
+    const answer = await h['trace.query']({ runId, query: { subject: delegation.reply, infrastructure: 'hide', limit: 10 } });
+    expect(answer.records.length).toBe(1);
+    expect((await h['trace.count']({ runId, query: { errors: true } })).records).toBe(0); // a clean run
     const { runs } = await h['trace.listRuns'](undefined);
     expect(runs[0]).toMatchObject({ runId, topology: 'seed-000-trio' });
 

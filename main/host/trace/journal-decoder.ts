@@ -4,6 +4,7 @@
  * from the journal), so after a crash a store replays the journal from its checkpoint and skips
  * the records it already has.
  */
+import { eventFactsJson, type FlagFacts } from '../../../agents/trace/record-flags.js';
 import { BusDecoder } from './bus-decoder.js';
 import { ENTRY_BUS, ENTRY_EVENT, ENTRY_STREAM, JournalReader, journalFiles, readCheckpoint, type Checkpoint, type JournalEntry, type JournalPosition } from './journal.js';
 import { RecordFormatter } from './record-line.js';
@@ -12,7 +13,7 @@ import { RecordFormatter } from './record-line.js';
 export interface RecordTarget {
   readonly nextSeq: number;
   lastMono: number;
-  appendLine(line: string, kind: 'message' | 'event', timeMs: number, subject: string | null, agentA: string | null, agentB: string | null, type: string | null): number;
+  appendLine(line: string, kind: 'message' | 'event', timeMs: number, subject: string | null, agentA: string | null, agentB: string | null, type: string | null, reply: string | null, facts: FlagFacts): number;
 }
 
 export interface DecoderHooks {
@@ -114,7 +115,7 @@ export class JournalDecoder {
     try {
       this.expect(seq);
       const m = this.format.message(seq, wallMs, mono, subject, reply, headers, data);
-      this.target.appendLine(m.line, 'message', wallMs, subject, m.from, m.to, m.type);
+      this.target.appendLine(m.line, 'message', wallMs, subject, m.from, m.to, m.type, reply, m.facts);
       this.appended(m.line, seq, mono);
     } catch (error) {
       this.hooks.failed?.(error);
@@ -131,8 +132,10 @@ export class JournalDecoder {
       const second = text.indexOf('\n', first + 1);
       const name = text.slice(0, first);
       const agentJson = text.slice(first + 1, second);
-      const line = this.format.event(seq, entry.wallMs, entry.mono, name, agentJson, text.slice(second + 1));
-      this.target.appendLine(line, 'event', entry.wallMs, null, JSON.parse(agentJson) as string, null, JSON.parse(name) as string);
+      const payloadJson = text.slice(second + 1);
+      const line = this.format.event(seq, entry.wallMs, entry.mono, name, agentJson, payloadJson);
+      const eventName = JSON.parse(name) as string;
+      this.target.appendLine(line, 'event', entry.wallMs, null, JSON.parse(agentJson) as string, null, eventName, null, eventFactsJson(eventName, entry.mono, payloadJson));
       this.appended(line, seq, entry.mono);
     } catch (error) {
       this.hooks.failed?.(error);

@@ -88,6 +88,9 @@ const NOTHING = Buffer.alloc(0);
 /** Stores a recorder is journaling for. */
 const recording = new WeakSet<TraceStore>();
 
+/** True while a recorder journals for `store`: more records can come. */
+export const isRecording = (store: TraceStore): boolean => recording.has(store);
+
 /** Records a run: bus messages (after `tap`) and runtime events (after `attach`) into `store`. */
 export class TraceRecorder {
   private readonly payloadLimit: number;

@@ -9,11 +9,16 @@
 import { openSync, writeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { TraceQuerySchema, typeOf, type TracePage, type TraceQuery } from '../../../agents/trace/query.js';
+import { TraceFilterSchema, TraceQuerySchema, typeOf, type TraceFilter, type TracePage, type TraceQuery } from '../../../agents/trace/query.js';
 import { agentsOf, TraceHeaderSchema, type TraceHeader, type TraceRecord } from '../../../agents/trace/record.js';
+import { factsOf, type FlagFacts } from '../../../agents/trace/record-flags.js';
+import type { RelatedRecords, RowFacts } from '../../../agents/trace/row-facts.js';
 import { replayJournal } from './journal-decoder.js';
 import { retireJournal } from './journal.js';
-import { RunIndex, type TraceCounts } from './run-index.js';
+import { isRecording } from './recorder.js';
+import { RecordLookups } from './record-lookups.js';
+import { ReplyIndex } from './reply-index.js';
+import { RunIndex, type QueryCounts, type TraceCounts } from './run-index.js';
 import { SegmentWriter, type WritePosition } from './segment-writer.js';
 import { copySegments, RUN_ID, segmentName } from './segments.js';
 import { isoMs, RecordIndex } from './trace-index.js';
@@ -50,6 +55,7 @@ export class TraceStore {
 
   private readonly writer: SegmentWriter;
   private readonly reader: TraceReader;
+  private readonly lookups: RecordLookups;
   private closed = false;
   /** Mono time of the last record, so a recorder resuming this run keeps it rising. */
   lastMono = 0;
@@ -65,11 +71,13 @@ export class TraceStore {
     readonly runId: string,
     readonly header: TraceHeader,
     private readonly index: RunIndex,
+    private readonly replies: ReplyIndex,
     where: WritePosition,
     opts: ResolvedOptions,
   ) {
     this.writer = new SegmentWriter(dir, runId, where, { segmentBytes: opts.segmentBytes, flushMs: opts.flushMs, onFlush: opts.onFlush });
     this.reader = new TraceReader(dir, runId, index);
+    this.lookups = new RecordLookups(this.reader, index, replies, () => isRecording(this));
     openStores.set(dir, this);
   }
 
@@ -88,7 +96,7 @@ export class TraceStore {
     const line = Buffer.from(`${JSON.stringify(canonical)}\n`);
     writeSync(fd, line, 0, line.length, 0);
     const where = { fd, segmentNo: 1, segmentBytes: line.length, segmentRecords: 0, records: 0 };
-    return new TraceStore(dir, runId, canonical, new RunIndex(opts.maxSubjects, opts.maxSubjectGroups), where, opts);
+    return new TraceStore(dir, runId, canonical, new RunIndex(opts.maxSubjects, opts.maxSubjectGroups), new ReplyIndex(), where, opts);
   }
 
   /**
@@ -102,7 +110,7 @@ export class TraceStore {
     if (openStores.has(dir)) throw new Error(`run ${runId} is already open in this process.`);
     const opts = checkedOptions(options);
     const run = await recoverRun(dir, opts);
-    const store = new TraceStore(dir, runId, run.header, run.index, run.where, opts);
+    const store = new TraceStore(dir, runId, run.header, run.index, run.replies, run.where, opts);
     store.lastMono = run.lastMono;
     store.cutBytes = run.cutBytes;
     try {
@@ -136,6 +144,11 @@ export class TraceStore {
     return this.index.records.allocatedBytes;
   }
 
+  /** Reply index memory in bytes (allocated; 12 a slot, about 16–32 a request). */
+  get replyIndexBytes(): number {
+    return this.replies.allocatedBytes;
+  }
+
   /** Why writing stopped, if it did (the disk refused); appends throw it. */
   get failed(): Error | null {
     return this.writer.failed;
@@ -153,6 +166,8 @@ export class TraceStore {
       agents[0] ?? null,
       agents[1] ?? null,
       typeOf(record),
+      record.kind === 'message' ? record.reply : null,
+      factsOf(record),
     );
   }
 
@@ -160,11 +175,12 @@ export class TraceStore {
    * The recorder's hot path: appends a line it serialized itself. The line must be the
    * `JSON.stringify` of a record with seq `nextSeq`, and the fields must be that record's.
    */
-  appendLine(line: string, kind: 'message' | 'event', timeMs: number, subject: string | null, agentA: string | null, agentB: string | null, type: string | null): number {
+  appendLine(line: string, kind: 'message' | 'event', timeMs: number, subject: string | null, agentA: string | null, agentB: string | null, type: string | null, reply: string | null, facts: FlagFacts): number {
     if (this.closed) throw new Error(`run ${this.runId} is closed.`);
     const writer = this.writer;
     const length = writer.write(line);
-    this.index.add(writer.segmentNo, writer.offset, length, kind, timeMs, subject, agentA, agentB, type);
+    this.index.add(writer.segmentNo, writer.offset, length, kind, timeMs, subject, agentA, agentB, type, facts);
+    if (subject !== null) this.replies.add(this.index.count, subject, reply);
     return this.index.count;
   }
 
@@ -192,9 +208,35 @@ export class TraceStore {
     return this.reader.query(q, n);
   }
 
+  /** {@link query}, with each record's facts (who to whom, type, status, its request or reply and latency). */
+  async queryWithFacts(input: TraceQuery): Promise<TracePage & { facts: RowFacts[] }> {
+    const n = this.index.count;
+    const page = await this.query(input);
+    return { ...page, facts: await this.lookups.facts(page.records, n) };
+  }
+
+  /** Record `seq` with its request or reply, its handoff chain and its conversation; null when there is no such record. */
+  async related(seq: number): Promise<RelatedRecords | null> {
+    const n = this.index.count;
+    await this.flush();
+    return this.lookups.related(seq, n);
+  }
+
   /** Records per subject and per agent, from the index (no disk reads). */
   counts(): TraceCounts {
     return this.index.counts();
+  }
+
+  /**
+   * How many records match `input`'s filters (paging ignored), per subject, agent and type, and
+   * how much infrastructure it hides: from the index, reading only what it cannot decide (text,
+   * correlation; trace-reader.ts bounds that).
+   */
+  async count(input: TraceFilter = {}): Promise<QueryCounts> {
+    const q = TraceFilterSchema.parse(input);
+    const n = this.index.count; // records appended while this count runs are not in its answer
+    await this.flush(); // the records the index cannot decide are read
+    return this.reader.count(q, n);
   }
 
   /** Writes the run as NDJSON (header line, then one record a line): the segments, concatenated. */
