@@ -22,6 +22,8 @@ export class ReplyIndex {
   private requests = new Uint32Array(1024);
   private replies = new Uint32Array(1024);
   private used = 0;
+  /** First characters (mod 128) of the reply subjects seen: most messages (not on an inbox) skip the hash and the probe. */
+  private readonly firsts = new Uint32Array(4);
 
   /** Requests indexed. */
   get size(): number {
@@ -38,11 +40,16 @@ export class ReplyIndex {
    * no reply yet (as correlate.ts pairs them), then, when it waits on `reply`, it is a request.
    */
   add(seq: number, subject: string, reply: string | null): void {
-    if (this.used > 0) {
+    const c = subject.charCodeAt(0) & 127;
+    if ((this.firsts[c >> 5]! & (1 << (c & 31))) !== 0) {
       const slot = this.latest(hashOf(subject));
       if (slot >= 0 && this.replies[slot] === EMPTY) this.replies[slot] = seq;
     }
-    if (waitsOn(reply)) this.insert(hashOf(reply), seq);
+    if (waitsOn(reply)) {
+      const r = reply.charCodeAt(0) & 127;
+      this.firsts[r >> 5]! |= 1 << (r & 31);
+      this.insert(hashOf(reply), seq);
+    }
   }
 
   /** The seq of the first message on request `seq`'s reply subject `reply`, if any. */
@@ -59,11 +66,10 @@ export class ReplyIndex {
 
   /** The slot of the highest request seq with hash `h`, or -1. */
   private latest(h: number): number {
+    const { hashes, requests } = this;
+    const mask = hashes.length - 1;
     let best = -1;
-    this.find(h, (s) => {
-      if (best < 0 || this.requests[s]! > this.requests[best]!) best = s;
-      return false;
-    });
+    for (let s = h & mask; hashes[s] !== EMPTY; s = (s + 1) & mask) if (hashes[s] === h && (best < 0 || requests[s]! > requests[best]!)) best = s;
     return best;
   }
 
