@@ -58,7 +58,16 @@ describe('the trace explorer', () => {
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     // Counts per agent beside the filter.
     await page.locator('[data-testid=counts-agent] [data-name=weather_bot]').waitFor();
+    // NATS internals are hidden by default, with their count; one switch shows them.
+    await page.getByTestId('hide-infrastructure').locator('..').filter({ hasText: /Hide NATS internals \(\d+\)/ }).waitFor();
+    await page.locator('[data-testid=counts-subject] [data-name="agents.request.weather_bot"]').waitFor();
+    const listed = await page.locator('[data-testid=counts-subject] [data-name]').evaluateAll((els) => els.map((e) => e.getAttribute('data-name') ?? ''));
+    expect(listed.filter((name) => /^\$(JS|KV|SYS)\./.test(name))).toEqual([]);
     await workbench.screenshot('trace-explorer-live');
+    await page.getByTestId('hide-infrastructure').uncheck();
+    await page.locator('[data-testid=counts-subject] [data-name^="$JS."]').first().waitFor();
+    await page.getByTestId('hide-infrastructure').check();
+    await page.locator('[data-testid=counts-subject] [data-name^="$JS."]').first().waitFor({ state: 'detached' });
 
     // Free text and a kind, evaluated by the host: the request, the delegation and both replies.
     await page.getByTestId('trace-filter').fill('Paris kind:message');
@@ -106,6 +115,18 @@ describe('the trace explorer', () => {
     expect(hex).toMatch(/^00000000\s+7b 22/); // `{"` at offset 0
     expect(hex).toContain('00000010');
     await workbench.screenshot('trace-explorer-detail');
+
+    // The request's latency and its reply: one click jumps to the reply, which links back.
+    const request = page.locator('[data-testid=trace-table] [role=row][aria-selected=true]');
+    expect(await request.locator('[data-col=latency]').innerText()).toMatch(/\d ms$/);
+    const replyLink = detail.getByTestId('jump-reply');
+    const replySeq = await replyLink.getAttribute('data-seq');
+    await replyLink.click();
+    await page.locator(`[data-testid=trace-table] [role=row][data-seq="${replySeq}"][aria-selected=true]`).waitFor();
+    await detail.getByTestId('jump-request').waitFor();
+    expect(await detail.locator('.detail-title').innerText()).toContain(`#${replySeq}`);
+    await detail.getByTestId('jump-request').click();
+    await detail.getByTestId('jump-reply').waitFor();
 
     // Copy as JSON puts the whole record on the clipboard.
     await detail.getByTestId('copy-json').click();

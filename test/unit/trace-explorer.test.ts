@@ -3,9 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageRecord, TraceRecord } from '../../agents/trace/record.js';
 import { setFilterToken, parseFilter } from '../../renderer/src/trace/trace-filter.js';
-import { deltas, formatDelta, formatOffset, hexDump, payloadBytes, payloadJson, rowCells } from '../../renderer/src/trace/trace-format.js';
+import { deltas, formatDelta, formatDuration, formatOffset, hexDump, payloadBytes, payloadJson, rowCells, statusLabel } from '../../renderer/src/trace/trace-format.js';
 import { clampPanel, DEFAULT_LAYOUT, loadLayout, saveLayout } from '../../renderer/src/trace/trace-layout.js';
-import { appendPage, beforeSeq, afterSeq, EMPTY_WINDOW, headWindow, moveSelection, pageToLoad, prependPage, tailWindow } from '../../renderer/src/trace/trace-window.js';
+import { appendPage, beforeSeq, afterSeq, EMPTY_WINDOW, headWindow, keepFacts, moveSelection, pageToLoad, prependPage, tailWindow } from '../../renderer/src/trace/trace-window.js';
+import type { RowFacts } from '../../agents/trace/row-facts.js';
 
 /** A raw message record with seq `seq` (mono = 10 ms a record). */
 const raw = (seq: number, payload = 'x'): MessageRecord => ({
@@ -65,6 +66,16 @@ describe('the paging window', () => {
   });
 });
 
+describe('row facts beside the window', () => {
+  const fact = (seq: number): RowFacts => ({ seq, from: 'a', to: 'b', type: 'request', status: 'ok', error: null, replySeq: null, requestSeq: null, latencyMs: seq });
+  it('adds the facts of a page by seq and keeps only those of rows still in the window', () => {
+    const kept = keepFacts({ 1: fact(1), 2: fact(2) }, { records: seqs(3, 4), facts: [fact(3), fact(4)] }, seqs(2, 4));
+    expect(Object.keys(kept).map(Number)).toEqual([2, 3, 4]);
+    expect(kept[3]!.latencyMs).toBe(3);
+    expect(keepFacts({ 1: fact(1) }, { records: seqs(2, 2) }, seqs(1, 2))).toEqual({ 1: fact(1) }); // a page without facts
+  });
+});
+
 describe('keyboard selection', () => {
   const rows = seqs(10, 19);
   it('moves a row or a page, stops at the ends, and starts from the top or bottom', () => {
@@ -93,6 +104,10 @@ describe('time and Δ', () => {
     expect(formatDelta(12.34)).toBe('+12.3 ms');
     expect(formatDelta(1204)).toBe('+1.204 s');
     expect(formatDelta(61_000)).toBe('+1:01.000');
+    expect(formatDuration(3.9)).toBe('3.90 ms');
+    expect(formatDuration(null)).toBe('');
+    expect(statusLabel('ok')).toBe('');
+    expect(statusLabel('timed_out')).toBe('timed out');
     expect(deltas([raw(1), raw(3), raw(4)])).toEqual([null, 20, 10]);
   });
 });

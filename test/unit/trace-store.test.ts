@@ -95,8 +95,8 @@ describe('the trace store', () => {
     await trace.getState().setFilterText('agents.request.a');
     // Around the selection: up to it (newest first), then after it.
     expect(host.queries.slice(-2)).toEqual([
-      { subject: 'agents.request.a', before: 102, limit: PAGE_SIZE },
-      { subject: 'agents.request.a', after: 101, limit: PAGE_SIZE },
+      { subject: 'agents.request.a', infrastructure: 'hide', before: 102, limit: PAGE_SIZE },
+      { subject: 'agents.request.a', infrastructure: 'hide', after: 101, limit: PAGE_SIZE },
     ]);
     const rows = trace.getState().window.rows;
     expect(rows.every((r) => r.kind === 'message' && r.subject === 'agents.request.a')).toBe(true);
@@ -114,10 +114,10 @@ describe('the trace store', () => {
     const stop = trace.getState().connect();
     host.emit('run.statusChanged', { state: 'running', runId: 'r1', topology: 'trio', agents: [], startedAt: null, error: null });
     await until(() => trace.getState().window.rows.length === 50, 'the newest page');
-    expect(host.queries[0]).toEqual({ before: Number.MAX_SAFE_INTEGER, limit: PAGE_SIZE }); // the newest page first
+    expect(host.queries[0]).toEqual({ infrastructure: 'hide', before: Number.MAX_SAFE_INTEGER, limit: PAGE_SIZE }); // the newest page first, NATS internals left out
     host.emit('trace.appended', { runId: 'r1', records: host.add(3), skipped: null });
     await until(() => trace.getState().window.rows.length === 53, 'the appended records');
-    expect(host.queries.at(-1)).toEqual({ after: 50, limit: PAGE_SIZE });
+    expect(host.queries.at(-1)).toEqual({ infrastructure: 'hide', after: 50, limit: PAGE_SIZE });
     // Reading an older record pauses following: new records only mark that there is more.
     trace.getState().select(10);
     expect(trace.getState().follow).toBe(false);

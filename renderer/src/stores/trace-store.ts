@@ -6,6 +6,7 @@
  */
 import { createStore, type StoreApi } from 'zustand';
 import type { TraceRecord } from '../../../agents/trace/record';
+import type { RelatedRecords, RowFacts } from '../../../agents/trace/row-facts';
 import type { CallOutput } from '../../../preload/contract';
 import type { ApiClient } from '../api';
 import { parseFilter, type FilterFields } from '../trace/trace-filter';
@@ -16,6 +17,7 @@ import {
   beforeSeq,
   EMPTY_WINDOW,
   headWindow,
+  keepFacts,
   moveSelection,
   PAGE_SIZE,
   prependPage,
@@ -41,6 +43,10 @@ export interface TraceStore {
   filter: FilterFields;
   filterError: string | null;
   window: TraceWindow;
+  /** The host's facts of each row in the window (from → to, status, latency, its request or reply), by seq. */
+  facts: Record<number, RowFacts>;
+  /** The selected record's request or reply, chain and conversation (`trace.getRelated`), once loaded. */
+  related: RelatedRecords | null;
   /**
    * Rows added (+) or dropped (−) at the window's front by the last page, with an id per change:
    * the table moves its scroll position by as many rows so that what is on screen stays put.
@@ -57,7 +63,13 @@ export interface TraceStore {
   selected: TraceRecord | null;
   detailOpen: boolean;
   timeMode: 'absolute' | 'relative';
+  /** Counts of the run with only the infrastructure filter (the lists beside the filter), and of the whole filter (`records` = rows that match). */
   counts: TraceCounts | null;
+  matching: number | null;
+  /** Leave out NATS infrastructure (`$JS`, `$KV`, `$SYS`, their inboxes): on by default. */
+  hideInfrastructure: boolean;
+  /** Only records that failed, timed out, are invalid or cut. */
+  errorsOnly: boolean;
   layout: TraceLayout;
   /** Follows the host's run and trace events; returns the function that stops it. */
   connect(): () => void;
@@ -70,10 +82,14 @@ export interface TraceStore {
   loadNewer(): Promise<void>;
   setFollow(follow: boolean): Promise<void>;
   select(seq: number | null): void;
+  /** Selects a record that may be outside the window (a request's reply): the window reloads around it. */
+  jumpTo(record: TraceRecord): Promise<void>;
   /** Moves the selection with a key; returns the seq now selected. */
   moveSelection(key: SelectionKey, pageRows: number): number | null;
   setDetailOpen(open: boolean): void;
   setTimeMode(mode: 'absolute' | 'relative'): void;
+  setHideInfrastructure(hide: boolean): Promise<void>;
+  setErrorsOnly(only: boolean): Promise<void>;
   setLayout(layout: Partial<TraceLayout>): void;
 }
 
@@ -95,14 +111,32 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
     const isLive = () => get().runId !== null && get().runId === get().liveRunId;
     /** Following: the shown run is live and the user has not paused it. */
     const following = () => isLive() && get().follow;
-    const query = (extra: { after?: number; before?: number }) => ({ ...get().filter, ...extra, limit: PAGE_SIZE });
+    /** One page of the shown run, with each record's facts. */
+    /** The host-side filter: the bar's fields and the two switches. */
+    const hostFilter = () => ({ ...get().filter, infrastructure: get().hideInfrastructure ? ('hide' as const) : ('show' as const), ...(get().errorsOnly && { errors: true as const }) });
+    const fetchPage = (runId: string, extra: { after?: number; before?: number }) =>
+      client.call('trace.query', { runId, query: { ...hostFilter(), ...extra, limit: PAGE_SIZE }, withFacts: true });
+    let relatedFor = 0;
+    /** Loads the selected record's related records (the latest selection wins). */
+    const loadRelated = async (seq: number) => {
+      const runId = get().runId;
+      const mine = ++relatedFor;
+      if (!runId) return;
+      try {
+        const related = await client.call('trace.getRelated', { runId, seq });
+        if (mine === relatedFor) set({ related });
+      } catch {
+        if (mine === relatedFor) set({ related: null });
+      }
+    };
 
     const refreshCounts = async () => {
       const runId = get().runId;
       if (!runId) return;
       try {
-        const counts = await client.call('trace.count', { runId });
-        if (get().runId === runId) set({ counts });
+        const infrastructure = get().hideInfrastructure ? 'hide' : 'show';
+        const [counts, matched] = await Promise.all([client.call('trace.count', { runId, query: { infrastructure } }), client.call('trace.count', { runId, query: hostFilter() })]);
+        if (get().runId === runId) set({ counts, matching: matched.records });
       } catch {
         // Counts are a help beside the filter; the table says what failed.
       }
@@ -127,15 +161,20 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
       try {
         const around = get().selectedSeq;
         let window: TraceWindow;
-        if (following()) window = tailWindow(await client.call('trace.query', { runId, query: query({ before: Number.MAX_SAFE_INTEGER }) }));
-        else if (around === null) window = headWindow(await client.call('trace.query', { runId, query: query({ after: 0 }) }));
-        else {
-          const upTo = tailWindow(await client.call('trace.query', { runId, query: query({ before: around + 1 }) }));
-          const after = await client.call('trace.query', { runId, query: query({ after: around }) });
-          window = appendPage(upTo, after).window;
+        let facts: RowFacts[] = [];
+        if (following()) {
+          const page = await fetchPage(runId, { before: Number.MAX_SAFE_INTEGER });
+          [window, facts] = [tailWindow(page), page.facts ?? []];
+        } else if (around === null) {
+          const page = await fetchPage(runId, { after: 0 });
+          [window, facts] = [headWindow(page), page.facts ?? []];
+        } else {
+          const upTo = await fetchPage(runId, { before: around + 1 });
+          const after = await fetchPage(runId, { after: around });
+          [window, facts] = [appendPage(tailWindow(upTo), after).window, [...(upTo.facts ?? []), ...(after.facts ?? [])]];
         }
         if (mine !== generation) return;
-        set((s) => ({ window, loading: false, shift: { id: s.shift.id + 1, rows: 0 }, reveal: { id: s.reveal.id + 1, seq: around } }));
+        set((s) => ({ window, facts: keepFacts({}, { records: [], facts }, window.rows), loading: false, shift: { id: s.shift.id + 1, rows: 0 }, reveal: { id: s.reveal.id + 1, seq: around } }));
       } catch (error) {
         if (mine === generation) fail(error);
       }
@@ -168,6 +207,8 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
       filter: {},
       filterError: null,
       window: EMPTY_WINDOW,
+      facts: {},
+      related: null,
       shift: { id: 0, rows: 0 },
       reveal: { id: 0, seq: null },
       loading: false,
@@ -178,6 +219,9 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
       detailOpen: true,
       timeMode: 'relative',
       counts: null,
+      matching: null,
+      hideInfrastructure: true,
+      errorsOnly: false,
       layout: loadLayout(storage()),
 
       connect() {
@@ -226,7 +270,7 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
 
       async openRun(runId) {
         generation++;
-        set({ runId, window: EMPTY_WINDOW, selectedSeq: null, selected: null, counts: null, error: null });
+        set({ runId, window: EMPTY_WINDOW, facts: {}, related: null, selectedSeq: null, selected: null, counts: null, error: null });
         await Promise.all([reload(), refreshCounts()]);
       },
 
@@ -235,26 +279,26 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
         if (!read.ok) return set({ filterText: text, filterError: read.error });
         const same = JSON.stringify(read.filter) === JSON.stringify(get().filter);
         set({ filterText: text, filterError: null, filter: read.filter });
-        if (!same) await reload();
+        if (!same) await Promise.all([reload(), refreshCounts()]);
       },
 
       async loadOlder() {
         if (!get().window.hasBefore) return;
         await page(async (runId, mine) => {
-          const result = await client.call('trace.query', { runId, query: query({ before: beforeSeq(get().window) }) });
+          const result = await fetchPage(runId, { before: beforeSeq(get().window) });
           if (mine !== generation) return;
           const { window, added } = prependPage(get().window, result);
-          set((s) => ({ window, error: null, shift: { id: s.shift.id + 1, rows: added } }));
+          set((s) => ({ window, facts: keepFacts(s.facts, result, window.rows), error: null, shift: { id: s.shift.id + 1, rows: added } }));
         });
       },
 
       async loadNewer() {
         // While a page is on its way, a newer batch asks again once it lands.
         const started = await page(async (runId, mine) => {
-          const result = await client.call('trace.query', { runId, query: query({ after: afterSeq(get().window) }) });
+          const result = await fetchPage(runId, { after: afterSeq(get().window) });
           if (mine !== generation) return;
           const { window, dropped } = appendPage(get().window, result);
-          set((s) => ({ window, error: null, shift: { id: s.shift.id + 1, rows: -dropped } }));
+          set((s) => ({ window, facts: keepFacts(s.facts, result, window.rows), error: null, shift: { id: s.shift.id + 1, rows: -dropped } }));
         });
         if (!started) newerAgain = true;
         else if (following() && get().window.hasAfter) void get().loadNewer();
@@ -272,7 +316,15 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
         const selected = seq === null ? null : (rows.find((r) => r.seq === seq) ?? null);
         // Reading an older record stops the newest from pushing it out of view.
         const pause = isLive() && selected !== null && (selected !== rows.at(-1) || get().window.hasAfter);
-        set({ selectedSeq: selected ? seq : null, selected, ...(pause && { follow: false }) });
+        set({ selectedSeq: selected ? seq : null, selected, related: null, ...(pause && { follow: false }) });
+        if (selected) void loadRelated(selected.seq);
+      },
+
+      async jumpTo(record) {
+        if (get().window.rows.some((r) => r.seq === record.seq)) return get().select(record.seq);
+        set({ selectedSeq: record.seq, selected: record, related: null, ...(isLive() && { follow: false }) });
+        void loadRelated(record.seq);
+        await reload();
       },
 
       moveSelection(key, pageRows) {
@@ -283,6 +335,14 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
 
       setDetailOpen: (detailOpen) => set({ detailOpen }),
       setTimeMode: (timeMode) => set({ timeMode }),
+      async setHideInfrastructure(hideInfrastructure) {
+        set({ hideInfrastructure });
+        await Promise.all([reload(), refreshCounts()]);
+      },
+      async setErrorsOnly(errorsOnly) {
+        set({ errorsOnly });
+        await Promise.all([reload(), refreshCounts()]);
+      },
       setLayout(partial) {
         const layout = { ...get().layout, ...partial };
         set({ layout });

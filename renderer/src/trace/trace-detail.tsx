@@ -9,7 +9,7 @@ import { formatBytes } from '../lib/format';
 import { useTraceStore } from '../stores/trace-store';
 import { JsonTree } from './json-tree';
 import { eventFields, messageFields, type Field } from './record-fields';
-import { formatOffset, hexDump, payloadBytes, payloadJson, payloadText } from './trace-format';
+import { formatDuration, formatOffset, hexDump, payloadBytes, payloadJson, payloadText, rowCells, statusLabel } from './trace-format';
 
 type PayloadTab = 'json' | 'text' | 'hex';
 
@@ -78,6 +78,81 @@ function Payload({ record }: { record: TraceRecord }) {
   );
 }
 
+/** A link to another record: a click selects it (loading the pages around it when it is not in the window). */
+function RecordLink({ record, testId, children }: { record: TraceRecord; testId?: string; children: ReactNode }) {
+  const jumpTo = useTraceStore((s) => s.jumpTo);
+  const cells = rowCells(record);
+  return (
+    <button type="button" className="record-link" onClick={() => void jumpTo(record)} data-testid={testId} data-seq={record.seq} title={`Select #${record.seq}`}>
+      <span className="record-link-seq mono">#{record.seq}</span>
+      {children}
+      <span className="record-link-what">
+        {cells.type ?? (record.kind === 'message' ? record.subject : '')} {cells.fromTo && `· ${cells.fromTo}`}
+      </span>
+    </button>
+  );
+}
+
+/** The record's request or reply with the latency, its status, its handoff chain and its conversation (`trace.getRelated`). */
+function Related({ seq }: { seq: number }) {
+  const related = useTraceStore((s) => (s.related?.seq === seq ? s.related : null));
+  const bySeq = useMemo(() => new Map(related?.records.map((r) => [r.seq, r])), [related]);
+  if (!related) return null;
+  const { facts, chain, conversation } = related;
+  const request = facts.requestSeq === null ? null : (bySeq.get(facts.requestSeq) ?? null);
+  const reply = facts.replySeq === null ? null : (bySeq.get(facts.replySeq) ?? null);
+  const latency = facts.latencyMs === null ? '' : formatDuration(facts.latencyMs);
+  return (
+    <Section title="Request ↔ reply" testId="detail-related">
+      <dl className="detail-fields">
+        <div className="detail-field">
+          <dt>status</dt>
+          <dd>
+            {facts.status === 'ok' ? 'ok' : <span className={`status-chip status-${facts.status}`}>{statusLabel(facts.status)}</span>} {facts.error && <span className="muted">{facts.error}</span>}
+          </dd>
+        </div>
+        {latency && (
+          <div className="detail-field">
+            <dt>latency</dt>
+            <dd className="mono">{latency}</dd>
+          </div>
+        )}
+      </dl>
+      {reply && (
+        <RecordLink record={reply} testId="jump-reply">
+          <span className="record-link-role">reply</span>
+        </RecordLink>
+      )}
+      {request && (
+        <RecordLink record={request} testId="jump-request">
+          <span className="record-link-role">request</span>
+        </RecordLink>
+      )}
+      {!reply && !request && <p className="muted">Neither a request with a reply nor a reply to a request.</p>}
+      {chain && (
+        <p className="detail-note">
+          Handoff chain: <span className="mono">{chain.agents.join(' → ')}</span> ({chain.total} records)
+        </p>
+      )}
+      {conversation && (
+        <details className="detail-conversation">
+          <summary>
+            Conversation <span className="mono">{conversation.id}</span>: {conversation.total} records
+          </summary>
+          {conversation.seqs.slice(0, 50).map((s) => {
+            const r = bySeq.get(s);
+            return r ? (
+              <RecordLink key={s} record={r}>
+                {s === seq ? <span className="record-link-role">this</span> : null}
+              </RecordLink>
+            ) : null;
+          })}
+        </details>
+      )}
+    </Section>
+  );
+}
+
 /** The pane's content for one record. */
 function RecordDetail({ record }: { record: TraceRecord }) {
   const [copied, setCopied] = useState<string | null>(null);
@@ -112,6 +187,7 @@ function RecordDetail({ record }: { record: TraceRecord }) {
       <Section title="Record">
         <Fields fields={facts} />
       </Section>
+      <Related seq={record.seq} />
       {record.kind === 'message' ? (
         <Section title="AgentMessage" testId="detail-agent-message">
           {record.parsed.ok ? (

@@ -19,13 +19,21 @@ export function formatOffset(ms: number): string {
   return h > 0 ? `${sign}${h}:${String(m).padStart(2, '0')}:${s}` : `${sign}${m}:${s}`;
 }
 
-/** Time since the previous row: `+0.42 ms`, `+12.3 ms`, `+1.204 s`; empty without a previous row. */
-export function formatDelta(ms: number | null): string {
+/** A duration: `0.42 ms`, `12.3 ms`, `1.204 s`, `1:01.000`; empty when unknown. */
+export function formatDuration(ms: number | null): string {
   if (ms === null) return '';
-  if (ms < 10) return `+${ms.toFixed(2)} ms`;
-  if (ms < 1000) return `+${ms.toFixed(1)} ms`;
-  if (ms < 60_000) return `+${(ms / 1000).toFixed(3)} s`;
-  return `+${formatOffset(ms)}`;
+  if (ms < 10) return `${ms.toFixed(2)} ms`;
+  if (ms < 1000) return `${ms.toFixed(1)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(3)} s`;
+  return formatOffset(ms);
+}
+
+/** Time since the previous row: `+0.42 ms`, `+12.3 ms`, `+1.204 s`; empty without a previous row. */
+export const formatDelta = (ms: number | null): string => (ms === null ? '' : `+${formatDuration(ms)}`);
+
+/** A row status as the table writes it (`ok` stays quiet). */
+export function statusLabel(status: string): string {
+  return status === 'ok' ? '' : status.replace('_', ' ');
 }
 
 /** Ms from the row before (in the filtered order) to each row; null for the first row. */

@@ -7,7 +7,7 @@ export interface TraceLayout {
 }
 
 const KEY = 'switchboard.trace.layout';
-export const DEFAULT_LAYOUT: TraceLayout = { sidebar: 170, detail: 520 };
+export const DEFAULT_LAYOUT: TraceLayout = { sidebar: 160, detail: 460 };
 /** The table keeps at least this many px. */
 const MIN_TABLE = 560;
 

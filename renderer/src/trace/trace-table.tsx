@@ -8,7 +8,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { forwardRef, useCallback, useEffect, useLayoutEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { useStores } from '../stores/stores-context';
 import { useTraceStore } from '../stores/trace-store';
-import { deltas, formatClock, formatDelta, formatOffset, rowCells } from './trace-format';
+import { deltas, formatClock, formatDelta, formatDuration, formatOffset, rowCells, statusLabel } from './trace-format';
 import { isSelectionKey, pageToLoad } from './trace-window';
 
 /** Every row's height in px (the scroll adjustments rely on it being fixed). */
@@ -33,6 +33,10 @@ function Header() {
       <span role="columnheader">Subject</span>
       <span role="columnheader">Type</span>
       <span role="columnheader" className="num">
+        Latency
+      </span>
+      <span role="columnheader">Status</span>
+      <span role="columnheader" className="num">
         Size
       </span>
     </div>
@@ -47,6 +51,7 @@ export const TraceTable = forwardRef<HTMLDivElement>(function TraceTable(_props,
   const timeMode = useTraceStore((s) => s.timeMode);
   const following = useTraceStore((s) => s.follow && s.runId !== null && s.runId === s.liveRunId);
   const loading = useTraceStore((s) => s.loading);
+  const facts = useTraceStore((s) => s.facts);
   const traceStore = useStores().trace;
   const scroller = useRef<HTMLDivElement | null>(null);
   const rows = window.rows;
@@ -126,6 +131,9 @@ export const TraceTable = forwardRef<HTMLDivElement>(function TraceTable(_props,
           {virtualizer.getVirtualItems().map((item) => {
             const record = rows[item.index]!;
             const cells = rowCells(record);
+            const fact = facts[record.seq];
+            // A reply that is not an AgentMessage still has a sender and receiver: its request's.
+            const fromTo = cells.fromTo || (fact?.from && fact.to ? `${fact.from} → ${fact.to}` : (fact?.from ?? ''));
             const kindClass = record.kind === 'event' ? 'row-event' : !record.parsed.ok ? (isInternal(record.subject) ? 'row-internal' : 'row-raw') : `row-${record.parsed.message.message_type}`;
             return (
               <div
@@ -152,13 +160,19 @@ export const TraceTable = forwardRef<HTMLDivElement>(function TraceTable(_props,
                 <span className="num muted" data-col="delta">
                   {formatDelta(gaps[item.index] ?? null)}
                 </span>
-                <span data-col="from-to" title={cells.fromTo}>
-                  {cells.fromTo}
+                <span data-col="from-to" title={fromTo}>
+                  {fromTo}
                 </span>
                 <span className="mono" data-col="subject" title={cells.subject}>
                   {cells.subject}
                 </span>
                 <span data-col="type">{cells.type === null ? <span className="muted">not an AgentMessage</span> : <span className="type-chip">{cells.type}</span>}</span>
+                <span className="num" data-col="latency">
+                  {formatDuration(fact?.latencyMs ?? null)}
+                </span>
+                <span data-col="status" data-status={fact?.status} title={fact?.error ?? undefined}>
+                  {fact && fact.status !== 'ok' && <span className={`status-chip status-${fact.status}`}>{statusLabel(fact.status)}</span>}
+                </span>
                 <span className="num" data-col="size">
                   {cells.size}
                 </span>

@@ -132,12 +132,33 @@ function Toolbar() {
   );
 }
 
+/** The two host-side switches: hide NATS internals (with how many), errors only. */
+function HostSwitches() {
+  const hide = useTraceStore((s) => s.hideInfrastructure);
+  const errorsOnly = useTraceStore((s) => s.errorsOnly);
+  const hidden = useTraceStore((s) => s.counts?.hiddenInfrastructure ?? 0);
+  const setHide = useTraceStore((s) => s.setHideInfrastructure);
+  const setErrorsOnly = useTraceStore((s) => s.setErrorsOnly);
+  return (
+    <div className="trace-switches">
+      <label className="switch" title="JetStream, KV and $SYS traffic and their inbox replies; request replies on _INBOX stay">
+        <input type="checkbox" checked={hide} onChange={(e) => void setHide(e.target.checked)} data-testid="hide-infrastructure" />
+        Hide NATS internals{hide && hidden > 0 ? ` (${formatCount(hidden)})` : ''}
+      </label>
+      <label className="switch" title="Failed, timed out, no responders, invalid or cut records">
+        <input type="checkbox" checked={errorsOnly} onChange={(e) => void setErrorsOnly(e.target.checked)} data-testid="errors-only" />
+        Errors only
+      </label>
+    </div>
+  );
+}
+
 /** The filter bar. */
 function FilterBar({ inputRef, onEnter }: { inputRef: RefObject<HTMLInputElement | null>; onEnter: () => void }) {
   const filterText = useTraceStore((s) => s.filterText);
   const filterError = useTraceStore((s) => s.filterError);
-  const rowCount = useTraceStore((s) => s.window.rows.length);
-  const more = useTraceStore((s) => s.window.hasBefore || s.window.hasAfter);
+  const matching = useTraceStore((s) => s.matching);
+  const total = useTraceStore((s) => s.counts?.records ?? null);
   const setFilterText = useTraceStore((s) => s.setFilterText);
   return (
     <div className="trace-filter-bar">
@@ -161,13 +182,15 @@ function FilterBar({ inputRef, onEnter }: { inputRef: RefObject<HTMLInputElement
           }
         }}
       />
+      <HostSwitches />
       {filterError ? (
         <span className="trace-filter-error" role="alert" data-testid="trace-filter-error">
           {filterError}
         </span>
       ) : (
         <span className="muted trace-filter-status" data-testid="trace-row-count">
-          {rowCount} {rowCount === 1 ? 'row' : 'rows'} loaded{more ? ' · more on scroll' : ''}
+          {matching === null ? '' : `${formatCount(matching)} ${matching === 1 ? 'record matches' : 'records match'}`}
+          {total !== null && matching !== total ? ` of ${formatCount(total)}` : ''}
         </span>
       )}
     </div>

@@ -4,6 +4,7 @@
  * it holds more than `max` rows. The renderer never holds a whole run.
  */
 import type { TraceRecord } from '../../../agents/trace/record';
+import type { RowFacts } from '../../../agents/trace/row-facts';
 
 /** Records asked for per `trace.query` call. */
 export const PAGE_SIZE = 200;
@@ -90,4 +91,13 @@ export function moveSelection(rows: readonly { seq: number }[], selected: number
   const step = { ArrowUp: -1, ArrowDown: 1, PageUp: -pageRows, PageDown: pageRows, Home: -Infinity, End: Infinity }[key];
   const next = index < 0 ? (step > 0 ? 0 : last) : Math.min(last, Math.max(0, index + step));
   return rows[next]!.seq;
+}
+
+/** Each row's facts by seq: the previous ones and a page's (`facts[i]` is `records[i]`'s), kept only for `rows`. */
+export function keepFacts(previous: Readonly<Record<number, RowFacts>>, page: { records: readonly TraceRecord[]; facts?: readonly RowFacts[] }, rows: readonly TraceRecord[]): Record<number, RowFacts> {
+  const all: Record<number, RowFacts> = { ...previous };
+  page.facts?.forEach((f) => (all[f.seq] = f));
+  const kept: Record<number, RowFacts> = {};
+  for (const r of rows) if (all[r.seq]) kept[r.seq] = all[r.seq]!;
+  return kept;
 }
