@@ -7,7 +7,7 @@ export interface TraceLayout {
 }
 
 const KEY = 'switchboard.trace.layout';
-export const DEFAULT_LAYOUT: TraceLayout = { sidebar: 160, detail: 460 };
+export const DEFAULT_LAYOUT: TraceLayout = { sidebar: 160, detail: 440 };
 /** The table keeps at least this many px. */
 const MIN_TABLE = 560;
 
