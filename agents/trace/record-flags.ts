@@ -14,7 +14,7 @@ import type { MessageRecord, TraceRecord } from './record.js';
 export const FLAG_INFRASTRUCTURE = 1;
 /** A failed reply (AgentMessage or TaskResponse) or a failure event of the runtime. */
 export const FLAG_FAILED = 2;
-/** Not an AgentMessage on a subject that carries them (isAgentMessageSubject); NATS internals never are. */
+/** Not an AgentMessage where one is due: on a subject that carries them (isAgentMessageSubject), or as the reply to an AgentMessage request; NATS internals never are. */
 export const FLAG_INVALID = 4;
 /** The payload was cut at the store's size limit. */
 export const FLAG_TRUNCATED = 8;
@@ -152,6 +152,8 @@ interface Waiting {
   at: number;
   mono: number;
   infrastructure: boolean;
+  /** The request was an AgentMessage or on an AgentMessage subject: its reply is due to be one. */
+  wantsAgentMessage: boolean;
   answered: boolean;
 }
 
@@ -195,8 +197,10 @@ export class RecordClassifier {
     if (facts.truncated) flags |= FLAG_TRUNCATED;
     if (facts.status === 503) flags |= FLAG_NO_RESPONDERS;
     if (facts.failed) flags |= FLAG_FAILED;
-    if (!infrastructure && !facts.agentMessage && isAgentMessageSubject(subject)) flags |= FLAG_INVALID;
-    if (request && !request.answered) {
+    const agentSubject = isAgentMessageSubject(subject);
+    const firstReply = request !== undefined && !request.answered;
+    if (!infrastructure && !facts.agentMessage && facts.status !== 503 && (agentSubject || (firstReply && request.wantsAgentMessage))) flags |= FLAG_INVALID;
+    if (firstReply) {
       request.answered = true;
       const outcome = flags & (FLAG_NO_RESPONDERS | FLAG_FAILED);
       if (outcome) this.patch(request.at, outcome);
@@ -204,7 +208,7 @@ export class RecordClassifier {
       if (!request.infrastructure) this.waiting.delete(subject);
     }
     // As expectsReply: an ack or flow-control reply subject is not an answer anyone waits for.
-    if (reply !== null && reply !== '' && !reply.startsWith('$JS.ACK.') && !reply.startsWith('$JS.FC.')) this.remember(reply, { at, mono: facts.mono, infrastructure, answered: false });
+    if (reply !== null && reply !== '' && !reply.startsWith('$JS.ACK.') && !reply.startsWith('$JS.FC.')) this.remember(reply, { at, mono: facts.mono, infrastructure, wantsAgentMessage: facts.agentMessage || agentSubject, answered: false });
     return flags;
   }
 

@@ -115,10 +115,12 @@ describe('errors', () => {
       r.message('agents.request.b', {}, { reply: '_INBOX_a.q.3' }), // 10: answered fine
       r.message('_INBOX_a.q.3', { message_type: 'response' }),
       r.message('_INBOX_a.q.3', { message_type: 'response', metadata: { status: 'failed' } }), // 12: a second reply does not mark the request
+      r.message('agents.request.b', {}, { reply: '_INBOX_a.q.4' }),
+      r.raw('_INBOX_a.q.4', 'oops'), // 14: an AgentMessage request's reply that is not one
     ];
     const flags = runFlags(records);
     expect(flags.map((f, i) => [i, f])).toEqual(
-      [FLAG_FAILED, FLAG_FAILED, FLAG_NO_RESPONDERS, FLAG_NO_RESPONDERS, FLAG_FAILED, FLAG_FAILED, FLAG_INVALID, 0, FLAG_INFRASTRUCTURE, FLAG_TRUNCATED, 0, 0, FLAG_FAILED].map((f, i) => [i, f]),
+      [FLAG_FAILED, FLAG_FAILED, FLAG_NO_RESPONDERS, FLAG_NO_RESPONDERS, FLAG_FAILED, FLAG_FAILED, FLAG_INVALID, 0, FLAG_INFRASTRUCTURE, FLAG_TRUNCATED, 0, 0, FLAG_FAILED, 0, FLAG_INVALID].map((f, i) => [i, f]),
     );
   });
 
