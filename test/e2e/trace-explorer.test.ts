@@ -68,6 +68,11 @@ describe('the trace explorer', () => {
     await page.locator('[data-testid=counts-subject] [data-name^="$JS."]').first().waitFor();
     await page.getByTestId('hide-infrastructure').check();
     await page.locator('[data-testid=counts-subject] [data-name^="$JS."]').first().waitFor({ state: 'detached' });
+    // Errors only, decided by the host: no row left has an ok status (the trio answered without one).
+    await page.getByTestId('errors-only').check();
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid=trace-table] [data-col=status]')).every((c) => c.getAttribute('data-status') !== 'ok'));
+    await page.getByTestId('errors-only').uncheck();
+    await page.locator('[data-testid=trace-table] [data-col=status][data-status=ok]').first().waitFor({ state: 'attached' });
 
     // Free text and a kind, evaluated by the host: the request, the delegation and both replies.
     await page.getByTestId('trace-filter').fill('Paris kind:message');
