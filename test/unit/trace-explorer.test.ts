@@ -120,6 +120,11 @@ describe('payload views', () => {
     expect(lines[1]!.ascii).toBe('89abcdefXYZ');
     expect(omitted).toBe(0);
     expect(hexDump(new Uint8Array(40), 16).omitted).toBe(24);
+    const narrow = hexDump(new TextEncoder().encode('0123456789'), 4096, 8);
+    expect(narrow.lines).toEqual([
+      { offset: '00000000', hex: '30 31 32 33 34 35 36 37', ascii: '01234567' },
+      { offset: '00000008', hex: '38 39', ascii: '89' },
+    ]);
   });
 
   it('decodes base64 payloads to their bytes, and reads JSON or says why not', () => {

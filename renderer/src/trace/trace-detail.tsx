@@ -42,7 +42,9 @@ function Payload({ record }: { record: TraceRecord }) {
   const json = useMemo(() => payloadJson(record), [record]);
   const [chosen, setTab] = useState<PayloadTab | null>(null);
   const tab = chosen ?? (json.ok ? 'json' : 'text');
-  const dump = useMemo(() => (tab === 'hex' ? hexDump(payloadBytes(record)) : null), [record, tab]);
+  // A narrow pane shows 8 bytes a line, so that the ASCII column stays in view.
+  const perLine = useTraceStore((s) => (s.layout.detail < 520 ? 8 : 16));
+  const dump = useMemo(() => (tab === 'hex' ? hexDump(payloadBytes(record), undefined, perLine) : null), [record, tab, perLine]);
   const truncated = record.kind === 'message' && record.truncated;
   return (
     <div className="detail-payload">
@@ -66,7 +68,7 @@ function Payload({ record }: { record: TraceRecord }) {
             {dump.lines.map((l) => (
               <div key={l.offset} className="hex-line">
                 <span className="hex-offset">{l.offset}</span>
-                <span className="hex-bytes">{l.hex.padEnd(48)}</span>
+                <span className="hex-bytes">{l.hex.padEnd(perLine * 3)}</span>
                 <span className="hex-ascii">{l.ascii}</span>
               </div>
             ))}

@@ -87,20 +87,20 @@ export function payloadJson(record: TraceRecord): { ok: true; value: unknown } |
   }
 }
 
-/** One line of a hex dump: offset, 16 bytes in hex (a gap after 8), and their printable ASCII. */
+/** One line of a hex dump: offset, `perLine` bytes in hex (a gap after each 8), and their printable ASCII. */
 export interface HexLine {
   offset: string;
   hex: string;
   ascii: string;
 }
 
-/** A hex + ASCII dump of at most `limit` bytes (`omitted` says how many more there were). */
-export function hexDump(bytes: Uint8Array, limit = 16 * 256): { lines: HexLine[]; omitted: number } {
+/** A hex + ASCII dump of at most `limit` bytes, 16 or 8 a line (`omitted` says how many more there were). */
+export function hexDump(bytes: Uint8Array, limit = 16 * 256, perLine: 8 | 16 = 16): { lines: HexLine[]; omitted: number } {
   const shown = bytes.subarray(0, limit);
   const lines: HexLine[] = [];
-  for (let at = 0; at < shown.length; at += 16) {
-    const chunk = shown.subarray(at, at + 16);
-    const hex = [...chunk].map((b, i) => (i === 8 ? ' ' : '') + b.toString(16).padStart(2, '0')).join(' ');
+  for (let at = 0; at < shown.length; at += perLine) {
+    const chunk = shown.subarray(at, at + perLine);
+    const hex = [...chunk].map((b, i) => (i > 0 && i % 8 === 0 ? ' ' : '') + b.toString(16).padStart(2, '0')).join(' ');
     const ascii = [...chunk].map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
     lines.push({ offset: at.toString(16).padStart(8, '0'), hex, ascii });
   }
