@@ -7,11 +7,8 @@
 import type { AgentMessage } from '../protocol/agent-message.js';
 import { ConversationThreads, type Conversation } from './conversations.js';
 import { HandoffChains, type HandoffChain } from './handoff-chains.js';
-import { agentMessageOf, expectsReply, inboxAgent, isPresence, messageRef, replyOutcome, requestSubjectAgent, type MessageRef } from './message-facts.js';
+import { agentMessageOf, expectsReply, inboxAgent, isPresence, messageRef, replyOutcome, REQUEST_TIMEOUT_MS, requestSubjectAgent, type MessageRef } from './message-facts.js';
 import type { MessageRecord, TraceRecord } from './record.js';
-
-/** How long a request waits for its reply by default: the runtime's own default request timeout. */
-const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /** Where a request stands: `pending` only while records are still coming. */
 export type RequestStatus = 'pending' | 'answered' | 'failed' | 'no_responders' | 'timed_out';
@@ -74,7 +71,7 @@ export class Correlator {
   private finished = false;
 
   constructor(options: CorrelateOptions = {}) {
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
   }
 
   /** Takes the next record (in seq order). */

@@ -7,6 +7,9 @@ import type { AgentMessage, MessageType } from '../protocol/agent-message.js';
 import { SUBJECT_PROFILES } from '../protocol/subjects.js';
 import type { MessageRecord, TraceRecord } from './record.js';
 
+/** How long a request waits for its first reply before the trace calls it timed out (trace time). */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 /** The few facts about a message record that correlation keeps (not the payload: memory stays small). */
 export interface MessageRef {
   seq: number;

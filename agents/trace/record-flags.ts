@@ -7,7 +7,7 @@
  * per record. Isomorphic.
  */
 import { SUBJECT_PROFILES, subjectMatches } from '../protocol/subjects.js';
-import { failedReply, failedTaskReply, isNoResponders } from './message-facts.js';
+import { failedReply, failedTaskReply, isNoResponders, REQUEST_TIMEOUT_MS } from './message-facts.js';
 import type { MessageRecord, TraceRecord } from './record.js';
 
 /** NATS infrastructure: JetStream, KV, object store, system traffic, and the replies to it. */
@@ -24,9 +24,6 @@ export const FLAG_NO_RESPONDERS = 16;
 export const FLAG_TIMED_OUT = 32;
 /** Any of the error flags: what "errors only" keeps. */
 export const FLAG_ERROR = FLAG_FAILED | FLAG_INVALID | FLAG_TRUNCATED | FLAG_NO_RESPONDERS | FLAG_TIMED_OUT;
-
-/** How long a request waits for its reply: the runtime's default request timeout (correlate.ts's default too). */
-export const REQUEST_TIMEOUT_MS = 30_000;
 
 const INFRASTRUCTURE_PREFIXES = ['$JS.', '$KV.', '$SYS.', '$O.'];
 const JETSTREAM_STATUSES = new Set([100, 404, 408, 409]);

@@ -7,13 +7,10 @@
  */
 import { z } from 'zod';
 import type { AgentMessage } from '../protocol/agent-message.js';
-import { agentMessageOf, inboxAgent, replyOutcome, requestSubjectAgent, waitsOn } from './message-facts.js';
+import { agentMessageOf, inboxAgent, replyOutcome, REQUEST_TIMEOUT_MS, requestSubjectAgent, waitsOn } from './message-facts.js';
 import { typeOf } from './query.js';
 import { isAgentMessageSubject, isFailureEvent } from './record-flags.js';
 import { TraceRecordSchema, type EventRecord, type MessageRecord, type TraceRecord } from './record.js';
-
-/** How long a request waits for its reply: the runtime's default request timeout (correlate.ts's default too). */
-const REQUEST_TIMEOUT_MS = 30_000;
 
 /** A record's status in the table: `pending` is a request still inside its timeout on a live run. */
 const RowStatusSchema = z.enum(['ok', 'pending', 'failed', 'timed_out', 'no_responders', 'invalid', 'truncated']);
