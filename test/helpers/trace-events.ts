@@ -4,7 +4,7 @@
  */
 import type { AgentMessage } from '../../agents/protocol/agent-message.js';
 import { RuntimeEventSchemas, type RuntimeEventName, type RuntimeEvents } from '../../agents/protocol/runtime-events.js';
-import { EventRecordSchema, type EventRecord } from '../../agents/trace/record.js';
+import { EventRecordSchema, type EventRecord, type MessageRecord } from '../../agents/trace/record.js';
 
 /** A full AgentMessage with `fields` over plain defaults. */
 export function sampleMessage(fields: Partial<AgentMessage> = {}): AgentMessage {
@@ -71,4 +71,9 @@ export function samplePayload<N extends RuntimeEventName>(name: N, fields: Paylo
 /** A valid event record of `name` about `agent` (the payload's `agent` too, unless `fields` says otherwise). */
 export function eventRecord<N extends RuntimeEventName>(base: { seq: number; time: string; mono: number }, name: N, agent: string, fields: PayloadFields<N> = {}): EventRecord {
   return EventRecordSchema.parse({ ...base, kind: 'event', name, agent, payload: samplePayload(name, { agent, ...fields } as PayloadFields<N>) });
+}
+
+/** A message record carrying `payload` on `subject`, not an AgentMessage unless `extra` says so. */
+export function messageRecord(base: { seq: number; time: string; mono: number }, subject: string, payload: string, extra: Partial<MessageRecord> = {}): MessageRecord {
+  return { ...base, kind: 'message', subject, reply: null, headers: null, size: payload.length, payload, encoding: 'utf8', truncated: false, parsed: { ok: false, reason: 'not an AgentMessage' }, ...extra };
 }

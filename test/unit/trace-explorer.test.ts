@@ -7,22 +7,11 @@ import { deltas, formatDelta, formatDuration, formatOffset, hexDump, payloadByte
 import { clampPanel, DEFAULT_LAYOUT, loadLayout, saveLayout } from '../../renderer/src/trace/trace-layout.js';
 import { appendPage, beforeSeq, afterSeq, EMPTY_WINDOW, headWindow, keepFacts, moveSelection, pageToLoad, prependPage, tailWindow } from '../../renderer/src/trace/trace-window.js';
 import type { RowFacts } from '../../agents/trace/row-facts.js';
+import { messageRecord } from '../helpers/trace-events.js';
 
 /** A raw message record with seq `seq` (mono = 10 ms a record). */
-const raw = (seq: number, payload = 'x'): MessageRecord => ({
-  seq,
-  time: new Date(Date.UTC(2026, 11, 6, 7, 0, 0, seq)).toISOString(),
-  mono: seq * 10,
-  kind: 'message',
-  subject: `s.${seq}`,
-  reply: null,
-  headers: null,
-  size: payload.length,
-  payload,
-  encoding: 'utf8',
-  truncated: false,
-  parsed: { ok: false, reason: 'not JSON' },
-});
+const raw = (seq: number, payload = 'x'): MessageRecord =>
+  messageRecord({ seq, time: new Date(Date.UTC(2026, 11, 6, 7, 0, 0, seq)).toISOString(), mono: seq * 10 }, `s.${seq}`, payload);
 const seqs = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => raw(from + i));
 const seqOf = (rows: readonly TraceRecord[]) => rows.map((r) => r.seq);
 

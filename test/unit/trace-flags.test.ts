@@ -28,7 +28,7 @@ import {
 } from '../../agents/trace/record-flags.js';
 import { RecordFormatter } from '../../main/host/trace/record-line.js';
 import { indexFieldsOf } from '../../main/host/trace/trace-index.js';
-import { eventRecord, type PayloadFields } from '../helpers/trace-events.js';
+import { eventRecord, messageRecord, type PayloadFields } from '../helpers/trace-events.js';
 import type { RuntimeEventName } from '../../agents/protocol/runtime-events.js';
 
 const T0 = Date.parse('2025-01-01T00:00:00.000Z');
@@ -42,19 +42,7 @@ function recorder() {
     const payload = JSON.stringify(m);
     return { ...base(), kind: 'message', subject, reply: null, headers: null, size: payload.length, payload, encoding: 'utf8', truncated: false, parsed: { ok: true, message: m }, ...extra };
   };
-  const raw = (subject: string, payload: string, extra: Partial<MessageRecord> = {}): MessageRecord => ({
-    ...base(),
-    kind: 'message',
-    subject,
-    reply: null,
-    headers: null,
-    size: payload.length,
-    payload,
-    encoding: 'utf8',
-    truncated: false,
-    parsed: { ok: false, reason: 'not an AgentMessage' },
-    ...extra,
-  });
+  const raw = (subject: string, payload: string, extra: Partial<MessageRecord> = {}): MessageRecord => messageRecord(base(), subject, payload, extra);
   const event = <N extends RuntimeEventName>(name: N, fields: PayloadFields<N> = {}): EventRecord => eventRecord(base(), name, 'a', fields);
   return { message, raw, event };
 }
