@@ -215,13 +215,7 @@ export class RunIndex {
 }
 
 /** Counts of the records a query matches: in total, per subject, per agent and per type. */
-export interface QueryCounts {
-  records: number;
-  messages: number;
-  events: number;
-  /** As in {@link TraceCounts}: subjects past the index's capacity under their parent or `>`, agents under `*`. */
-  subjects: Record<string, number>;
-  agents: Record<string, number>;
+export interface QueryCounts extends TraceCounts {
   /** Per message type or event name (`*`: types past the index's capacity). */
   types: Record<string, number>;
   /** Infrastructure records that would match but the query's `infrastructure: 'hide'` leaves out. */
