@@ -3,14 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { SwitchboardTestHook } from '../../renderer/src/design/test-hook.js';
 import { startWorkbench, type Workbench } from '../helpers/workbench.js';
-
-declare global {
-  interface Window {
-    __switchboardTest?: SwitchboardTestHook;
-  }
-}
 
 const trio = readFileSync('templates/seed-000-trio.yaml', 'utf8');
 

@@ -10,6 +10,14 @@ import { launchChromium } from './browser.js';
 import { startServe, type ServeProcess } from './cli.js';
 import { repoRoot } from './nats-binary.js';
 import { makeTempDir, removeTempDir } from './temp-dir.js';
+import type { SwitchboardTestHook } from '../../renderer/src/design/test-hook.js';
+
+// The renderer's test hook on `window` (opt in with `testHook: true`), typed for page.evaluate.
+declare global {
+  interface Window {
+    __switchboardTest?: SwitchboardTestHook;
+  }
+}
 
 /** Where e2e screenshots go. */
 export const artifactsDir = path.join(repoRoot, 'test', 'e2e', 'artifacts');
