@@ -33,6 +33,8 @@ export const RowFactsSchema = z.object({
   requestSeq: z.number().int().positive().nullable(),
   /** Reply mono − request mono, on both the request and its reply. */
   latencyMs: z.number().nullable(),
+  /** Present (true) on a message the workbench published itself: republished from the detail pane. */
+  injected: z.literal(true).optional(),
 });
 export type RowFacts = z.infer<typeof RowFactsSchema>;
 
@@ -81,7 +83,18 @@ export function rowFacts(record: TraceRecord, ctx: FactsContext): RowFacts {
     verdict = ctx.ended || ctx.waitedMs > timeoutMs ? { status: 'timed_out', error: `no reply on ${record.reply}` } : { status: 'pending', error: null };
   }
   if (verdict.status === 'no_responders' && request) verdict = { status: 'no_responders', error: `no responders on ${request.subject}` };
-  return { seq: record.seq, from, to, type, ...verdict, replySeq: reply?.seq ?? null, requestSeq: request?.seq ?? null, latencyMs };
+  return { seq: record.seq, from, to, type, ...verdict, replySeq: reply?.seq ?? null, requestSeq: request?.seq ?? null, latencyMs, ...(isInjected(record) && { injected: true as const }) };
+}
+
+/** The header the workbench puts on each message it publishes itself (`trace.republish`). */
+export const INJECTED_HEADER = 'Switchboard-Injected';
+const INJECTED_LOWER = INJECTED_HEADER.toLowerCase();
+
+/** True when the workbench published `record` itself (its header, in any letter case). */
+export function isInjected(record: MessageRecord): boolean {
+  if (!record.headers) return false;
+  for (const key in record.headers) if (key.toLowerCase() === INJECTED_LOWER) return true;
+  return false;
 }
 
 const OK = { status: 'ok', error: null } as const;
