@@ -7,7 +7,8 @@ import { SUBJECT_PROFILES, renderSubject, subjectMatches, type SubjectProfile } 
 import type { Edge, Topology } from '../topology/schema.js';
 import { correlate, type RequestPair } from './correlate.js';
 import { agentMessageOf, expectsReply, inboxAgent, isPresence } from './message-facts.js';
-import type { TraceRecord } from './record.js';
+import type { AgentMessage } from '../protocol/agent-message.js';
+import type { MessageRecord, TraceRecord } from './record.js';
 
 /** Traffic on a subject no edge declares. */
 export interface UndeclaredSubject {
@@ -78,7 +79,7 @@ export class DesignedVsObservedTracker {
     this.profile = profile;
     this.members = new Set([...spec.agents.map((a) => a.name), ...spec.externalAgents.map((a) => a.name)]);
     this.counts = spec.edges.map(() => 0);
-    this.requestPattern = templateRegex(profile.request, 'agent');
+    this.requestPattern = requestSubjectPattern(profile);
     this.exact.add(profile.broadcast);
     // Stream frames answer whoever asked, entry requests included, so every responder's are legal.
     if (profile.response) for (const name of this.members) this.patterns.push(renderSubject(profile.response.replaceAll('{message_id}', '*'), { agent: name }));
@@ -93,27 +94,18 @@ export class DesignedVsObservedTracker {
   add(record: TraceRecord): void {
     if (record.kind !== 'message') return;
     for (const index of this.subscribeEdges) if (subjectMatches(this.topology.spec.edges[index]!.subject!, record.subject)) this.counts[index]!++;
-    const message = agentMessageOf(record);
-    const sender = message?.from_agent ?? (expectsReply(record) ? inboxAgent(record.reply!) : null);
+    const hop = messageHop(record, this.requestPattern);
+    const { message, sender, requested } = hop;
     if (sender) this.senders.add(sender);
-    if (message && isPresence(message)) return;
-    const requested = this.requestPattern.exec(record.subject)?.[1] ?? null;
-
-    let flow: { kind: UndeclaredFlow['kind']; to: string } | null = null;
-    if (message) {
-      const type = message.message_type;
-      if (type === 'request') flow = { kind: 'request', to: message.to_agent ?? requested ?? '' };
-      else if (type === 'direct' || type === 'handoff') flow = message.to_agent ? { kind: type, to: message.to_agent } : null;
-      else if (type === 'broadcast') this.use(`broadcast|${message.from_agent}`);
-      // The tracking copy of a handoff is the same hop.
-      if (type === 'handoff') {
-        if (this.handoffsSeen.has(message.message_id)) flow = null;
-        else this.handoffsSeen.add(message.message_id);
-      }
-    } else if (requested && expectsReply(record)) {
-      flow = { kind: 'request', to: requested }; // seed 001's TaskRequest is not an AgentMessage
+    if (hop.presence) return;
+    let flow = hop.flow;
+    if (hop.broadcast) this.use(`broadcast|${sender}`);
+    // The tracking copy of a handoff is the same hop.
+    if (message?.message_type === 'handoff') {
+      if (this.handoffsSeen.has(message.message_id)) flow = null;
+      else this.handoffsSeen.add(message.message_id);
     }
-    if (flow && flow.to && sender) this.flow(flow.kind, sender, flow.to, record.seq);
+    if (flow && sender) this.flow(flow.kind, sender, flow.to, record.seq);
 
     if (this.isDeclared(record.subject, sender, requested)) return;
     let entry = this.undeclared.get(record.subject);
@@ -212,6 +204,42 @@ export function formatDesignedVsObserved(result: DesignedVsObserved, limit = 20)
     return `seq ${p.request.seq} ${p.from ?? '?'} -> ${p.to ?? '?'} on ${p.request.subject}: ${why}`;
   });
   return lines;
+}
+
+/** What one message record is as traffic between agents. */
+export interface MessageHop {
+  message: AgentMessage | null;
+  /** AgentMessage `from_agent`, or the inbox owner of a request. */
+  sender: string | null;
+  /** The agent the subject names under the profile's request template. */
+  requested: string | null;
+  /** An announcement or heartbeat: presence, no hop. */
+  presence: boolean;
+  /** A broadcast by `sender`. */
+  broadcast: boolean;
+  /** Agent-to-agent traffic: the kind of edge it needs and its addressee. */
+  flow: { kind: UndeclaredFlow['kind']; to: string } | null;
+}
+
+/** The regex naming the agent of a profile's request subject (for {@link messageHop}). */
+export const requestSubjectPattern = (profile: SubjectProfile): RegExp => templateRegex(profile.request, 'agent');
+
+/** Who sent `record` and which kind of edge it travels on (the tracker's reading, for the canvas too). */
+export function messageHop(record: MessageRecord, requestPattern: RegExp): MessageHop {
+  const message = agentMessageOf(record);
+  const sender = message?.from_agent ?? (expectsReply(record) ? inboxAgent(record.reply!) : null);
+  const requested = requestPattern.exec(record.subject)?.[1] ?? null;
+  const hop: MessageHop = { message, sender, requested, presence: message !== null && isPresence(message), broadcast: false, flow: null };
+  if (hop.presence) return hop;
+  if (message) {
+    const type = message.message_type;
+    const to = type === 'request' ? (message.to_agent ?? requested) : type === 'direct' || type === 'handoff' ? message.to_agent : null;
+    if (to && (type === 'request' || type === 'direct' || type === 'handoff')) hop.flow = { kind: type, to };
+    hop.broadcast = type === 'broadcast';
+  } else if (requested && expectsReply(record)) {
+    hop.flow = { kind: 'request', to: requested }; // seed 001's TaskRequest is not an AgentMessage
+  }
+  return hop;
 }
 
 /** A subject template as a regex capturing one placeholder (the others match one token). */
