@@ -93,6 +93,9 @@ export interface TraceStore {
   setLayout(layout: Partial<TraceLayout>): void;
 }
 
+/** The filter the host evaluates: the bar's fields and the two switches (the table's, and the sequence view's). */
+export const hostFilterOf = (s: Pick<TraceStore, 'filter' | 'hideInfrastructure' | 'errorsOnly'>) => ({ ...s.filter, infrastructure: s.hideInfrastructure ? ('hide' as const) : ('show' as const), ...(s.errorsOnly && { errors: true as const }) });
+
 /** The browser's storage, absent in unit tests. */
 const storage = () => (typeof localStorage === 'undefined' ? undefined : localStorage);
 
@@ -113,7 +116,7 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
     const following = () => isLive() && get().follow;
     /** One page of the shown run, with each record's facts. */
     /** The host-side filter: the bar's fields and the two switches. */
-    const hostFilter = () => ({ ...get().filter, infrastructure: get().hideInfrastructure ? ('hide' as const) : ('show' as const), ...(get().errorsOnly && { errors: true as const }) });
+    const hostFilter = () => hostFilterOf(get());
     const fetchPage = (runId: string, extra: { after?: number; before?: number }) =>
       client.call('trace.query', { runId, query: { ...hostFilter(), ...extra, limit: PAGE_SIZE }, withFacts: true });
     let relatedFor = 0;
