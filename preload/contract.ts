@@ -225,7 +225,20 @@ export const calls = {
   'trace.query': call(
     'One page of a run’s records; with `withFacts`, each record’s facts too (from → to, type, status, its request or reply and the latency).',
     z.object({ runId: z.string().min(1), query: TraceQuerySchema, withFacts: z.boolean().optional() }).strict(),
-    z.object({ records: z.array(TraceRecordSchema), hasMore: z.boolean(), facts: z.array(RowFactsSchema).optional() }),
+    z.object({
+      records: z.array(TraceRecordSchema),
+      hasMore: z.boolean(),
+      /** Records matching the filters (paging aside); null when only the records answer the filter (text, correlation). */
+      total: z.number().int().nullable(),
+      /** The position of the page's oldest record in the filtered result (null with `total` null or no record). */
+      offset: z.number().int().nullable(),
+      facts: z.array(RowFactsSchema).optional(),
+    }),
+  ),
+  'trace.getPosition': call(
+    'Where a record is among the records matching the filters: its 0-based position (where it would be when it does not match), whether it matches, and the total; position and total are null for text and correlation filters.',
+    z.object({ runId: z.string().min(1), query: TraceFilterSchema, seq: z.number().int().positive() }).strict(),
+    z.object({ position: z.number().int().nullable(), matches: z.boolean(), total: z.number().int().nullable() }),
   ),
   'trace.getRelated': call(
     'Around one record: its facts (its request or reply, the latency), its handoff chain and its conversation (at most 200 seqs each, with the total), and every record these name.',

@@ -44,7 +44,7 @@ export type TraceFilter = z.input<typeof TraceFilterSchema>;
 /** Filters after parsing: defaults applied, time bounds in toISOString form. */
 export type ParsedTraceFilter = z.output<typeof TraceFilterSchema>;
 
-/** A page of a run's records: the filters, and `after` or `before` with a `limit`. */
+/** A page of a run's records: the filters, and `after`, `before` or `offset` with a `limit`. */
 export const TraceQuerySchema = z
   .object({
     ...FILTERS,
@@ -52,10 +52,13 @@ export const TraceQuerySchema = z
     after: z.number().int().nonnegative().optional(),
     /** Page backward: records before this seq, newest first. */
     before: z.number().int().positive().optional(),
+    /** Page by position: the records from this 0-based position in the filtered result, oldest first (not with `text` or `correlation`, which only the records answer). */
+    offset: z.number().int().nonnegative().optional(),
     limit: z.number().int().min(1).max(1000).default(100),
   })
   .strict()
-  .refine((q) => q.after === undefined || q.before === undefined, 'page with after or before, not both');
+  .refine((q) => [q.after, q.before, q.offset].filter((v) => v !== undefined).length <= 1, 'page with one of after, before or offset')
+  .refine((q) => q.offset === undefined || (q.text === undefined && q.correlation === undefined), 'offset paging needs filters the index answers: page a text or correlation filter with after or before');
 export type TraceQuery = z.input<typeof TraceQuerySchema>;
 /** A query after parsing: defaults applied, time bounds in toISOString form. */
 export type ParsedTraceQuery = z.output<typeof TraceQuerySchema>;
@@ -64,7 +67,14 @@ export type ParsedTraceQuery = z.output<typeof TraceQuerySchema>;
 export interface TracePage {
   records: TraceRecord[];
   hasMore: boolean;
+  /** Records matching the filters (paging aside) when the index can tell; null with `text` or `correlation`. */
+  total: number | null;
+  /** The 0-based position of the page's oldest record in the filtered result, when `total` is known (and a record came back). */
+  offset: number | null;
 }
+
+/** True when only the records themselves can answer the filter (text, correlation): no positions, no total. */
+export const needsRecords = (q: ParsedTraceFilter): boolean => q.text !== undefined || q.correlation !== undefined;
 
 /**
  * True when `record` passes every filter of `query` (paging aside). Parse queries first. `flags`

@@ -101,6 +101,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
         return related;
       }),
     'trace.count': async ({ runId, query }) => runs.withStore(runId, (store) => store.count(query)),
+    'trace.getPosition': async ({ runId, query, seq }) => runs.withStore(runId, (store) => store.locate(query, seq)),
     'trace.import': async ({ path: file }) => {
       try {
         const store = await runs.library.importNdjson(path.resolve(file));

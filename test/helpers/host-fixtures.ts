@@ -58,7 +58,8 @@ export function fakeHandlers(status: ServerStatus = sampleStatus()) {
     'ooda.listPaused': vi.fn<CallHandlers['ooda.listPaused']>(async () => ({ runs: [] })),
     'ooda.resume': vi.fn<CallHandlers['ooda.resume']>(async () => ({})),
     'trace.listRuns': vi.fn<CallHandlers['trace.listRuns']>(async () => ({ runs: [] })),
-    'trace.query': vi.fn<CallHandlers['trace.query']>(async () => ({ records: [], hasMore: false })),
+    'trace.query': vi.fn<CallHandlers['trace.query']>(async () => ({ records: [], hasMore: false, total: 0, offset: null })),
+    'trace.getPosition': vi.fn<CallHandlers['trace.getPosition']>(async () => ({ position: 0, matches: false, total: 0 })),
     'trace.getRelated': vi.fn<CallHandlers['trace.getRelated']>(async ({ seq }) => {
       throw new RpcError('not_found', `No record ${seq}.`);
     }),

@@ -40,8 +40,13 @@ export const MAYBE = 2;
 /** The index of one run's records. */
 export class RunIndex {
   readonly records = new RecordIndex();
-  /** Classifies records as they come; a request's flags grow when its reply says it failed. */
-  private readonly classifier = new RecordClassifier((at, flags) => (this.records.kind[at]! |= flags << FLAGS_SHIFT));
+  /** Classifies records as they come; a request's flags grow when its reply says it failed (each such patch counted). */
+  private readonly classifier = new RecordClassifier((at, flags) => {
+    this.records.kind[at]! |= flags << FLAGS_SHIFT;
+    this.patches++;
+  });
+  /** Flag patches so far: an earlier record can start matching `errors` when one comes (match-positions.ts rescans). */
+  patches = 0;
   private readonly subjects: SubjectTable;
   private readonly agents = new NameTable();
   private readonly types = new NameTable();

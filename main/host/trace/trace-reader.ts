@@ -7,6 +7,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { matchesQuery, type ParsedTraceFilter, type ParsedTraceQuery, type TracePage } from '../../../agents/trace/query.js';
 import type { TraceRecord } from '../../../agents/trace/record.js';
+import { lowerBound, MatchPositions, type Matches } from './match-positions.js';
 import type { QueryCounts, RunIndex } from './run-index.js';
 import { segmentName } from './segments.js';
 
@@ -19,34 +20,39 @@ const COUNT_READ_LIMIT = 50_000;
 /** Reads one run's records by index position. */
 export class TraceReader {
   private readonly handles = new Map<number, Promise<FileHandle>>();
+  /** The match positions of recent filters (offset paging, totals, locate). */
+  private readonly positions: MatchPositions;
 
   constructor(
     private readonly dir: string,
     private readonly runId: string,
     private readonly index: RunIndex,
-  ) {}
+  ) {
+    this.positions = new MatchPositions(index, (ids) => this.read(ids));
+  }
 
   /**
-   * One page of the first `n` records matching `q`, exactly as `matchesQuery` decides: the index
-   * narrows by kind, time, subject, agent and type; candidates are read in batches and checked
-   * (correlation and text are only known from the record). `after` pages forward, `before`
-   * backward (newest first).
+   * One page of the first `n` records matching `q`, exactly as `matchesQuery` decides. Filters the
+   * index answers page by the positions of their matches (match-positions.ts): `offset` is a
+   * position in the filtered result, `after` and `before` are found by binary search, and `total`
+   * comes with the page. Text and correlation are only known from the records: candidates are read
+   * in batches and checked, `after` forward, `before` backward (newest first), without a total.
    */
   async query(q: ParsedTraceQuery, n: number): Promise<TracePage> {
+    const matches = await this.positions.of(q, n);
+    if (matches) return this.pageOf(q, matches);
     const candidate = this.index.compile(q);
     const records: TraceRecord[] = [];
-    if (!candidate) return { records, hasMore: false };
+    if (!candidate) return { records, hasMore: false, total: null, offset: null };
     const backward = q.before !== undefined;
     const step = backward ? -1 : 1;
     const stop = backward ? -1 : n;
     let i = backward ? Math.min(q.before! - 1, n) - 1 : Math.min(q.after ?? 0, n);
     const want = q.limit + 1; // one more than asked tells whether there is more
-    // Filters the index cannot answer reject some candidates: read those in bigger batches.
-    const sure = !q.text && !q.correlation;
     let batch = 64;
     while (records.length < want && i !== stop) {
       const need = want - records.length;
-      const size = sure ? need : Math.min(4096, Math.max(need, (batch *= 2)));
+      const size = Math.min(4096, Math.max(need, (batch *= 2)));
       const ids: number[] = [];
       for (; i !== stop && ids.length < size; i += step) if (candidate(i)) ids.push(i);
       if (ids.length === 0) break;
@@ -57,7 +63,39 @@ export class TraceReader {
     }
     const hasMore = records.length > q.limit;
     if (hasMore) records.pop();
-    return { records, hasMore };
+    return { records, hasMore, total: null, offset: null };
+  }
+
+  /** A page read from a filter's match positions: `offset` from there, `after` forward, `before` backward (newest first). */
+  private async pageOf(q: ParsedTraceQuery, { positions, length }: Matches): Promise<TracePage> {
+    let start: number;
+    let end: number;
+    if (q.before !== undefined) {
+      end = lowerBound(positions, length, q.before - 1);
+      start = Math.max(0, end - q.limit);
+    } else {
+      start = q.offset ?? lowerBound(positions, length, q.after ?? 0);
+      end = Math.min(length, start + q.limit);
+    }
+    if (start >= end) return { records: [], hasMore: false, total: length, offset: null };
+    const ids = Array.from(positions.subarray(start, end));
+    const records = await this.read(q.before !== undefined ? ids.reverse() : ids);
+    return { records, hasMore: q.before !== undefined ? start > 0 : end < length, total: length, offset: start };
+  }
+
+  /**
+   * Where record `seq` is among the first `n` records matching `filter`: its position in the
+   * filtered result (where it would be when it does not match) and whether it matches. Position
+   * and total are null for text and correlation filters (then only `matches` is answered).
+   */
+  async locate(filter: ParsedTraceFilter, seq: number, n: number): Promise<{ position: number | null; matches: boolean; total: number | null }> {
+    const matches = await this.positions.of(filter, n);
+    if (!matches) {
+      const record = seq >= 1 && seq <= n ? (await this.read([seq - 1]))[0] : undefined;
+      return { position: null, matches: record !== undefined && matchesQuery(record, filter, this.index.flagsAt(seq - 1)), total: null };
+    }
+    const position = lowerBound(matches.positions, matches.length, seq - 1);
+    return { position, matches: matches.positions[position] === seq - 1 && position < matches.length, total: matches.length };
   }
 
   /**

@@ -199,13 +199,26 @@ export class TraceStore {
 
   /**
    * One page of records matching `input`, exactly as `matchesQuery` decides (trace-reader.ts);
-   * `after` pages forward, `before` backward (newest first).
+   * `after` pages forward, `before` backward (newest first), `offset` by position in the filtered
+   * result; with `total` (the matching records) unless the filter has text or correlation.
    */
   async query(input: TraceQuery): Promise<TracePage> {
     const q = TraceQuerySchema.parse(input);
     const n = this.index.count; // records appended while this query runs are not in its answer
     await this.flush();
     return this.reader.query(q, n);
+  }
+
+  /**
+   * Where record `seq` is in the records matching `input`'s filters: its 0-based position (where
+   * it would be when it does not match), whether it matches, and the total; position and total
+   * are null for filters only the records answer (text, correlation).
+   */
+  async locate(input: TraceFilter, seq: number): Promise<{ position: number | null; matches: boolean; total: number | null }> {
+    const q = TraceFilterSchema.parse(input);
+    const n = this.index.count;
+    await this.flush();
+    return this.reader.locate(q, seq, n);
   }
 
   /** {@link query}, with each record's facts (who to whom, type, status, its request or reply and latency). */
