@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { OodaPhaseSchema } from '../agents/protocol/runtime-events.js';
+import { MetricsInputSchema, RunMetricsSchema } from '../agents/trace/metrics.js';
 import { TraceFilterSchema, TraceQuerySchema } from '../agents/trace/query.js';
 import { TraceRecordSchema } from '../agents/trace/record.js';
 import { RelatedRecordsSchema, RowFactsSchema } from '../agents/trace/row-facts.js';
@@ -259,6 +260,11 @@ export const calls = {
       /** False when text or correlation needed more records read than a count reads (then only those are counted). */
       exact: z.boolean(),
     }),
+  ),
+  'trace.getMetrics': call(
+    'A run’s metrics over time (all of it, or `from`…`to`) in at most `buckets` buckets: per agent (by name) messages received and sent, reply latency p50/p95, tool calls, errors, tokens, first/last seen, with totals; for the system active agents, end-to-end latency, task completion and errors by kind. Read incrementally: a call reads only records appended since the last.',
+    MetricsInputSchema,
+    RunMetricsSchema,
   ),
   'trace.import': call('Imports an NDJSON trace file as a new run.', z.object({ path: z.string().min(1) }).strict(), TraceRunSchema),
   'trace.export': call('Writes a run as an NDJSON trace file.', z.object({ runId: z.string().min(1), path: z.string().min(1) }).strict(), z.object({ path: z.string() })),

@@ -217,7 +217,7 @@ function latencyStats(values: readonly number[]): LatencyStats {
 }
 
 /** The nearest-rank percentile `p` (0..1] of ascending `sorted`. */
-function percentile(sorted: ArrayLike<number>, p: number): number {
+export function percentile(sorted: ArrayLike<number>, p: number): number {
   const rank = Math.max(1, Math.ceil(p * sorted.length));
   return sorted[Math.min(rank, sorted.length) - 1]!;
 }

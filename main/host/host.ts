@@ -11,6 +11,7 @@ import { RunManager } from './runs.js';
 import { SecretStore, type OsCipher } from './secrets.js';
 import { readTemplates } from './templates.js';
 import { EventBus } from './event-bus.js';
+import { MetricsCache } from './trace/run-metrics.js';
 import type { NatsServerHandle } from './nats/server-handle.js';
 import { startNatsServer, type NatsChoice } from './run-session-server.js';
 
@@ -60,6 +61,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const secrets = new SecretStore(options.dataDir, options.osCipher ?? null);
   const runs = new RunManager(server, events, secrets, options.dataDir);
   let templates: Template[] | undefined;
+  const metrics = new MetricsCache();
   const handlers: CallHandlers = {
     'host.getInfo': async () => info,
     'server.getStatus': async () => ({ ...server.status(), stats: await server.stats() }),
@@ -101,6 +103,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
         return related;
       }),
     'trace.count': async ({ runId, query }) => runs.withStore(runId, (store) => store.count(query)),
+    'trace.getMetrics': async ({ runId, ...range }) => metrics.get(runId, range, { isLive: (id) => runs.current().runId === id && ['starting', 'running', 'stopping'].includes(runs.current().state), withStore: (id, use) => runs.withStore(id, use) }),
     'trace.getPosition': async ({ runId, query, seq }) => runs.withStore(runId, (store) => store.locate(query, seq)),
     'trace.import': async ({ path: file }) => {
       try {

@@ -64,6 +64,15 @@ export class ReplyIndex {
     return slot < 0 ? null : this.requests[slot]!;
   }
 
+  /** Calls `each(requestSeq, replySeq)` for every request whose reply has a seq in (`after`, `upTo`]; in slot order, not seq order. */
+  forEachAnswered(after: number, upTo: number, each: (request: number, reply: number) => void): void {
+    const { hashes, requests, replies } = this;
+    for (let s = 0; s < hashes.length; s++) {
+      const reply = replies[s]!;
+      if (hashes[s] !== EMPTY && reply > after && reply <= upTo) each(requests[s]!, reply);
+    }
+  }
+
   /** The slot of the highest request seq with hash `h`, or -1. */
   private latest(h: number): number {
     const { hashes, requests } = this;

@@ -25,6 +25,13 @@ import { isoMs, RecordIndex } from './trace-index.js';
 import { TraceReader } from './trace-reader.js';
 import { recoverRun } from './trace-recovery.js';
 
+/** What aggregates computed beside a store read: its index, its reply pairing, records by 0-based position. */
+export interface MetricsSource {
+  index: RunIndex;
+  replies: ReplyIndex;
+  read(positions: readonly number[]): Promise<TraceRecord[]>;
+}
+
 /** Options of a store; the defaults suit a desktop app. */
 export interface TraceStoreOptions {
   /** A segment is closed and the next one begun once it would grow past this (default 64 MiB). */
@@ -250,6 +257,11 @@ export class TraceStore {
     const n = this.index.count; // records appended while this count runs are not in its answer
     await this.flush(); // the records the index cannot decide are read
     return this.reader.count(q, n);
+  }
+
+  /** The index, the request ↔ reply pairing and reads by position: for aggregates kept beside the store (run-metrics.ts). */
+  metricsSource(): MetricsSource {
+    return { index: this.index, replies: this.replies, read: async (positions) => (await this.flush(), this.reader.read(positions)) };
   }
 
   /** Writes the run as NDJSON (header line, then one record a line): the segments, concatenated. */
