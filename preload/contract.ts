@@ -246,6 +246,19 @@ export const calls = {
     z.object({ runId: z.string().min(1), seq: z.number().int().positive() }).strict(),
     RelatedRecordsSchema,
   ),
+  'trace.republish': call(
+    'Publishes a message on the running topology’s bus as the workbench (header `Switchboard-Injected: 1`); with `request`, on a fresh reply inbox so its answer is recorded as its reply. On an external server only with `confirmExternal: true`.',
+    z
+      .object({
+        subject: z.string().min(1),
+        payload: z.string(),
+        headers: z.record(z.string(), z.array(z.string())).optional(),
+        request: z.boolean().optional(),
+        confirmExternal: z.boolean().optional(),
+      })
+      .strict(),
+    z.object({ subject: z.string(), reply: z.string().nullable(), bytes: z.number().int().nonnegative() }),
+  ),
   'trace.count': call(
     'How many of a run’s records match the filters (all without them), per subject, agent and type, and how many infrastructure records `infrastructure: hide` leaves out.',
     z.object({ runId: z.string().min(1), query: TraceFilterSchema.optional() }).strict(),

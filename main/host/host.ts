@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { RpcError, type CallHandlers, type HostInfo, type Template } from '../../preload/contract.js';
 import { exportForApp } from './export-files.js';
 import { TopologyFiles } from './files.js';
+import { republish } from './republish.js';
 import { RunManager } from './runs.js';
 import { SecretStore, type OsCipher } from './secrets.js';
 import { readTemplates } from './templates.js';
@@ -103,6 +104,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
         return related;
       }),
     'trace.count': async ({ runId, query }) => runs.withStore(runId, (store) => store.count(query)),
+    'trace.republish': async (input) => republish(server, runs.current().state === 'running', input),
     'trace.getMetrics': async ({ runId, ...range }) => metrics.get(runId, range, { isLive: (id) => runs.current().runId === id && ['starting', 'running', 'stopping'].includes(runs.current().state), withStore: (id, use) => runs.withStore(id, use) }),
     'trace.getPosition': async ({ runId, query, seq }) => runs.withStore(runId, (store) => store.locate(query, seq)),
     'trace.import': async ({ path: file }) => {

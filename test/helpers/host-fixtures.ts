@@ -63,6 +63,7 @@ export function fakeHandlers(status: ServerStatus = sampleStatus()) {
     'trace.getRelated': vi.fn<CallHandlers['trace.getRelated']>(async ({ seq }) => {
       throw new RpcError('not_found', `No record ${seq}.`);
     }),
+    'trace.republish': vi.fn<CallHandlers['trace.republish']>(async ({ subject, payload, request }) => ({ subject, reply: request ? '_INBOX_switchboard_workbench.1' : null, bytes: new TextEncoder().encode(payload).length })),
     'trace.count': vi.fn<CallHandlers['trace.count']>(async () => ({ records: 0, messages: 0, events: 0, subjects: {}, agents: {}, types: {}, hiddenInfrastructure: 0, exact: true })),
     'trace.getMetrics': vi.fn<CallHandlers['trace.getMetrics']>(async ({ runId }) => ({ runId, live: false, records: 0, from: null, to: null, bucketMs: 1000, times: [], agents: {}, system: { activeAgents: [], endToEnd: { count: 0, p50Ms: null, p95Ms: null, series: { count: [], p50Ms: [], p95Ms: [] } }, tasks: { completed: 0, failed: 0, rate: null, series: { completed: [], failed: [] } }, errors: { total: 0, byKind: {}, series: {} } } })),
     'trace.import': vi.fn<CallHandlers['trace.import']>(async () => ({ runId: 'r', startedAt: '2026-01-01T00:00:00.000Z', topology: null })),

@@ -6,6 +6,8 @@
  */
 import * as monaco from 'monaco-editor/editor/editor.api';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
+// The JSON language's worker (schema completion and validation): started only when a JSON model opens.
+import JsonWorker from 'monaco-editor/languages/features/json/json.worker?worker';
 // Editing basics (undo/redo, cursor moves), then the contributions a user expects of an editor.
 import 'monaco-editor/editor/browser/coreCommands';
 import 'monaco-editor/editor/contrib/suggest/browser/suggestController';
@@ -42,7 +44,7 @@ export function setUpMonaco(): typeof monaco {
   if (ready) return monaco;
   ready = true;
   // Vite bundles the worker as its own file beside the app ('self' under the CSP's worker-src).
-  self.MonacoEnvironment = { getWorker: () => new EditorWorker() };
+  self.MonacoEnvironment = { getWorker: (_id, label) => (label === 'json' ? new JsonWorker() : new EditorWorker()) };
   monaco.editor.defineTheme(THEME, {
     base: 'vs-dark',
     inherit: true,

@@ -8,6 +8,7 @@ import type { ApiClient } from '../api';
 import { createDesignStore, type DesignStore } from './design-store';
 import { createDocumentStore, type DocumentStore } from './document-store';
 import { createExportStore, type ExportStore } from './export-store';
+import { createRepublishStore, type RepublishStore } from './republish-store';
 import { createFilesStore, type FilesStore } from './files-store';
 import { createRunStore, type RunStore } from './run-store';
 import { createServerStore, type ServerStore } from './server-store';
@@ -32,6 +33,8 @@ export interface Stores {
   files: StoreApi<FilesStore>;
   /** The Export dialog. */
   export: StoreApi<ExportStore>;
+  /** Edit & republish: the captured message being edited. */
+  republish: StoreApi<RepublishStore>;
 }
 
 /** Creates every store, each with the client it talks to the host through. */
@@ -47,5 +50,6 @@ export function createStores(client: ApiClient): Stores {
     server: createServerStore(client),
     files: createFilesStore(client, { document: doc }),
     export: createExportStore(client),
+    republish: createRepublishStore(client),
   };
 }

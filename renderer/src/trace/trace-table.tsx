@@ -8,6 +8,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { forwardRef, useCallback, useEffect, useLayoutEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { useStores } from '../stores/stores-context';
 import { useTraceStore } from '../stores/trace-store';
+import { InjectedBadge } from './detail-parts';
 import { deltas, formatClock, formatDelta, formatDuration, formatOffset, rowCells, statusLabel } from './trace-format';
 import { isSelectionKey, pageToLoad } from './trace-window';
 
@@ -166,7 +167,10 @@ export const TraceTable = forwardRef<HTMLDivElement>(function TraceTable(_props,
                 <span className="mono" data-col="subject" title={cells.subject}>
                   {cells.subject}
                 </span>
-                <span data-col="type">{cells.type === null ? <span className="muted">not an AgentMessage</span> : <span className="type-chip">{cells.type}</span>}</span>
+                <span data-col="type">
+                  {cells.type === null ? <span className="muted">not an AgentMessage</span> : <span className="type-chip">{cells.type}</span>}
+                  {fact?.injected && <InjectedBadge />}
+                </span>
                 <span className="num" data-col="latency">
                   {formatDuration(fact?.latencyMs ?? null)}
                 </span>
