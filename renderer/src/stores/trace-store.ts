@@ -1,15 +1,18 @@
 /**
  * The trace explorer's store: which run it shows (the live one or a past one), the filter, the
- * bounded window of matching records (trace-window.ts), the selection, following the live run,
- * counts, and the panel sizes. Every filter is evaluated by the host (`trace.query`,
- * `trace.count`); actions are thin and hand the paging rules to trace-window.ts.
+ * matching records by position (blocks fetched as they scroll into view: trace-blocks.ts) or, for
+ * text filters whose positions only the records know, a bounded window paged by seq
+ * (trace-window.ts), the selection, following the live run, counts, and the panel sizes. Every
+ * filter is evaluated by the host (`trace.query`, `trace.getPosition`, `trace.count`); actions are
+ * thin and hand the paging rules to trace-blocks.ts and trace-window.ts.
  */
 import { createStore, type StoreApi } from 'zustand';
 import type { TraceRecord } from '../../../agents/trace/record';
 import type { RelatedRecords, RowFacts } from '../../../agents/trace/row-facts';
 import type { CallOutput } from '../../../preload/contract';
 import type { ApiClient } from '../api';
-import { parseFilter, type FilterFields } from '../trace/trace-filter';
+import { BLOCK_ROWS, blockOf, EMPTY_BLOCKS, missingBlocks, positionOfSeq, rowAt, touch, type RowBlocks } from '../trace/trace-blocks';
+import { parseFilter, setFilterToken, type FilterFields } from '../trace/trace-filter';
 import { loadLayout, saveLayout, type TraceLayout } from '../trace/trace-layout';
 import {
   afterSeq,
@@ -18,7 +21,7 @@ import {
   EMPTY_WINDOW,
   headWindow,
   keepFacts,
-  moveSelection,
+  moveSelection as moveInWindow,
   PAGE_SIZE,
   prependPage,
   tailWindow,
@@ -26,6 +29,7 @@ import {
   type TraceWindow,
 } from '../trace/trace-window';
 import { storeHook } from './stores-context';
+import { createPositionPaging, TAIL_ROWS } from './trace-position-paging';
 
 type TraceRun = CallOutput<'trace.listRuns'>['runs'][number];
 type TraceCounts = CallOutput<'trace.count'>;
@@ -42,6 +46,11 @@ export interface TraceStore {
   filterText: string;
   filter: FilterFields;
   filterError: string | null;
+  /** Records matching the filter when the host knows their positions (the table pages by position); null for a text filter (the window pages by seq). */
+  total: number | null;
+  /** The loaded rows by position (when `total` is known). */
+  rows: RowBlocks;
+  /** The bounded window of a text filter (when `total` is null). */
   window: TraceWindow;
   /** The host's facts of each row in the window (from → to, status, latency, its request or reply), by seq. */
   facts: Record<number, RowFacts>;
@@ -52,13 +61,17 @@ export interface TraceStore {
    * the table moves its scroll position by as many rows so that what is on screen stays put.
    */
   shift: { id: number; rows: number };
-  /** After a reload, the row to bring into view (the selection), with an id per request. */
-  reveal: { id: number; seq: number | null };
+  /** The row to bring into view (by position, or by seq in the window), how, with an id per request. */
+  reveal: { id: number; seq: number | null; position: number | null; align: 'center' | 'auto' | 'end' };
   loading: boolean;
   error: string | null;
   /** Keep the newest record in view while the shown run is live (scrolling up turns it off). */
   follow: boolean;
+  /** Matching records that arrived since following paused (the "↓ N new" button). */
+  newSincePause: number;
   selectedSeq: number | null;
+  /** The selected record's position in the filtered result (null when unknown or it does not match). */
+  selectedPosition: number | null;
   /** The selected record (kept when its row leaves the window). */
   selected: TraceRecord | null;
   detailOpen: boolean;
@@ -66,6 +79,8 @@ export interface TraceStore {
   /** Counts of the run with only the infrastructure filter (the lists beside the filter), and of the whole filter (`records` = rows that match). */
   counts: TraceCounts | null;
   matching: number | null;
+  /** False when `matching` counts only the records a count could read (a text filter over a long run). */
+  matchingExact: boolean;
   /** Leave out NATS infrastructure (`$JS`, `$KV`, `$SYS`, their inboxes): on by default. */
   hideInfrastructure: boolean;
   /** Only records that failed, timed out, are invalid or cut. */
@@ -78,14 +93,20 @@ export interface TraceStore {
   openRun(runId: string): Promise<void>;
   /** Sets the filter text; a readable filter reloads the window from the host. */
   setFilterText(text: string): Promise<void>;
+  /** Sets the time range (ISO date-times; null clears that end) through the bar's `from:` and `to:` tokens. */
+  setTimeRange(from: string | null, to: string | null): Promise<void>;
+  /** Rows `first`…`last` are on screen: loads the blocks they need (by position). */
+  ensureRows(first: number, last: number): void;
   loadOlder(): Promise<void>;
   loadNewer(): Promise<void>;
   setFollow(follow: boolean): Promise<void>;
   select(seq: number | null): void;
   /** Selects a record that may be outside the window (a request's reply): the window reloads around it. */
   jumpTo(record: TraceRecord): Promise<void>;
-  /** Moves the selection with a key; returns the seq now selected. */
-  moveSelection(key: SelectionKey, pageRows: number): number | null;
+  /** Moves the selection with a key (by position over the whole result, or in the window) and brings it into view. */
+  moveSelection(key: SelectionKey, pageRows: number): void;
+  /** Selects the row at a position of the filtered result (loading it first when needed) and brings it into view. */
+  selectPosition(position: number, align?: 'center' | 'auto' | 'end'): Promise<void>;
   setDetailOpen(open: boolean): void;
   setTimeMode(mode: 'absolute' | 'relative'): void;
   setHideInfrastructure(hide: boolean): Promise<void>;
@@ -114,11 +135,17 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
     const isLive = () => get().runId !== null && get().runId === get().liveRunId;
     /** Following: the shown run is live and the user has not paused it. */
     const following = () => isLive() && get().follow;
-    /** One page of the shown run, with each record's facts. */
     /** The host-side filter: the bar's fields and the two switches. */
     const hostFilter = () => hostFilterOf(get());
-    const fetchPage = (runId: string, extra: { after?: number; before?: number }) =>
-      client.call('trace.query', { runId, query: { ...hostFilter(), ...extra, limit: PAGE_SIZE }, withFacts: true });
+    /** True when the host knows the filter's positions (no text: see trace.query's `offset`). */
+    const byPosition = () => get().filter.text === undefined;
+    const bump = <K extends 'shift' | 'reveal'>(key: K) => get()[key].id + 1;
+    const revealAt = (position: number | null, align: 'center' | 'auto' | 'end', seq: number | null = null) => set({ reveal: { id: bump('reveal'), seq, position, align } });
+    /** One page of the shown run, with each record's facts. */
+    const fetchPage = (runId: string, extra: { after?: number; before?: number; offset?: number }, limit = PAGE_SIZE, withFacts = true) =>
+      client.call('trace.query', { runId, query: { ...hostFilter(), ...extra, limit }, withFacts });
+    const positions = createPositionPaging({ get, set, generation: () => generation, fail, following, fetchPage, revealAt });
+    const { place, loadBlock, refreshTail } = positions;
     let relatedFor = 0;
     /** Loads the selected record's related records (the latest selection wins). */
     const loadRelated = async (seq: number) => {
@@ -139,7 +166,7 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
       try {
         const infrastructure = get().hideInfrastructure ? 'hide' : 'show';
         const [counts, matched] = await Promise.all([client.call('trace.count', { runId, query: { infrastructure } }), client.call('trace.count', { runId, query: hostFilter() })]);
-        if (get().runId === runId) set({ counts, matching: matched.records });
+        if (get().runId === runId) set({ counts, matching: matched.records, matchingExact: matched.exact });
       } catch {
         // Counts are a help beside the filter; the table says what failed.
       }
@@ -153,16 +180,39 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
     };
 
     /**
-     * Replaces the window: the live run's newest page while following; else the pages around the
-     * selected record (a new filter keeps it in view, as Wireshark does); else the first page.
+     * Loads what the filter shows first: the live run's newest rows while following; else the
+     * rows around the selected record (a new filter keeps it in view, as Wireshark does); else
+     * the first rows. By position, or in a window by seq for a text filter.
      */
     const reload = async () => {
       const runId = get().runId;
       if (!runId) return;
       const mine = ++generation;
-      set({ loading: true, error: null });
+      positions.reset();
+      set({ loading: true, error: null, rows: EMPTY_BLOCKS, window: EMPTY_WINDOW, facts: {}, newSincePause: 0, selectedPosition: null });
       try {
         const around = get().selectedSeq;
+        if (byPosition()) {
+          if (following()) {
+            const page = await fetchPage(runId, { before: Number.MAX_SAFE_INTEGER }, TAIL_ROWS);
+            if (mine !== generation) return;
+            place(page, true);
+            revealAt(Math.max(0, (get().total ?? 1) - 1), 'end');
+          } else if (around !== null) {
+            const at = await client.call('trace.getPosition', { runId, query: hostFilter(), seq: around });
+            if (mine !== generation) return;
+            const position = Math.min(at.position ?? 0, Math.max(0, (at.total ?? 1) - 1));
+            set({ total: at.total, selectedPosition: at.matches ? at.position : null });
+            revealAt(position, 'center', around);
+          } else {
+            const page = await fetchPage(runId, { offset: 0 }, BLOCK_ROWS);
+            if (mine !== generation) return;
+            place(page, false);
+            revealAt(0, 'auto');
+          }
+          positions.pause();
+          return set({ loading: false });
+        }
         let window: TraceWindow;
         let facts: RowFacts[] = [];
         if (following()) {
@@ -177,13 +227,14 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
           [window, facts] = [appendPage(tailWindow(upTo), after).window, [...(upTo.facts ?? []), ...(after.facts ?? [])]];
         }
         if (mine !== generation) return;
-        set((s) => ({ window, facts: keepFacts({}, { records: [], facts }, window.rows), loading: false, shift: { id: s.shift.id + 1, rows: 0 }, reveal: { id: s.reveal.id + 1, seq: around } }));
+        set((s) => ({ total: null, window, facts: keepFacts({}, { records: [], facts }, window.rows), loading: false, shift: { id: s.shift.id + 1, rows: 0 } }));
+        revealAt(null, following() ? 'end' : 'center', following() ? (window.rows.at(-1)?.seq ?? null) : around);
       } catch (error) {
         if (mine === generation) fail(error);
       }
     };
 
-    /** Runs one page request at a time, for the current generation only. */
+    /** Runs one window page request at a time, for the current generation only. */
     const page = async (work: (runId: string, mine: number) => Promise<void>) => {
       const runId = get().runId;
       if (!runId || paging) return false;
@@ -202,6 +253,24 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
       return true;
     };
 
+    /** Selects a record found by seq (the host says where it is under the filter) and brings it into view. */
+    const locate = async (record: TraceRecord | null, seq: number) => {
+      const runId = get().runId;
+      const mine = generation;
+      if (!runId) return;
+      set({ selectedSeq: seq, selected: record, related: null, ...(isLive() && { follow: false }) });
+      void loadRelated(seq);
+      const at = await client.call('trace.getPosition', { runId, query: hostFilter(), seq });
+      if (mine !== generation || get().selectedSeq !== seq || at.position === null) return;
+      set({ total: at.total, selectedPosition: at.matches ? at.position : null });
+      revealAt(Math.min(at.position, Math.max(0, (at.total ?? 1) - 1)), 'center', seq);
+      if (!record) {
+        await loadBlock(blockOf(at.position));
+        const row = rowAt(get().rows, at.position);
+        if (row?.record.seq === seq && get().selectedSeq === seq) set({ selected: row.record });
+      }
+    };
+
     return {
       runs: [],
       liveRunId: null,
@@ -209,20 +278,25 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
       filterText: '',
       filter: {},
       filterError: null,
+      total: null,
+      rows: EMPTY_BLOCKS,
       window: EMPTY_WINDOW,
       facts: {},
       related: null,
       shift: { id: 0, rows: 0 },
-      reveal: { id: 0, seq: null },
+      reveal: { id: 0, seq: null, position: null, align: 'auto' },
       loading: false,
       error: null,
       follow: true,
+      newSincePause: 0,
       selectedSeq: null,
+      selectedPosition: null,
       selected: null,
       detailOpen: true,
       timeMode: 'relative',
       counts: null,
       matching: null,
+      matchingExact: true,
       hideInfrastructure: true,
       errorsOnly: false,
       layout: loadLayout(storage()),
@@ -241,7 +315,8 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
         const offTrace = client.on('trace.appended', (batch) => {
           if (batch.runId !== get().runId) return;
           countsSoon();
-          if (following() && !get().window.hasAfter) void get().loadNewer();
+          if (byPosition()) void refreshTail();
+          else if (following() && !get().window.hasAfter) void get().loadNewer();
           else if (!get().window.hasAfter) set((s) => ({ window: { ...s.window, hasAfter: true } }));
         });
         const offConnection = client.transport.onConnection((state) => {
@@ -273,7 +348,7 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
 
       async openRun(runId) {
         generation++;
-        set({ runId, window: EMPTY_WINDOW, facts: {}, related: null, selectedSeq: null, selected: null, counts: null, error: null });
+        set({ runId, total: null, rows: EMPTY_BLOCKS, window: EMPTY_WINDOW, facts: {}, related: null, selectedSeq: null, selectedPosition: null, selected: null, counts: null, error: null });
         await Promise.all([reload(), refreshCounts()]);
       },
 
@@ -283,6 +358,20 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
         const same = JSON.stringify(read.filter) === JSON.stringify(get().filter);
         set({ filterText: text, filterError: null, filter: read.filter });
         if (!same) await Promise.all([reload(), refreshCounts()]);
+      },
+
+      async setTimeRange(from, to) {
+        await get().setFilterText(setFilterToken(setFilterToken(get().filterText, 'from', from), 'to', to));
+      },
+
+      ensureRows(first, last) {
+        const { total, rows } = get();
+        if (total === null || !byPosition()) return;
+        const touched = touch(rows, positions.show(first, last));
+        if (touched !== rows) set({ rows: touched });
+        // A little beyond the screen, so that a slow scroll finds its rows loaded.
+        const margin = Math.max(20, last - first);
+        for (const b of missingBlocks(get().rows, Math.max(0, first - margin), last + margin, total)) void loadBlock(b);
       },
 
       async loadOlder() {
@@ -309,21 +398,29 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
 
       async setFollow(follow) {
         if (follow === get().follow) return;
-        set({ follow });
-        // Resuming far from the end starts again from the newest page.
-        if (follow && isLive() && get().window.hasAfter) await reload();
+        positions.pause();
+        set({ follow, newSincePause: 0 });
+        if (!follow || !isLive()) return;
+        // Resuming: the newest rows (by position: the live end; in a window: from the newest page).
+        if (byPosition()) await refreshTail();
+        else if (get().window.hasAfter) await reload();
       },
 
       select(seq) {
-        const { rows } = get().window;
-        const selected = seq === null ? null : (rows.find((r) => r.seq === seq) ?? null);
+        if (seq === null) return set({ selectedSeq: null, selected: null, selectedPosition: null, related: null });
+        const { rows, window, total } = get();
+        const position = total === null ? -1 : positionOfSeq(rows, seq);
+        const selected = position >= 0 ? rowAt(rows, position)!.record : (window.rows.find((r) => r.seq === seq) ?? null);
+        if (!selected) return void locate(null, seq);
         // Reading an older record stops the newest from pushing it out of view.
-        const pause = isLive() && selected !== null && (selected !== rows.at(-1) || get().window.hasAfter);
-        set({ selectedSeq: selected ? seq : null, selected, related: null, ...(pause && { follow: false }) });
-        if (selected) void loadRelated(selected.seq);
+        const last = total === null ? selected === window.rows.at(-1) && !window.hasAfter : position === total - 1;
+        const pause = isLive() && !last;
+        set({ selectedSeq: seq, selected, selectedPosition: position >= 0 ? position : null, related: null, ...(pause && { follow: false }) });
+        void loadRelated(seq);
       },
 
       async jumpTo(record) {
+        if (byPosition()) return locate(record, record.seq);
         if (get().window.rows.some((r) => r.seq === record.seq)) return get().select(record.seq);
         set({ selectedSeq: record.seq, selected: record, related: null, ...(isLive() && { follow: false }) });
         void loadRelated(record.seq);
@@ -331,9 +428,24 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
       },
 
       moveSelection(key, pageRows) {
-        const seq = moveSelection(get().window.rows, get().selectedSeq, key, pageRows);
-        get().select(seq);
-        return seq;
+        const { total, selectedPosition, window, selectedSeq } = get();
+        if (total === null) {
+          const seq = moveInWindow(window.rows, selectedSeq, key, pageRows);
+          get().select(seq);
+          return revealAt(null, 'auto', seq);
+        }
+        if (total === 0) return;
+        const step = { ArrowUp: -1, ArrowDown: 1, PageUp: -pageRows, PageDown: pageRows, Home: -Infinity, End: Infinity }[key];
+        const from = selectedPosition ?? (step > 0 ? -1 : total);
+        void get().selectPosition(Math.min(total - 1, Math.max(0, from + step)));
+      },
+
+      async selectPosition(position, align = 'auto') {
+        const mine = generation;
+        revealAt(position, align);
+        if (!rowAt(get().rows, position)) await loadBlock(blockOf(position));
+        const row = rowAt(get().rows, position);
+        if (mine === generation && row) get().select(row.record.seq);
       },
 
       setDetailOpen: (detailOpen) => set({ detailOpen }),

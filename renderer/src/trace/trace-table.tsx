@@ -1,19 +1,27 @@
 /**
- * The trace table: one row per record of the window (trace-window.ts), virtualized with
- * @tanstack/react-virtual at a fixed row height, so that the scroll position can be kept exactly
- * when pages are added or dropped at the front. Near either end it asks the store for the next
- * page; while following the live run it keeps the newest row in view, and scrolling up pauses that.
+ * The trace table: one row per record matching the filter, virtualized at a fixed row height
+ * (trace-viewport.ts). By position, its scroll range is the whole filtered result (a million rows
+ * scale into what a browser can draw): rows load in blocks as they come into view, with
+ * placeholders meanwhile, and Home/End/PgUp/PgDn move over all of it. A text filter pages a
+ * bounded window by seq instead (trace-window.ts), its scroll kept in place as pages come and go.
+ * While following the live run the newest row stays in view; scrolling up pauses that, and
+ * "↓ N new" resumes it.
  */
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { forwardRef, useCallback, useEffect, useLayoutEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import { forwardRef, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { TraceRecord } from '../../../agents/trace/record';
+import type { RowFacts } from '../../../agents/trace/row-facts';
+import { formatCount } from '../lib/format';
 import { useStores } from '../stores/stores-context';
 import { useTraceStore } from '../stores/trace-store';
 import { InjectedBadge } from './detail-parts';
-import { deltas, formatClock, formatDelta, formatDuration, formatOffset, rowCells, statusLabel } from './trace-format';
+import { rowAt } from './trace-blocks';
+import { formatClock, formatDelta, formatDuration, formatOffset, rowCells, statusLabel } from './trace-format';
+import { atEnd, contentHeight, ROW_HEIGHT, rowTop, scrollTopFor, visibleRows } from './trace-viewport';
 import { isSelectionKey, pageToLoad } from './trace-window';
+import './trace-table.css';
 
-/** Every row's height in px (the scroll adjustments rely on it being fixed). */
-const ROW_HEIGHT = 24;
+/** Rows drawn beyond each edge of the viewport. */
+const OVERSCAN = 6;
 
 /** Subjects NATS itself uses (JetStream, KV, system, reply inboxes): drawn quieter. */
 const isInternal = (subject: string) => /^(\$JS|\$KV|\$O|\$SYS|_INBOX)\./.test(subject);
@@ -44,70 +52,163 @@ function Header() {
   );
 }
 
+/** One record's row. */
+function RecordRow({ record, fact, previous, index, top, selected, timeMode, onPick }: { record: TraceRecord; fact: RowFacts | undefined; previous: TraceRecord | undefined; index: number; top: number; selected: boolean; timeMode: 'absolute' | 'relative'; onPick: (seq: number) => void }) {
+  const cells = rowCells(record);
+  // A reply that is not an AgentMessage still has a sender and receiver: its request's.
+  const fromTo = cells.fromTo || (fact?.from && fact.to ? `${fact.from} → ${fact.to}` : (fact?.from ?? ''));
+  const kindClass = record.kind === 'event' ? 'row-event' : !record.parsed.ok ? (isInternal(record.subject) ? 'row-internal' : 'row-raw') : `row-${record.parsed.message.message_type}`;
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 1}
+      aria-selected={selected}
+      className={`trace-grid trace-row2 ${kindClass}`}
+      data-seq={record.seq}
+      data-position={index}
+      data-kind={record.kind}
+      data-subject={cells.subject || undefined}
+      style={{ transform: `translateY(${top}px)` }}
+      onMouseDown={() => onPick(record.seq)}
+    >
+      <span className="num muted" data-col="seq">
+        {record.seq}
+      </span>
+      <span className="mono" data-col="time">
+        {timeMode === 'relative' ? formatOffset(record.mono) : formatClock(record.time)}
+      </span>
+      <span className="num muted" data-col="delta">
+        {formatDelta(previous ? Math.max(0, record.mono - previous.mono) : null)}
+      </span>
+      <span data-col="from-to" title={fromTo}>
+        {fromTo}
+      </span>
+      <span className="mono" data-col="subject" title={cells.subject}>
+        {cells.subject}
+      </span>
+      <span data-col="type">
+        {cells.type === null ? <span className="muted">not an AgentMessage</span> : <span className="type-chip">{cells.type}</span>}
+        {fact?.injected && <InjectedBadge />}
+      </span>
+      <span className="num" data-col="latency">
+        {formatDuration(fact?.latencyMs ?? null)}
+      </span>
+      <span data-col="status" data-status={fact?.status} title={fact?.error ?? undefined}>
+        {fact && fact.status !== 'ok' && <span className={`status-chip status-${fact.status}`}>{statusLabel(fact.status)}</span>}
+      </span>
+      <span className="num" data-col="size">
+        {cells.size}
+      </span>
+    </div>
+  );
+}
+
+/** The "↓ N new" / "↓ Follow" button over a live run's table while following is paused. */
+function FollowButton() {
+  const show = useTraceStore((s) => !s.follow && s.runId !== null && s.runId === s.liveRunId);
+  const fresh = useTraceStore((s) => s.newSincePause);
+  const setFollow = useTraceStore((s) => s.setFollow);
+  if (!show) return null;
+  return (
+    <button type="button" className="btn btn-small trace-follow-new" onClick={() => void setFollow(true)} title="Jump to the newest records and follow them" data-testid="trace-follow-new">
+      {fresh > 0 ? `↓ ${formatCount(fresh)} new` : '↓ Follow'}
+    </button>
+  );
+}
+
 /** The table; `ref` is its focusable scroll area (the workspace focuses it). */
 export const TraceTable = forwardRef<HTMLDivElement>(function TraceTable(_props, ref) {
+  const total = useTraceStore((s) => s.total);
+  const rows = useTraceStore((s) => s.rows);
   const window = useTraceStore((s) => s.window);
+  const windowFacts = useTraceStore((s) => s.facts);
   const shift = useTraceStore((s) => s.shift);
+  const reveal = useTraceStore((s) => s.reveal);
   const selectedSeq = useTraceStore((s) => s.selectedSeq);
   const timeMode = useTraceStore((s) => s.timeMode);
   const following = useTraceStore((s) => s.follow && s.runId !== null && s.runId === s.liveRunId);
   const loading = useTraceStore((s) => s.loading);
-  const facts = useTraceStore((s) => s.facts);
   const traceStore = useStores().trace;
   const scroller = useRef<HTMLDivElement | null>(null);
-  const rows = window.rows;
-  const gaps = useMemo(() => deltas(rows), [rows]);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewport, setViewport] = useState(480);
 
-  // The app does not use the React Compiler; the virtualizer re-renders through its own state.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 16 });
+  const byPosition = total !== null;
+  const count = byPosition ? total : window.rows.length;
+  const visible = visibleRows(scrollTop, viewport, count);
+  const first = Math.max(0, visible.first - OVERSCAN);
+  const last = Math.min(count - 1, visible.last + OVERSCAN);
+  /** The record (and facts) at index `i`, when loaded. */
+  const recordAt = useCallback(
+    (i: number): { record: TraceRecord; facts: RowFacts | undefined } | undefined => {
+      if (byPosition) return rowAt(rows, i);
+      const record = window.rows[i];
+      return record && { record, facts: windowFacts[record.seq] };
+    },
+    [byPosition, rows, window, windowFacts],
+  );
 
-  // Keep what is on screen in place when rows are added or dropped at the front.
   useLayoutEffect(() => {
-    const el = scroller.current;
-    if (el && shift.rows) el.scrollTop += shift.rows * ROW_HEIGHT;
-  }, [shift]);
-  // After a reload, the selected row comes into view.
-  const reveal = useTraceStore((s) => s.reveal);
-  useLayoutEffect(() => {
-    const index = reveal.seq === null ? -1 : traceStore.getState().window.rows.findIndex((r) => r.seq === reveal.seq);
-    if (index >= 0) virtualizer.scrollToIndex(index, { align: 'center' });
-  }, [reveal, traceStore, virtualizer]);
-  // Following: the newest row stays in view.
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (el && following) el.scrollTop = el.scrollHeight;
-  }, [rows, following]);
-
-  /** Asks for the page the visible rows call for. */
-  const checkPaging = useCallback(() => {
     const el = scroller.current;
     if (!el) return;
-    const first = Math.floor(el.scrollTop / ROW_HEIGHT);
-    const last = Math.ceil((el.scrollTop + el.clientHeight) / ROW_HEIGHT);
+    const observer = new ResizeObserver(() => setViewport(el.clientHeight));
+    observer.observe(el);
+    setViewport(el.clientHeight);
+    return () => observer.disconnect();
+  }, []);
+
+  // Moves the scroll position and tells the table at once (the scroll event comes a frame later).
+  const scrollTo = useCallback((top: number) => {
+    const el = scroller.current;
+    if (!el) return;
+    el.scrollTop = top;
+    setScrollTop(el.scrollTop);
+  }, []);
+
+  // A window page added or dropped at the front: what is on screen stays put.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el && shift.rows) scrollTo(el.scrollTop + shift.rows * ROW_HEIGHT);
+  }, [shift, scrollTo]);
+  // The row the store asks to show (a reload, a jump, a key, the live end).
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el || reveal.id === 0) return;
     const s = traceStore.getState();
-    const which = pageToLoad(s.window, first, last);
-    if (which === 'before') void s.loadOlder();
-    else if (which === 'after') void s.loadNewer();
-  }, [traceStore]);
-  useEffect(checkPaging, [rows, checkPaging]);
+    const n = s.total ?? s.window.rows.length;
+    const index = reveal.position ?? (reveal.seq === null ? -1 : s.window.rows.findIndex((r) => r.seq === reveal.seq));
+    if (reveal.align === 'end') scrollTo(el.scrollHeight);
+    else if (index >= 0) scrollTo(scrollTopFor(index, reveal.align, el.scrollTop, el.clientHeight, n));
+  }, [reveal, traceStore, scrollTo]);
+  // Following: the newest row stays in view as rows arrive.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el && following) scrollTo(el.scrollHeight);
+  }, [count, window.rows, following, scrollTo]);
+
+  // The rows on screen are loaded (by position), or the window asks for its next page.
+  useEffect(() => {
+    const s = traceStore.getState();
+    if (byPosition) s.ensureRows(visible.first, visible.last);
+    else {
+      const which = pageToLoad(s.window, visible.first, visible.last);
+      if (which === 'before') void s.loadOlder();
+      else if (which === 'after') void s.loadNewer();
+    }
+  }, [byPosition, visible.first, visible.last, count, rows, window, traceStore]);
 
   const onScroll = () => {
     const el = scroller.current;
     if (!el) return;
-    const atBottom = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT;
-    if (following && !atBottom) void traceStore.getState().setFollow(false);
-    checkPaging();
+    setScrollTop(el.scrollTop);
+    if (following && !atEnd(el.scrollTop, el.clientHeight, count)) void traceStore.getState().setFollow(false);
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const store = traceStore.getState();
     if (isSelectionKey(event.key)) {
       event.preventDefault();
-      const pageRows = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 240) / ROW_HEIGHT) - 1);
-      const seq = store.moveSelection(event.key, pageRows);
-      const index = rows.findIndex((r) => r.seq === seq);
-      if (index >= 0) virtualizer.scrollToIndex(index, { align: 'auto' });
+      store.moveSelection(event.key, Math.max(1, Math.floor((scroller.current?.clientHeight ?? 240) / ROW_HEIGHT) - 1));
     } else if (event.key === 'Enter') {
       event.preventDefault();
       store.setDetailOpen(true);
@@ -118,74 +219,56 @@ export const TraceTable = forwardRef<HTMLDivElement>(function TraceTable(_props,
     }
   };
 
+  const onPick = useCallback(
+    (seq: number) => {
+      const store = traceStore.getState();
+      store.select(seq);
+      store.setDetailOpen(true);
+    },
+    [traceStore],
+  );
+
   const setRefs = (el: HTMLDivElement | null) => {
     scroller.current = el;
     if (typeof ref === 'function') ref(el);
     else if (ref) ref.current = el;
   };
 
+  const drawn = [];
+  for (let i = first; i <= last; i++) {
+    const top = rowTop(i, scrollTop, visible);
+    const row = recordAt(i);
+    if (!row) {
+      drawn.push(
+        <div key={`p${i}`} role="row" aria-rowindex={i + 1} aria-busy="true" className="trace-grid trace-row2 row-loading" data-position={i} style={{ transform: `translateY(${top}px)` }}>
+          <span className="num muted">…</span>
+        </div>,
+      );
+      continue;
+    }
+    drawn.push(<RecordRow key={row.record.seq} record={row.record} fact={row.facts} previous={i > 0 ? recordAt(i - 1)?.record : undefined} index={i} top={top} selected={row.record.seq === selectedSeq} timeMode={timeMode} onPick={onPick} />);
+  }
+
   return (
-    <div className="trace-table" role="table" aria-label="Trace records" aria-rowcount={rows.length}>
+    <div className="trace-table" role="table" aria-label="Trace records" aria-rowcount={count}>
       <Header />
-      <div className="trace-rows" ref={setRefs} tabIndex={0} onScroll={onScroll} onKeyDown={onKeyDown} data-testid="trace-table" data-has-before={window.hasBefore} data-has-after={window.hasAfter}>
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {virtualizer.getVirtualItems().map((item) => {
-            const record = rows[item.index]!;
-            const cells = rowCells(record);
-            const fact = facts[record.seq];
-            // A reply that is not an AgentMessage still has a sender and receiver: its request's.
-            const fromTo = cells.fromTo || (fact?.from && fact.to ? `${fact.from} → ${fact.to}` : (fact?.from ?? ''));
-            const kindClass = record.kind === 'event' ? 'row-event' : !record.parsed.ok ? (isInternal(record.subject) ? 'row-internal' : 'row-raw') : `row-${record.parsed.message.message_type}`;
-            return (
-              <div
-                key={record.seq}
-                role="row"
-                aria-selected={record.seq === selectedSeq}
-                className={`trace-grid trace-row2 ${kindClass}`}
-                data-seq={record.seq}
-                data-kind={record.kind}
-                data-subject={cells.subject || undefined}
-                style={{ transform: `translateY(${item.start}px)` }}
-                onMouseDown={() => {
-                  const store = traceStore.getState();
-                  store.select(record.seq);
-                  store.setDetailOpen(true);
-                }}
-              >
-                <span className="num muted" data-col="seq">
-                  {record.seq}
-                </span>
-                <span className="mono" data-col="time">
-                  {timeMode === 'relative' ? formatOffset(record.mono) : formatClock(record.time)}
-                </span>
-                <span className="num muted" data-col="delta">
-                  {formatDelta(gaps[item.index] ?? null)}
-                </span>
-                <span data-col="from-to" title={fromTo}>
-                  {fromTo}
-                </span>
-                <span className="mono" data-col="subject" title={cells.subject}>
-                  {cells.subject}
-                </span>
-                <span data-col="type">
-                  {cells.type === null ? <span className="muted">not an AgentMessage</span> : <span className="type-chip">{cells.type}</span>}
-                  {fact?.injected && <InjectedBadge />}
-                </span>
-                <span className="num" data-col="latency">
-                  {formatDuration(fact?.latencyMs ?? null)}
-                </span>
-                <span data-col="status" data-status={fact?.status} title={fact?.error ?? undefined}>
-                  {fact && fact.status !== 'ok' && <span className={`status-chip status-${fact.status}`}>{statusLabel(fact.status)}</span>}
-                </span>
-                <span className="num" data-col="size">
-                  {cells.size}
-                </span>
-              </div>
-            );
-          })}
-        </div>
-        {rows.length === 0 && <p className="empty trace-empty">{loading ? 'Loading…' : 'No records match.'}</p>}
+      <div
+        className="trace-rows"
+        ref={setRefs}
+        tabIndex={0}
+        onScroll={onScroll}
+        onKeyDown={onKeyDown}
+        data-testid="trace-table"
+        data-mode={byPosition ? 'position' : 'window'}
+        data-total={count}
+        data-first-visible={visible.first}
+        data-has-before={byPosition ? visible.first > 0 : window.hasBefore}
+        data-has-after={byPosition ? visible.last < count - 1 : window.hasAfter}
+      >
+        <div style={{ height: contentHeight(count), position: 'relative' }}>{drawn}</div>
+        {count === 0 && <p className="empty trace-empty">{loading ? 'Loading…' : 'No records match.'}</p>}
       </div>
+      <FollowButton />
     </div>
   );
 });

@@ -11,7 +11,9 @@ import { useTraceStore } from '../stores/trace-store';
 import { TraceDetail } from './trace-detail';
 import { setFilterToken } from './trace-filter';
 import { clampPanel } from './trace-layout';
+import { MatchCount } from './trace-match-count';
 import { TraceTable } from './trace-table';
+import { TimeRange } from './trace-time-range';
 import './trace.css';
 
 /** A vertical drag handle that resizes the panel on its `side` of it. */
@@ -157,8 +159,6 @@ function HostSwitches() {
 function FilterBar({ inputRef, onEnter }: { inputRef: RefObject<HTMLInputElement | null>; onEnter: () => void }) {
   const filterText = useTraceStore((s) => s.filterText);
   const filterError = useTraceStore((s) => s.filterError);
-  const matching = useTraceStore((s) => s.matching);
-  const total = useTraceStore((s) => s.counts?.records ?? null);
   const setFilterText = useTraceStore((s) => s.setFilterText);
   return (
     <div className="trace-filter-bar">
@@ -183,15 +183,13 @@ function FilterBar({ inputRef, onEnter }: { inputRef: RefObject<HTMLInputElement
         }}
       />
       <HostSwitches />
+      <TimeRange />
       {filterError ? (
         <span className="trace-filter-error" role="alert" data-testid="trace-filter-error">
           {filterError}
         </span>
       ) : (
-        <span className="muted trace-filter-status" data-testid="trace-row-count">
-          {matching === null ? '' : `${formatCount(matching)} ${matching === 1 ? 'record matches' : 'records match'}`}
-          {total !== null && matching !== total ? ` of ${formatCount(total)}` : ''}
-        </span>
+        <MatchCount />
       )}
     </div>
   );
