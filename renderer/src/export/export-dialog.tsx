@@ -11,6 +11,7 @@ import { useDocumentStore } from '../stores/document-store';
 import { useExportStore } from '../stores/export-store';
 import { useStores } from '../stores/stores-context';
 import { exportBaseName, FORMATS, localPreview, suggestedFolder, type PreviewFile } from './export-formats';
+import { MermaidPreview } from './mermaid-preview';
 import './export.css';
 
 type Preview = { state: 'loading' } | { state: 'ready'; files: PreviewFile[] } | { state: 'error'; message: string };
@@ -184,9 +185,13 @@ function ExportDialogBody() {
                   <strong>{shown.name}</strong> holds an nkey seed (a secret). It is written only to disk, readable by you only (0600), and never shown or copied here.
                 </p>
               ) : (
-                <pre className="export-content" data-testid="export-content" tabIndex={0}>
-                  {shown?.content}
-                </pre>
+                <>
+                  {/* Mermaid is shown drawn too, above its text. */}
+                  {format === 'mermaid' && shown && <MermaidPreview text={shown.content} />}
+                  <pre className={`export-content ${format === 'mermaid' ? 'export-content-short' : ''}`} data-testid="export-content" tabIndex={0}>
+                    {shown?.content}
+                  </pre>
+                </>
               )}
             </>
           )}
