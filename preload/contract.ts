@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { OodaPhaseSchema } from '../agents/protocol/runtime-events.js';
+import { DesignCheckSchema } from '../agents/trace/design-check.js';
 import { MetricsInputSchema, RunMetricsSchema } from '../agents/trace/metrics.js';
 import { TraceFilterSchema, TraceQuerySchema } from '../agents/trace/query.js';
 import { TraceRecordSchema } from '../agents/trace/record.js';
@@ -138,6 +139,18 @@ export type PausedRunInfo = z.infer<typeof PausedRunSchema>;
 /** A recorded run in the trace store. */
 export const TraceRunSchema = z.object({ runId: z.string(), startedAt: z.string(), topology: z.string().nullable() });
 
+/** A recorded run as the runs list shows it: its size, its record count and whether it is recording now. */
+export const RecordedRunSchema = TraceRunSchema.extend({
+  /** Records in it; null for a big run not opened yet (counting would read all of it). */
+  records: z.number().int().nonnegative().nullable(),
+  bytes: z.number().int().nonnegative(),
+  live: z.boolean(),
+});
+export type RecordedRun = z.infer<typeof RecordedRunSchema>;
+
+/** A caller-chosen id for long work (an import, opening a big run): its progress events carry it and `trace.cancel` takes it. */
+const TaskIdSchema = z.string().min(1).max(100);
+
 /** Records appended to the running trace, batched (at most 20 batches a second). */
 export const TraceBatchSchema = z.object({
   runId: z.string(),
@@ -222,7 +235,12 @@ export const calls = {
     z.object({ runId: z.string().min(1), mode: z.enum(['continue', 'step']).default('continue'), replace: z.unknown().optional() }).strict(),
     z.object({}),
   ),
-  'trace.listRuns': call('Recorded runs, newest first.', NoInput, z.object({ runs: z.array(TraceRunSchema) })),
+  'trace.listRuns': call('Recorded runs, newest first, with size, record count and whether live.', NoInput, z.object({ runs: z.array(RecordedRunSchema) })),
+  'trace.openRun': call(
+    'Opens a recorded run (rebuilding its index once, with `trace.progressed` under `task`; cancellable) and returns it with the topology text it was recorded with.',
+    z.object({ runId: z.string().min(1), task: TaskIdSchema.optional() }).strict(),
+    RecordedRunSchema.extend({ topologyText: z.string().nullable() }),
+  ),
   'trace.query': call(
     'One page of a run’s records; with `withFacts`, each record’s facts too (from → to, type, status, its request or reply and the latency).',
     z.object({ runId: z.string().min(1), query: TraceQuerySchema, withFacts: z.boolean().optional() }).strict(),
@@ -274,13 +292,31 @@ export const calls = {
       exact: z.boolean(),
     }),
   ),
+  'trace.checkDesign': call(
+    'Designed vs observed for a run: declared edges with their traffic, undeclared subjects and flows, requests nobody answered (read incrementally: each call reads only records appended since the last).',
+    z.object({ runId: z.string().min(1) }).strict(),
+    DesignCheckSchema,
+  ),
   'trace.getMetrics': call(
     'A run’s metrics over time (all of it, or `from`…`to`) in at most `buckets` buckets: per agent (by name) messages received and sent, reply latency p50/p95, tool calls, errors, tokens, first/last seen, with totals; for the system active agents, end-to-end latency, task completion and errors by kind. Read incrementally: a call reads only records appended since the last.',
     MetricsInputSchema,
     RunMetricsSchema,
   ),
-  'trace.import': call('Imports an NDJSON trace file as a new run.', z.object({ path: z.string().min(1) }).strict(), TraceRunSchema),
-  'trace.export': call('Writes a run as an NDJSON trace file.', z.object({ runId: z.string().min(1), path: z.string().min(1) }).strict(), z.object({ path: z.string() })),
+  'trace.import': call(
+    'Imports an NDJSON trace as a new run, from a host `path` or from `text` (a file the browser read; `name` for messages); progress under `task`, cancellable; a bad line is refused with its line number and nothing is kept.',
+    z
+      .object({ path: z.string().min(1).optional(), text: z.string().optional(), name: z.string().min(1).max(300).optional(), task: TaskIdSchema.optional() })
+      .strict()
+      .refine((i) => (i.path === undefined) !== (i.text === undefined), 'give either path or text'),
+    TraceRunSchema.extend({ records: z.number().int().nonnegative() }),
+  ),
+  'trace.export': call(
+    'Exports a run as NDJSON (lossless), Mermaid (a sequence diagram) or OTLP/JSON; with `path` the host writes the file, else the text is returned (up to 8 MiB).',
+    z.object({ runId: z.string().min(1), format: z.enum(['ndjson', 'mermaid', 'otlp']).default('ndjson'), path: z.string().min(1).optional() }).strict(),
+    z.object({ path: z.string().nullable(), text: z.string().nullable() }),
+  ),
+  'trace.delete': call('Deletes a recorded run’s files; refuses the run recording now.', z.object({ runId: z.string().min(1) }).strict(), z.object({})),
+  'trace.cancel': call('Cancels long work by its task id; false when no such task runs.', z.object({ task: TaskIdSchema }).strict(), z.object({ cancelled: z.boolean() })),
   'secrets.list': call(
     'Secrets set in the OS secret store, and the `wanted` names found in the environment (names only, never values).',
     z.object({ wanted: z.array(z.string()).optional() }).strict().optional(),
@@ -299,6 +335,10 @@ export const events = {
   'run.statusChanged': event('A topology started, stopped or failed.', RunStatusSchema),
   'ooda.pausedChanged': event('A run paused at a breakpoint or went on; carries every run waiting now.', z.object({ runs: z.array(PausedRunSchema) })),
   'trace.appended': event('New records of the running trace, batched at most 20 times a second.', TraceBatchSchema),
+  'trace.progressed': event(
+    'How far long work got (bytes done of total), at most 10 times a second per task.',
+    z.object({ task: z.string(), done: z.number().nonnegative(), total: z.number().nonnegative() }),
+  ),
 } as const;
 
 export type Calls = typeof calls;
@@ -333,6 +373,7 @@ export const ErrorCodeSchema = z.enum([
   'failed', // the operation ran and failed for a reason given in the message
   'conflict', // the file changed on disk since it was opened: reload or save elsewhere
   'not_found', // no such file
+  'cancelled', // the caller cancelled long work (trace.cancel); nothing was left half done
   'internal', // a bug: the host broke its own contract
 ]);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;

@@ -3,7 +3,6 @@
  * contract. Electron's main process and `switchboard serve` both run exactly this.
  */
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { RpcError, type CallHandlers, type HostInfo, type Template } from '../../preload/contract.js';
 import { exportForApp } from './export-files.js';
 import { TopologyFiles } from './files.js';
@@ -11,8 +10,10 @@ import { republish } from './republish.js';
 import { RunManager } from './runs.js';
 import { SecretStore, type OsCipher } from './secrets.js';
 import { readTemplates } from './templates.js';
+import { TraceRuns } from './trace-runs.js';
 import { EventBus } from './event-bus.js';
 import { MetricsCache } from './trace/run-metrics.js';
+import { DesignChecks } from './trace/design-checks.js';
 import type { NatsServerHandle } from './nats/server-handle.js';
 import { startNatsServer, type NatsChoice } from './run-session-server.js';
 
@@ -61,8 +62,10 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const files = new TopologyFiles(options.dataDir);
   const secrets = new SecretStore(options.dataDir, options.osCipher ?? null);
   const runs = new RunManager(server, events, secrets, options.dataDir);
+  const traceRuns = new TraceRuns(runs, events, options.dataDir);
   let templates: Template[] | undefined;
   const metrics = new MetricsCache();
+  const designChecks = new DesignChecks();
   const handlers: CallHandlers = {
     'host.getInfo': async () => info,
     'server.getStatus': async () => ({ ...server.status(), stats: await server.stats() }),
@@ -91,11 +94,6 @@ export async function startHost(options: HostOptions): Promise<Host> {
     'ooda.pause': async ({ agent }) => (runs.controller().pause(agent), {}),
     'ooda.listPaused': async () => ({ runs: runs.current().state === 'running' ? runs.controller().paused() : [] }),
     'ooda.resume': async ({ runId, mode, replace }) => (runs.resume(runId, mode, replace), {}),
-    'trace.listRuns': async () => ({
-      runs: (await runs.library.list())
-        .map(({ runId, header }) => ({ runId, startedAt: header.startedAt, topology: topologyName(header.topology) }))
-        .reverse(),
-    }),
     'trace.query': async ({ runId, query, withFacts }) => runs.withStore(runId, (store) => (withFacts ? store.queryWithFacts(query) : store.query(query))),
     'trace.getRelated': async ({ runId, seq }) =>
       runs.withStore(runId, async (store) => {
@@ -107,22 +105,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
     'trace.republish': async (input) => republish(server, runs.current().state === 'running', input),
     'trace.getMetrics': async ({ runId, ...range }) => metrics.get(runId, range, { isLive: (id) => runs.current().runId === id && ['starting', 'running', 'stopping'].includes(runs.current().state), withStore: (id, use) => runs.withStore(id, use) }),
     'trace.getPosition': async ({ runId, query, seq }) => runs.withStore(runId, (store) => store.locate(query, seq)),
-    'trace.import': async ({ path: file }) => {
-      try {
-        const store = await runs.library.importNdjson(path.resolve(file));
-        const { header } = store;
-        const runId = store.runId;
-        await store.close();
-        return { runId, startedAt: header.startedAt, topology: topologyName(header.topology) };
-      } catch (error) {
-        throw new RpcError('invalid_input', error instanceof Error ? error.message : String(error));
-      }
-    },
-    'trace.export': async ({ runId, path: file }) => {
-      const target = path.resolve(file);
-      await runs.withStore(runId, (store) => store.exportNdjson(target));
-      return { path: target };
-    },
+    'trace.checkDesign': async ({ runId }) => runs.withStore(runId, (store) => designChecks.check(store, runs.current().state === 'running' && runs.current().runId === runId)),
+    ...traceRuns.handlers(),
     'secrets.list': async (input) => (await secrets.load(), { secrets: secrets.list(input?.wanted), canStore: secrets.canStore }),
     'secrets.set': async ({ name, value }) => {
       if (!secrets.canStore) throw new RpcError('unavailable', 'No OS secret store here (the desktop app has one): set the environment variable instead.');
@@ -138,17 +122,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     events,
     server,
     // The run first: its agents and recorder need the server to say goodbye and flush.
-    stop: () => (stopping ??= runs.stop().then(() => server.stop())),
+    stop: () => (stopping ??= runs.stop().then(() => traceRuns.close()).then(() => server.stop())),
   };
 }
 
-/** A trace header keeps the topology's text; its metadata.name is what lists show. */
-function topologyName(text: string | null): string | null {
-  if (!text) return null;
-  try {
-    const name = (parseYaml(text) as { metadata?: { name?: unknown } } | null)?.metadata?.name;
-    return typeof name === 'string' ? name : null;
-  } catch {
-    return null;
-  }
-}

@@ -12,11 +12,15 @@ import type { NatsServerHandle } from './nats/server-handle.js';
 import { RunFailure, type FailureReason } from './run-session-failure.js';
 import { RunSession } from './run-session.js';
 import type { SecretStore } from './secrets.js';
+import { WorkCancelled, type LongWork } from './trace/long-work.js';
 import { TraceLibrary, traceRoot, type TraceStore } from './trace/index.js';
+import { OpenRuns } from './trace/open-runs.js';
 
 /** The app's runs: the host's server, the app's trace library, live batches and pauses to the UI. */
 export class RunManager {
   readonly library: TraceLibrary;
+  /** Past runs kept open between queries (reopening rebuilds the index). */
+  readonly opened: OpenRuns;
   private active: RunSession | null = null;
   private status: RunStatus = { state: 'idle', runId: null, topology: null, agents: [], startedAt: null, error: null };
 
@@ -27,6 +31,7 @@ export class RunManager {
     dataDir: string,
   ) {
     this.library = new TraceLibrary(traceRoot(dataDir));
+    this.opened = new OpenRuns(this.library);
   }
 
   current(): RunStatus {
@@ -121,20 +126,21 @@ export class RunManager {
     }
   }
 
-  /** The store of a run: the active one, or one opened from disk. */
-  async withStore<T>(runId: string, use: (store: TraceStore) => Promise<T> | T): Promise<T> {
+  /** The store of a run: the active one, or one opened from disk and kept open (`work` watches the opening). */
+  async withStore<T>(runId: string, use: (store: TraceStore) => Promise<T> | T, work?: LongWork): Promise<T> {
     if (this.active?.store && this.active.runId === runId) return use(this.active.store);
-    let store: TraceStore;
+    let opened = false;
     try {
-      store = await this.library.open(runId);
+      return await this.opened.use(runId, (store) => ((opened = true), use(store)), work);
     } catch (error) {
+      if (opened || error instanceof WorkCancelled) throw error;
       throw new RpcError('not_found', `No recorded run ${runId}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    try {
-      return await use(store);
-    } finally {
-      await store.close();
-    }
+  }
+
+  /** True while `runId` is the run being started, recorded or stopped. */
+  isLive(runId: string): boolean {
+    return this.status.runId === runId && this.status.state !== 'idle' && this.status.state !== 'failed';
   }
 
   private set(status: RunStatus): RunStatus {

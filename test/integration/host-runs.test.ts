@@ -92,12 +92,12 @@ describe('running a topology in the host', () => {
 
     // Export, import as a new run, export again: the same bytes.
     const first = path.join(dataDir, 'export-1.ndjson');
-    await h['trace.export']({ runId, path: first });
+    await h['trace.export']({ runId, format: 'ndjson', path: first });
     const imported = await h['trace.import']({ path: first });
     expect(imported.runId).not.toBe(runId);
     expect(imported.topology).toBe('seed-000-trio');
     const second = path.join(dataDir, 'export-2.ndjson');
-    await h['trace.export']({ runId: imported.runId, path: second });
+    await h['trace.export']({ runId: imported.runId, format: 'ndjson', path: second });
     expect(await readFile(second, 'utf8')).toBe(await readFile(first, 'utf8'));
   });
 

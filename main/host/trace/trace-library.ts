@@ -2,11 +2,12 @@
  * The runs under one root directory (the app's `<dataDir>/traces`): create, open, list, remove,
  * and NDJSON import and export.
  */
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import { TRACE_FORMAT, TraceHeaderSchema, TraceRecordSchema, type TraceHeader, type TraceRecord } from '../../../agents/trace/record.js';
 import { scrubSpares } from './journal.js';
+import { checkpoint, type LongWork } from './long-work.js';
 import { copySegments, readHeader, RUN_ID, safeJson, scanLines, segmentName } from './segments.js';
 import { openStore, TraceStore, type TraceStoreOptions } from './trace-store.js';
 
@@ -47,9 +48,9 @@ export class TraceLibrary {
     return TraceStore.create(this.root, { format: TRACE_FORMAT, run, startedAt, topology }, options);
   }
 
-  /** Opens a run (rebuilding its index, cutting a torn tail). */
-  async open(runId: string, options?: TraceStoreOptions): Promise<TraceStore> {
-    return (await TraceStore.open(this.root, runId, options)).store;
+  /** Opens a run (rebuilding its index, cutting a torn tail); `work` hears the scan's progress and may cancel it. */
+  async open(runId: string, options?: TraceStoreOptions, work?: LongWork): Promise<TraceStore> {
+    return (await TraceStore.open(this.root, runId, options, work)).store;
   }
 
   /** Run ids with their headers, oldest first by start time. */
@@ -75,8 +76,9 @@ export class TraceLibrary {
   /**
    * Imports an NDJSON export as a new run (the header keeps its original `run`). Every line is
    * validated; on any bad line nothing is kept and TraceImportError lists them by line number.
+   * `work` hears the bytes read and may cancel: then too nothing is kept (WorkCancelled).
    */
-  async importNdjson(file: string, options: TraceStoreOptions & { runId?: string } = {}): Promise<TraceStore> {
+  async importNdjson(file: string, options: TraceStoreOptions & { runId?: string } = {}, work?: LongWork): Promise<TraceStore> {
     const runId = options.runId ?? newRunId('import');
     const problems: ImportProblem[] = [];
     const report = (line: number, message: string) => problems.push({ line, message }) < 100;
@@ -85,8 +87,11 @@ export class TraceLibrary {
     const valid: TraceRecord[] = [];
     let lineNo = 0;
     let expected = 1;
-    const onLine = (text: string): boolean => {
+    let reached = 0;
+    const total = work ? (await stat(file)).size : 0;
+    const onLine = (text: string, offset: number, bytes: number): boolean => {
       lineNo++;
+      reached = offset + bytes + 1; // with its newline
       if (text.trim() === '') return true;
       const raw = safeJson(text);
       if (!state.header) {
@@ -105,6 +110,7 @@ export class TraceLibrary {
     };
     // Valid records go to disk after each chunk, so memory stays bounded however long the file.
     const drain = async () => {
+      checkpoint(work, Math.min(reached, total), total, 'the import');
       if (problems.length || !state.header) return;
       state.store ??= await TraceStore.create(this.root, state.header, { ...options, runId });
       for (const record of valid.splice(0)) state.store.append(record);

@@ -7,6 +7,7 @@ import { closeSync, fsyncSync, ftruncateSync, openSync, unlinkSync } from 'node:
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { TraceHeaderSchema, type TraceHeader } from '../../../agents/trace/record.js';
+import { checkpoint, type LongWork } from './long-work.js';
 import { ReplyIndex } from './reply-index.js';
 import { RunIndex } from './run-index.js';
 import type { WritePosition } from './segment-writer.js';
@@ -26,9 +27,15 @@ export interface RecoveredRun {
   cutBytes: number;
 }
 
-/** Scans the run in `dir`, rebuilding its index and cutting off a torn tail. */
-export async function recoverRun(dir: string, limits: { maxSubjects: number; maxSubjectGroups: number }): Promise<RecoveredRun> {
+/**
+ * Scans the run in `dir`, rebuilding its index and cutting off a torn tail; `work` hears the bytes
+ * scanned and may cancel (before anything on disk is changed).
+ */
+export async function recoverRun(dir: string, limits: { maxSubjects: number; maxSubjectGroups: number }, work?: LongWork): Promise<RecoveredRun> {
   const numbers = await segmentNumbers(dir);
+  const sizes = work ? await Promise.all(numbers.map(async (n) => (await stat(path.join(dir, segmentName(n)))).size)) : [];
+  const total = sizes.reduce((a, b) => a + b, 0);
+  let before = 0; // bytes of the segments already scanned
   const index = new RunIndex(limits.maxSubjects, limits.maxSubjectGroups);
   const replies = new ReplyIndex();
   // Assigned inside the scan callbacks, hence a holder (TypeScript does not track closures).
@@ -38,7 +45,9 @@ export async function recoverRun(dir: string, limits: { maxSubjects: number; max
     const file = path.join(dir, segmentName(n));
     let problem: string | null = null;
     let records = 0;
+    let reached = 0;
     const scanned = await scanLines(file, false, (line, offset, bytes) => {
+      reached = offset + bytes + 1; // with its newline
       if (!state.header) {
         const parsed = TraceHeaderSchema.safeParse(safeJson(line));
         if (!parsed.success) return ((problem = 'the first line is not a trace header'), false);
@@ -53,7 +62,8 @@ export async function recoverRun(dir: string, limits: { maxSubjects: number; max
       lastMono = f.mono;
       records++;
       return true;
-    });
+    }, work && (async () => checkpoint(work, before + reached, total, 'opening the run')));
+    before += sizes[n - 1] ?? 0;
     const header = state.header as TraceHeader | null;
     if (!header) throw new Error(`${file}: no trace header (the run was never written).`);
     if (n < numbers.length && !problem) continue;

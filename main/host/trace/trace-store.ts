@@ -15,6 +15,7 @@ import { factsOf, type FlagFacts } from '../../../agents/trace/record-flags.js';
 import type { RelatedRecords, RowFacts } from '../../../agents/trace/row-facts.js';
 import { replayJournal } from './journal-decoder.js';
 import { retireJournal } from './journal.js';
+import type { LongWork } from './long-work.js';
 import { isRecording } from './recorder.js';
 import { RecordLookups } from './record-lookups.js';
 import { ReplyIndex } from './reply-index.js';
@@ -109,14 +110,14 @@ export class TraceStore {
   /**
    * Opens an existing run for reading and appending: rebuilds the index by scanning every segment,
    * cuts off a torn or corrupt tail of the last one (what a crash mid-write leaves), and adds what
-   * a crashed recorder had journaled but not stored.
+   * a crashed recorder had journaled but not stored. `work` hears the scan's progress and may cancel it.
    */
-  static async open(root: string, runId: string, options: TraceStoreOptions = {}): Promise<{ store: TraceStore; cutBytes: number }> {
+  static async open(root: string, runId: string, options: TraceStoreOptions = {}, work?: LongWork): Promise<{ store: TraceStore; cutBytes: number }> {
     if (!RUN_ID.test(runId)) throw new Error(`"${runId}" is not a run id.`);
     const dir = path.join(root, runId);
     if (openStores.has(dir)) throw new Error(`run ${runId} is already open in this process.`);
     const opts = checkedOptions(options);
-    const run = await recoverRun(dir, opts);
+    const run = await recoverRun(dir, opts, work);
     const store = new TraceStore(dir, runId, run.header, run.index, run.replies, run.where, opts);
     store.lastMono = run.lastMono;
     store.cutBytes = run.cutBytes;
