@@ -11,6 +11,7 @@ import type { CentreView } from './centre-reveal';
 import '../editors/editors.css';
 
 import { TraceView } from '../trace/trace-view';
+import { MetricsView } from '../metrics/metrics-view';
 
 const SourceView = lazy(() => import('../editors/source-view').then((m) => ({ default: m.SourceView })));
 
@@ -18,6 +19,7 @@ const VIEWS: { view: CentreView; label: string; title: string }[] = [
   { view: 'design', label: 'Design', title: 'The topology as a graph' },
   { view: 'source', label: 'Source', title: 'The topology file as YAML' },
   { view: 'trace', label: 'Trace', title: 'Every message and event of the live run or a recorded one' },
+  { view: 'metrics', label: 'Metrics', title: 'Charts over time of the run the Trace view shows: agents, system, NATS server' },
 ];
 
 /** The centre area with its Design | Source | Trace toggle. */
@@ -29,6 +31,8 @@ export function Centre() {
   if (view === 'source' && !sourceMounted) setSourceMounted(true);
   const [traceMounted, setTraceMounted] = useState(view === 'trace');
   if (view === 'trace' && !traceMounted) setTraceMounted(true);
+  const [metricsMounted, setMetricsMounted] = useState(view === 'metrics');
+  if (view === 'metrics' && !metricsMounted) setMetricsMounted(true);
 
   return (
     <div className="centre" data-view={view}>
@@ -52,6 +56,11 @@ export function Centre() {
       {traceMounted && (
         <div className="centre-pane" data-active={view === 'trace'} aria-hidden={view !== 'trace'}>
           <TraceView active={view === 'trace'} />
+        </div>
+      )}
+      {metricsMounted && (
+        <div className="centre-pane" data-active={view === 'metrics'} aria-hidden={view !== 'metrics'}>
+          <MetricsView active={view === 'metrics'} />
         </div>
       )}
     </div>

@@ -11,6 +11,7 @@ import { createExportStore, type ExportStore } from './export-store';
 import { createRepublishStore, type RepublishStore } from './republish-store';
 import { createFilesStore, type FilesStore } from './files-store';
 import { createRunStore, type RunStore } from './run-store';
+import { createMetricsStore, type MetricsStore } from './metrics-store';
 import { createServerStore, type ServerStore } from './server-store';
 import { createTraceStore, type TraceStore } from './trace-store';
 import { createViewStore, type ViewStore } from './view-store';
@@ -27,6 +28,8 @@ export interface Stores {
   run: StoreApi<RunStore>;
   /** The trace explorer: the run shown, its filter, its window of records, the selection. */
   trace: StoreApi<TraceStore>;
+  /** The Metrics view: the shown run's metrics over time and the NATS server's samples. */
+  metrics: StoreApi<MetricsStore>;
   /** The host connection and the NATS server panel. */
   server: StoreApi<ServerStore>;
   /** The file dialogs, templates, recent files and recoveries. */
@@ -41,13 +44,17 @@ export interface Stores {
 export function createStores(client: ApiClient): Stores {
   const doc = createDocumentStore();
   const design = createDesignStore();
+  const view = createViewStore();
+  const trace = createTraceStore(client);
+  const server = createServerStore(client);
   return {
     document: doc,
     design,
-    view: createViewStore(),
+    view,
     run: createRunStore(client, { document: doc, design }),
-    trace: createTraceStore(client),
-    server: createServerStore(client),
+    trace,
+    server,
+    metrics: createMetricsStore(client, { trace, view, server }),
     files: createFilesStore(client, { document: doc }),
     export: createExportStore(client),
     republish: createRepublishStore(client),

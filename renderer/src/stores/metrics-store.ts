@@ -1,0 +1,115 @@
+/**
+ * The Metrics view's store: `trace.getMetrics` for the run the Trace view shows (polled once a
+ * second while that run is live and the view is open), the NATS server's counters sampled from
+ * the server store's 1 s poll for as long as the page is open (a ring of ten minutes, here in the
+ * renderer), and "show this time range in the trace".
+ */
+import { createStore, type StoreApi } from 'zustand';
+import type { RunMetrics } from '../../../agents/trace/metrics';
+import type { ApiClient } from '../api';
+import { addSample, type NatsSample } from '../metrics/chart-data';
+import type { ServerStore } from './server-store';
+import { storeHook } from './stores-context';
+import type { TraceStore } from './trace-store';
+import type { ViewStore } from './view-store';
+
+/** Metrics view state and actions. */
+export interface MetricsStore {
+  /** The answer for `runId` (the Trace view's run), once loaded. */
+  metrics: RunMetrics | null;
+  runId: string | null;
+  /** Buckets asked for. */
+  buckets: number;
+  loading: boolean;
+  error: string | null;
+  /** The server's counters, one sample a second while the page is open. */
+  nats: NatsSample[];
+  /** The view shows (or stops showing): loads the run and polls while it is live. */
+  setActive(active: boolean): void;
+  /** Asks the host again. */
+  refresh(): Promise<void>;
+  /** Shows the records of `from`…`to` (ISO, inclusive) in the Trace view. */
+  showInTrace(from: string, to: string): Promise<void>;
+}
+
+/** Polls while the run is live: at most twice a second, as the view promises. */
+const POLL_MS = 1000;
+const BUCKETS = 60;
+
+/** Creates the Metrics store: it follows the trace store's run and samples the server store's counters. */
+export function createMetricsStore(client: ApiClient, deps: { trace: StoreApi<TraceStore>; view: StoreApi<ViewStore>; server: StoreApi<ServerStore> }): StoreApi<MetricsStore> {
+  const store = createStore<MetricsStore>()((set, get) => {
+    let active = false;
+    let timer: ReturnType<typeof setInterval> | null = null;
+    let asking: Promise<void> | null = null;
+    const isLive = () => {
+      const { runId, liveRunId } = deps.trace.getState();
+      return runId !== null && runId === liveRunId;
+    };
+    const schedule = () => {
+      const poll = active && isLive();
+      if (poll && !timer) timer = setInterval(() => void get().refresh(), POLL_MS);
+      if (!poll && timer) {
+        clearInterval(timer);
+        timer = null;
+      }
+    };
+    deps.trace.subscribe((s, before) => {
+      if (s.runId === before.runId && s.liveRunId === before.liveRunId) return;
+      schedule();
+      if (active && (s.runId !== get().runId || s.liveRunId !== before.liveRunId)) void get().refresh();
+    });
+
+    return {
+      metrics: null,
+      runId: null,
+      buckets: BUCKETS,
+      loading: false,
+      error: null,
+      nats: [],
+
+      setActive(next) {
+        active = next;
+        schedule();
+        if (next) void get().refresh();
+      },
+
+      async refresh() {
+        if (asking) return asking; // one call at a time: a slow answer is not asked for twice
+        const runId = deps.trace.getState().runId;
+        if (!runId) {
+          set({ metrics: null, runId: null, error: null });
+          return;
+        }
+        if (runId !== get().runId) set({ metrics: null, runId });
+        set({ loading: true });
+        asking = (async () => {
+          try {
+            const metrics = await client.call('trace.getMetrics', { runId, buckets: get().buckets });
+            if (deps.trace.getState().runId === runId) set({ metrics, runId, error: null });
+          } catch (error) {
+            set({ error: error instanceof Error ? error.message : String(error) });
+          } finally {
+            set({ loading: false });
+            asking = null;
+          }
+        })();
+        return asking;
+      },
+
+      async showInTrace(from, to) {
+        deps.view.getState().setView('trace');
+        await deps.trace.getState().setTimeRange(from, to);
+      },
+    };
+  });
+  deps.server.subscribe((s, before) => {
+    const stats = s.status?.stats;
+    if (!stats || stats === before.status?.stats) return;
+    store.setState((m) => ({ nats: addSample(m.nats, { t: Date.now(), stats }) }));
+  });
+  return store;
+}
+
+/** The Metrics store's hook (see {@link storeHook}). */
+export const useMetricsStore = storeHook('metrics');
