@@ -11,6 +11,7 @@ import { runDesignerBench } from './designer.bench.js';
 import { runPatternsBench } from './patterns.bench.js';
 import { runStartupBench } from './startup.bench.js';
 import { runTraceBench } from './trace.bench.js';
+import { runTraceUiBench } from './trace-ui.bench.js';
 
 // In the order a full run takes them; `built` groups drive the built CLI and renderer (dist/).
 const GROUPS: Record<string, { run: () => Promise<void>; built?: true }> = {
@@ -19,6 +20,7 @@ const GROUPS: Record<string, { run: () => Promise<void>; built?: true }> = {
   patterns: { run: runPatternsBench },
   trace: { run: runTraceBench },
   designer: { run: runDesignerBench, built: true },
+  'trace-ui': { run: runTraceUiBench, built: true },
 };
 const USAGE = `Usage: npm run bench [-- --only NAME]\nGroups: ${Object.keys(GROUPS).join(', ')}`;
 
