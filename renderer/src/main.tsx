@@ -18,6 +18,7 @@ const stores = createStores(api);
 stores.server.getState().connect();
 stores.run.getState().connect();
 stores.trace.getState().connect();
+stores.live.getState().connect();
 stores.files.getState().connect();
 startAutosave(api, stores.document);
 guardUnload(stores.document);

@@ -30,6 +30,8 @@ export interface WorkbenchOptions {
   testHook?: boolean;
   /** Browser-context setup before the first page opens (permissions, request listeners). */
   prepare?: (context: BrowserContext, origin: string) => Promise<void> | void;
+  /** More `serve` flags (e.g. `--nats URL` for an external server). */
+  serveArgs?: string[];
   /** Called with every page the fixture opens, before it loads anything (listeners). */
   onPage?: (page: Page) => void;
 }
@@ -61,7 +63,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
   const dataDir = await makeTempDir(options.name);
   const started: { serve?: ServeProcess; close?: () => Promise<void> } = {};
   try {
-    const serve = (started.serve = await startServe(['--data-dir', dataDir]));
+    const serve = (started.serve = await startServe(['--data-dir', dataDir, ...(options.serveArgs ?? [])]));
     const chromium = await launchChromium();
     started.close = chromium.close;
     const url = new URL(serve.url);

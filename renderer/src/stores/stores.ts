@@ -10,6 +10,7 @@ import { createDocumentStore, type DocumentStore } from './document-store';
 import { createExportStore, type ExportStore } from './export-store';
 import { createRepublishStore, type RepublishStore } from './republish-store';
 import { createFilesStore, type FilesStore } from './files-store';
+import { createLiveStore, type LiveStore } from './live-store';
 import { createRunStore, type RunStore } from './run-store';
 import { createMetricsStore, type MetricsStore } from './metrics-store';
 import { createServerStore, type ServerStore } from './server-store';
@@ -28,6 +29,8 @@ export interface Stores {
   run: StoreApi<RunStore>;
   /** The trace explorer: the run shown, its filter, its window of records, the selection. */
   trace: StoreApi<TraceStore>;
+  /** The live canvas: the run it shows, designed vs observed, agent states and counters, edge pulses. */
+  live: StoreApi<LiveStore>;
   /** The Metrics view: the shown run's metrics over time and the NATS server's samples. */
   metrics: StoreApi<MetricsStore>;
   /** The host connection and the NATS server panel. */
@@ -46,14 +49,16 @@ export function createStores(client: ApiClient): Stores {
   const design = createDesignStore();
   const view = createViewStore();
   const trace = createTraceStore(client);
+  const run = createRunStore(client, { document: doc, design });
   const server = createServerStore(client);
   return {
     document: doc,
     design,
     view,
-    run: createRunStore(client, { document: doc, design }),
+    run,
     trace,
     server,
+    live: createLiveStore(client, { document: doc, run, trace }),
     metrics: createMetricsStore(client, { trace, view, server }),
     files: createFilesStore(client, { document: doc }),
     export: createExportStore(client),

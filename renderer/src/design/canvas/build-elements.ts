@@ -10,7 +10,8 @@ import { listConnections } from '../model/connections';
 import { listNodes } from '../model/node-kinds';
 import type { Point } from '../model/positions';
 import { elementKey } from '../model/problem-targets';
-import type { DesignEdge, DesignNode } from './flow-types';
+import type { LineOverlay } from '../../live/overlays';
+import type { AgentLive, DesignEdge, DesignNode } from './flow-types';
 import { LINE_STYLE, marker } from './line-style';
 
 /** What a build needs besides the topology. */
@@ -24,6 +25,16 @@ export interface BuildInput {
   position: (name: string, index: number) => Point;
   measured: ReadonlyMap<string, { width: number; height: number }>;
   status: Readonly<Record<string, AgentStatus>>;
+  /** The run the canvas shows, when there is one (live-elements.ts). */
+  live: LiveInput | null;
+}
+
+/** What a shown run adds to the nodes and lines. */
+export interface LiveInput {
+  agents: Readonly<Record<string, AgentLive>>;
+  lines: Readonly<Record<string, LineOverlay>>;
+  /** Lines the selected trace record (or a picked finding) travelled on. */
+  highlighted: ReadonlySet<string>;
 }
 
 /** Objects from the previous build, by id, with the inputs they were made from. */
@@ -48,7 +59,8 @@ export function buildNodes(input: BuildInput, cache: BuildCache): DesignNode[] {
     const status = ref.kind === 'agent' ? input.status[ref.name] : undefined;
     const measured = input.measured.get(ref.name);
     const selected = input.selectedNodes.has(ref.name);
-    const key = [ref.kind, ref.spec, position.x, position.y, selected, problemKey(problems), model, status, measured?.width, measured?.height];
+    const live = ref.kind === 'agent' || ref.kind === 'external' ? input.live?.agents[ref.name] : undefined;
+    const key = [ref.kind, ref.spec, position.x, position.y, selected, problemKey(problems), model, status, measured?.width, measured?.height, live && JSON.stringify(live)];
     const previous = cache.nodes.get(ref.name);
     const node: DesignNode =
       previous && sameKey(previous.key, key)
@@ -58,7 +70,7 @@ export function buildNodes(input: BuildInput, cache: BuildCache): DesignNode[] {
             type: ref.kind,
             position,
             selected,
-            data: { kind: ref.kind, spec: ref.spec, problems, ...(model !== undefined && { model }), ...(status !== undefined && { status }) },
+            data: { kind: ref.kind, spec: ref.spec, problems, ...(model !== undefined && { model }), ...(status !== undefined && { status }), ...(live && { live }) },
             ...(measured && { measured }),
           } as DesignNode);
     next.set(ref.name, { node, key });
@@ -77,7 +89,10 @@ export function buildEdges(input: BuildInput, cache: BuildCache): DesignEdge[] {
     if (!names.has(line.from) || !names.has(line.to) || line.from === line.to) continue;
     const problems = input.problems.get(elementKey({ type: 'edge', id: line.id })) ?? NO_PROBLEMS;
     const selected = input.selectedEdges.has(line.id);
-    const key = [line.kind, line.from, line.to, line.detail, selected, problemKey(problems)];
+    const overlay = input.live?.lines[line.id];
+    const highlighted = input.live?.highlighted.has(line.id) ?? false;
+    const live = overlay || highlighted ? { ...(overlay ?? { count: 0, unused: false, noResponder: 0 }), highlighted } : undefined;
+    const key = [line.kind, line.from, line.to, line.detail, selected, problemKey(problems), overlay?.count, overlay?.unused, overlay?.noResponder, highlighted];
     const previous = cache.edges.get(line.id);
     let edge = previous?.edge;
     if (!previous || !sameKey(previous.key, key)) {
@@ -89,11 +104,11 @@ export function buildEdges(input: BuildInput, cache: BuildCache): DesignEdge[] {
         target: line.to,
         type: 'line',
         selected,
-        data: { kind: line.kind, problems, ...(line.detail !== undefined && { detail: line.detail }) },
+        data: { kind: line.kind, problems, ...(line.detail !== undefined && { detail: line.detail }), ...(live && { live }) },
         ...(end && { markerEnd: end }),
         ...(end && LINE_STYLE[line.kind].both && { markerStart: end }),
         // Lines with errors and selected lines draw above the others.
-        zIndex: invalid || selected ? 1 : 0,
+        zIndex: invalid || selected || highlighted ? 1 : 0,
       };
     }
     next.set(line.id, { edge: edge!, key });

@@ -4,7 +4,7 @@
  * becomes a designer action. Positions being dragged are held here until the drop, so a drag is
  * one undo step and the document is not re-validated on every frame.
  */
-import { useCallback, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import {
   Background,
   BackgroundVariant,
@@ -32,7 +32,7 @@ import { problemsByElement } from '../model/problem-targets';
 import { CanvasToolbar } from './canvas-toolbar';
 import { ConnectPopover } from './connect-popover';
 import { ConnectionLine } from './connection-line';
-import type { DesignEdge, DesignNode } from './flow-types';
+import type { CanvasEdge, CanvasNode } from './flow-types';
 import { EDGE_TYPES } from './line-edge';
 import { NODE_TYPES } from './nodes';
 import { Notice } from './notice';
@@ -40,12 +40,16 @@ import { lastPointer, nodeUnderPointer, trackPointer } from './pointer';
 import { useCanvasWiring } from './use-canvas-wiring';
 import { useCrispLayer } from './use-crisp-layer';
 import { useElements, type ElementsInput } from './use-elements';
+import { overlayNodes, undeclaredEdges, useLiveCanvas } from './use-live-canvas';
+import { FindingsPanel } from '../../live/findings-panel';
+import { showAgentInTrace } from '../../live/live-actions';
 import '../design.css';
+import '../../live/live.css';
 
 /** The drag-and-drop type the palette puts node kinds under. */
 export const NODE_KIND_MIME = 'application/x-switchboard-node-kind';
 
-const MINIMAP_COLORS: Record<NodeKind, string> = { agent: '#5aa9ff', external: '#7c8aa0', tool: '#b07cf7', mcp: '#e07cba', blackboard: '#d29922' };
+const MINIMAP_COLORS: Record<NodeKind | 'overlay', string> = { overlay: '#ff9f43',  agent: '#5aa9ff', external: '#7c8aa0', tool: '#b07cf7', mcp: '#e07cba', blackboard: '#d29922' };
 
 /** The canvas, with its React Flow provider. */
 export function DesignerCanvas() {
@@ -57,7 +61,7 @@ export function DesignerCanvas() {
 }
 
 function FlowCanvas() {
-  const flow = useReactFlow<DesignNode, DesignEdge>();
+  const flow = useReactFlow<CanvasNode, CanvasEdge>();
   const stores = useStores();
   const wrapper = useRef<HTMLDivElement>(null);
   const topology = useDocumentStore((s) => s.topology);
@@ -69,6 +73,7 @@ function FlowCanvas() {
   // Bumped when nodes are measured: React Flow's minimap and fit read sizes from our node objects.
   const [measuredVersion, setMeasuredVersion] = useState(0);
 
+  const live = useLiveCanvas(topology);
   const problemMap = useMemo(() => (topology ? problemsByElement(topology, problems) : new Map()), [topology, problems]);
   const input = useMemo<ElementsInput | null>(() => {
     if (!topology) return null;
@@ -81,21 +86,35 @@ function FlowCanvas() {
       position: (name, index) => dragging?.[name] ?? saved[name] ?? viewPositions[name] ?? fallbackPosition(index),
       status,
       measuredVersion,
+      live: live?.input ?? null,
     };
-  }, [topology, problemMap, selection, viewPositions, dragging, status, measuredVersion]);
-  const { nodes, edges, measured } = useElements(input);
+  }, [topology, problemMap, selection, viewPositions, dragging, status, measuredVersion, live]);
+  const { nodes: designNodes, edges: designEdges, measured } = useElements(input);
+  // The run's overlay nodes and undeclared lines are drawn with the topology, never part of it.
+  const overlays = live?.overlays ?? null;
+  const nodes = useMemo<CanvasNode[]>(() => (overlays?.nodes.length ? [...designNodes, ...overlayNodes(overlays, designNodes)] : designNodes), [designNodes, overlays]);
+  const edges = useMemo<CanvasEdge[]>(() => (overlays?.undeclared.length ? [...designEdges, ...undeclaredEdges(overlays, live!.input.highlighted)] : designEdges), [designEdges, overlays, live]);
   useCanvasWiring(topology, wrapper);
+  // Undeclared traffic that brings a new overlay node brings it into view (once per node).
+  const overlaysSeen = useRef(new Set<string>());
+  useEffect(() => {
+    const fresh = (overlays?.nodes ?? []).filter((n) => !overlaysSeen.current.has(n.id));
+    if (fresh.length === 0) return;
+    for (const n of fresh) overlaysSeen.current.add(n.id);
+    const timer = setTimeout(() => void flow.fitView({ padding: 0.12, duration: 250 }), 100); // once they are measured
+    return () => clearTimeout(timer);
+  }, [overlays, flow]);
   useCrispLayer(wrapper);
 
   const onNodesChange = useCallback(
-    (changes: NodeChange<DesignNode>[]) => {
+    (changes: NodeChange<CanvasNode>[]) => {
       const moved: Record<string, Point> = {};
       const sizes: Record<string, { width: number; height: number }> = {};
       const select = new Map<string, boolean>();
       for (const change of changes) {
         if (change.type === 'dimensions' && change.dimensions) {
           measured.set(change.id, change.dimensions);
-          sizes[change.id] = change.dimensions;
+          if (!change.id.startsWith('live:')) sizes[change.id] = change.dimensions;
         } else if (change.type === 'position' && change.position && change.dragging) {
           moved[change.id] = change.position;
         } else if (change.type === 'select') {
@@ -112,13 +131,13 @@ function FlowCanvas() {
     [measured, stores],
   );
 
-  const onEdgesChange = useCallback((changes: EdgeChange<DesignEdge>[]) => {
+  const onEdgesChange = useCallback((changes: EdgeChange<CanvasEdge>[]) => {
     const select = new Map<string, boolean>();
     for (const change of changes) if (change.type === 'select') select.set(change.id, change.selected);
     if (select.size) applySelection(stores.design.getState(), 'edges', select);
   }, [stores]);
 
-  const onDragStop = useCallback((_event: unknown, _node: unknown, dragged: DesignNode[]) => {
+  const onDragStop = useCallback((_event: unknown, _node: unknown, dragged: CanvasNode[]) => {
     moveTo(stores, Object.fromEntries(dragged.map((n) => [n.id, n.position])));
     setDragging(null);
   }, [stores]);
@@ -181,7 +200,7 @@ function FlowCanvas() {
       }}
       onDrop={onDrop}
     >
-      <ReactFlow<DesignNode, DesignEdge>
+      <ReactFlow<CanvasNode, CanvasEdge>
         nodes={nodes}
         edges={edges}
         nodeTypes={NODE_TYPES}
@@ -191,6 +210,10 @@ function FlowCanvas() {
         onNodeDragStop={onDragStop}
         onSelectionDragStop={(event, dragged) => onDragStop(event, null, dragged)}
         onConnect={onConnect}
+        onNodeClick={(event, node) => {
+          // Alt+click: the agent's messages in the trace (a plain click still selects).
+          if (event.altKey && live && (node.type === 'agent' || node.type === 'external')) void showAgentInTrace(stores, node.id);
+        }}
         onConnectEnd={onConnectEnd}
         onPaneClick={() => stores.design.getState().setPopover(null)}
         isValidConnection={(c) => c.source !== c.target}
@@ -210,10 +233,15 @@ function FlowCanvas() {
       >
         <Background variant={BackgroundVariant.Dots} gap={GRID} size={1} />
         <Controls showInteractive={false} position="bottom-left" />
-        <MiniMap pannable zoomable position="bottom-right" style={{ width: 180, height: 120 }} nodeColor={(n) => MINIMAP_COLORS[n.type as NodeKind] ?? '#888'} maskColor="rgba(15,17,21,0.7)" />
+        <MiniMap pannable zoomable position="bottom-right" style={{ width: 180, height: 120 }} nodeColor={(n) => MINIMAP_COLORS[n.type as NodeKind | 'overlay'] ?? '#888'} maskColor="rgba(15,17,21,0.7)" />
         <Panel position="top-left">
           <CanvasToolbar />
         </Panel>
+        {live && (
+          <Panel position="top-right">
+            <FindingsPanel findings={overlays?.findings ?? []} />
+          </Panel>
+        )}
       </ReactFlow>
       {!topology && (
         <div className="canvas-empty">

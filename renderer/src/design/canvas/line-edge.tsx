@@ -7,6 +7,7 @@ import { connectionSubject } from '../model/subjects';
 import type { DesignEdge } from './flow-types';
 import { ERROR_COLOR, LINE_STYLE } from './line-style';
 import { useStores } from '../../stores/stores-context';
+import { LiveLineLabel, Pulse, UNDECLARED_EDGE_TYPES } from './live-edges';
 
 /** The line component. */
 const LineEdge = memo(function LineEdge(props: EdgeProps<DesignEdge>) {
@@ -25,7 +26,16 @@ const LineEdge = memo(function LineEdge(props: EdgeProps<DesignEdge>) {
   const topology = showLabel ? stores.document.getState().topology : null;
   const subject = topology ? connectionSubject(topology, { kind: data.kind, from: source, to: target, ...(data.detail !== undefined && { detail: data.detail }) }) : '';
   return (
-    <g onMouseEnter={() => setHover(true)} onMouseLeave={() => setHover(false)} className={`line line-${data.kind}${errors.length ? ' line-invalid' : ''}`} data-kind={data.kind}>
+    <g
+      onMouseEnter={() => setHover(true)}
+      onMouseLeave={() => setHover(false)}
+      className={`line line-${data.kind}${errors.length ? ' line-invalid' : ''}${data.live?.unused ? ' line-unused' : ''}`}
+      data-kind={data.kind}
+      data-id={id}
+      data-count={data.live?.count}
+      data-highlighted={data.live?.highlighted || undefined}
+    >
+      {data.live?.highlighted && <path d={path} className="line-highlight" style={{ stroke: color, strokeWidth: style.width + 8 }} />}
       <BaseEdge
         id={id}
         path={path}
@@ -34,6 +44,8 @@ const LineEdge = memo(function LineEdge(props: EdgeProps<DesignEdge>) {
         interactionWidth={18}
         style={{ stroke: color, strokeWidth: selected ? style.width + 1.2 : style.width, strokeDasharray: style.dash }}
       />
+      <Pulse id={id} path={path} color={color} />
+      {data.live && !showLabel && <LiveLineLabel x={labelX} y={labelY + (errors.length ? 16 : 0)} count={data.live.count} noResponder={data.live.noResponder} color={color} />}
       {(showLabel || errors.length > 0) && (
         <EdgeLabelRenderer>
           <div
@@ -65,4 +77,4 @@ const LineEdge = memo(function LineEdge(props: EdgeProps<DesignEdge>) {
 });
 
 /** React Flow's edge types. */
-export const EDGE_TYPES = { line: LineEdge };
+export const EDGE_TYPES = { line: LineEdge, ...UNDECLARED_EDGE_TYPES };

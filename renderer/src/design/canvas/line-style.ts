@@ -23,6 +23,9 @@ export const LINE_STYLE: Record<ConnectionKind, LineStyle> = {
   watch: { color: '#e3b341', width: 1.5, dash: '4 3', end: MarkerType.ArrowClosed },
 };
 
+/** The colour of traffic no edge declares (live canvas). */
+export const UNDECLARED_COLOR = '#ff9f43';
+
 /** The colour of lines and nodes with an error. */
 export const ERROR_COLOR = '#f85149';
 

@@ -3,6 +3,7 @@ import { memo } from 'react';
 import type { NodeProps } from '@xyflow/react';
 import type { DesignNode } from './flow-types';
 import { BoardIcon, ExternalIcon, McpIcon, RoleIcon, ToolIcon } from './icons';
+import { LiveAgentRow, OverlayNode } from './live-node';
 import { Chips, NodeShell } from './node-shell';
 
 /** An agent: role, name, model, capabilities, replicas, live status. */
@@ -11,7 +12,7 @@ const AgentNode = memo(function AgentNode({ data, selected }: NodeProps<DesignNo
   return (
     <NodeShell kind="agent" problems={data.problems} selected={selected}>
       <div className="dnode-head">
-        <span className={`status-dot status-${data.status ?? 'none'}`} title={data.status ? `Status: ${data.status}` : 'Not running'} />
+        <span className={`status-dot status-${data.live?.state ? `live-${data.live.state}` : (data.status ?? 'none')}`} title={data.live?.state ? `State: ${data.live.state}` : data.status ? `Status: ${data.status}` : 'Not running'} />
         <span className="dnode-icon" title={agent.role}>
           <RoleIcon role={agent.role} />
         </span>
@@ -27,6 +28,7 @@ const AgentNode = memo(function AgentNode({ data, selected }: NodeProps<DesignNo
         <span className="dnode-model">{data.model}</span>
       </div>
       <Chips items={agent.capabilities} />
+      {data.live && <LiveAgentRow name={agent.name} live={data.live} />}
     </NodeShell>
   );
 });
@@ -46,6 +48,7 @@ const ExternalNode = memo(function ExternalNode({ data, selected }: NodeProps<De
         <span>external{agent.answers ? '' : ' · no requests'}</span>
       </div>
       <Chips items={agent.capabilities} />
+      {data.live && <LiveAgentRow name={agent.name} live={data.live} />}
     </NodeShell>
   );
 });
@@ -101,4 +104,4 @@ const BlackboardNode = memo(function BlackboardNode({ data, selected }: NodeProp
 });
 
 /** React Flow's node types: one per kind. */
-export const NODE_TYPES = { agent: AgentNode, external: ExternalNode, tool: ToolNode, mcp: McpNode, blackboard: BlackboardNode };
+export const NODE_TYPES = { agent: AgentNode, external: ExternalNode, tool: ToolNode, mcp: McpNode, blackboard: BlackboardNode, overlay: OverlayNode };
