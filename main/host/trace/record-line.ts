@@ -22,6 +22,8 @@ export interface MessageLine {
   from: string | null;
   to: string | null;
   type: string | null;
+  /** The AgentMessage's `message_id`, when it is one: how the recorder knows it from a runtime event (causal-order.ts). */
+  id: string | null;
   /** What classifying the record needs (record-flags.ts). */
   facts: FlagFacts;
 }
@@ -59,12 +61,17 @@ export class RecordFormatter {
       headerMap || (m === null && encoding === 'utf8' && payload.includes('"failed"'))
         ? factsOf({ seq, time: this.lastIso, mono, kind: 'message', subject, reply, headers: headerMap, size, payload, encoding, truncated, parsed: m ? { ok: true, message: m } : { ok: false, reason: '' } })
         : { mono, reply, status: null, truncated, agentMessage: m !== null, failed: m !== null && failedReply(m) !== null };
-    return { line, from: m ? m.from_agent : null, to: m && m.to_agent && m.to_agent !== m.from_agent ? m.to_agent : null, type: m ? m.message_type : null, facts };
+    return { line, from: m ? m.from_agent : null, to: m && m.to_agent && m.to_agent !== m.from_agent ? m.to_agent : null, type: m ? m.message_type : null, id: m ? m.message_id : null, facts };
   }
 
   /** The line of one runtime event; `nameJson`, `agentJson` and `payloadJson` are already JSON. */
   event(seq: number, ms: number, mono: number, nameJson: string, agentJson: string, payloadJson: string): string {
     return `{"seq":${seq},"time":"${this.isoOf(ms)}","mono":${mono},"kind":"event","name":${nameJson},"agent":${agentJson},"payload":${payloadJson}}`;
+  }
+
+  /** A line of `message` or `event` with another seq, time and mono (the rest of it as it was). */
+  restamp(line: string, seq: number, ms: number, mono: number): string {
+    return `{"seq":${seq},"time":"${this.isoOf(ms)}","mono":${mono}${line.slice(line.indexOf(',"kind":"'))}`;
   }
 
   private isoOf(ms: number): string {

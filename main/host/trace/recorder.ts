@@ -117,6 +117,8 @@ export class TraceRecorder {
   private reserved = false;
   private readonly scratch = Buffer.allocUnsafeSlow(READ_SLICE);
   private lastCheckpoint = 0;
+  /** The journal time of the last flush this recorder asked for (see complete()). */
+  private flushedMono = 0;
   private checkpointing = false;
   private readonly subscribers = new Set<Subscriber>();
   private liveTimer: NodeJS.Timeout | null = null;
@@ -241,7 +243,13 @@ export class TraceRecorder {
       this.stopped = true;
       if (this.tick) clearInterval(this.tick);
       this.tick = null;
-      const complete = await this.decodeAll();
+      let complete = await this.decodeAll();
+      try {
+        this.decoder?.finish(); // the journal ends here: records still waiting for their turn are stored
+      } catch (error) {
+        complete = false;
+        this.failed(error);
+      }
       this.deliver();
       if (this.liveTimer) clearInterval(this.liveTimer);
       this.liveTimer = null;
@@ -332,7 +340,7 @@ export class TraceRecorder {
     const journal = this.journal;
     if (journal?.hasPending && (quiet || now - journal.pendingSince >= DURABLE_MS - TICK_MS)) {
       try {
-        journal.flush();
+        this.flushJournal(journal);
       } catch (error) {
         this.journalFailed(error);
       }
@@ -349,9 +357,10 @@ export class TraceRecorder {
       let more = false;
       try {
         if (this.stopped || !this.decoder || !this.journal) return;
-        more = !this.decoder.run(this.journal.flushed, performance.now() + SLICE_MS);
-        // Caught up: the next decoding waits for a lull, or until what is pending is maxLagMs old.
-        if (!more) this.backlogSince = this.journal.hasPending ? this.journal.pendingSince : 0;
+        more = !this.decoder.run(this.journal.flushed, performance.now() + SLICE_MS, this.complete(this.journal));
+        // Caught up: the next decoding waits for a lull, or until what is pending is maxLagMs old
+        // (or, while records wait for a message the tap has not shown yet, for the next lull).
+        if (!more) this.backlogSince = this.journal.hasPending ? this.journal.pendingSince : this.decoder.holding ? performance.now() : 0;
         this.maybeCheckpoint();
       } catch (error) {
         this.failed(error);
@@ -373,8 +382,8 @@ export class TraceRecorder {
       const { journal, decoder } = this;
       if (!journal || !decoder) return true;
       try {
-        if (!journal.failure) journal.flush();
-        if (decoder.run(journal.flushed, performance.now() + SLICE_MS)) {
+        if (!journal.failure) this.flushJournal(journal);
+        if (decoder.run(journal.flushed, performance.now() + SLICE_MS, this.complete(journal))) {
           this.backlogSince = 0;
           return true;
         }
@@ -466,6 +475,18 @@ export class TraceRecorder {
         this.warn(`trace: a live subscriber failed: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
+  }
+
+  /** Flushes the journal, noting the time before which everything captured is now in it. */
+  private flushJournal(journal: JournalWriter): void {
+    const at = this.mono();
+    journal.flush();
+    this.flushedMono = at;
+  }
+
+  /** A journal time before which everything captured is in the flushed journal (what decoding may take as complete). */
+  private complete(journal: JournalWriter): number {
+    return journal.hasPending ? this.flushedMono : this.mono();
   }
 
   /** Milliseconds since the run began, to the microsecond. */
