@@ -24,3 +24,10 @@ export function portNumber(value: string | undefined, flag: string): number | un
   if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`${flag}: "${value}" is not a port number (0 to 65535).`);
   return n;
 }
+
+/** A flag holding one of `choices`; undefined when absent. */
+export function oneOf<const T extends string>(value: string | undefined, flag: string, choices: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(choices as readonly string[]).includes(value)) throw new UsageError(`${flag} must be one of ${choices.join(', ')} (not "${value}").`);
+  return value as T;
+}

@@ -2,7 +2,8 @@
  * `switchboard trace FILE.ndjson --format summary|mermaid|otlp`: reads a trace exported as NDJSON
  * (a header line, then one record a line) line by line, so a million-record run streams through;
  * checks every line and reports bad ones by line number; prints a summary (with designed vs
- * observed when the topology is known), a Mermaid sequence diagram, or OTLP/JSON spans.
+ * observed when the topology is known), a Mermaid sequence diagram, or OTLP/JSON spans — of every
+ * record, or of those the Trace view's infrastructure and errors filters keep.
  */
 import { createWriteStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
@@ -13,17 +14,22 @@ import { parseArgs } from 'node:util';
 import { DesignedVsObservedTracker } from '../../agents/trace/designed-vs-observed.js';
 import { MermaidSequenceBuilder } from '../../agents/trace/export-mermaid.js';
 import { OtlpBuilder, otlpJsonChunks } from '../../agents/trace/export-otlp.js';
+import { matchesQuery, TraceFilterSchema, type ParsedTraceFilter } from '../../agents/trace/query.js';
+import { RecordClassifier } from '../../agents/trace/record-flags.js';
 import { TRACE_FORMAT, TraceHeaderSchema, TraceRecordSchema, type TraceHeader, type TraceRecord } from '../../agents/trace/record.js';
 import { formatSummary, TraceSummarizer } from '../../agents/trace/summary.js';
 import { loadTopology } from '../../agents/topology/load.js';
 import type { Topology } from '../../agents/topology/schema.js';
 import { fileErrorText } from '../host/run-session-failure.js';
-import { positiveNumber, UsageError } from './flags.js';
+import { oneOf, positiveNumber, UsageError } from './flags.js';
 import { readTopology } from './read-topology.js';
 
 /** The output formats of `switchboard trace`. */
 const TRACE_FORMATS = ['summary', 'mermaid', 'otlp'] as const;
 type TraceFormat = (typeof TRACE_FORMATS)[number];
+/** What `--infrastructure` takes: as the host's filter (query.ts). */
+const INFRASTRUCTURE = ['show', 'hide', 'only'] as const;
+type Infrastructure = (typeof INFRASTRUCTURE)[number];
 
 /** Mermaid stops drawing here by default: renderers give up long before a big run's length. */
 const DEFAULT_MERMAID_LIMIT = 500;
@@ -45,6 +51,10 @@ Options:
   --topology FILE         the topology that ran (summary only; else the trace header's, when it has one)
   --timeout SECONDS       a request without a reply this long is timed out (default: 30)
   --limit N               mermaid: draw at most N messages (default: ${DEFAULT_MERMAID_LIMIT})
+  --infrastructure WHAT   NATS internals ($JS, $KV, $SYS, $O and their inbox replies): show (the
+                          default), hide, or only
+  --errors                only errors: failed replies and their requests, failure events, invalid,
+                          truncated, no responders, timed out
   -h, --help              show this help
 
 Exit codes: 0 done, 1 invalid trace or topology (bad lines are listed by line number and skipped;
@@ -67,18 +77,20 @@ export async function trace(argv: string[]): Promise<number> {
       topology: { type: 'string' },
       timeout: { type: 'string' },
       limit: { type: 'string' },
+      infrastructure: { type: 'string' },
+      errors: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return (console.log(traceHelp), 0);
   const [file, ...extra] = positionals;
   if (!file || extra.length) throw new UsageError('give exactly one trace file (.ndjson).');
-  const format = (values.format ?? 'summary') as TraceFormat;
-  if (!TRACE_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${TRACE_FORMATS.join(', ')}.`);
+  const format: TraceFormat = oneOf(values.format, '--format', TRACE_FORMATS) ?? 'summary';
   if (values.topology !== undefined && format !== 'summary') throw new UsageError('--topology goes with --format summary.');
   if (values.limit !== undefined && format !== 'mermaid') throw new UsageError('--limit goes with --format mermaid.');
   const timeoutMs = positive(values.timeout, '--timeout') * 1000 || undefined;
   const limit = values.limit === undefined ? DEFAULT_MERMAID_LIMIT : Math.max(1, Math.floor(positive(values.limit, '--limit')));
+  const filter = recordFilter(oneOf(values.infrastructure, '--infrastructure', INFRASTRUCTURE), values.errors === true);
 
   let topology: Topology | null = null;
   if (values.topology !== undefined) {
@@ -87,23 +99,80 @@ export async function trace(argv: string[]): Promise<number> {
     topology = read.topology;
   }
 
+  let bad = 0;
+  const report = (lineNo: number, text: string) => {
+    if (++bad <= MAX_REPORTED) console.error(`${file}:${lineNo}: ${text}`);
+  };
+  // A filter on flags needs the whole run first (a request is an error once its reply failed or
+  // never came): a first pass classifies every record, the second feeds the kept ones to the sink.
+  let flags: number[] | null = null;
+  if (filter) {
+    const classified: number[] = [];
+    const classifier = new RecordClassifier((at, more) => (classified[at]! |= more));
+    const first = await readTrace(file, { header: () => undefined, record: (record) => void classified.push(classifier.add(record)), bad: report });
+    if (first.exit !== null) return first.exit;
+    flags = classified;
+  }
+  let sink: Sink | null = null;
+  let read = 0;
+  let kept = 0;
+  const scan = await readTrace(file, {
+    header: (header) => void (sink = makeSink(format, { topology: topology ?? topologyOfHeader(header), timeoutMs, limit })),
+    record: (record) => {
+      const at = read++;
+      if (filter && !matchesQuery(record, filter, flags![at])) return;
+      kept++;
+      sink!.add(record);
+    },
+    bad: flags ? () => undefined : report, // reported by the first pass
+  });
+  if (scan.exit !== null) return scan.exit;
+  const header = scan.header;
+
+  const output = Readable.from(batched(sink!.finish(header)), { objectMode: false });
+  if (values.out) {
+    try {
+      await pipeline(output, createWriteStream(values.out));
+    } catch (error) {
+      console.error(`switchboard trace: cannot write ${values.out}: ${fileErrorText(error)}`);
+      return 2;
+    }
+    console.error(`wrote ${values.out} (${format} of ${filter ? `${kept} of ` : ''}${read} record${read === 1 ? '' : 's'})`);
+  } else {
+    await pipeline(output, process.stdout, { end: false });
+  }
+  if (bad > 0) {
+    if (bad > MAX_REPORTED) console.error(`${file}: … and ${bad - MAX_REPORTED} more bad lines`);
+    console.error(`${file}: invalid trace: ${bad} bad line${bad === 1 ? '' : 's'} skipped, ${read} record${read === 1 ? '' : 's'} read.`);
+    return 1;
+  }
+  return 0;
+}
+
+/** What reading a trace file hands on, line by line. */
+interface TraceVisitor {
+  header(header: TraceHeader): void;
+  record(record: TraceRecord): void;
+  /** A line that is not a record (or out of order): skipped. */
+  bad(lineNo: number, text: string): void;
+}
+
+/**
+ * Streams `file`: its header, then each valid record in order; the exit code when it cannot be
+ * read (2) or has no valid header (1), else null.
+ */
+async function readTrace(file: string, visit: TraceVisitor): Promise<{ exit: number; header: null } | { exit: null; header: TraceHeader }> {
   let handle: FileHandle;
   try {
     handle = await open(file, 'r');
   } catch (error) {
     console.error(`switchboard trace: cannot read ${file}: ${fileErrorText(error)}`);
-    return 2;
+    return { exit: 2, header: null };
   }
-
   let header: TraceHeader | null = null;
-  let sink: Sink | null = null;
   let lineNo = 0;
-  let bad = 0;
   let lastSeq = 0;
-  let records = 0;
-  const report = (text: string) => {
-    if (++bad <= MAX_REPORTED) console.error(`${file}:${lineNo}: ${text}`);
-  };
+  const fail = (what: string) => ({ exit: invalidHeader(file, lineNo, what), header: null });
   try {
     const lines = createInterface({ input: handle.createReadStream({ encoding: 'utf8', autoClose: false }), crlfDelay: Infinity });
     for await (const line of lines) {
@@ -113,57 +182,43 @@ export async function trace(argv: string[]): Promise<number> {
       try {
         raw = JSON.parse(line);
       } catch (error) {
-        if (!header) return invalidHeader(file, lineNo, `not JSON (${(error as Error).message})`);
-        report(`not JSON (${(error as Error).message})`);
+        if (!header) return fail(`not JSON (${(error as Error).message})`);
+        visit.bad(lineNo, `not JSON (${(error as Error).message})`);
         continue;
       }
       if (!header) {
         const parsed = TraceHeaderSchema.safeParse(raw);
-        if (!parsed.success) return invalidHeader(file, lineNo, looksLikeRecord(raw) ? 'a record where the header belongs' : `not a ${TRACE_FORMAT} header (${issues(parsed.error.issues)})`);
+        if (!parsed.success) return fail(looksLikeRecord(raw) ? 'a record where the header belongs' : `not a ${TRACE_FORMAT} header (${issues(parsed.error.issues)})`);
         header = parsed.data;
-        sink = makeSink(format, { topology: topology ?? topologyOfHeader(header), timeoutMs, limit });
+        visit.header(header);
         continue;
       }
       const parsed = TraceRecordSchema.safeParse(raw);
       if (!parsed.success) {
-        report(`not a trace record (${issues(parsed.error.issues)})`);
+        visit.bad(lineNo, `not a trace record (${issues(parsed.error.issues)})`);
         continue;
       }
       const record = parsed.data;
       if (record.seq <= lastSeq) {
-        report(`seq ${record.seq} does not come after ${lastSeq}`);
+        visit.bad(lineNo, `seq ${record.seq} does not come after ${lastSeq}`);
         continue;
       }
       lastSeq = record.seq;
-      records++;
-      sink!.add(record);
+      visit.record(record);
     }
   } catch (error) {
     console.error(`switchboard trace: cannot read ${file}: ${fileErrorText(error)}`);
-    return 2;
+    return { exit: 2, header: null };
   } finally {
     await handle.close().catch(() => undefined);
   }
-  if (!header || !sink) return invalidHeader(file, lineNo, `empty: no ${TRACE_FORMAT} header line`);
+  return header ? { exit: null, header } : fail(`empty: no ${TRACE_FORMAT} header line`);
+}
 
-  const output = Readable.from(batched(sink.finish(header)), { objectMode: false });
-  if (values.out) {
-    try {
-      await pipeline(output, createWriteStream(values.out));
-    } catch (error) {
-      console.error(`switchboard trace: cannot write ${values.out}: ${fileErrorText(error)}`);
-      return 2;
-    }
-    console.error(`wrote ${values.out} (${format} of ${records} record${records === 1 ? '' : 's'})`);
-  } else {
-    await pipeline(output, process.stdout, { end: false });
-  }
-  if (bad > 0) {
-    if (bad > MAX_REPORTED) console.error(`${file}: … and ${bad - MAX_REPORTED} more bad lines`);
-    console.error(`${file}: invalid trace: ${bad} bad line${bad === 1 ? '' : 's'} skipped, ${records} record${records === 1 ? '' : 's'} read.`);
-    return 1;
-  }
-  return 0;
+/** The host's record filters the command line gave, or null for none (every record is kept). */
+function recordFilter(infrastructure: Infrastructure | undefined, errors: boolean): ParsedTraceFilter | null {
+  if ((infrastructure === undefined || infrastructure === 'show') && !errors) return null;
+  return TraceFilterSchema.parse({ ...(infrastructure && { infrastructure }), ...(errors && { errors: true }) });
 }
 
 /** The builder for `format`. */

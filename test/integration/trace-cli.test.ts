@@ -8,7 +8,7 @@ import type { AgentMessage } from '../../agents/protocol/agent-message.js';
 import { parseMermaidSequence } from '../helpers/mermaid-sequence.js';
 import { validateOtlp, type OtlpExport } from '../../agents/trace/otlp-schema.js';
 import type { TraceRecord } from '../../agents/trace/record.js';
-import { eventRecord, type PayloadFields } from '../helpers/trace-events.js';
+import { eventRecord, messageRecord, type PayloadFields } from '../helpers/trace-events.js';
 import type { RuntimeEventName } from '../../agents/protocol/runtime-events.js';
 import { runCli } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/nats-binary.js';
@@ -176,6 +176,46 @@ describe('switchboard trace', () => {
     expect(usage.stderr).toContain('--format must be one of summary, mermaid, otlp');
     expect((await switchboardTrace([headless, '--format', 'otlp', '--topology', 'x.yaml'])).code).toBe(2);
     expect((await switchboardTrace(['--help'])).stdout).toContain('Usage: switchboard trace FILE.ndjson');
+  });
+
+  it('keeps what --infrastructure and --errors keep, as the Trace view filters them; bad values are usage errors', async () => {
+    let seq = 0;
+    const base = (mono: number) => ({ seq: ++seq, time: new Date(T0 + mono).toISOString(), mono });
+    const agentMessage = (fields: Partial<AgentMessage>): AgentMessage => ({ message_type: 'request', from_agent: 'coordinator', to_agent: 'specialist', content: 'x', metadata: {}, timestamp: HEADER.startedAt, message_id: `m${seq + 1}`, in_reply_to: null, priority: 2, ...fields });
+    const message = (mono: number, subject: string, m: AgentMessage, reply: string | null = null) => messageRecord(base(mono), subject, JSON.stringify(m), { reply, parsed: { ok: true, message: m } });
+    const records: TraceRecord[] = [
+      message(0, 'agents.request.specialist', agentMessage({}), '_INBOX_coordinator.q.1'), // 1: failed by its reply
+      messageRecord(base(1), '$JS.API.STREAM.INFO.KV_registry', '', { reply: '_INBOX.js.1' }), // 2: infrastructure
+      messageRecord(base(2), '_INBOX.js.1', '{"type":"io.nats.jetstream.api.v1.stream_info_response"}'), // 3: its reply, infrastructure too
+      message(5, '_INBOX_coordinator.q.1', agentMessage({ message_type: 'response', from_agent: 'specialist', to_agent: 'coordinator', in_reply_to: 'm1', metadata: { status: 'failed', error: 'no forecast' } })), // 4
+      eventRecord(base(6), 'handler.failed', 'specialist', { messageId: 'm1', error: 'no forecast' }), // 5
+      message(7, 'agents.direct.finisher', agentMessage({ message_type: 'direct', to_agent: 'finisher' })), // 6
+    ];
+    const file = await traceFile('filters.ndjson', [HEADER, ...records]);
+    const summary = async (...flags: string[]) => {
+      const out = await switchboardTrace([file, ...flags]);
+      expect(out.stderr).toBe('');
+      expect(out.code).toBe(0);
+      return out.stdout.split('\n')[0];
+    };
+    expect(await summary()).toContain(': 6 records — 5 messages, 1 event —');
+    expect(await summary('--infrastructure', 'show')).toContain(': 6 records — 5 messages, 1 event —');
+    expect(await summary('--errors')).toContain(': 3 records — 2 messages, 1 event —'); // the request its failed reply marked, the reply, the event
+    expect(await summary('--infrastructure', 'hide')).toContain(': 4 records — 3 messages, 1 event —');
+    expect(await summary('--infrastructure', 'only')).toContain(': 2 records — 2 messages, 0 events —');
+    expect(await summary('--infrastructure', 'only', '--errors')).toContain(': 0 records');
+    const mermaid = path.join(tmp, 'errors.mmd');
+    const written = await switchboardTrace([file, '--errors', '--format', 'mermaid', '-o', mermaid]);
+    expect(written.stderr).toBe(`wrote ${mermaid} (mermaid of 3 of 6 records)\n`);
+    expect(parseMermaidSequence(await readFile(mermaid, 'utf8')).map((m) => `${m.from} ${m.arrow} ${m.to}`)).toEqual(['coordinator ->> specialist', 'specialist --x coordinator']); // a failed reply
+
+    const bad = await switchboardTrace([file, '--infrastructure', 'all']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--infrastructure must be one of show, hide, only (not "all")');
+    expect(bad.stdout).toBe('');
+    const valued = await switchboardTrace([file, '--errors=yes']);
+    expect(valued.code).toBe(2);
+    expect(valued.stderr).toContain("--errors' does not take an argument");
   });
 
   it('streams a large trace through', async () => {
