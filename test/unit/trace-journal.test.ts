@@ -320,3 +320,104 @@ describe('replaying a journal after a crash', () => {
     await reopened.close();
   });
 });
+
+describe('ordering and timing what in-process agents sent and received', () => {
+  const WALL = 1_700_000_000_000;
+  const agentMessage = (id: string, from: string, to: string, type: 'request' | 'response') => ({ message_type: type, from_agent: from, to_agent: to, content: id, metadata: {}, timestamp: '2025-01-01T00:00:00.000Z', message_id: id, in_reply_to: null, priority: 2 });
+  const event = (name: string, agent: string, payload: object) => Buffer.from(`${JSON.stringify(name)}\n${JSON.stringify(agent)}\n${JSON.stringify({ agent, ...payload })}`);
+  const msg = (subject: string, reply: string | null, body: object) => {
+    const text = JSON.stringify(body);
+    return `MSG ${subject} 1${reply ? ` ${reply}` : ''} ${Buffer.byteLength(text)}\r\n${text}\r\n`;
+  };
+  const q1 = agentMessage('q1', 'a', 'b', 'request');
+  const r1 = agentMessage('r1', 'b', 'a', 'response');
+  // As a recorder journals them: the agents' events first, then one tap read holding the request,
+  // its reply and a message no agent here saw; the requester's tool result; a send the tap never
+  // shows; and, past the give-up time, one more event.
+  const ENTRIES: [number, number, Buffer][] = [
+    [ENTRY_STREAM, 0, Buffer.alloc(0)],
+    [ENTRY_EVENT, 1, event('message.sent', 'a', { subject: 'agents.request.b', message: q1 })],
+    [ENTRY_EVENT, 1.5, event('message.received', 'b', { subject: 'agents.request.b', message: q1 })],
+    [ENTRY_EVENT, 1.6, event('run.started', 'b', { runId: 'run-1', message: q1 })],
+    [ENTRY_EVENT, 2, event('message.sent', 'b', { subject: '_INBOX_a.x.1', message: r1 })],
+    [ENTRY_BUS, 3, Buffer.from(msg('agents.request.b', '_INBOX_a.x.1', q1) + msg('_INBOX_a.x.1', null, r1) + msg('elsewhere', null, agentMessage('e1', 'x', 'y', 'request')))],
+    [ENTRY_EVENT, 3.5, event('run.completed', 'a', { runId: 'run-0', status: 'completed', reply: 'r1', error: null, turns: 1, tokens: 0 })],
+    [ENTRY_EVENT, 4, event('message.sent', 'a', { subject: 'never.seen', message: agentMessage('n1', 'a', 'c', 'request') })],
+    [ENTRY_EVENT, 4.1, event('run.started', 'c', { runId: 'run-2', message: q1 })],
+    [ENTRY_EVENT, 400, event('run.started', 'd', { runId: 'run-3', message: q1 })],
+  ];
+  const EXPECTED = [
+    ['event message.sent', 1],
+    ['message agents.request.b', 1], // the sender's time, right after its message.sent
+    ['event message.received', 1.5],
+    ['event run.started', 1.6],
+    ['event message.sent', 2],
+    ['message _INBOX_a.x.1', 2], // the replier's time: 1 ms after its request, not the 0 ms of one read
+    ['message elsewhere', 3], // no agent here saw it: the tap's time
+    ['event run.completed', 3.5],
+    ['event message.sent', 4],
+    ['event run.started', 4.1],
+    ['event run.started', 400],
+  ];
+  const label = (r: TraceRecord) => [r.kind === 'message' ? `message ${r.subject}` : `event ${r.name}`, r.mono];
+
+  async function journaled(name: string): Promise<{ store: TraceStore; positions: { file: number; offset: number; inner: number }[] }> {
+    const store = await TraceStore.create(path.join(tmp, name), { format: 'switchboard.trace/v1', run: 'r', startedAt: '2025-01-01T00:00:00.000Z', topology: null });
+    writeCheckpoint(store.dir, { file: 1, offset: FILE_HEADER, inner: 0, seq: 1, payloadLimit: 65_536 });
+    const writer = new JournalWriter(store.dir);
+    const positions: { file: number; offset: number; inner: number }[] = [];
+    for (const [kind, mono, data] of ENTRIES) {
+      writer.append(kind, WALL + mono, mono, data);
+      writer.flush();
+      positions.push(writer.flushed);
+    }
+    writer.close();
+    return { store, positions };
+  }
+
+  it('places and times each bus record by its runtime events, whether decoded at once or entry by entry', async () => {
+    for (const [name, byEntry] of [['order-once', false], ['order-by-entry', true]] as const) {
+      const { store, positions } = await journaled(name);
+      const decoder = new JournalDecoder(store.dir, readCheckpoint(store.dir)!, store, 65_536);
+      if (byEntry) {
+        for (const at of positions) {
+          decoder.run(at);
+          // Nothing is stored out of order meanwhile: what is stored is a prefix of the expected.
+          expect((await records(store)).map(label)).toEqual(EXPECTED.slice(0, store.size));
+        }
+        expect(store.size).toBe(EXPECTED.length); // the last entry is past the give-up time: nothing waits
+      } else decoder.run(null);
+      decoder.finish();
+      decoder.close();
+      const all = await records(store);
+      expect(all.map(label)).toEqual(EXPECTED);
+      expect(all.map((r) => r.seq)).toEqual(EXPECTED.map((_, i) => i + 1));
+      expect(all[1]!.time).toBe(new Date(WALL + 1).toISOString());
+      await store.close();
+    }
+  });
+
+  it('releases what waits as the journal is known complete, and a replay from a checkpoint numbers everything alike', async () => {
+    const { store, positions } = await journaled('order-replay');
+    const decoder = new JournalDecoder(store.dir, readCheckpoint(store.dir)!, store, 65_536);
+    decoder.run(positions[8]!); // up to the run.started after the send the tap never shows
+    expect(store.size).toBe(9); // that send waits for its bus record, and so does what came after it
+    expect(decoder.holding).toBe(true);
+    decoder.run(positions[8]!, Number.POSITIVE_INFINITY, 10);
+    expect(store.size).toBe(9); // 6 ms later: still waiting
+    decoder.run(positions[8]!, Number.POSITIVE_INFINITY, 300); // past the give-up time
+    expect(store.size).toBe(10);
+    const checkpoint = decoder.checkpoint();
+    expect(checkpoint.seq).toBe(11);
+    decoder.close();
+    writeCheckpoint(store.dir, { ...readCheckpoint(store.dir)!, file: 1, offset: FILE_HEADER, inner: 0, seq: 1 }); // the replay starts from the very beginning
+    const before = await records(store);
+    await store.close();
+
+    const { store: reopened } = await TraceStore.open(path.join(tmp, 'order-replay'), 'r');
+    const all = await records(reopened);
+    expect(all.slice(0, before.length)).toEqual(before);
+    expect(all.map(label)).toEqual(EXPECTED);
+    await reopened.close();
+  });
+});
