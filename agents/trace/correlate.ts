@@ -7,7 +7,7 @@
 import type { AgentMessage } from '../protocol/agent-message.js';
 import { ConversationThreads, type Conversation } from './conversations.js';
 import { HandoffChains, type HandoffChain } from './handoff-chains.js';
-import { agentMessageOf, expectsReply, inboxAgent, isPresence, messageRef, replyOutcome, REQUEST_TIMEOUT_MS, requestSubjectAgent, type MessageRef } from './message-facts.js';
+import { agentMessageOf, expectsReply, inboxAgent, isPresence, messageRef, replyLatency, replyOutcome, REQUEST_TIMEOUT_MS, requestSubjectAgent, type MessageRef } from './message-facts.js';
 import type { MessageRecord, TraceRecord } from './record.js';
 
 /** Where a request stands: `pending` only while records are still coming. */
@@ -20,7 +20,7 @@ export interface RequestPair {
   replySubject: string;
   reply: MessageRef | null;
   status: RequestStatus;
-  /** Reply mono minus request mono. */
+  /** Reply mono minus request mono (message-facts.ts `replyLatency`). */
   latencyMs: number | null;
   /** Who asked and who was asked (from the messages, the inbox prefix or the request subject). */
   from: string | null;
@@ -69,6 +69,8 @@ export class Correlator {
   private readonly handoffs = new HandoffChains();
   private lastMono = 0;
   private finished = false;
+  /** The AgentMessage timestamps of requests, for replyLatency. */
+  private readonly sentAt = new WeakMap<RequestPair, string>();
 
   constructor(options: CorrelateOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
@@ -165,6 +167,7 @@ export class Correlator {
       frames: 0,
     };
     this.allPairs.push(pair);
+    if (message) this.sentAt.set(pair, message.timestamp);
     this.byInbox.set(reply, pair);
     if (message) this.byRequestId.set(message.message_id, pair);
     this.queue.push(pair);
@@ -177,7 +180,7 @@ export class Correlator {
     }
     if (pair.status !== 'pending') return null; // a second reply: the requester took the first
     pair.reply = messageRef(record, message);
-    pair.latencyMs = record.mono - pair.request.mono;
+    pair.latencyMs = replyLatency(pair.request.mono, record.mono, this.sentAt.get(pair) ?? null, message);
     const outcome = replyOutcome(record, message);
     if (outcome.status === 'no_responders') {
       pair.status = 'no_responders';

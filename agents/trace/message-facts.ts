@@ -121,6 +121,19 @@ export function failedTaskReply(record: MessageRecord): string | null {
   }
 }
 
+/**
+ * How long a reply took: reply mono − request mono. The recorder stamps a tap read, not a frame
+ * (unless an agent of its own process sent or received the message: then the runtime's event),
+ * so a request and its reply between agents elsewhere, read together, share one time; then the
+ * agents' own AgentMessage timestamps (to the ms, each its own clock) say more, and are taken.
+ */
+export function replyLatency(requestMono: number, replyMono: number, requestSentAt: string | null, reply: AgentMessage | null): number {
+  const latency = replyMono - requestMono;
+  if (latency > 0 || requestSentAt === null || reply === null) return latency;
+  const stamped = Date.parse(reply.timestamp) - Date.parse(requestSentAt);
+  return stamped > latency ? stamped : latency; // NaN (a timestamp that is no date) compares false
+}
+
 /** What a reply says about its request: a server 503 (no responders), a failed reply (with why), or an answer. */
 export function replyOutcome(record: MessageRecord, message: AgentMessage | null = agentMessageOf(record)): { status: 'answered' | 'failed' | 'no_responders'; error: string | null } {
   if (isNoResponders(record)) return { status: 'no_responders', error: null };

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { AgentMessage } from '../protocol/agent-message.js';
-import { agentMessageOf, inboxAgent, replyOutcome, REQUEST_TIMEOUT_MS, requestSubjectAgent, waitsOn } from './message-facts.js';
+import { agentMessageOf, inboxAgent, replyLatency, replyOutcome, REQUEST_TIMEOUT_MS, requestSubjectAgent, waitsOn } from './message-facts.js';
 import { typeOf } from './query.js';
 import { isAgentMessageSubject, isFailureEvent } from './record-flags.js';
 import { TraceRecordSchema, type EventRecord, type MessageRecord, type TraceRecord } from './record.js';
@@ -31,7 +31,7 @@ export const RowFactsSchema = z.object({
   replySeq: z.number().int().positive().nullable(),
   /** For a reply: the request whose reply subject it was published on. */
   requestSeq: z.number().int().positive().nullable(),
-  /** Reply mono − request mono, on both the request and its reply. */
+  /** Reply mono − request mono (message-facts.ts `replyLatency`), on both the request and its reply. */
   latencyMs: z.number().nullable(),
   /** Present (true) on a message the workbench published itself: republished from the detail pane. */
   injected: z.literal(true).optional(),
@@ -72,9 +72,9 @@ export function rowFacts(record: TraceRecord, ctx: FactsContext): RowFacts {
   // A record's own verdict first (a 503, a failed reply), then what its reply says, then its form.
   type Verdict = { status: RowStatus; error: string | null };
   let verdict: Verdict = ownStatus(record, message, request);
-  let latencyMs: number | null = request ? record.mono - request.mono : null;
+  let latencyMs: number | null = request ? replyLatency(request.mono, record.mono, asked?.timestamp ?? null, message) : null;
   if (reply) {
-    latencyMs = reply.mono - record.mono;
+    latencyMs = replyLatency(record.mono, reply.mono, message?.timestamp ?? null, agentMessageOf(reply));
     const outcome = replyOutcome(reply);
     if (latencyMs > timeoutMs) verdict = { status: 'timed_out', error: `answered after ${latencyMs} ms, past the ${timeoutMs} ms timeout` };
     else if (outcome.status === 'no_responders') verdict = { status: 'no_responders', error: `no responders on ${record.subject}` };

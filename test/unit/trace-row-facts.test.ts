@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { AgentMessage } from '../../agents/protocol/agent-message.js';
 import type { RuntimeEventName } from '../../agents/protocol/runtime-events.js';
 import type { EventRecord, MessageRecord } from '../../agents/trace/record.js';
+import { correlate } from '../../agents/trace/correlate.js';
 import { rowFacts, type FactsContext } from '../../agents/trace/row-facts.js';
 import { ReplyIndex } from '../../main/host/trace/reply-index.js';
 import { eventRecord, type PayloadFields } from '../helpers/trace-events.js';
@@ -105,6 +106,23 @@ describe('row statuses', () => {
     expect(rowFacts(r.event(0, 'tool.result', 'bot', { refused: 'not_allowed' }), ended)).toMatchObject({ status: 'failed', error: 'refused: not_allowed' });
     expect(rowFacts(r.event(0, 'budget.exceeded', 'bot', { budget: 'max_turns', limit: 3, used: 4 }), ended)).toMatchObject({ status: 'failed', error: 'max_turns budget exceeded (4 of 3)' });
     expect(rowFacts(r.event(0, 'llm.call', 'bot'), ended)).toMatchObject({ status: 'ok', error: null });
+  });
+});
+
+describe('latency when one tap read brought request and reply', () => {
+  it("takes the agents' own timestamps when the recorder's times are equal, in the table and in correlation", () => {
+    const r = recorder();
+    const request = r.message(10, 'agents.request.weather', { message_type: 'request', from_agent: 'coord', to_agent: 'weather', message_id: 'q1' }, { reply: '_INBOX_coord.abc.1' });
+    const reply = r.message(10, '_INBOX_coord.abc.1', { message_type: 'response', from_agent: 'weather', to_agent: 'coord', message_id: 'a1', in_reply_to: 'q1', timestamp: new Date(T0 + 17).toISOString() });
+    expect(rowFacts(request, { ...ended, reply }).latencyMs).toBe(7);
+    expect(rowFacts(reply, { ...ended, request }).latencyMs).toBe(7);
+    expect(correlate([request, reply]).pairs[0]).toMatchObject({ status: 'answered', latencyMs: 7 });
+    // Apart in the trace: the trace's times stand, whatever the agents' clocks say.
+    const later = { ...reply, seq: 3, mono: 12.5 };
+    expect(rowFacts(request, { ...ended, reply: later }).latencyMs).toBe(2.5);
+    // A reply that is not an AgentMessage has no timestamp: the trace's 0 stands.
+    const bare = r.raw(10, '_INBOX_coord.abc.1', 'ok');
+    expect(rowFacts(request, { ...ended, reply: bare }).latencyMs).toBe(0);
   });
 });
 
