@@ -101,7 +101,9 @@ describe('the sequence view', () => {
     // Export: the diagram's Mermaid text, drawn by mermaid; SVG and PNG previews.
     await page.getByTestId('sequence-export').click();
     const dialog = page.getByTestId('sequence-export-dialog');
-    await dialog.locator('[data-testid=mermaid-rendered][data-state=ready] svg').waitFor();
+    await dialog.locator('[data-testid=mermaid-rendered]:not([data-state=loading])').waitFor();
+    expect(await dialog.getByTestId('mermaid-rendered').getAttribute('data-state'), await dialog.getByTestId('mermaid-rendered').innerText()).toBe('ready');
+    await dialog.locator('[data-testid=mermaid-rendered] svg').waitFor();
     expect(await dialog.getByTestId('sequence-export-text').textContent()).toMatch(/^sequenceDiagram\n/);
     expect(await dialog.getByTestId('sequence-export-scope').textContent()).toMatch(/^Rows \d+–\d+ of \d+/);
     await workbench.screenshot('sequence-export-mermaid');

@@ -1,12 +1,12 @@
 /**
  * The sequence diagram as files: Mermaid text (agents/trace/export-mermaid.ts), a standalone SVG
- * drawn by the view's own components (sequence-svg.tsx, rendered off screen), and a PNG of that
+ * drawn by the view's own components (sequence-svg.tsx, rendered to markup), and a PNG of that
  * SVG. Each takes a bounded number of rows; the caller says when the rows were cut.
  */
-import { flushSync } from 'react-dom';
-import { createRoot } from 'react-dom/client';
+import { renderToStaticMarkup } from 'react-dom/server';
 import { exportMermaidSequence } from '../../../agents/trace/export-mermaid';
-import { layoutLanes, ROW_HEIGHT, withRowAgents, type SequenceRow } from '../trace/sequence-layout';
+import { layoutLanes, withRowAgents, type SequenceRow } from '../trace/sequence-layout';
+import { ROW_HEIGHT } from '../trace/trace-viewport';
 import { HEADER_HEIGHT, SEQUENCE_COLOURS, SequenceHeader, SequenceRows } from '../trace/sequence-svg';
 
 /** The most rows an SVG or PNG export draws. */
@@ -35,22 +35,16 @@ export interface SvgDrawing {
 export function sequenceSvg(rows: readonly SequenceRow[], names: readonly string[], declared: readonly string[] | null, timeMode: 'absolute' | 'relative'): SvgDrawing {
   const layout = layoutLanes(withRowAgents(names, rows), EXPORT_WIDTH, declared);
   const height = HEADER_HEIGHT + rows.length * ROW_HEIGHT;
-  const host = document.createElement('div');
-  const root = createRoot(host);
-  flushSync(() =>
-    root.render(
-      <svg xmlns="http://www.w3.org/2000/svg" width={layout.width} height={height} viewBox={`0 0 ${layout.width} ${height}`}>
-        <rect width={layout.width} height={height} fill={SEQUENCE_COLOURS.bg} />
-        <SequenceHeader layout={layout} />
-        <g transform={`translate(0 ${HEADER_HEIGHT})`}>
-          <SequenceRows layout={layout} rows={rows} first={0} timeMode={timeMode} />
-        </g>
-      </svg>,
-    ),
+  // Markup, not a mounted tree: pure and synchronous (this module loads with the export dialog, lazily).
+  const svg = renderToStaticMarkup(
+    <svg xmlns="http://www.w3.org/2000/svg" width={layout.width} height={height} viewBox={`0 0 ${layout.width} ${height}`}>
+      <rect width={layout.width} height={height} fill={SEQUENCE_COLOURS.bg} />
+      <SequenceHeader layout={layout} />
+      <g transform={`translate(0 ${HEADER_HEIGHT})`}>
+        <SequenceRows layout={layout} rows={rows} first={0} timeMode={timeMode} />
+      </g>
+    </svg>,
   );
-  // XML, not HTML: an SVG file must parse as XML (HTML would write `&nbsp;` and leave namespaces out).
-  const svg = new XMLSerializer().serializeToString(host.firstElementChild!);
-  root.unmount();
   return { svg: `<?xml version="1.0" encoding="UTF-8"?>\n${svg}`, width: layout.width, height };
 }
 

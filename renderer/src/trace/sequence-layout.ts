@@ -7,15 +7,14 @@
 import type { TraceRecord } from '../../../agents/trace/record';
 import type { RowFacts } from '../../../agents/trace/row-facts';
 import { formatDuration } from './trace-format';
+import { ROW_HEIGHT } from './trace-viewport';
 
 /** The workbench's own sender name (the Send box, republish): always the first lane. */
 export const WORKBENCH_AGENT = 'switchboard_app';
-/** Every row's height in px (fixed: the scroll position maps to a row by division). */
-export const ROW_HEIGHT = 30;
 /** The narrowest a lane gets; more lanes than fit scroll sideways. */
 export const LANE_MIN_WIDTH = 150;
 /** The left gutter (seq and time of each row). */
-export const GUTTER = 72;
+export const GUTTER = 104;
 
 /** One record as the sequence view draws it: the record and the host's facts about it. */
 export interface SequenceRow {
@@ -72,22 +71,6 @@ export function layoutLanes(names: readonly string[], width: number, declared: r
   const laneWidth = Math.max(LANE_MIN_WIDTH, Math.floor((width - GUTTER) / Math.max(1, names.length)));
   const lanes = names.map((name, i) => ({ name, x: GUTTER + laneWidth * i + laneWidth / 2, external: declared !== null && name !== WORKBENCH_AGENT && !declared.includes(name) }));
   return { lanes, laneWidth, width: GUTTER + laneWidth * names.length, byName: new Map(lanes.map((l) => [l.name, l])) };
-}
-
-/** The rows to draw, `first` inclusive to `last` exclusive: those on screen and `overscan` either side. */
-export function visibleRows(scrollTop: number, viewportHeight: number, total: number, overscan = 8, rowHeight = ROW_HEIGHT): { first: number; last: number } {
-  if (total <= 0) return { first: 0, last: 0 };
-  const top = Math.max(0, Math.floor(scrollTop / rowHeight));
-  const bottom = Math.ceil((scrollTop + Math.max(0, viewportHeight)) / rowHeight);
-  return { first: Math.max(0, Math.min(total - 1, top) - overscan), last: Math.min(total, Math.max(top + 1, bottom) + overscan) };
-}
-
-/** The scrollTop that brings row `index` into view (unchanged when it already is), as the table's `align: 'auto'`. */
-export function scrollToRow(index: number, scrollTop: number, viewportHeight: number, rowHeight = ROW_HEIGHT): number {
-  const top = index * rowHeight;
-  if (top < scrollTop) return top;
-  if (top + rowHeight > scrollTop + viewportHeight) return Math.max(0, top + rowHeight - viewportHeight);
-  return scrollTop;
 }
 
 /** How a message arrow is drawn. */
@@ -172,16 +155,16 @@ export interface ArrowGeometry {
 
 /** The arrow from x1 to x2 on the row whose top is `top`; a self-message loops out to the right. */
 export function arrowGeometry(x1: number, x2: number, top: number, rowHeight = ROW_HEIGHT): ArrowGeometry {
-  const y = top + rowHeight - 8;
+  const y = top + rowHeight - 6;
   if (x1 === x2) {
     const loop = 28;
-    const y0 = top + 8;
+    const y0 = top + 6;
     return { path: `M${x1},${y0} H${x1 + loop} V${y} H${x1 + 6}`, head: `${x1},${y} ${x1 + 7},${y - 4} ${x1 + 7},${y + 4}`, labelX: x1 + loop + 6, labelY: top + rowHeight / 2 + 4, anchor: 'start' };
   }
   const dir = x2 > x1 ? 1 : -1;
   const end = x2 - dir; // the head's tip touches the lane
   const back = end - dir * 8;
-  return { path: `M${x1},${y} H${back}`, head: `${end},${y} ${back},${y - 4} ${back},${y + 4}`, labelX: (x1 + x2) / 2, labelY: y - 5, anchor: 'middle' };
+  return { path: `M${x1},${y} H${back}`, head: `${end},${y} ${back},${y - 4} ${back},${y + 4}`, labelX: (x1 + x2) / 2, labelY: y - 4, anchor: 'middle' };
 }
 
 /** An OODA phase's activation bar: from the first row that fell within the phase to the phase's own row. */
@@ -210,17 +193,3 @@ export function activationBars(rows: readonly (SequenceRow | undefined)[], start
   return bars;
 }
 
-/** The keys that move the selection (as the table's). */
-const STEPS: Record<string, number> = { ArrowUp: -1, ArrowDown: 1, PageUp: -1, PageDown: 1, Home: -Infinity, End: Infinity };
-
-/**
- * The row selected after `key` among `total` rows: one row or a page (`pageRows`) up or down, or
- * the first or last; with no row selected (`index` −1) down starts at `firstShown` and up at `lastShown`.
- */
-export function moveRow(index: number, total: number, key: string, pageRows: number, firstShown: number, lastShown: number): number | null {
-  const step = STEPS[key];
-  if (step === undefined || total <= 0) return null;
-  const by = key === 'PageUp' || key === 'PageDown' ? step * pageRows : step;
-  if (index < 0) return Math.min(total - 1, Math.max(0, Number.isFinite(by) ? (by > 0 ? firstShown : lastShown) : by > 0 ? total - 1 : 0));
-  return Math.min(total - 1, Math.max(0, index + by));
-}

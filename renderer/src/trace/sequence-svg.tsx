@@ -3,9 +3,10 @@
  * arrows, notes). The same components draw the view's visible rows and the exported SVG, so
  * colours are attributes (an exported file has no stylesheet); the view's CSS adds hover and focus.
  */
-import type { ReactNode } from 'react';
+import { memo, type ReactNode } from 'react';
 import { formatClock, formatOffset } from './trace-format';
-import { activationBars, arrowGeometry, GUTTER, ROW_HEIGHT, rowShape, type LaneLayout, type RowShape, type SequenceRow } from './sequence-layout';
+import { activationBars, arrowGeometry, GUTTER, rowShape, type LaneLayout, type RowShape, type SequenceRow } from './sequence-layout';
+import { ROW_HEIGHT } from './trace-viewport';
 
 /** Colours of the diagram (the app's dark palette, spelled out for exported files). */
 export const SEQUENCE_COLOURS = {
@@ -77,42 +78,19 @@ export function SequenceRows({ layout, rows, first, selectedSeq = null, onSelect
       {layout.lanes.map((lane) => (
         <line key={lane.name} x1={lane.x} x2={lane.x} y1={y0} y2={y0 + height} stroke={SEQUENCE_COLOURS.lane} strokeDasharray={lane.external ? '2 4' : '4 4'} />
       ))}
-      {rows.map((row, i) => {
-        const index = first + i;
-        const top = index * ROW_HEIGHT;
-        if (!row) return <rect key={`loading-${index}`} x={GUTTER} y={top + 10} width={Math.min(120, layout.width - GUTTER)} height={8} rx={4} fill={SEQUENCE_COLOURS.panel} data-loading="" />;
-        const shape = rowShape(row);
-        const selected = row.record.seq === selectedSeq;
-        return (
-          <g
-            key={row.record.seq}
-            className="sequence-row"
-            data-seq={row.record.seq}
-            data-index={index}
-            data-kind={shape.kind}
-            data-style={shape.kind === 'arrow' ? shape.style : undefined}
-            data-from={shape.kind === 'arrow' ? shape.from : undefined}
-            data-to={shape.kind === 'arrow' ? shape.to : undefined}
-            aria-selected={selected}
-            onMouseDown={onSelect && ((e) => e.button === 0 && onSelect(row))}
-          >
-            <rect className="sequence-row-bg" x={0} y={top} width={layout.width} height={ROW_HEIGHT} fill={selected ? SEQUENCE_COLOURS.selected : 'transparent'} />
-            <text x={8} y={top + 13} fontSize={10} fill={SEQUENCE_COLOURS.muted}>
-              #{row.record.seq}
-            </text>
-            <text x={8} y={top + 25} fontSize={9.5} fill={SEQUENCE_COLOURS.muted}>
-              {timeMode === 'relative' ? formatOffset(row.record.mono) : formatClock(row.record.time)}
-            </text>
-            <Shape shape={shape} layout={layout} top={top} />
-          </g>
-        );
-      })}
+      {rows.map((row, i) =>
+        row ? (
+          <SequenceRowShape key={row.record.seq} row={row} index={first + i} layout={layout} selected={row.record.seq === selectedSeq} timeMode={timeMode} onSelect={onSelect} />
+        ) : (
+          <rect key={`loading-${first + i}`} x={GUTTER} y={(first + i) * ROW_HEIGHT + 8} width={Math.min(120, layout.width - GUTTER)} height={8} rx={4} fill={SEQUENCE_COLOURS.panel} data-loading="" />
+        ),
+      )}
       {bars.map((bar) => {
         const lane = layout.byName.get(bar.agent);
         if (!lane) return null;
-        const top = bar.fromRow * ROW_HEIGHT + 3;
+        const top = bar.fromRow * ROW_HEIGHT + 2;
         return (
-          <rect key={`${bar.agent}-${bar.toRow}`} className="sequence-bar" x={lane.x - 4} y={top} width={8} height={(bar.toRow + 1) * ROW_HEIGHT - 3 - top} rx={2} fill={PHASE_COLOURS[bar.phase] ?? SEQUENCE_COLOURS.muted} fillOpacity={0.55} stroke={PHASE_COLOURS[bar.phase] ?? SEQUENCE_COLOURS.muted} data-phase={bar.phase} pointerEvents="none">
+          <rect key={`${bar.agent}-${bar.toRow}`} className="sequence-bar" x={lane.x - 4} y={top} width={8} height={(bar.toRow + 1) * ROW_HEIGHT - 2 - top} rx={2} fill={PHASE_COLOURS[bar.phase] ?? SEQUENCE_COLOURS.muted} fillOpacity={0.55} stroke={PHASE_COLOURS[bar.phase] ?? SEQUENCE_COLOURS.muted} data-phase={bar.phase} pointerEvents="none">
             <title>{bar.phase}</title>
           </rect>
         );
@@ -120,6 +98,34 @@ export function SequenceRows({ layout, rows, first, selectedSeq = null, onSelect
     </svg>
   );
 }
+
+/** One row: its background (selection, hover), seq and time in the gutter, and its shape; memoized, so scrolling redraws only rows that came into view. */
+const SequenceRowShape = memo(function SequenceRowShape({ row, index, layout, selected, timeMode, onSelect }: { row: SequenceRow; index: number; layout: LaneLayout; selected: boolean; timeMode: 'absolute' | 'relative'; onSelect?: ((row: SequenceRow) => void) | undefined }) {
+  const shape = rowShape(row);
+  const top = index * ROW_HEIGHT;
+  return (
+    <g
+      className="sequence-row"
+      data-seq={row.record.seq}
+      data-position={index}
+      data-kind={shape.kind}
+      data-style={shape.kind === 'arrow' ? shape.style : undefined}
+      data-from={shape.kind === 'arrow' ? shape.from : undefined}
+      data-to={shape.kind === 'arrow' ? shape.to : undefined}
+      aria-selected={selected}
+      onMouseDown={onSelect && ((e) => e.button === 0 && onSelect(row))}
+    >
+      <rect className="sequence-row-bg" x={0} y={top} width={layout.width} height={ROW_HEIGHT} fill={selected ? SEQUENCE_COLOURS.selected : 'transparent'} />
+      <text x={6} y={top + 16} fontSize={10} fill={SEQUENCE_COLOURS.muted}>
+        #{row.record.seq}
+      </text>
+      <text x={GUTTER - 8} y={top + 16} fontSize={10} fill={SEQUENCE_COLOURS.muted} textAnchor="end">
+        {timeMode === 'relative' ? formatOffset(row.record.mono) : formatClock(row.record.time).slice(0, 12)}
+      </text>
+      <Shape shape={shape} layout={layout} top={top} />
+    </g>
+  );
+});
 
 /** What one row draws between the lanes. */
 function Shape({ shape, layout, top }: { shape: RowShape; layout: LaneLayout; top: number }): ReactNode {
@@ -138,7 +144,7 @@ function Shape({ shape, layout, top }: { shape: RowShape; layout: LaneLayout; to
           <path d={g.path} fill="none" stroke="transparent" strokeWidth={12} />
           <path d={g.path} fill="none" stroke={colour} strokeWidth={1.5} strokeDasharray={shape.dashed ? '6 4' : undefined} data-line="" />
           <polygon points={g.head} fill={colour} />
-          {shape.style === 'handoff' && <circle cx={from.x + (to.x > from.x ? 5 : -5)} cy={top + ROW_HEIGHT - 8} r={3.5} fill={colour} />}
+          {shape.style === 'handoff' && <circle cx={from.x + (to.x > from.x ? 5 : -5)} cy={top + ROW_HEIGHT - 6} r={3.5} fill={colour} />}
           <text x={g.labelX} y={g.labelY} textAnchor={g.anchor} fontSize={11} fill={SEQUENCE_COLOURS.text}>
             {fit(shape.label, room - (shape.latency ? shape.latency.length * 7 + 8 : 0))}
             {shape.latency && (
@@ -153,7 +159,7 @@ function Shape({ shape, layout, top }: { shape: RowShape; layout: LaneLayout; to
     case 'broadcast': {
       const from = layout.byName.get(shape.from);
       if (!from) return null;
-      const y = top + ROW_HEIGHT - 8;
+      const y = top + ROW_HEIGHT - 6;
       const xs = layout.lanes.map((l) => l.x);
       const [lo, hi] = [Math.min(...xs), Math.max(...xs)];
       const colour = SEQUENCE_COLOURS.broadcast;
@@ -167,7 +173,7 @@ function Shape({ shape, layout, top }: { shape: RowShape; layout: LaneLayout; to
               <polygon key={l.name} points={`${l.x},${y} ${l.x + (l.x > from.x ? -7 : 7)},${y - 4} ${l.x + (l.x > from.x ? -7 : 7)},${y + 4}`} fill={colour} />
             ))}
           <circle cx={from.x} cy={y} r={3.5} fill={colour} />
-          <text x={from.x + 8} y={top + 12} fontSize={11} fill={colour}>
+          <text x={from.x + 8} y={top + 12} fontSize={10.5} fill={colour}>
             ⇶ {fit(`${shape.subject} · ${shape.label}`, hi - from.x + layout.laneWidth / 2 - 20)}
           </text>
         </g>
@@ -181,7 +187,7 @@ function Shape({ shape, layout, top }: { shape: RowShape; layout: LaneLayout; to
       return (
         <g className="sequence-note">
           <title>{shape.text}</title>
-          <rect x={lane.x + 8} y={top + 4} width={w} height={ROW_HEIGHT - 8} rx={4} fill={SEQUENCE_COLOURS.panel} stroke={colour} />
+          <rect x={lane.x + 8} y={top + 3} width={w} height={ROW_HEIGHT - 6} rx={4} fill={SEQUENCE_COLOURS.panel} stroke={colour} />
           <text x={lane.x + 14} y={mid} fontSize={10.5} fill={colour}>
             {fit(shape.text, w - 12)}
           </text>

@@ -1,147 +1,165 @@
 /**
- * The sequence view: the records that match the table's filter as a sequence diagram, one row per
- * record in the table's order (sequence-layout.ts), lanes per agent. Virtualized: a spacer as tall
- * as every row, and one SVG of the rows on screen (plus a few) placed where they belong, so the
- * browser scrolls natively and React redraws only when a row boundary is crossed. SVG rather than
- * canvas: crisp text, arrows that are elements (click, hover, tests), and the same drawing exports
- * as an SVG file. Shares the selection with the table; the arrows and PgUp/PgDn/Home/End move it.
+ * The sequence view: the table's rows (the trace store's, same filter, same order) as a sequence
+ * diagram, lanes per agent (sequence-layout.ts). Virtualized as the table is (trace-viewport.ts:
+ * its row height and scroll geometry, a million rows scaled into what a browser draws): one SVG of
+ * the rows on screen plus a few, its rows memoized, so scrolling redraws only rows that come into
+ * view. SVG rather than canvas: crisp text, arrows that are elements (click, hover, tests), and
+ * the same drawing exports as an SVG file. Selection, keys, follow live and paging are the store's.
  */
-import { forwardRef, lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react';
+import { forwardRef, lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { formatCount } from '../lib/format';
 import { useDocumentStore } from '../stores/document-store';
-import { useSequenceStore } from '../stores/sequence-store';
 import { useStores } from '../stores/stores-context';
 import { useTraceStore } from '../stores/trace-store';
-import { laneNames, layoutLanes, moveRow, ROW_HEIGHT, scrollToRow, visibleRows, type SequenceRow } from './sequence-layout';
+import { laneNames, layoutLanes, withRowAgents, type SequenceRow } from './sequence-layout';
 import { HEADER_HEIGHT, SequenceHeader, SequenceRows } from './sequence-svg';
+import { rowAt } from './trace-blocks';
+import { atEnd, contentHeight, ROW_HEIGHT, rowTop, scrollTopFor, visibleRows } from './trace-viewport';
+import { isSelectionKey, pageToLoad } from './trace-window';
 import './sequence.css';
 
-// The export dialog loads the first time it opens (it brings mermaid in with it, lazily again).
+// The export dialog loads the first time it opens (and mermaid with it, lazily again).
 const SequenceExportDialog = lazy(() => import('../export/sequence-export-dialog').then((m) => ({ default: m.SequenceExportDialog })));
 
-const noSubscribe = () => () => undefined;
+/** Rows drawn beyond each edge of the viewport. */
+const OVERSCAN = 6;
 
 /** The sequence diagram; `ref` is its focusable scroll area. */
 export const SequenceView = forwardRef<HTMLDivElement>(function SequenceView(_props, ref) {
-  const stores = useStores();
-  const sequence = stores.sequence;
-  const traceStore = stores.trace;
-  useEffect(() => sequence.getState().connect(), [sequence]);
-  const pages = useSequenceStore((s) => s.pages);
-  const version = useSyncExternalStore(pages?.subscribe ?? noSubscribe, () => pages?.version ?? 0);
+  const total = useTraceStore((s) => s.total);
+  const blocks = useTraceStore((s) => s.rows);
+  const window = useTraceStore((s) => s.window);
+  const windowFacts = useTraceStore((s) => s.facts);
+  const shift = useTraceStore((s) => s.shift);
+  const reveal = useTraceStore((s) => s.reveal);
   const agents = useTraceStore((s) => s.counts?.agents);
   const selectedSeq = useTraceStore((s) => s.selectedSeq);
   const timeMode = useTraceStore((s) => s.timeMode);
   const following = useTraceStore((s) => s.follow && s.runId !== null && s.runId === s.liveRunId);
   const live = useTraceStore((s) => s.runId !== null && s.runId === s.liveRunId);
+  const loading = useTraceStore((s) => s.loading);
   const topology = useDocumentStore((s) => s.topology);
+  const traceStore = useStores().trace;
   const scroller = useRef<HTMLDivElement | null>(null);
-  const [view, setView] = useState({ row: 0, height: 600, width: 900 });
+  const [scrollTop, setScrollTop] = useState(0);
+  const [size, setSize] = useState({ viewport: 480, width: 900 });
   const [exporting, setExporting] = useState(false);
-  const total = pages?.total ?? 0;
 
-  // The declared agents are known for the live run (started from the open document) only.
+  const byPosition = total !== null;
+  const count = byPosition ? total : window.rows.length;
+  const visible = visibleRows(scrollTop, size.viewport, count);
+  const first = Math.max(0, visible.first - OVERSCAN);
+  const last = Math.min(count - 1, visible.last + OVERSCAN);
+  const rows = useMemo(() => {
+    const out: (SequenceRow | undefined)[] = [];
+    for (let i = first; i <= last; i++) {
+      if (byPosition) {
+        const row = rowAt(blocks, i);
+        out.push(row && { record: row.record, facts: row.facts ?? null });
+      } else {
+        const record = window.rows[i];
+        out.push(record && { record, facts: windowFacts[record.seq] ?? null });
+      }
+    }
+    return out;
+  }, [first, last, byPosition, blocks, window, windowFacts]);
+
+  // Lanes: the workbench, the agents the live run's topology declares, then every other agent the
+  // counts name (known up front); one met only in a row (not counted) is added at the right.
   const declared = useMemo(() => (live && topology ? topology.spec.agents.map((a) => a.name) : null), [live, topology]);
-  const range = visibleRows(view.row * ROW_HEIGHT, view.height, total);
-  const rows = useMemo(() => (pages ? pages.rows(range.first, range.last) : []), [pages, range.first, range.last, version]); // eslint-disable-line react-hooks/exhaustive-deps
-  // Lanes: the run's agents up front; one first met in a page (not in the counts) is added at the right.
-  const base = laneNames(Object.keys(agents ?? {}), declared ?? []);
-  const names = [...base, ...(pages?.agents ?? []).filter((n) => !base.includes(n))];
-  const layout = layoutLanes(names, view.width, declared);
+  const base = useMemo(() => laneNames(Object.keys(agents ?? {}), declared ?? []), [agents, declared]);
+  const names = withRowAgents(base, rows);
+  const namesKey = names.join('\n');
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on the names, so rows memoized on `layout` keep it while they stay the same
+  const layout = useMemo(() => layoutLanes(names, size.width, declared), [namesKey, size.width, declared]);
 
-  useEffect(() => {
-    if (pages && range.last > range.first) pages.ensure(range.first, range.last);
-    else pages?.ensure(0, 1);
-  }, [pages, range.first, range.last, total]);
-
-  // The scroller's size.
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    const measure = () => setView((v) => ({ ...v, height: el.clientHeight - HEADER_HEIGHT, width: el.clientWidth }));
-    measure();
+    const measure = () => setSize({ viewport: Math.max(0, el.clientHeight - HEADER_HEIGHT), width: el.clientWidth });
     const observer = new ResizeObserver(measure);
     observer.observe(el);
+    measure();
     return () => observer.disconnect();
   }, []);
 
-  // Following the live run: the newest row stays in view.
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (el && following) el.scrollTop = el.scrollHeight;
-  }, [total, following]);
-
-  /** Scrolls row `index` into view (centred when it was far). */
-  const reveal = useCallback((index: number, centre: boolean) => {
+  // Moves the scroll position and tells the view at once (the scroll event comes a frame later).
+  const scrollTo = useCallback((top: number) => {
     const el = scroller.current;
     if (!el) return;
-    const height = el.clientHeight - HEADER_HEIGHT;
-    el.scrollTop = centre ? Math.max(0, index * ROW_HEIGHT - height / 2) : scrollToRow(index, el.scrollTop, height);
+    el.scrollTop = top;
+    setScrollTop(el.scrollTop);
   }, []);
+  // A window page added or dropped at the front (text filters): what is on screen stays put.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el && shift.rows) scrollTo(el.scrollTop + shift.rows * ROW_HEIGHT);
+  }, [shift, scrollTo]);
+  // The row the store asks to show (a selection elsewhere, a jump, a key, the live end).
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el || reveal.id === 0) return;
+    const s = traceStore.getState();
+    const n = s.total ?? s.window.rows.length;
+    const index = reveal.position ?? (reveal.seq === null ? -1 : s.window.rows.findIndex((r) => r.seq === reveal.seq));
+    if (reveal.align === 'end') scrollTo(el.scrollHeight);
+    else if (index >= 0) scrollTo(scrollTopFor(index, reveal.align, el.scrollTop, el.clientHeight - HEADER_HEIGHT, n));
+  }, [reveal, traceStore, scrollTo]);
+  // Shown again with a record selected: it is in view.
+  useLayoutEffect(() => {
+    const s = traceStore.getState();
+    const el = scroller.current;
+    if (!el) return;
+    const index = s.selectedPosition ?? (s.selectedSeq === null || s.total !== null ? -1 : s.window.rows.findIndex((r) => r.seq === s.selectedSeq));
+    if (index >= 0) scrollTo(scrollTopFor(index, 'center', el.scrollTop, el.clientHeight - HEADER_HEIGHT, s.total ?? s.window.rows.length));
+  }, [traceStore, scrollTo]);
+  // Following: the newest row stays in view as rows arrive.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el && following) scrollTo(el.scrollHeight);
+  }, [count, window.rows, following, scrollTo]);
 
-  // A record selected elsewhere (the table, the detail pane's links) comes into view here.
-  const clicked = useRef<number | null>(null);
+  // The rows on screen are loaded (by position), or the window asks for its next page.
   useEffect(() => {
-    if (selectedSeq === null || !pages || clicked.current === selectedSeq) return;
-    let current = true;
-    void sequence
-      .getState()
-      .locate(selectedSeq)
-      .then((index) => {
-        if (!current || index === null) return;
-        const el = scroller.current;
-        const shown = el && index * ROW_HEIGHT >= el.scrollTop && (index + 1) * ROW_HEIGHT <= el.scrollTop + el.clientHeight - HEADER_HEIGHT;
-        if (!shown) reveal(index, true);
-      });
-    return () => {
-      current = false;
-    };
-  }, [selectedSeq, pages, sequence, reveal]);
-
-  const select = (row: SequenceRow) => {
-    clicked.current = row.record.seq;
-    const trace = traceStore.getState();
-    void trace.jumpTo(row.record);
-    trace.setDetailOpen(true);
-  };
+    const s = traceStore.getState();
+    if (byPosition) s.ensureRows(visible.first, visible.last);
+    else {
+      const which = pageToLoad(s.window, visible.first, visible.last);
+      if (which === 'before') void s.loadOlder();
+      else if (which === 'after') void s.loadNewer();
+    }
+  }, [byPosition, visible.first, visible.last, count, blocks, window, traceStore]);
 
   const onScroll = () => {
     const el = scroller.current;
     if (!el) return;
-    const row = Math.floor(el.scrollTop / ROW_HEIGHT);
-    setView((v) => (v.row === row ? v : { ...v, row }));
-    const atBottom = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT;
-    if (following && !atBottom) void traceStore.getState().setFollow(false);
+    setScrollTop(el.scrollTop);
+    if (following && !atEnd(el.scrollTop, el.clientHeight - HEADER_HEIGHT, count)) void traceStore.getState().setFollow(false);
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const trace = traceStore.getState();
-    if (event.key === 'Enter') {
+    const store = traceStore.getState();
+    if (isSelectionKey(event.key)) {
       event.preventDefault();
-      trace.setDetailOpen(true);
-      return;
-    }
-    if (event.key === 'Escape') {
+      store.moveSelection(event.key, Math.max(1, Math.floor(size.viewport / ROW_HEIGHT) - 1));
+    } else if (event.key === 'Enter') {
       event.preventDefault();
-      if (trace.detailOpen) trace.setDetailOpen(false);
-      else trace.select(null);
-      return;
+      store.setDetailOpen(true);
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      if (store.detailOpen) store.setDetailOpen(false);
+      else store.select(null);
     }
-    if (!pages) return;
-    const el = scroller.current;
-    const pageRows = Math.max(1, Math.floor(((el?.clientHeight ?? 300) - HEADER_HEIGHT) / ROW_HEIGHT) - 1);
-    const top = Math.ceil((el?.scrollTop ?? 0) / ROW_HEIGHT);
-    const next = moveRow(selectedSeq === null ? -1 : pages.indexOf(selectedSeq), total, event.key, pageRows, top, top + pageRows - 1);
-    if (next === null) return;
-    event.preventDefault();
-    void pages.load(pages.pageOf(next)).then(() => {
-      const row = pages.row(next);
-      if (!row) return;
-      clicked.current = row.record.seq;
-      void trace.jumpTo(row.record);
-      reveal(next, false);
-    });
   };
+
+  const onSelect = useCallback(
+    (row: SequenceRow) => {
+      const store = traceStore.getState();
+      store.select(row.record.seq);
+      store.setDetailOpen(true);
+    },
+    [traceStore],
+  );
 
   const setRefs = (el: HTMLDivElement | null) => {
     scroller.current = el;
@@ -154,32 +172,29 @@ export const SequenceView = forwardRef<HTMLDivElement>(function SequenceView(_pr
       <div className="sequence-bar">
         <Legend />
         <span className="trace-toolbar-gap" />
-        {pages?.error && (
-          <span className="trace-filter-error" role="alert">
-            {pages.error}
-          </span>
-        )}
         <span className="muted sequence-count" data-testid="sequence-count">
-          {pages?.total == null ? '' : `${formatCount(total)} ${total === 1 ? 'row' : 'rows'}`}
+          {formatCount(count)} {count === 1 ? 'row' : 'rows'} · {layout.lanes.length} lanes
         </span>
-        <button type="button" className="btn btn-small" onClick={() => setExporting(true)} disabled={total === 0} title="Export the rows from the top of the view as Mermaid, SVG or PNG" data-testid="sequence-export">
+        <button type="button" className="btn btn-small" onClick={() => setExporting(true)} disabled={count === 0} title="Export the rows from the top of the view as Mermaid, SVG or PNG" data-testid="sequence-export">
           Export…
         </button>
       </div>
-      <div className="sequence-scroller" ref={setRefs} tabIndex={0} onScroll={onScroll} onKeyDown={onKeyDown} data-testid="sequence-scroller" aria-label="Sequence diagram" role="group">
+      <div className="sequence-scroller" ref={setRefs} tabIndex={0} onScroll={onScroll} onKeyDown={onKeyDown} data-testid="sequence-scroller" data-total={count} data-first-visible={visible.first} aria-label="Sequence diagram" role="group">
         <div className="sequence-header" style={{ width: layout.width }}>
           <SequenceHeader layout={layout} />
         </div>
-        <div className="sequence-spacer" style={{ height: total * ROW_HEIGHT, width: layout.width }}>
-          <div className="sequence-slice" style={{ top: range.first * ROW_HEIGHT }}>
-            <SequenceRows layout={layout} rows={rows} first={range.first} selectedSeq={selectedSeq} onSelect={select} timeMode={timeMode} />
-          </div>
+        <div className="sequence-spacer" style={{ height: contentHeight(count), width: layout.width }}>
+          {count > 0 && (
+            <div className="sequence-slice" style={{ transform: `translateY(${rowTop(first, scrollTop, visible)}px)` }}>
+              <SequenceRows layout={layout} rows={rows} first={first} selectedSeq={selectedSeq} onSelect={onSelect} timeMode={timeMode} />
+            </div>
+          )}
         </div>
-        {pages?.total === 0 && <p className="empty trace-empty">No records match.</p>}
+        {count === 0 && <p className="empty trace-empty">{loading ? 'Loading…' : 'No records match.'}</p>}
       </div>
       {exporting && (
         <Suspense fallback={null}>
-          <SequenceExportDialog from={Math.min(view.row, Math.max(0, total - 1))} layoutNames={names} declared={declared} onClose={() => setExporting(false)} />
+          <SequenceExportDialog from={Math.min(visible.first, Math.max(0, count - 1))} layoutNames={names} declared={declared} onClose={() => setExporting(false)} />
         </Suspense>
       )}
     </div>
