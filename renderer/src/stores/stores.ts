@@ -14,6 +14,7 @@ import { createLiveStore, type LiveStore } from './live-store';
 import { createRunStore, type RunStore } from './run-store';
 import { createMetricsStore, type MetricsStore } from './metrics-store';
 import { createServerStore, type ServerStore } from './server-store';
+import { createSequenceStore, type SequenceStore } from './sequence-store';
 import { createTraceStore, type TraceStore } from './trace-store';
 import { createViewStore, type ViewStore } from './view-store';
 
@@ -29,6 +30,8 @@ export interface Stores {
   run: StoreApi<RunStore>;
   /** The trace explorer: the run shown, its filter, its window of records, the selection. */
   trace: StoreApi<TraceStore>;
+  /** The Trace view's table | sequence switch (both draw the trace store's rows). */
+  sequence: StoreApi<SequenceStore>;
   /** The live canvas: the run it shows, designed vs observed, agent states and counters, edge pulses. */
   live: StoreApi<LiveStore>;
   /** The Metrics view: the shown run's metrics over time and the NATS server's samples. */
@@ -57,6 +60,7 @@ export function createStores(client: ApiClient): Stores {
     view,
     run,
     trace,
+    sequence: createSequenceStore(client, { trace }),
     server,
     live: createLiveStore(client, { document: doc, run, trace }),
     metrics: createMetricsStore(client, { trace, view, server }),

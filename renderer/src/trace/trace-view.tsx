@@ -6,12 +6,15 @@
  */
 import { useEffect, useRef, type PointerEvent as ReactPointerEvent, type RefObject } from 'react';
 import { formatCount } from '../lib/format';
+import { useSequenceStore } from '../stores/sequence-store';
 import { useStores } from '../stores/stores-context';
 import { useTraceStore } from '../stores/trace-store';
 import { TraceDetail } from './trace-detail';
 import { setFilterToken } from './trace-filter';
 import { clampPanel } from './trace-layout';
 import { MatchCount } from './trace-match-count';
+import { TraceModeSwitch } from './sequence-mode';
+import { SequenceView } from './sequence-view';
 import { TraceTable } from './trace-table';
 import { TimeRange } from './trace-time-range';
 import './trace.css';
@@ -117,6 +120,7 @@ function Toolbar() {
         </span>
       )}
       <span className="trace-toolbar-gap" />
+      <TraceModeSwitch />
       <div className="segmented" role="group" aria-label="Time">
         <button type="button" aria-pressed={timeMode === 'relative'} onClick={() => setTimeMode('relative')} title="Seconds since the run started" data-testid="time-relative">
           Since start
@@ -201,6 +205,7 @@ export function TraceView({ active }: { active: boolean }) {
   const error = useTraceStore((s) => s.error);
   const layout = useTraceStore((s) => s.layout);
   const detailOpen = useTraceStore((s) => s.detailOpen);
+  const mode = useSequenceStore((s) => s.mode);
   const filterInput = useRef<HTMLInputElement>(null);
   const table = useRef<HTMLDivElement>(null);
 
@@ -234,7 +239,7 @@ export function TraceView({ active }: { active: boolean }) {
         <div className="trace-body" style={{ gridTemplateColumns: columns }}>
           <CountsSidebar />
           <Splitter panel="sidebar" testId="splitter-sidebar" />
-          <TraceTable ref={table} />
+          {mode === 'sequence' ? <SequenceView ref={table} /> : <TraceTable ref={table} />}
           {detailOpen && (
             <>
               <Splitter panel="detail" testId="splitter-detail" />
