@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorkbench, type Workbench } from '../helpers/workbench.js';
+import { artifactsDir, startWorkbench, type Workbench } from '../helpers/workbench.js';
 
 const trio = readFileSync('templates/seed-000-trio.yaml', 'utf8');
 
@@ -97,6 +97,9 @@ describe('the sequence view', () => {
     await page.locator('[data-testid=sequence-rows] .sequence-row[data-kind=note]').first().waitFor({ state: 'attached' });
     expect(await page.locator('[data-testid=sequence-rows] .sequence-bar').evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('data-phase')))].sort())).toEqual(expect.arrayContaining(['decide', 'observe', 'orient']));
     await workbench.screenshot('sequence-view');
+    // The Trace view alone, the first reply selected (the picture in docs/images/sequence-view.png).
+    await page.locator(`[data-testid=sequence-rows] .sequence-row[data-seq="${replySeq}"] .sequence-arrow`).click();
+    await page.getByTestId('trace-view').screenshot({ path: `${artifactsDir}/sequence-view-alone.png` });
 
     // Export: the diagram's Mermaid text, drawn by mermaid; SVG and PNG previews.
     await page.getByTestId('sequence-export').click();

@@ -16,10 +16,10 @@ export const LANE_MIN_WIDTH = 150;
 /** The left gutter (seq and time of each row). */
 export const GUTTER = 104;
 
-/** One record as the sequence view draws it: the record and the host's facts about it. */
+/** One record as the sequence view draws it: the record and the host's facts about it (the trace store's rows are these). */
 export interface SequenceRow {
   record: TraceRecord;
-  facts: RowFacts | null;
+  facts?: RowFacts | null | undefined;
 }
 
 /** A lane: an agent's life line. `external` when the topology shown does not declare it. */
@@ -113,14 +113,14 @@ export function rowShape(row: SequenceRow): RowShape {
   if (type !== null && BROADCAST_TYPES.has(type) && from) return { kind: 'broadcast', from, label: clip(`${type}: ${text}`), subject };
   if (!from || !to) return { kind: 'loose', text: clip(`${subject}  ${text}`, 90) };
   const isReply = facts?.requestSeq != null || type === 'response';
-  const failed = facts !== null && facts.status !== 'ok' && facts.status !== 'pending';
+  const failed = facts != null && facts.status !== 'ok' && facts.status !== 'pending';
   const style: ArrowStyle = isReply ? (failed ? 'failed' : 'reply') : type === 'request' ? 'request' : type === 'handoff' ? 'handoff' : type === 'direct' ? 'direct' : 'other';
   const latency = isReply && facts?.latencyMs != null ? formatDuration(facts.latencyMs) : null;
   return { kind: 'arrow', from, to, style, dashed: isReply, label: clip(style === 'handoff' ? `handoff: ${text}` : text), latency, subject };
 }
 
 /** An event's shape: a phase, an LLM or tool note, a failure note, or a small mark. */
-function eventShape(record: Extract<TraceRecord, { kind: 'event' }>, facts: RowFacts | null): RowShape {
+function eventShape(record: Extract<TraceRecord, { kind: 'event' }>, facts: RowFacts | null | undefined): RowShape {
   const agent = record.agent;
   switch (record.name) {
     case 'ooda.phase':

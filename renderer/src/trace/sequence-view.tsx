@@ -53,10 +53,9 @@ export const SequenceView = forwardRef<HTMLDivElement>(function SequenceView(_pr
   const rows = useMemo(() => {
     const out: (SequenceRow | undefined)[] = [];
     for (let i = first; i <= last; i++) {
-      if (byPosition) {
-        const row = rowAt(blocks, i);
-        out.push(row && { record: row.record, facts: row.facts ?? null });
-      } else {
+      // The store's own row objects: the same object while loaded, so memoized rows are not redrawn.
+      if (byPosition) out.push(rowAt(blocks, i));
+      else {
         const record = window.rows[i];
         out.push(record && { record, facts: windowFacts[record.seq] ?? null });
       }
