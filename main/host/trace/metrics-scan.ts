@@ -6,7 +6,7 @@
 import { bucketOf, bucketPercentiles, bucketPlan, errorKind, p50p95, type AgentMetrics, type BucketPlan, type RunMetrics } from '../../../agents/trace/metrics.js';
 import { FLAG_ERROR, FLAG_FAILED } from '../../../agents/trace/record-flags.js';
 import type { RunIndex } from './run-index.js';
-import { FLAGS_SHIFT, KIND_BIT, KIND_EVENT, KIND_MESSAGE, NAME_OVERFLOW, NO_NAME } from './trace-index.js';
+import { FLAGS_SHIFT, KIND_BIT, KIND_EVENT, NAME_OVERFLOW, NO_NAME } from './trace-index.js';
 
 /** A reply the run's facts paired with its request: when, who answered, who asked, how long it took. */
 export interface PairFact {
@@ -57,12 +57,6 @@ class AgentRow {
     this.tokens = new Float64Array(buckets);
     this.active = new Uint8Array(buckets);
   }
-
-  seen(t: number, b: number): void {
-    if (t < this.first) this.first = t;
-    if (t > this.last) this.last = t;
-    this.active[b] = 1;
-  }
 }
 
 const sum = (values: ArrayLike<number>): number => {
@@ -92,40 +86,28 @@ export function scanMetrics(runId: string, live: boolean, index: RunIndex, facts
     return row;
   };
   const rowAt = (agent: number): AgentRow => (rows[agent] ??= rowOf(agent === NAME_OVERFLOW ? '*' : agentTable.names[agent]!));
-  const eventAgents = new Set<number>();
-  const completed = new Uint32Array(buckets);
-  const failed = new Uint32Array(buckets);
-  const errorSeries = new Map<string, Uint32Array>();
-
-  const { time, kind, agentA, agentB, type } = index.records;
-  let carry = Number.NaN;
-  for (let i = 0; i < n; i++) {
-    const k = kind[i]!;
-    const a = agentA[i]!;
-    const event = (k & KIND_BIT) === KIND_EVENT;
-    if (event) eventAgents.add(a);
-    let t = time[i]!;
-    if (Number.isNaN(t)) t = carry; // not in canonical form: placed at the last dated record's time
-    else carry = t;
-    if (empty || !(t >= fromMs && t <= toMs)) continue;
-    const b = bucketOf(plan, t);
-    const bAgent = agentB[i]!;
-    if (a !== NO_NAME) rowAt(a).seen(t, b);
-    if (bAgent !== NO_NAME) rowAt(bAgent).seen(t, b);
-    if ((k & KIND_BIT) === KIND_MESSAGE) {
-      if (a !== NO_NAME) rowAt(a).sent[b]!++;
-      if (bAgent !== NO_NAME) rowAt(bAgent).received[b]!++;
-    } else if (type[i] === toolInvoked) rowAt(a).toolCalls[b]!++;
-    const flags = k >> FLAGS_SHIFT;
-    if (event && type[i] === runCompleted) (flags & FLAG_FAILED ? failed : completed)[b]!++;
-    if (flags & FLAG_ERROR) {
-      const name = errorKind(event, event ? (types.names[type[i]!] ?? null) : null, flags);
-      let series = errorSeries.get(name);
-      if (!series) errorSeries.set(name, (series = new Uint32Array(buckets)));
-      series[b]!++;
-      if (a !== NO_NAME) rowAt(a).errors[b]!++;
-    }
+  const counts = countIndex(index, n, plan, empty ? Number.NaN : fromMs, toMs, { toolInvoked, runCompleted });
+  const slots = counts.slots;
+  for (let a = 1; a < slots; a++) {
+    if (counts.first[a] === Infinity) continue;
+    const row = rowAt(a === slots - 1 ? NAME_OVERFLOW : a);
+    row.first = counts.first[a]!;
+    row.last = counts.last[a]!;
+    const at = a * buckets;
+    row.sent.set(counts.sent.subarray(at, at + buckets));
+    row.received.set(counts.received.subarray(at, at + buckets));
+    row.toolCalls.set(counts.toolCalls.subarray(at, at + buckets));
+    row.errors.set(counts.errors.subarray(at, at + buckets));
+    row.active.set(counts.active.subarray(at, at + buckets));
   }
+  const { completed, failed } = counts;
+  const errorSeries = new Map<string, Uint32Array>();
+  counts.errorKinds.forEach((name, k) => {
+    const series = counts.errorsByKind.subarray(k * buckets, (k + 1) * buckets);
+    if (series.some((v) => v > 0)) errorSeries.set(name, series);
+  });
+  const eventAgents = new Set<number>();
+  for (let a = 0; a < slots; a++) if (counts.eventAgent[a]) eventAgents.add(a === slots - 1 ? NAME_OVERFLOW : a);
 
   const inRange = (t: number) => !empty && t >= fromMs && t <= toMs;
   for (const fact of facts.tokens) if (inRange(fact.time)) rowOf(fact.agent).tokens[bucketOf(plan, fact.time)]! += fact.tokens;
@@ -187,4 +169,103 @@ export function scanMetrics(runId: string, live: boolean, index: RunIndex, facts
       errors: { total: sum(Object.values(byKind)), byKind, series: errorsOut },
     },
   };
+}
+
+/** Counts per agent slot (id; the last slot stands for names past capacity) and bucket, flat: `slot * buckets + bucket`. */
+interface IndexCounts {
+  slots: number;
+  first: Float64Array;
+  last: Float64Array;
+  sent: Uint32Array;
+  received: Uint32Array;
+  toolCalls: Uint32Array;
+  errors: Uint32Array;
+  active: Uint8Array;
+  /** Agents with a runtime event anywhere in the first `n` records. */
+  eventAgent: Uint8Array;
+  completed: Uint32Array;
+  failed: Uint32Array;
+  /** Error kinds met (in first-met order) and their counts, flat: `kind * buckets + bucket`. */
+  errorKinds: string[];
+  errorsByKind: Uint32Array;
+}
+
+/** The one pass over the index's typed arrays: flat typed counters only, no objects per record. */
+function countIndex(index: RunIndex, n: number, plan: BucketPlan, fromMs: number, toMs: number, ids: { toolInvoked: number; runCompleted: number }): IndexCounts {
+  const { agents: agentTable, types } = index.tables();
+  const slots = agentTable.names.length + 1;
+  const overflow = slots - 1;
+  const buckets = plan.count;
+  const size = slots * buckets;
+  const c: IndexCounts = {
+    slots,
+    first: new Float64Array(slots).fill(Infinity),
+    last: new Float64Array(slots).fill(-Infinity),
+    sent: new Uint32Array(size),
+    received: new Uint32Array(size),
+    toolCalls: new Uint32Array(size),
+    errors: new Uint32Array(size),
+    active: new Uint8Array(size),
+    eventAgent: new Uint8Array(slots),
+    completed: new Uint32Array(buckets),
+    failed: new Uint32Array(buckets),
+    errorKinds: [],
+    errorsByKind: new Uint32Array(0),
+  };
+  // Error kind of each (event type | message flags): resolved once per distinct key.
+  const kindOf = new Map<number, number>();
+  const kindIndex = (event: boolean, typeId: number, flags: number): number => {
+    const key = event ? typeId : -1 - (flags & FLAG_ERROR);
+    let k = kindOf.get(key);
+    if (k === undefined) {
+      const name = errorKind(event, event ? (types.names[typeId] ?? null) : null, flags);
+      k = c.errorKinds.indexOf(name);
+      if (k < 0) k = c.errorKinds.push(name) - 1;
+      kindOf.set(key, k);
+    }
+    return k;
+  };
+  const errorHits: number[] = []; // kind * buckets + bucket, counted after the pass
+  const { time, kind, agentA, agentB, type } = index.records;
+  const { first, last, sent, received, toolCalls, errors, active, eventAgent } = c;
+  const { startMs, bucketMs } = plan;
+  let carry = Number.NaN;
+  for (let i = 0; i < n; i++) {
+    const k = kind[i]!;
+    let a = agentA[i]!;
+    if (a === NAME_OVERFLOW) a = overflow;
+    const event = (k & KIND_BIT) === KIND_EVENT;
+    if (event) eventAgent[a] = 1;
+    let t = time[i]!;
+    if (Number.isNaN(t)) t = carry; // not in canonical form: placed at the last dated record's time
+    else carry = t;
+    if (!(t >= fromMs && t <= toMs)) continue;
+    const b = Math.floor((t - startMs) / bucketMs);
+    let bAgent = agentB[i]!;
+    if (bAgent === NAME_OVERFLOW) bAgent = overflow;
+    if (a !== NO_NAME) {
+      if (t < first[a]!) first[a] = t;
+      if (t > last[a]!) last[a] = t;
+      active[a * buckets + b] = 1;
+    }
+    if (bAgent !== NO_NAME) {
+      if (t < first[bAgent]!) first[bAgent] = t;
+      if (t > last[bAgent]!) last[bAgent] = t;
+      active[bAgent * buckets + b] = 1;
+    }
+    const typeId = type[i]!;
+    if (!event) {
+      if (a !== NO_NAME) sent[a * buckets + b]!++;
+      if (bAgent !== NO_NAME) received[bAgent * buckets + b]!++;
+    } else if (typeId === ids.toolInvoked) toolCalls[a * buckets + b]!++;
+    const flags = k >> FLAGS_SHIFT;
+    if (event && typeId === ids.runCompleted) (flags & FLAG_FAILED ? c.failed : c.completed)[b]!++;
+    if (flags & FLAG_ERROR) {
+      errorHits.push(kindIndex(event, typeId, flags) * buckets + b);
+      if (a !== NO_NAME) errors[a * buckets + b]!++;
+    }
+  }
+  c.errorsByKind = new Uint32Array(c.errorKinds.length * buckets);
+  for (const hit of errorHits) c.errorsByKind[hit]!++;
+  return c;
 }
