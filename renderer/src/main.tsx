@@ -8,6 +8,7 @@ import { registerExportCommands } from './export/export-commands';
 import { guardUnload, startAutosave } from './files/autosave';
 import { registerFileCommands } from './files/file-commands';
 import { installShortcuts } from './global-shortcuts';
+import { registerRunsCommands } from './runs/runs-commands';
 import { createStores } from './stores/stores';
 import { registerTraceCommands } from './trace/trace-commands';
 import { StoresProvider } from './stores/stores-context';
@@ -20,11 +21,13 @@ stores.run.getState().connect();
 stores.trace.getState().connect();
 stores.live.getState().connect();
 stores.files.getState().connect();
+stores.runs.getState().connect();
 startAutosave(api, stores.document);
 guardUnload(stores.document);
 registerFileCommands(stores);
 registerExportCommands(stores);
 registerTraceCommands(stores);
+registerRunsCommands(stores);
 installShortcuts();
 
 createRoot(document.getElementById('root')!).render(

@@ -30,6 +30,8 @@ export type CommandId =
   | 'view.commandPalette'
   | 'view.trace'
   | 'trace.followLive'
+  | 'trace.runs'
+  | 'trace.closeRun'
   | 'export.open'
   | 'run.start'
   | 'run.stop';

@@ -10,8 +10,11 @@ import { baseName, documentName, windowTitle } from '../files/document-name';
 import { FileDialogs } from '../files/file-dialogs';
 import { Menu, type MenuEntry } from '../files/menu';
 import { RunControls } from '../run/run-controls';
+import { RunsStatus, RunViewBanner } from '../runs/run-banner';
+import { RunsDialog } from '../runs/runs-dialog';
 import { StatePill } from '../server/state-pill';
 import { useDocumentStore } from '../stores/document-store';
+import { useRunsStore } from '../stores/runs-store';
 import { useServerStore } from '../stores/server-store';
 import { useStores } from '../stores/stores-context';
 
@@ -33,6 +36,7 @@ export function TopBar() {
   const open = useDocumentStore((s) => s.topology !== null || s.pendingText !== null);
   const dirty = useDocumentStore((s) => s.dirty);
   const readOnly = useDocumentStore((s) => s.readOnly);
+  const viewingRun = useRunsStore((s) => s.viewing !== null);
   // Re-render when commands come and go (the palette and Edit commands are registered elsewhere).
   useSyncExternalStore(subscribeCommands, () => commandsVersion);
   const name = open ? documentName(path, topology) : null;
@@ -111,13 +115,16 @@ export function TopBar() {
           {status?.version && <span className="muted">v{status.version}</span>}
         </div>
       </header>
-      {readOnly && (
+      <RunViewBanner />
+      {readOnly && !viewingRun && (
         <div className="banner banner-readonly" role="status" data-testid="readonly-banner">
           {path ? <code>{path}</code> : 'This file'} was written by a newer version of Switchboard. It is shown read-only and Save is off, so it is never overwritten by a version that cannot read it.
         </div>
       )}
       <FileDialogs />
       <ExportDialog />
+      <RunsDialog />
+      <RunsStatus />
     </>
   );
 }

@@ -50,14 +50,21 @@ export interface FilesStore extends flow.DialogState {
 /** The store the files store opens documents into and saves from. */
 interface FilesStoreDeps {
   document: StoreApi<DocumentStore>;
+  /** Runs before another document replaces the open one (a recorded run shown read-only gives the user's back first). */
+  beforeReplace?: () => void;
+  /** File → Open of an NDJSON trace: imported as a run and shown read-only. */
+  openTrace?: (source: { path: string } | { text: string; name: string }) => Promise<unknown>;
 }
+
+/** A trace file (File → Open imports it as a run) rather than a topology. */
+const TRACE_FILE = /\.(ndjson|jsonl)$/i;
 
 const NOTICE_MS = 4000;
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Creates the files store, talking to the host through `client` (see the module comment). */
-export function createFilesStore(client: ApiClient, { document }: FilesStoreDeps): StoreApi<FilesStore> {
+export function createFilesStore(client: ApiClient, { document, beforeReplace, openTrace }: FilesStoreDeps): StoreApi<FilesStore> {
   return createStore<FilesStore>()((set, get) => {
     const doc = () => document.getState();
     const dialogState = (): flow.DialogState => ({ dialog: get().dialog, error: get().error });
@@ -75,6 +82,7 @@ export function createFilesStore(client: ApiClient, { document }: FilesStoreDeps
     };
     /** Asks before replacing unsaved changes; a recent file with none opens at once. */
     const requestReplace = (then: flow.ReplaceTarget) => {
+      beforeReplace?.();
       const input = { dirty: doc().dirty, then };
       // A recent file that is gone: the open dialog shows why, with the rest of the list.
       if (flow.opensAtOnce(input)) void get().openPath(input.then.path).then((ok) => ok || set(flow.openFailed(dialogState())));
@@ -146,6 +154,11 @@ export function createFilesStore(client: ApiClient, { document }: FilesStoreDeps
       },
 
       async openPath(path) {
+        if (openTrace && TRACE_FILE.test(path)) {
+          set({ dialog: null, error: null });
+          await openTrace({ path }); // its progress, errors and result show with the runs list's
+          return true;
+        }
         set({ busy: true, error: null });
         try {
           const file = await client.call('file.open', { path });
@@ -165,6 +178,11 @@ export function createFilesStore(client: ApiClient, { document }: FilesStoreDeps
       },
 
       openPicked(name, text) {
+        if (openTrace && TRACE_FILE.test(name)) {
+          set(flow.showDialog(dialogState(), null));
+          void openTrace({ text, name });
+          return;
+        }
         dropRecoveryOfCurrent();
         // Not saved anywhere yet: unsaved until the user picks a path (the browser gives none).
         doc().open(text, { path: null, fileName: name, dirty: true });

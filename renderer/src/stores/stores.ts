@@ -11,10 +11,11 @@ import { createExportStore, type ExportStore } from './export-store';
 import { createRepublishStore, type RepublishStore } from './republish-store';
 import { createFilesStore, type FilesStore } from './files-store';
 import { createLiveStore, type LiveStore } from './live-store';
-import { createRunStore, type RunStore } from './run-store';
 import { createMetricsStore, type MetricsStore } from './metrics-store';
-import { createServerStore, type ServerStore } from './server-store';
+import { createRunStore, type RunStore } from './run-store';
+import { createRunsStore, type RunsStore } from './runs-store';
 import { createSequenceStore, type SequenceStore } from './sequence-store';
+import { createServerStore, type ServerStore } from './server-store';
 import { createTraceStore, type TraceStore } from './trace-store';
 import { createViewStore, type ViewStore } from './view-store';
 
@@ -42,6 +43,8 @@ export interface Stores {
   files: StoreApi<FilesStore>;
   /** The Export dialog. */
   export: StoreApi<ExportStore>;
+  /** The runs list: recorded runs, import/export/delete, a run shown read-only, long work's progress. */
+  runs: StoreApi<RunsStore>;
   /** Edit & republish: the captured message being edited. */
   republish: StoreApi<RepublishStore>;
 }
@@ -50,10 +53,11 @@ export interface Stores {
 export function createStores(client: ApiClient): Stores {
   const doc = createDocumentStore();
   const design = createDesignStore();
-  const view = createViewStore();
   const trace = createTraceStore(client);
   const run = createRunStore(client, { document: doc, design });
+  const view = createViewStore();
   const server = createServerStore(client);
+  const runs = createRunsStore(client, { document: doc, design, view, trace });
   return {
     document: doc,
     design,
@@ -61,10 +65,11 @@ export function createStores(client: ApiClient): Stores {
     run,
     trace,
     sequence: createSequenceStore(client, { trace }),
-    server,
     live: createLiveStore(client, { document: doc, run, trace }),
+    server,
     metrics: createMetricsStore(client, { trace, view, server }),
-    files: createFilesStore(client, { document: doc }),
+    files: createFilesStore(client, { document: doc, beforeReplace: () => runs.getState().closeView(), openTrace: (source) => runs.getState().importTrace(source, true) }),
+    runs,
     export: createExportStore(client),
     republish: createRepublishStore(client),
   };

@@ -12,9 +12,9 @@ import { useTraceStore } from '../stores/trace-store';
 import { TraceDetail } from './trace-detail';
 import { setFilterToken } from './trace-filter';
 import { clampPanel } from './trace-layout';
-import { MatchCount } from './trace-match-count';
 import { TraceModeSwitch } from './sequence-mode';
 import { SequenceView } from './sequence-view';
+import { MatchCount } from './trace-match-count';
 import { TraceTable } from './trace-table';
 import { TimeRange } from './trace-time-range';
 import './trace.css';
@@ -97,14 +97,15 @@ function CountsSidebar() {
 
 /** The run picker, time mode and follow switch. */
 function Toolbar() {
-  const { runs, runId, liveRunId, follow, timeMode, openRun, refreshRuns, setFollow, setTimeMode } = useTraceStore();
+  const { runs, runId, liveRunId, follow, timeMode, refreshRuns, setFollow, setTimeMode } = useTraceStore();
+  const runsStore = useStores().runs; // a past run's index may need rebuilding: progress and Cancel
   const live = runId !== null && runId === liveRunId;
   const shown = runs.some((r) => r.runId === runId) || runId === null ? runs : [{ runId, startedAt: '', topology: null }, ...runs];
   return (
     <div className="trace-toolbar">
       <label className="trace-run-picker">
         <span className="muted">Run</span>
-        <select value={runId ?? ''} onFocus={() => void refreshRuns()} onChange={(e) => void openRun(e.target.value)} data-testid="trace-run-picker">
+        <select value={runId ?? ''} onFocus={() => void refreshRuns()} onChange={(e) => void runsStore.getState().showRecords(e.target.value)} data-testid="trace-run-picker">
           {runId === null && <option value="">(no run)</option>}
           {shown.map((r) => (
             <option key={r.runId} value={r.runId}>
@@ -114,6 +115,9 @@ function Toolbar() {
           ))}
         </select>
       </label>
+      <button type="button" className="btn btn-small" onClick={() => runsStore.getState().showDialog(true)} title="Every recorded run: open read-only, import, export, delete" data-testid="trace-runs-button">
+        Runs…
+      </button>
       {runId && (
         <span className={`badge ${live ? 'badge-live' : ''}`} data-testid="trace-run-badge">
           {live ? 'live' : 'recorded'}
