@@ -17,6 +17,7 @@ type Copied = { kind: 'json' | NatsCommandKind; text: string | null; note: strin
 export function DetailActions({ record }: { record: TraceRecord }) {
   const [copied, setCopied] = useState<Copied | null>(null);
   const serverUrl = useServerStore((s) => s.status?.clientUrl ?? null);
+  const embedded = useServerStore((s) => s.status?.mode === 'embedded');
   const openRepublish = useRepublishStore((s) => s.open);
 
   const write = (kind: Copied['kind'], text: string, note: string) =>
@@ -27,7 +28,9 @@ export function DetailActions({ record }: { record: TraceRecord }) {
   const copyCommand = (kind: NatsCommandKind) => {
     const command = natsCommand(record, kind, serverUrl);
     if (!command.ok) return setCopied({ kind, text: null, note: `No nats ${kind} line: ${command.reason}.`, failed: true });
-    void write(kind, command.text, command.warning ? `Copied, but ${command.warning}.` : `Copied nats ${kind}.`);
+    // The embedded server admits the workbench's own per-launch nkey only: a shell needs credentials of its own.
+    const note = embedded ? ' The embedded server admits only the workbench’s per-launch key: from a shell, use a server you can log in to (or add --creds).' : '';
+    void write(kind, command.text, (command.warning ? `Copied, but ${command.warning}.` : `Copied nats ${kind}.`) + note);
   };
   const isMessage = record.kind === 'message';
   const republishBlocked = cannotRepublish(record);
