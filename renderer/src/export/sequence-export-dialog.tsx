@@ -5,11 +5,12 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { Modal } from '../files/modal';
+import { download } from '../lib/download';
 import { formatCount } from '../lib/format';
 import { useStores } from '../stores/stores-context';
 import type { SequenceRow } from '../trace/sequence-layout';
 import { MermaidPreview } from './mermaid-preview';
-import { download, EXPORT_ROWS, MERMAID_MESSAGES, sequenceMermaid, sequenceSvg, svgToPng } from './sequence-export';
+import { EXPORT_ROWS, MERMAID_MESSAGES, sequenceMermaid, sequenceSvg, svgToPng } from './sequence-export';
 import './export.css';
 
 type Tab = 'mermaid' | 'svg' | 'png';

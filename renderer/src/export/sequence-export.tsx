@@ -68,12 +68,3 @@ export async function svgToPng(drawing: SvgDrawing): Promise<Blob> {
   }
 }
 
-/** Saves `content` as a download named `name` (the browser's, or Electron's save dialog). */
-export function download(name: string, content: Blob | string, type = 'text/plain'): void {
-  const url = URL.createObjectURL(typeof content === 'string' ? new Blob([content], { type }) : content);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
