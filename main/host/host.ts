@@ -103,7 +103,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       }),
     'trace.count': async ({ runId, query }) => runs.withStore(runId, (store) => store.count(query)),
     'trace.republish': async (input) => republish(server, runs.current().state === 'running', input),
-    'trace.getMetrics': async ({ runId, ...range }) => metrics.get(runId, range, { isLive: (id) => runs.current().runId === id && ['starting', 'running', 'stopping'].includes(runs.current().state), withStore: (id, use) => runs.withStore(id, use) }),
+    'trace.getMetrics': async ({ runId, ...range }) => metrics.get(runId, range, runs),
     'trace.getPosition': async ({ runId, query, seq }) => runs.withStore(runId, (store) => store.locate(query, seq)),
     'trace.checkDesign': async ({ runId }) => runs.withStore(runId, (store) => designChecks.check(store, runs.current().state === 'running' && runs.current().runId === runId)),
     ...traceRuns.handlers(),

@@ -125,13 +125,19 @@ export class MetricsCache {
       this.remember(runId, cached);
       return scanMetrics(runId, false, cached.source.index, cached, range);
     }
-    return runs.withStore(runId, async (store) => {
-      const source = store.metricsSource();
-      const facts = cached?.source.index === source.index ? cached : new RunFacts(source, live);
-      await facts.extend(source.index.count);
-      this.remember(runId, facts);
-      return scanMetrics(runId, live, source.index, facts, range);
-    });
+    try {
+      return await runs.withStore(runId, async (store) => {
+        const source = store.metricsSource();
+        const facts = cached?.source.index === source.index ? cached : new RunFacts(source, live);
+        await facts.extend(source.index.count);
+        this.remember(runId, facts);
+        return scanMetrics(runId, live, source.index, facts, range);
+      });
+    } catch (error) {
+      // A run between recording and closed cannot be opened for a moment: what was read stands meanwhile.
+      if (cached) return scanMetrics(runId, live, cached.source.index, cached, range);
+      throw error;
+    }
   }
 
   /** The facts kept for `runId`, if any (tests). */

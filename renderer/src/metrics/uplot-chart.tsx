@@ -74,6 +74,12 @@ function clock(seconds: number, increment: number): string {
   return increment < 1 ? iso.slice(17, 23) : iso.slice(11, 19);
 }
 
+/** Width of the y axis: its longest label (11 px font) and the ticks. */
+function axisWidth(values: string[] | null): number {
+  const longest = values?.reduce((n, v) => Math.max(n, v.length), 0) ?? 3;
+  return Math.max(32, Math.ceil(longest * 6.4) + 14);
+}
+
 /** The largest value of any series (tests and tooltips read it from the figure). */
 function peak(data: ChartData): number {
   let max = 0;
@@ -109,7 +115,8 @@ export function UplotChart({ title, data, series, height, format = (v) => String
       scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min ?? 0), max > 0 ? max * 1.1 : 1] } },
       axes: [
         { ...AXIS, space: 64, values: (_u, ticks, _axis, _space, incr) => ticks.map((t) => clock(t, incr)) },
-        { ...AXIS, size: 48, values: (_u, ticks) => ticks.map((t) => fmt(t)), ...(integer ? { incrs: INTEGER_STEPS } : {}) },
+        // Small charts still get a tick or two above zero.
+        { ...AXIS, size: (_u, values) => axisWidth(values), space: height < 110 ? 14 : 28, values: (_u, ticks) => ticks.map((t) => fmt(t)), ...(integer ? { incrs: INTEGER_STEPS } : {}) },
       ],
       series: [{ label: 'time', value: (_u, v) => (v === null ? '–' : new Date(v * 1000).toISOString().slice(11, 19)) }, ...specs.map((s, i) => seriesOf(s, fmt, raw, rawIndex(i)))],
       hooks: {
@@ -152,7 +159,9 @@ export function UplotChart({ title, data, series, height, format = (v) => String
 
   return (
     <figure className="metrics-chart" data-testid={testId} data-max={peak(data)}>
-      <figcaption className="metrics-chart-title">{title}</figcaption>
+      <figcaption className="metrics-chart-title" title={title}>
+        {title}
+      </figcaption>
       <div ref={box} className="metrics-chart-plot" />
     </figure>
   );

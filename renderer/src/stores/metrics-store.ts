@@ -35,6 +35,8 @@ export interface MetricsStore {
 /** Polls while the run is live: at most twice a second, as the view promises. */
 const POLL_MS = 1000;
 const BUCKETS = 60;
+/** How long after a run ends its metrics are asked for once more (its store closes meanwhile). */
+const ENDED_REFRESH_MS = 1500;
 
 /** Creates the Metrics store: it follows the trace store's run and samples the server store's counters. */
 export function createMetricsStore(client: ApiClient, deps: { trace: StoreApi<TraceStore>; view: StoreApi<ViewStore>; server: StoreApi<ServerStore> }): StoreApi<MetricsStore> {
@@ -57,7 +59,10 @@ export function createMetricsStore(client: ApiClient, deps: { trace: StoreApi<Tr
     deps.trace.subscribe((s, before) => {
       if (s.runId === before.runId && s.liveRunId === before.liveRunId) return;
       schedule();
-      if (active && (s.runId !== get().runId || s.liveRunId !== before.liveRunId)) void get().refresh();
+      if (!active) return;
+      void get().refresh();
+      // The run just ended: its last records are closed into the store a moment later.
+      if (before.liveRunId !== null && before.liveRunId === s.runId && s.liveRunId === null) setTimeout(() => void get().refresh(), ENDED_REFRESH_MS);
     });
 
     return {
