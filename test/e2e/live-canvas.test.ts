@@ -105,6 +105,7 @@ describe('the live canvas', () => {
     await page.getByTestId('trace-view').waitFor();
     expect(await page.getByTestId('trace-filter').inputValue()).toBe('agent:weather_bot');
     // Selecting its request there, back on the canvas its line is lit.
+    await page.getByTestId('trace-filter').fill('agent:weather_bot agents.request.*');
     await page.locator('[data-testid=trace-table] [data-subject="agents.request.weather_bot"]').first().click();
     await page.getByTestId('view-design').click();
     await page.locator(`.line${REQUEST_LINE}[data-highlighted]`).waitFor();
@@ -118,6 +119,15 @@ describe('the live canvas', () => {
       const rows = Array.from(document.querySelectorAll('[data-testid=trace-table] [role=row]'));
       return rows.length === 3 && rows.every((r) => r.getAttribute('data-subject') === 'agents.direct.weather_bot');
     });
+
+    // Stopped, the run is a recorded one: the counts and findings stay, the states go.
+    await page.getByTestId('view-design').click();
+    await page.getByTestId('run-stop').click();
+    await page.getByTestId('findings-panel').filter({ hasText: 'Recorded run' }).waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=agent-live][data-state]').length === 0);
+    expect(Number(await page.locator(`.line${REQUEST_LINE}`).getAttribute('data-count'))).toBeGreaterThanOrEqual(1);
+    await page.locator('[data-testid=finding][data-id="subject:agents.direct.weather_bot"]').waitFor();
+    await workbench.screenshot('live-canvas-recorded');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -101,7 +101,7 @@ function FlowCanvas() {
     const fresh = (overlays?.nodes ?? []).filter((n) => !overlaysSeen.current.has(n.id));
     if (fresh.length === 0) return;
     for (const n of fresh) overlaysSeen.current.add(n.id);
-    const timer = setTimeout(() => void flow.fitView({ padding: 0.12, duration: 250 }), 100); // once they are measured
+    const timer = setTimeout(() => void flow.fitView({ padding: 0.18, duration: 250 }), 100); // once they are measured
     return () => clearTimeout(timer);
   }, [overlays, flow]);
   useCrispLayer(wrapper);

@@ -62,22 +62,21 @@ export function useLiveCanvas(topology: Topology | null): LiveCanvas | null {
   }, [active, topology, live, states, counters, overlays, highlighted]);
 }
 
-/** The overlay nodes, placed around the drawn nodes: the outside world on the left, subjects on the right. */
+/** The overlay nodes, in a row above the drawn nodes: the outside world, then subjects no agent receives. */
 export function overlayNodes(overlays: CanvasOverlays | null, nodes: readonly DesignNode[]): OverlayFlowNode[] {
   if (!overlays || overlays.nodes.length === 0) return [];
-  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
+  let [minX, minY] = [Infinity, Infinity];
   for (const n of nodes) {
     minX = Math.min(minX, n.position.x);
     minY = Math.min(minY, n.position.y);
-    maxX = Math.max(maxX, n.position.x + (n.measured?.width ?? 200));
-    maxY = Math.max(maxY, n.position.y + (n.measured?.height ?? 80));
   }
-  if (!Number.isFinite(minX)) [minX, minY, maxX, maxY] = [0, 0, 200, 80];
+  if (!Number.isFinite(minX)) [minX, minY] = [0, 0];
   let subjects = 0;
   return overlays.nodes.map((spec) => ({
     id: spec.id,
     type: 'overlay' as const,
-    position: spec.kind === 'outside' ? { x: minX - 260, y: (minY + maxY) / 2 - 24 } : { x: maxX + 140, y: minY + 72 * subjects++ },
+    // One row above the topology, the outside world first: its lines to subjects stay short and cross no node.
+    position: spec.kind === 'outside' ? { x: minX - 40, y: minY - 130 } : { x: minX + 260 + 250 * subjects++, y: minY - 130 },
     data: spec,
     selectable: false,
     draggable: false,
