@@ -4,6 +4,7 @@
  * most once a second while the run is live, read to its end once for a past run), each agent's
  * state from the run's events, and edge pulses — at most one per line per PULSE_MS, however fast
  * records arrive. The renderer never holds the run: batches are looked at once and dropped.
+ * While the canvas is hidden (another centre view), a live run is neither polled nor pulsed.
  */
 import { createStore, type StoreApi } from 'zustand';
 import type { Topology } from '../../../agents/topology/schema';
@@ -37,9 +38,12 @@ export interface LiveStore {
   /** A line picked in the findings list (an undeclared line has no selection of its own). */
   highlight: string | null;
   error: string | null;
+  /** Whether the canvas is on screen (set by the canvas). */
+  visible: boolean;
   /** Follows the run and trace stores and the host's trace batches; returns the function that stops it. */
   connect(): () => void;
   setHighlight(line: string | null): void;
+  setVisible(visible: boolean): void;
 }
 
 /** The stores the live store reads. */
@@ -75,18 +79,26 @@ export function createLiveStore(client: ApiClient, { document, run, trace }: Liv
     // Polling: one request at a time; a run switch makes older answers stale.
     let generation = 0;
     let pollTimer: ReturnType<typeof setTimeout> | null = null;
+    let polling = false;
+    let connected = false;
     const poll = async (mine: number) => {
       pollTimer = null;
+      if (polling || !connected) return;
       const runId = get().runId;
       if (!runId || mine !== generation) return;
+      // A hidden canvas asks again once it shows (setVisible).
+      if (!get().visible && get().check?.runId === runId) return;
+      polling = true;
       try {
         const [check, counters] = await Promise.all([client.call('trace.checkDesign', { runId }), loadCounters(client, runId)]);
-        if (mine !== generation) return;
+        polling = false;
+        if (mine !== generation) return void poll(generation);
         set({ check, counters, error: null });
         // A live run is asked again; a past run until the host has read it to its end.
         if (get().live || check.seen < check.total) pollTimer = setTimeout(() => void poll(mine), get().live ? POLL_MS : 0);
       } catch (error) {
-        if (mine !== generation) return;
+        polling = false;
+        if (mine !== generation) return void poll(generation);
         set({ error: error instanceof Error ? error.message : String(error) });
         if (get().live) pollTimer = setTimeout(() => void poll(mine), POLL_MS * 3);
       }
@@ -120,6 +132,7 @@ export function createLiveStore(client: ApiClient, { document, run, trace }: Liv
       pulses: {},
       highlight: null,
       error: null,
+      visible: true,
 
       connect() {
         const offRun = run.subscribe((s, before) => s.status !== before.status && follow());
@@ -128,13 +141,15 @@ export function createLiveStore(client: ApiClient, { document, run, trace }: Liv
           if (batch.runId !== get().runId) return;
           const tally = tallyRecords(get().tally, batch.records);
           if (tally !== get().tally) set({ tally });
-          const edges = edgesOf();
+          const edges = get().visible ? edgesOf() : null;
           if (!edges) return;
           for (const record of batch.records) for (const id of edgesOfRecord(edges, record)) hit.add(id);
           if (hit.size && !pulseTimer) pulseTimer = setTimeout(flushPulses, PULSE_MS);
         });
+        connected = true;
         follow();
         return () => {
+          connected = false;
           offRun();
           offTrace();
           offBatch();
@@ -145,6 +160,11 @@ export function createLiveStore(client: ApiClient, { document, run, trace }: Liv
       },
 
       setHighlight: (highlight) => set({ highlight }),
+      setVisible(visible) {
+        if (visible === get().visible) return;
+        set({ visible });
+        if (visible && !pollTimer) void poll(generation);
+      },
     };
   });
 }

@@ -24,6 +24,7 @@ import {
 import { useDesignStore, type DesignStore } from '../../stores/design-store';
 import { useDocumentStore } from '../../stores/document-store';
 import { useStores } from '../../stores/stores-context';
+import { useViewStore } from '../../stores/view-store';
 import { addNodeAt, connectNodes, moveTo } from '../actions';
 import { fallbackPosition } from '../arrange';
 import { NODE_KINDS, type NodeKind } from '../model/node-kinds';
@@ -95,6 +96,9 @@ function FlowCanvas() {
   const nodes = useMemo<CanvasNode[]>(() => (overlays?.nodes.length ? [...designNodes, ...overlayNodes(overlays, designNodes)] : designNodes), [designNodes, overlays]);
   const edges = useMemo<CanvasEdge[]>(() => (overlays?.undeclared.length ? [...designEdges, ...undeclaredEdges(overlays, live!.input.highlighted)] : designEdges), [designEdges, overlays, live]);
   useCanvasWiring(topology, wrapper);
+  // The run's figures are asked for only while the canvas is on screen.
+  const shown = useViewStore((s) => s.view === 'design');
+  useEffect(() => stores.live.getState().setVisible(shown), [shown, stores]);
   // Undeclared traffic that brings a new overlay node brings it into view (once per node).
   const overlaysSeen = useRef(new Set<string>());
   useEffect(() => {
