@@ -189,29 +189,34 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
       if (!runId) return;
       const mine = ++generation;
       positions.reset();
-      set({ loading: true, error: null, rows: EMPTY_BLOCKS, window: EMPTY_WINDOW, facts: {}, newSincePause: 0, selectedPosition: null });
+      // What is on screen stays until the answer replaces it (no flash of empty rows).
+      set({ loading: true, error: null, newSincePause: 0, selectedPosition: null });
+      const fresh = () => set({ rows: EMPTY_BLOCKS, window: EMPTY_WINDOW, facts: {} });
       try {
         const around = get().selectedSeq;
         if (byPosition()) {
           if (following()) {
             const page = await fetchPage(runId, { before: Number.MAX_SAFE_INTEGER }, TAIL_ROWS);
             if (mine !== generation) return;
+            fresh();
             place(page, true);
             revealAt(Math.max(0, (get().total ?? 1) - 1), 'end');
           } else if (around !== null) {
             const at = await client.call('trace.getPosition', { runId, query: hostFilter(), seq: around });
             if (mine !== generation) return;
             const position = Math.min(at.position ?? 0, Math.max(0, (at.total ?? 1) - 1));
+            fresh();
             set({ total: at.total, selectedPosition: at.matches ? at.position : null });
             revealAt(position, 'center', around);
           } else {
             const page = await fetchPage(runId, { offset: 0 }, BLOCK_ROWS);
             if (mine !== generation) return;
+            fresh();
             place(page, false);
             revealAt(0, 'auto');
           }
           positions.pause();
-          return set({ loading: false });
+          return set({ loading: false, window: EMPTY_WINDOW });
         }
         let window: TraceWindow;
         let facts: RowFacts[] = [];
@@ -227,11 +232,18 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
           [window, facts] = [appendPage(tailWindow(upTo), after).window, [...(upTo.facts ?? []), ...(after.facts ?? [])]];
         }
         if (mine !== generation) return;
+        fresh();
         set((s) => ({ total: null, window, facts: keepFacts({}, { records: [], facts }, window.rows), loading: false, shift: { id: s.shift.id + 1, rows: 0 } }));
         revealAt(null, following() ? 'end' : 'center', following() ? (window.rows.at(-1)?.seq ?? null) : around);
       } catch (error) {
         if (mine === generation) fail(error);
       }
+    };
+
+    /** Reloads, then counts: a count scans the whole run in the host, so the rows come first. */
+    const reloadThenCount = async () => {
+      await reload();
+      void refreshCounts();
     };
 
     /** Runs one window page request at a time, for the current generation only. */
@@ -349,7 +361,7 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
       async openRun(runId) {
         generation++;
         set({ runId, total: null, rows: EMPTY_BLOCKS, window: EMPTY_WINDOW, facts: {}, related: null, selectedSeq: null, selectedPosition: null, selected: null, counts: null, error: null });
-        await Promise.all([reload(), refreshCounts()]);
+        await reloadThenCount();
       },
 
       async setFilterText(text) {
@@ -357,7 +369,7 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
         if (!read.ok) return set({ filterText: text, filterError: read.error });
         const same = JSON.stringify(read.filter) === JSON.stringify(get().filter);
         set({ filterText: text, filterError: null, filter: read.filter });
-        if (!same) await Promise.all([reload(), refreshCounts()]);
+        if (!same) await reloadThenCount();
       },
 
       async setTimeRange(from, to) {
@@ -365,8 +377,8 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
       },
 
       ensureRows(first, last) {
-        const { total, rows } = get();
-        if (total === null || !byPosition()) return;
+        const { total, rows, loading } = get();
+        if (total === null || loading || !byPosition()) return;
         const touched = touch(rows, positions.show(first, last));
         if (touched !== rows) set({ rows: touched });
         // A little beyond the screen, so that a slow scroll finds its rows loaded.
@@ -452,11 +464,11 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
       setTimeMode: (timeMode) => set({ timeMode }),
       async setHideInfrastructure(hideInfrastructure) {
         set({ hideInfrastructure });
-        await Promise.all([reload(), refreshCounts()]);
+        await reloadThenCount();
       },
       async setErrorsOnly(errorsOnly) {
         set({ errorsOnly });
-        await Promise.all([reload(), refreshCounts()]);
+        await reloadThenCount();
       },
       setLayout(partial) {
         const layout = { ...get().layout, ...partial };

@@ -4,8 +4,10 @@
  * that it is partial — text is searched record by record, so the table pages by seq and its
  * scrollbar covers only the rows loaded.
  */
-import { formatCount } from '../lib/format';
 import { useTraceStore } from '../stores/trace-store';
+
+/** A count written out in full (the table's scroll range is exactly this many rows). */
+const exactly = (n: number) => n.toLocaleString('en-US');
 
 /** The match count of the filter bar. */
 export function MatchCount() {
@@ -20,8 +22,8 @@ export function MatchCount() {
   return (
     <span className="muted trace-filter-status" data-testid="trace-row-count" data-partial={text || undefined}>
       {partial ? '≥ ' : ''}
-      {formatCount(shown)} {shown === 1 && !partial ? 'record matches' : 'records match'}
-      {all !== null && shown !== all ? ` of ${formatCount(all)}` : ''}
+      {exactly(shown)} {shown === 1 && !partial ? 'record matches' : 'records match'}
+      {all !== null && shown !== all ? ` of ${exactly(all)}` : ''}
       {text && (
         <span className="trace-count-partial" title="Text is searched in each record's payload: the table loads matches page by page as you scroll, and its scrollbar covers the rows loaded so far." data-testid="trace-count-partial">
           {partial ? ' · partial count (text search)' : ' · text search: scroll to load more'}

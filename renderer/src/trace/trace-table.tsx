@@ -7,7 +7,7 @@
  * While following the live run the newest row stays in view; scrolling up pauses that, and
  * "↓ N new" resumes it.
  */
-import { forwardRef, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { forwardRef, memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { TraceRecord } from '../../../agents/trace/record';
 import type { RowFacts } from '../../../agents/trace/row-facts';
 import { formatCount } from '../lib/format';
@@ -22,6 +22,8 @@ import './trace-table.css';
 
 /** Rows drawn beyond each edge of the viewport. */
 const OVERSCAN = 6;
+/** Rows are placed relative to a multiple of this many rows, so their offsets stay small and unchanged while scrolling (memoized rows do not redraw). */
+const ANCHOR_ROWS = 4096;
 
 /** Subjects NATS itself uses (JetStream, KV, system, reply inboxes): drawn quieter. */
 const isInternal = (subject: string) => /^(\$JS|\$KV|\$O|\$SYS|_INBOX)\./.test(subject);
@@ -52,8 +54,8 @@ function Header() {
   );
 }
 
-/** One record's row. */
-function RecordRow({ record, fact, previous, index, top, selected, timeMode, onPick }: { record: TraceRecord; fact: RowFacts | undefined; previous: TraceRecord | undefined; index: number; top: number; selected: boolean; timeMode: 'absolute' | 'relative'; onPick: (seq: number) => void }) {
+/** One record's row (redrawn only when what it shows changes). */
+const RecordRow = memo(function RecordRow({ record, fact, previous, index, top, selected, timeMode, onPick }: { record: TraceRecord; fact: RowFacts | undefined; previous: TraceRecord | undefined; index: number; top: number; selected: boolean; timeMode: 'absolute' | 'relative'; onPick: (seq: number) => void }) {
   const cells = rowCells(record);
   // A reply that is not an AgentMessage still has a sender and receiver: its request's.
   const fromTo = cells.fromTo || (fact?.from && fact.to ? `${fact.from} → ${fact.to}` : (fact?.from ?? ''));
@@ -101,7 +103,7 @@ function RecordRow({ record, fact, previous, index, top, selected, timeMode, onP
       </span>
     </div>
   );
-}
+});
 
 /** The "↓ N new" / "↓ Follow" button over a live run's table while following is paused. */
 function FollowButton() {
@@ -195,7 +197,7 @@ export const TraceTable = forwardRef<HTMLDivElement>(function TraceTable(_props,
       if (which === 'before') void s.loadOlder();
       else if (which === 'after') void s.loadNewer();
     }
-  }, [byPosition, visible.first, visible.last, count, rows, window, traceStore]);
+  }, [byPosition, visible.first, visible.last, count, rows, window, loading, traceStore]);
 
   const onScroll = () => {
     const el = scroller.current;

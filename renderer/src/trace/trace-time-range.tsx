@@ -48,7 +48,7 @@ export function TimeRange() {
       {active ? (
         <span className="time-range-chip" data-testid="time-range-chip" title={`From ${from ?? 'the start'} to ${to ?? 'the end'} (UTC, inclusive)`}>
           <button type="button" onClick={toggle} aria-expanded={open} data-testid="time-range-toggle">
-            ⏱ {shortTime(from, to)} → {shortTime(to, from)}
+            Time {shortTime(from, to)} → {shortTime(to, from)}
           </button>
           <button type="button" aria-label="Clear the time range" title="Clear the time range" onClick={() => void setTimeRange(null, null)} data-testid="time-range-clear">
             ×
@@ -56,7 +56,7 @@ export function TimeRange() {
         </span>
       ) : (
         <button type="button" className="btn btn-small" onClick={toggle} aria-expanded={open} title="Show only records in a time range" data-testid="time-range-toggle">
-          ⏱ Time range
+          Time range…
         </button>
       )}
       {open && (
