@@ -2,8 +2,9 @@
 // canvas shows the topology it ran with, not the user's, a banner says read-only, the table shows
 // its records, deleting a node is refused) and "Back to my topology" gives the user's back; a
 // valid NDJSON export imports and is listed; a broken one is refused with its line number and
-// adds no run; a run is deleted (its files too).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+// adds no run; a big import shows progress and is cancelled, leaving no run; a run is deleted
+// (its files too); File → Open of an .ndjson imports it and shows it read-only.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,6 +113,23 @@ describe('the runs list', () => {
     expect(await rows().count()).toBe(2);
     await workbench.screenshot('runs-import-error');
 
+    // A big import shows its progress and is cancelled: no run is left.
+    const big = path.join(workbench.dataDir, 'big.ndjson');
+    const records = lines.slice(1).filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const bigLines = [lines[0]!];
+    for (let seq = 1; seq <= 60_000; seq++) bigLines.push(JSON.stringify({ ...records[(seq - 1) % records.length], seq }));
+    writeFileSync(big, `${bigLines.join('\n')}\n`);
+    const before = readdirSync(traceRoot(workbench.dataDir)).sort();
+    await page.getByTestId('runs-import-path').fill(big);
+    await page.getByTestId('runs-import').click();
+    await page.locator('[data-testid=runs-status][role=progressbar][aria-valuenow]').waitFor();
+    expect(await page.getByTestId('runs-status').innerText()).toMatch(/Importing big\.ndjson…\s+\d+% of [\d.]+ MiB/);
+    await workbench.screenshot('runs-progress');
+    await page.getByTestId('runs-cancel').click();
+    await page.getByTestId('runs-notice').filter({ hasText: 'Import cancelled: nothing was imported.' }).waitFor();
+    expect(await rows().count()).toBe(2);
+    expect(readdirSync(traceRoot(workbench.dataDir)).sort()).toEqual(before);
+
     // Delete asks first, then the run and its files are gone.
     const dir = path.join(traceRoot(workbench.dataDir), importedId);
     expect(existsSync(dir)).toBe(true);
@@ -120,6 +138,22 @@ describe('the runs list', () => {
     await expect.poll(() => rows().count()).toBe(1);
     expect(existsSync(dir)).toBe(false);
     expect(await rows().first().getAttribute('data-run-id')).toBe(runId);
+    await page.getByTestId('runs-dialog').getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('opens an .ndjson with File → Open: imported, then shown read-only', async () => {
+    const exported = path.join(workbench.dataDir, 'exported.ndjson');
+    await page.getByTestId('menu-file').click();
+    await page.locator('[data-command="file.open"]').click();
+    await page.getByTestId('open-path').fill(exported);
+    await page.getByTestId('open-dialog').getByRole('button', { name: 'Open', exact: true }).click();
+    const banner = page.getByTestId('run-view-banner');
+    await banner.waitFor();
+    expect(await banner.innerText()).toMatch(/Read-only: recorded run of seed-000-trio/);
+    await expect.poll(nodeNames).toEqual(['general_assistant', 'get_current_weather', 'task_coordinator', 'weather_bot']);
+    expect(await page.getByTestId('document-title').innerText()).toMatch(/^seed-000-trio\s*read-only$/);
+    await page.getByTestId('run-view-back').click();
+    await expect.poll(nodeNames).toEqual(['auctioneer', 'budget_translator', 'careful_translator', 'fast_translator']);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@
 import { useEffect, useRef } from 'react';
 import type { Problem } from '../../../agents/topology/load';
 import { useDocumentStore } from '../stores/document-store';
+import { useRunsStore } from '../stores/runs-store';
 import { useStores } from '../stores/stores-context';
 import { useViewStore } from '../stores/view-store';
 import { applyText } from './apply-text';
@@ -31,6 +32,7 @@ export function SourceView() {
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const stores = useStores();
   const readOnly = useDocumentStore((s) => s.readOnly);
+  const viewingRun = useRunsStore((s) => s.viewing !== null);
   const problems = useDocumentStore((s) => s.problems);
   const open = useDocumentStore((s) => s.topology !== null || s.pendingText !== null);
   const reveal = useViewStore((s) => s.reveal);
@@ -153,7 +155,7 @@ export function SourceView() {
         </div>
       )}
       <footer className="source-view-status" data-testid="source-status">
-        {readOnly && <span className="status-warn">Read-only: written by a newer Switchboard</span>}
+        {readOnly && <span className="status-warn">{viewingRun ? 'Read-only: the topology a recorded run ran with' : 'Read-only: written by a newer Switchboard'}</span>}
         {open && errors === 0 && warnings === 0 && <span className="status-ok">✓ Valid topology</span>}
         {errors > 0 && (
           <button type="button" className="status-error" onClick={next}>

@@ -39,7 +39,8 @@ export function TopBar() {
   const viewingRun = useRunsStore((s) => s.viewing !== null);
   // Re-render when commands come and go (the palette and Edit commands are registered elsewhere).
   useSyncExternalStore(subscribeCommands, () => commandsVersion);
-  const name = open ? documentName(path, topology) : null;
+  // A recorded run's topology has no file: its name, not "(untitled)".
+  const name = open ? (viewingRun ? (topology?.metadata.name ?? 'recorded run') : documentName(path, topology)) : null;
   const exportCommand = allCommands().find((c) => c.id === 'export.open');
   const paletteCommand = allCommands().find((c) => c.id === 'view.commandPalette');
 
