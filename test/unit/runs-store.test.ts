@@ -112,6 +112,11 @@ describe('long work in the runs store', () => {
     expect(await stores.runs.getState().importTrace({ path: '/t/broken.ndjson' })).toBeNull();
     expect(stores.runs.getState().error).toBe('broken.ndjson line 1234: not JSON. Nothing was imported.');
 
+    // A browser-read file too big for one message is refused before anything is sent.
+    expect(await stores.runs.getState().importTrace({ text: 'x'.repeat(13 * 1024 * 1024), name: 'huge.ndjson' })).toBeNull();
+    expect(stores.runs.getState().error).toMatch(/^huge\.ndjson is too big to send from the browser .*type its path on the host instead\.$/);
+    expect(host.calls.filter((c) => c.method === 'trace.import').length).toBe(1);
+
     expect(await stores.files.getState().openPath('/t/good.ndjson')).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(host.calls.filter((c) => c.method === 'file.open')).toEqual([]);

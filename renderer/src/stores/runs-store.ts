@@ -78,6 +78,8 @@ interface RunsStoreDeps {
 }
 
 const NOTICE_MS = 5000;
+/** A file the browser read goes to the host in one message (the WebSocket bridge takes 16 MiB); bigger ones by path. */
+const MAX_TEXT_IMPORT = 12 * 1024 * 1024;
 const EXTENSIONS: Record<RunExportFormat, { ext: string; type: string }> = {
   ndjson: { ext: 'ndjson', type: 'application/x-ndjson' },
   mermaid: { ext: 'mmd', type: 'text/plain' },
@@ -189,6 +191,10 @@ export function createRunsStore(client: ApiClient, deps: RunsStoreDeps): StoreAp
 
       async importTrace(source, open = false) {
         const name = 'path' in source ? source.path.split(/[\\/]/).pop()! : source.name;
+        if ('text' in source && source.text.length > MAX_TEXT_IMPORT) {
+          set({ error: `${name} is too big to send from the browser (over ${MAX_TEXT_IMPORT / 1024 / 1024} MiB): type its path on the host instead.` });
+          return null;
+        }
         const input: CallInput<'trace.import'> = 'path' in source ? { path: source.path } : { text: source.text, name: source.name };
         const imported = await asTask(`Importing ${name}`, (task) => client.call('trace.import', { ...input, task }));
         if (!imported) return null;
