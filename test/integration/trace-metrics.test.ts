@@ -119,6 +119,15 @@ describe('trace.getMetrics on a real store', () => {
     expect(again).toEqual(naiveMetrics('r1', records, range({ buckets: 10 }), false));
   });
 
+  it('answers a run that cannot be opened for a moment (stopping) from what it read, and says so when it read nothing', async () => {
+    for (const record of records.slice(0, 500)) store.append(record);
+    const cache = new MetricsCache();
+    const first = await cache.get('r1', range(), runs);
+    const closing: MetricsRuns = { isLive: () => false, withStore: async () => Promise.reject(new Error('run r1 is already open in this process.')) };
+    expect(await cache.get('r1', range(), closing)).toEqual({ ...first, live: false });
+    await expect(new MetricsCache().get('r1', range(), closing)).rejects.toThrow(/already open/);
+  });
+
   it('answers an empty run with empty series, and refuses a range that ends before it starts', async () => {
     const cache = new MetricsCache();
     const metrics = await cache.get('r1', range(), runs);

@@ -77,7 +77,7 @@ function clock(seconds: number, increment: number): string {
 /** Width of the y axis: its longest label (11 px font) and the ticks. */
 function axisWidth(values: string[] | null): number {
   const longest = values?.reduce((n, v) => Math.max(n, v.length), 0) ?? 3;
-  return Math.max(32, Math.ceil(longest * 6.4) + 14);
+  return Math.max(32, Math.ceil(longest * 7.2) + 18);
 }
 
 /** The largest value of any series (tests and tooltips read it from the figure). */
