@@ -113,6 +113,16 @@ describe('the runs list', () => {
     expect(await rows().count()).toBe(2);
     await workbench.screenshot('runs-import-error');
 
+    // Exports written to a folder on the host: the NDJSON is the run's export, byte for byte.
+    await page.getByTestId('runs-export-dir').fill(workbench.dataDir);
+    await page.locator(`[data-run-id="${runId}"] [data-testid=runs-export-ndjson]`).click();
+    const written = path.join(workbench.dataDir, `${runId}.ndjson`);
+    await page.getByTestId('runs-notice').filter({ hasText: `Wrote ${written}` }).waitFor();
+    expect(readFileSync(written, 'utf8')).toBe(readFileSync(exported, 'utf8'));
+    await page.locator(`[data-run-id="${runId}"] [data-testid=runs-export-mermaid]`).click();
+    await page.getByTestId('runs-notice').filter({ hasText: `${runId}.mmd` }).waitFor();
+    expect(readFileSync(path.join(workbench.dataDir, `${runId}.mmd`), 'utf8')).toMatch(/^sequenceDiagram\n/);
+
     // A big import shows its progress and is cancelled: no run is left.
     const big = path.join(workbench.dataDir, 'big.ndjson');
     const records = lines.slice(1).filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -138,6 +148,16 @@ describe('the runs list', () => {
     await expect.poll(() => rows().count()).toBe(1);
     expect(existsSync(dir)).toBe(false);
     expect(await rows().first().getAttribute('data-run-id')).toBe(runId);
+    await page.getByTestId('runs-dialog').getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('opens the runs list from the command palette', async () => {
+    await page.getByTestId('open-command-palette').click();
+    await page.getByTestId('command-palette').waitFor();
+    await page.keyboard.type('recorded runs');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('runs-dialog').waitFor();
+    expect(await rows().count()).toBe(1);
     await page.getByTestId('runs-dialog').getByRole('button', { name: 'Close' }).click();
   });
 

@@ -105,6 +105,18 @@ function ImportBar({ busy }: { busy: boolean }) {
   );
 }
 
+/** Where exports go: downloads, or files in a folder on the host (for runs too big to download). */
+function ExportTarget() {
+  const exportDir = useRunsStore((s) => s.exportDir);
+  const setExportDir = useRunsStore((s) => s.setExportDir);
+  return (
+    <label className="runs-export-dir">
+      <span className="muted">Exports go to</span>
+      <input className="input mono" value={exportDir} onChange={(e) => setExportDir(e.target.value)} placeholder="downloads (or type a folder on the host)" spellCheck={false} data-testid="runs-export-dir" />
+    </label>
+  );
+}
+
 /** The runs dialog, when open. */
 export function RunsDialog() {
   const { dialogOpen, runs, loading, error, notice, task, showDialog } = useRunsStore();
@@ -145,6 +157,7 @@ export function RunsDialog() {
           </table>
         </div>
       )}
+      <ExportTarget />
     </Modal>
   );
 }

@@ -49,6 +49,9 @@ export interface RunsStore {
   /** The run whose delete awaits confirmation. */
   confirmDelete: string | null;
   viewing: ViewedRun | null;
+  /** A folder on the host that exports are written to; empty: they download (up to 8 MiB). */
+  exportDir: string;
+  setExportDir(dir: string): void;
   /** Follows `trace.progressed`; returns the function that stops it. */
   connect(): () => void;
   showDialog(open: boolean): void;
@@ -125,6 +128,9 @@ export function createRunsStore(client: ApiClient, deps: RunsStoreDeps): StoreAp
       task: null,
       confirmDelete: null,
       viewing: null,
+      exportDir: '',
+
+      setExportDir: (exportDir) => set({ exportDir }),
 
       connect() {
         const off = client.on('trace.progressed', ({ task, done, total }) => {
@@ -206,11 +212,12 @@ export function createRunsStore(client: ApiClient, deps: RunsStoreDeps): StoreAp
 
       async exportRun(runId, format) {
         set({ error: null });
+        const { ext, type } = EXTENSIONS[format];
+        const dir = get().exportDir.trim().replace(/[\\/]+$/, '');
         try {
-          const { text } = await client.call('trace.export', { runId, format });
-          const { ext, type } = EXTENSIONS[format];
-          download(`${runId}.${ext}`, text ?? '', type);
-          notify(`Exported ${runId} as ${format === 'ndjson' ? 'NDJSON' : format === 'otlp' ? 'OTLP/JSON' : 'Mermaid'}.`);
+          const { text, path } = await client.call('trace.export', { runId, format, ...(dir && { path: `${dir}/${runId}.${ext}` }) });
+          if (path === null) download(`${runId}.${ext}`, text ?? '', type);
+          notify(path === null ? `Exported ${runId} as ${format === 'ndjson' ? 'NDJSON' : format === 'otlp' ? 'OTLP/JSON' : 'Mermaid'}.` : `Wrote ${path}`);
         } catch (error) {
           set({ error: message(error) });
         }
