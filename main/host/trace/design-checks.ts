@@ -14,7 +14,7 @@ import type { TraceStore } from './trace-store.js';
 const PAGE = 1000;
 const READ_BUDGET = 50_000;
 /** Runs whose trackers are kept (the live one and the past runs looked at last). */
-const KEEP = 3;
+const KEEP = 2;
 
 /** One run's comparison so far. */
 interface RunCheck {
