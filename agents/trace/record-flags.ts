@@ -3,12 +3,13 @@
  * infrastructure (JetStream, KV, object store, system traffic and the inbox replies to it) and
  * whether it is an error (failed, invalid, truncated, no responders, a failure event). Some of it
  * depends on earlier records (a reply on an inbox is whatever its request was), so a run is
- * classified in order by one {@link RecordClassifier}, and the store keeps the result as a byte
- * per record. Isomorphic.
+ * classified in order by one {@link RecordClassifier} (which also keeps the run's request ↔ reply
+ * pairing, reply-index.ts), and the store keeps the result as a byte per record. Isomorphic.
  */
 import { SUBJECT_PROFILES, subjectMatches } from '../protocol/subjects.js';
-import { failedReply, failedTaskReply, isNoResponders, REQUEST_TIMEOUT_MS } from './message-facts.js';
+import { failedReply, failedTaskReply, isNoResponders, REQUEST_TIMEOUT_MS, waitsOn } from './message-facts.js';
 import type { MessageRecord, TraceRecord } from './record.js';
+import { ReplyIndex } from './reply-index.js';
 
 /** NATS infrastructure: JetStream, KV, object store, system traffic, and the replies to it. */
 export const FLAG_INFRASTRUCTURE = 1;
@@ -138,53 +139,63 @@ export function isAgentMessageSubject(subject: string): boolean {
 }
 
 /**
- * Requests remembered at most (those of the last REQUEST_TIMEOUT_MS still unanswered, and
- * JetStream inboxes; oldest forgotten first): a request forgotten early never times out, and its
- * reply is classified alone.
+ * Requests remembered at most for classifying their replies (those of the last REQUEST_TIMEOUT_MS;
+ * oldest forgotten first): a request forgotten early never times out, and its reply is classified
+ * alone. (The reply index keeps pairing every request.)
  */
 export const REMEMBERED_REQUESTS = 65_536;
 
-/** A request waiting on its inbox: where it is, when, whether it is infrastructure, whether a reply came. */
-interface Waiting {
-  at: number;
-  mono: number;
-  infrastructure: boolean;
-  /** The request was an AgentMessage or on an AgentMessage subject: its reply is due to be one. */
-  wantsAgentMessage: boolean;
-  answered: boolean;
-}
+/** Window bits: the request is infrastructure; its reply is due to be an AgentMessage; it has had its first reply. */
+const W_INFRASTRUCTURE = 1;
+const W_WANTS_AGENT_MESSAGE = 2;
+const W_ANSWERED = 4;
 
 /** Sets more flags on an earlier record (a request, once its first reply says it failed). */
 export type FlagPatch = (at: number, flags: number) => void;
 
 /**
- * Classifies a run's records in seq order. It remembers the reply subject of each request (at
- * most {@link REMEMBERED_REQUESTS}, for REQUEST_TIMEOUT_MS), so a reply on an inbox is
- * infrastructure when its request was (a JetStream API call, a KV put), and a request is marked
- * (through `patch`) failed or no-responders when its first reply is, and timed out when a record
- * comes more than REQUEST_TIMEOUT_MS after it before its reply (as correlate.ts decides; a request
- * still waiting when the trace ends is not marked).
+ * Classifies a run's records in seq order. Requests are tracked once, by reply subject, in the
+ * run's {@link ReplyIndex} (which also pairs each request with its reply for the table); what
+ * classifying needs of the requests of the last REQUEST_TIMEOUT_MS (at most
+ * {@link REMEMBERED_REQUESTS}) waits beside it in a window, in arrival order. So a reply on an
+ * inbox is infrastructure when its request was (a JetStream API call, a KV put), and a request is
+ * marked (through `patch`) failed or no-responders when its first reply is, and timed out when a
+ * record comes more than REQUEST_TIMEOUT_MS after it before its reply (as correlate.ts decides; a
+ * request still waiting when the trace ends is not marked).
  */
 export class RecordClassifier {
-  private readonly waiting = new Map<string, Waiting>();
   private at = 0;
+  /** The window: a ring of request seqs (rising), their mono and bits, `count` of them from `head`. */
+  private seqs = new Uint32Array(0);
+  private monos = new Float64Array(0);
+  private bits = new Uint8Array(0);
+  private head = 0;
+  private count = 0;
 
-  constructor(private readonly patch: FlagPatch = () => undefined) {}
+  constructor(
+    private readonly patch: FlagPatch = () => undefined,
+    /** The run's request ↔ reply pairing, kept as records are classified. */
+    readonly replies: ReplyIndex = new ReplyIndex(),
+  ) {}
 
   /** The flags of the next record. */
   add(record: TraceRecord): number {
     return this.classify(record.kind === 'message' ? record.subject : null, factsOf(record));
   }
 
-  /** The flags of the next record from its subject (null for an event) and facts. */
+  /** The flags of the next record (seq: one more than the last) from its subject (null for an event) and facts. */
   classify(subject: string | null, facts: FlagFacts): number {
     const at = this.at++;
-    if (this.waiting.size > 0) this.expire(facts.mono);
+    if (this.count > 0) this.expire(facts.mono);
     if (subject === null) return facts.failed ? FLAG_FAILED : 0;
-    const request = this.waiting.size > 0 ? this.waiting.get(subject) : undefined;
     const reply = facts.reply;
+    const asked = this.replies.add(at + 1, subject, reply);
+    // The latest request on this subject, while remembered; an agent's request is done with once answered.
+    let w = asked === 0 || this.count === 0 ? -1 : this.find(asked);
+    if (w >= 0 && (this.bits[w]! & (W_ANSWERED | W_INFRASTRUCTURE)) === W_ANSWERED) w = -1;
+    const wBits = w < 0 ? 0 : this.bits[w]!;
     const infrastructure =
-      request?.infrastructure === true ||
+      (wBits & W_INFRASTRUCTURE) !== 0 ||
       isInfrastructureSubject(subject) ||
       // A JetStream delivery (its reply is an ack subject), a consumer's heartbeat or flow control
       // (status 100), or the end of a pull request's wait (404 no messages, 408 expired, 409).
@@ -195,34 +206,76 @@ export class RecordClassifier {
     if (facts.status === 503) flags |= FLAG_NO_RESPONDERS;
     if (facts.failed) flags |= FLAG_FAILED;
     const agentSubject = isAgentMessageSubject(subject);
-    const firstReply = request !== undefined && !request.answered;
-    if (!infrastructure && !facts.agentMessage && facts.status !== 503 && (agentSubject || (firstReply && request.wantsAgentMessage))) flags |= FLAG_INVALID;
+    const firstReply = w >= 0 && (wBits & W_ANSWERED) === 0;
+    if (!infrastructure && !facts.agentMessage && facts.status !== 503 && (agentSubject || (firstReply && (wBits & W_WANTS_AGENT_MESSAGE) !== 0))) flags |= FLAG_INVALID;
     if (firstReply) {
-      request.answered = true;
+      this.bits[w]! |= W_ANSWERED;
       const outcome = flags & (FLAG_NO_RESPONDERS | FLAG_FAILED);
-      if (outcome) this.patch(request.at, outcome);
+      if (outcome) this.patch(asked - 1, outcome);
       // Later replies change nothing for an agent's request; an infrastructure inbox (a batch fetch) keeps classifying them.
-      if (!request.infrastructure) this.waiting.delete(subject);
     }
-    // As expectsReply: an ack or flow-control reply subject is not an answer anyone waits for.
-    if (reply !== null && reply !== '' && !reply.startsWith('$JS.ACK.') && !reply.startsWith('$JS.FC.')) this.remember(reply, { at, mono: facts.mono, infrastructure, wantsAgentMessage: facts.agentMessage || agentSubject, answered: false });
+    if (waitsOn(reply)) this.remember(at + 1, facts.mono, (infrastructure ? W_INFRASTRUCTURE : 0) | (facts.agentMessage || agentSubject ? W_WANTS_AGENT_MESSAGE : 0));
     return flags;
   }
 
-  /** Forgets requests older than the timeout (entries are in arrival order, so mono order), marking the unanswered ones. */
+  /** Forgets requests older than the timeout (the window is in arrival order, so mono order), marking the unanswered ones. */
   private expire(now: number): void {
-    for (const [inbox, request] of this.waiting) {
-      if (now <= request.mono + REQUEST_TIMEOUT_MS) return;
+    const mask = this.seqs.length - 1;
+    while (this.count > 0) {
+      const i = this.head;
+      if (now <= this.monos[i]! + REQUEST_TIMEOUT_MS) return;
       // JetStream's own waits (a pull consumer's long poll) are not failures.
-      if (!request.answered && !request.infrastructure) this.patch(request.at, FLAG_TIMED_OUT);
-      this.waiting.delete(inbox);
+      if ((this.bits[i]! & (W_ANSWERED | W_INFRASTRUCTURE)) === 0) this.patch(this.seqs[i]! - 1, FLAG_TIMED_OUT);
+      this.head = (i + 1) & mask;
+      this.count--;
     }
   }
 
-  private remember(inbox: string, request: Waiting): void {
-    if (this.waiting.has(inbox)) this.waiting.delete(inbox); // re-inserted: the newest again
-    else if (this.waiting.size >= REMEMBERED_REQUESTS) this.waiting.delete(this.waiting.keys().next().value!);
-    this.waiting.set(inbox, request);
+  /** The window slot of request `seq`, or -1 (binary search: seqs rise from the head). */
+  private find(seq: number): number {
+    const mask = this.seqs.length - 1;
+    let lo = 0;
+    let hi = this.count - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const at = this.seqs[(this.head + mid) & mask]!;
+      if (at === seq) return (this.head + mid) & mask;
+      if (at < seq) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  private remember(seq: number, mono: number, bits: number): void {
+    if (this.count === this.seqs.length) {
+      if (this.count >= REMEMBERED_REQUESTS) {
+        this.head = (this.head + 1) & (this.seqs.length - 1); // the oldest is forgotten
+        this.count--;
+      } else this.grow();
+    }
+    const i = (this.head + this.count++) & (this.seqs.length - 1);
+    this.seqs[i] = seq;
+    this.monos[i] = mono;
+    this.bits[i] = bits;
+  }
+
+  /** Doubles the ring, unrolled from the head. */
+  private grow(): void {
+    const size = Math.max(64, this.seqs.length * 2);
+    const seqs = new Uint32Array(size);
+    const monos = new Float64Array(size);
+    const bits = new Uint8Array(size);
+    const mask = this.seqs.length - 1;
+    for (let k = 0; k < this.count; k++) {
+      const from = (this.head + k) & mask;
+      seqs[k] = this.seqs[from]!;
+      monos[k] = this.monos[from]!;
+      bits[k] = this.bits[from]!;
+    }
+    this.seqs = seqs;
+    this.monos = monos;
+    this.bits = bits;
+    this.head = 0;
   }
 }
 

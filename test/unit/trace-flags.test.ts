@@ -86,6 +86,31 @@ describe('infrastructure', () => {
   });
 });
 
+describe('one record of the requests for flags and pairing', () => {
+  it("pairs every request with its reply as it classifies (the store's reply index), late replies too, and times out an earlier request on a reused inbox", () => {
+    const r = recorder();
+    const records: TraceRecord[] = [
+      r.message('agents.request.b', {}, { reply: '_INBOX_a.q.1', mono: 0 }), // 1: answered after its timeout
+      r.message('agents.request.c', {}, { reply: '_INBOX_a.q.2', mono: 10 }), // 2: its inbox is asked on again before it is answered
+      r.message('agents.request.c', {}, { reply: '_INBOX_a.q.2', mono: 20 }), // 3: takes the reply
+      r.message('_INBOX_a.q.2', { message_type: 'response', metadata: { status: 'failed' } }, { mono: 30 }), // 4
+      r.message('agents.all', { message_type: 'heartbeat' }, { mono: 30_050 }), // 5: past every timeout
+      r.message('_INBOX_a.q.1', { message_type: 'response', metadata: { status: 'failed' } }, { mono: 30_060 }), // 6: too late to mark request 1 failed
+    ];
+    const flags: number[] = [];
+    const classifier = new RecordClassifier((at, more) => (flags[at]! |= more));
+    for (const record of records) flags.push(classifier.add(record));
+    expect(flags).toEqual([FLAG_TIMED_OUT, FLAG_TIMED_OUT, FLAG_FAILED, FLAG_FAILED, 0, FLAG_FAILED]);
+    expect(runFlags(records)).toEqual(flags);
+    const ix = classifier.replies;
+    expect(ix.size).toBe(3);
+    expect(ix.replyOf(1, '_INBOX_a.q.1')).toBe(6); // the late reply still pairs (the table shows it, with its latency)
+    expect(ix.requestOf(6, '_INBOX_a.q.1')).toBe(1);
+    expect(ix.replyOf(2, '_INBOX_a.q.2')).toBeNull();
+    expect(ix.replyOf(3, '_INBOX_a.q.2')).toBe(4);
+  });
+});
+
 describe('errors', () => {
   it('flags failed replies and marks their request, no responders, truncated and invalid messages', () => {
     const r = recorder();

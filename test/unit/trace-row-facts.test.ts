@@ -6,7 +6,7 @@ import type { RuntimeEventName } from '../../agents/protocol/runtime-events.js';
 import type { EventRecord, MessageRecord } from '../../agents/trace/record.js';
 import { correlate } from '../../agents/trace/correlate.js';
 import { rowFacts, type FactsContext } from '../../agents/trace/row-facts.js';
-import { ReplyIndex } from '../../main/host/trace/reply-index.js';
+import { ReplyIndex } from '../../agents/trace/reply-index.js';
 import { eventRecord, type PayloadFields } from '../helpers/trace-events.js';
 
 const T0 = Date.parse('2025-01-01T00:00:00.000Z');

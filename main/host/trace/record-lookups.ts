@@ -7,8 +7,8 @@
 import { Correlator } from '../../../agents/trace/correlate.js';
 import { agentMessageOf } from '../../../agents/trace/message-facts.js';
 import type { MessageRecord, TraceRecord } from '../../../agents/trace/record.js';
+import type { ReplyIndex } from '../../../agents/trace/reply-index.js';
 import { RELATED_LIMIT, rowFacts, type RelatedRecords, type RowFacts } from '../../../agents/trace/row-facts.js';
-import type { ReplyIndex } from './reply-index.js';
 import type { RunIndex } from './run-index.js';
 import { isoMs, KIND_BIT, KIND_MESSAGE } from './trace-index.js';
 import type { TraceReader } from './trace-reader.js';

@@ -47,6 +47,8 @@ export class RunIndex {
   });
   /** Flag patches so far: an earlier record can start matching `errors` when one comes (match-positions.ts rescans). */
   patches = 0;
+  /** Which request each reply answers: kept by the classifier, which tracks requests for both. */
+  readonly replies = this.classifier.replies;
   private readonly subjects: SubjectTable;
   private readonly agents = new NameTable();
   private readonly types = new NameTable();

@@ -7,8 +7,8 @@ import { closeSync, fsyncSync, ftruncateSync, openSync, unlinkSync } from 'node:
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { TraceHeaderSchema, type TraceHeader } from '../../../agents/trace/record.js';
+import type { ReplyIndex } from '../../../agents/trace/reply-index.js';
 import { checkpoint, type LongWork } from './long-work.js';
-import { ReplyIndex } from './reply-index.js';
 import { RunIndex } from './run-index.js';
 import type { WritePosition } from './segment-writer.js';
 import { safeJson, scanLines, segmentName, segmentNumbers } from './segments.js';
@@ -37,7 +37,6 @@ export async function recoverRun(dir: string, limits: { maxSubjects: number; max
   const total = sizes.reduce((a, b) => a + b, 0);
   let before = 0; // bytes of the segments already scanned
   const index = new RunIndex(limits.maxSubjects, limits.maxSubjectGroups);
-  const replies = new ReplyIndex();
   // Assigned inside the scan callbacks, hence a holder (TypeScript does not track closures).
   const state: { header: TraceHeader | null } = { header: null };
   let lastMono = 0;
@@ -58,7 +57,6 @@ export async function recoverRun(dir: string, limits: { maxSubjects: number; max
       const f = indexFieldsOf(line) ?? fieldsOfRecord(safeJson(line));
       if (!f || f.seq !== expected) return ((problem = `the line at byte ${offset} is not record ${expected}`), false);
       index.add(n, offset, bytes, f.kind, isoMs(f.time), f.subject, f.agents[0] ?? null, f.agents[1] ?? null, f.type, f.facts);
-      if (f.subject !== null) replies.add(f.seq, f.subject, f.reply);
       lastMono = f.mono;
       records++;
       return true;
@@ -85,7 +83,7 @@ export async function recoverRun(dir: string, limits: { maxSubjects: number; max
       }
     }
     const where = { fd: openSync(file, 'r+'), segmentNo: n, segmentBytes: scanned.end, segmentRecords: records, records: index.count };
-    return { header, index, replies, where, lastMono, cutBytes };
+    return { header, index, replies: index.replies, where, lastMono, cutBytes };
   }
   throw new Error(`${dir}: no trace segments.`); // segmentNumbers never returns none
 }

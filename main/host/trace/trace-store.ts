@@ -12,13 +12,13 @@ import path from 'node:path';
 import { TraceFilterSchema, TraceQuerySchema, typeOf, type TraceFilter, type TracePage, type TraceQuery } from '../../../agents/trace/query.js';
 import { agentsOf, TraceHeaderSchema, type TraceHeader, type TraceRecord } from '../../../agents/trace/record.js';
 import { factsOf, type FlagFacts } from '../../../agents/trace/record-flags.js';
+import type { ReplyIndex } from '../../../agents/trace/reply-index.js';
 import type { RelatedRecords, RowFacts } from '../../../agents/trace/row-facts.js';
 import { replayJournal } from './journal-decoder.js';
 import { retireJournal } from './journal.js';
 import type { LongWork } from './long-work.js';
 import { isRecording } from './recorder.js';
 import { RecordLookups } from './record-lookups.js';
-import { ReplyIndex } from './reply-index.js';
 import { RunIndex, type QueryCounts, type TraceCounts } from './run-index.js';
 import { SegmentWriter, type WritePosition } from './segment-writer.js';
 import { copySegments, RUN_ID, segmentName } from './segments.js';
@@ -104,7 +104,8 @@ export class TraceStore {
     const line = Buffer.from(`${JSON.stringify(canonical)}\n`);
     writeSync(fd, line, 0, line.length, 0);
     const where = { fd, segmentNo: 1, segmentBytes: line.length, segmentRecords: 0, records: 0 };
-    return new TraceStore(dir, runId, canonical, new RunIndex(opts.maxSubjects, opts.maxSubjectGroups), new ReplyIndex(), where, opts);
+    const index = new RunIndex(opts.maxSubjects, opts.maxSubjectGroups);
+    return new TraceStore(dir, runId, canonical, index, index.replies, where, opts);
   }
 
   /**
@@ -188,7 +189,6 @@ export class TraceStore {
     const writer = this.writer;
     const length = writer.write(line);
     this.index.add(writer.segmentNo, writer.offset, length, kind, timeMs, subject, agentA, agentB, type, facts);
-    if (subject !== null) this.replies.add(this.index.count, subject, reply);
     return this.index.count;
   }
 

@@ -1,11 +1,12 @@
 /**
- * Request ↔ reply pairing for a stored run, kept as records are appended: per request (a message
- * that waits on a reply subject) a 32-bit hash of its reply subject, its seq, and the seq of the
- * first message later published on that subject. Typed arrays with open addressing, no strings:
- * 12 bytes a slot, at most 3/4 full. A hash can collide, so callers check the pair against the
- * records they read (two different inboxes with one hash open at once may leave a pair unfound).
+ * Request ↔ reply pairing for a run, kept as records come (by record-flags.ts's RecordClassifier,
+ * the one place that tracks requests): per request (a message that waits on a reply subject) a
+ * 32-bit hash of its reply subject, its seq, and the seq of the first message later published on
+ * that subject. Typed arrays with open addressing, no strings: 12 bytes a slot, at most 3/4 full.
+ * A hash can collide, so callers check the pair against the records they read (two different
+ * inboxes with one hash open at once may leave a pair unfound). Isomorphic.
  */
-import { waitsOn } from '../../../agents/trace/message-facts.js';
+import { waitsOn } from './message-facts.js';
 
 const EMPTY = 0;
 
@@ -18,9 +19,10 @@ function hashOf(text: string): number {
 
 /** Which request each reply answers, and which reply each request got. */
 export class ReplyIndex {
-  private hashes = new Uint32Array(1024);
-  private requests = new Uint32Array(1024);
-  private replies = new Uint32Array(1024);
+  // Small at first: a record classified alone (recordFlags) makes one.
+  private hashes = new Uint32Array(16);
+  private requests = new Uint32Array(16);
+  private replies = new Uint32Array(16);
   private used = 0;
   /** First characters (mod 128) of the reply subjects seen: most messages (not on an inbox) skip the hash and the probe. */
   private readonly firsts = new Uint32Array(4);
@@ -36,20 +38,26 @@ export class ReplyIndex {
   }
 
   /**
-   * Takes message `seq` (in seq order): it answers the latest request waiting on `subject` that has
-   * no reply yet (as correlate.ts pairs them), then, when it waits on `reply`, it is a request.
+   * Takes message `seq` (in seq order): it answers the latest request waiting on `subject` if that
+   * has no reply yet (as correlate.ts pairs them), then, when it waits on `reply`, it is a request.
+   * Returns the seq of that latest request on `subject` (answered before or not), or 0.
    */
-  add(seq: number, subject: string, reply: string | null): void {
+  add(seq: number, subject: string, reply: string | null): number {
+    let request = 0;
     const c = subject.charCodeAt(0) & 127;
     if ((this.firsts[c >> 5]! & (1 << (c & 31))) !== 0) {
       const slot = this.latest(hashOf(subject));
-      if (slot >= 0 && this.replies[slot] === EMPTY) this.replies[slot] = seq;
+      if (slot >= 0) {
+        request = this.requests[slot]!;
+        if (this.replies[slot] === EMPTY) this.replies[slot] = seq;
+      }
     }
     if (waitsOn(reply)) {
       const r = reply.charCodeAt(0) & 127;
       this.firsts[r >> 5]! |= 1 << (r & 31);
       this.insert(hashOf(reply), seq);
     }
+    return request;
   }
 
   /** The seq of the first message on request `seq`'s reply subject `reply`, if any. */
