@@ -14,6 +14,7 @@ import { TraceRecordSchema, type MessageRecord, type TraceRecord } from '../../a
 import { parsePayload, TraceRecorder, type LiveBatch, type RecorderOptions } from '../../main/host/trace/recorder.js';
 import { TraceLibrary, type TraceStore } from '../../main/host/trace/index.js';
 import { startTestServer, type TestServer } from '../helpers/nats-server.js';
+import { storedRecords } from '../helpers/stored-records.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 import { until } from '../helpers/until.js';
 
@@ -50,16 +51,6 @@ async function client(name = 'trace-test-client'): Promise<NatsConnection> {
   return nc;
 }
 
-/** Every record of the store, in seq order. */
-async function everything(store: TraceStore): Promise<TraceRecord[]> {
-  const all: TraceRecord[] = [];
-  for (let after = 0; ; ) {
-    const page = await store.query({ after, limit: 1000 });
-    all.push(...page.records);
-    if (!page.hasMore) return all;
-    after = page.records.at(-1)!.seq;
-  }
-}
 
 const messagesOf = (records: TraceRecord[]) => records.filter((r): r is MessageRecord => r.kind === 'message');
 
@@ -91,7 +82,7 @@ describe('recording the bus', () => {
     expect(recorder.recorded).toBe(sent);
     expect(recorder.dropped).toBe(0);
 
-    const records = await everything(store);
+    const records = await storedRecords(store);
     expect(records.map((r) => r.seq)).toEqual(records.map((_, i) => i + 1));
     const messages = messagesOf(records);
     expect(messages.length).toBe(sent);
@@ -173,7 +164,7 @@ describe('recording the bus', () => {
       order.push(`event r${i}`);
     }
     await until(() => recorder.recorded === order.length, 'the last event'); // events are journaled, then decoded
-    const records = await everything(store);
+    const records = await storedRecords(store);
     expect(records.map((r) => (r.kind === 'message' ? `message ${r.payload}` : `event ${'runId' in r.payload ? r.payload.runId : ''}`))).toEqual(order);
     const event = records.find((r) => r.kind === 'event')!;
     expect(event).toMatchObject({ kind: 'event', name: 'run.started', agent: 'orderly', payload: { agent: 'orderly', runId: 'r0' } });
@@ -196,7 +187,7 @@ describe('payloads', () => {
     nc.publish('cut.empty');
     await nc.flush();
     await until(() => recorder.recorded === 5, 'five records');
-    const [t, b, m, e, empty] = messagesOf(await everything(store));
+    const [t, b, m, e, empty] = messagesOf(await storedRecords(store));
     expect(t).toMatchObject({ subject: 'cut.text', size: Buffer.byteLength(text), truncated: true, encoding: 'utf8', payload: 'a'.repeat(1023) });
     expect(b).toMatchObject({ subject: 'cut.binary', size: 3000, truncated: true, encoding: 'base64' });
     expect(Buffer.from(b!.payload, 'base64')).toEqual(Buffer.from(binary.subarray(0, 1024)));
@@ -220,7 +211,7 @@ describe('payloads', () => {
     nc.publish('after.request', 'later');
     await nc.flush();
     await until(() => recorder.recorded >= 3, 'three records');
-    const [withHeaders, request, after] = messagesOf(await everything(store));
+    const [withHeaders, request, after] = messagesOf(await storedRecords(store));
     expect(withHeaders!.headers).toEqual({ 'X-Trace-Id': ['abc', 'def'] });
     expect(request).toMatchObject({ subject: 'nobody.listens', headers: null, reply: expect.stringMatching(/^_INBOX\./) as unknown as string });
     expect(after!.subject).toBe('after.request');

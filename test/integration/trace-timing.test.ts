@@ -11,8 +11,9 @@ import { loadTopology } from '../../agents/topology/load.js';
 import type { EventRecord, MessageRecord, TraceRecord } from '../../agents/trace/record.js';
 import { startNatsServer, type SessionServer } from '../../main/host/run-session-server.js';
 import { RunSession } from '../../main/host/run-session.js';
-import { TraceLibrary, type TraceStore } from '../../main/host/trace/index.js';
+import { TraceLibrary } from '../../main/host/trace/index.js';
 import { repoRoot } from '../helpers/nats-binary.js';
+import { storedRecords } from '../helpers/stored-records.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 
 let server: SessionServer;
@@ -27,16 +28,6 @@ afterAll(async () => {
   await removeTempDir(tmp);
 });
 
-/** Every record of the store, in seq order. */
-async function everything(store: TraceStore): Promise<TraceRecord[]> {
-  const all: TraceRecord[] = [];
-  for (let after = 0; ; ) {
-    const page = await store.query({ after, limit: 1000 });
-    all.push(...page.records);
-    if (!page.hasMore) return all;
-    after = page.records.at(-1)!.seq;
-  }
-}
 
 const idOf = (r: TraceRecord): string | null => (r.kind === 'message' && r.parsed.ok ? r.parsed.message.message_id : null);
 const eventAbout = (records: TraceRecord[], name: string, agent: string, messageId: string): EventRecord | undefined =>
@@ -58,7 +49,7 @@ describe('recorded times and order, against what the agents saw', () => {
     expect(warnings).toEqual([]);
     const store = await library.open(session.runId!);
     try {
-      const records = await everything(store);
+      const records = await storedRecords(store);
       const seqOf = new Map(records.map((r) => [r, r.seq]));
       // Time never goes back along the trace.
       for (let i = 1; i < records.length; i++) expect(records[i]!.mono, `mono of seq ${records[i]!.seq}`).toBeGreaterThanOrEqual(records[i - 1]!.mono);
