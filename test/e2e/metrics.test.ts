@@ -69,6 +69,24 @@ describe('the Metrics view', () => {
     expect(Number(await page.getByTestId('chart-active').getAttribute('data-max'))).toBeGreaterThanOrEqual(3);
     expect(pageErrors).toEqual([]);
 
+    // Live: one more send shows up in the open view by itself (polled while the run records).
+    await page.getByTestId('send-button').click(); // the send panel stays below the Metrics view
+    await page.waitForFunction(
+      (before) => Number(/(\d+) in/.exec(document.querySelector('[data-testid=metrics-agent-weather_bot] [data-testid=metrics-agent-totals]')?.textContent ?? '')?.[1]) > before,
+      bot.received,
+      { timeout: 10_000 },
+    );
+
+    // A click picks one bucket: the Trace view opens on that bucket's width.
+    const tasksOver = (await page.getByTestId('chart-tasks').locator('.u-over').boundingBox())!;
+    await page.mouse.click(tasksOver.x + tasksOver.width / 2, tasksOver.y + tasksOver.height / 2);
+    await page.getByTestId('trace-view').waitFor();
+    await page.waitForFunction(() => (document.querySelector('[data-testid=trace-filter]') as HTMLInputElement).value.includes('to:'));
+    const clicked = await page.getByTestId('trace-filter').inputValue();
+    const bucketMs = Date.parse(/to:(\S+)/.exec(clicked)![1]!) - Date.parse(/from:(\S+)/.exec(clicked)![1]!) + 1;
+    expect([1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000]).toContain(bucketMs);
+    await page.getByTestId('view-metrics').click();
+
     // Drag across the middle of the active-agents chart: the Trace view opens on that range.
     const over = (await page.getByTestId('chart-active').locator('.u-over').boundingBox())!;
     await page.mouse.move(over.x + over.width * 0.25, over.y + over.height / 2);
