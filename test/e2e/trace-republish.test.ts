@@ -125,6 +125,9 @@ describe('the detail pane: thread, copy as nats req, edit & republish', () => {
     await detail().locator('.detail-header').getByTestId('injected-badge').waitFor();
     await detail().getByTestId('detail-agent-message').filter({ hasText: "What's the weather in Lyon?" }).waitFor();
     expect(await detail().getByTestId('detail-agent-message').innerText()).toContain('e2e-republished-1');
+    await detail().getByTestId('jump-reply').waitFor();
+    await detail().getByTestId('detail-agent-message').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await workbench.screenshot('detail-injected');
     await detail().getByTestId('jump-reply').click();
     const reply = detail().getByTestId('detail-agent-message');
     await reply.filter({ hasText: 'Weather-Bot: It is 18°C and partly cloudy in Lyon.' }).waitFor();

@@ -115,11 +115,18 @@ function ConversationView({ conversation, seq, bySeq }: { conversation: NonNulla
   const shown = shownCount(entries, seq, limit);
   const first = entries.length > 0 ? bySeq.get(Math.min(...conversation.seqs)) : undefined;
   const hidden = entries.length - shown;
+  if (conversation.total === 1) {
+    return (
+      <Section title="Conversation" testId="detail-conversation">
+        <p className="muted">Only this message: nothing answers it, and it answers nothing recorded.</p>
+      </Section>
+    );
+  }
   return (
     <Section
       title={
         <>
-          Conversation · {conversation.total} {conversation.total === 1 ? 'message' : 'messages'} · <span className="mono">{conversation.id}</span>
+          Conversation · {conversation.total} {conversation.total === 1 ? 'message' : 'messages'} · <span className="mono conversation-id">{conversation.id}</span>
         </>
       }
       testId="detail-conversation"
