@@ -4,7 +4,8 @@
  * baseline: the same page and steps on a small run): time to first rows (opening the run, its
  * index rebuilt, and again once open), a wildcard + agent filter applied (each step timed once
  * the host has finished the last one's counts), the longest frame while
- * scrolling the table for 5 s (wheel steps and scrollbar jumps), and following a live bus at
+ * scrolling the table for 5 s (wheel steps and scrollbar jumps), the same for the sequence view
+ * of a run of 10,000 messages (its table the baseline), and following a live bus at
  * 20,000 msg/s for 10 s (a raw NATS client publishing on serve's external nats-server while the trio runs) —
  * longest frame and the page's heap. Frames are requestAnimationFrame gaps measured in the page.
  * Bounded: every wait has a timeout; serve, the browser and the data directory go at the end.
@@ -24,6 +25,9 @@ import { median, report } from './stats.js';
 
 const BIG = 1_000_000;
 const SMALL = 2_000;
+/** Records of the sequence view's run: 9 in 10 are messages (1 in 20 an OODA phase, 1 in 20 hidden infrastructure), so 10,000 messages. */
+const SEQUENCE_RECORDS = 11_110;
+const SEQUENCE_MESSAGES = 10_000;
 const FILTER = 'agents.request.* agent:agent_07';
 const RUNS = 5;
 const SCROLL_MS = 5_000;
@@ -95,9 +99,9 @@ function timeUntilRows(page: Page, trigger: { kind: 'run'; runId: string } | { k
   );
 }
 
-/** Scrolls the table for SCROLL_MS as a hand does (wheel steps) with a scrollbar jump every 600 ms; returns the longest frame. */
-async function scrollLongestFrame(page: Page): Promise<number> {
-  const box = (await page.getByTestId('trace-table').boundingBox())!;
+/** Scrolls the table (or another scroller: `testId`) for SCROLL_MS as a hand does (wheel steps) with a scrollbar jump every 600 ms; returns the longest frame. */
+async function scrollLongestFrame(page: Page, testId = 'trace-table'): Promise<number> {
+  const box = (await page.getByTestId(testId).boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   return longestFrameWhile(page, async () => {
     const began = Date.now();
@@ -106,10 +110,13 @@ async function scrollLongestFrame(page: Page): Promise<number> {
       if (Date.now() - began > (jumps + 1) * 600) {
         jumps++;
         // A drag of the scrollbar: somewhere far away in the result.
-        await page.evaluate((f) => {
-          const el = document.querySelector('[data-testid=trace-table]')!;
-          el.scrollTop = f * (el.scrollHeight - el.clientHeight);
-        }, (jumps * 0.37) % 1);
+        await page.evaluate(
+          ({ f, testId }) => {
+            const el = document.querySelector(`[data-testid=${testId}]`)!;
+            el.scrollTop = f * (el.scrollHeight - el.clientHeight);
+          },
+          { f: (jumps * 0.37) % 1, testId },
+        );
       } else await page.mouse.wheel(0, i % 40 < 30 ? 480 : -720);
       await page.waitForTimeout(16);
     }
@@ -150,7 +157,8 @@ export async function runTraceUiBench(): Promise<void> {
     const filter = { subject: 'agents.request.*', agent: 'agent_07' }; // FILTER, as the bar reads it
     const big = await writeLongRun(library, 'bench-million', BIG, filter);
     const small = await writeLongRun(library, 'bench-small', SMALL, filter);
-    console.log(`  generated ${BIG} + ${SMALL} records in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    const sequence = await writeLongRun(library, 'bench-sequence', SEQUENCE_RECORDS);
+    console.log(`  generated ${BIG} + ${SMALL} + ${SEQUENCE_RECORDS} records in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
     // An external server a raw client may publish on (the embedded one admits the workbench's own key only).
     nats = await startTestServer({ nkey: false });
@@ -210,7 +218,17 @@ export async function runTraceUiBench(): Promise<void> {
     report({ name: `trace-ui: longest frame, 5 s scroll of 1M rows`, value: bigScroll, unit: 'ms', runs: 1, baseline: { name: `scrolling ${SMALL} rows`, value: smallScroll }, target: '≤ 50 ms' });
     console.log(`    rows in the DOM after scrolling: ${held}`);
 
-    // SEQUENCE: the sequence view's scroll frame goes here (reuse longestFrameWhile).
+    // The sequence view of a run with 10,000 messages (20 lanes), scrolled for 5 s; the table of the same run is the baseline.
+    await timeUntilRows(page, { kind: 'run', runId: 'bench-sequence' }, sequence.shown);
+    await page.waitForTimeout(SETTLE_MS);
+    const tableScroll = await scrollLongestFrame(page);
+    await page.getByTestId('trace-mode-sequence').click();
+    await page.locator('[data-testid=sequence-rows] .sequence-row').first().waitFor({ timeout: WAIT_MS });
+    const sequenceScroll = await scrollLongestFrame(page, 'sequence-scroller');
+    const drawnRows = await page.locator('[data-testid=sequence-rows] .sequence-row').count();
+    await page.getByTestId('trace-mode-table').click();
+    report({ name: `trace-ui: longest frame, 5 s scroll of the sequence view, ${SEQUENCE_MESSAGES} messages`, value: sequenceScroll, unit: 'ms', runs: 1, baseline: { name: 'the table of the same run', value: tableScroll }, target: '≤ 50 ms' });
+    console.log(`    sequence rows in the DOM after scrolling: ${drawnRows}`);
 
     // Following a live bus: the trio runs, a raw client floods serve's server at 20,000 msg/s.
     const trio = readFileSync('templates/seed-000-trio.yaml', 'utf8');
