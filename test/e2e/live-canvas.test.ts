@@ -84,7 +84,6 @@ describe('the live canvas', () => {
     for (let i = 0; i < 3; i++) nc.publish('agents.direct.weather_bot', `poke ${i}`);
     nc.publish('sensors.outside.temp', '21.5');
     await nc.flush();
-    await nc.close();
 
     const undeclared = page.locator('[data-testid=undeclared-line][data-id="undeclared:live:outside->weather_bot"]');
     await page.waitForFunction(() => document.querySelector('[data-testid=undeclared-line][data-id="undeclared:live:outside->weather_bot"]')?.getAttribute('data-count') === '3');
@@ -95,6 +94,12 @@ describe('the live canvas', () => {
     await finding.waitFor();
     expect(await finding.innerText()).toMatch(/agents\.direct\.weather_bot: no edge declares it from outside the topology\s*3/);
     await page.locator('[data-testid=finding][data-id="subject:sensors.outside.temp"]').waitFor();
+    // Once the host has called it undeclared, more of it pulses along the dashed line.
+    for (let i = 3; i < 5; i++) nc.publish('agents.direct.weather_bot', `poke ${i}`);
+    await nc.flush();
+    await nc.close();
+    await undeclared.locator('[data-testid=line-pulse]').waitFor({ state: 'attached' });
+    await page.waitForFunction(() => document.querySelector('[data-testid=undeclared-line][data-id="undeclared:live:outside->weather_bot"]')?.getAttribute('data-count') === '5');
     // A click on the finding lights its line up.
     await finding.locator('.finding-main').click();
     await page.locator('[data-testid=undeclared-line][data-id="undeclared:live:outside->weather_bot"][data-highlighted]').waitFor();
@@ -117,7 +122,7 @@ describe('the live canvas', () => {
     expect(await page.getByTestId('trace-filter').inputValue()).toBe('subject:agents.direct.weather_bot');
     await page.waitForFunction(() => {
       const rows = Array.from(document.querySelectorAll('[data-testid=trace-table] [role=row]'));
-      return rows.length === 3 && rows.every((r) => r.getAttribute('data-subject') === 'agents.direct.weather_bot');
+      return rows.length === 5 && rows.every((r) => r.getAttribute('data-subject') === 'agents.direct.weather_bot');
     });
 
     // Stopped, the run is a recorded one: the counts and findings stay, the states go.

@@ -15,7 +15,7 @@ import { listConnections } from '../../renderer/src/design/model/connections.js'
 import { listNodes } from '../../renderer/src/design/model/node-kinds.js';
 import { agentStates, EMPTY_TALLY, tallyRecords } from '../../renderer/src/live/agent-states.js';
 import { canvasOverlays, OUTSIDE_NODE } from '../../renderer/src/live/overlays.js';
-import { edgeLookup, edgesOfRecord } from '../../renderer/src/live/record-edges.js';
+import { edgeLookup, edgesOfRecord, undeclaredLineOfRecord, undeclaredLookup } from '../../renderer/src/live/record-edges.js';
 import { eventRecord, messageRecord, sampleMessage } from '../helpers/trace-events.js';
 
 const trio = loadTopology(readFileSync('templates/seed-000-trio.yaml', 'utf8')).topology!;
@@ -121,6 +121,20 @@ describe('designed vs observed on the canvas', () => {
       'request switchboard_app → general_assistant: no reply (general_assistant never appeared on the bus)',
       'request task_coordinator → weather_bot: no reply (weather_bot never appeared on the bus)',
     ]);
+  });
+
+  it('finds the dashed line of each record the host found undeclared, as the overlays draw it', () => {
+    const records = [
+      raw('agents.direct.weather_bot'),
+      raw('orders.created'),
+      message('agents.request.task_coordinator', { message_type: 'request', from_agent: 'weather_bot', to_agent: 'task_coordinator' }, '_INBOX_weather_bot.c.1'),
+      message('agents.request.weather_bot', { message_type: 'request', from_agent: 'task_coordinator', to_agent: 'weather_bot' }, '_INBOX_task_coordinator.a.1'),
+    ];
+    const check = toDesignCheck('run-1', designedVsObserved(trio, records), records.length, records.length);
+    const drawn = canvasOverlays(check, trio, listConnections(trio), names).undeclared.map((l) => l.id);
+    const found = records.map((r) => undeclaredLineOfRecord(edgeLookup(trio), undeclaredLookup(check), r));
+    expect(found).toEqual([`undeclared:${OUTSIDE_NODE}->weather_bot`, `undeclared:${OUTSIDE_NODE}->live:subject:orders.created`, 'undeclared:weather_bot->task_coordinator', null]);
+    expect(new Set(drawn)).toEqual(new Set(found.filter((id) => id !== null)));
   });
 
   it('draws nothing for a run recorded without its topology', () => {

@@ -71,7 +71,7 @@ function lineOfEdge(lines: readonly Connection[], edge: DesignCheck['edges'][num
 }
 
 /** The agent a subject addresses under the profile's request or direct template. */
-function subjectAgent(topology: Topology, subject: string): string | null {
+export function subjectAgent(topology: Topology, subject: string): string | null {
   const profile = SUBJECT_PROFILES[topology.spec.profile];
   if (!profile) return null;
   for (const template of [profile.request, profile.direct]) {
@@ -80,6 +80,15 @@ function subjectAgent(topology: Topology, subject: string): string | null {
   }
   return null;
 }
+
+/** The node undeclared traffic is drawn from or to for `name`: its own when the canvas draws it, else the outside node. */
+export const drawnNode = (nodes: ReadonlySet<string>, name: string | null): string => (name !== null && nodes.has(name) ? name : OUTSIDE_NODE);
+
+/** The node of a subject no agent of the canvas receives. */
+export const subjectNode = (subject: string): string => `live:subject:${subject}`;
+
+/** The id of the undeclared line between two drawn nodes. */
+export const undeclaredLineId = (source: string, target: string): string => `undeclared:${source}->${target}`;
 
 /** The overlays and findings of `check` on `topology`, whose lines are `lines` and whose drawn nodes are `nodes`; `live` while the run goes on. */
 export function canvasOverlays(check: DesignCheck, topology: Topology, lines: readonly Connection[], nodes: ReadonlySet<string>, live = false): CanvasOverlays {
@@ -98,9 +107,9 @@ export function canvasOverlays(check: DesignCheck, topology: Topology, lines: re
 
   // Undeclared traffic, merged by the pair of nodes it went between.
   const byPair = new Map<string, UndeclaredLine>();
-  const nodeOf = (name: string | null) => (name !== null && nodes.has(name) ? name : OUTSIDE_NODE);
+  const nodeOf = (name: string | null) => drawnNode(nodes, name);
   const pair = (source: string, target: string, count: number, label: string) => {
-    const id = `undeclared:${source}->${target}`;
+    const id = undeclaredLineId(source, target);
     const line = byPair.get(id);
     if (!line) byPair.set(id, { id, source, target, count, labels: [label] });
     else {
@@ -121,7 +130,7 @@ export function canvasOverlays(check: DesignCheck, topology: Topology, lines: re
     const named = subjectAgent(topology, u.subject);
     let target: string | null = named && nodes.has(named) ? named : null;
     if (!target && subjectNodes < MAX_SUBJECT_NODES) {
-      target = `live:subject:${u.subject}`;
+      target = subjectNode(u.subject);
       result.nodes.push({ id: target, kind: 'subject', label: u.subject });
       subjectNodes++;
     }

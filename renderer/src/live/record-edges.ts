@@ -6,9 +6,12 @@
  */
 import { SUBJECT_PROFILES, subjectMatches } from '../../../agents/protocol/subjects';
 import type { Topology } from '../../../agents/topology/schema';
+import type { DesignCheck } from '../../../agents/trace/design-check';
 import { messageHop, requestSubjectPattern } from '../../../agents/trace/designed-vs-observed';
 import type { TraceRecord } from '../../../agents/trace/record';
 import { listConnections, type Connection } from '../design/model/connections';
+import { listNodes } from '../design/model/node-kinds';
+import { drawnNode, subjectAgent, subjectNode, undeclaredLineId } from './overlays';
 
 /** A topology's lines, indexed for looking records up. */
 export interface EdgeLookup {
@@ -18,7 +21,22 @@ export interface EdgeLookup {
   /** Tool lines by `agent|tool or server`. */
   tools: Map<string, string[]>;
   requestPattern: RegExp | null;
+  topology: Topology;
+  /** The nodes the canvas draws. */
+  nodes: ReadonlySet<string>;
 }
+
+/** What the host found undeclared so far, for looking records up: subjects, and flows as `kind|from|to`. */
+export interface UndeclaredLookup {
+  subjects: ReadonlySet<string>;
+  flows: ReadonlySet<string>;
+}
+
+/** The undeclared traffic of a check, indexed. */
+export const undeclaredLookup = (check: DesignCheck): UndeclaredLookup => ({
+  subjects: new Set(check.undeclaredSubjects.map((u) => u.subject)),
+  flows: new Set(check.undeclaredFlows.map((f) => `${f.kind}|${f.from}|${f.to}`)),
+});
 
 /** Indexes `topology`'s lines (`lines` when the caller has them already). */
 export function edgeLookup(topology: Topology, lines: readonly Connection[] = listConnections(topology)): EdgeLookup {
@@ -34,7 +52,7 @@ export function edgeLookup(topology: Topology, lines: readonly Connection[] = li
     else if (line.kind === 'request' || line.kind === 'direct' || line.kind === 'handoff') add(byKey, `${line.kind}|${line.from}|${line.to}`, line.id);
   }
   const profile = SUBJECT_PROFILES[topology.spec.profile];
-  return { byKey, subscribe, tools, requestPattern: profile ? requestSubjectPattern(profile) : null };
+  return { byKey, subscribe, tools, requestPattern: profile ? requestSubjectPattern(profile) : null, topology, nodes: new Set(listNodes(topology).map((n) => n.name)) };
 }
 
 const NONE: readonly string[] = [];
@@ -64,4 +82,16 @@ export function edgesOfRecord(lookup: EdgeLookup, record: TraceRecord): readonly
     found.push(...get(`request|${message.to_agent}|${message.from_agent}`));
   }
   return found;
+}
+
+/** The dashed line a record travelled on when the host has found its flow or subject undeclared (overlays.ts draws it), else null. */
+export function undeclaredLineOfRecord(lookup: EdgeLookup, undeclared: UndeclaredLookup, record: TraceRecord): string | null {
+  if (record.kind !== 'message' || !lookup.requestPattern) return null;
+  const hop = messageHop(record, lookup.requestPattern);
+  if (hop.presence) return null;
+  const from = drawnNode(lookup.nodes, hop.sender);
+  if (hop.flow && hop.sender && undeclared.flows.has(`${hop.flow.kind}|${hop.sender}|${hop.flow.to}`)) return undeclaredLineId(from, drawnNode(lookup.nodes, hop.flow.to));
+  if (!undeclared.subjects.has(record.subject)) return null;
+  const named = subjectAgent(lookup.topology, record.subject);
+  return undeclaredLineId(from, named && lookup.nodes.has(named) ? named : subjectNode(record.subject));
 }

@@ -12,7 +12,7 @@ import type { DesignCheck } from '../../../agents/trace/design-check';
 import type { ApiClient } from '../api';
 import type { AgentCounters } from '../live/agent-counters';
 import { EMPTY_TALLY, tallyRecords, type StateTally } from '../live/agent-states';
-import { edgeLookup, edgesOfRecord, type EdgeLookup } from '../live/record-edges';
+import { edgeLookup, edgesOfRecord, undeclaredLineOfRecord, undeclaredLookup, type EdgeLookup, type UndeclaredLookup } from '../live/record-edges';
 import type { DocumentStore } from './document-store';
 import type { RunStore } from './run-store';
 import { storeHook } from './stores-context';
@@ -62,6 +62,14 @@ export function createLiveStore(client: ApiClient, { document, run, trace }: Liv
       if (!topology) return null;
       if (lookup?.topology !== topology) lookup = { topology, edges: edgeLookup(topology) };
       return lookup.edges;
+    };
+    let undeclared: { check: DesignCheck; lookup: UndeclaredLookup } | null = null;
+    /** The undeclared subjects and flows the host has reported for the shown run. */
+    const undeclaredOf = (): UndeclaredLookup | null => {
+      const check = get().check;
+      if (!check || check.runId !== get().runId) return null;
+      if (undeclared?.check !== check) undeclared = { check, lookup: undeclaredLookup(check) };
+      return undeclared.lookup;
     };
 
     // Pulses: lines hit since the last flush, flushed at most every PULSE_MS.
@@ -143,7 +151,13 @@ export function createLiveStore(client: ApiClient, { document, run, trace }: Liv
           if (tally !== get().tally) set({ tally });
           const edges = get().visible ? edgesOf() : null;
           if (!edges) return;
-          for (const record of batch.records) for (const id of edgesOfRecord(edges, record)) hit.add(id);
+          const odd = undeclaredOf();
+          for (const record of batch.records) {
+            const lines = edgesOfRecord(edges, record);
+            for (const id of lines) hit.add(id);
+            const other = lines.length === 0 && odd ? undeclaredLineOfRecord(edges, odd, record) : null;
+            if (other) hit.add(other);
+          }
           if (hit.size && !pulseTimer) pulseTimer = setTimeout(flushPulses, PULSE_MS);
         });
         connected = true;
