@@ -21,7 +21,8 @@ export function setup(): void {
   const stale = staleBecause();
   if (stale === null) return;
   console.log(`global-build: building dist/ (${stale})`);
-  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: repoRoot, stdio: 'inherit' });
+  // Vitest sets NODE_ENV=test, which would bundle React's development build: dist/ is always a production build.
+  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: repoRoot, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 }
 
 /** Why dist/ needs a build, or null when it is fresh. */
