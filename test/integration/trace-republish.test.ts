@@ -6,7 +6,6 @@ import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node'
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExternalNatsServer } from '../../main/host/nats/external-server.js';
 import { republish } from '../../main/host/republish.js';
-import { RpcError } from '../../preload/contract.js';
 import { startTestServer } from '../helpers/nats-server.js';
 import { until } from '../helpers/until.js';
 
@@ -34,24 +33,16 @@ async function setUp(subject: string) {
   return { server, external, received };
 }
 
-/** The RpcError a call rejects with. */
-async function refusal(call: Promise<unknown>): Promise<RpcError> {
-  const error = await call.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(RpcError);
-  return error as RpcError;
-}
+/** What `call` is refused with: an RpcError with this code and a message matching `message`. */
+const refused = (call: Promise<unknown>, code: string, message: string | RegExp) =>
+  expect(call).rejects.toMatchObject({ name: 'RpcError', code, message: typeof message === 'string' ? message : expect.stringMatching(message) });
 
 describe('trace.republish', () => {
   it('publishes with the captured headers and Switchboard-Injected: 1, once an external server is confirmed', async () => {
     const { external, received } = await setUp('agents.request.bot');
     const input = { subject: 'agents.request.bot', payload: '{"content":"it\'s me"}', headers: { 'Trace-Id': ['t-1'], 'Switchboard-Injected': ['forged'] } };
 
-    const unconfirmed = await refusal(republish(external, true, input));
-    expect(unconfirmed.code).toBe('invalid_input');
-    expect(unconfirmed.message).toMatch(/^The server is external \(nats:\/\/127\.0\.0\.1:\d+\): its other clients receive the message too\. Confirm/);
+    await refused(republish(external, true, input), 'invalid_input', /^The server is external \(nats:\/\/127\.0\.0\.1:\d+\): its other clients receive the message too\. Confirm/);
     expect(received).toEqual([]);
 
     const result = await republish(external, true, { ...input, confirmExternal: true });
@@ -75,15 +66,13 @@ describe('trace.republish', () => {
   it('refuses with the reason: nothing running, a wildcard or empty token, a bad header, the server down', async () => {
     const { server, external, received } = await setUp('>');
     const ok = { subject: 'a.b', payload: 'x', confirmExternal: true };
-    expect((await refusal(republish(external, false, ok))).message).toBe('Nothing is running: start a topology, then republish on its bus.');
-    expect((await refusal(republish(external, true, { ...ok, subject: 'agents.*' }))).message).toBe('Cannot publish: "agents.*" has a wildcard: messages are published on a concrete subject (* and > are for subscribing).');
-    expect((await refusal(republish(external, true, { ...ok, subject: 'a..b' }))).message).toMatch(/empty token/);
-    expect((await refusal(republish(external, true, { ...ok, headers: { 'bad key': ['v'] } }))).message).toMatch(/^Cannot publish: a header is invalid/);
+    await refused(republish(external, false, ok), 'unavailable', 'Nothing is running: start a topology, then republish on its bus.');
+    await refused(republish(external, true, { ...ok, subject: 'agents.*' }), 'invalid_input', 'Cannot publish: "agents.*" has a wildcard: messages are published on a concrete subject (* and > are for subscribing).');
+    await refused(republish(external, true, { ...ok, subject: 'a..b' }), 'invalid_input', /empty token/);
+    await refused(republish(external, true, { ...ok, headers: { 'bad key': ['v'] } }), 'invalid_input', /^Cannot publish: a header is invalid/);
     await server.stop();
     await until(() => external.status().state !== 'running');
-    const down = await refusal(republish(external, true, ok));
-    expect(down.code).toBe('unavailable');
-    expect(down.message).toMatch(/^The NATS server is not running \(it is \w+\)/);
+    await refused(republish(external, true, ok), 'unavailable', /^The NATS server is not running \(it is \w+\)/);
     expect(received).toEqual([]);
   });
 });
