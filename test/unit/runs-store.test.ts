@@ -52,6 +52,8 @@ describe('a recorded run shown read-only', () => {
     const mine = document.getState().topology;
 
     expect(await runs.getState().openReadOnly('run-1')).toBe(true);
+    // The unsaved work set aside has its recovery copy brought up to date at once.
+    expect(host.calls.find((c) => c.method === 'file.autosave')!.input).toEqual({ key: '/t/mine.yaml', path: '/t/mine.yaml', text: expect.stringContaining('name: mine-edited') as unknown as string });
     expect(runs.getState().viewing).toMatchObject({ runId: 'run-1', topology: 'seed-000-trio', hasTopology: true });
     expect(document.getState()).toMatchObject({ readOnly: true, dirty: false, path: null });
     expect(document.getState().topology!.metadata.name).toBe('seed-000-trio');

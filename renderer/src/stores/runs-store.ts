@@ -9,6 +9,7 @@
 import { createStore, type StoreApi } from 'zustand';
 import { RpcError, type CallInput, type RecordedRun } from '../../../preload/contract';
 import type { ApiClient } from '../api';
+import { recoveryKeyFor } from '../files/recovery-key';
 import { download } from '../lib/download';
 import { enterRunView, leaveRunView, type KeptDocument } from '../runs/run-view';
 import type { DesignStore } from './design-store';
@@ -144,9 +145,16 @@ export function createRunsStore(client: ApiClient, deps: RunsStoreDeps): StoreAp
             set({ viewing: null });
           }
         });
+        // A browser tab closing with unsaved work kept aside asks first, as it does for the open document.
+        const onBeforeUnload = (event: BeforeUnloadEvent) => {
+          if (get().viewing && kept?.dirty) event.preventDefault();
+        };
+        const guard = typeof window !== 'undefined' && !window.switchboard;
+        if (guard) window.addEventListener('beforeunload', onBeforeUnload);
         return () => {
           off();
           offDocument();
+          if (guard) window.removeEventListener('beforeunload', onBeforeUnload);
         };
       },
 
@@ -167,6 +175,9 @@ export function createRunsStore(client: ApiClient, deps: RunsStoreDeps): StoreAp
       async openReadOnly(runId) {
         const opened = await asTask('Opening the run', (task) => client.call('trace.openRun', { runId, task }));
         if (!opened) return false;
+        const doc = deps.document.getState();
+        // Unsaved work goes aside: its recovery copy is brought up to date now, not 2 s after the last edit.
+        if (!get().viewing && doc.dirty) void client.call('file.autosave', { key: recoveryKeyFor(doc.recoveryKey), path: doc.path, text: doc.text() }).catch(() => undefined);
         entering = true;
         try {
           kept = enterRunView(deps, opened.topologyText, `${opened.topology ?? 'run'}.yaml`, kept);
