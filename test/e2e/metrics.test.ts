@@ -60,6 +60,7 @@ describe('the Metrics view', () => {
     for (const id of ['chart-active', 'chart-e2e', 'chart-tasks', 'chart-errors']) await page.getByTestId(id).locator('canvas').waitFor();
     expect(await page.getByTestId('metrics-agent-weather_bot').locator('canvas').count()).toBe(3);
     await page.getByTestId('chart-nats-msgs').locator('canvas').waitFor({ timeout: 10_000 });
+    expect(Number(await page.getByTestId('chart-nats-memory').getAttribute('data-max'))).toBeGreaterThan(0); // the server's resident memory
     const e2eTitle = await page.getByTestId('chart-e2e').locator('figcaption').innerText();
     expect(Number(/· (\d+) replies/.exec(e2eTitle)?.[1])).toBeGreaterThanOrEqual(4); // the app's four sends, answered
     // The bot's charts hold non-zero series (the largest value drawn, on each figure).

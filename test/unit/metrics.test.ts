@@ -79,6 +79,7 @@ describe('NATS chart data', () => {
     expect(charts.bytes[1]).toEqual([null, 2000, null]);
     expect(charts.clients).toEqual([[10, 12, 13], [3, 4, 3], [20, 20, 20]]);
     expect(charts.slow).toEqual([[10, 12, 13], [0, 0, 1]]);
+    expect(charts.memory[1]).toEqual([0, 0, 0]);
   });
 
   it('keeps one sample per half second, at most ten minutes of them', () => {

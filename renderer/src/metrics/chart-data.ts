@@ -61,8 +61,8 @@ export function addSample(samples: NatsSample[], next: NatsSample): NatsSample[]
   return out;
 }
 
-/** The NATS charts: messages and bytes a second in and out (from counter differences; a restart's drop shows as null), connections and subscriptions, slow consumers. */
-export function natsCharts(samples: NatsSample[]): { messages: ChartData; bytes: ChartData; clients: ChartData; slow: ChartData } {
+/** The NATS charts: messages and bytes a second in and out (from counter differences; a restart's drop shows as null), connections and subscriptions, slow consumers, the server's CPU and memory. */
+export function natsCharts(samples: NatsSample[]): { messages: ChartData; bytes: ChartData; clients: ChartData; slow: ChartData; cpu: ChartData; memory: ChartData } {
   const x: number[] = [];
   const rate = (pick: (s: ServerStats) => number) => (i: number) => {
     const prev = samples[i - 1];
@@ -82,7 +82,14 @@ export function natsCharts(samples: NatsSample[]): { messages: ChartData; bytes:
     [inMsgs(i), outMsgs(i), inBytes(i), outBytes(i), sample.stats.connections, sample.stats.subscriptions, sample.stats.slowConsumers].forEach((v, k) => cols[k]!.push(v));
   });
   const [mi, mo, bi, bo, conns, subs, slow] = cols as [(number | null)[], (number | null)[], (number | null)[], (number | null)[], number[], number[], number[]];
-  return { messages: [x, mi, mo], bytes: [x, bi, bo], clients: [x, conns, subs], slow: [x, slow] };
+  return {
+    messages: [x, mi, mo],
+    bytes: [x, bi, bo],
+    clients: [x, conns, subs],
+    slow: [x, slow],
+    cpu: [x, samples.map((sample) => sample.stats.cpuPercent)],
+    memory: [x, samples.map((sample) => sample.stats.memBytes)],
+  };
 }
 
 /** The time range (ISO, inclusive) of the bucket starting at `startSec`: what clicking a spike selects. */

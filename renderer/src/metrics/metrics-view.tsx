@@ -90,11 +90,13 @@ function NatsCharts({ samples }: { samples: NatsSample[] }) {
   const click = (x: number, i: number) => (i > 0 ? spanRange(data.messages[0][i - 1]!, x) : null);
   if (samples.length < 2) return <p className="muted metrics-note">Sampling the server once a second…</p>;
   return (
-    <div className="metrics-grid metrics-grid-4">
+    <div className="metrics-grid metrics-grid-3">
       <UplotChart title="Messages / s" data={data.messages} height={120} series={[{ label: 'in', color: C.blue }, { label: 'out', color: C.violet }]} format={count} integer clickRange={click} onRange={onRange} testId="chart-nats-msgs" />
       <UplotChart title="Bytes / s" data={data.bytes} height={120} series={[{ label: 'in', color: C.blue }, { label: 'out', color: C.violet }]} format={(v) => formatBytes(Math.round(v))} clickRange={click} onRange={onRange} />
       <UplotChart title="Connections · subscriptions" data={data.clients} height={120} series={[{ label: 'connections', color: C.teal, kind: 'step' }, { label: 'subscriptions', color: C.grey, kind: 'step' }]} format={count} integer clickRange={click} onRange={onRange} />
       <UplotChart title="Slow consumers" data={data.slow} height={120} series={[{ label: 'slow consumers', color: C.red, kind: 'step' }]} format={count} integer clickRange={click} onRange={onRange} />
+      <UplotChart title="Server CPU" data={data.cpu} height={120} series={[{ label: 'CPU', color: C.amber }]} format={(v) => `${Math.round(v * 10) / 10} %`} clickRange={click} onRange={onRange} />
+      <UplotChart title="Server memory" data={data.memory} height={120} series={[{ label: 'memory', color: C.teal }]} format={(v) => formatBytes(Math.round(v))} clickRange={click} onRange={onRange} testId="chart-nats-memory" />
     </div>
   );
 }
