@@ -90,7 +90,7 @@ export function SequenceRows({ layout, rows, first, selectedSeq = null, onSelect
         if (!lane) return null;
         const top = bar.fromRow * ROW_HEIGHT + 2;
         return (
-          <rect key={`${bar.agent}-${bar.toRow}`} className="sequence-bar" x={lane.x - 4} y={top} width={8} height={(bar.toRow + 1) * ROW_HEIGHT - 2 - top} rx={2} fill={PHASE_COLOURS[bar.phase] ?? SEQUENCE_COLOURS.muted} fillOpacity={0.55} stroke={PHASE_COLOURS[bar.phase] ?? SEQUENCE_COLOURS.muted} data-phase={bar.phase} pointerEvents="none">
+          <rect key={`${bar.agent}-${bar.toRow}`} className="sequence-activation" x={lane.x - 4} y={top} width={8} height={(bar.toRow + 1) * ROW_HEIGHT - 2 - top} rx={2} fill={PHASE_COLOURS[bar.phase] ?? SEQUENCE_COLOURS.muted} fillOpacity={0.55} stroke={PHASE_COLOURS[bar.phase] ?? SEQUENCE_COLOURS.muted} data-phase={bar.phase} pointerEvents="none">
             <title>{bar.phase}</title>
           </rect>
         );
