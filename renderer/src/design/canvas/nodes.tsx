@@ -12,7 +12,7 @@ const AgentNode = memo(function AgentNode({ data, selected }: NodeProps<DesignNo
   return (
     <NodeShell kind="agent" problems={data.problems} selected={selected}>
       <div className="dnode-head">
-        <span className={`status-dot status-${data.live?.state ? `live-${data.live.state}` : (data.status ?? 'none')}`} title={data.live?.state ? `State: ${data.live.state}` : data.status ? `Status: ${data.status}` : 'Not running'} />
+        <span className={`status-dot status-${data.status ?? 'none'}${data.live?.state ? ` status-live-${data.live.state}` : ''}`} title={data.live?.state ? `State: ${data.live.state}` : data.status ? `Status: ${data.status}` : 'Not running'} />
         <span className="dnode-icon" title={agent.role}>
           <RoleIcon role={agent.role} />
         </span>
