@@ -23,6 +23,8 @@ export class RunFacts implements ReadFacts {
   readonly pairs: ReadFacts['pairs'] = [];
   /** Records read so far (tests check that a second call reads only new ones). */
   reads = 0;
+  /** The last answer and what it was for: asked again with no new record, it stands (flags change only with new records). */
+  private last: { key: string; metrics: RunMetrics } | null = null;
   private carry = Number.NaN;
   private pending: Promise<void> = Promise.resolve();
 
@@ -31,6 +33,13 @@ export class RunFacts implements ReadFacts {
     /** Whether the run was recording when these facts were begun (then a stopped run is read afresh). */
     readonly live: boolean,
   ) {}
+
+  /** The metrics over `range` of the records read so far: the last answer again when nothing changed. */
+  metrics(runId: string, live: boolean, range: MetricsRange): RunMetrics {
+    const key = JSON.stringify([this.count, live, range.from, range.to, range.buckets]);
+    if (this.last?.key !== key) this.last = { key, metrics: scanMetrics(runId, live, this.source.index, this, range) };
+    return this.last.metrics;
+  }
 
   /** Reads what records up to `n` add; calls run one after another. */
   extend(n: number): Promise<void> {
@@ -123,7 +132,7 @@ export class MetricsCache {
     const cached = this.entries.get(runId);
     if (cached && !live && !cached.live) {
       this.remember(runId, cached);
-      return scanMetrics(runId, false, cached.source.index, cached, range);
+      return cached.metrics(runId, false, range);
     }
     try {
       return await runs.withStore(runId, async (store) => {
@@ -131,11 +140,11 @@ export class MetricsCache {
         const facts = cached?.source.index === source.index ? cached : new RunFacts(source, live);
         await facts.extend(source.index.count);
         this.remember(runId, facts);
-        return scanMetrics(runId, live, source.index, facts, range);
+        return facts.metrics(runId, live, range);
       });
     } catch (error) {
       // A run between recording and closed cannot be opened for a moment: what was read stands meanwhile.
-      if (cached) return scanMetrics(runId, live, cached.source.index, cached, range);
+      if (cached) return cached.metrics(runId, live, range);
       throw error;
     }
   }
