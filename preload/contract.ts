@@ -151,11 +151,15 @@ export type RecordedRun = z.infer<typeof RecordedRunSchema>;
 /** A caller-chosen id for long work (an import, opening a big run): its progress events carry it and `trace.cancel` takes it. */
 const TaskIdSchema = z.string().min(1).max(100);
 
-/** Records appended to the running trace, batched (at most 20 batches a second). */
+/** The most records one `trace.appended` batch carries: the newest; older ones since the last batch are counted in `skipped`. */
+export const LIVE_BATCH_RECORDS = 100;
+
+/** Records appended to the running trace, batched (at most 20 batches a second, each with at most the newest LIVE_BATCH_RECORDS). */
 export const TraceBatchSchema = z.object({
   runId: z.string(),
+  /** The newest records since the last batch, in order (at most LIVE_BATCH_RECORDS). */
   records: z.array(TraceRecordSchema),
-  /** Records this listener fell behind on: read them with trace.query. */
+  /** The older records since the last batch that this one leaves out (all before `records`): read them with trace.query. */
   skipped: z.object({ count: z.number(), fromSeq: z.number(), toSeq: z.number() }).nullable(),
 });
 
@@ -334,7 +338,7 @@ export const events = {
   'server.statusChanged': event('The server changed state (started, died, restarting, ready, stopped).', ServerStatusSchema),
   'run.statusChanged': event('A topology started, stopped or failed.', RunStatusSchema),
   'ooda.pausedChanged': event('A run paused at a breakpoint or went on; carries every run waiting now.', z.object({ runs: z.array(PausedRunSchema) })),
-  'trace.appended': event('New records of the running trace, batched at most 20 times a second.', TraceBatchSchema),
+  'trace.appended': event(`New records of the running trace, batched at most 20 times a second; a batch carries the newest ${LIVE_BATCH_RECORDS} and counts the older ones as skipped.`, TraceBatchSchema),
   'trace.progressed': event(
     'How far long work got (bytes done of total), at most 10 times a second per task.',
     z.object({ task: z.string(), done: z.number().nonnegative(), total: z.number().nonnegative() }),

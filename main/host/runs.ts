@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { AgentNetwork } from '../../agents/runtime/network.js';
 import { formatProblems, loadTopology } from '../../agents/topology/load.js';
-import { RpcError, type ErrorCode, type RunStatus } from '../../preload/contract.js';
+import { LIVE_BATCH_RECORDS, RpcError, type ErrorCode, type RunStatus } from '../../preload/contract.js';
 import type { EventBus } from './event-bus.js';
 import type { NatsServerHandle } from './nats/server-handle.js';
 import { RunFailure, type FailureReason } from './run-session-failure.js';
@@ -64,7 +64,7 @@ export class RunManager {
         onRecording: (runId, recorder) => {
           // Announce the run id before anything is recorded: the UI keeps batches by run id.
           this.set({ ...this.status, runId });
-          return recorder.subscribe((batch) => this.events.emit('trace.appended', { runId, records: batch.records, skipped: batch.skipped }));
+          return recorder.subscribe((batch) => this.events.emit('trace.appended', { runId, records: batch.records, skipped: batch.skipped }), { maxQueue: LIVE_BATCH_RECORDS });
         },
         onNetwork: (network) => {
           // The debugger follows pauses as they happen, not at the next trace batch.

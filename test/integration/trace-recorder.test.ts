@@ -322,25 +322,49 @@ describe('live updates', () => {
     await until(() => recorder.recorded === N + 1, 'every message recorded');
     expect(batches.length).toBe(1);
     expect(store.size).toBe(N + 1);
-    // Free again: the next batch holds the first 100 queued records, then says what was skipped.
+    // Free again: the next batch says what was skipped, then holds the newest 100 records.
     release!();
     await until(() => batches.length === 2, 'the second batch');
     release!();
-    expect(batches[1]!.records.map((r) => r.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i + 2));
-    expect(batches[1]!.skipped).toEqual({ count: N - 100, fromSeq: 102, toSeq: N + 1 });
-    // What was delivered plus what was reported skipped covers every seq once, in order.
-    const covered: number[] = [];
-    for (const batch of batches) {
-      covered.push(...batch.records.map((r) => r.seq));
-      if (batch.skipped) {
-        expect(batch.skipped.count).toBe(batch.skipped.toSeq - batch.skipped.fromSeq + 1);
-        for (let s = batch.skipped.fromSeq; s <= batch.skipped.toSeq; s++) covered.push(s);
-      }
-    }
-    expect(covered).toEqual(Array.from({ length: N + 1 }, (_, i) => i + 1));
+    expect(batches[1]!.skipped).toEqual({ count: N - 100, fromSeq: 2, toSeq: N - 99 });
+    expect(batches[1]!.records.map((r) => r.seq)).toEqual(Array.from({ length: 100 }, (_, i) => N - 98 + i));
+    expect(coveredSeqs(batches)).toEqual(Array.from({ length: N + 1 }, (_, i) => i + 1));
     // The store is the source of truth: the skipped range reads back from it.
     const skipped = batches.find((b) => b.skipped)!.skipped!;
     const resync = await store.query({ after: skipped.fromSeq - 1, limit: 10 });
     expect(resync.records[0]!.seq).toBe(skipped.fromSeq);
   });
+
+  it('a flood reaches a subscriber as the newest records of each batch, the older ones counted as skipped', async () => {
+    // A long interval, so that all 5,000 records land between two batches.
+    const { recorder } = await recording({ liveIntervalMs: 1000 });
+    const batches: LiveBatch[] = [];
+    const off = recorder.subscribe((batch) => void batches.push(batch), { maxQueue: 100 });
+    cleanups.push(async () => off());
+    const nc = await client();
+    const N = 5000;
+    for (let i = 0; i < N; i++) nc.publish('live.flood', String(i));
+    await nc.flush();
+    await until(() => batches.reduce((n, b) => n + b.records.length + (b.skipped?.count ?? 0), 0) === N, 'every record delivered or skipped');
+    for (const batch of batches) expect(batch.records.length).toBeLessThanOrEqual(100);
+    const big = batches.find((b) => b.skipped)!;
+    expect(big.records).toHaveLength(100);
+    // The skipped range ends right before the batch's first record: the batch is the newest 100.
+    expect(big.skipped!.toSeq + 1).toBe(big.records[0]!.seq);
+    expect(coveredSeqs(batches)).toEqual(Array.from({ length: N }, (_, i) => i + 1));
+    expect(batches.at(-1)!.records.at(-1)!.seq).toBe(N);
+  });
 });
+
+/** Every seq the batches delivered or reported skipped, in the order they say (skipped range first). */
+function coveredSeqs(batches: readonly LiveBatch[]): number[] {
+  const covered: number[] = [];
+  for (const batch of batches) {
+    if (batch.skipped) {
+      expect(batch.skipped.count).toBe(batch.skipped.toSeq - batch.skipped.fromSeq + 1);
+      for (let s = batch.skipped.fromSeq; s <= batch.skipped.toSeq; s++) covered.push(s);
+    }
+    covered.push(...batch.records.map((r) => r.seq));
+  }
+  return covered;
+}

@@ -1,6 +1,7 @@
 // The live store over a scripted host: a line pulses at most once per PULSE_MS however many
 // batches hit it, a live run is polled once per POLL_MS (and not while the canvas is hidden), and
-// a past run is read until the host has compared all of it, then left alone.
+// a past run is read until the host has compared all of it, then left alone; the run events a
+// busy batch skipped are read back, so each agent's state still follows every one.
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createStore, type StoreApi } from 'zustand';
@@ -13,7 +14,7 @@ import type { DocumentStore } from '../../renderer/src/stores/document-store.js'
 import { createLiveStore, POLL_MS, PULSE_MS } from '../../renderer/src/stores/live-store.js';
 import type { RunStore } from '../../renderer/src/stores/run-store.js';
 import type { TraceStore } from '../../renderer/src/stores/trace-store.js';
-import { messageRecord, sampleMessage } from '../helpers/trace-events.js';
+import { eventRecord, messageRecord, sampleMessage } from '../helpers/trace-events.js';
 
 const trio = loadTopology(readFileSync('templates/seed-000-trio.yaml', 'utf8')).topology!;
 const LINE = 'request:task_coordinator->weather_bot';
@@ -25,7 +26,7 @@ function request(seq: number): TraceRecord {
 }
 
 /** A host that answers checkDesign and getMetrics for one run of `total` records, counting the calls. */
-function scriptedHost(total: number, seenPerCall = total) {
+function scriptedHost(total: number, seenPerCall = total, stored: TraceRecord[] = []) {
   const calls: string[] = [];
   let seen = 0;
   const listeners = new Map<string, (payload: unknown) => void>();
@@ -37,6 +38,12 @@ function scriptedHost(total: number, seenPerCall = total) {
       if (method === 'trace.checkDesign') {
         seen = Math.min(total, seen + seenPerCall);
         return ok(toDesignCheck(runId, null, seen, total));
+      }
+      if (method === 'trace.query') {
+        // The store's records of this kind and type after `after`, oldest first (enough of trace.query for the tally).
+        const { query } = input as { query: { kind?: string; type?: string; after?: number; limit: number } };
+        const match = stored.filter((r) => r.kind === query.kind && r.kind === 'event' && r.name === query.type && r.seq > (query.after ?? 0));
+        return ok({ records: match.slice(0, query.limit), hasMore: match.length > query.limit, total: null, offset: null });
       }
       if (method === 'trace.getMetrics') return ok({ agents: { weather_bot: { totals: { received: 1, sent: 1, errors: 0, toolCalls: 0, tokens: 0, p50Ms: null, p95Ms: null } } } });
       return { ok: false, error: { code: 'unknown_call', message: method } };
@@ -85,6 +92,21 @@ describe('the live store', () => {
     host.emit('trace.appended', { runId: 'other', records: [request(99)], skipped: null });
     await vi.advanceTimersByTimeAsync(PULSE_MS * 2);
     expect(live.getState().pulses[LINE]).toBe(4);
+    disconnect();
+  });
+
+  it('each agent’s state follows the run events a busy batch skipped, read back from the host in order', async () => {
+    const at = (seq: number) => ({ seq, time: '2026-01-01T00:00:00.000Z', mono: seq });
+    const stored = [eventRecord(at(1), 'run.started', 'weather_bot'), request(2), eventRecord(at(3), 'run.completed', 'weather_bot', { status: 'failed', error: 'boom', reply: '' }), eventRecord(at(4), 'run.started', 'weather_bot'), request(5)];
+    const host = scriptedHost(0, 0, stored);
+    const { live, disconnect } = liveStore(host, 'running');
+    // The batch carries only the newest record; the three before it are skipped.
+    host.emit('trace.appended', { runId: 'r1', records: [stored[3]], skipped: { count: 3, fromSeq: 1, toSeq: 3 } });
+    host.emit('trace.appended', { runId: 'r1', records: [stored[4]], skipped: null });
+    await vi.advanceTimersByTimeAsync(0);
+    // Started, failed, started again: one run in progress, and the last completed one failed.
+    expect(live.getState().tally).toEqual({ active: { weather_bot: 1 }, failed: { weather_bot: true } });
+    expect(host.calls.filter((c) => c === 'trace.query')).toHaveLength(2);
     disconnect();
   });
 

@@ -12,12 +12,14 @@
  */
 import { ENTRY_BUS, ENTRY_EVENT, ENTRY_STREAM, FILE_HEADER, JournalWriter, READ_SLICE, retireJournal, writeCheckpoint } from './journal.js';
 import { JournalDecoder } from './journal-decoder.js';
+import { skipOldest, takeBatch, type LiveListener, type LiveOptions, type Subscriber } from './live-batch.js';
 import { NatsTap } from './nats-tap.js';
 import { eventJson } from './record-line.js';
 import type { NodeConnectionOptions } from '@nats-io/transport-node';
 import type { RuntimeEventBus, RuntimeEventName, RuntimeEvents } from '../../../agents/protocol/runtime-events.js';
-import type { TraceRecord } from '../../../agents/trace/record.js';
 import type { TraceStore } from './trace-store.js';
+
+export type { LiveBatch, LiveListener, LiveOptions, SkippedRange } from './live-batch.js';
 
 export { parsePayload, type ParsedJson } from './record-line.js';
 
@@ -36,36 +38,6 @@ export interface RecorderOptions {
   journalFileBytes?: number;
   /** Problems worth telling the user (tap refused, store failing, reconnects). */
   warn?: (text: string) => void;
-}
-
-/** Records a subscriber missed because it fell behind: read them from the store. */
-export interface SkippedRange {
-  count: number;
-  /** Resync from here: the first skipped seq. */
-  fromSeq: number;
-  toSeq: number;
-}
-
-/** One live delivery: new records in order, then possibly a range that was skipped after them. */
-export interface LiveBatch {
-  records: TraceRecord[];
-  skipped: SkippedRange | null;
-}
-
-/** Receives live batches; a returned promise marks the subscriber busy until it settles. */
-export type LiveListener = (batch: LiveBatch) => void | Promise<void>;
-
-/** How much a subscriber may fall behind before records are skipped for it (default 10,000). */
-export interface LiveOptions {
-  maxQueue?: number;
-}
-
-interface Subscriber {
-  listener: LiveListener;
-  maxQueue: number;
-  busy: boolean;
-  queue: string[];
-  skipped: SkippedRange | null;
 }
 
 const DEFAULT_PAYLOAD_LIMIT = 64 * 1024;
@@ -209,11 +181,12 @@ export class TraceRecorder {
 
   /**
    * Live updates: `listener` gets the records appended since its last batch, at most once per
-   * `liveIntervalMs`. While it is busy (its promise pending) records queue up to `maxQueue`; past
-   * that they are skipped, and its next batch says which, so it can read them from the store.
+   * `liveIntervalMs` and only once its last returned promise settled. A batch carries at most the
+   * newest `maxQueue` records; any older ones since its last batch are skipped, and the batch says
+   * which, so it can read them from the store.
    */
   subscribe(listener: LiveListener, options: LiveOptions = {}): () => void {
-    const subscriber: Subscriber = { listener, maxQueue: options.maxQueue ?? 10_000, busy: false, queue: [], skipped: null };
+    const subscriber: Subscriber = { listener, maxQueue: options.maxQueue ?? 10_000, busy: false, queue: [], seqs: [], skipped: null };
     this.subscribers.add(subscriber);
     this.liveTimer ??= setInterval(() => this.deliver(), this.liveIntervalMs).unref();
     return () => {
@@ -440,11 +413,10 @@ export class TraceRecorder {
   private appended(line: string, seq: number): void {
     this.recorded++;
     for (const s of this.subscribers) {
-      if (s.skipped) {
-        s.skipped.count++;
-        s.skipped.toSeq = seq;
-      } else if (s.queue.length < s.maxQueue) s.queue.push(line);
-      else s.skipped = { count: 1, fromSeq: seq, toSeq: seq };
+      s.queue.push(line);
+      s.seqs.push(seq);
+      // Trimmed in bulk (not one shift per record): the queue holds at most twice the cap.
+      if (s.queue.length >= 2 * s.maxQueue) skipOldest(s);
     }
   }
 
@@ -456,9 +428,7 @@ export class TraceRecorder {
   private deliver(): void {
     for (const s of this.subscribers) {
       if (s.busy || (s.queue.length === 0 && !s.skipped)) continue;
-      const batch: LiveBatch = { records: s.queue.map((line) => JSON.parse(line) as TraceRecord), skipped: s.skipped };
-      s.queue = [];
-      s.skipped = null;
+      const batch = takeBatch(s);
       try {
         const result = s.listener(batch);
         if (result && typeof result.then === 'function') {
@@ -494,3 +464,4 @@ export class TraceRecorder {
     return Math.round((performance.now() - this.startMono + this.monoBase) * 1000) / 1000;
   }
 }
+

@@ -12,6 +12,7 @@ import type { DesignCheck } from '../../../agents/trace/design-check';
 import type { ApiClient } from '../api';
 import type { AgentCounters } from '../live/agent-counters';
 import { EMPTY_TALLY, tallyRecords, type StateTally } from '../live/agent-states';
+import { skippedRunEvents } from '../live/skipped-run-events';
 import { edgeLookup, edgesOfRecord, undeclaredLineOfRecord, undeclaredLookup, type EdgeLookup, type UndeclaredLookup } from '../live/record-edges';
 import type { DocumentStore } from './document-store';
 import type { RunStore } from './run-store';
@@ -86,6 +87,8 @@ export function createLiveStore(client: ApiClient, { document, run, trace }: Liv
 
     // Polling: one request at a time; a run switch makes older answers stale.
     let generation = 0;
+    /** Batches are tallied one after another (one that skipped records waits for them from the host). */
+    let tallied = Promise.resolve();
     let pollTimer: ReturnType<typeof setTimeout> | null = null;
     let polling = false;
     let connected = false;
@@ -147,8 +150,15 @@ export function createLiveStore(client: ApiClient, { document, run, trace }: Liv
         const offTrace = trace.subscribe((s, before) => (s.runId !== before.runId || s.runs !== before.runs) && follow());
         const offBatch = client.on('trace.appended', (batch) => {
           if (batch.runId !== get().runId) return;
-          const tally = tallyRecords(get().tally, batch.records);
-          if (tally !== get().tally) set({ tally });
+          // The run events a busy batch skipped are read back first: the tally follows them in order.
+          const runId = batch.runId;
+          const skipped = batch.skipped ? skippedRunEvents(client, runId, batch.skipped).catch((error: unknown) => (set({ error: `agent states may be stale: ${error instanceof Error ? error.message : String(error)}` }), [])) : null;
+          tallied = tallied.then(async () => {
+            const missed = skipped ? await skipped : [];
+            if (get().runId !== runId) return;
+            const tally = tallyRecords(get().tally, missed.length ? [...missed, ...batch.records] : batch.records);
+            if (tally !== get().tally) set({ tally });
+          });
           const edges = get().visible ? edgesOf() : null;
           if (!edges) return;
           const odd = undeclaredOf();
