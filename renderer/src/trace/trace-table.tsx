@@ -22,8 +22,6 @@ import './trace-table.css';
 
 /** Rows drawn beyond each edge of the viewport. */
 const OVERSCAN = 6;
-/** Rows are placed relative to a multiple of this many rows, so their offsets stay small and unchanged while scrolling (memoized rows do not redraw). */
-const ANCHOR_ROWS = 4096;
 
 /** Subjects NATS itself uses (JetStream, KV, system, reply inboxes): drawn quieter. */
 const isInternal = (subject: string) => /^(\$JS|\$KV|\$O|\$SYS|_INBOX)\./.test(subject);
