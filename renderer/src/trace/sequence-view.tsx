@@ -6,7 +6,7 @@
  * view. SVG rather than canvas: crisp text, arrows that are elements (click, hover, tests), and
  * the same drawing exports as an SVG file. Selection, keys, follow live and paging are the store's.
  */
-import { forwardRef, lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { forwardRef, lazy, Suspense, useCallback, useMemo, useState } from 'react';
 import { formatCount } from '../lib/format';
 import { useDocumentStore } from '../stores/document-store';
 import { useStores } from '../stores/stores-context';
@@ -14,42 +14,27 @@ import { useTraceStore } from '../stores/trace-store';
 import { laneNames, layoutLanes, withRowAgents, type SequenceRow } from './sequence-layout';
 import { HEADER_HEIGHT, SequenceHeader, SequenceRows } from './sequence-svg';
 import { rowAt } from './trace-blocks';
-import { atEnd, contentHeight, ROW_HEIGHT, rowTop, scrollTopFor, visibleRows } from './trace-viewport';
-import { isSelectionKey, pageToLoad } from './trace-window';
+import { contentHeight, rowTop } from './trace-viewport';
+import { useTraceScroller } from './use-trace-scroller';
 import './sequence.css';
 
 // The export dialog loads the first time it opens (and mermaid with it, lazily again).
 const SequenceExportDialog = lazy(() => import('../export/sequence-export-dialog').then((m) => ({ default: m.SequenceExportDialog })));
 
-/** Rows drawn beyond each edge of the viewport. */
-const OVERSCAN = 6;
-
 /** The sequence diagram; `ref` is its focusable scroll area. */
 export const SequenceView = forwardRef<HTMLDivElement>(function SequenceView(_props, ref) {
-  const total = useTraceStore((s) => s.total);
   const blocks = useTraceStore((s) => s.rows);
   const window = useTraceStore((s) => s.window);
   const windowFacts = useTraceStore((s) => s.facts);
-  const shift = useTraceStore((s) => s.shift);
-  const reveal = useTraceStore((s) => s.reveal);
   const agents = useTraceStore((s) => s.counts?.agents);
   const selectedSeq = useTraceStore((s) => s.selectedSeq);
   const timeMode = useTraceStore((s) => s.timeMode);
-  const following = useTraceStore((s) => s.follow && s.runId !== null && s.runId === s.liveRunId);
   const live = useTraceStore((s) => s.runId !== null && s.runId === s.liveRunId);
   const loading = useTraceStore((s) => s.loading);
   const topology = useDocumentStore((s) => s.topology);
   const traceStore = useStores().trace;
-  const scroller = useRef<HTMLDivElement | null>(null);
-  const [scrollTop, setScrollTop] = useState(0);
-  const [size, setSize] = useState({ viewport: 480, width: 900 });
   const [exporting, setExporting] = useState(false);
-
-  const byPosition = total !== null;
-  const count = byPosition ? total : window.rows.length;
-  const visible = visibleRows(scrollTop, size.viewport, count);
-  const first = Math.max(0, visible.first - OVERSCAN);
-  const last = Math.min(count - 1, visible.last + OVERSCAN);
+  const { setRefs, scrollTop, size, byPosition, count, visible, first, last, onScroll, onKeyDown } = useTraceScroller(ref, { headerHeight: HEADER_HEIGHT, showSelectionOnMount: true });
   const rows = useMemo(() => {
     const out: (SequenceRow | undefined)[] = [];
     for (let i = first; i <= last; i++) {
@@ -72,84 +57,6 @@ export const SequenceView = forwardRef<HTMLDivElement>(function SequenceView(_pr
   // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on the names, so rows memoized on `layout` keep it while they stay the same
   const layout = useMemo(() => layoutLanes(names, size.width, declared), [namesKey, size.width, declared]);
 
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (!el) return;
-    const measure = () => setSize({ viewport: Math.max(0, el.clientHeight - HEADER_HEIGHT), width: el.clientWidth });
-    const observer = new ResizeObserver(measure);
-    observer.observe(el);
-    measure();
-    return () => observer.disconnect();
-  }, []);
-
-  // Moves the scroll position and tells the view at once (the scroll event comes a frame later).
-  const scrollTo = useCallback((top: number) => {
-    const el = scroller.current;
-    if (!el) return;
-    el.scrollTop = top;
-    setScrollTop(el.scrollTop);
-  }, []);
-  // A window page added or dropped at the front (text filters): what is on screen stays put.
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (el && shift.rows) scrollTo(el.scrollTop + shift.rows * ROW_HEIGHT);
-  }, [shift, scrollTo]);
-  // The row the store asks to show (a selection elsewhere, a jump, a key, the live end).
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (!el || reveal.id === 0) return;
-    const s = traceStore.getState();
-    const n = s.total ?? s.window.rows.length;
-    const index = reveal.position ?? (reveal.seq === null ? -1 : s.window.rows.findIndex((r) => r.seq === reveal.seq));
-    if (reveal.align === 'end') scrollTo(el.scrollHeight);
-    else if (index >= 0) scrollTo(scrollTopFor(index, reveal.align, el.scrollTop, el.clientHeight - HEADER_HEIGHT, n));
-  }, [reveal, traceStore, scrollTo]);
-  // Shown again with a record selected: it is in view.
-  useLayoutEffect(() => {
-    const s = traceStore.getState();
-    const el = scroller.current;
-    if (!el) return;
-    const index = s.selectedPosition ?? (s.selectedSeq === null || s.total !== null ? -1 : s.window.rows.findIndex((r) => r.seq === s.selectedSeq));
-    if (index >= 0) scrollTo(scrollTopFor(index, 'center', el.scrollTop, el.clientHeight - HEADER_HEIGHT, s.total ?? s.window.rows.length));
-  }, [traceStore, scrollTo]);
-  // Following: the newest row stays in view as rows arrive.
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (el && following) scrollTo(el.scrollHeight);
-  }, [count, window.rows, following, scrollTo]);
-
-  // The rows on screen are loaded (by position), or the window asks for its next page.
-  useEffect(() => {
-    const s = traceStore.getState();
-    if (byPosition) s.ensureRows(visible.first, visible.last);
-    else {
-      const which = pageToLoad(s.window, visible.first, visible.last);
-      if (which === 'before') void s.loadOlder();
-      else if (which === 'after') void s.loadNewer();
-    }
-  }, [byPosition, visible.first, visible.last, count, blocks, window, traceStore]);
-
-  const onScroll = () => {
-    const el = scroller.current;
-    if (!el) return;
-    setScrollTop(el.scrollTop);
-    if (following && !atEnd(el.scrollTop, el.clientHeight - HEADER_HEIGHT, count)) void traceStore.getState().setFollow(false);
-  };
-
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const store = traceStore.getState();
-    if (isSelectionKey(event.key)) {
-      event.preventDefault();
-      store.moveSelection(event.key, Math.max(1, Math.floor(size.viewport / ROW_HEIGHT) - 1));
-    } else if (event.key === 'Enter') {
-      event.preventDefault();
-      store.setDetailOpen(true);
-    } else if (event.key === 'Escape') {
-      event.preventDefault();
-      if (store.detailOpen) store.setDetailOpen(false);
-      else store.select(null);
-    }
-  };
 
   const onSelect = useCallback(
     (row: SequenceRow) => {
@@ -159,12 +66,6 @@ export const SequenceView = forwardRef<HTMLDivElement>(function SequenceView(_pr
     },
     [traceStore],
   );
-
-  const setRefs = (el: HTMLDivElement | null) => {
-    scroller.current = el;
-    if (typeof ref === 'function') ref(el);
-    else if (ref) ref.current = el;
-  };
 
   return (
     <div className="sequence-view" data-testid="sequence-view">

@@ -7,7 +7,7 @@
  * While following the live run the newest row stays in view; scrolling up pauses that, and
  * "↓ N new" resumes it.
  */
-import { forwardRef, memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { forwardRef, memo, useCallback } from 'react';
 import type { TraceRecord } from '../../../agents/trace/record';
 import type { RowFacts } from '../../../agents/trace/row-facts';
 import { formatCount } from '../lib/format';
@@ -16,12 +16,9 @@ import { useTraceStore } from '../stores/trace-store';
 import { InjectedBadge } from './detail-parts';
 import { rowAt } from './trace-blocks';
 import { formatClock, formatDelta, formatDuration, formatOffset, rowCells, statusLabel } from './trace-format';
-import { atEnd, contentHeight, ROW_HEIGHT, rowTop, scrollTopFor, visibleRows } from './trace-viewport';
-import { isSelectionKey, pageToLoad } from './trace-window';
+import { contentHeight, rowTop } from './trace-viewport';
+import { useTraceScroller } from './use-trace-scroller';
 import './trace-table.css';
-
-/** Rows drawn beyond each edge of the viewport. */
-const OVERSCAN = 6;
 
 /** Subjects NATS itself uses (JetStream, KV, system, reply inboxes): drawn quieter. */
 const isInternal = (subject: string) => /^(\$JS|\$KV|\$O|\$SYS|_INBOX)\./.test(subject);
@@ -118,26 +115,15 @@ function FollowButton() {
 
 /** The table; `ref` is its focusable scroll area (the workspace focuses it). */
 export const TraceTable = forwardRef<HTMLDivElement>(function TraceTable(_props, ref) {
-  const total = useTraceStore((s) => s.total);
   const rows = useTraceStore((s) => s.rows);
   const window = useTraceStore((s) => s.window);
   const windowFacts = useTraceStore((s) => s.facts);
-  const shift = useTraceStore((s) => s.shift);
-  const reveal = useTraceStore((s) => s.reveal);
   const selectedSeq = useTraceStore((s) => s.selectedSeq);
   const timeMode = useTraceStore((s) => s.timeMode);
-  const following = useTraceStore((s) => s.follow && s.runId !== null && s.runId === s.liveRunId);
   const loading = useTraceStore((s) => s.loading);
   const traceStore = useStores().trace;
-  const scroller = useRef<HTMLDivElement | null>(null);
-  const [scrollTop, setScrollTop] = useState(0);
-  const [viewport, setViewport] = useState(480);
+  const { setRefs, scrollTop, byPosition, count, visible, first, last, onScroll, onKeyDown } = useTraceScroller(ref);
 
-  const byPosition = total !== null;
-  const count = byPosition ? total : window.rows.length;
-  const visible = visibleRows(scrollTop, viewport, count);
-  const first = Math.max(0, visible.first - OVERSCAN);
-  const last = Math.min(count - 1, visible.last + OVERSCAN);
   /** The record (and facts) at index `i`, when loaded. */
   const recordAt = useCallback(
     (i: number): { record: TraceRecord; facts: RowFacts | undefined } | undefined => {
@@ -148,77 +134,6 @@ export const TraceTable = forwardRef<HTMLDivElement>(function TraceTable(_props,
     [byPosition, rows, window, windowFacts],
   );
 
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (!el) return;
-    const observer = new ResizeObserver(() => setViewport(el.clientHeight));
-    observer.observe(el);
-    setViewport(el.clientHeight);
-    return () => observer.disconnect();
-  }, []);
-
-  // Moves the scroll position and tells the table at once (the scroll event comes a frame later).
-  const scrollTo = useCallback((top: number) => {
-    const el = scroller.current;
-    if (!el) return;
-    el.scrollTop = top;
-    setScrollTop(el.scrollTop);
-  }, []);
-
-  // A window page added or dropped at the front: what is on screen stays put.
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (el && shift.rows) scrollTo(el.scrollTop + shift.rows * ROW_HEIGHT);
-  }, [shift, scrollTo]);
-  // The row the store asks to show (a reload, a jump, a key, the live end).
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (!el || reveal.id === 0) return;
-    const s = traceStore.getState();
-    const n = s.total ?? s.window.rows.length;
-    const index = reveal.position ?? (reveal.seq === null ? -1 : s.window.rows.findIndex((r) => r.seq === reveal.seq));
-    if (reveal.align === 'end') scrollTo(el.scrollHeight);
-    else if (index >= 0) scrollTo(scrollTopFor(index, reveal.align, el.scrollTop, el.clientHeight, n));
-  }, [reveal, traceStore, scrollTo]);
-  // Following: the newest row stays in view as rows arrive.
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (el && following) scrollTo(el.scrollHeight);
-  }, [count, window.rows, following, scrollTo]);
-
-  // The rows on screen are loaded (by position), or the window asks for its next page.
-  useEffect(() => {
-    const s = traceStore.getState();
-    if (byPosition) s.ensureRows(visible.first, visible.last);
-    else {
-      const which = pageToLoad(s.window, visible.first, visible.last);
-      if (which === 'before') void s.loadOlder();
-      else if (which === 'after') void s.loadNewer();
-    }
-  }, [byPosition, visible.first, visible.last, count, rows, window, loading, traceStore]);
-
-  const onScroll = () => {
-    const el = scroller.current;
-    if (!el) return;
-    setScrollTop(el.scrollTop);
-    if (following && !atEnd(el.scrollTop, el.clientHeight, count)) void traceStore.getState().setFollow(false);
-  };
-
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const store = traceStore.getState();
-    if (isSelectionKey(event.key)) {
-      event.preventDefault();
-      store.moveSelection(event.key, Math.max(1, Math.floor((scroller.current?.clientHeight ?? 240) / ROW_HEIGHT) - 1));
-    } else if (event.key === 'Enter') {
-      event.preventDefault();
-      store.setDetailOpen(true);
-    } else if (event.key === 'Escape') {
-      event.preventDefault();
-      if (store.detailOpen) store.setDetailOpen(false);
-      else store.select(null);
-    }
-  };
-
   const onPick = useCallback(
     (seq: number) => {
       const store = traceStore.getState();
@@ -227,12 +142,6 @@ export const TraceTable = forwardRef<HTMLDivElement>(function TraceTable(_props,
     },
     [traceStore],
   );
-
-  const setRefs = (el: HTMLDivElement | null) => {
-    scroller.current = el;
-    if (typeof ref === 'function') ref(el);
-    else if (ref) ref.current = el;
-  };
 
   const drawn = [];
   for (let i = first; i <= last; i++) {
