@@ -1,5 +1,6 @@
 /** The Trace tab: send a request into the running topology, and watch every message and event arrive. */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import type { TraceRecord } from '../../../agents/trace/record';
 import { useDocumentStore } from '../stores/document-store';
 import { useRunStore } from '../stores/run-store';
 import { useViewStore } from '../stores/view-store';
@@ -63,19 +64,24 @@ export function TracePanel() {
       )}
       {error && <p className="card-error">{error}</p>}
       <div className="trace-list" ref={list} data-testid="trace-list">
-        {records.map((record) => {
-          const line = describeRecord(record);
-          return (
-            <div key={record.seq} className={`trace-row trace-${record.kind}`} data-subject={record.kind === 'message' ? record.subject : undefined}>
-              <span className="trace-seq mono">{record.seq}</span>
-              <span className="trace-time mono">{record.time.slice(11, 23)}</span>
-              <span className="trace-who">{line.who}</span>
-              <span className="trace-what mono">{line.what}</span>
-              <span className="trace-detail">{line.detail}</span>
-            </div>
-          );
-        })}
+        {records.map((record) => (
+          <TraceRow key={record.seq} record={record} />
+        ))}
       </div>
     </div>
   );
 }
+
+/** One line of the list; a record already shown is not drawn again when a batch arrives. */
+const TraceRow = memo(function TraceRow({ record }: { record: TraceRecord }) {
+  const line = describeRecord(record);
+  return (
+    <div className={`trace-row trace-${record.kind}`} data-subject={record.kind === 'message' ? record.subject : undefined}>
+      <span className="trace-seq mono">{record.seq}</span>
+      <span className="trace-time mono">{record.time.slice(11, 23)}</span>
+      <span className="trace-who">{line.who}</span>
+      <span className="trace-what mono">{line.what}</span>
+      <span className="trace-detail">{line.detail}</span>
+    </div>
+  );
+});
