@@ -1,14 +1,12 @@
 // The trace explorer: run the trio, send its example, open the Trace view; the table shows the
 // request and the replies; a subject wildcard and an agent filter narrow it (in the host); a row's
 // detail shows its AgentMessage and its payload as JSON, text and hex; the arrows move the selection.
-import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TraceLibrary, traceRoot } from '../../main/host/trace/index.js';
 import { longRunSeqAt, writeLongRun } from '../helpers/trace-long-run.js';
-import { startWorkbench, type Workbench } from '../helpers/workbench.js';
-
-const trio = readFileSync('templates/seed-000-trio.yaml', 'utf8');
+import { runTrioExample, startReadyWorkbench } from '../helpers/trio-run.js';
+import type { Workbench } from '../helpers/workbench.js';
 
 describe('the trace explorer', () => {
   let workbench: Workbench;
@@ -16,10 +14,8 @@ describe('the trace explorer', () => {
   let pageErrors: string[];
 
   beforeAll(async () => {
-    workbench = await startWorkbench({ name: 'e2e-trace', testHook: true, prepare: (context, origin) => context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin }) });
+    workbench = await startReadyWorkbench({ name: 'e2e-trace', prepare: (context, origin) => context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin }) });
     ({ page, pageErrors } = workbench);
-    await page.waitForFunction(() => window.__switchboardTest !== undefined);
-    await page.locator('[data-testid=server-card] [data-state=running]').waitFor();
   });
 
   afterAll(async () => {
@@ -33,11 +29,7 @@ describe('the trace explorer', () => {
   const fromTo = () => page.locator('[data-testid=trace-table] [data-col=from-to]').allInnerTexts();
 
   it('shows the live run, filters it in the host, and details the selected record', async () => {
-    await page.evaluate((text) => window.__switchboardTest!.open(text, 'seed-000-trio.yaml'), trio);
-    await page.getByTestId('run-start').click();
-    await page.getByTestId('run-state').filter({ hasText: 'running 3 agents' }).waitFor();
-    await page.getByTestId('send-button').click();
-    await page.getByTestId('send-reply').filter({ hasText: 'Weather-Bot: It is 18°C and partly cloudy in Paris.' }).waitFor();
+    await runTrioExample(page);
 
     // The Trace view, following the live run: the request in and the replies out.
     await page.getByTestId('view-trace').click();

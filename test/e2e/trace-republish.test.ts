@@ -4,12 +4,10 @@
 // edited request, weather_bot answers it (a new reply about Lyon), and the injected record is
 // marked in table and detail; with the run stopped, publishing says nothing runs.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorkbench, type Workbench } from '../helpers/workbench.js';
-
-const trio = readFileSync('templates/seed-000-trio.yaml', 'utf8');
+import { runTrioExample, startReadyWorkbench } from '../helpers/trio-run.js';
+import type { Workbench } from '../helpers/workbench.js';
 
 /** The words bash makes of a command line (NUL-separated, so newlines in a word survive). */
 function shellWords(line: string): string[] {
@@ -22,10 +20,8 @@ describe('the detail pane: thread, copy as nats req, edit & republish', () => {
   let pageErrors: string[];
 
   beforeAll(async () => {
-    workbench = await startWorkbench({ name: 'e2e-republish', testHook: true, prepare: (context, origin) => context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin }) });
+    workbench = await startReadyWorkbench({ name: 'e2e-republish', prepare: (context, origin) => context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin }) });
     ({ page, pageErrors } = workbench);
-    await page.waitForFunction(() => window.__switchboardTest !== undefined);
-    await page.locator('[data-testid=server-card] [data-state=running]').waitFor();
   });
 
   afterAll(async () => {
@@ -45,11 +41,7 @@ describe('the detail pane: thread, copy as nats req, edit & republish', () => {
   };
 
   it('threads the conversation, copies nats req, republishes an edited request that the agent answers', async () => {
-    await page.evaluate((text) => window.__switchboardTest!.open(text, 'seed-000-trio.yaml'), trio);
-    await page.getByTestId('run-start').click();
-    await page.getByTestId('run-state').filter({ hasText: 'running 3 agents' }).waitFor();
-    await page.getByTestId('send-button').click();
-    await page.getByTestId('send-reply').filter({ hasText: 'Weather-Bot: It is 18°C and partly cloudy in Paris.' }).waitFor();
+    await runTrioExample(page);
 
     await page.getByTestId('view-trace').click();
     await page.getByTestId('trace-filter').fill('agent:weather_bot kind:message');

@@ -9,9 +9,9 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TraceLibrary, traceRoot } from '../../main/host/trace/index.js';
-import { startWorkbench, type Workbench } from '../helpers/workbench.js';
+import { runTrioExample, startReadyWorkbench } from '../helpers/trio-run.js';
+import type { Workbench } from '../helpers/workbench.js';
 
-const trio = readFileSync('templates/seed-000-trio.yaml', 'utf8');
 const auction = readFileSync('templates/auction.yaml', 'utf8');
 
 describe('the runs list', () => {
@@ -20,10 +20,8 @@ describe('the runs list', () => {
   let pageErrors: string[];
 
   beforeAll(async () => {
-    workbench = await startWorkbench({ name: 'e2e-runs', testHook: true });
+    workbench = await startReadyWorkbench({ name: 'e2e-runs' });
     ({ page, pageErrors } = workbench);
-    await page.waitForFunction(() => window.__switchboardTest !== undefined);
-    await page.locator('[data-testid=server-card] [data-state=running]').waitFor();
   });
 
   afterAll(async () => {
@@ -35,11 +33,7 @@ describe('the runs list', () => {
   let runId = '';
 
   it('lists a finished run and opens it read-only without losing the open topology', async () => {
-    await page.evaluate((text) => window.__switchboardTest!.open(text, 'seed-000-trio.yaml'), trio);
-    await page.getByTestId('run-start').click();
-    await page.getByTestId('run-state').filter({ hasText: 'running 3 agents' }).waitFor();
-    await page.getByTestId('send-button').click();
-    await page.getByTestId('send-reply').filter({ hasText: 'Weather-Bot: It is 18°C and partly cloudy in Paris.' }).waitFor();
+    await runTrioExample(page);
     await page.getByTestId('run-stop').click();
     await page.getByTestId('run-start').and(page.locator(':enabled')).waitFor();
 

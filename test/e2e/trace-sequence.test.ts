@@ -2,12 +2,10 @@
 // table's records in the table's order, replies dashed with their latency, OODA phases as bars and
 // LLM calls as notes; an arrow selects its record (the table has it selected too); the export
 // dialog draws the diagram's Mermaid text, and the topology's Mermaid export is drawn as well.
-import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactsDir, startWorkbench, type Workbench } from '../helpers/workbench.js';
-
-const trio = readFileSync('templates/seed-000-trio.yaml', 'utf8');
+import { runTrioExample, startReadyWorkbench } from '../helpers/trio-run.js';
+import { artifactsDir, type Workbench } from '../helpers/workbench.js';
 
 describe('the sequence view', () => {
   let workbench: Workbench;
@@ -15,10 +13,8 @@ describe('the sequence view', () => {
   let pageErrors: string[];
 
   beforeAll(async () => {
-    workbench = await startWorkbench({ name: 'e2e-sequence', testHook: true });
+    workbench = await startReadyWorkbench({ name: 'e2e-sequence' });
     ({ page, pageErrors } = workbench);
-    await page.waitForFunction(() => window.__switchboardTest !== undefined);
-    await page.locator('[data-testid=server-card] [data-state=running]').waitFor();
   });
 
   afterAll(async () => {
@@ -33,11 +29,7 @@ describe('the sequence view', () => {
   const sequenceRows = (n: number) => page.waitForFunction((count) => document.querySelectorAll('[data-testid=sequence-rows] .sequence-row').length === count, n);
 
   it('draws the table’s records as a sequence diagram that shares its selection, and exports it', async () => {
-    await page.evaluate((text) => window.__switchboardTest!.open(text, 'seed-000-trio.yaml'), trio);
-    await page.getByTestId('run-start').click();
-    await page.getByTestId('run-state').filter({ hasText: 'running 3 agents' }).waitFor();
-    await page.getByTestId('send-button').click();
-    await page.getByTestId('send-reply').filter({ hasText: 'Weather-Bot: It is 18°C and partly cloudy in Paris.' }).waitFor();
+    await runTrioExample(page);
     await page.getByTestId('view-trace').click();
     await page.getByTestId('trace-view').waitFor();
 
