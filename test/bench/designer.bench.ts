@@ -14,6 +14,7 @@ import { TopologySchema } from '../../agents/topology/schema.js';
 import type {} from '../../renderer/src/design/test-hook.js';
 import { launchChromium } from '../helpers/browser.js';
 import { startServe } from '../helpers/cli.js';
+import { longestFrameWhile } from './frames.js';
 import { median, report } from './stats.js';
 
 const AGENTS = 500;
@@ -74,34 +75,17 @@ async function panLongestFrame(page: Page): Promise<number> {
     return null;
   });
   if (!start) throw new Error('no empty spot on the canvas to pan from');
-  await page.evaluate(() => {
-    const w = window as unknown as { frames_: number[]; recording: boolean };
-    w.frames_ = [];
-    w.recording = true;
-    let last = performance.now();
-    const tick = (now: number) => {
-      w.frames_.push(now - last);
-      last = now;
-      if (w.recording) requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
+  return longestFrameWhile(page, async () => {
+    await page.mouse.move(start.x, start.y);
+    await page.mouse.down();
+    const began = Date.now();
+    for (let i = 0; Date.now() - began < PAN_MS; i++) {
+      // Back and forth across 300 px, a step every few ms, as a hand drags.
+      const phase = (i % 120) / 60;
+      await page.mouse.move(start.x + (phase < 1 ? phase : 2 - phase) * 300, start.y + (phase < 1 ? phase : 2 - phase) * 80);
+    }
+    await page.mouse.up();
   });
-  await page.mouse.move(start.x, start.y);
-  await page.mouse.down();
-  const began = Date.now();
-  for (let i = 0; Date.now() - began < PAN_MS; i++) {
-    // Back and forth across 300 px, a step every few ms, as a hand drags.
-    const phase = (i % 120) / 60;
-    await page.mouse.move(start.x + (phase < 1 ? phase : 2 - phase) * 300, start.y + (phase < 1 ? phase : 2 - phase) * 80);
-  }
-  await page.mouse.up();
-  const frames = await page.evaluate(() => {
-    const w = window as unknown as { frames_: number[]; recording: boolean };
-    w.recording = false;
-    return w.frames_.slice(1); // the first gap spans the setup, not a frame
-  });
-  if (process.env['BENCH_DEBUG']) console.log(frames.length, frames.map((f) => f.toFixed(0)).join(' '));
-  return Math.max(...frames);
 }
 
 /** Selects `agent_0`, presses an arrow key, and returns ms from the key to the node drawn moved (median of `runs`). */

@@ -21,6 +21,7 @@ import { startServe } from '../helpers/cli.js';
 import { startTestServer, type TestServer } from '../helpers/nats-server.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 import { writeLongRun } from '../helpers/trace-long-run.js';
+import { longestFrameWhile } from './frames.js';
 import { median, report } from './stats.js';
 
 const BIG = 1_000_000;
@@ -36,37 +37,6 @@ const LIVE_MS = 10_000;
 const WAIT_MS = 60_000;
 /** Time for the host to finish what a step set going (counts beside the filter, other views' reads of a run opened) before the next is timed. */
 const SETTLE_MS = 2_000;
-
-/** Starts recording requestAnimationFrame gaps in the page. */
-const startFrames = (page: Page) =>
-  page.evaluate(() => {
-    const w = window as unknown as { frames_: number[]; recording: boolean };
-    w.frames_ = [];
-    w.recording = true;
-    let last = performance.now();
-    const tick = (now: number) => {
-      w.frames_.push(now - last);
-      last = now;
-      if (w.recording) requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
-  });
-
-/** Stops recording frames; returns the longest gap (the first spans the setup, not a frame). */
-const stopFrames = (page: Page) =>
-  page.evaluate(() => {
-    const w = window as unknown as { frames_: number[]; recording: boolean };
-    w.recording = false;
-    const frames = w.frames_.slice(1);
-    return { longest: Math.max(0, ...frames), count: frames.length };
-  });
-
-/** The longest frame while `action` runs. */
-export async function longestFrameWhile(page: Page, action: () => Promise<void>): Promise<number> {
-  await startFrames(page);
-  await action();
-  return (await stopFrames(page)).longest;
-}
 
 /**
  * Runs `trigger` in the page and resolves with ms until the table shows `total` rows by position
