@@ -1,11 +1,12 @@
-// The trace store over a scripted host that pages a synthetic run as trace.query does (after /
-// before / limit, filters applied by the "host"): the window stays bounded while paging, a filter
-// goes to the host, and the live run is followed from trace.appended.
+// The trace store over a scripted host that answers trace.query as the real one does (by position
+// with `offset`/`total`; a text filter by seq after / before): rows load block by block within the
+// bound, a filter goes to the host keeping the selection, and the live run is followed and paused.
 import { describe, expect, it } from 'vitest';
 import type { MessageRecord } from '../../agents/trace/record.js';
 import type { RpcResult } from '../../preload/contract.js';
 import { ApiClient, type Transport } from '../../renderer/src/api.js';
 import { createTraceStore } from '../../renderer/src/stores/trace-store.js';
+import { BLOCK_ROWS, loadedRows, MAX_BLOCKS, rowAt } from '../../renderer/src/trace/trace-blocks.js';
 import { MAX_ROWS, PAGE_SIZE } from '../../renderer/src/trace/trace-window.js';
 import { until } from '../helpers/until.js';
 
@@ -18,7 +19,7 @@ const record = (seq: number): MessageRecord => ({
   reply: null,
   headers: null,
   size: 1,
-  payload: 'x',
+  payload: seq % 3 ? 'plain' : 'needle',
   encoding: 'utf8',
   truncated: false,
   parsed: { ok: false, reason: 'not JSON' },
@@ -27,28 +28,45 @@ const record = (seq: number): MessageRecord => ({
 interface Query {
   after?: number;
   before?: number;
+  offset?: number;
   limit: number;
   subject?: string;
+  text?: string;
 }
 
-/** A host with one run of `count` records (more can be added), answering queries as the store does. */
+/**
+ * A host with one run of `count` records (more can be added), answering as the real one does:
+ * `offset` pages by position with `total`; a text filter pages by seq only (`total` null).
+ */
 function scriptedRun(count: number) {
   let records = Array.from({ length: count }, (_, i) => record(i + 1));
   const queries: Query[] = [];
   const listeners = new Map<string, (payload: unknown) => void>();
   const ok = (value: unknown): RpcResult => ({ ok: true, value });
+  const matching = (query: Query) => records.filter((r) => (!query.subject || r.subject === query.subject) && (!query.text || r.payload.includes(query.text)));
   const transport: Transport = {
     call: async (method, input) => {
-      const { query } = (input ?? {}) as { query?: Query };
-      if (method === 'trace.listRuns') return ok({ runs: [{ runId: 'r1', startedAt: '2026-12-06T07:00:00.000Z', topology: 'trio' }] });
-      if (method === 'trace.count') return ok({ records: records.length, messages: records.length, events: 0, subjects: {}, agents: {} });
+      const { query, seq } = (input ?? {}) as { query?: Query; seq?: number };
+      if (method === 'trace.listRuns') return ok({ runs: [{ runId: 'r1', startedAt: '2026-12-06T07:00:00.000Z', topology: 'trio', records: records.length, bytes: 1, live: false }] });
+      if (method === 'trace.count') return ok({ records: records.length, messages: records.length, events: 0, subjects: {}, agents: {}, types: {}, hiddenInfrastructure: 0, exact: true });
       if (method === 'run.getStatus') return ok({ state: 'idle', runId: null, topology: null, agents: [], startedAt: null, error: null });
+      if (method === 'trace.getPosition' && query) {
+        const all = matching(query);
+        const position = all.findIndex((r) => r.seq >= seq!);
+        return ok({ position: query.text ? null : position < 0 ? all.length : position, matches: all.some((r) => r.seq === seq), total: query.text ? null : all.length });
+      }
       if (method !== 'trace.query' || !query) return { ok: false, error: { code: 'unknown_call', message: method } };
       queries.push(query);
-      const matching = records.filter((r) => !query.subject || r.subject === query.subject);
-      const page =
-        query.before !== undefined ? matching.filter((r) => r.seq < query.before!).reverse() : matching.filter((r) => r.seq > (query.after ?? 0));
-      return ok({ records: page.slice(0, query.limit), hasMore: page.length > query.limit });
+      const all = matching(query);
+      const total = query.text ? null : all.length;
+      if (query.offset !== undefined) {
+        const page = all.slice(query.offset, query.offset + query.limit);
+        return ok({ records: page, hasMore: query.offset + query.limit < all.length, total, offset: page.length ? query.offset : null });
+      }
+      const page = query.before !== undefined ? all.filter((r) => r.seq < query.before!).reverse() : all.filter((r) => r.seq > (query.after ?? 0));
+      const records_ = page.slice(0, query.limit);
+      const oldest = query.before !== undefined ? records_.at(-1) : records_[0];
+      return ok({ records: records_, hasMore: page.length > query.limit, total, offset: total === null || !oldest ? null : all.indexOf(oldest) });
     },
     on: (event, listener) => {
       listeners.set(event, listener);
@@ -69,64 +87,70 @@ function scriptedRun(count: number) {
 }
 
 const seqs = (rows: readonly { seq: number }[]) => [rows[0]?.seq, rows.at(-1)?.seq, rows.length];
+const seqAt = (trace: ReturnType<typeof createTraceStore>, position: number) => rowAt(trace.getState().rows, position)?.record.seq;
 
 describe('the trace store', () => {
-  it('pages a recorded run forward and back, never holding more than the bound', async () => {
-    const host = scriptedRun(3000);
+  it('pages a recorded run by position, block by block, never holding more than the bound', async () => {
+    const host = scriptedRun(5000);
     const trace = createTraceStore(host.client);
     await trace.getState().openRun('r1');
-    expect(seqs(trace.getState().window.rows)).toEqual([1, PAGE_SIZE, PAGE_SIZE]);
-    for (let i = 0; i < 7; i++) await trace.getState().loadNewer();
-    const { window, shift } = trace.getState();
-    expect(seqs(window.rows)).toEqual([8 * PAGE_SIZE - MAX_ROWS + 1, 8 * PAGE_SIZE, MAX_ROWS]);
-    expect(window).toMatchObject({ hasBefore: true, hasAfter: true });
-    expect(shift.rows).toBe(-PAGE_SIZE); // the table moves its scroll position up by what was dropped
-    await trace.getState().loadOlder();
-    expect(seqs(trace.getState().window.rows)).toEqual([8 * PAGE_SIZE - MAX_ROWS - PAGE_SIZE + 1, 8 * PAGE_SIZE - PAGE_SIZE, MAX_ROWS]);
-    expect(trace.getState().shift.rows).toBe(PAGE_SIZE);
-    expect(host.queries.every((q) => q.limit === PAGE_SIZE)).toBe(true);
+    expect(trace.getState().total).toBe(5000);
+    expect(seqAt(trace, 0)).toBe(1);
+    expect(host.queries[0]).toMatchObject({ offset: 0, limit: BLOCK_ROWS });
+    // Scroll through the whole run: each range asks for its blocks, old ones go.
+    for (let first = 0; first < 5000; first += 180) {
+      trace.getState().ensureRows(first, first + 30);
+      await until(() => seqAt(trace, first) === first + 1 && !trace.getState().loading, `rows at ${first}`);
+    }
+    trace.getState().ensureRows(4321, 4340);
+    await until(() => seqAt(trace, 4321) === 4322, 'the rows at 4321');
+    expect(loadedRows(trace.getState().rows)).toBeLessThanOrEqual(MAX_BLOCKS * BLOCK_ROWS);
+    expect(host.queries.filter((q) => q.offset !== undefined).every((q) => q.offset! % BLOCK_ROWS === 0 && q.limit === BLOCK_ROWS)).toBe(true);
   });
 
-  it('sends a readable filter to the host, keeps the selection in view, and sends nothing for an unreadable one', async () => {
-    const host = scriptedRun(500);
+  it('sends a readable filter to the host keeping the selection, pages a text filter by seq, and sends nothing for an unreadable one', async () => {
+    const host = scriptedRun(3000);
     const trace = createTraceStore(host.client);
     await trace.getState().openRun('r1');
     trace.getState().select(101);
     await trace.getState().setFilterText('agents.request.a');
-    // Around the selection: up to it (newest first), then after it.
+    await until(() => trace.getState().total === 1500, 'the filtered total');
+    expect(trace.getState().selectedPosition).toBe(50); // seq 101 is the 51st odd seq
+    await until(() => seqAt(trace, 50) === 101 || (trace.getState().ensureRows(40, 60), false), 'the selection in view');
+    // A text filter: the host cannot position it, so the store pages a bounded window by seq.
+    await trace.getState().setFilterText('needle');
+    expect(trace.getState().total).toBeNull();
     expect(host.queries.slice(-2)).toEqual([
-      { subject: 'agents.request.a', infrastructure: 'hide', before: 102, limit: PAGE_SIZE },
-      { subject: 'agents.request.a', infrastructure: 'hide', after: 101, limit: PAGE_SIZE },
+      { text: 'needle', infrastructure: 'hide', before: 102, limit: PAGE_SIZE },
+      { text: 'needle', infrastructure: 'hide', after: 101, limit: PAGE_SIZE },
     ]);
     const rows = trace.getState().window.rows;
-    expect(rows.every((r) => r.kind === 'message' && r.subject === 'agents.request.a')).toBe(true);
-    expect(rows.some((r) => r.seq === 101)).toBe(true);
-    expect(trace.getState().reveal.seq).toBe(101);
+    expect(rows.every((r) => r.kind === 'message' && r.payload === 'needle')).toBe(true);
+    for (let i = 0; i < 10; i++) await trace.getState().loadNewer();
+    expect(trace.getState().window.rows.length).toBeLessThanOrEqual(MAX_ROWS);
     const sent = host.queries.length;
     await trace.getState().setFilterText('agents.request.a shade:blue');
     expect(trace.getState().filterError).toContain('unknown filter "shade:"');
     expect(host.queries.length).toBe(sent);
   });
 
-  it('follows the live run from trace.appended, and stops adding rows once paused', async () => {
+  it('follows the live run, counts what arrives while paused, and resumes at the newest', async () => {
     const host = scriptedRun(50);
     const trace = createTraceStore(host.client);
     const stop = trace.getState().connect();
     host.emit('run.statusChanged', { state: 'running', runId: 'r1', topology: 'trio', agents: [], startedAt: null, error: null });
-    await until(() => trace.getState().window.rows.length === 50, 'the newest page');
-    expect(host.queries[0]).toEqual({ infrastructure: 'hide', before: Number.MAX_SAFE_INTEGER, limit: PAGE_SIZE }); // the newest page first, NATS internals left out
+    await until(() => trace.getState().total === 50 && seqAt(trace, 49) === 50, 'the newest rows');
+    expect(host.queries[0]).toMatchObject({ infrastructure: 'hide', before: Number.MAX_SAFE_INTEGER }); // the newest first, NATS internals left out
     host.emit('trace.appended', { runId: 'r1', records: host.add(3), skipped: null });
-    await until(() => trace.getState().window.rows.length === 53, 'the appended records');
-    expect(host.queries.at(-1)).toEqual({ infrastructure: 'hide', after: 50, limit: PAGE_SIZE });
-    // Reading an older record pauses following: new records only mark that there is more.
+    await until(() => trace.getState().total === 53 && seqAt(trace, 52) === 53, 'the appended records');
+    // Reading an older record pauses following: new records are only counted.
     trace.getState().select(10);
     expect(trace.getState().follow).toBe(false);
     host.emit('trace.appended', { runId: 'r1', records: host.add(2), skipped: null });
-    expect(trace.getState().window).toMatchObject({ hasAfter: true });
-    expect(trace.getState().window.rows.length).toBe(53);
-    // One click resumes: the newest page again.
+    await until(() => trace.getState().newSincePause === 2, 'two new while paused');
+    // One click resumes: the newest rows again.
     await trace.getState().setFollow(true);
-    expect(seqs(trace.getState().window.rows)).toEqual([1, 55, 55]);
+    await until(() => trace.getState().total === 55 && seqAt(trace, 54) === 55 && trace.getState().newSincePause === 0, 'following again');
     stop();
   });
 });

@@ -270,6 +270,7 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
       const runId = get().runId;
       const mine = generation;
       if (!runId) return;
+      if (isLive() && get().follow) positions.pause();
       set({ selectedSeq: seq, selected: record, related: null, ...(isLive() && { follow: false }) });
       void loadRelated(seq);
       const at = await client.call('trace.getPosition', { runId, query: hostFilter(), seq });
@@ -427,6 +428,7 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
         // Reading an older record stops the newest from pushing it out of view.
         const last = total === null ? selected === window.rows.at(-1) && !window.hasAfter : position === total - 1;
         const pause = isLive() && !last;
+        if (pause && get().follow) positions.pause(); // "↓ N new" counts from here
         set({ selectedSeq: seq, selected, selectedPosition: position >= 0 ? position : null, related: null, ...(pause && { follow: false }) });
         void loadRelated(seq);
       },
@@ -434,6 +436,7 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
       async jumpTo(record) {
         if (byPosition()) return locate(record, record.seq);
         if (get().window.rows.some((r) => r.seq === record.seq)) return get().select(record.seq);
+        if (isLive() && get().follow) positions.pause();
         set({ selectedSeq: record.seq, selected: record, related: null, ...(isLive() && { follow: false }) });
         void loadRelated(record.seq);
         await reload();
