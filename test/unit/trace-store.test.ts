@@ -86,7 +86,6 @@ function scriptedRun(count: number) {
   };
 }
 
-const seqs = (rows: readonly { seq: number }[]) => [rows[0]?.seq, rows.at(-1)?.seq, rows.length];
 const seqAt = (trace: ReturnType<typeof createTraceStore>, position: number) => rowAt(trace.getState().rows, position)?.record.seq;
 
 describe('the trace store', () => {
