@@ -49,6 +49,12 @@ function scriptedRun(count: number) {
       const { query, seq } = (input ?? {}) as { query?: Query; seq?: number };
       if (method === 'trace.listRuns') return ok({ runs: [{ runId: 'r1', startedAt: '2026-12-06T07:00:00.000Z', topology: 'trio', records: records.length, bytes: 1, live: false }] });
       if (method === 'trace.count') return ok({ records: records.length, messages: records.length, events: 0, subjects: {}, agents: {}, types: {}, hiddenInfrastructure: 0, exact: true });
+      if (method === 'trace.getRelated') {
+        // A request is answered by the record after it, once that exists: pending until then.
+        const answered = records.length > seq!;
+        const facts = { seq, from: null, to: null, type: 'request', status: answered ? 'ok' : 'pending', error: null, replySeq: answered ? seq! + 1 : null, requestSeq: null, latencyMs: answered ? 1 : null };
+        return ok({ seq, facts, chain: null, conversation: null, window: { from: seq, to: seq }, records: [] });
+      }
       if (method === 'run.getStatus') return ok({ state: 'idle', runId: null, topology: null, agents: [], startedAt: null, error: null });
       if (method === 'trace.getPosition' && query) {
         const all = matching(query);
@@ -142,6 +148,12 @@ describe('the trace store', () => {
     expect(host.queries[0]).toMatchObject({ infrastructure: 'hide', before: Number.MAX_SAFE_INTEGER }); // the newest first, NATS internals left out
     host.emit('trace.appended', { runId: 'r1', records: host.add(3), skipped: null });
     await until(() => trace.getState().total === 53 && seqAt(trace, 52) === 53, 'the appended records');
+    // The newest record selected, a request waiting: its reply shows in the detail as soon as it is recorded.
+    trace.getState().select(53);
+    await until(() => trace.getState().related?.facts.status === 'pending', 'the pending request');
+    host.emit('trace.appended', { runId: 'r1', records: host.add(1), skipped: null });
+    await until(() => trace.getState().related?.facts.replySeq === 54, 'its reply, without selecting again');
+    await until(() => trace.getState().total === 54 && seqAt(trace, 53) === 54, 'the reply in the table');
     // Reading an older record pauses following: new records are only counted.
     trace.getState().select(10);
     expect(trace.getState().follow).toBe(false);
@@ -149,7 +161,7 @@ describe('the trace store', () => {
     await until(() => trace.getState().newSincePause === 2, 'two new while paused');
     // One click resumes: the newest rows again.
     await trace.getState().setFollow(true);
-    await until(() => trace.getState().total === 55 && seqAt(trace, 54) === 55 && trace.getState().newSincePause === 0, 'following again');
+    await until(() => trace.getState().total === 56 && seqAt(trace, 55) === 56 && trace.getState().newSincePause === 0, 'following again');
     stop();
   });
 });

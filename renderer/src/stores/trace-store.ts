@@ -328,6 +328,9 @@ export function createTraceStore(client: ApiClient): StoreApi<TraceStore> {
         const offTrace = client.on('trace.appended', (batch) => {
           if (batch.runId !== get().runId) return;
           countsSoon();
+          // A selected request still waiting for its reply: its reply, latency and thread may have just come.
+          const { related, selectedSeq } = get();
+          if (selectedSeq !== null && related?.seq === selectedSeq && related.facts.status === 'pending') void loadRelated(selectedSeq);
           if (byPosition()) void refreshTail();
           else if (following() && !get().window.hasAfter) void get().loadNewer();
           else if (!get().window.hasAfter) set((s) => ({ window: { ...s.window, hasAfter: true } }));
