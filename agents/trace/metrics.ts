@@ -108,6 +108,7 @@ export interface BucketPlan {
 
 /** The plan for `[fromMs, toMs]` in at most `buckets` buckets: the smallest round width that fits, starts aligned to it. */
 export function bucketPlan(fromMs: number, toMs: number, buckets: number): BucketPlan {
+  if (!(buckets >= 1)) throw new RangeError(`buckets must be at least 1 (got ${buckets})`); // else the search below never ends
   const need = (toMs - fromMs + 1) / buckets;
   let bucketMs = STEPS.find((step) => fitsIn(fromMs, toMs, step, buckets)) ?? Math.ceil(need / 86400e3) * 86400e3;
   while (!fitsIn(fromMs, toMs, bucketMs, buckets)) bucketMs += 86400e3;

@@ -62,10 +62,10 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const files = new TopologyFiles(options.dataDir);
   const secrets = new SecretStore(options.dataDir, options.osCipher ?? null);
   const runs = new RunManager(server, events, secrets, options.dataDir);
-  const traceRuns = new TraceRuns(runs, events, options.dataDir);
-  let templates: Template[] | undefined;
   const metrics = new MetricsCache();
   const designChecks = new DesignChecks();
+  const traceRuns = new TraceRuns(runs, events, options.dataDir, (runId) => (metrics.forget(runId), designChecks.forget(runId)));
+  let templates: Template[] | undefined;
   const handlers: CallHandlers = {
     'host.getInfo': async () => info,
     'server.getStatus': async () => ({ ...server.status(), stats: await server.stats() }),

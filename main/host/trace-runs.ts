@@ -39,6 +39,8 @@ export class TraceRuns {
     private readonly runs: RunManager,
     private readonly events: EventBus,
     private readonly dataDir: string,
+    /** Told of every deleted run, so what others keep of it (metrics, design checks) goes too. */
+    private readonly onDeleted: (runId: string) => void = () => undefined,
   ) {}
 
   /** The handlers host.ts wires into the contract. */
@@ -154,6 +156,7 @@ export class TraceRuns {
       throw new RpcError('failed', `Cannot delete run ${runId}: ${error instanceof Error ? error.message : String(error)}`);
     }
     this.counted.delete(runId);
+    this.onDeleted(runId);
   }
 
   /** Cancels a task; false when no task by that id is running. */

@@ -134,8 +134,10 @@ describe('the runs list on the host', () => {
     const dir = path.join(traceRoot(dataDir), smallRun);
     expect(existsSync(dir)).toBe(true);
     await h['trace.query']({ runId: smallRun, query: { limit: 1 } }); // open in the host: delete closes it first
+    await h['trace.getMetrics']({ runId: smallRun, buckets: 60 }); // and what the metrics keep of it goes with it
     await h['trace.delete']({ runId: smallRun });
     expect(existsSync(dir)).toBe(false);
+    await expect(h['trace.getMetrics']({ runId: smallRun, buckets: 60 })).rejects.toThrow();
     expect((await h['trace.listRuns'](undefined)).runs.some((r) => r.runId === smallRun)).toBe(false);
     await expect(h['trace.delete']({ runId: smallRun })).rejects.toMatchObject({ code: 'not_found' });
 

@@ -27,6 +27,10 @@ describe('bucketPlan', () => {
       expect(plan.startMs % plan.bucketMs).toBe(0);
     }
   });
+
+  it('refuses fewer than one bucket (the width search would never end)', () => {
+    for (const buckets of [0, -1, Number.NaN, undefined as unknown as number]) expect(() => bucketPlan(0, 1000, buckets)).toThrow(/at least 1/);
+  });
 });
 
 describe('percentiles', () => {

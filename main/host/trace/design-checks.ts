@@ -40,6 +40,11 @@ export class DesignChecks {
     return next;
   }
 
+  /** Forgets a run (deleted). */
+  forget(runId: string): void {
+    this.runs.delete(runId);
+  }
+
   private runOf(store: TraceStore): RunCheck {
     let run = this.runs.get(store.runId);
     if (run) {
