@@ -21,6 +21,18 @@ const LlmToolCallSchema = z.object({
 });
 export type LlmToolCall = z.infer<typeof LlmToolCallSchema>;
 
+/**
+ * What an OODA turn decided (the model's answer reduced to what Act uses): text, tool calls, or
+ * both. The debugger may replace it before Act, and a fork (`switchboard replay --fork`) replaces one.
+ */
+export const OodaDecisionSchema = z.object({ text: z.string(), toolCalls: z.array(LlmToolCallSchema) }).strict();
+export type OodaDecision = z.infer<typeof OodaDecisionSchema>;
+
+/** The decision's JSON Schema, for editors (Monaco's completion and validation). */
+export function oodaDecisionJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(OodaDecisionSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}
+
 /** One message of the conversation sent to the model (the system prompt travels separately). */
 const LlmMessageSchema = z.discriminatedUnion('role', [
   z.object({ role: z.literal('user'), content: z.string() }),

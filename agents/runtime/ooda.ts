@@ -6,10 +6,10 @@
  * and, before Act, swap the decision for an edited one.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import type { AgentMessage } from '../protocol/agent-message.js';
 import { renderTemplate } from '../topology/prompt-template.js';
 import type { LlmMessage, LlmProvider, LlmResponse, LlmToolCall } from '../llm/provider.js';
+import { OodaDecisionSchema, type OodaDecision } from '../protocol/llm.js';
 import { NO_TOOLS, type ToolExecutor, type ToolResult } from '../tools/tool-executor.js';
 import type { HandlerContext, MessageHandler } from './agent.js';
 import { BudgetExceededError, BudgetTracker, type Budget } from './budget.js';
@@ -45,12 +45,7 @@ export interface OodaOptions {
   clock?: Clock;
 }
 
-/** What the model decided: text, tool calls, or both. The debugger may replace it before Act. */
-const DecisionSchema = z.object({
-  text: z.string(),
-  toolCalls: z.array(z.object({ id: z.string(), name: z.string(), arguments: z.record(z.string(), z.unknown()) })),
-});
-type Decision = z.infer<typeof DecisionSchema>;
+type Decision = OodaDecision;
 
 /** What Observe saw. */
 interface Observation {
@@ -158,7 +153,7 @@ class OodaRun {
     if (controller?.shouldPause(this.agent, this.runId, phase)) {
       this.tracker.pauseClock();
       if (this.timer) this.clock.clear(this.timer);
-      const validate = phase === 'act' ? (replacement: unknown) => DecisionSchema.parse(replacement) as I : undefined;
+      const validate = phase === 'act' ? (replacement: unknown) => OodaDecisionSchema.parse(replacement) as I : undefined;
       input = await controller.wait({ agent: this.agent, runId: this.runId, turn: this.turn, phase, payload: input }, validate);
       this.tracker.resumeClock();
       this.armTimeout();
