@@ -2,7 +2,7 @@
 import type { ElementRef } from '../design/model/problem-targets';
 
 /** The centre's views. */
-export type CentreView = 'design' | 'source' | 'trace' | 'metrics';
+export type CentreView = 'design' | 'source' | 'trace' | 'metrics' | 'debug';
 
 /**
  * Where a reveal goes from the current view: the source view at the line when it shows now or

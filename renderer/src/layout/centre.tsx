@@ -1,7 +1,8 @@
 /**
- * The centre of the workbench: the canvas ("Design"), the YAML ("Source") or the trace explorer
- * ("Trace"), switched by a toggle. Both stay mounted once shown, so each keeps its viewport, cursor and undo history
- * across switches; the hidden one is only made invisible. The source view (Monaco) loads on
+ * The centre of the workbench: the canvas ("Design"), the YAML ("Source"), the trace explorer
+ * ("Trace"), the metrics ("Metrics") or the OODA debugger ("Debug"), switched by a toggle. Each
+ * stays mounted once shown, so it keeps its viewport, cursor and undo history across switches;
+ * a hidden one is only made invisible. The source view (Monaco) loads on
  * first use.
  */
 import { lazy, Suspense, useState } from 'react';
@@ -12,6 +13,7 @@ import '../editors/editors.css';
 
 import { TraceView } from '../trace/trace-view';
 import { MetricsView } from '../metrics/metrics-view';
+import { DebugView } from '../debugger/debug-view';
 
 const SourceView = lazy(() => import('../editors/source-view').then((m) => ({ default: m.SourceView })));
 
@@ -20,6 +22,7 @@ const VIEWS: { view: CentreView; label: string; title: string }[] = [
   { view: 'source', label: 'Source', title: 'The topology file as YAML' },
   { view: 'trace', label: 'Trace', title: 'Every message and event of the live run or a recorded one' },
   { view: 'metrics', label: 'Metrics', title: 'Charts over time of the run the Trace view shows: agents, system, NATS server' },
+  { view: 'debug', label: 'Debug', title: 'The OODA debugger: paused runs, each agent’s cycles, the timeline, and two runs compared' },
 ];
 
 /** The centre area with its Design | Source | Trace toggle. */
@@ -33,6 +36,8 @@ export function Centre() {
   if (view === 'trace' && !traceMounted) setTraceMounted(true);
   const [metricsMounted, setMetricsMounted] = useState(view === 'metrics');
   if (view === 'metrics' && !metricsMounted) setMetricsMounted(true);
+  const [debugMounted, setDebugMounted] = useState(view === 'debug');
+  if (view === 'debug' && !debugMounted) setDebugMounted(true);
 
   return (
     <div className="centre" data-view={view}>
@@ -61,6 +66,11 @@ export function Centre() {
       {metricsMounted && (
         <div className="centre-pane" data-active={view === 'metrics'} aria-hidden={view !== 'metrics'}>
           <MetricsView active={view === 'metrics'} />
+        </div>
+      )}
+      {debugMounted && (
+        <div className="centre-pane" data-active={view === 'debug'} aria-hidden={view !== 'debug'}>
+          <DebugView active={view === 'debug'} />
         </div>
       )}
     </div>

@@ -5,6 +5,7 @@
  */
 import type { StoreApi } from 'zustand';
 import type { ApiClient } from '../api';
+import { createDebugStore, type DebugStore } from './debug-store';
 import { createDesignStore, type DesignStore } from './design-store';
 import { createDocumentStore, type DocumentStore } from './document-store';
 import { createExportStore, type ExportStore } from './export-store';
@@ -47,6 +48,8 @@ export interface Stores {
   runs: StoreApi<RunsStore>;
   /** Edit & republish: the captured message being edited. */
   republish: StoreApi<RepublishStore>;
+  /** The Debug view: its tab, what Cycles and Timeline focus on, the runs Compare aligns. */
+  debug: StoreApi<DebugStore>;
 }
 
 /** Creates every store, each with the client it talks to the host through. */
@@ -72,5 +75,6 @@ export function createStores(client: ApiClient): Stores {
     runs,
     export: createExportStore(client),
     republish: createRepublishStore(client),
+    debug: createDebugStore(),
   };
 }
