@@ -5,6 +5,7 @@
  */
 import type { StoreApi } from 'zustand';
 import type { ApiClient } from '../api';
+import { createCompareStore, type CompareStore } from './compare-store';
 import { createDebugStore, type DebugStore } from './debug-store';
 import { createDesignStore, type DesignStore } from './design-store';
 import { createDocumentStore, type DocumentStore } from './document-store';
@@ -50,6 +51,8 @@ export interface Stores {
   republish: StoreApi<RepublishStore>;
   /** The Debug view: its tab, what Cycles and Timeline focus on, the runs Compare aligns. */
   debug: StoreApi<DebugStore>;
+  /** The Debug view's Compare tab: two runs aligned, paged from the host, the selected row and its records. */
+  compare: StoreApi<CompareStore>;
 }
 
 /** Creates every store, each with the client it talks to the host through. */
@@ -76,5 +79,6 @@ export function createStores(client: ApiClient): Stores {
     export: createExportStore(client),
     republish: createRepublishStore(client),
     debug: createDebugStore(),
+    compare: createCompareStore(client, { runs, trace, view }),
   };
 }
