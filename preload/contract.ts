@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { OodaPhaseSchema } from '../agents/protocol/runtime-events.js';
+import { CyclesInputSchema, CyclesSchema } from '../agents/trace/cycles.js';
 import { DesignCheckSchema } from '../agents/trace/design-check.js';
 import { MetricsInputSchema, RunMetricsSchema } from '../agents/trace/metrics.js';
 import { TraceFilterSchema, TraceQuerySchema } from '../agents/trace/query.js';
@@ -267,6 +268,11 @@ export const calls = {
     'Around one record: its facts (its request or reply, the latency), its handoff chain and its conversation (at most 200 seqs each, with the total), and every record these name.',
     z.object({ runId: z.string().min(1), seq: z.number().int().positive() }).strict(),
     RelatedRecordsSchema,
+  ),
+  'trace.getCycles': call(
+    'A run’s OODA structure for the cycle inspector: per agent its OODA runs (one per incoming request; a page of them: `offset`, `limit` ≤ 500, default 100, 0 for counts only), each run’s turns and each turn’s phases, model call, tool results and sent messages by seq; a turn’s `decision` is the agent’s N-th `llm.call` (what a fork names). Read incrementally.',
+    CyclesInputSchema,
+    CyclesSchema,
   ),
   'trace.republish': call(
     'Publishes a message on the running topology’s bus as the workbench (header `Switchboard-Injected: 1`); with `request`, on a fresh reply inbox so its answer is recorded as its reply. On an external server only with `confirmExternal: true`.',

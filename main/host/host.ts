@@ -13,6 +13,7 @@ import { readTemplates } from './templates.js';
 import { TraceRuns } from './trace-runs.js';
 import { EventBus } from './event-bus.js';
 import { MetricsCache } from './trace/run-metrics.js';
+import { CycleCache } from './trace/cycle-index.js';
 import { DesignChecks } from './trace/design-checks.js';
 import type { NatsServerHandle } from './nats/server-handle.js';
 import { startNatsServer, type NatsChoice } from './run-session-server.js';
@@ -63,8 +64,9 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const secrets = new SecretStore(options.dataDir, options.osCipher ?? null);
   const runs = new RunManager(server, events, secrets, options.dataDir);
   const metrics = new MetricsCache();
+  const cycles = new CycleCache();
   const designChecks = new DesignChecks();
-  const traceRuns = new TraceRuns(runs, events, options.dataDir, (runId) => (metrics.forget(runId), designChecks.forget(runId)));
+  const traceRuns = new TraceRuns(runs, events, options.dataDir, (runId) => (metrics.forget(runId), designChecks.forget(runId), cycles.forget(runId)));
   let templates: Template[] | undefined;
   const handlers: CallHandlers = {
     'host.getInfo': async () => info,
@@ -104,6 +106,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     'trace.count': async ({ runId, query }) => runs.withStore(runId, (store) => store.count(query)),
     'trace.republish': async (input) => republish(server, runs.current().state === 'running', input),
     'trace.getMetrics': async ({ runId, ...range }) => metrics.get(runId, range, runs),
+    'trace.getCycles': async (input) => cycles.get(input, runs),
     'trace.getPosition': async ({ runId, query, seq }) => runs.withStore(runId, (store) => store.locate(query, seq)),
     'trace.checkDesign': async ({ runId }) => runs.withStore(runId, (store) => designChecks.check(store, runs.current().state === 'running' && runs.current().runId === runId)),
     ...traceRuns.handlers(),

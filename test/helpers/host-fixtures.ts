@@ -63,6 +63,7 @@ export function fakeHandlers(status: ServerStatus = sampleStatus()) {
     'trace.getRelated': vi.fn<CallHandlers['trace.getRelated']>(async ({ seq }) => {
       throw new RpcError('not_found', `No record ${seq}.`);
     }),
+    'trace.getCycles': vi.fn<CallHandlers['trace.getCycles']>(async ({ runId }) => ({ runId, records: 0, agents: [] })),
     'trace.republish': vi.fn<CallHandlers['trace.republish']>(async ({ subject, payload, request }) => ({ subject, reply: request ? '_INBOX_switchboard_workbench.1' : null, bytes: new TextEncoder().encode(payload).length })),
     'trace.count': vi.fn<CallHandlers['trace.count']>(async () => ({ records: 0, messages: 0, events: 0, subjects: {}, agents: {}, types: {}, hiddenInfrastructure: 0, exact: true })),
     'trace.checkDesign': vi.fn<CallHandlers['trace.checkDesign']>(async ({ runId }) => ({ runId, designed: false, seen: 0, total: 0, edges: [], undeclaredSubjects: [], undeclaredFlows: [], noResponder: [], totals: { undeclaredSubjects: 0, undeclaredFlows: 0, noResponder: 0 } })),
