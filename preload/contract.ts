@@ -6,13 +6,17 @@
  * the host side, so validation is written once. Isomorphic: zod only, no Node, no DOM.
  */
 import { z } from 'zod';
-import { OodaPhaseSchema } from '../agents/protocol/runtime-events.js';
+import { BreakpointSchema } from '../agents/protocol/breakpoint.js';
+import { OodaDecisionSchema } from '../agents/protocol/llm.js';
+import { OodaPhaseSchema, PauseReasonSchema, ResumeModeSchema } from '../agents/protocol/runtime-events.js';
 import { CyclesInputSchema, CyclesSchema } from '../agents/trace/cycles.js';
 import { DesignCheckSchema } from '../agents/trace/design-check.js';
+import { CompareInputSchema, TraceComparisonSchema } from '../agents/trace/diff-schema.js';
 import { MetricsInputSchema, RunMetricsSchema } from '../agents/trace/metrics.js';
 import { TraceFilterSchema, TraceQuerySchema } from '../agents/trace/query.js';
 import { TraceRecordSchema } from '../agents/trace/record.js';
 import { RelatedRecordsSchema, RowFactsSchema } from '../agents/trace/row-facts.js';
+import { TimelineInputSchema, TimelineSchema } from '../agents/trace/timeline.js';
 
 // ---------------------------------------------------------------------------------------------
 // Shared shapes
@@ -119,6 +123,18 @@ export const ExportedFileSchema = z.object({
 
 const ExportFormatSchema = z.enum(['yaml', 'json', 'nats-conf', 'compose', 'mermaid']);
 
+/** A replay's progress: `followed` once every recorded input was answered as recorded, `diverged` at the first call the record does not hold. */
+export const ReplayStatusSchema = z.object({
+  /** The recorded run it re-runs. */
+  of: z.string(),
+  /** Where a fork replaced a decision (`turn`: the agent's N-th decision); null for a plain replay. */
+  fork: z.object({ agent: z.string(), turn: z.number().int().positive() }).nullable(),
+  state: z.enum(['replaying', 'followed', 'diverged']),
+  /** Where and how it diverged, in a line or two; null unless diverged (or it failed). */
+  divergence: z.string().nullable(),
+});
+export type ReplayStatus = z.infer<typeof ReplayStatusSchema>;
+
 /** The topology the host is running, if any. */
 export const RunStatusSchema = z.object({
   state: z.enum(['idle', 'starting', 'running', 'stopping', 'failed']),
@@ -128,13 +144,24 @@ export const RunStatusSchema = z.object({
   agents: z.array(z.object({ name: z.string(), instances: z.number().int() })),
   startedAt: z.string().nullable(),
   error: z.string().nullable(),
+  /** For a replay or a fork (`run.replay`): what it re-runs and how far it followed; null or absent for a normal run. */
+  replay: ReplayStatusSchema.nullable().optional(),
 });
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 
 const OodaPhaseName = OodaPhaseSchema; // the runtime's own list, not a copy
 
-/** A run waiting at a breakpoint or a step, with what the phase is about to work on. */
-export const PausedRunSchema = z.object({ agent: z.string(), runId: z.string(), turn: z.number().int(), phase: OodaPhaseName, payload: z.unknown() });
+/** A run waiting at a breakpoint or a step, with what the phase is about to work on, since when (ISO) and why (`detail`: what hit, e.g. "tool get_weather"). */
+export const PausedRunSchema = z.object({
+  agent: z.string(),
+  runId: z.string(),
+  turn: z.number().int(),
+  phase: OodaPhaseName,
+  payload: z.unknown(),
+  pausedAt: z.string(),
+  reason: PauseReasonSchema,
+  detail: z.string().nullable(),
+});
 export type PausedRunInfo = z.infer<typeof PausedRunSchema>;
 
 /** A recorded run in the trace store. */
@@ -221,6 +248,16 @@ export const calls = {
     z.object({ text: z.string(), fileName: z.string().optional() }).strict(),
     RunStatusSchema,
   ),
+  'run.replay': call(
+    'Replays a recorded run as a new run: its topology (from the trace header), every model answer and outside tool result from the record, its inputs sent again at the same points; with `fork`, the agent’s `turn`-th decision (its N-th llm.call) is `decision` and the topology’s own providers answer from there. Stops at the first divergence; progress in `replay` of run.statusChanged.',
+    z
+      .object({
+        runId: z.string().min(1),
+        fork: z.object({ agent: z.string().min(1), turn: z.number().int().positive(), decision: OodaDecisionSchema }).strict().optional(),
+      })
+      .strict(),
+    RunStatusSchema,
+  ),
   'run.stop': call('Stops the running topology (its trace stays in the store).', NoInput, RunStatusSchema),
   'run.getStatus': call('What is running.', NoInput, RunStatusSchema),
   'run.send': call(
@@ -229,15 +266,16 @@ export const calls = {
     z.object({ content: z.string(), metadata: z.record(z.string(), z.unknown()) }),
   ),
   'ooda.setBreakpoints': call(
-    'Replaces the running topology’s breakpoints (the designer sends its whole set on every change).',
-    z.object({ breakpoints: z.array(z.object({ agent: z.string().min(1), phase: OodaPhaseName }).strict()) }).strict(),
+    'Replaces the running topology’s breakpoints (the designer sends its whole set on every change); a condition that cannot be evaluated where it is set is refused.',
+    z.object({ breakpoints: z.array(BreakpointSchema) }).strict(),
     z.object({}),
   ),
-  'ooda.pause': call('Stops an agent before its next phase.', z.object({ agent: z.string().min(1) }).strict(), z.object({})),
+  'ooda.pause': call('Stops an agent before its next phase; with no agent, every agent of the running topology.', z.object({ agent: z.string().min(1).optional() }).strict(), z.object({})),
+  'ooda.continueAll': call('Resumes every paused run and forgets pause requests (breakpoints stay).', NoInput, z.object({})),
   'ooda.listPaused': call('The runs waiting now.', NoInput, z.object({ runs: z.array(PausedRunSchema) })),
   'ooda.resume': call(
-    'Lets a paused run go on: `continue` to the next breakpoint, `step` to the next phase; before Act, `replace` is the decision to act on.',
-    z.object({ runId: z.string().min(1), mode: z.enum(['continue', 'step']).default('continue'), replace: z.unknown().optional() }).strict(),
+    'Lets a paused run go on: `continue` to the next breakpoint, `step` to the next phase, `stepOver` to the next Observe of the same run (or its end); before Act, `replace` is the decision to act on.',
+    z.object({ runId: z.string().min(1), mode: ResumeModeSchema.default('continue'), replace: z.unknown().optional() }).strict(),
     z.object({}),
   ),
   'trace.listRuns': call('Recorded runs, newest first, with size, record count and whether live.', NoInput, z.object({ runs: z.array(RecordedRunSchema) })),
@@ -311,6 +349,16 @@ export const calls = {
     'A run’s metrics over time (all of it, or `from`…`to`) in at most `buckets` buckets: per agent (by name) messages received and sent, reply latency p50/p95, tool calls, errors, tokens, first/last seen, with totals; for the system active agents, end-to-end latency, task completion and errors by kind. Read incrementally: a call reads only records appended since the last.',
     MetricsInputSchema,
     RunMetricsSchema,
+  ),
+  'trace.getTimeline': call(
+    'A run’s timeline (all of it, or `from`…`to` in epoch ms): one lane per agent (topology order, then others, then `outside`) with its OODA phases, model calls and tool calls as spans, and the bus messages between lanes (sent, received, replies). At most `maxItems` (default 4000): past it the longest spans and a sample of the messages, `truncated`. Read incrementally: a call reads only records appended since the last.',
+    TimelineInputSchema,
+    TimelineSchema,
+  ),
+  'trace.compare': call(
+    'Two runs’ conversations (bus messages between agents and from/to outside; no infrastructure, presence or ids) aligned message by message per sender → receiver channel, in run A’s order: the summary (same, changed, only in A, only in B), the first divergence and a page of rows (`offset`, `limit` ≤ 500, default 100).',
+    CompareInputSchema,
+    TraceComparisonSchema,
   ),
   'trace.import': call(
     'Imports an NDJSON trace as a new run, from a host `path` or from `text` (a file the browser read; `name` for messages); progress under `task`, cancellable; a bad line is refused with its line number and nothing is kept.',

@@ -13,8 +13,10 @@ import { readTemplates } from './templates.js';
 import { TraceRuns } from './trace-runs.js';
 import { EventBus } from './event-bus.js';
 import { MetricsCache } from './trace/run-metrics.js';
+import { TimelineCache } from './trace/timeline-cache.js';
 import { CycleCache } from './trace/cycle-index.js';
 import { DesignChecks } from './trace/design-checks.js';
+import { RunComparisons } from './trace/compare-runs.js';
 import type { NatsServerHandle } from './nats/server-handle.js';
 import { startNatsServer, type NatsChoice } from './run-session-server.js';
 
@@ -65,8 +67,10 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const runs = new RunManager(server, events, secrets, options.dataDir);
   const metrics = new MetricsCache();
   const cycles = new CycleCache();
+  const timelines = new TimelineCache();
   const designChecks = new DesignChecks();
-  const traceRuns = new TraceRuns(runs, events, options.dataDir, (runId) => (metrics.forget(runId), designChecks.forget(runId), cycles.forget(runId)));
+  const comparisons = new RunComparisons(runs);
+  const traceRuns = new TraceRuns(runs, events, options.dataDir, (runId) => (metrics.forget(runId), designChecks.forget(runId), cycles.forget(runId), comparisons.forget(runId), timelines.forget(runId)));
   let templates: Template[] | undefined;
   const handlers: CallHandlers = {
     'host.getInfo': async () => info,
@@ -89,11 +93,13 @@ export async function startHost(options: HostOptions): Promise<Host> {
     'file.discardRecovery': async ({ key }) => (await files.discardRecovery(key), {}),
     'topology.export': async ({ text, fileName, format, dir }) => exportForApp(text, format, fileName, dir),
     'run.start': async ({ text, fileName }) => runs.start(text, fileName),
+    'run.replay': async ({ runId, fork }) => runs.replay(runId, fork),
     'run.stop': async () => runs.stop(),
     'run.getStatus': async () => runs.current(),
     'run.send': async ({ to, input, timeoutMs }) => runs.send(to, input, timeoutMs),
-    'ooda.setBreakpoints': async ({ breakpoints }) => (runs.controller().setBreakpoints(breakpoints), {}),
+    'ooda.setBreakpoints': async ({ breakpoints }) => (runs.setBreakpoints(breakpoints), {}),
     'ooda.pause': async ({ agent }) => (runs.controller().pause(agent), {}),
+    'ooda.continueAll': async () => (runs.controller().continueAll(), {}),
     'ooda.listPaused': async () => ({ runs: runs.current().state === 'running' ? runs.controller().paused() : [] }),
     'ooda.resume': async ({ runId, mode, replace }) => (runs.resume(runId, mode, replace), {}),
     'trace.query': async ({ runId, query, withFacts }) => runs.withStore(runId, (store) => (withFacts ? store.queryWithFacts(query) : store.query(query))),
@@ -107,8 +113,10 @@ export async function startHost(options: HostOptions): Promise<Host> {
     'trace.republish': async (input) => republish(server, runs.current().state === 'running', input),
     'trace.getMetrics': async ({ runId, ...range }) => metrics.get(runId, range, runs),
     'trace.getCycles': async (input) => cycles.get(input, runs),
+    'trace.getTimeline': async ({ runId, ...range }) => timelines.get(runId, range, runs),
     'trace.getPosition': async ({ runId, query, seq }) => runs.withStore(runId, (store) => store.locate(query, seq)),
     'trace.checkDesign': async ({ runId }) => runs.withStore(runId, (store) => designChecks.check(store, runs.current().state === 'running' && runs.current().runId === runId)),
+    'trace.compare': async (input) => comparisons.compare(input),
     ...traceRuns.handlers(),
     'secrets.list': async (input) => (await secrets.load(), { secrets: secrets.list(input?.wanted), canStore: secrets.canStore }),
     'secrets.set': async ({ name, value }) => {

@@ -1,0 +1,146 @@
+/**
+ * `trace.getTimeline` in the host: per run, the timeline facts (agents/trace/timeline.ts) are read
+ * once from the records that make spans or arrows, chosen on the index's typed arrays (type, kind
+ * and flags) without reading the others; a later call reads only the records appended since (a
+ * live run), and each answer is a pass over the facts. A finished run's answers need no store.
+ */
+import { assembleTimeline, TimelineFacts, type Timeline } from '../../../agents/trace/timeline.js';
+import { FLAG_INFRASTRUCTURE } from '../../../agents/trace/record-flags.js';
+import type { MessageRecord } from '../../../agents/trace/record.js';
+import { loadTopology } from '../../../agents/topology/load.js';
+import type { MetricsRuns } from './run-metrics.js';
+import { FLAGS_SHIFT, KIND_BIT, KIND_EVENT, NAME_OVERFLOW, NO_NAME } from './trace-index.js';
+import type { MetricsSource, TraceStore } from './trace-store.js';
+
+/** Records read in one go. */
+const READ_BATCH = 4096;
+/** Event names whose records become spans or receipts. */
+const EVENTS = ['ooda.phase', 'llm.call', 'tool.result', 'message.received'] as const;
+/** Message types that are presence, not conversation: never read. */
+const PRESENCE = ['announcement', 'heartbeat'] as const;
+
+/** One run's timeline facts, extended as the run grows. */
+export class RunTimeline {
+  readonly facts = new TimelineFacts();
+  count = 0;
+  /** Records read so far (tests check that a second call reads only new ones). */
+  reads = 0;
+  private pending: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly source: MetricsSource,
+    /** Whether the run was recording when last read (then the next call reads again). */
+    public live: boolean,
+    /** The run's agents in topology order (empty when the trace does not carry its topology). */
+    readonly topology: readonly string[],
+  ) {}
+
+  /** The timeline over a range from the facts read so far. */
+  answer(range: { from?: number | undefined; to?: number | undefined; maxItems: number }): Timeline {
+    return assembleTimeline(this.facts, range, this.topology);
+  }
+
+  /** Reads what records up to `n` add; calls run one after another. */
+  extend(n: number): Promise<void> {
+    const next = this.pending.then(() => this.extendTo(n));
+    this.pending = next.catch(() => undefined);
+    return next;
+  }
+
+  private async extendTo(n: number): Promise<void> {
+    const start = this.count;
+    if (n <= start) return;
+    const { index, replies, read } = this.source;
+    const { agents, types } = index.tables();
+    const wanted = new Set<number>(EVENTS.map((name) => types.lookup(name) ?? -1));
+    const skipped = new Set<number>(PRESENCE.map((name) => types.lookup(name) ?? -1));
+    const { kind, type, agentA } = index.records;
+    const positions: number[] = [];
+    for (let i = start; i < n; i++) {
+      const k = kind[i]!;
+      if ((k & KIND_BIT) === KIND_EVENT) {
+        const a = agentA[i]!;
+        if (a !== NO_NAME && a !== NAME_OVERFLOW) this.facts.addAgent(agents.names[a]!);
+        if (wanted.has(type[i]!)) positions.push(i);
+      } else if (((k >> FLAGS_SHIFT) & FLAG_INFRASTRUCTURE) === 0 && !skipped.has(type[i]!)) positions.push(i);
+    }
+    // Replies with a seq in (start, n] and their requests (which can be anywhere before them).
+    const requestOf = new Map<number, number>();
+    replies.forEachAnswered(start, n, (request, reply) => requestOf.set(reply, request));
+
+    for (let at = 0; at < positions.length; at += READ_BATCH) {
+      const batch = positions.slice(at, at + READ_BATCH);
+      const asked = batch.flatMap((i) => {
+        const request = requestOf.get(i + 1);
+        return request === undefined ? [] : [request - 1];
+      });
+      const records = await read([...batch, ...asked]);
+      this.reads += records.length;
+      const requests = new Map<number, MessageRecord>();
+      for (const record of records.slice(batch.length)) if (record.kind === 'message') requests.set(record.seq, record);
+      for (const record of records.slice(0, batch.length)) {
+        if (record.kind === 'message') {
+          const request = requests.get(requestOf.get(record.seq) ?? 0) ?? null;
+          // A hash can collide: the pair holds only when the reply came on the request's reply subject.
+          this.facts.add(record, request !== null && request.reply === record.subject ? request : null);
+        } else this.facts.add(record);
+      }
+    }
+    this.count = n;
+  }
+}
+
+/** The agents of a run's topology, in order; none when its trace carries no whole topology. */
+function topologyAgents(store: TraceStore): string[] {
+  const text = store.header.topology;
+  // A header may carry a name only (older traces); only a whole document names the agents.
+  if (!text || !/[\n{]/.test(text)) return [];
+  return loadTopology(text).topology?.spec.agents.map((agent) => agent.name) ?? [];
+}
+
+/** The timeline facts of the runs asked about lately (a few: each holds its index). */
+export class TimelineCache {
+  private readonly entries = new Map<string, RunTimeline>();
+
+  constructor(private readonly keep = 4) {}
+
+  /** The timeline of `runId` over `range`. */
+  async get(runId: string, range: { from?: number | undefined; to?: number | undefined; maxItems: number }, runs: MetricsRuns): Promise<Timeline> {
+    const live = runs.isLive(runId);
+    const cached = this.entries.get(runId);
+    if (cached && !live && !cached.live) {
+      this.remember(runId, cached);
+      return cached.answer(range);
+    }
+    try {
+      return await runs.withStore(runId, async (store) => {
+        const source = store.metricsSource();
+        const timeline = cached?.source.index === source.index ? cached : new RunTimeline(source, live, topologyAgents(store));
+        await timeline.extend(source.index.count);
+        timeline.live = live;
+        this.remember(runId, timeline);
+        return timeline.answer(range);
+      });
+    } catch (error) {
+      // A run between recording and closed cannot be opened for a moment: what was read stands meanwhile.
+      if (cached) return cached.answer(range);
+      throw error;
+    }
+  }
+
+  /** The facts kept for `runId`, if any (tests). */
+  peek(runId: string): RunTimeline | undefined {
+    return this.entries.get(runId);
+  }
+
+  /** Forgets a run (deleted, or replaced). */
+  forget(runId: string): void {
+    this.entries.delete(runId);
+  }
+
+  private remember(runId: string, timeline: RunTimeline): void {
+    this.entries.delete(runId);
+    this.entries.set(runId, timeline);
+    for (const key of this.entries.keys()) if (this.entries.size > this.keep) this.entries.delete(key);
+  }
+}
