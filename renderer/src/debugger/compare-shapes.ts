@@ -10,7 +10,7 @@ export interface MessageDigest {
   seq: number;
   time: string;
   from: string;
-  to: string;
+  to: string | null;
   type: string;
   subject: string;
   content: string;

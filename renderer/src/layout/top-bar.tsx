@@ -11,6 +11,7 @@ import { FileDialogs } from '../files/file-dialogs';
 import { Menu, type MenuEntry } from '../files/menu';
 import { RunControls } from '../run/run-controls';
 import { RunsStatus, RunViewBanner } from '../runs/run-banner';
+import { ReplayNotice } from '../debugger/compare-replay-notice';
 import { RunsDialog } from '../runs/runs-dialog';
 import { StatePill } from '../server/state-pill';
 import { useDocumentStore } from '../stores/document-store';
@@ -117,6 +118,7 @@ export function TopBar() {
         </div>
       </header>
       <RunViewBanner />
+      <ReplayNotice />
       {readOnly && !viewingRun && (
         <div className="banner banner-readonly" role="status" data-testid="readonly-banner">
           {path ? <code>{path}</code> : 'This file'} was written by a newer version of Switchboard. It is shown read-only and Save is off, so it is never overwritten by a version that cannot read it.

@@ -6,14 +6,51 @@
  */
 import { useRef, useState, type FormEvent } from 'react';
 import type { RecordedRun } from '../../../preload/contract';
+import { openComparison } from '../debugger/compare-actions';
 import { Modal } from '../files/modal';
 import { formatBytes, formatCount } from '../lib/format';
 import { useRunsStore } from '../stores/runs-store';
+import { useStores } from '../stores/stores-context';
 import './runs.css';
+
+/** "Compare with…": picks the other run (B) for this one (A). */
+function CompareWith({ run, onDone }: { run: RecordedRun; onDone: () => void }) {
+  const runs = useRunsStore((s) => s.runs);
+  const stores = useStores();
+  const others = runs.filter((r) => r.runId !== run.runId);
+  return (
+    <span className="runs-confirm runs-compare" role="group" aria-label={`Compare ${run.runId} with`}>
+      <select
+        className="input mono"
+        defaultValue=""
+        data-autofocus
+        data-testid="runs-compare-pick"
+        aria-label="The run to compare with"
+        onChange={(e) => {
+          if (e.target.value) openComparison(stores, run.runId, e.target.value);
+          onDone();
+        }}
+      >
+        <option value="" disabled>
+          Compare with…
+        </option>
+        {others.map((r) => (
+          <option key={r.runId} value={r.runId}>
+            {r.topology ?? '(no topology)'} · {r.startedAt.replace('T', ' ').slice(0, 19)} · {r.runId}
+          </option>
+        ))}
+      </select>
+      <button type="button" className="btn btn-small" onClick={onDone}>
+        Cancel
+      </button>
+    </span>
+  );
+}
 
 /** One run's row. */
 function RunRow({ run, busy }: { run: RecordedRun; busy: boolean }) {
-  const { confirmDelete, viewing, openReadOnly, exportRun, requestDelete, deleteRun } = useRunsStore();
+  const { confirmDelete, viewing, openReadOnly, exportRun, requestDelete, deleteRun, replay, runs } = useRunsStore();
+  const [comparing, setComparing] = useState(false);
   const shown = viewing?.runId === run.runId;
   const started = run.startedAt.replace('T', ' ').slice(0, 19);
   return (
@@ -44,10 +81,25 @@ function RunRow({ run, busy }: { run: RecordedRun; busy: boolean }) {
               Keep
             </button>
           </span>
+        ) : comparing ? (
+          <CompareWith run={run} onDone={() => setComparing(false)} />
         ) : (
           <>
             <button type="button" className="btn btn-small btn-primary" disabled={busy} onClick={() => void openReadOnly(run.runId)} title="Show its topology and records, read-only" data-testid="runs-open">
               Open
+            </button>
+            <button
+              type="button"
+              className="btn btn-small"
+              disabled={busy || run.live}
+              onClick={() => void replay(run.runId)}
+              title={run.live ? 'Recording now: stop it first' : 'Run it again with every model answer taken from its record (no model called, no key needed)'}
+              data-testid="runs-replay"
+            >
+              Replay
+            </button>
+            <button type="button" className="btn btn-small" disabled={busy || runs.length < 2} onClick={() => setComparing(true)} title="Align it with another run, message by message" data-testid="runs-compare">
+              Compare with…
             </button>
             <span className="runs-export" role="group" aria-label="Export">
               <span className="muted">Export</span>

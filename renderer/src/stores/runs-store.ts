@@ -9,6 +9,7 @@
 import { createStore, type StoreApi } from 'zustand';
 import { RpcError, type CallInput, type RecordedRun } from '../../../preload/contract';
 import type { ApiClient } from '../api';
+import { callReplay } from '../debugger/compare-shapes';
 import { recoveryKeyFor } from '../files/recovery-key';
 import { download } from '../lib/download';
 import { enterRunView, leaveRunView, type KeptDocument } from '../runs/run-view';
@@ -66,6 +67,8 @@ export interface RunsStore {
   /** Imports an NDJSON trace from a host path or from text the browser read; opens it read-only when `open`. */
   importTrace(source: { path: string } | { text: string; name: string }, open?: boolean): Promise<string | null>;
   exportRun(runId: string, format: RunExportFormat): Promise<void>;
+  /** Replays a past run as a new run (no model called; the app follows it as it does a started one). True when it started. */
+  replay(runId: string): Promise<boolean>;
   requestDelete(runId: string | null): void;
   deleteRun(runId: string): Promise<void>;
   cancelTask(): Promise<void>;
@@ -231,6 +234,19 @@ export function createRunsStore(client: ApiClient, deps: RunsStoreDeps): StoreAp
           notify(path === null ? `Exported ${runId} as ${format === 'ndjson' ? 'NDJSON' : format === 'otlp' ? 'OTLP/JSON' : 'Mermaid'}.` : `Wrote ${path}`);
         } catch (error) {
           set({ error: message(error) });
+        }
+      },
+
+      async replay(runId) {
+        set({ error: null });
+        try {
+          await callReplay(client, { runId });
+          set({ dialogOpen: false });
+          notify(`Replaying ${runId}: every model answer comes from its record.`);
+          return true;
+        } catch (error) {
+          set({ error: message(error) });
+          return false;
         }
       },
 
