@@ -52,8 +52,16 @@ export interface FakeLlmServer {
   close(): Promise<void>;
 }
 
+/** Options of {@link startFakeLlmServer}. */
+export interface FakeLlmServerOptions {
+  /** Listen on this port (to restart a server where a topology points); a free one by default. */
+  port?: number;
+  /** Answers a request when the queue is empty (a server that computes its answers), instead of a 500. */
+  respond?: (request: RecordedRequest) => CannedResponse;
+}
+
 /** Starts a fake LLM server on 127.0.0.1 and a free port. */
-export async function startFakeLlmServer(): Promise<FakeLlmServer> {
+export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Promise<FakeLlmServer> {
   const requests: RecordedRequest[] = [];
   const queue: CannedResponse[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
@@ -72,12 +80,13 @@ export async function startFakeLlmServer(): Promise<FakeLlmServer> {
         // keep the raw text
       }
       const path = req.url ?? '';
-      requests.push({ method: req.method ?? '', path, headers: req.headers, body });
+      const request = { method: req.method ?? '', path, headers: req.headers, body };
+      requests.push(request);
       for (const waiter of waiters.filter((w) => requests.length >= w.count)) {
         waiters.splice(waiters.indexOf(waiter), 1);
         waiter.resolve();
       }
-      const canned = queue.shift();
+      const canned = queue.shift() ?? options.respond?.(request);
       if (!canned) return sendJson(res, 500, { error: { message: 'fake server: no response queued' } });
       if (canned.path !== undefined && canned.path !== path) {
         return sendJson(res, 404, { error: { message: `fake server: expected ${canned.path}, got ${path}` } });
@@ -88,7 +97,7 @@ export async function startFakeLlmServer(): Promise<FakeLlmServer> {
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
 
