@@ -2,12 +2,12 @@
  * Below the aligned rows: the selected row's two records in full (read from the host by seq), each
  * with "Show in trace", which opens that run in the Trace view with the record selected.
  */
+import type { AlignedRow } from '../../../agents/trace/diff-schema';
 import type { TraceRecord } from '../../../agents/trace/record';
 import { useCompareStore, type CompareSide } from '../stores/compare-store';
 import { JsonTree } from '../trace/json-tree';
 import { payloadJson } from '../trace/trace-format';
 import { compareRowAt } from './compare-rows';
-import type { AlignedRow } from './compare-shapes';
 import '../trace/trace.css';
 
 /** A record as the pane shows it: a message's payload as JSON when it is, without the parsed copy. */

@@ -5,12 +5,12 @@
  * A changed row is tinted with its differing fields marked and a word-level diff of the content;
  * a row only in A (or B) leaves the other cell empty. Arrow keys move the selection.
  */
+import type { AlignedRow, MessageDigest } from '../../../agents/trace/diff-schema';
 import { forwardRef, memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type ForwardedRef, type KeyboardEvent } from 'react';
 import { useCompareStore } from '../stores/compare-store';
 import { useStores } from '../stores/stores-context';
 import { contentHeight, ROW_HEIGHT, rowTop, scrollTopFor, visibleRows } from '../trace/trace-viewport';
 import { compareRowAt, wordDiff, type DiffPart } from './compare-rows';
-import type { AlignedRow, MessageDigest } from './compare-shapes';
 
 /** Rows drawn beyond each edge of the viewport. */
 const OVERSCAN = 6;

@@ -5,14 +5,14 @@
  * It stays after the run stops, until dismissed or another run starts.
  */
 import { useEffect, useState } from 'react';
+import type { ReplayStatus } from '../../../preload/contract';
 import { useRunStore } from '../stores/run-store';
 import { useStores } from '../stores/stores-context';
 import { openComparison } from './compare-actions';
-import { replayOf, type ReplayInfo } from './compare-shapes';
 import './compare.css';
 
 /** The replay state as the notice words it. */
-function stateText(replay: ReplayInfo, stopped: boolean): string {
+function stateText(replay: ReplayStatus, stopped: boolean): string {
   if (replay.state === 'followed') return 'followed the record to its end';
   if (replay.state === 'diverged') return 'diverged from the record';
   return stopped ? 'stopped before it reached the end of the record' : 'replaying (no model is called)…';
@@ -22,14 +22,14 @@ function stateText(replay: ReplayInfo, stopped: boolean): string {
 export function ReplayNotice() {
   const stores = useStores();
   const status = useRunStore((s) => s.status);
-  const [last, setLast] = useState<{ runId: string; replay: ReplayInfo } | null>(null);
+  const [last, setLast] = useState<{ runId: string; replay: ReplayStatus } | null>(null);
   const [dismissed, setDismissed] = useState<string | null>(null);
   const runId = status?.runId ?? null;
   // The newest replay is remembered (the status forgets it once the run stops); another run clears it.
   useEffect(
     () =>
       stores.run.subscribe(({ status: now }) => {
-        const replay = replayOf(now);
+        const replay = now?.replay;
         if (replay && now?.runId) setLast({ runId: now.runId, replay });
         else if (now?.runId && now.state !== 'idle') setLast(null);
       }),

@@ -5,7 +5,7 @@
  * difference over loaded pages, saying which page to load when it is not known yet; the summary
  * line. Pure functions on immutable values.
  */
-import type { AlignedRow, TraceComparison } from './compare-shapes';
+import type { AlignedRow, TraceComparison } from '../../../agents/trace/diff-schema';
 
 /** Rows one `trace.compare` page asks for (the host takes up to 500). */
 export const COMPARE_PAGE = 200;

@@ -14,7 +14,6 @@ import { useTraceStore } from '../stores/trace-store';
 import { CompareDetail } from './compare-detail';
 import { CompareGrid } from './compare-grid';
 import { compareRowAt, summaryLine } from './compare-rows';
-import { replayOf } from './compare-shapes';
 import './compare.css';
 
 /** A run as the pickers name it. */
@@ -98,7 +97,7 @@ export function CompareView() {
   // Nothing chosen yet: the last replay and the run it replays, else the two newest runs.
   useEffect(() => {
     if (compare) return;
-    const replay = replayOf(status);
+    const replay = status?.replay;
     if (replay && status?.runId) compareRuns(replay.of, status.runId);
     else if (runs.length >= 2) compareRuns(runs[1]!.runId, runs[0]!.runId);
   }, [compare, status, runs, compareRuns]);

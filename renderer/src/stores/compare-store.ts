@@ -6,10 +6,10 @@
  * `compare`; the view calls `open` when that changes.
  */
 import { createStore, type StoreApi } from 'zustand';
+import type { TraceComparison } from '../../../agents/trace/diff-schema';
 import type { TraceRecord } from '../../../agents/trace/record';
 import type { ApiClient } from '../api';
 import { COMPARE_PAGE, compareRowAt, findDifference, missingPages, NO_PAGES, pageOf, placePage, type ComparePages } from '../debugger/compare-rows';
-import { callCompare, type TraceComparison } from '../debugger/compare-shapes';
 import type { RunsStore } from './runs-store';
 import { storeHook } from './stores-context';
 import type { TraceStore } from './trace-store';
@@ -76,7 +76,7 @@ export function createCompareStore(client: ApiClient, deps: CompareStoreDeps): S
       let pending = loading.get(page);
       if (!pending) {
         const mine = generation;
-        pending = callCompare(client, { a, b, offset: page * COMPARE_PAGE, limit: COMPARE_PAGE })
+        pending = client.call('trace.compare', { a, b, offset: page * COMPARE_PAGE, limit: COMPARE_PAGE })
           .then((answer) => {
             if (mine === generation) set({ rows: placePage(get().rows, page, answer.rows, onScreen), total: answer.total, summary: answer.summary, firstDivergence: answer.firstDivergence });
           })
@@ -119,7 +119,7 @@ export function createCompareStore(client: ApiClient, deps: CompareStoreDeps): S
         set({ a, b, summary: null, firstDivergence: null, total: 0, rows: NO_PAGES, selected: null, records: { a: null, b: null }, loading: true, error: null, edge: null });
         if (a === b) return set({ loading: false, error: 'Pick two different runs to compare.' });
         try {
-          const first = await callCompare(client, { a, b, offset: 0, limit: COMPARE_PAGE });
+          const first = await client.call('trace.compare', { a, b, offset: 0, limit: COMPARE_PAGE });
           if (mine !== generation) return;
           set({ summary: first.summary, firstDivergence: first.firstDivergence, total: first.total, rows: placePage(NO_PAGES, 0, first.rows), loading: false });
           if (first.total > 0) await get().select(first.firstDivergence ?? 0, true);

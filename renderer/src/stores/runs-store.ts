@@ -9,7 +9,6 @@
 import { createStore, type StoreApi } from 'zustand';
 import { RpcError, type CallInput, type RecordedRun } from '../../../preload/contract';
 import type { ApiClient } from '../api';
-import { callReplay } from '../debugger/compare-shapes';
 import { recoveryKeyFor } from '../files/recovery-key';
 import { download } from '../lib/download';
 import { enterRunView, leaveRunView, type KeptDocument } from '../runs/run-view';
@@ -240,7 +239,7 @@ export function createRunsStore(client: ApiClient, deps: RunsStoreDeps): StoreAp
       async replay(runId) {
         set({ error: null });
         try {
-          await callReplay(client, { runId });
+          await client.call('run.replay', { runId });
           set({ dialogOpen: false });
           notify(`Replaying ${runId}: every model answer comes from its record.`);
           return true;
