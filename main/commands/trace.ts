@@ -23,6 +23,7 @@ import type { Topology } from '../../agents/topology/schema.js';
 import { fileErrorText } from '../host/run-session-failure.js';
 import { oneOf, positiveNumber, UsageError } from './flags.js';
 import { readTopology } from './read-topology.js';
+import { traceDiff } from './trace-diff.js';
 
 /** The output formats of `switchboard trace`. */
 const TRACE_FORMATS = ['summary', 'mermaid', 'otlp'] as const;
@@ -37,6 +38,7 @@ const DEFAULT_MERMAID_LIMIT = 500;
 const MAX_REPORTED = 20;
 
 const traceHelp = `Usage: switchboard trace FILE.ndjson [--format FORMAT] [-o OUT] [options]
+       switchboard trace diff A.ndjson B.ndjson [--json]   (compare two runs' conversations; see --help there)
 
 Reads a trace exported as NDJSON (a ${TRACE_FORMAT} header line, then one record a line) and prints:
   summary   counts per subject and agent, request latency (p50/p95), timed-out requests, failures,
@@ -68,6 +70,7 @@ interface Sink {
 
 /** Runs `trace`. */
 export async function trace(argv: string[]): Promise<number> {
+  if (argv[0] === 'diff') return traceDiff(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -150,7 +153,7 @@ export async function trace(argv: string[]): Promise<number> {
 }
 
 /** What reading a trace file hands on, line by line. */
-interface TraceVisitor {
+export interface TraceVisitor {
   header(header: TraceHeader): void;
   record(record: TraceRecord): void;
   /** A line that is not a record (or out of order): skipped. */
@@ -161,7 +164,7 @@ interface TraceVisitor {
  * Streams `file`: its header, then each valid record in order; the exit code when it cannot be
  * read (2) or has no valid header (1), else null.
  */
-async function readTrace(file: string, visit: TraceVisitor): Promise<{ exit: number; header: null } | { exit: null; header: TraceHeader }> {
+export async function readTrace(file: string, visit: TraceVisitor): Promise<{ exit: number; header: null } | { exit: null; header: TraceHeader }> {
   let handle: FileHandle;
   try {
     handle = await open(file, 'r');
