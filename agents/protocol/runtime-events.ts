@@ -14,6 +14,14 @@ import { TypedEmitter } from './typed-emitter.js';
 export const OodaPhaseSchema = z.enum(['observe', 'orient', 'decide', 'act']);
 export type OodaPhase = z.infer<typeof OodaPhaseSchema>;
 
+/** Why a run stopped: an unconditional breakpoint, a condition that hit, a step, a pause request. */
+export const PauseReasonSchema = z.enum(['breakpoint', 'condition', 'step', 'pause']);
+export type PauseReason = z.infer<typeof PauseReasonSchema>;
+
+/** How a paused run goes on: to the next breakpoint, the next phase, or the next Observe of the same run. */
+export const ResumeModeSchema = z.enum(['continue', 'step', 'stepOver']);
+export type ResumeMode = z.infer<typeof ResumeModeSchema>;
+
 /** What Act hands on: the reply, or the results of the tools it called (the `act` phase's output). */
 export const OodaActOutputSchema = z.object({
   reply: z.string().nullable(),
@@ -43,10 +51,10 @@ export const RuntimeEventSchemas = {
   'run.started': z.object({ agent, runId, message: AgentMessageSchema }),
   /** An OODA phase finished, with what went in and what came out (`act`'s output is an OodaActOutput). */
   'ooda.phase': z.object({ agent, runId, turn: z.number(), phase: OodaPhaseSchema, input: z.unknown(), output: z.unknown(), durationMs: z.number() }),
-  /** A run stopped at a breakpoint or a step, before `phase`. */
-  'ooda.paused': z.object({ agent, runId, turn: z.number(), phase: OodaPhaseSchema, payload: z.unknown() }),
+  /** A run stopped at a breakpoint or a step, before `phase`; `cause`: why, and what hit ("tool get_weather"; absent in older traces). */
+  'ooda.paused': z.object({ agent, runId, turn: z.number(), phase: OodaPhaseSchema, payload: z.unknown(), cause: z.object({ reason: PauseReasonSchema, detail: z.string().nullable() }).optional() }),
   /** A paused run went on; `edited` when the decision was replaced before Act. */
-  'ooda.resumed': z.object({ agent, runId, phase: OodaPhaseSchema, mode: z.enum(['continue', 'step']), edited: z.boolean() }),
+  'ooda.resumed': z.object({ agent, runId, phase: OodaPhaseSchema, mode: ResumeModeSchema, edited: z.boolean() }),
   /** One call to the model, whole: request, response or error, tokens, latency. */
   'llm.call': z.object({
     agent,

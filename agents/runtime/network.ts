@@ -11,7 +11,8 @@ import type { ToolExecutor } from '../tools/tool-executor.js';
 import { Agent, DEFAULT_HEARTBEAT_MS, type MessageHandler } from './agent.js';
 import type { Budget } from './budget.js';
 import type { Clock } from './clock.js';
-import { RuntimeEventBus, type OodaPhase } from '../protocol/runtime-events.js';
+import { RuntimeEventBus } from '../protocol/runtime-events.js';
+import { breakpointOf, type TopologyBreakpoint } from '../protocol/breakpoint.js';
 import { createOodaHandler } from './ooda.js';
 import { CapabilityRegistry } from './registry.js';
 import { StepController } from './step-controller.js';
@@ -37,7 +38,8 @@ export interface AgentSpec {
   tools?: ToolExecutor | ((services: NetworkServices) => Promise<ToolExecutor>);
   budget?: Budget;
   contextTokens?: number;
-  breakpoints?: OodaPhase[];
+  /** Where its runs stop: a phase, or a phase with a condition. */
+  breakpoints?: TopologyBreakpoint[];
   /** Custom behaviour instead of the OODA loop. */
   handler?: MessageHandler;
   /** A role's behaviour around the OODA handler (null when the agent has no model). */
@@ -75,7 +77,7 @@ export class AgentNetwork {
 
   constructor(private readonly options: NetworkOptions) {
     this.events = options.events ?? new RuntimeEventBus();
-    this.controller = new StepController(this.events);
+    this.controller = new StepController(this.events, { ...(options.clock && { clock: options.clock }) });
   }
 
   /** The registry (after start). */
@@ -106,7 +108,7 @@ export class AgentNetwork {
       await this.registryInstance.start();
       const services: NetworkServices = { events: this.events, controller: this.controller, registry: this.registryInstance };
       for (const spec of this.options.agents) {
-        for (const phase of spec.breakpoints ?? []) this.controller.setBreakpoint(spec.name, phase);
+        this.controller.addBreakpoints((spec.breakpoints ?? []).map((entry) => breakpointOf(spec.name, entry)));
         const tools = typeof spec.tools === 'function' ? await spec.tools(services) : spec.tools;
         const ooda = spec.handler ?? (spec.llm ? this.oodaHandler({ ...spec, llm: spec.llm }, tools) : null);
         const handler = spec.behaviour ? spec.behaviour(ooda, services) : ooda;

@@ -16,6 +16,7 @@ import { BudgetExceededError, BudgetTracker, type Budget } from './budget.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import type { OodaPhase, RuntimeEventBus } from '../protocol/runtime-events.js';
 import { ConversationMemory } from './memory.js';
+import type { RunContext } from './breakpoint-conditions.js';
 import type { StepController } from './step-controller.js';
 
 /** Reads blackboard entries for Orient (the blackboard tools of the patterns issue implement it). */
@@ -86,6 +87,8 @@ class OodaRun {
   private readonly abort = new AbortController();
   private timer: TimerHandle | null = null;
   private turn = 0;
+  /** What breakpoint conditions are asked about: this run and the message that started it. */
+  private readonly debugged: RunContext;
 
   constructor(
     private readonly options: OodaOptions,
@@ -98,6 +101,7 @@ class OodaRun {
     this.events = context.agent.events;
     this.clock = options.clock ?? systemClock;
     this.tracker = new BudgetTracker(options.budget ?? {}, this.clock);
+    this.debugged = { agent: this.agent, runId: this.runId, subject: context.subject, message };
   }
 
   async run(): Promise<string> {
@@ -144,17 +148,19 @@ class OodaRun {
       throw failure;
     } finally {
       if (this.timer) this.clock.clear(this.timer);
+      this.options.controller?.runEnded(this.runId);
     }
   }
 
   /** Runs one phase: stop first if the debugger asks, then work, then report input and output. */
   private async phase<I, O>(phase: OodaPhase, input: I, work: (input: I) => Promise<O>): Promise<O> {
     const controller = this.options.controller;
-    if (controller?.shouldPause(this.agent, this.runId, phase)) {
+    const cause = controller?.shouldPause(this.debugged, phase, input);
+    if (controller && cause) {
       this.tracker.pauseClock();
       if (this.timer) this.clock.clear(this.timer);
       const validate = phase === 'act' ? (replacement: unknown) => OodaDecisionSchema.parse(replacement) as I : undefined;
-      input = await controller.wait({ agent: this.agent, runId: this.runId, turn: this.turn, phase, payload: input }, validate);
+      input = await controller.wait({ agent: this.agent, runId: this.runId, turn: this.turn, phase, payload: input, cause }, validate);
       this.tracker.resumeClock();
       this.armTimeout();
     }

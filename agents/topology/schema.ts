@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { isSubjectPattern } from '../protocol/subjects.js';
+import { ConditionalBreakpointSchema } from '../protocol/breakpoint.js';
 
 /** The version this build reads and writes. */
 export const API_VERSION = 'switchboard.dev/v1';
@@ -129,7 +130,8 @@ export const AgentSchema = z
     blackboards: z.array(z.string().min(1)).default([]),
     replicas: z.number().int().min(1).max(64).default(1),
     budget: BudgetSchema.optional(),
-    breakpoints: z.array(OodaPhaseSchema).default([]),
+    /** Where its runs stop: a phase (every time), or `{ phase, condition }` (when a tool is about to be called, a message matches, a reply failed). */
+    breakpoints: z.array(z.union([OodaPhaseSchema, ConditionalBreakpointSchema])).default([]),
     pattern: PatternSchema.optional(),
   })
   .strict();

@@ -4,6 +4,8 @@
  * store, with live batches for the UI. One run at a time; its trace stays after it stops.
  */
 import path from 'node:path';
+import type { Breakpoint } from '../../agents/protocol/breakpoint.js';
+import type { ResumeMode } from '../../agents/protocol/runtime-events.js';
 import type { AgentNetwork } from '../../agents/runtime/network.js';
 import { formatProblems, loadTopology } from '../../agents/topology/load.js';
 import { LIVE_BATCH_RECORDS, RpcError, type ErrorCode, type RunStatus } from '../../preload/contract.js';
@@ -117,13 +119,13 @@ export class RunManager {
   }
 
   /** Resumes a paused run; an unknown run or an invalid replacement decision is refused with the reason. */
-  resume(runId: string, mode: 'continue' | 'step', replace: unknown): void {
-    try {
-      this.controller().resume(runId, { mode, ...(replace !== undefined && { replace }) });
-    } catch (error) {
-      if (error instanceof RpcError) throw error;
-      throw new RpcError('invalid_input', error instanceof Error ? error.message : String(error));
-    }
+  resume(runId: string, mode: ResumeMode, replace: unknown): void {
+    refusing(() => this.controller().resume(runId, { mode, ...(replace !== undefined && { replace }) }));
+  }
+
+  /** Replaces the running network's breakpoints; a condition it cannot evaluate is refused with the reason. */
+  setBreakpoints(breakpoints: readonly Breakpoint[]): void {
+    refusing(() => this.controller().setBreakpoints(breakpoints));
   }
 
   /** The store of a run: the active one, or one opened from disk and kept open (`work` watches the opening). */
@@ -163,3 +165,13 @@ function rpcCodeOf(error: unknown): ErrorCode {
   };
   return error instanceof RunFailure ? codes[error.reason] : 'failed';
 }
+/** Runs `work`; what it throws (a bad edit or breakpoint) becomes an invalid_input with its message. */
+function refusing(work: () => void): void {
+  try {
+    work();
+  } catch (error) {
+    if (error instanceof RpcError) throw error;
+    throw new RpcError('invalid_input', error instanceof Error ? error.message : String(error));
+  }
+}
+

@@ -1,5 +1,8 @@
 /** The run panel's store: what runs, its live trace, and the last reply; actions call the host. */
 import { createStore, type StoreApi } from 'zustand';
+import { breakpointOf, topologyEntryOf, type Breakpoint } from '../../../agents/protocol/breakpoint';
+import type { ResumeMode } from '../../../agents/protocol/runtime-events';
+import type { Topology } from '../../../agents/topology/schema';
 import type { TraceRecord } from '../../../agents/trace/record';
 import type { PausedRunInfo, RunStatus } from '../../../preload/contract';
 import type { ApiClient } from '../api';
@@ -15,8 +18,10 @@ export interface RunStore {
   /** Records the panel fell behind on (they are in the store; the list shows the newest). */
   skipped: number;
   reply: { to: string; content: string; failed: boolean } | null;
-  /** Runs waiting at a breakpoint or a step. */
+  /** Runs waiting at a breakpoint or a step (since `pausedAt`, for `reason`). */
   paused: PausedRunInfo[];
+  /** Every breakpoint of the open topology (its agents' `breakpoints`), with conditions. */
+  breakpoints: Breakpoint[];
   busy: boolean;
   error: string | null;
   /** Starts following the host's run events; returns the function that stops it. */
@@ -24,11 +29,26 @@ export interface RunStore {
   start(): Promise<void>;
   stop(): Promise<void>;
   send(to: string, input: string): Promise<void>;
-  /** Lets a paused run go on; before Act, `replace` is the edited decision. */
-  resume(runId: string, mode: 'continue' | 'step', replace?: unknown): Promise<void>;
+  /** Lets a paused run go on (`stepOver`: to the next Observe of that run); before Act, `replace` is the edited decision. */
+  resume(runId: string, mode: ResumeMode, replace?: unknown): Promise<void>;
   /** Stops an agent before its next phase. */
   pause(agent: string): Promise<void>;
+  /** Stops every agent of the running topology before its next phase. */
+  pauseAll(): Promise<void>;
+  /** Resumes every paused run and drops pause requests (breakpoints stay). */
+  continueAll(): Promise<void>;
+  /** Replaces the topology's breakpoints with `list` (one undoable edit, saved with the file; a running topology gets them at once). */
+  setBreakpoints(list: readonly Breakpoint[]): void;
 }
+
+/** Every breakpoint of `topology`, agent by agent. */
+const breakpointsOf = (topology: Topology | null): Breakpoint[] => topology?.spec.agents.flatMap((a) => a.breakpoints.map((entry) => breakpointOf(a.name, entry))) ?? [];
+
+/** `topology` with each agent's breakpoints taken from `list` (breakpoints of agents it does not have are dropped). */
+const withBreakpoints = (topology: Topology, list: readonly Breakpoint[]): Topology => ({
+  ...topology,
+  spec: { ...topology.spec, agents: topology.spec.agents.map((a) => ({ ...a, breakpoints: list.filter((b) => b.agent === a.name).map(topologyEntryOf) })) },
+});
 
 /** The stores the run store reads (the document it runs) and writes (the canvas's status dots). */
 interface RunStoreDeps {
@@ -52,12 +72,17 @@ export function createRunStore(client: ApiClient, { document, design }: RunStore
       }
     };
 
+    document.subscribe((doc, before) => {
+      if (doc.topology !== before.topology) set({ breakpoints: breakpointsOf(doc.topology) });
+    });
+
     return {
       status: null,
       records: [],
       skipped: 0,
       reply: null,
       paused: [],
+      breakpoints: breakpointsOf(document.getState().topology),
       busy: false,
       error: null,
 
@@ -78,7 +103,7 @@ export function createRunStore(client: ApiClient, { document, design }: RunStore
         let sentBreakpoints = '';
         const offDocument = document.subscribe((doc, before) => {
           if (doc.topology === before.topology || get().status?.state !== 'running' || !doc.topology) return;
-          const breakpoints = doc.topology.spec.agents.flatMap((a) => a.breakpoints.map((phase) => ({ agent: a.name, phase })));
+          const breakpoints = breakpointsOf(doc.topology);
           const key = JSON.stringify(breakpoints);
           if (key === sentBreakpoints) return;
           sentBreakpoints = key;
@@ -119,6 +144,21 @@ export function createRunStore(client: ApiClient, { document, design }: RunStore
         attempt(async () => {
           await client.call('ooda.pause', { agent });
         }),
+
+      pauseAll: () =>
+        attempt(async () => {
+          await client.call('ooda.pause', {});
+        }),
+
+      continueAll: () =>
+        attempt(async () => {
+          await client.call('ooda.continueAll');
+        }),
+
+      setBreakpoints(list) {
+        if (!document.getState().topology) return;
+        document.getState().edit('Breakpoints', (topology) => withBreakpoints(topology, list));
+      },
 
       send: (to, input) =>
         attempt(async () => {

@@ -48,7 +48,13 @@ export function eventFields(record: EventRecord): Field[] {
     case 'ooda.phase':
       return [...head, ['run', record.payload.runId], ['turn', String(record.payload.turn)], ['phase', record.payload.phase], ['duration', `${record.payload.durationMs} ms`]];
     case 'ooda.paused':
-      return [...head, ['run', record.payload.runId], ['turn', String(record.payload.turn)], ['phase', record.payload.phase]];
+      return [
+        ...head,
+        ['run', record.payload.runId],
+        ['turn', String(record.payload.turn)],
+        ['phase', record.payload.phase],
+        ...(record.payload.cause ? [['why', record.payload.cause.detail ?? record.payload.cause.reason] as Field] : []),
+      ];
     case 'ooda.resumed':
       return [...head, ['run', record.payload.runId], ['phase', record.payload.phase], ['mode', record.payload.mode], ['edited', record.payload.edited ? 'yes' : 'no']];
     case 'llm.call':
