@@ -6,6 +6,7 @@
 import type { StoreApi } from 'zustand';
 import type { ApiClient } from '../api';
 import { createCompareStore, type CompareStore } from './compare-store';
+import { createCyclesStore, type CyclesStore } from './cycles-store';
 import { createDebugStore, type DebugStore } from './debug-store';
 import { createDesignStore, type DesignStore } from './design-store';
 import { createDocumentStore, type DocumentStore } from './document-store';
@@ -18,6 +19,7 @@ import { createRunStore, type RunStore } from './run-store';
 import { createRunsStore, type RunsStore } from './runs-store';
 import { createSequenceStore, type SequenceStore } from './sequence-store';
 import { createServerStore, type ServerStore } from './server-store';
+import { createTimelineStore, type TimelineStore } from './timeline-store';
 import { createTraceStore, type TraceStore } from './trace-store';
 import { createViewStore, type ViewStore } from './view-store';
 
@@ -53,6 +55,10 @@ export interface Stores {
   debug: StoreApi<DebugStore>;
   /** The Debug view's Compare tab: two runs aligned, paged from the host, the selected row and its records. */
   compare: StoreApi<CompareStore>;
+  /** The Debug view's Cycles tab: the shown run's agents, OODA runs, turns and phases, the selected phase's records, forks. */
+  cycles: StoreApi<CyclesStore>;
+  /** The Debug view's Timeline tab: the shown run's lanes, spans and messages over the visible range. */
+  timeline: StoreApi<TimelineStore>;
 }
 
 /** Creates every store, each with the client it talks to the host through. */
@@ -64,6 +70,7 @@ export function createStores(client: ApiClient): Stores {
   const view = createViewStore();
   const server = createServerStore(client);
   const runs = createRunsStore(client, { document: doc, design, view, trace });
+  const debug = createDebugStore();
   return {
     document: doc,
     design,
@@ -78,7 +85,9 @@ export function createStores(client: ApiClient): Stores {
     runs,
     export: createExportStore(client),
     republish: createRepublishStore(client),
-    debug: createDebugStore(),
+    debug,
+    timeline: createTimelineStore(client, { trace, view, debug }),
     compare: createCompareStore(client, { runs, trace, view }),
+    cycles: createCyclesStore(client, { trace, view, debug }),
   };
 }

@@ -30,7 +30,7 @@ export const SEQUENCE_COLOURS = {
 } as const;
 
 /** Each OODA phase's bar colour. */
-const PHASE_COLOURS: Record<string, string> = { observe: '#5aa9ff', orient: '#a371f7', decide: '#d29922', act: '#3fb950' };
+export const PHASE_COLOURS: Record<string, string> = { observe: '#5aa9ff', orient: '#a371f7', decide: '#d29922', act: '#3fb950' };
 
 /** Height of the lane header. */
 export const HEADER_HEIGHT = 40;
