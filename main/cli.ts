@@ -1,6 +1,7 @@
 /** `switchboard`: the command line. Each command lives in commands/; this file only dispatches. */
 import { appVersion } from './app-paths.js';
 import { exportCommand } from './commands/export.js';
+import { replay } from './commands/replay.js';
 import { run } from './commands/run.js';
 import { schema } from './commands/schema.js';
 import { serve } from './commands/serve.js';
@@ -15,6 +16,7 @@ Usage: switchboard <command> [options]
 Commands:
   serve      start the workbench in browser mode (the UI on 127.0.0.1, with an embedded nats-server)
   run        run a topology headless: switchboard run templates/seed-000-trio.yaml --input "…" --to task_coordinator
+  replay     re-run a recorded trace without calling any model, or fork it at one decision
   validate   check a topology file: schema, names, edges, tools, models, budgets
   export     export a topology: yaml, json, nats-conf (least-privilege), compose, mermaid
   trace      read a recorded trace: summary, mermaid (sequence diagram), otlp (OpenTelemetry)
@@ -27,7 +29,7 @@ Options:
 
 Run "switchboard <command> --help" for a command's options.`;
 
-const commands: Record<string, (argv: string[]) => Promise<number>> = { serve, run, validate, export: exportCommand, schema, trace };
+const commands: Record<string, (argv: string[]) => Promise<number>> = { serve, run, replay, validate, export: exportCommand, schema, trace };
 
 /** Runs the command line; resolves with the process exit code. */
 export async function main(argv: string[]): Promise<number> {

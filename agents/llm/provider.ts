@@ -14,6 +14,8 @@ export interface LlmCallOptions {
   signal?: AbortSignal;
   /** Receives text as it streams in; providers that do not stream call it once with the whole text. */
   onText?: (delta: string) => void;
+  /** The OODA run asking (a replay names it when it reports a divergence or a fork). */
+  runId?: string;
 }
 
 /** A provider of completions. */

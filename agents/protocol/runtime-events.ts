@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { AgentMessageSchema, AgentMetadataSchema } from './agent-message.js';
-import { LlmRequestSchema, LlmResponseSchema } from './llm.js';
+import { LlmRequestSchema, LlmResponseSchema, OodaDecisionSchema } from './llm.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 /** The four phases of one OODA cycle. */
@@ -97,6 +97,10 @@ export const RuntimeEventSchemas = {
     turns: z.number(),
     tokens: z.number(),
   }),
+  /** A replay met a call its record does not hold (`call`: the agent's N-th model or tool call); the replay stops. */
+  'replay.diverged': z.object({ agent, runId, kind: z.enum(['llm', 'tool']), call: z.number(), expected: z.string(), actual: z.string() }),
+  /** A fork used `decision` as `agent`'s `turn`-th decision; from here on the topology's own providers answer. */
+  'replay.forked': z.object({ agent, runId, turn: z.number(), decision: OodaDecisionSchema }),
 } as const;
 
 /** The runtime's events: name → payload, derived from the schemas. */

@@ -5,6 +5,7 @@
  */
 import { connect, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import { createProvider, type LlmSettings, type SecretSource } from '../llm/factory.js';
+import type { LlmProvider } from '../llm/provider.js';
 import type { RecordedLlmCall } from '../llm/replay.js';
 import { inboxPrefixOf, SEED_000_PROFILE, type SubjectProfile } from '../protocol/subjects.js';
 import type { ToolExecutor } from '../tools/tool-executor.js';
@@ -59,6 +60,8 @@ export interface NetworkOptions {
   secrets?: SecretSource;
   /** LLM calls of an earlier run, for agents on the `replay` provider. */
   recording?: readonly RecordedLlmCall[];
+  /** A replay of a recorded run: every agent's provider and tools answer from it (agents/runtime/replay/). */
+  replay?: { provider(agent: string, live: () => LlmProvider): LlmProvider; tools(agent: string, inner: ToolExecutor): ToolExecutor };
   events?: RuntimeEventBus;
   /** Stops what the plan started besides agents (MCP servers), after the agents. */
   onStop?: () => Promise<void>;
@@ -109,7 +112,8 @@ export class AgentNetwork {
       const services: NetworkServices = { events: this.events, controller: this.controller, registry: this.registryInstance };
       for (const spec of this.options.agents) {
         this.controller.addBreakpoints((spec.breakpoints ?? []).map((entry) => breakpointOf(spec.name, entry)));
-        const tools = typeof spec.tools === 'function' ? await spec.tools(services) : spec.tools;
+        const built = typeof spec.tools === 'function' ? await spec.tools(services) : spec.tools;
+        const tools = built && this.options.replay ? this.options.replay.tools(spec.name, built) : built;
         const ooda = spec.handler ?? (spec.llm ? this.oodaHandler({ ...spec, llm: spec.llm }, tools) : null);
         const handler = spec.behaviour ? spec.behaviour(ooda, services) : ooda;
         if (!handler) throw new Error(`Agent ${spec.name} needs llm settings (an OODA agent), a handler, or a behaviour.`);
@@ -161,11 +165,14 @@ export class AgentNetwork {
   }
 
   private oodaHandler(spec: AgentSpec & { llm: LlmSettings }, tools: ToolExecutor | undefined): MessageHandler {
-    const llm = createProvider(spec.llm, {
-      agent: spec.name,
-      ...(this.options.secrets && { secrets: this.options.secrets }),
-      ...(this.options.recording && { recording: this.options.recording }),
-    });
+    const create = () =>
+      createProvider(spec.llm, {
+        agent: spec.name,
+        ...(this.options.secrets && { secrets: this.options.secrets }),
+        ...(this.options.recording && { recording: this.options.recording }),
+      });
+    // A replay builds the topology's own provider only when a fork goes live: no key needed before.
+    const llm = this.options.replay ? this.options.replay.provider(spec.name, create) : create();
     return createOodaHandler({
       llm,
       model: spec.llm.model ?? spec.llm.provider,

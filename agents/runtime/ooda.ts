@@ -219,7 +219,7 @@ class OodaRun {
     let error: string | null = null;
     try {
       const stream = this.context.stream;
-      response = await llm.complete(request, { signal: this.abort.signal, ...(stream && { onText: (delta: string) => stream.write(delta) }) });
+      response = await llm.complete(request, { signal: this.abort.signal, runId: this.runId, ...(stream && { onText: (delta: string) => stream.write(delta) }) });
       return { text: response.text, toolCalls: response.toolCalls };
     } catch (caught) {
       error = caught instanceof Error ? caught.message : String(caught);

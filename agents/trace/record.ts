@@ -86,6 +86,8 @@ const EVENT_RECORDS = [
   eventRecord('memory.consolidated'),
   eventRecord('budget.exceeded'),
   eventRecord('run.completed'),
+  eventRecord('replay.diverged'),
+  eventRecord('replay.forked'),
 ] as const;
 type EventRecordNamesComplete = RuntimeEventName extends (typeof EVENT_RECORDS)[number]['shape']['name']['value'] ? true : never;
 const eventRecordNamesComplete: EventRecordNamesComplete = true;
@@ -120,6 +122,10 @@ export const TraceHeaderSchema = z.object({
   startedAt: z.string(),
   /** The topology that ran, when known (designed-vs-observed needs it). */
   topology: z.string().nullable().default(null),
+  /** For a replay or a fork: the run it re-ran (absent for a live run and in older traces). */
+  replayOf: z.string().optional(),
+  /** For a fork: where it forked (`turn`: the agent's N-th decision). */
+  fork: z.object({ agent: z.string(), turn: z.number().int().positive() }).optional(),
 });
 export type TraceHeader = z.infer<typeof TraceHeaderSchema>;
 

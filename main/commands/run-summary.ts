@@ -25,6 +25,8 @@ const LINES: { [N in RuntimeEventName]?: (event: RuntimeEvents[N]) => Line } = {
   'ooda.paused': (e) => [e.agent, `⏸ paused before ${e.phase} (turn ${e.turn})`],
   'budget.exceeded': (e) => [e.agent, `✗ budget ${e.budget} exceeded (${e.used} > ${e.limit})`],
   'run.completed': (e) => [e.agent, e.status === 'completed' ? `✓ replied after ${e.turns} turn(s), ${e.tokens} tokens: ${clip(e.reply)}` : `✗ run failed: ${clip(e.error ?? '')}`],
+  'replay.diverged': (e) => [e.agent, `✗ replay diverged at ${e.kind === 'llm' ? 'decision' : 'tool call'} ${e.call}`],
+  'replay.forked': (e) => [e.agent, `⑂ forked at decision ${e.turn}: ${e.decision.toolCalls.length ? `tools ${e.decision.toolCalls.map((c) => c.name).join(', ')}` : clip(e.decision.text)}`],
 };
 
 /** The summary line of an event, or null for events too chatty to print. */

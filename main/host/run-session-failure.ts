@@ -18,6 +18,8 @@ export const FAILURE_EXIT_CODES = {
   nats_unavailable: 4,
   /** An MCP server or an agent did not start. */
   start_failed: 5,
+  /** A replay could not follow its record (`switchboard replay`): the first divergence is printed. */
+  replay_diverged: 6,
 } as const;
 
 /** A failure's reason. */

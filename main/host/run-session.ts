@@ -12,6 +12,10 @@ import type { SubjectProfile } from '../../agents/protocol/subjects.js';
 import { Agent, AgentRequestError } from '../../agents/runtime/agent.js';
 import { planNetwork, type NetworkPlan } from '../../agents/runtime/from-topology.js';
 import { AgentNetwork } from '../../agents/runtime/network.js';
+import type { Recording } from '../../agents/runtime/replay/recording.js';
+import { ReplayCoordinator, type ForkPoint } from '../../agents/runtime/replay/replay-coordinator.js';
+import { replayMcpServers } from '../../agents/runtime/replay/replay-mcp.js';
+import { RuntimeEventBus } from '../../agents/protocol/runtime-events.js';
 import { startMcpServers, type McpServers } from '../../agents/tools/mcp/host.js';
 import type { Topology } from '../../agents/topology/schema.js';
 import { toConnectionOptions } from './nats/connect-options.js';
@@ -46,6 +50,12 @@ export interface RunSessionOptions {
   onRecording?: (runId: string, recorder: TraceRecorder) => (() => void) | void;
   /** Called before the agents start, so no runtime event is missed. */
   onNetwork?: (network: AgentNetwork) => void;
+  /**
+   * Replays a recorded run (main/host/replay-run.ts drives it): model answers and outside tool
+   * results come from `recording`, the inputs are sent as its sender; with `fork`, the topology's
+   * own providers answer from the fork's decision on. The trace header records what it replays.
+   */
+  replay?: { recording: Recording; fork?: ForkPoint };
 }
 
 /** Options for {@link RunSession.send}. */
@@ -82,6 +92,8 @@ export class RunSession {
     /** The topology's subject profile: the sender speaks it too. */
     private readonly profile: SubjectProfile,
     private readonly teardown: readonly Step[],
+    /** The replay this session runs, or null for a live run. */
+    readonly replay: ReplayCoordinator | null = null,
   ) {}
 
   /** The recorded run's id, or null when it is not recorded. */
@@ -97,7 +109,8 @@ export class RunSession {
     const connection = toConnectionOptions(server.connectSettings());
     const steps: Step[] = []; // what to undo, in start order; undone in reverse
     try {
-      const store = options.library ? await options.library.create({ topology: options.text }) : null;
+      const replayed = options.replay && { replayOf: options.replay.recording.runId, ...(options.replay.fork && { fork: { agent: options.replay.fork.agent, turn: options.replay.fork.turn } }) };
+      const store = options.library ? await options.library.create({ topology: options.text, ...replayed }) : null;
       let recorder: TraceRecorder | null = null;
       if (store) {
         steps.push({ what: 'the trace store', run: () => store.close() });
@@ -114,13 +127,18 @@ export class RunSession {
         });
       }
 
-      const mcp = await startMcp(options, connection, localAgents, steps);
+      // A plain replay touches nothing outside: its MCP servers are stand-ins offering the recorded tools.
+      const mcp = options.replay && !options.replay.fork ? replayMcpServers(topology, options.replay.recording) : await startMcp(options, connection, localAgents, steps);
       const plan = planSession(topology, options.only, { backends: mcp.backends });
+      const events = new RuntimeEventBus();
+      const replay = options.replay ? new ReplayCoordinator(options.replay.recording, events, topology, options.replay.fork ?? null) : null;
       const network = new AgentNetwork({
         connection,
         agents: plan.agents,
         profile: plan.profile,
         registryBucket: plan.registryBucket,
+        events,
+        ...(replay && { replay }),
         ...(options.secrets && { secrets: options.secrets }),
       });
       recorder?.attach(network.events);
@@ -131,7 +149,7 @@ export class RunSession {
         throw isNatsError(error) ? natsFailure(error, 'an agent cannot connect') : new RunFailure('start_failed', `an agent failed to start: ${(error as Error).message}`, { cause: error });
       }
       steps.push({ what: 'the agents', run: () => network.stop() });
-      return new RunSession(options, connection, network, store, plan.profile, steps);
+      return new RunSession(options, connection, network, store, plan.profile, steps, replay);
     } catch (error) {
       await undo(steps, options.warn);
       throw error instanceof RunFailure ? error : new RunFailure('start_failed', (error as Error).message, { cause: error });
@@ -187,7 +205,8 @@ export class RunSession {
 
   private async startSender(): Promise<Agent> {
     const sender = new Agent({
-      name: this.options.senderName,
+      // A replay asks as the recorded run's sender did: the agents' prompts list it among their peers.
+      name: this.options.replay?.recording.inputs[0]?.from ?? this.options.senderName,
       connection: this.connection,
       profile: this.profile,
       heartbeatMs: 0,

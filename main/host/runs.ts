@@ -8,10 +8,13 @@ import type { Breakpoint } from '../../agents/protocol/breakpoint.js';
 import type { ResumeMode } from '../../agents/protocol/runtime-events.js';
 import type { AgentNetwork } from '../../agents/runtime/network.js';
 import { formatProblems, loadTopology } from '../../agents/topology/load.js';
-import { LIVE_BATCH_RECORDS, RpcError, type ErrorCode, type RunStatus } from '../../preload/contract.js';
+import { LIVE_BATCH_RECORDS, RpcError, type ErrorCode, type ReplayStatus, type RunStatus } from '../../preload/contract.js';
 import type { EventBus } from './event-bus.js';
 import type { NatsServerHandle } from './nats/server-handle.js';
 import { RunFailure, type FailureReason } from './run-session-failure.js';
+import type { ForkPoint } from '../../agents/runtime/replay/replay-coordinator.js';
+import { driveReplay } from './replay-run.js';
+import { planReplay, replayEnded, replayStopped, type ReplayPlan } from './replay-runs.js';
 import { RunSession } from './run-session.js';
 import type { SecretStore } from './secrets.js';
 import { WorkCancelled, type LongWork } from './trace/long-work.js';
@@ -24,7 +27,7 @@ export class RunManager {
   /** Past runs kept open between queries (reopening rebuilds the index). */
   readonly opened: OpenRuns;
   private active: RunSession | null = null;
-  private status: RunStatus = { state: 'idle', runId: null, topology: null, agents: [], startedAt: null, error: null };
+  private status: RunStatus = { state: 'idle', runId: null, topology: null, agents: [], startedAt: null, error: null, replay: null };
 
   constructor(
     private readonly server: NatsServerHandle,
@@ -41,7 +44,7 @@ export class RunManager {
   }
 
   /** Starts `text`; refuses while another run is active or when the topology has errors. */
-  async start(text: string, fileName = 'topology.yaml'): Promise<RunStatus> {
+  async start(text: string, fileName = 'topology.yaml', replay?: ReplayPlan): Promise<RunStatus> {
     if (this.active || this.status.state === 'starting' || this.status.state === 'stopping') {
       throw new RpcError('conflict', 'A topology is already running: stop it first.');
     }
@@ -49,7 +52,7 @@ export class RunManager {
     if (!loaded.topology) throw new RpcError('invalid_input', `The topology has problems; fix them before running:\n${formatProblems(loaded.problems, fileName)}`);
     const topology = loaded.topology;
     if (this.server.status().state !== 'running') throw new RpcError('unavailable', 'The NATS server is not running.');
-    this.set({ state: 'starting', runId: null, topology: topology.metadata.name, agents: [], startedAt: null, error: null });
+    this.set({ state: 'starting', runId: null, topology: topology.metadata.name, agents: [], startedAt: null, error: null, replay: replay?.status ?? null });
 
     try {
       await this.secrets.load();
@@ -62,6 +65,7 @@ export class RunManager {
         busTap: 'required',
         secrets: this.secrets,
         senderName: 'switchboard_app',
+        ...(replay && { replay: replay.replay }),
         warn: (t) => console.error(`switchboard: ${t}`),
         onRecording: (runId, recorder) => {
           // Announce the run id before anything is recorded: the UI keeps batches by run id.
@@ -76,17 +80,20 @@ export class RunManager {
         },
       });
       this.active = session;
-      return this.set({
+      const status = this.set({
         state: 'running',
         runId: session.runId,
         topology: topology.metadata.name,
         agents: session.agentCounts(),
         startedAt: new Date().toISOString(),
         error: null,
+        replay: replay?.status ?? null,
       });
+      if (replay) void this.followReplay(session, replay.status);
+      return status;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      this.set({ ...this.status, state: 'failed', error: message });
+      this.set({ ...this.status, state: 'failed', error: message, replay: replayStopped(this.status.replay, message) });
       throw new RpcError(rpcCodeOf(error), `The topology did not start: ${message}`);
     }
   }
@@ -98,7 +105,24 @@ export class RunManager {
     this.active = null;
     this.set({ ...this.status, state: 'stopping' });
     await run.stop();
-    return this.set({ state: 'idle', runId: run.runId, topology: this.status.topology, agents: [], startedAt: null, error: null });
+    return this.set({ state: 'idle', runId: run.runId, topology: this.status.topology, agents: [], startedAt: null, error: null, replay: replayStopped(this.status.replay) });
+  }
+
+  /** Replays recorded run `runId` (forked at `fork`) as a new run; it stops itself when the replay ends (replay-runs.ts). */
+  async replay(runId: string, fork?: ForkPoint): Promise<RunStatus> {
+    if (this.active || this.status.state === 'starting' || this.status.state === 'stopping') {
+      throw new RpcError('conflict', 'A topology is already running: stop it first.');
+    }
+    const plan = await planReplay(this.library, runId, fork);
+    return this.start(plan.text, 'topology.yaml', plan);
+  }
+
+  /** Drives a started replay to its end or first divergence, then stops the run with the outcome in its status. */
+  private async followReplay(session: RunSession, status: ReplayStatus): Promise<void> {
+    const outcome = await driveReplay(session, { timeoutMs: 120_000 }).catch((error: unknown) => ({ state: 'diverged' as const, divergence: error instanceof Error ? error.message : String(error), call: null, inputs: [] }));
+    if (this.active !== session) return; // stopped by the user meanwhile
+    this.set({ ...this.status, replay: replayEnded(status, outcome) });
+    await this.stop();
   }
 
   /** Asks an agent of the running topology; its reply (or the failure) comes back. */
@@ -162,9 +186,11 @@ function rpcCodeOf(error: unknown): ErrorCode {
     request_failed: 'failed',
     nats_unavailable: 'unavailable',
     start_failed: 'failed',
+    replay_diverged: 'failed',
   };
   return error instanceof RunFailure ? codes[error.reason] : 'failed';
 }
+
 /** Runs `work`; what it throws (a bad edit or breakpoint) becomes an invalid_input with its message. */
 function refusing(work: () => void): void {
   try {
@@ -174,4 +200,3 @@ function refusing(work: () => void): void {
     throw new RpcError('invalid_input', error instanceof Error ? error.message : String(error));
   }
 }
-

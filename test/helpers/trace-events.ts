@@ -55,6 +55,8 @@ const SAMPLES: RuntimeEvents = {
   'memory.consolidated': { agent: 'agent', runId, conversation: 'c1', before: 2, after: 1 },
   'budget.exceeded': { agent: 'agent', runId, budget: 'max_turns', limit: 1, used: 2 },
   'run.completed': { agent: 'agent', runId, status: 'completed', reply: 'ok', error: null, turns: 1, tokens: 2 },
+  'replay.diverged': { agent: 'agent', runId, kind: 'llm', call: 1, expected: 'the system prompt at character 1: "a"', actual: '"b"' },
+  'replay.forked': { agent: 'agent', runId, turn: 1, decision: { text: 'edited', toolCalls: [] } },
 };
 
 /** Fields a test may set on a payload; a message may be given in part (the rest is `sampleMessage`). */

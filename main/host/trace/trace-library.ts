@@ -43,9 +43,9 @@ export class TraceLibrary {
   constructor(readonly root: string) {}
 
   /** Starts a new run; its id defaults to a fresh one. */
-  create(header: { run?: string; startedAt?: string; topology?: string | null } = {}, options?: TraceStoreOptions): Promise<TraceStore> {
-    const { run = newRunId(), startedAt = new Date().toISOString(), topology = null } = header;
-    return TraceStore.create(this.root, { format: TRACE_FORMAT, run, startedAt, topology }, options);
+  create(header: Partial<Omit<TraceHeader, 'format'>> = {}, options?: TraceStoreOptions): Promise<TraceStore> {
+    const { run = newRunId(), startedAt = new Date().toISOString(), topology = null, ...replay } = header;
+    return TraceStore.create(this.root, { format: TRACE_FORMAT, run, startedAt, topology, ...replay }, options);
   }
 
   /** Opens a run (rebuilding its index, cutting a torn tail); `work` hears the scan's progress and may cancel it. */

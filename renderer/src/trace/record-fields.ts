@@ -77,6 +77,10 @@ export function eventFields(record: EventRecord): Field[] {
         ['status', record.payload.refused ? `refused (${record.payload.refused})` : record.payload.isError ? 'error' : record.payload.replayed ? 'ok (replayed)' : 'ok'],
         ['result', clip(record.payload.result)],
       ];
+    case 'replay.diverged':
+      return [...head, ['run', record.payload.runId], ['call', `${record.payload.kind === 'llm' ? 'decision' : 'tool call'} ${record.payload.call}`], ['recorded', clip(record.payload.expected)], ['asked', clip(record.payload.actual)]];
+    case 'replay.forked':
+      return [...head, ['run', record.payload.runId], ['decision', String(record.payload.turn)], ['text', clip(record.payload.decision.text)], ['tool calls', record.payload.decision.toolCalls.map((c) => c.name).join(', ') || '—']];
     case 'memory.consolidated':
       return [...head, ['run', record.payload.runId], ['conversation', record.payload.conversation], ['messages', `${record.payload.before} → ${record.payload.after}`]];
     case 'budget.exceeded':
