@@ -68,6 +68,7 @@ export interface SendOptions {
 const DEFAULT_TIMEOUT_MS = 120_000;
 const DEFAULT_NO_RESPONDER_GRACE_MS = 10_000;
 const NO_RESPONDER_RETRY_MS = 200;
+const SENDER_REGISTERED_MS = 2000;
 
 /** The local agents of `topology` (all, or `only`); an unknown name is a usage failure. */
 export function planSession(topology: Topology, only?: readonly string[], mcp?: Parameters<typeof planNetwork>[2]): NetworkPlan {
@@ -219,6 +220,9 @@ export class RunSession {
       this.sender = null; // the next send tries again
       throw natsFailure(error, 'cannot send');
     }
+    // The agents list the sender among their peers ({{peers}}) once the registry has seen it: wait
+    // for that, so the first request's prompt does not depend on a race (and a replay asks the same).
+    await this.network.registry.waitFor((registry) => registry.get(sender.name) !== undefined, SENDER_REGISTERED_MS).catch(() => undefined);
     return sender;
   }
 }
