@@ -1,9 +1,11 @@
 /**
  * Aligns two runs' conversations message by message. Agents run concurrently, so two equivalent
  * runs interleave their messages differently; what stays put is the order within one channel
- * (sender → receiver). So each channel is diffed on its own (Myers on hashed keys, bounded, with a
- * positional fallback for huge, totally different channels), and the rows are then laid out in
- * run A's order, each B-only row after the A row its nearest matched predecessor in B stands for.
+ * (sender → receiver). So each channel is diffed on its own (Myers on hashed keys, bounded; past
+ * the bound, for huge and totally different channels, messages are matched by key alone), equal
+ * messages left over that merely moved within their channel are paired too, and what remains of a
+ * stretch pairs by type as changed. The rows are then laid out in run A's order, each B-only row
+ * after the A row its nearest matched predecessor in B stands for.
  * Pure and isomorphic; works on plain keys, so the CLI (NDJSON) and the host (stores) share it.
  */
 
@@ -36,7 +38,7 @@ export interface Alignment {
   onlyB: number;
   /** The first row that is not SAME, or null. */
   firstDivergence: number | null;
-  /** Channels whose diff went past the cost bound and were paired by position instead. */
+  /** Channels whose diff went past the cost bound: their messages were matched by key alone, then by type in order. */
   fallbacks: number;
 }
 
@@ -108,33 +110,49 @@ export function alignConversations(a: readonly MessageKey[], b: readonly Message
     const ha = Float64Array.from(channel.a, (i) => a[i]!.hash);
     const hb = Float64Array.from(channel.b, (j) => b[j]!.hash);
     const script = diffChannel(ha, hb, maxEdits, budget);
-    if (script === null) fallbacks++;
-    const hunkA: number[] = [];
-    const hunkB: number[] = [];
-    const flush = () => {
-      pairHunk(hunkA, hunkB, (x) => a[channel.a[x]!]!.type, (y) => b[channel.b[y]!]!.type, (x, y) => pair(channel.a[x]!, channel.b[y]!, CHANGED));
-      hunkA.length = 0;
-      hunkB.length = 0;
-    };
+    // The stretches between equal runs: the whole channel when the diff went past its bound.
+    const hunks: { xs: number[]; ys: number[] }[] = [];
     if (script === null) {
-      // Past the bound: pair by position (equal keys same, equal types changed, the rest one-sided).
-      const n = Math.min(ha.length, hb.length);
-      for (let k = 0; k < n; k++) {
-        if (ha[k] === hb[k]) pair(channel.a[k]!, channel.b[k]!, SAME);
-        else if (a[channel.a[k]!]!.type === b[channel.b[k]!]!.type) pair(channel.a[k]!, channel.b[k]!, CHANGED);
+      fallbacks++;
+      hunks.push({ xs: channel.a.map((_, x) => x), ys: channel.b.map((_, y) => y) });
+    } else {
+      let hunk = { xs: [] as number[], ys: [] as number[] };
+      for (let k = 0; k < script.length; k += 2) {
+        const x = script[k]!;
+        const y = script[k + 1]!;
+        if (x >= 0 && y >= 0) {
+          if (hunk.xs.length || hunk.ys.length) hunks.push(hunk);
+          hunk = { xs: [], ys: [] };
+          pair(channel.a[x]!, channel.b[y]!, SAME);
+        } else if (x >= 0) hunk.xs.push(x);
+        else hunk.ys.push(y);
       }
-      continue;
+      if (hunk.xs.length || hunk.ys.length) hunks.push(hunk);
     }
-    for (let k = 0; k < script.length; k += 2) {
-      const x = script[k]!;
-      const y = script[k + 1]!;
-      if (x >= 0 && y >= 0) {
-        flush();
-        pair(channel.a[x]!, channel.b[y]!, SAME);
-      } else if (x >= 0) hunkA.push(x);
-      else hunkB.push(y);
+    // A message that moved within its channel (two concurrent requests sent the other way round)
+    // is still the same message: identical keys left over are paired in order.
+    const waiting = new Map<number, number[]>();
+    for (const { xs } of hunks) for (const x of xs) (waiting.get(ha[x]!) ?? waiting.set(ha[x]!, []).get(ha[x]!)!).push(x);
+    if (waiting.size > 0) {
+      const taken = new Map<number, number>();
+      for (const { ys } of hunks)
+        for (const y of ys) {
+          const queue = waiting.get(hb[y]!);
+          const at = taken.get(hb[y]!) ?? 0;
+          if (!queue || at >= queue.length) continue;
+          taken.set(hb[y]!, at + 1);
+          pair(channel.a[queue[at]!]!, channel.b[y]!, SAME);
+        }
     }
-    flush();
+    // What is left: same-type messages are one message changed, within a stretch first, then
+    // across the channel (a changed message that also moved).
+    const typeA = (x: number) => a[channel.a[x]!]!.type;
+    const typeB = (y: number) => b[channel.b[y]!]!.type;
+    const changed = (x: number, y: number) => pair(channel.a[x]!, channel.b[y]!, CHANGED);
+    const restA = (xs: number[]) => xs.filter((x) => partnerOfA[channel.a[x]!] === -1);
+    const restB = (ys: number[]) => ys.filter((y) => partnerOfB[channel.b[y]!] === -1);
+    for (const { xs, ys } of hunks) pairHunk(restA(xs), restB(ys), typeA, typeB, changed);
+    if (hunks.length > 1) pairHunk(restA(hunks.flatMap((h) => h.xs)), restB(hunks.flatMap((h) => h.ys)), typeA, typeB, changed);
   }
   return layout(partnerOfA, partnerOfB, statusOfA, channelOfB, channels.size, fallbacks);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentMessage } from '../../agents/protocol/agent-message.js';
-import { alignConversations, messageHash, type MessageKey } from '../../agents/trace/diff-align.js';
+import { alignConversations, CHANGED, diffChannel, messageHash, SAME, type MessageKey } from '../../agents/trace/diff-align.js';
 import { compareConversations, conversationOf, type ConversationMessage } from '../../agents/trace/diff.js';
 import { TraceComparisonSchema } from '../../agents/trace/diff-schema.js';
 import { TraceRecordSchema, type TraceRecord } from '../../agents/trace/record.js';
@@ -87,8 +87,30 @@ describe('trace diff alignment', () => {
     expect(result.rows.map((r) => r.status)).toEqual(['same', 'only-b', 'changed', 'same']);
   });
 
-  it('agrees with a naive LCS on random small channels (same count = LCS length, every message once)', () => {
+  it('finds as many equal messages as a naive LCS, per channel, on random small inputs', () => {
     const rand = prng(2026);
+    for (let round = 0; round < 500; round++) {
+      const make = () => Float64Array.from({ length: Math.floor(rand() * 14) }, () => Math.floor(rand() * 4));
+      const a = make();
+      const b = make();
+      const script = diffChannel(a, b, 1000, { work: 1e9 })!;
+      const equal: [number, number][] = [];
+      const seenA: number[] = [];
+      const seenB: number[] = [];
+      for (let k = 0; k < script.length; k += 2) {
+        if (script[k]! >= 0) seenA.push(script[k]!);
+        if (script[k + 1]! >= 0) seenB.push(script[k + 1]!);
+        if (script[k]! >= 0 && script[k + 1]! >= 0) equal.push([script[k]!, script[k + 1]!]);
+      }
+      expect(equal.length).toBe(naiveLcs([...a], [...b]));
+      expect(equal.every(([x, y]) => a[x] === b[y])).toBe(true);
+      expect(seenA).toEqual([...a.keys()]); // every message once, in order
+      expect(seenB).toEqual([...b.keys()]);
+    }
+  });
+
+  it('aligns random runs keeping every message once, A in order, equal messages paired as far as they go', () => {
+    const rand = prng(2027);
     for (let round = 0; round < 300; round++) {
       const channels = 1 + Math.floor(rand() * 3);
       const make = (): MessageKey[] =>
@@ -99,32 +121,36 @@ describe('trace diff alignment', () => {
         });
       const a = make();
       const b = make();
-      const alignment = alignConversations(a, b, round % 2 ? {} : { maxEdits: 1000 });
-      let expected = 0;
-      for (let c = 0; c < channels; c++) {
-        const ka = a.filter((m) => m.from === `s${c}`).map((m) => m.hash);
-        const kb = b.filter((m) => m.from === `s${c}`).map((m) => m.hash);
-        expected += naiveLcs(ka, kb);
-      }
-      expect(alignment.same).toBe(expected);
+      const alignment = alignConversations(a, b, round % 2 ? {} : { maxEdits: 3 });
+      // Same messages: per channel and key, as many as the side with fewer has.
+      const tally = (keys: MessageKey[]) => keys.reduce((m, k) => m.set(`${k.from}/${k.hash}`, (m.get(`${k.from}/${k.hash}`) ?? 0) + 1), new Map<string, number>());
+      const ta = tally(a);
+      const tb = tally(b);
+      expect(alignment.same).toBe([...ta].reduce((sum, [key, n]) => sum + Math.min(n, tb.get(key) ?? 0), 0));
       expect(alignment.same + alignment.changed + alignment.onlyA).toBe(a.length);
       expect(alignment.same + alignment.changed + alignment.onlyB).toBe(b.length);
-      // Every message of each side appears exactly once; A's in A's order; same rows pair equal keys.
-      const seenA = [...alignment.a].filter((i) => i >= 0);
-      expect(seenA).toEqual(a.map((_, i) => i));
+      expect([...alignment.a].filter((i) => i >= 0)).toEqual(a.map((_, i) => i));
       expect([...alignment.b].filter((j) => j >= 0).sort((x, y) => x - y)).toEqual(b.map((_, j) => j));
       alignment.status.forEach((s, row) => {
-        if (s === 0) expect(a[alignment.a[row]!]!.hash).toBe(b[alignment.b[row]!]!.hash);
+        const [x, y] = [alignment.a[row]!, alignment.b[row]!];
+        if (s === SAME) expect(a[x]!.hash).toBe(b[y]!.hash);
+        if (s === CHANGED) expect([a[x]!.from, a[x]!.type, a[x]!.hash !== b[y]!.hash]).toEqual([b[y]!.from, b[y]!.type, true]);
       });
-      // Within a channel, B's messages keep their order along the rows.
-      for (let c = 0; c < channels; c++) {
-        const order = [...alignment.b].filter((j) => j >= 0 && b[j]!.from === `s${c}`);
-        expect(order).toEqual([...order].sort((x, y) => x - y));
-      }
     }
   });
 
-  it('falls back to pairing by position past the cost bound, still counting every message', () => {
+  it('calls a message that moved within its channel the same', () => {
+    const a: Spec[] = [['c', 'w', 'request', 'q1'], ['c', 'w', 'request', 'q2'], ['c', 'w', 'request', 'q3']];
+    const result = compare(a, [a[1]!, a[0]!, a[2]!]);
+    expect(result.summary).toMatchObject({ same: 3, changed: 0, onlyA: 0, onlyB: 0 });
+    const moved = compare(a, [a[1]!, ['c', 'w', 'request', 'q1 changed'], a[2]!, a[0]!]);
+    expect(moved.summary).toMatchObject({ same: 3, changed: 0, onlyA: 0, onlyB: 1 });
+    const changedAndMoved = compare(a, [a[1]!, a[2]!, ['c', 'w', 'request', 'q1 changed']]);
+    expect(changedAndMoved.summary).toMatchObject({ same: 2, changed: 1, onlyA: 0, onlyB: 0 });
+    expect(changedAndMoved.rows[0]).toMatchObject({ status: 'changed', a: { content: 'q1' }, b: { content: 'q1 changed' } });
+  });
+
+  it('past the cost bound matches by key, then by type in order, still counting every message', () => {
     const a: MessageKey[] = Array.from({ length: 3000 }, (_, i) => ({ from: 'a', to: 'b', type: 'direct', hash: messageHash('direct', `a${i}`) }));
     const b: MessageKey[] = Array.from({ length: 3000 }, (_, i) => ({ from: 'a', to: 'b', type: i % 2 ? 'direct' : 'request', hash: messageHash('direct', `b${i}`) }));
     const alignment = alignConversations(a, b, { maxEdits: 100 });
