@@ -12,6 +12,7 @@ import { runPatternsBench } from './patterns.bench.js';
 import { runStartupBench } from './startup.bench.js';
 import { runTraceBench } from './trace.bench.js';
 import { runTraceUiBench } from './trace-ui.bench.js';
+import { runTraceDiffBench } from './trace-diff.bench.js';
 
 // In the order a full run takes them; `built` groups drive the built CLI and renderer (dist/).
 const GROUPS: Record<string, { run: () => Promise<void>; built?: true }> = {
@@ -21,6 +22,7 @@ const GROUPS: Record<string, { run: () => Promise<void>; built?: true }> = {
   trace: { run: runTraceBench },
   designer: { run: runDesignerBench, built: true },
   'trace-ui': { run: runTraceUiBench, built: true },
+  'trace-diff': { run: runTraceDiffBench, built: true },
 };
 const USAGE = `Usage: npm run bench [-- --only NAME]\nGroups: ${Object.keys(GROUPS).join(', ')}`;
 
