@@ -150,7 +150,7 @@ describe('agent states', () => {
     let tally = tallyRecords(EMPTY_TALLY, [eventRecord(base(), 'run.started', 'task_coordinator'), eventRecord(base(), 'run.started', 'weather_bot'), eventRecord(base(), 'llm.call', 'weather_bot')]);
     expect(agentStates(tally, running, [])).toEqual({ task_coordinator: 'busy', weather_bot: 'busy', general_assistant: 'idle' });
     tally = tallyRecords(tally, [eventRecord(base(), 'run.completed', 'weather_bot', { status: 'failed', error: 'boom' })]);
-    expect(agentStates(tally, running, [{ agent: 'task_coordinator', runId: 'x', turn: 1, phase: 'decide', payload: null }])).toEqual({ task_coordinator: 'paused', weather_bot: 'failed', general_assistant: 'idle' });
+    expect(agentStates(tally, running, [{ agent: 'task_coordinator', runId: 'x', turn: 1, phase: 'decide', payload: null, pausedAt: '2026-01-01T00:00:00.000Z', reason: 'breakpoint', detail: null }])).toEqual({ task_coordinator: 'paused', weather_bot: 'failed', general_assistant: 'idle' });
     tally = tallyRecords(tally, [eventRecord(base(), 'run.started', 'weather_bot'), eventRecord(base(), 'run.completed', 'weather_bot')]);
     expect(agentStates(tally, running, []).weather_bot).toBe('idle');
     // Nothing runs: no states (the canvas draws them offline).
