@@ -8,6 +8,7 @@
 import { useMemo, useState } from 'react';
 import { isInjected } from '../../../agents/trace/row-facts';
 import type { TraceRecord } from '../../../agents/trace/record';
+import { CycleLink } from '../debugger/cycle-link';
 import { formatBytes } from '../lib/format';
 import { useTraceStore } from '../stores/trace-store';
 import { DetailActions } from './detail-copy';
@@ -118,6 +119,7 @@ function RecordDetail({ record }: { record: TraceRecord }) {
       ) : (
         <Section title={`Event · ${record.name}`} testId="detail-event">
           <Fields fields={eventFields(record)} />
+          <CycleLink record={record} />
         </Section>
       )}
       <RelatedRecordsView seq={record.seq} />
