@@ -12,7 +12,7 @@ import type { OodaDecision } from '../../agents/protocol/llm.js';
 import { TraceComparisonSchema, type TraceComparison } from '../../agents/trace/diff-schema.js';
 import { runCli, type CliOutcome } from '../helpers/cli.js';
 import { startFakeLlmServer } from '../helpers/fake-llm-server.js';
-import { startRandomOpenAi, type ChatRequest, type OddAnswers, type RandomOpenAi } from '../helpers/random-openai.js';
+import { startRandomOpenAi, type ChatRequest, type OddAnswers, type RandomOpenAi, type RandomOpenAiOptions } from '../helpers/random-openai.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 
 const FIXTURE = path.resolve('test/fixtures/replay-trio.yaml');
@@ -34,7 +34,7 @@ const turnsSoFar = (request: ChatRequest) => (request.messages ?? []).filter((m)
  * coordinator always delegates, to a real specialist), maybe once more at its second, never at a
  * later one, so each run stays within the fixture's budget of four turns.
  */
-const startModel = (extra: { port?: number; seed?: number; odd?: Partial<OddAnswers>; longTextChars?: number } = {}): Promise<RandomOpenAi> =>
+const startModel = (extra: RandomOpenAiOptions = {}): Promise<RandomOpenAi> =>
   startRandomOpenAi({
     apiKey: KEY,
     toolCallChance: (request) => [1, 0.3][turnsSoFar(request)] ?? 0,
@@ -262,7 +262,16 @@ describe('what a random model does that a scripted one never did', () => {
     const out = await runCli(['run', topology, '--quiet', '--input', INPUT, '--to', COORDINATOR, '--trace', file], { env: liveEnv, timeoutMs: 60_000 });
     expect(out.signal).toBeNull();
     expect(out.stderr).not.toMatch(/^\s+at /m); // no stack trace: nothing crashed
-    return { out, trace: await readTrace(file) };
+    const trace = await readTrace(file);
+    await model?.stop();
+    model = null;
+    // What went wrong replays too, offline: the same failures, the same conversation.
+    const again = path.join(tmp, `${name}-replay.ndjson`);
+    const replay = await runCli(['replay', file, '--quiet', '--trace', again], { env: offlineEnv, timeoutMs: 60_000 });
+    expect(replay.code, output(replay)).toBe(0);
+    expect(answers(await readTrace(again))).toEqual(answers(trace));
+    expect((await runCli(['trace', 'diff', file, again])).code).toBe(0);
+    return { out, trace };
   }
 
   it('calls of a tool it was not offered come back as tool errors until the budget ends the run with a failed reply', async () => {
@@ -303,6 +312,16 @@ describe('what a random model does that a scripted one never did', () => {
     expect(out.code).toBe(0);
     expect(out.stdout.length).toBeGreaterThan(200_000);
     expect(events(trace, 'run.completed')[0]?.payload.reply).toBe(out.stdout.trimEnd());
+  });
+
+  it('an agent that keeps asking itself is cut off by the request timeout, with a clear message', async () => {
+    // Nothing bounds the depth of request_agent chains (reported): only the asker's timeout ends this one.
+    const live = await startScenarioModel({ choices: { request_agent: { agent: [COORDINATOR], timeout_ms: [undefined] } } });
+    const out = await runCli(['run', topology, '--quiet', '--timeout', '1', '--input', INPUT, '--to', COORDINATOR], { env: liveEnv, timeoutMs: 60_000 });
+    expect(out.code).toBe(3);
+    expect(out.stderr).toMatch(/task_coordinator did not answer .* within 1000 ms/);
+    expect(out.stderr).not.toMatch(/^\s+at /m);
+    expect(live.calls()).toBeGreaterThan(2); // it did recurse
   });
 
   // KNOWN BUG (reported to the lead): a reply over NATS' max_payload (1 MB) throws in Agent.respond
