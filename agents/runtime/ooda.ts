@@ -6,6 +6,7 @@
  * and, before Act, swap the decision for an edited one.
  */
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { AgentMessage } from '../protocol/agent-message.js';
 import { renderTemplate } from '../topology/prompt-template.js';
 import type { LlmMessage, LlmProvider, LlmResponse, LlmToolCall } from '../llm/provider.js';
@@ -159,7 +160,7 @@ class OodaRun {
     if (controller && cause) {
       this.tracker.pauseClock();
       if (this.timer) this.clock.clear(this.timer);
-      const validate = phase === 'act' ? (replacement: unknown) => OodaDecisionSchema.parse(replacement) as I : undefined;
+      const validate = phase === 'act' ? (replacement: unknown) => editedDecision(replacement) as I : undefined;
       input = await controller.wait({ agent: this.agent, runId: this.runId, turn: this.turn, phase, payload: input, cause }, validate);
       this.tracker.resumeClock();
       this.armTimeout();
@@ -269,6 +270,13 @@ class OodaRun {
     const reason: unknown = this.abort.signal.reason;
     return this.abort.signal.aborted && reason instanceof BudgetExceededError ? reason : null;
   }
+}
+
+/** A decision edited in the debugger, or an error saying what is wrong with it (the run stays paused). */
+function editedDecision(replacement: unknown): OodaDecision {
+  const parsed = OodaDecisionSchema.safeParse(replacement);
+  if (!parsed.success) throw new Error(`Not a decision {"text", "toolCalls"}: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
 }
 
 /** Which conversation a message belongs to: an explicit id, else its sender. */

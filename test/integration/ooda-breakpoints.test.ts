@@ -1,8 +1,8 @@
 // The debugger through the host's contract on a real nats-server: the seed-000 trio on the scripted
 // provider with a conditional breakpoint saved in its topology (stops only when the tool is about
 // to be called, while another agent keeps answering), a refused edit, step over to the next
-// Observe, pause all / continue all, a message condition, and a condition refused where it cannot
-// be evaluated.
+// Observe, a failed reply, pause all / continue all, a message condition, and a condition refused
+// where it cannot be evaluated.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -112,6 +112,27 @@ describe('breakpoints and stepping in a running topology', () => {
     expect((await weather).content).toBe('Weather-Bot: It is 18°C and partly cloudy in Rome.');
     expect(pauses.stops.map((s) => `${s.phase}:${s.turn}`)).toEqual(['decide:1', 'observe:2']);
     expect((await h['ooda.listPaused'](undefined)).runs).toEqual([]);
+    pauses.off();
+  });
+
+  it('a failedReply condition stops the Observe that sees a failed answer, not one that sees a good one', async () => {
+    const h = host.handlers;
+    const pauses = recordPauses();
+    // weather_bot may take one turn: it needs two for the weather, so its reply to the coordinator fails.
+    const text = trio
+      .replace('    - name: task_coordinator\n', '    - name: task_coordinator\n      breakpoints:\n        - phase: observe\n          condition: { kind: failedReply }\n')
+      .replace('    - name: weather_bot\n', '    - name: weather_bot\n      budget: { maxTurns: 1 }\n');
+    await h['run.start']({ text, fileName: 'trio.yaml' });
+    expect((await send('task_coordinator', 'hello')).content).toMatch(/^General-Assistant: Hello!/);
+    expect(pauses.stops).toEqual([]);
+
+    const weather = send('task_coordinator', "What's the weather in Paris?");
+    const [stopped] = await pausedWhen((runs) => runs.length === 1);
+    expect(stopped).toMatchObject({ agent: 'task_coordinator', phase: 'observe', turn: 2, reason: 'condition', detail: expect.stringMatching(/^failed result of request_agent: .*max_turns/) });
+    expect(stopped!.payload).toMatchObject({ toolResults: [{ name: 'request_agent', isError: true }] });
+    await h['ooda.continueAll'](undefined);
+    await weather.catch(() => undefined); // the coordinator answers what the model makes of the failure
+    expect(pauses.stops).toHaveLength(1);
     pauses.off();
   });
 
