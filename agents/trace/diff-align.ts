@@ -46,7 +46,7 @@ export interface Alignment {
 export interface AlignOptions {
   /** The most edits Myers looks for in one channel before falling back (default 2,048). */
   maxEdits?: number;
-  /** The most snake steps Myers takes over the whole alignment before every later channel falls back (default 50 million). */
+  /** The most snake steps Myers takes over the whole alignment before every later channel falls back (default 10 million). */
   maxWork?: number;
 }
 
@@ -78,7 +78,7 @@ interface Channel {
 /** Aligns `a` and `b` per channel and lays the rows out in A's order. */
 export function alignConversations(a: readonly MessageKey[], b: readonly MessageKey[], options: AlignOptions = {}): Alignment {
   const maxEdits = options.maxEdits ?? 2048;
-  const budget = { work: options.maxWork ?? 50_000_000 };
+  const budget = { work: options.maxWork ?? 10_000_000 };
   const channels = new Map<string, Channel>();
   const channelOf = (key: MessageKey): Channel => {
     const name = `${key.from}\u0000${key.to ?? ''}`;
