@@ -10,12 +10,13 @@ import { payloadJson } from '../trace/trace-format';
 import { compareRowAt } from './compare-rows';
 import '../trace/trace.css';
 
-/** A record as the pane shows it: a message's payload as JSON when it is, without the parsed copy. */
+/** A record as the pane shows it: a message's payload first, as JSON when it is, without the parsed copy. */
 function shown(record: TraceRecord): unknown {
   if (record.kind === 'event') return record;
-  const { parsed: _parsed, ...rest } = record;
+  // The message first: it is what differs; the envelope after it.
+  const { parsed: _parsed, payload, ...envelope } = record;
   const json = payloadJson(record);
-  return { ...rest, payload: json.ok ? json.value : record.payload };
+  return { payload: json.ok ? json.value : payload, ...envelope };
 }
 
 /** One side's record. */

@@ -13,7 +13,12 @@ import { contentHeight, ROW_HEIGHT, rowTop, scrollTopFor, visibleRows } from '..
 import { compareRowAt, wordDiff, type DiffPart } from './compare-rows';
 
 /** Rows drawn beyond each edge of the viewport. */
-const OVERSCAN = 6;
+const OVERSCAN = 4;
+/**
+ * Each aligned row is two of the trace table's lines high (from → to, type and subject; then the
+ * content), so the trace viewport's geometry is used in lines: row i is lines 2i and 2i+1.
+ */
+const LINES = 2;
 
 /** The marker of each status in the gutter. */
 const MARK: Record<AlignedRow['status'], string> = { same: '', changed: '≠', 'only-a': '−', 'only-b': '+' };
@@ -36,23 +41,25 @@ function DiffText({ parts }: { parts: DiffPart[] }) {
   );
 }
 
-/** One side's cell: from → to, type, subject, content (its differing fields marked). */
+/** One side's cell: from → to, type and subject, then the content (its differing fields marked). */
 function Cell({ digest, differs, parts, side }: { digest: MessageDigest | null; differs: readonly string[]; parts: DiffPart[] | null; side: 'a' | 'b' }) {
   if (!digest) return <span className={`compare-cell compare-cell-${side} compare-cell-empty`} data-side={side} />;
   const mark = (...fields: string[]) => (fields.some((f) => differs.includes(f)) ? ' compare-differs' : '');
   const fromTo = digest.to && digest.to !== digest.from ? `${digest.from} → ${digest.to}` : digest.from;
   return (
     <span className={`compare-cell compare-cell-${side}`} data-side={side} data-seq={digest.seq}>
-      <span className={`compare-field${mark('from', 'to')}`} data-field="from-to" title={fromTo}>
-        {fromTo}
+      <span className="compare-line">
+        <span className={`compare-field compare-from-to${mark('from', 'to')}`} data-field="from-to" title={fromTo}>
+          {fromTo}
+        </span>
+        <span className={`compare-field${mark('type')}`} data-field="type">
+          <span className="type-chip">{digest.type}</span>
+        </span>
+        <span className={`compare-field compare-subject mono${mark('subject')}`} data-field="subject" title={digest.subject}>
+          {digest.subject}
+        </span>
       </span>
-      <span className={`compare-field${mark('type')}`} data-field="type">
-        <span className="type-chip">{digest.type}</span>
-      </span>
-      <span className={`compare-field mono${mark('subject')}`} data-field="subject" title={digest.subject}>
-        {digest.subject}
-      </span>
-      <span className={`compare-field${mark('content')}`} data-field="content" title={digest.content}>
+      <span className={`compare-field compare-content${mark('content')}`} data-field="content" title={digest.content}>
         {parts ? <DiffText parts={parts} /> : digest.content}
       </span>
     </span>
@@ -84,17 +91,11 @@ const CompareRow = memo(function CompareRow({ row, top, selected, onPick }: { ro
   );
 });
 
-/** The column headers, with the two runs' ids. */
+/** The column headers: the two runs. */
 function Header({ a, b }: { a: string; b: string }) {
   const side = (label: string, runId: string) => (
     <span role="columnheader" className="compare-head-side" title={runId}>
-      <strong>{label}</strong> <span className="mono muted">{runId}</span>
-      <span className="compare-head-fields muted">
-        <span>From → To</span>
-        <span>Type</span>
-        <span>Subject</span>
-        <span>Content</span>
-      </span>
+      <strong>{label}</strong> <span className="mono">{runId}</span>
     </span>
   );
   return (
@@ -122,9 +123,11 @@ export const CompareGrid = forwardRef<HTMLDivElement>(function CompareGrid(_prop
   const scroller = useRef<HTMLDivElement | null>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(400);
-  const visible = visibleRows(scrollTop, viewport, total);
-  const first = Math.max(0, visible.first - OVERSCAN);
-  const last = Math.min(total - 1, visible.last + OVERSCAN);
+  const visible = visibleRows(scrollTop, viewport, total * LINES);
+  const firstVisible = Math.floor(visible.first / LINES);
+  const lastVisible = Math.floor(visible.last / LINES);
+  const first = Math.max(0, firstVisible - OVERSCAN);
+  const last = Math.min(total - 1, lastVisible + OVERSCAN);
 
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -139,23 +142,24 @@ export const CompareGrid = forwardRef<HTMLDivElement>(function CompareGrid(_prop
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el || reveal.index === null) return;
-    el.scrollTop = scrollTopFor(reveal.index, 'center', el.scrollTop, el.clientHeight, store.getState().total);
+    el.scrollTop = scrollTopFor(reveal.index * LINES, 'center', el.scrollTop, el.clientHeight, store.getState().total * LINES);
     setScrollTop(el.scrollTop);
   }, [reveal, store]);
   useEffect(() => {
-    if (total > 0) store.getState().ensureRows(visible.first, visible.last);
-  }, [visible.first, visible.last, total, rows, store]);
+    if (total > 0) store.getState().ensureRows(firstVisible, lastVisible);
+  }, [firstVisible, lastVisible, total, rows, store]);
 
   const onPick = useCallback((index: number) => void store.getState().select(index), [store]);
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const page = Math.max(1, Math.floor(viewport / ROW_HEIGHT) - 1);
+    const page = Math.max(1, Math.floor(viewport / (ROW_HEIGHT * LINES)) - 1);
     const step = ({ ArrowUp: -1, ArrowDown: 1, PageUp: -page, PageDown: page, Home: -Infinity, End: Infinity } as Record<string, number>)[event.key];
     if (step === undefined || total === 0) return;
     event.preventDefault();
     const from = selected ?? (step > 0 ? -1 : total);
     const index = Math.min(total - 1, Math.max(0, from + step));
     const el = scroller.current!;
-    el.scrollTop = scrollTopFor(index, 'auto', el.scrollTop, el.clientHeight, total);
+    // Moving down, the row's second line is brought into view; moving up, its first.
+    el.scrollTop = scrollTopFor(index * LINES + (step > 0 ? LINES - 1 : 0), 'auto', el.scrollTop, el.clientHeight, total * LINES);
     setScrollTop(el.scrollTop);
     void store.getState().select(index);
   };
@@ -164,7 +168,7 @@ export const CompareGrid = forwardRef<HTMLDivElement>(function CompareGrid(_prop
   const drawn = [];
   for (let i = first; i <= last; i++) {
     const row = compareRowAt(rows, i);
-    const top = rowTop(i, scrollTop, visible);
+    const top = rowTop(i * LINES, scrollTop, visible);
     drawn.push(
       row ? (
         <CompareRow key={i} row={row} top={top} selected={selected === i} onPick={onPick} />
@@ -190,7 +194,7 @@ export const CompareGrid = forwardRef<HTMLDivElement>(function CompareGrid(_prop
         onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
         onKeyDown={onKeyDown}
       >
-        <div style={{ height: contentHeight(total), position: 'relative' }}>{drawn}</div>
+        <div style={{ height: contentHeight(total * LINES), position: 'relative' }}>{drawn}</div>
       </div>
     </div>
   );

@@ -36,7 +36,8 @@ export function ReplayNotice() {
     [stores],
   );
   if (!last || dismissed === last.runId) return null;
-  const stopped = runId !== last.runId || status?.state !== 'running';
+  // Starting, running or stopping is not over yet (its trace is still being written).
+  const stopped = runId !== last.runId || status?.state === 'idle' || status?.state === 'failed';
   const { replay: shown } = last;
   const what = shown.fork ? `Fork of ${shown.of} at ${shown.fork.agent}’s decision ${shown.fork.turn}` : `Replay of ${shown.of}`;
   const ended = shown.state !== 'replaying' || stopped;
@@ -44,7 +45,7 @@ export function ReplayNotice() {
     <div className={`banner replay-notice replay-${shown.state}`} role="status" data-testid="replay-notice" data-state={shown.state} data-run-id={last.runId}>
       <span className="replay-state-dot" aria-hidden />
       <span>
-        <strong>{what}</strong>: <span data-testid="replay-state">{stateText(shown, stopped)}</span>
+        <strong>{what}</strong> <span className="muted mono">→ {last.runId}</span>: <span data-testid="replay-state">{stateText(shown, stopped)}</span>
         {shown.divergence && (
           <>
             {' '}— <span data-testid="replay-divergence">{shown.divergence}</span>

@@ -61,24 +61,25 @@ function SummaryBar() {
           {where ? ` · ${where.from}${where.to && where.to !== where.from ? ` → ${where.to}` : ''} ${where.type}` : ''}
         </button>
       )}
-      <span className="spacer" />
-      {edge && (
-        <span className="muted" role="status">
-          {edge}
-        </span>
-      )}
-      {searching && <span className="muted">Looking…</span>}
-      <button type="button" className="btn btn-small" disabled={total === 0 || firstDivergence === null} onClick={() => void step(-1)} title="Previous difference (p or Shift+F7)" data-testid="compare-prev">
-        ↑ Previous
-      </button>
-      <button type="button" className="btn btn-small" disabled={total === 0 || firstDivergence === null} onClick={() => void step(1)} title="Next difference (n or F7)" data-testid="compare-next">
-        ↓ Next
-      </button>
-      {selected !== null && (
-        <span className="muted mono" data-testid="compare-position">
-          {selected + 1} / {total.toLocaleString('en-US')}
-        </span>
-      )}
+      <span className="compare-nav">
+        {edge && (
+          <span className="muted" role="status">
+            {edge}
+          </span>
+        )}
+        {searching && <span className="muted">Looking…</span>}
+        <button type="button" className="btn btn-small" disabled={total === 0 || firstDivergence === null} onClick={() => void step(-1)} title="Previous difference (p or Shift+F7)" data-testid="compare-prev">
+          ↑ Previous
+        </button>
+        <button type="button" className="btn btn-small" disabled={total === 0 || firstDivergence === null} onClick={() => void step(1)} title="Next difference (n or F7)" data-testid="compare-next">
+          ↓ Next
+        </button>
+        {selected !== null && (
+          <span className="muted mono" data-testid="compare-position">
+            {selected + 1} / {total.toLocaleString('en-US')}
+          </span>
+        )}
+      </span>
     </div>
   );
 }

@@ -240,8 +240,8 @@ export function createRunsStore(client: ApiClient, deps: RunsStoreDeps): StoreAp
         set({ error: null });
         try {
           await client.call('run.replay', { runId });
+          // The replay notice under the top bar follows it from here.
           set({ dialogOpen: false });
-          notify(`Replaying ${runId}: every model answer comes from its record.`);
           return true;
         } catch (error) {
           set({ error: message(error) });
