@@ -107,8 +107,10 @@ export class CapabilityRegistry {
 
   /** The other agents, one line each, for a prompt's `{{peers}}`. */
   describe(except?: string): string {
+    // By name, not by arrival: a prompt must not depend on which announcement came first (a replay asks the same).
     return this.list()
       .filter((e) => e.name !== except && e.status !== 'offline')
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       .map((e) => `- ${e.name}: ${e.description || 'no description'} (capabilities: ${e.capabilities.join(', ') || 'none'})`)
       .join('\n');
   }
