@@ -8,7 +8,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TraceHeaderSchema, TraceRecordSchema, type EventRecordOf, type TraceHeader, type TraceRecord } from '../../agents/trace/record.js';
-import type { OodaDecision } from '../../agents/protocol/llm.js';
+import type { LlmRequest, OodaDecision } from '../../agents/protocol/llm.js';
+import { OpenAiProvider } from '../../agents/llm/openai.js';
 import { TraceComparisonSchema, type TraceComparison } from '../../agents/trace/diff-schema.js';
 import { runCli, type CliOutcome } from '../helpers/cli.js';
 import { startFakeLlmServer } from '../helpers/fake-llm-server.js';
@@ -122,6 +123,45 @@ async function recordLive(file: string): Promise<CliOutcome> {
   expect(out.code, out.stderr).toBe(0);
   return out;
 }
+
+describe('the random model', () => {
+  const WEATHER = { name: 'get_current_weather', description: 'weather', parameters: { type: 'object', properties: { city: { type: 'string' }, unit: { enum: ['C', 'F'] }, days: { type: 'integer', minimum: 1, maximum: 7 } }, required: ['city'] } };
+  const request = (tools: LlmRequest['tools'] = []): LlmRequest => ({ model: 'random-gpt', system: 'Be random.', messages: [{ role: 'user', content: 'Say something.' }], tools });
+  const ask = async (server: RandomOpenAi, times: number, tools: LlmRequest['tools'] = []) => {
+    const provider = new OpenAiProvider({ baseUrl: server.baseUrl, apiKey: KEY });
+    const out = [];
+    for (let i = 0; i < times; i++) out.push(await provider.complete(request(tools)));
+    return out;
+  };
+
+  it('answers differently every time, with usage, and counts its calls', async () => {
+    const server = (model = await startModel());
+    const replies = await ask(server, 5);
+    expect(new Set(replies.map((r) => r.text)).size).toBe(5);
+    for (const reply of replies) expect(reply).toMatchObject({ toolCalls: [], model: 'random-gpt', usage: { inputTokens: expect.any(Number), outputTokens: expect.any(Number) } });
+    expect(server.calls()).toBe(5);
+  });
+
+  it('with a seed, answers the same requests the same way', async () => {
+    const first = await ask((model = await startModel({ seed: 42 })), 4, [WEATHER]);
+    await model.stop();
+    const second = await ask((model = await startModel({ seed: 42 })), 4, [WEATHER]);
+    expect(second).toEqual(first);
+  });
+
+  it("calls only the tools offered, with arguments that fit their schema, and refuses a wrong key", async () => {
+    const server = (model = await startModel({ toolCallChance: () => 1 }));
+    const calls = (await ask(server, 20, [WEATHER])).flatMap((r) => r.toolCalls);
+    expect(calls.length).toBeGreaterThanOrEqual(20);
+    for (const call of calls) {
+      expect(call.name).toBe('get_current_weather');
+      expect(call.arguments).toMatchObject({ city: expect.any(String) });
+      if ('unit' in call.arguments) expect(['C', 'F']).toContain(call.arguments['unit']);
+      if ('days' in call.arguments) expect(call.arguments['days']).toSatisfy((d: unknown) => Number.isInteger(d) && Number(d) >= 1 && Number(d) <= 7);
+    }
+    await expect(new OpenAiProvider({ baseUrl: server.baseUrl, apiKey: 'wrong' }).complete(request())).rejects.toMatchObject({ code: 'http', status: 401 });
+  });
+});
 
 describe('replay scenario: a run recorded against a model that answers differently every time', () => {
   const A = () => path.join(tmp, 'A.ndjson');
