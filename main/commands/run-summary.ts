@@ -22,10 +22,10 @@ const LINES: { [N in RuntimeEventName]?: (event: RuntimeEvents[N]) => Line } = {
     const usage = e.response ? `${e.response.usage.inputTokens}+${e.response.usage.outputTokens} tokens` : `error: ${clip(e.error ?? '', 60)}`;
     return [e.agent, `llm ${e.provider}/${e.model} ${usage} ${e.latencyMs.toFixed(0)} ms`];
   },
-  'ooda.paused': (e) => [e.agent, `⏸ paused before ${e.phase} (turn ${e.turn})`],
+  'ooda.paused': (e) => [e.agent, `⏸ paused before ${e.phase} (turn ${e.turn}${e.cause ? `, ${e.cause.detail ?? e.cause.reason}` : ''})`],
   'budget.exceeded': (e) => [e.agent, `✗ budget ${e.budget} exceeded (${e.used} > ${e.limit})`],
   'run.completed': (e) => [e.agent, e.status === 'completed' ? `✓ replied after ${e.turns} turn(s), ${e.tokens} tokens: ${clip(e.reply)}` : `✗ run failed: ${clip(e.error ?? '')}`],
-  'replay.diverged': (e) => [e.agent, `✗ replay diverged at ${e.kind === 'llm' ? 'decision' : 'tool call'} ${e.call}`],
+  'replay.diverged': (e) => [e.agent, `✗ replay diverged at ${e.kind === 'llm' ? 'decision' : e.kind === 'tool' ? 'tool call' : 'memory consolidation'} ${e.call}`],
   'replay.forked': (e) => [e.agent, `⑂ forked at decision ${e.turn}: ${e.decision.toolCalls.length ? `tools ${e.decision.toolCalls.map((c) => c.name).join(', ')}` : clip(e.decision.text)}`],
 };
 
