@@ -9,7 +9,7 @@ import { alignedRow, comparisonPage, conversationMessage, rowRefs, type Conversa
 import { FLAG_INFRASTRUCTURE } from '../../../agents/trace/record-flags.js';
 import { CompareInputSchema, type CompareInput, type TraceComparison } from '../../../agents/trace/diff-schema.js';
 import type { TraceStore } from './trace-store.js';
-import { KIND_BIT, KIND_EVENT, NAME_OVERFLOW } from './trace-index.js';
+import { KIND_BIT, KIND_EVENT, NAME_OVERFLOW, NO_NAME } from './trace-index.js';
 
 /** Records read in one go. */
 const READ_BATCH = 4096;
@@ -93,9 +93,9 @@ export class RunComparisons {
       const presence = new Set([types.lookup('heartbeat'), types.lookup('announcement')].filter((id) => id !== undefined));
       const positions: number[] = [];
       for (let i = 0; i < n; i++) {
-        // The index's flags decide infrastructure; presence by its type unless the type table overflowed.
+        // The index's flags decide infrastructure; its type, payloads that are no AgentMessage and presence (unless the table overflowed).
         if ((kind[i]! & KIND_BIT) === KIND_EVENT || (index.flagsAt(i) & FLAG_INFRASTRUCTURE) !== 0) continue;
-        if (type[i] !== NAME_OVERFLOW && presence.has(type[i]!)) continue;
+        if (type[i] === NO_NAME || (type[i] !== NAME_OVERFLOW && presence.has(type[i]!))) continue; // no AgentMessage, or presence
         positions.push(i);
       }
       const keys: MessageKey[] = [];
