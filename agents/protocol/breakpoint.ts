@@ -11,12 +11,12 @@ import { isSubjectPattern } from './subjects.js';
 
 /** When a breakpoint stops: a tool the decision is about to call, a matching message, a failed result. */
 export const BreakpointConditionSchema = z.discriminatedUnion('kind', [
-  /** Before Act, when the decision calls tool `name`. */
-  z.object({ kind: z.literal('tool'), name: z.string().min(1) }).strict(),
-  /** Before the phase of a run whose incoming message came on `subject` (NATS wildcards) and/or contains `text` (any case). */
-  z.object({ kind: z.literal('message'), subject: z.string().min(1).optional(), text: z.string().min(1).optional() }).strict(),
-  /** Before Observe of a turn that sees a failed tool result or a failed reply. */
-  z.object({ kind: z.literal('failedReply') }).strict(),
+  z.object({ kind: z.literal('tool'), name: z.string().min(1) }).strict().describe('Before Act, when the decision calls tool `name`.'),
+  z
+    .object({ kind: z.literal('message'), subject: z.string().min(1).optional(), text: z.string().min(1).optional() })
+    .strict()
+    .describe('Before this phase, in every turn of a run whose incoming message came on `subject` (NATS wildcards * and >) and/or contains `text` (any case).'),
+  z.object({ kind: z.literal('failedReply') }).strict().describe('Before the Observe of a turn that sees a failed tool result or a failed reply.'),
 ]);
 export type BreakpointCondition = z.infer<typeof BreakpointConditionSchema>;
 
