@@ -83,8 +83,8 @@ export const RuntimeEventSchemas = {
     /** True when an idempotency key returned the first call's result. */
     replayed: z.boolean(),
   }),
-  /** The run's memory was consolidated because it outgrew its context budget. */
-  'memory.consolidated': z.object({ agent, runId, conversation: z.string(), before: z.number(), after: z.number() }),
+  /** The run's memory was consolidated because it outgrew its context budget; `summary` is what the model summarized it to (null: dropped; absent in older traces). */
+  'memory.consolidated': z.object({ agent, runId, conversation: z.string(), before: z.number(), after: z.number(), summary: z.string().nullable().optional() }),
   /** A budget ran out; the run ends with a failed reply. */
   'budget.exceeded': z.object({ agent, runId, budget: z.enum(['max_turns', 'max_tokens', 'timeout']), limit: z.number(), used: z.number() }),
   /** A run ended. */
@@ -98,7 +98,7 @@ export const RuntimeEventSchemas = {
     tokens: z.number(),
   }),
   /** A replay met a call its record does not hold (`call`: the agent's N-th model or tool call); the replay stops. */
-  'replay.diverged': z.object({ agent, runId, kind: z.enum(['llm', 'tool']), call: z.number(), expected: z.string(), actual: z.string() }),
+  'replay.diverged': z.object({ agent, runId, kind: z.enum(['llm', 'tool', 'memory']), call: z.number(), expected: z.string(), actual: z.string() }),
   /** A fork used `decision` as `agent`'s `turn`-th decision; from here on the topology's own providers answer. */
   'replay.forked': z.object({ agent, runId, turn: z.number(), decision: OodaDecisionSchema }),
 } as const;

@@ -8,12 +8,16 @@ import type { LlmMessage, LlmProvider } from '../llm/provider.js';
 /** Rough token estimate (4 characters a token): enough to keep under a budget. */
 const estimateTokens = (messages: readonly LlmMessage[]): number => Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);
 
-/** What consolidation did. */
+/** What consolidation did; `summary` is the model's summary kept in memory (null when it failed and the older half was dropped). */
 export interface Consolidation {
   before: number;
   after: number;
   summarized: boolean;
+  summary: string | null;
 }
+
+/** The system prompt of a consolidation call (a replay tells these calls from decisions by it). */
+export const CONSOLIDATION_SYSTEM = 'Summarize this conversation in a few sentences, keeping facts, names and open questions.';
 
 /** Conversations by id, oldest message first. */
 export class ConversationMemory {
@@ -44,7 +48,7 @@ export class ConversationMemory {
     try {
       const transcript = older.map((m) => `${m.role}: ${m.content}`).join('\n');
       const response = await llm.complete(
-        { model, system: 'Summarize this conversation in a few sentences, keeping facts, names and open questions.', messages: [{ role: 'user', content: transcript }], tools: [] },
+        { model, system: CONSOLIDATION_SYSTEM, messages: [{ role: 'user', content: transcript }], tools: [] },
         { signal },
       );
       // A summary gets at most a quarter of the budget (4 characters a token): a model that
@@ -55,6 +59,6 @@ export class ConversationMemory {
     }
     const kept: LlmMessage[] = summary ? [{ role: 'user', content: `[Summary of the earlier conversation] ${summary}` }, ...newer] : newer;
     this.conversations.set(conversation, kept);
-    return { before, after: estimateTokens(kept), summarized: summary !== null };
+    return { before, after: estimateTokens(kept), summarized: summary !== null, summary };
   }
 }

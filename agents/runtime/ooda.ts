@@ -181,7 +181,8 @@ class OodaRun {
     }
     const consolidated = await this.memory.consolidate(observation.conversation, this.options.llm, this.options.model, this.abort.signal);
     if (consolidated) {
-      this.events.emit('memory.consolidated', { agent: this.agent, runId: this.runId, conversation: observation.conversation, before: consolidated.before, after: consolidated.after });
+      const { before, after, summary } = consolidated;
+      this.events.emit('memory.consolidated', { agent: this.agent, runId: this.runId, conversation: observation.conversation, before, after, summary });
     }
     const blackboard = this.options.blackboard ? await this.options.blackboard.read(this.agent) : undefined;
     const messages = [...this.memory.history(observation.conversation), userMessage];

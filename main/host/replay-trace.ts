@@ -23,7 +23,7 @@ export interface ReplayTrace {
 }
 
 // Only these records matter to a replay; the rest are skipped before parsing.
-const WANTED = ['"kind":"message"', '"name":"llm.call"', '"name":"tool.result"'];
+const WANTED = ['"kind":"message"', '"name":"llm.call"', '"name":"tool.result"', '"name":"memory.consolidated"'];
 
 /** Reads `file` (an NDJSON trace); refuses one without a header, a topology or inputs to send. */
 export async function readReplayTrace(file: string): Promise<ReplayTrace> {

@@ -5,6 +5,8 @@ import type { LlmProvider, LlmRequest, LlmResponse } from '../../agents/llm/prov
 import { ReplayProvider, type LlmDivergence, type RecordedLlmCall } from '../../agents/llm/replay.js';
 import { requestDifference } from '../../agents/llm/replay-match.js';
 import { RuntimeEventBus } from '../../agents/protocol/runtime-events.js';
+import { CONSOLIDATION_SYSTEM, ConversationMemory } from '../../agents/runtime/memory.js';
+import { withRecordedConsolidations } from '../../agents/runtime/replay/replay-memory.js';
 import { ReplayTools } from '../../agents/runtime/replay/replay-tools.js';
 import { FunctionTools } from '../../agents/tools/tool-executor.js';
 
@@ -117,5 +119,35 @@ describe('ReplayTools', () => {
     const { tools, run, context } = setup(true);
     expect((await tools.call({ id: '1', name: 'lookup', arguments: { city: 'Lyon' } }, context)).content).toBe('for real');
     expect(run).toHaveBeenCalledOnce();
+  });
+});
+
+describe('memory consolidation in a replay', () => {
+  const overBudget = () => {
+    const memory = new ConversationMemory(20); // 20 tokens (80 characters): this exchange is over it
+    memory.remember('c', { role: 'user', content: 'a long question about Paris and Lyon, '.repeat(2) }, { role: 'assistant', content: 'a long answer about both cities' });
+    return memory;
+  };
+  const decisions: LlmProvider = { kind: 'replay', complete: async () => answer('a decision') };
+
+  it('answers a consolidation with the recorded summary, and decisions as before', async () => {
+    const provider = withRecordedConsolidations(decisions, { summaries: ['About Paris.'], isLive: () => false, onMissing: vi.fn() });
+    const memory = overBudget();
+    const done = await memory.consolidate('c', provider, 'm', new AbortController().signal);
+    expect(done).toMatchObject({ summarized: true, summary: 'About Paris.' });
+    expect(memory.history('c')[0]!.content).toBe('[Summary of the earlier conversation] About Paris.');
+    expect((await provider.complete(ask('one'))).text).toBe('a decision');
+  });
+
+  it('reports a consolidation the record holds no summary of as a divergence', async () => {
+    const missing = vi.fn();
+    const provider = withRecordedConsolidations(decisions, { summaries: [undefined], isLive: () => false, onMissing: missing });
+    await expect(provider.complete({ model: 'm', system: CONSOLIDATION_SYSTEM, messages: [{ role: 'user', content: 't' }], tools: [] }, { runId: 'r' })).rejects.toThrow(/without its summary/);
+    expect(missing).toHaveBeenCalledWith('r', 1, expect.stringMatching(/consolidation 1 without its summary/));
+  });
+
+  it('fails a consolidation that failed in the record, so memory drops the older half again', async () => {
+    const provider = withRecordedConsolidations(decisions, { summaries: [null], isLive: () => false, onMissing: vi.fn() });
+    expect(await overBudget().consolidate('c', provider, 'm', new AbortController().signal)).toMatchObject({ summarized: false, summary: null });
   });
 });

@@ -43,6 +43,8 @@ export interface Recording {
   llmCalls: RecordedLlmCall[];
   toolResults: RecordedToolResult[];
   inputs: RecordedInput[];
+  /** Each memory consolidation's summary, by agent in order (undefined: a trace from before summaries were recorded). */
+  consolidations: { agent: string; summary: string | null | undefined }[];
 }
 
 /** Reads a recording out of a run's header and records (in seq order). */
@@ -50,6 +52,7 @@ export function recordingFrom(header: TraceHeader, records: Iterable<TraceRecord
   const llmCalls: RecordedLlmCall[] = [];
   const toolResults: RecordedToolResult[] = [];
   const inputs: RecordedInput[] = [];
+  const consolidations: Recording['consolidations'] = [];
   // Reply inbox → input index, until its reply is seen.
   const awaiting = new Map<string, number>();
   const answered: number[] = [];
@@ -61,6 +64,8 @@ export function recordingFrom(header: TraceHeader, records: Iterable<TraceRecord
       } else if (record.name === 'tool.result') {
         const { agent, tool, arguments: args, result, isError, refused } = record.payload;
         toolResults.push({ agent, tool, arguments: args, result, isError, refused });
+      } else if (record.name === 'memory.consolidated') {
+        consolidations.push({ agent: record.payload.agent, summary: record.payload.summary });
       }
       continue;
     }
@@ -79,5 +84,5 @@ export function recordingFrom(header: TraceHeader, records: Iterable<TraceRecord
     inputs.push({ index, seq: record.seq, from: message.from_agent, to: message.to_agent, content: message.content, after: [...answered], reply: null });
     if (record.reply) awaiting.set(record.reply, index);
   }
-  return { runId: header.run, topology: header.topology, llmCalls, toolResults, inputs };
+  return { runId: header.run, topology: header.topology, llmCalls, toolResults, inputs, consolidations };
 }

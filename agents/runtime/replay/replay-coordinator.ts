@@ -12,6 +12,7 @@ import type { Topology } from '../../topology/schema.js';
 import { BUILT_IN_TOOLS } from '../../topology/validate.js';
 import type { ToolExecutor } from '../../tools/tool-executor.js';
 import type { Recording } from './recording.js';
+import { withRecordedConsolidations } from './replay-memory.js';
 import { ReplayTools, type ToolDivergence } from './replay-tools.js';
 
 /** Where a fork replaces a decision: `agent`'s `turn`-th decision (its N-th recorded llm.call). */
@@ -25,7 +26,7 @@ export interface ForkPoint {
 export interface Divergence {
   agent: string;
   runId: string;
-  kind: 'llm' | 'tool';
+  kind: 'llm' | 'tool' | 'memory';
   call: number;
   expected: string;
   actual: string;
@@ -49,6 +50,7 @@ export class ReplayCoordinator {
   private forked = false;
   private first: Divergence | null = null;
   private readonly providers = new Map<string, ReplayProvider>();
+  private readonly wrapped = new Map<string, LlmProvider>();
   private readonly liveTools: ReadonlySet<string>;
   private readonly divergedListeners = new Set<(divergence: Divergence) => void>();
 
@@ -87,7 +89,7 @@ export class ReplayCoordinator {
 
   /** `agent`'s provider: the record, then (after a fork) `live()`, built only when first needed. */
   provider(agent: string, live: () => LlmProvider): LlmProvider {
-    const existing = this.providers.get(agent);
+    const existing = this.wrapped.get(agent);
     if (existing) return existing; // replicas share one record
     const fork = this.fork?.agent === agent ? { turn: this.fork.turn, decision: this.fork.decision } : undefined;
     const provider = new ReplayProvider(agent, this.recording.llmCalls, {
@@ -101,7 +103,13 @@ export class ReplayCoordinator {
       onDiverged: (d) => this.diverged('llm', d),
     });
     this.providers.set(agent, provider);
-    return provider;
+    const withMemory = withRecordedConsolidations(provider, {
+      summaries: this.recording.consolidations.filter((c) => c.agent === agent).map((c) => c.summary),
+      isLive: () => this.forked,
+      onMissing: (runId, call, why) => this.diverged('memory', { agent, runId, call, expected: why, actual: 'a memory consolidation' }),
+    });
+    this.wrapped.set(agent, withMemory);
+    return withMemory;
   }
 
   /** `agent`'s tools: outside ones from the record until the fork, the bus ones for real. */
@@ -114,9 +122,9 @@ export class ReplayCoordinator {
     });
   }
 
-  private diverged(kind: 'llm' | 'tool', d: LlmDivergence | ToolDivergence): void {
+  private diverged(kind: Divergence['kind'], d: LlmDivergence | ToolDivergence): void {
     if (this.first) return; // the first one is where it went wrong; the rest follow from it
-    const what = kind === 'llm' ? `decision ${d.call}` : `tool call ${d.call}`;
+    const what = kind === 'llm' ? `decision ${d.call}` : kind === 'tool' ? `tool call ${d.call}` : `memory consolidation ${d.call}`;
     const text = `${d.agent}, ${what}: the record holds ${d.expected}; the replay asked ${d.actual}.`;
     this.first = { agent: d.agent, runId: d.runId, kind, call: d.call, expected: d.expected, actual: d.actual, text };
     this.events.emit('replay.diverged', { agent: d.agent, runId: d.runId, kind, call: d.call, expected: d.expected, actual: d.actual });

@@ -78,7 +78,7 @@ export function eventFields(record: EventRecord): Field[] {
         ['result', clip(record.payload.result)],
       ];
     case 'replay.diverged':
-      return [...head, ['run', record.payload.runId], ['call', `${record.payload.kind === 'llm' ? 'decision' : 'tool call'} ${record.payload.call}`], ['recorded', clip(record.payload.expected)], ['asked', clip(record.payload.actual)]];
+      return [...head, ['run', record.payload.runId], ['call', `${record.payload.kind === 'llm' ? 'decision' : record.payload.kind === 'tool' ? 'tool call' : 'memory consolidation'} ${record.payload.call}`], ['recorded', clip(record.payload.expected)], ['asked', clip(record.payload.actual)]];
     case 'replay.forked':
       return [...head, ['run', record.payload.runId], ['decision', String(record.payload.turn)], ['text', clip(record.payload.decision.text)], ['tool calls', record.payload.decision.toolCalls.map((c) => c.name).join(', ') || '—']];
     case 'memory.consolidated':
