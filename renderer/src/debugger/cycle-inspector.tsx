@@ -52,20 +52,10 @@ function AgentList() {
 function DetailPane() {
   const page = useCyclesStore((s) => s.page);
   const selection = useCyclesStore((s) => s.selection);
-  const lastFork = useCyclesStore((s) => s.lastFork);
-  const compareFork = useCyclesStore((s) => s.compareFork);
   const run = page?.runs.find((r) => r.runId === selection.oodaRun);
   const turn = run?.turns.find((t) => t.turn === selection.turn);
   return (
     <section className="cy-right" aria-label="Phase detail">
-      {lastFork && (
-        <div className="cy-forked" data-testid="cycle-forked">
-          Forked into <span className="mono">{lastFork.fork}</span>
-          <button type="button" className="btn" onClick={compareFork} data-testid="cycle-compare-fork">
-            Compare with the original
-          </button>
-        </div>
-      )}
       {run && turn && selection.phase ? (
         <CycleDetail run={run} turn={turn} phase={selection.phase} />
       ) : (

@@ -3,7 +3,8 @@
  * their run counts, then one agent's page of OODA runs; polled once a second while that run is
  * live and the tab shows), the selected agent, run, turn and phase (the agent and run shared with
  * the debug store's focus, so the trace explorer can point here), the selected phase's records
- * (`trace.query` by seq), "Show in trace", and "Fork from here" (`run.replay` with `fork`).
+ * (`trace.query` by seq), "Show in trace", and "Fork from here" (`run.replay` with `fork`; the
+ * Trace view then follows the fork, and the replay notice offers the comparison).
  */
 import { createStore, type StoreApi } from 'zustand';
 import type { OodaPhase } from '../../../agents/protocol/runtime-events';
@@ -44,8 +45,6 @@ export interface CyclesStore {
   loading: boolean;
   error: string | null;
   fork: ForkDraft | null;
-  /** The last fork started from here: the run it forked and the new run. */
-  lastFork: { original: string; fork: string } | null;
   /** The tab shows (or stops showing): loads the run and polls while it is live. */
   setActive(active: boolean): void;
   /** Asks the host again. */
@@ -63,8 +62,6 @@ export interface CyclesStore {
   closeFork(): void;
   /** Replays the run with the edited decision at the fork point; the Trace view follows the new run. */
   runFork(): Promise<void>;
-  /** Shows the last fork beside its original in the Compare tab. */
-  compareFork(): void;
 }
 
 /** Polls while the run is live, as the metrics store does. */
@@ -183,7 +180,6 @@ export function createCyclesStore(client: ApiClient, deps: { trace: StoreApi<Tra
       loading: false,
       error: null,
       fork: null,
-      lastFork: null,
 
       setActive(next) {
         active = next;
@@ -296,8 +292,9 @@ export function createCyclesStore(client: ApiClient, deps: { trace: StoreApi<Tra
         set({ fork: { ...fork, busy: true, error: null } });
         try {
           const status = await client.call('run.replay', { runId, fork: { agent: fork.agent, turn: fork.decision, decision: parsed.decision } });
-          set({ fork: null, lastFork: status.runId ? { original: runId, fork: status.runId } : null });
-          // The new run takes over the Trace view (as run.start does), even when a past run was shown.
+          set({ fork: null });
+          // The new run takes over the Trace view (as run.start does), even when a past run was shown; the
+          // replay notice under the top bar offers the comparison with the original.
           if (status.runId && deps.trace.getState().runId !== status.runId) await deps.trace.getState().openRun(status.runId);
         } catch (error) {
           const current = get().fork;
@@ -305,12 +302,6 @@ export function createCyclesStore(client: ApiClient, deps: { trace: StoreApi<Tra
         }
       },
 
-      compareFork() {
-        const last = get().lastFork;
-        if (!last) return;
-        deps.view.getState().setView('debug');
-        deps.debug.getState().compareRuns(last.original, last.fork);
-      },
     };
   });
 }
