@@ -64,7 +64,7 @@ describe('running a topology from the UI', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('stops at a breakpoint set while running, steps, and acts on an edited decision', async () => {
+  it('stops at a breakpoint set while running, steps, and continues (the decision editor: debugger.test.ts)', async () => {
     await openTrio();
     await page.getByTestId('run-start').click();
     await page.getByTestId('run-state').filter({ hasText: 'running 3 agents' }).waitFor();
@@ -80,17 +80,15 @@ describe('running a topology from the UI', () => {
     expect(await paused.getAttribute('data-agent')).toBe('weather_bot');
     await page.waitForFunction(() => document.querySelector('.status-dot.status-paused') !== null);
 
-    // Step: the same run stops again before Act, showing the model's decision (a tool call).
+    // Step: the same run stops again before Act; Continue runs it to its next Decide (turn 2), and on to the reply.
     await page.getByTestId('resume-step').click();
     await paused.and(page.locator('[data-phase=act]')).waitFor();
-    expect(await page.getByTestId('decision-editor').inputValue()).toContain('get_current_weather');
     await workbench.screenshot('debugger-paused');
-
-    // Act on an edited decision instead: reply directly, no tool call.
-    await page.getByTestId('decision-editor').fill(JSON.stringify({ text: 'Edited in the debugger: bring an umbrella.', toolCalls: [] }));
-    await page.getByTestId('resume-edited').click();
+    await page.getByTestId('resume-continue').click();
+    await paused.and(page.locator('[data-phase=decide]')).waitFor();
+    await page.getByTestId('resume-continue').click();
     await page.getByTestId('tab-trace').click();
-    await page.getByTestId('send-reply').filter({ hasText: 'Edited in the debugger: bring an umbrella.' }).waitFor();
+    await page.getByTestId('send-reply').filter({ hasText: 'Weather-Bot: It is 18°C and partly cloudy in Paris.' }).waitFor();
 
     await page.getByTestId('run-stop').click();
     await page.waitForFunction(() => !(document.querySelector('[data-testid=run-start]') as HTMLButtonElement).disabled); // runnable again once stopped

@@ -34,13 +34,18 @@ export type CommandId =
   | 'trace.closeRun'
   | 'export.open'
   | 'run.start'
-  | 'run.stop';
+  | 'run.stop'
+  | 'debug.continue'
+  | 'debug.step'
+  | 'debug.stepOver'
+  | 'debug.pauseAll'
+  | 'debug.continueAll';
 
 /** One command. */
 export interface Command {
   id: CommandId;
   label: string;
-  /** Menu / palette group: "File", "Edit", "View", "Arrange", "Export", "Run". */
+  /** Menu / palette group: "File", "Edit", "View", "Arrange", "Export", "Run", "Debug". */
   group: string;
   /** The shortcut as shown to users, e.g. "Mod+S" ("Mod" is ⌘ on macOS, Ctrl elsewhere). */
   keys?: string;

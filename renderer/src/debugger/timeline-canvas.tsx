@@ -22,8 +22,8 @@ export interface TimelineCanvasProps {
   range: TimeRange;
   marks: Highlight;
   onRange(range: TimeRange): void;
-  /** The item under the pointer (null: none) and where the pointer is in the canvas box. */
-  onHover(item: DrawnItem | null, at: { x: number; y: number }): void;
+  /** The item under the pointer (null: none), where the pointer is in the canvas box and how wide the box is. */
+  onHover(item: DrawnItem | null, at: { x: number; y: number; width: number }): void;
   onPick(item: DrawnItem | null): void;
 }
 
@@ -84,7 +84,7 @@ export function TimelineCanvas({ data, range, marks, onRange, onHover, onPick }:
 
   const local = (event: React.MouseEvent) => {
     const box = canvas.current!.getBoundingClientRect();
-    return { x: event.clientX - box.left, y: event.clientY - box.top };
+    return { x: event.clientX - box.left, y: event.clientY - box.top, width: box.width };
   };
   const plot = width - LABEL_WIDTH;
 
@@ -145,7 +145,7 @@ export function TimelineCanvas({ data, range, marks, onRange, onHover, onPick }:
         data-lanes={data.lanes.join(',')}
         onMouseDown={onMouseDown}
         onMouseMove={onMouseMove}
-        onMouseLeave={() => onHover(null, { x: 0, y: 0 })}
+        onMouseLeave={() => onHover(null, { x: 0, y: 0, width: 0 })}
       />
       {selecting && <div className="timeline-selecting" style={{ left: selecting.left, width: selecting.width, height }} />}
     </div>

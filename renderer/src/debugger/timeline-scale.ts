@@ -38,7 +38,7 @@ function unitOf(step: number): { name: string; ms: number } {
 export function formatTick(ms: number, step: number): string {
   const unit = unitOf(step);
   const decimals = Math.max(0, -Math.floor(Math.log10(step / unit.ms) + 1e-9));
-  const value = ms / unit.ms;
+  const value = ms / unit.ms || 0; // never "-0"
   return `${value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })} ${unit.name}`;
 }
 

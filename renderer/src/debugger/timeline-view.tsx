@@ -59,7 +59,7 @@ export function TimelineView({ active }: { active: boolean }) {
   const runId = useTraceStore((s) => s.runId);
   const live = useTraceStore((s) => s.runId !== null && s.runId === s.liveRunId);
   const setTab = useDebugStore((s) => s.setTab);
-  const [pointer, setPointer] = useState<{ x: number; y: number } | null>(null);
+  const [pointer, setPointer] = useState<{ x: number; y: number; width: number } | null>(null);
 
   useEffect(() => {
     setActive(active);
@@ -68,7 +68,7 @@ export function TimelineView({ active }: { active: boolean }) {
 
   const marks = useMemo(() => ({ hovered: hovered?.seq ?? null, selected: selected?.seq ?? null }), [hovered, selected]);
   const onHover = useCallback(
-    (item: DrawnItem | null, at: { x: number; y: number }) => {
+    (item: DrawnItem | null, at: { x: number; y: number; width: number }) => {
       setHovered(pickOf(item));
       setPointer(item ? at : null);
     },
@@ -134,7 +134,7 @@ export function TimelineView({ active }: { active: boolean }) {
         )}
         {shown === 0 && data.lanes.length > 0 && <p className="empty timeline-none">No OODA phase, call or message in this range.</p>}
         {tip && pointer && (
-          <div className="timeline-tip" style={{ left: pointer.x + 14, top: pointer.y + 14 }} data-testid="timeline-tip">
+          <div className="timeline-tip" style={{ top: pointer.y + 14, ...(pointer.x > pointer.width - 320 ? { right: pointer.width - pointer.x + 14 } : { left: pointer.x + 14 }) }} data-testid="timeline-tip">
             <strong>{tip.title}</strong>
             {tip.lines.map((line) => (
               <span key={line}>{line}</span>

@@ -1,6 +1,8 @@
-/** Run and Stop in the top bar, and their commands (F5, Shift+F5) in the shared registry. */
+/** Run and Stop in the top bar with how many runs are paused, their commands (F5, Shift+F5) and the debugger's (F8, F10…) in the shared registry. */
 import { useEffect } from 'react';
 import { registerCommands } from '../commands/registry';
+import { PausedCount } from '../debugger/paused-badge';
+import { registerDebuggerCommands } from '../debugger/paused-commands';
 import { useDocumentStore } from '../stores/document-store';
 import { useRunStore } from '../stores/run-store';
 import { useServerStore } from '../stores/server-store';
@@ -42,6 +44,7 @@ export function RunControls() {
       ]),
     [stores],
   );
+  useEffect(() => registerDebuggerCommands(stores), [stores]);
   const blocker = runBlocker(stores);
   const state = status?.state ?? 'idle';
   return (
@@ -57,6 +60,7 @@ export function RunControls() {
           running {status?.agents.reduce((n, a) => n + a.instances, 0)} agents
         </span>
       )}
+      {state === 'running' && <PausedCount />}
       {state === 'failed' && (
         <span className="pill pill-failed" title={status?.error ?? ''} data-testid="run-state">
           failed

@@ -30,6 +30,9 @@ export interface DebugStore {
   compare: { a: string; b: string } | null;
   /** Shows the Compare tab on runs `a` and `b`. */
   compareRuns(a: string, b: string): void;
+  /** The paused run the Paused tab shows (an OODA run id), or null: the first one. */
+  pausedRun: string | null;
+  selectPaused(runId: string | null): void;
 }
 
 /** Creates the Debug view's store. */
@@ -41,6 +44,8 @@ export function createDebugStore(): StoreApi<DebugStore> {
     setFocus: (focus) => set((s) => ({ focus: { ...s.focus, ...focus } })),
     compare: null,
     compareRuns: (a, b) => set({ compare: { a, b }, tab: 'compare' }),
+    pausedRun: null,
+    selectPaused: (pausedRun) => set({ pausedRun }),
   }));
 }
 

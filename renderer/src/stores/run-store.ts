@@ -6,6 +6,7 @@ import type { Topology } from '../../../agents/topology/schema';
 import type { TraceRecord } from '../../../agents/trace/record';
 import type { PausedRunInfo, RunStatus } from '../../../preload/contract';
 import type { ApiClient } from '../api';
+import { hostBreakpoints, withEnabled } from '../debugger/breakpoint-model';
 import { agentStatuses, appendRecords } from '../run/run-model';
 import type { DesignStore } from './design-store';
 import type { DocumentStore } from './document-store';
@@ -22,6 +23,10 @@ export interface RunStore {
   paused: PausedRunInfo[];
   /** Every breakpoint of the open topology (its agents' `breakpoints`), with conditions. */
   breakpoints: Breakpoint[];
+  /** Breakpoints switched off for now (their keys, debugger/breakpoint-model.ts): listed, not sent to the host. */
+  breakpointsOff: string[];
+  /** Switches a breakpoint on or off for this session. */
+  enableBreakpoint(key: string, enabled: boolean): void;
   busy: boolean;
   error: string | null;
   /** Starts following the host's run events; returns the function that stops it. */
@@ -58,7 +63,7 @@ interface RunStoreDeps {
 
 /** Creates the run store, talking to the host through `client`. */
 export function createRunStore(client: ApiClient, { document, design }: RunStoreDeps): StoreApi<RunStore> {
-  return createStore<RunStore>()((set, get) => {
+  return createStore<RunStore>()((set, get, store) => {
     /** Keeps the canvas's status dots in step with the run. */
     const showStatus = () => design.getState().setAgentStatus(agentStatuses(get().status, get().records));
     const attempt = async (work: () => Promise<void>) => {
@@ -83,6 +88,7 @@ export function createRunStore(client: ApiClient, { document, design }: RunStore
       reply: null,
       paused: [],
       breakpoints: breakpointsOf(document.getState().topology),
+      breakpointsOff: [],
       busy: false,
       error: null,
 
@@ -99,15 +105,20 @@ export function createRunStore(client: ApiClient, { document, design }: RunStore
           showStatus();
         });
         const offPaused = client.on('ooda.pausedChanged', ({ runs }) => set({ paused: runs }));
-        // While a topology runs, breakpoints toggled in the designer take effect at once.
+        // While a topology runs, breakpoints changed or switched off in the debugger take effect at
+        // once; a run starts with all of its topology's, so one switched off is sent as it starts.
         let sentBreakpoints = '';
-        const offDocument = document.subscribe((doc, before) => {
-          if (doc.topology === before.topology || get().status?.state !== 'running' || !doc.topology) return;
-          const breakpoints = breakpointsOf(doc.topology);
+        const sendBreakpoints = () => {
+          if (get().status?.state !== 'running') return;
+          const breakpoints = hostBreakpoints(get().breakpoints, get().breakpointsOff);
           const key = JSON.stringify(breakpoints);
           if (key === sentBreakpoints) return;
           sentBreakpoints = key;
-          void client.call('ooda.setBreakpoints', { breakpoints }).catch(() => undefined);
+          void client.call('ooda.setBreakpoints', { breakpoints }).catch((error: unknown) => set({ error: error instanceof Error ? error.message : String(error) }));
+        };
+        const offBreakpoints = store.subscribe((s, before) => {
+          if (s.status?.state === 'running' && before.status?.state !== 'running') sentBreakpoints = JSON.stringify(s.breakpoints);
+          if (s.breakpoints !== before.breakpoints || s.breakpointsOff !== before.breakpointsOff || s.status?.state !== before.status?.state) sendBreakpoints();
         });
         const offConnection = client.transport.onConnection((state) => {
           if (state === 'open') void client.call('run.getStatus').then((status) => set({ status }), () => undefined);
@@ -116,7 +127,7 @@ export function createRunStore(client: ApiClient, { document, design }: RunStore
           offStatus();
           offTrace();
           offPaused();
-          offDocument();
+          offBreakpoints();
           offConnection();
         };
       },
@@ -154,6 +165,8 @@ export function createRunStore(client: ApiClient, { document, design }: RunStore
         attempt(async () => {
           await client.call('ooda.continueAll');
         }),
+
+      enableBreakpoint: (key, enabled) => set((s) => ({ breakpointsOff: withEnabled(s.breakpointsOff, key, enabled) })),
 
       setBreakpoints(list) {
         if (!document.getState().topology) return;

@@ -1,6 +1,7 @@
 /** What an agent node shows of the run the canvas shows, and the nodes drawn only for designed vs observed. */
 import { memo } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { PausedBadge } from '../../debugger/paused-badge';
 import { shortCount, shortMs } from '../../live/agent-counters';
 import { showAgentInTrace } from '../../live/live-actions';
 import { useStores } from '../../stores/stores-context';
@@ -9,7 +10,7 @@ import type { AgentLive, OverlayFlowNode } from './flow-types';
 const STATE_TITLE = {
   idle: 'Idle: running, waiting for work',
   busy: 'Busy: inside an OODA run',
-  paused: 'Paused at a breakpoint (see the Debugger tab)',
+  paused: 'Paused at a breakpoint (see the Debug view)',
   failed: 'Failed: its last run failed',
   offline: 'Offline: not started in this run',
 } as const;
@@ -20,7 +21,8 @@ export function LiveAgentRow({ name, live }: { name: string; live: AgentLive }) 
   const c = live.counters;
   return (
     <div className="dnode-live" data-testid="agent-live" data-agent={name} data-state={live.state ?? undefined}>
-      {live.state && (
+      {live.state === 'paused' && <PausedBadge agent={name} />}
+      {live.state && live.state !== 'paused' && (
         <span className={`live-state live-state-${live.state}`} title={STATE_TITLE[live.state]} data-testid="agent-state">
           {live.state}
         </span>

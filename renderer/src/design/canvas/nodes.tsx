@@ -1,16 +1,18 @@
 /** The node components, one per kind: what a glance at the canvas should tell. */
 import { memo } from 'react';
 import type { NodeProps } from '@xyflow/react';
+import { BreakpointGutter } from '../../debugger/breakpoint-dot';
 import type { DesignNode } from './flow-types';
 import { BoardIcon, ExternalIcon, McpIcon, RoleIcon, ToolIcon } from './icons';
 import { LiveAgentRow, OverlayNode } from './live-node';
 import { Chips, NodeShell } from './node-shell';
 
-/** An agent: role, name, model, capabilities, replicas, live status. */
+/** An agent: its breakpoint gutter, role, name, model, capabilities, replicas, live status. */
 const AgentNode = memo(function AgentNode({ data, selected }: NodeProps<DesignNode<'agent'>>) {
   const agent = data.spec;
   return (
     <NodeShell kind="agent" problems={data.problems} selected={selected}>
+      <BreakpointGutter agent={agent.name} />
       <div className="dnode-head">
         <span className={`status-dot status-${data.status ?? 'none'}${data.live?.state ? ` status-live-${data.live.state}` : ''}`} title={data.live?.state ? `State: ${data.live.state}` : data.status ? `Status: ${data.status}` : 'Not running'} />
         <span className="dnode-icon" title={agent.role}>

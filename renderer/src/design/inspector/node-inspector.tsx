@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import type { z } from 'zod';
 import { AgentSchema, BlackboardSchema, ExternalAgentSchema, McpServerSchema, ToolSchema, type Topology } from '../../../../agents/topology/schema';
 import type { Problem } from '../../../../agents/topology/validate';
+import { AgentBreakpoints } from '../../debugger/breakpoint-editor';
 import { PromptEditor } from '../../editors/prompt-editor';
 import { useDocumentStore } from '../../stores/document-store';
 import { deleteSelection, duplicateSelection } from '../actions';
@@ -46,6 +47,11 @@ export function NodeInspector({ topology, node, problems }: { topology: Topology
       <FieldShell label="Prompt" problems={byField.at('prompt')} testId="field-prompt" hint="{{variables}} are filled in at Orient; type {{ to complete one.">
         {/* The other half of the designer's Monaco prompt editor plugs in here. */}
         <PromptEditor value={String(spec['prompt'] ?? '')} onChange={commit('prompt')} variables={Object.keys((spec['variables'] as Record<string, string>) ?? {})} readOnly={readOnly} />
+      </FieldShell>
+    ),
+    breakpoints: () => (
+      <FieldShell label="Breakpoints" problems={byField.at('breakpoints')} hint="Break before these phases; a condition breaks only when it holds. Also the dot left of the agent on the canvas.">
+        <AgentBreakpoints agent={node.name} />
       </FieldShell>
     ),
     pattern: () => <PatternFields agent={node.spec as z.infer<typeof AgentSchema>} onCommit={commit('pattern')} problems={byField.at('pattern')} readOnly={readOnly} />,
