@@ -111,18 +111,13 @@ export class StepController {
   setBreakpoints(list: readonly Breakpoint[]): void {
     refuseProblems(list);
     this.byAgent.clear();
-    this.addBreakpoints(list);
+    this.add(list);
   }
 
   /** Adds `list` to the breakpoints; throws, changing nothing, when a condition cannot be evaluated where it is set. */
   addBreakpoints(list: readonly Breakpoint[]): void {
     refuseProblems(list);
-    for (const { agent, phase, condition } of list) {
-      const breakpoints = this.agentBreakpoints(agent);
-      if (condition) breakpoints.conditions.push({ phase, condition });
-      else breakpoints.phases.add(phase);
-    }
-    this.rearm();
+    this.add(list);
   }
 
   /** All breakpoints, unconditional ones first per agent. */
@@ -242,6 +237,15 @@ export class StepController {
     if (this.pauseRequested.has(run.agent)) return PAUSE;
     if (this.pauseAll && !this.pausedByAll.has(run.agent)) return PAUSE_ALL;
     return null;
+  }
+
+  private add(list: readonly Breakpoint[]): void {
+    for (const { agent, phase, condition } of list) {
+      const breakpoints = this.agentBreakpoints(agent);
+      if (condition) breakpoints.conditions.push({ phase, condition });
+      else breakpoints.phases.add(phase);
+    }
+    this.rearm();
   }
 
   private releaseWaiting(): void {
