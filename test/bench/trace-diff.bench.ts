@@ -3,13 +3,17 @@
  * changed, messages dropped, neighbours swapped as concurrent agents do), against the raw floor
  * measured in the same run: reading both files and JSON.parse of every line. Timed three ways: the
  * built CLI as a user runs it (a process: start-up included), the same work in this process
- * (read, validate, classify, align), and the alignment alone over conversations already read.
+ * (read, validate, classify, align), and the alignment alone over conversations already read;
+ * then `trace.compare` over the two runs imported into stores: the first page (the runs read and
+ * aligned) and a later page (from the kept alignment).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { compareConversations, conversationOf } from '../../agents/trace/diff.js';
 import { TraceRecordSchema, type TraceRecord } from '../../agents/trace/record.js';
 import { diffTraceFiles } from '../../main/commands/trace-diff.js';
+import { RunComparisons } from '../../main/host/trace/compare-runs.js';
+import { TraceLibrary } from '../../main/host/trace/index.js';
 import { runCli } from '../helpers/cli.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 import { generate, prng } from '../helpers/trace-runs.js';
@@ -87,11 +91,37 @@ export async function runTraceDiffBench(): Promise<void> {
       compareConversations(messagesA, messagesB, { limit: 0 });
       align.push(performance.now() - t);
     }
+    const library = new TraceLibrary(path.join(dir, 'runs'));
+    const ids: string[] = [];
+    for (const file of [fileA, fileB]) {
+      const store = await library.importNdjson(file, {});
+      ids.push(store.runId);
+      await store.close();
+    }
+    const stores = await Promise.all(ids.map((id) => library.open(id)));
+    const firstPage: number[] = [];
+    const laterPage: number[] = [];
+    try {
+      for (let run = 0; run < RUNS; run++) {
+        const comparisons = new RunComparisons({ withStore: async (runId, use) => use(stores[ids.indexOf(runId)]!) });
+        let t = performance.now();
+        const first = await comparisons.compare({ a: ids[0]!, b: ids[1]!, limit: 100 });
+        firstPage.push(performance.now() - t);
+        t = performance.now();
+        await comparisons.compare({ a: ids[0]!, b: ids[1]!, offset: Math.floor(first.total / 2), limit: 100 });
+        laterPage.push(performance.now() - t);
+      }
+    } finally {
+      for (const store of stores) await store.close();
+    }
+
     console.log(`  ${summary}`);
     const baseline = { name: 'read + JSON.parse of both', value: median(raw) };
     report({ name: 'switchboard trace diff (process)', value: median(cli), unit: 'ms', runs: RUNS, baseline, target: '< 2000 ms' });
     report({ name: 'read + validate + classify + align', value: median(inProcess), unit: 'ms', runs: RUNS, baseline, target: '< 2000 ms' });
     report({ name: 'align only (conversations read)', value: median(align), unit: 'ms', runs: RUNS, baseline });
+    report({ name: 'trace.compare on stores, first page', value: median(firstPage), unit: 'ms', runs: RUNS, baseline });
+    report({ name: 'trace.compare on stores, a later page', value: median(laterPage), unit: 'ms', runs: RUNS });
   } finally {
     await removeTempDir(dir);
   }
