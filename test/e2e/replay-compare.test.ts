@@ -1,8 +1,8 @@
 // Replay, compare and fork in the workbench: the trio runs and stops; Replay from the runs list
 // re-runs it with every model answer from its record, the notice says it followed the record, and
 // "Compare with the original" shows the two runs the same (no difference to go to). A fork at the
-// task coordinator's first decision (asking about Lyon instead of Paris; made with run.replay from
-// the page, as the cycle inspector's "Fork from here" does) compares different: the first
+// task coordinator's first decision (asking about Lyon instead of Paris; made with the cycle
+// inspector's "Fork from here", the decision edited in Monaco) compares different: the first
 // divergence — the coordinator's request to the weather bot — is selected with its content marked
 // word by word, n / p move between differences, both records show in full, and "Show in trace"
 // opens the fork's record in the Trace view. An imported NDJSON of the run compares the same too.
@@ -13,28 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TraceLibrary, traceRoot } from '../../main/host/trace/index.js';
 import { runTrioExample, startReadyWorkbench } from '../helpers/trio-run.js';
 import { artifactsDir, type Workbench } from '../helpers/workbench.js';
-
-/** Calls the host API from the page, over its own connection to the same bridge (with the page's token). */
-async function hostCall<T>(page: Page, method: string, input: unknown): Promise<T> {
-  return page.evaluate(
-    async ({ method, input }) => {
-      const token = sessionStorage.getItem('switchboard.token') ?? '';
-      const ws = new WebSocket(`ws://${location.host}/rpc?token=${encodeURIComponent(token)}`);
-      await new Promise((resolve, reject) => ((ws.onopen = resolve), (ws.onerror = reject)));
-      const result = await new Promise<{ ok: boolean; value?: unknown; error?: { message: string } }>((resolve) => {
-        ws.onmessage = (m) => {
-          const frame = JSON.parse(String(m.data)) as { t: string; id?: number; ok: boolean };
-          if (frame.t === 'result' && frame.id === 1) resolve(frame);
-        };
-        ws.send(JSON.stringify({ t: 'call', id: 1, method, input }));
-      });
-      ws.close();
-      if (!result.ok) throw new Error(result.error!.message);
-      return result.value;
-    },
-    { method, input },
-  ) as Promise<T>;
-}
 
 describe('replay, compare and fork', () => {
   let workbench: Workbench;
@@ -58,6 +36,35 @@ describe('replay, compare and fork', () => {
     await page.getByTestId('view-trace').click();
     await page.getByTestId('trace-runs-button').click();
     await page.getByTestId('runs-dialog').waitFor();
+  };
+  /**
+   * Forks the original run at the task coordinator's first decision from the cycle inspector:
+   * the Trace view shows the original (Compare's "Show in trace" on side A), Debug → Cycles → the
+   * coordinator's run → turn 1's Decide → "Fork from here…", the decision typed into Monaco, "Run fork".
+   */
+  const forkFromCycles = async (decision: unknown) => {
+    await page.getByTestId('view-debug').click();
+    // The Compare tab's right half is under the centre view toggle: click its left edge, as a user would.
+    await page.getByTestId('debug-tab-compare').click({ position: { x: 8, y: 8 } });
+    await page.getByTestId('compare-pick-a').selectOption(original);
+    await page.locator('[data-testid=compare-detail] [data-testid=compare-show-a]:enabled').click();
+    await page.locator('[data-testid=trace-table] [aria-selected=true]').waitFor();
+    await page.getByTestId('view-debug').click();
+    await page.getByTestId('debug-tab-cycles').click();
+    await page.locator('[data-testid=cycle-agent][data-agent=task_coordinator]').click();
+    const run = page.locator('[data-testid=cycle-run][data-status=completed]').first();
+    await run.locator('.cy-run-head').click();
+    await run.locator('[data-testid=cycle-turn][data-turn="1"] [data-testid=cycle-phase-decide]').click();
+    await page.getByTestId('cycle-fork-open').click();
+    const editor = page.locator('[data-testid=cycle-fork] [data-testid=decision-editor] .monaco-editor');
+    await editor.waitFor();
+    await editor.click({ position: { x: 200, y: 60 } });
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.insertText(JSON.stringify(decision));
+    // Whatever Monaco closed by itself after the cursor goes.
+    await page.keyboard.press('Shift+End');
+    await page.keyboard.press('Delete');
+    await page.getByTestId('cycle-fork-run').click();
   };
   /** Waits for the replay notice of a new run (not in `known`) to say it ended (Compare offered); returns that run's id. */
   const replayEnded = async () => {
@@ -107,8 +114,7 @@ describe('replay, compare and fork', () => {
 
   it('forks the coordinator’s first decision and compares: the fork point is the first divergence, selected and marked', async () => {
     const decision = { text: '', toolCalls: [{ id: 'fork-1', name: 'request_agent', arguments: { agent: 'weather_bot', content: 'What is the weather in Lyon?' } }] };
-    const started = await hostCall<{ runId: string | null; replay: { fork: unknown } | null }>(page, 'run.replay', { runId: original, fork: { agent: 'task_coordinator', turn: 1, decision } });
-    expect(started.replay?.fork).toEqual({ agent: 'task_coordinator', turn: 1 });
+    await forkFromCycles(decision);
     const fork = await replayEnded();
     expect(await page.getByTestId('replay-notice').innerText()).toContain(`Fork of ${original} at task_coordinator’s decision 1`);
 
@@ -152,8 +158,7 @@ describe('replay, compare and fork', () => {
 
   it('forks the coordinator to ask the general assistant instead: rows only in A and only in B, each with an empty opposite cell', async () => {
     const decision = { text: '', toolCalls: [{ id: 'fork-2', name: 'request_agent', arguments: { agent: 'general_assistant', content: "What's the weather in Paris?" } }] };
-    await hostCall(page, 'run.replay', { runId: original, fork: { agent: 'task_coordinator', turn: 1, decision } });
-    await page.locator('[data-testid=replay-notice]', { hasText: 'Fork of' }).waitFor();
+    await forkFromCycles(decision);
     await replayEnded();
     await page.getByTestId('replay-compare').click();
     await page.getByTestId('compare-verdict').filter({ hasText: '≠ The runs differ' }).waitFor();
