@@ -9,6 +9,7 @@ import { setup as buildIfStale } from '../helpers/global-build.js';
 import { runAgentBench } from './agents.bench.js';
 import { runDesignerBench } from './designer.bench.js';
 import { runPatternsBench } from './patterns.bench.js';
+import { runReplayBench } from './replay.bench.js';
 import { runStartupBench } from './startup.bench.js';
 import { runTraceBench } from './trace.bench.js';
 import { runTraceUiBench } from './trace-ui.bench.js';
@@ -23,6 +24,7 @@ const GROUPS: Record<string, { run: () => Promise<void>; built?: true }> = {
   designer: { run: runDesignerBench, built: true },
   'trace-ui': { run: runTraceUiBench, built: true },
   'trace-diff': { run: runTraceDiffBench, built: true },
+  replay: { run: runReplayBench },
 };
 const USAGE = `Usage: npm run bench [-- --only NAME]\nGroups: ${Object.keys(GROUPS).join(', ')}`;
 
