@@ -85,6 +85,7 @@ describe('the cycle inspector', () => {
     const title = page.locator('[data-testid=trace-detail] .detail-title');
     await title.filter({ hasText: `#${seq} llm.call` }).waitFor();
     expect(await page.locator('[data-testid=trace-detail] [data-testid=detail-event]').innerText()).toContain('task_coordinator');
+    await page.locator(`[data-testid=trace-table] [role=row][data-seq="${seq}"][aria-selected=true]`).waitFor();
 
     // And back: the explorer's "Show in cycle inspector" opens the same turn's Decide.
     await page.getByTestId('show-in-cycles').click();

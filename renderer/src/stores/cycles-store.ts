@@ -260,7 +260,10 @@ export function createCyclesStore(client: ApiClient, deps: { trace: StoreApi<Tra
 
       showInTrace(seq) {
         deps.view.getState().setView('trace');
-        deps.trace.getState().select(seq);
+        // A jump brings the record into view even when its row is loaded already (select only marks it).
+        const record = get().records[seq];
+        if (record) void deps.trace.getState().jumpTo(record);
+        else deps.trace.getState().select(seq);
       },
 
       async openFork() {
