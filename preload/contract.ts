@@ -173,6 +173,10 @@ export const RecordedRunSchema = TraceRunSchema.extend({
   records: z.number().int().nonnegative().nullable(),
   bytes: z.number().int().nonnegative(),
   live: z.boolean(),
+  /** For a replay or a fork: the run it re-ran (from its trace header); null or absent otherwise. */
+  replayOf: z.string().nullable().optional(),
+  /** For a fork: where it forked (`turn`: the agent's N-th decision); null or absent otherwise. */
+  fork: z.object({ agent: z.string(), turn: z.number().int().positive() }).nullable().optional(),
 });
 export type RecordedRun = z.infer<typeof RecordedRunSchema>;
 

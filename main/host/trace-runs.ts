@@ -206,7 +206,7 @@ export class TraceRuns {
     if (records === null && known?.bytes === bytes) records = known.records;
     if (records === null && bytes <= COUNT_LIMIT_BYTES) records = await countRecords(path.join(this.runs.library.root, runId));
     if (records !== null && !live) this.counted.set(runId, { bytes, records });
-    return { runId, startedAt: header.startedAt, topology: topologyName(header.topology), records, bytes, live };
+    return { runId, startedAt: header.startedAt, topology: topologyName(header.topology), records, bytes, live, replayOf: header.replayOf ?? null, fork: header.fork ?? null };
   }
 }
 
