@@ -1,8 +1,8 @@
 /**
  * Whether a model request is the one a recording holds, and if not, where it first differs, in
- * words a user can act on ("the system prompt at character 120: … vs …"). Also the canonical form
- * of tool arguments, so a recorded tool result is found whatever the key order.
+ * words a user can act on ("the system prompt at character 120: … vs …").
  */
+import { canonical } from '../protocol/canonical-json.js';
 import type { LlmRequest } from './provider.js';
 
 /** Where two requests first differ, as the record's side and the replay's side; null when they are the same. */
@@ -39,17 +39,4 @@ function textDifference(what: string, expected: string, actual: string): { expec
     return `${from > 0 ? '…' : ''}${piece}${at + 40 < text.length ? '…' : ''}`;
   };
   return { expected: `${what} at character ${at + 1}: ${JSON.stringify(cut(expected))}`, actual: `${JSON.stringify(cut(actual))}` };
-}
-
-/** A value as a stable string: same content, same text, whatever the key order. */
-export function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

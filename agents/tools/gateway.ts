@@ -6,6 +6,7 @@
  * scripted tools, MCP servers) only execute.
  */
 import type { LlmTool, LlmToolCall } from '../llm/provider.js';
+import { canonical } from '../protocol/canonical-json.js';
 import type { RuntimeEventBus } from '../protocol/runtime-events.js';
 import type { ToolCallContext, ToolExecutor, ToolResult } from './tool-executor.js';
 
@@ -154,16 +155,4 @@ const TIMEOUT_PREFIX = 'Tool call timed out';
 /** `*` at the end of an allowlist entry matches any suffix (`github__*`). */
 function isAllowed(allow: readonly string[], tool: string): boolean {
   return allow.some((entry) => (entry.endsWith('*') ? tool.startsWith(entry.slice(0, -1)) : entry === tool));
-}
-
-/** Arguments as a stable string: same arguments, same key, whatever the key order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

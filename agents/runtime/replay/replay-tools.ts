@@ -5,7 +5,7 @@
  * handoff, broadcast, blackboards…) run for real, so the other agents are really asked. A call the
  * record does not hold is a divergence. Once the replay has forked, every call runs for real.
  */
-import { canonical } from '../../llm/replay-match.js';
+import { canonical } from '../../protocol/canonical-json.js';
 import type { LlmTool, LlmToolCall } from '../../llm/provider.js';
 import type { RuntimeEventBus } from '../../protocol/runtime-events.js';
 import { IDEMPOTENCY_ARG } from '../../tools/gateway.js';
