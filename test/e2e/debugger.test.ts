@@ -87,6 +87,7 @@ describe('the debugger', () => {
     await badge.and(page.locator('[data-phase=decide]')).waitFor();
     await page.locator('[data-testid=paused-count][data-count="1"]').waitFor();
     expect(await badge.innerText()).toMatch(/decide\s·\s\d+ s/);
+    await workbench.screenshot('debugger-canvas-paused');
 
     // Meanwhile the general assistant answers a request from another window.
     const other = await workbench.newPage();
@@ -103,6 +104,7 @@ describe('the debugger', () => {
     await detail().and(page.locator('[data-phase=decide]')).waitFor();
     expect(await detail().locator('.pi-msg-user').innerText()).toContain("What's the weather in Paris?");
     expect(await detail().locator('.pi-msg-system').first().innerText()).toContain('weather specialist');
+    await workbench.screenshot('debugger-decide');
     const toolbar = page.getByTestId('paused-view').getByRole('toolbar');
     expect(await toolbar.getByTestId('resume-step').getAttribute('title')).toContain('(F10)');
     expect(await toolbar.getByTestId('resume-continue').getAttribute('title')).toContain('(F8)');

@@ -2,6 +2,7 @@
 import { useStores } from '../stores/stores-context';
 import { useRunStore } from '../stores/run-store';
 import { openPausedRun } from './paused-actions';
+import { PauseIcon } from './paused-icons';
 import { pausedSince, Waited } from './paused-waited';
 import './breakpoints.css';
 
@@ -23,7 +24,8 @@ export function PausedBadge({ agent }: { agent: string }) {
         openPausedRun(stores, run.runId);
       }}
     >
-      ⏸ {run.phase} · <Waited run={run} prefix="" />
+      <PauseIcon />
+      {run.phase} · <Waited run={run} prefix="" />
     </button>
   );
 }
@@ -36,7 +38,8 @@ export function PausedCount() {
   const oldest = paused.reduce((a, b) => (pausedSince(b) < pausedSince(a) ? b : a));
   return (
     <button type="button" className="paused-badge paused-count" title={`${paused.map((p) => `${p.agent} before ${p.phase}`).join('\n')}\n— open the Debug view`} data-testid="paused-count" data-count={paused.length} onClick={() => openPausedRun(stores, oldest.runId)}>
-      ⏸ {paused.length} paused · <Waited run={oldest} prefix="" />
+      <PauseIcon />
+      {paused.length} paused · <Waited run={oldest} prefix="" />
     </button>
   );
 }

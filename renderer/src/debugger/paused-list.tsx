@@ -10,6 +10,7 @@ import { useStores } from '../stores/stores-context';
 import { currentPaused, pauseAgents } from './paused-actions';
 import { titled } from './paused-commands';
 import { reasonText } from './paused-detail';
+import { ContinueAllIcon, ContinueIcon, PauseIcon, StepIcon, StepOverIcon } from './paused-icons';
 import { Waited } from './paused-waited';
 
 /** The toolbar. */
@@ -21,13 +22,16 @@ export function PausedToolbar() {
   return (
     <div className="paused-toolbar" role="toolbar" aria-label="Debugger">
       <button type="button" className="tb-btn tb-continue" disabled={!anyPaused} title={titled('debug.continue', 'Continue to the next breakpoint')} onClick={() => void runCommand('debug.continue')} data-testid="resume-continue">
-        ▶<span>Continue</span>
+        <ContinueIcon />
+        <span>Continue</span>
       </button>
       <button type="button" className="tb-btn" disabled={!anyPaused} title={titled('debug.step', 'Step to the next phase')} onClick={() => void runCommand('debug.step')} data-testid="resume-step">
-        ⤼<span>Step</span>
+        <StepIcon />
+        <span>Step</span>
       </button>
       <button type="button" className="tb-btn" disabled={!anyPaused} title={titled('debug.stepOver', 'Step over the rest of the cycle')} onClick={() => void runCommand('debug.stepOver')} data-testid="resume-step-over">
-        ⤻<span>Step over</span>
+        <StepOverIcon />
+        <span>Step over</span>
       </button>
       <span className="tb-sep" />
       <select
@@ -41,7 +45,7 @@ export function PausedToolbar() {
           if (e.target.value) void pauseAgents(stores, e.target.value);
         }}
       >
-        <option value="">⏸ Pause agent…</option>
+        <option value="">Pause agent…</option>
         {agents?.map((a) => (
           <option key={a.name} value={a.name}>
             {a.name}
@@ -49,10 +53,12 @@ export function PausedToolbar() {
         ))}
       </select>
       <button type="button" className="tb-btn" disabled={!running} title={titled('debug.pauseAll', 'Pause every agent before its next phase')} onClick={() => void runCommand('debug.pauseAll')} data-testid="pause-all">
-        ⏸<span>Pause all</span>
+        <PauseIcon />
+        <span>Pause all</span>
       </button>
       <button type="button" className="tb-btn" disabled={!anyPaused} title={titled('debug.continueAll', 'Let every paused run go on')} onClick={() => void runCommand('debug.continueAll')} data-testid="continue-all">
-        ⏵⏵<span>Continue all</span>
+        <ContinueAllIcon />
+        <span>Continue all</span>
       </button>
     </div>
   );
@@ -80,7 +86,9 @@ export function PausedList() {
             data-phase={run.phase}
             onClick={() => stores.debug.getState().selectPaused(run.runId)}
           >
-            <span className="paused-row-icon" aria-hidden="true">⏸</span>
+            <span className="paused-row-icon">
+              <PauseIcon />
+            </span>
             <span className="paused-row-main">
               <strong>{run.agent}</strong> before <span className={`phase phase-${run.phase}`}>{run.phase}</span>
               <span className="muted"> · turn {run.turn}</span>

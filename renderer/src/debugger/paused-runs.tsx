@@ -1,7 +1,7 @@
 /**
- * The Debug view's Paused tab, laid out like VS Code's debugger: on the left the toolbar, the
- * paused runs (a call-stack-like list) and the breakpoints; on the right the selected run's phase
- * input, or before Act its decision in Monaco.
+ * The Debug view's Paused tab, laid out like VS Code's debugger: the toolbar across the top; on
+ * the left the paused runs (a call-stack-like list) and the breakpoints; on the right the selected
+ * run's phase input, or before Act its decision in Monaco.
  */
 import { useDebugStore } from '../stores/debug-store';
 import { useRunStore } from '../stores/run-store';
@@ -22,9 +22,9 @@ export function PausedRuns() {
   const run = currentPaused(stores);
   return (
     <div className="paused-view" data-testid="paused-view">
+      <PausedToolbar />
       <aside className="paused-side">
-        <PausedToolbar />
-        <h3 className="paused-pane-title">
+        <h3 className="paused-pane-title paused-pane-first">
           Paused {count > 0 && <span className="debug-tab-count">{count}</span>}
         </h3>
         <PausedList />
