@@ -67,6 +67,11 @@ export function validateTopology(topology: Topology): Problem[] {
         error(['agents', i, 'tools', j], `Tool "${name}" is not allowed for ${agent.name} (allowed: ${tool.allow.join(', ')}).`);
       }
     });
+    // A tool condition naming a tool the agent does not list is most likely a typo (MCP wildcards list tools only at run time).
+    agent.breakpoints.forEach((entry, j) => {
+      if (typeof entry === 'string' || entry.condition.kind !== 'tool' || agent.tools.includes(entry.condition.name) || agent.tools.some((t) => t.includes('/'))) return;
+      warn(['agents', i, 'breakpoints', j, 'condition', 'name'], `Breaks when ${agent.name} is about to call "${entry.condition.name}", which is not among its tools (${agent.tools.join(', ') || 'none'}): it stops only if the model calls it anyway.`);
+    });
     agent.blackboards.forEach((name, j) => {
       if (!blackboards.has(name)) error(['agents', i, 'blackboards', j], `Unknown blackboard "${name}".`);
     });

@@ -52,6 +52,16 @@ describe('the run store’s debugger actions', () => {
     expect(loaded.problems.map((p) => p.message).join('\n')).toContain('A tool condition can only break before act');
   });
 
+  it('warns of a tool condition on a tool the agent does not list (a typo, most likely)', () => {
+    const typo = trio.replace('    - name: weather_bot\n', '    - name: weather_bot\n      breakpoints:\n        - phase: act\n          condition: { kind: tool, name: get_wether }\n');
+    const loaded = loadTopology(typo, 'trio.yaml');
+    expect(loaded.topology).not.toBeNull();
+    expect(loaded.problems).toEqual([
+      expect.objectContaining({ severity: 'warning', message: 'Breaks when weather_bot is about to call "get_wether", which is not among its tools (get_current_weather): it stops only if the model calls it anyway.' }),
+    ]);
+    expect(loadTopology(typo.replace('get_wether', 'get_current_weather'), 'trio.yaml').problems).toEqual([]);
+  });
+
   it('pause all, continue all and step over reach the host', async () => {
     const { run, handlers } = storesOverMocks();
     await run.getState().pauseAll();
