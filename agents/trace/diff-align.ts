@@ -94,16 +94,14 @@ export function alignConversations(a: readonly MessageKey[], b: readonly Message
     channelOfB[j] = channel.id;
   });
 
-  // Per message: its partner on the other side (-1: none) and its status.
+  // Per message: its partner on the other side (-1: none); per A message its status.
   const partnerOfA = new Int32Array(a.length).fill(-1);
   const partnerOfB = new Int32Array(b.length).fill(-1);
   const statusOfA = new Uint8Array(a.length).fill(ONLY_A);
-  const statusOfB = new Uint8Array(b.length).fill(ONLY_B);
   const pair = (i: number, j: number, status: number) => {
     partnerOfA[i] = j;
     partnerOfB[j] = i;
     statusOfA[i] = status;
-    statusOfB[j] = status;
   };
   let fallbacks = 0;
   for (const channel of channels.values()) {
