@@ -49,9 +49,9 @@ describe('the cycle inspector', () => {
     expect(await detail.getAttribute('data-phase')).toBe('decide');
     const request = page.getByTestId('cycle-decide-request');
     await request.locator('[data-role=user]', { hasText: "What's the weather in Paris?" }).waitFor();
-    await request.locator('[data-role=system]').waitFor();
+    await request.locator('.pi-msg-system').waitFor();
     const response = page.getByTestId('cycle-decide-response');
-    await response.getByTestId('cycle-tool-call').first().waitFor();
+    await response.getByTestId('paused-tool-call').first().waitFor();
     expect(await page.getByTestId('cycle-tokens').innerText()).toMatch(/^\d+ in · \d+ out$/);
     await workbench.screenshot('cycle-inspector-decide');
     // On a wide screen the three columns stand side by side.

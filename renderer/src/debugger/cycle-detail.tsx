@@ -14,7 +14,8 @@ import { JsonTree } from '../trace/json-tree';
 import { useCyclesStore } from '../stores/cycles-store';
 import { CycleFork } from './cycle-fork';
 import { eventOf, formatMs } from './cycle-model';
-import { Block, Chat, Facts, ToolCallList } from './cycle-parts';
+import { Block, Facts } from './cycle-parts';
+import { ChatView, DecisionView } from './paused-phase-input';
 
 type Records = Record<number, TraceRecord>;
 type Observation = { kind: string; from: string; content: string; conversation?: string; toolResults?: { name: string; content: string; isError: boolean }[] };
@@ -85,8 +86,13 @@ function OrientDetail({ turn, records }: { turn: CycleTurn; records: Records }) 
   const memory = orientation && turn.turn === 1 ? orientation.messages.length - 1 : null;
   return (
     <Block title="Assembled prompt" seq={record.seq} testId="cycle-orient" extra={memory !== null && <span className="muted">{memory === 0 ? 'no earlier messages in memory' : `${memory} from memory`}</span>}>
-      {orientation ? <Chat system={orientation.system} messages={orientation.messages} testId="cycle-orient-chat" /> : <JsonTree value={record.payload.output} />}
-      {orientation?.blackboard && Object.keys(orientation.blackboard).length > 0 && <JsonTree value={orientation.blackboard} />}
+      {orientation ? (
+        <div data-testid="cycle-orient-chat">
+          <ChatView o={orientation} />
+        </div>
+      ) : (
+        <JsonTree value={record.payload.output} />
+      )}
     </Block>
   );
 }
@@ -110,15 +116,14 @@ function DecideDetail({ turn, records }: { turn: CycleTurn; records: Records }) 
         />
       </Block>
       <Block title="Request" testId="cycle-decide-request">
-        <Chat system={request.system} messages={request.messages} />
+        <ChatView o={{ system: request.system, messages: request.messages }} />
       </Block>
       <Block title="Response" testId="cycle-decide-response">
         {error !== null && <div className="cy-content cy-error">{error}</div>}
         {response && (
-          <div className="cy-msg cy-msg-assistant" data-role="assistant">
-            <span className="cy-role">assistant</span>
-            {response.text ? <div className="cy-text">{response.text}</div> : <div className="muted">(no text)</div>}
-            <ToolCallList calls={response.toolCalls} />
+          <div className="pi-msg pi-msg-assistant" data-role="assistant">
+            <span className="pi-role">assistant</span>
+            <DecisionView d={{ text: response.text, toolCalls: response.toolCalls }} />
           </div>
         )}
       </Block>

@@ -1,6 +1,5 @@
-/** The cycle inspector's building blocks: a conversation as a chat, tool calls, a "Show in trace" link. */
+/** The cycle inspector's building blocks: a titled block with its record's "Show in trace" link, label/value rows. */
 import type { ReactNode } from 'react';
-import type { LlmMessage, LlmToolCall } from '../../../agents/protocol/llm';
 import { useCyclesStore } from '../stores/cycles-store';
 
 /** A link that opens record `seq` in the trace explorer. */
@@ -26,43 +25,6 @@ export function Block({ title, seq, testId, children, extra }: { title: ReactNod
       </header>
       {children}
     </section>
-  );
-}
-
-/** Tool calls as `name {args}` lines. */
-export function ToolCallList({ calls }: { calls: readonly LlmToolCall[] }) {
-  if (calls.length === 0) return null;
-  return (
-    <ul className="cy-calls">
-      {calls.map((c) => (
-        <li key={c.id} className="cy-call" data-testid="cycle-tool-call" data-tool={c.name}>
-          <span className="cy-call-name mono">{c.name}</span>
-          <code className="cy-call-args">{JSON.stringify(c.arguments)}</code>
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-/** A system prompt and messages as a chat, oldest first. */
-export function Chat({ system, messages, testId }: { system: string | null; messages: readonly LlmMessage[]; testId?: string }) {
-  return (
-    <div className="cy-chat" data-testid={testId}>
-      {system !== null && (
-        <div className="cy-msg cy-msg-system" data-role="system">
-          <span className="cy-role">system</span>
-          <div className="cy-text">{system}</div>
-        </div>
-      )}
-      {messages.map((m, i) => (
-        <div key={i} className={`cy-msg cy-msg-${m.role}${m.role === 'tool' && m.isError ? ' cy-error' : ''}`} data-role={m.role}>
-          <span className="cy-role">{m.role === 'tool' ? `tool result · ${m.name}` : m.role}</span>
-          {m.content && <div className="cy-text">{m.content}</div>}
-          {m.role === 'assistant' && m.toolCalls && <ToolCallList calls={m.toolCalls} />}
-        </div>
-      ))}
-      {messages.length === 0 && system === null && <p className="muted">No messages.</p>}
-    </div>
   );
 }
 

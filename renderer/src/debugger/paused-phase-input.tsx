@@ -61,7 +61,8 @@ function ObservationView({ o }: { o: Observation }) {
   );
 }
 
-function ChatView({ o }: { o: Orientation }) {
+/** The system prompt and messages as a chat (also the cycle inspector's Orient and Decide). */
+export function ChatView({ o }: { o: Orientation }) {
   return (
     <div className="pi-chat">
       <div className="pi-msg pi-msg-system">
