@@ -20,7 +20,7 @@ import { startNatsServer } from '../host/run-session-server.js';
 import { positiveNumber, UsageError } from './flags.js';
 import { natsChoiceFromFlags, natsFlagHelp, natsFlagSpecs } from './nats-flags.js';
 import { summarize } from './run-summary.js';
-import { exportTraceFile, traceFileLibrary } from './trace-file.js';
+import { saveTraceFile, traceFileLibrary } from './trace-file.js';
 
 const replayHelp = `Usage: switchboard replay TRACE.ndjson [options]
 
@@ -105,15 +105,7 @@ export async function replay(argv: string[]): Promise<number> {
   }
   await session?.stop();
   await server.stop().catch((error: unknown) => warn(`stopping the NATS server failed: ${(error as Error).message}`));
-  if (out && runId) {
-    try {
-      await exportTraceFile(out.library, runId, out.file);
-    } catch (error) {
-      const failure = new RunFailure('unreadable', `--trace: cannot write ${out.file}: ${(error as Error).message}`);
-      if ('error' in outcome) warn(`switchboard replay: ${failure.message}`);
-      else outcome = { error: failure };
-    }
-  }
+  outcome = await saveTraceFile(out, runId, outcome, warn, 'replay');
   if ('error' in outcome) throw outcome.error;
   return report(outcome.result, fork !== undefined);
 }

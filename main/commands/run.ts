@@ -8,7 +8,6 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { RunSession, planSession } from '../host/run-session.js';
-import { RunFailure } from '../host/run-session-failure.js';
 import { startNatsServer } from '../host/run-session-server.js';
 import { appRoot } from '../app-paths.js';
 import { positiveNumber, UsageError } from './flags.js';
@@ -16,7 +15,7 @@ import { natsChoiceFromFlags, natsFlagHelp, natsFlagSpecs } from './nats-flags.j
 import { readTopology } from './read-topology.js';
 import { summarize } from './run-summary.js';
 import { stopSignals } from './signals.js';
-import { exportTraceFile, traceFileLibrary } from './trace-file.js';
+import { saveTraceFile, traceFileLibrary } from './trace-file.js';
 
 const runHelp = `Usage: switchboard run FILE [options]
 
@@ -110,15 +109,7 @@ export async function run(argv: string[]): Promise<number> {
   await session?.stop();
   await server.stop().catch((error: unknown) => warn(`stopping the NATS server failed: ${(error as Error).message}`));
   // Also after a failed start: what was recorded until then is the user's, the working store is not.
-  if (trace && runId) {
-    try {
-      await exportTraceFile(trace.library, runId, trace.file);
-    } catch (error) {
-      const failure = new RunFailure('unreadable', `--trace: cannot write ${trace.file}: ${(error as Error).message}`);
-      if ('error' in outcome) warn(`switchboard run: ${failure.message}`);
-      else outcome = { error: failure };
-    }
-  }
+  outcome = await saveTraceFile(trace, runId, outcome, warn, 'run');
   if ('error' in outcome) throw outcome.error;
   return outcome.code;
 }

@@ -21,6 +21,25 @@ export async function traceFileLibrary(file: string): Promise<TraceLibrary> {
   return new TraceLibrary(path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.runs`));
 }
 
+/**
+ * Writes the stopped run to OUT after a command ran it: a failure to write becomes the command's
+ * failure, or (when the command already failed) a warning beside it. Returns the outcome to report.
+ */
+export async function saveTraceFile<T>(out: { file: string; library: TraceLibrary } | null, runId: string | null, outcome: T | { error: unknown }, warn: (text: string) => void, command: string): Promise<T | { error: unknown }> {
+  if (!out || !runId) return outcome;
+  try {
+    await exportTraceFile(out.library, runId, out.file);
+    return outcome;
+  } catch (error) {
+    const failure = new RunFailure('unreadable', `--trace: cannot write ${out.file}: ${(error as Error).message}`);
+    if (typeof outcome === 'object' && outcome !== null && 'error' in outcome) {
+      warn(`switchboard ${command}: ${failure.message}`);
+      return outcome;
+    }
+    return { error: failure };
+  }
+}
+
 /** Exports the stopped run `runId` to OUT and removes the working store. */
 export async function exportTraceFile(library: TraceLibrary, runId: string, file: string): Promise<void> {
   await library.exportNdjson(runId, file);
