@@ -110,6 +110,17 @@ describe('replay, compare and fork', () => {
     expect(await page.getByTestId('compare-next').isDisabled()).toBe(true);
     expect(await page.getByTestId('compare-first-divergence').count()).toBe(0);
     await workbench.screenshot('compare-same');
+
+    // In the runs list the replay names its original and offers the comparison itself.
+    await openRuns();
+    const replayRow = page.locator(`[data-testid=runs-row][data-run-id="${replay}"]`);
+    expect(await replayRow.getByTestId('runs-replay-of').textContent()).toBe('replay');
+    expect(await replayRow.innerText()).toContain(`replay of ${original}`);
+    await workbench.screenshot('runs-replay-row');
+    await replayRow.getByTestId('runs-compare-original').click();
+    await page.getByTestId('runs-dialog').waitFor({ state: 'detached' });
+    expect(await page.getByTestId('compare-pick-a').inputValue()).toBe(original);
+    expect(await page.getByTestId('compare-pick-b').inputValue()).toBe(replay);
   });
 
   it('forks the coordinator’s first decision and compares: the fork point is the first divergence, selected and marked', async () => {

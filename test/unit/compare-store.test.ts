@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { AlignedRow, TraceComparison } from '../../agents/trace/diff-schema.js';
 import type { RpcResult } from '../../preload/contract.js';
 import { ApiClient, type Transport } from '../../renderer/src/api.js';
+import { defaultPair, replayLabel } from '../../renderer/src/debugger/compare-actions.js';
 import { COMPARE_PAGE, findDifference, NO_PAGES, placePage, summaryLine, wordDiff } from '../../renderer/src/debugger/compare-rows.js';
 import { createStores } from '../../renderer/src/stores/stores.js';
 
@@ -105,5 +106,22 @@ describe('compare rows', () => {
     const inserted = wordDiff('ask the weather bot', 'ask the careful weather bot');
     expect(inserted.a.every((p) => p.change === 'same')).toBe(true);
     expect(inserted.b.filter((p) => p.change === 'added').map((p) => p.text.trim())).toEqual(['careful']);
+  });
+});
+
+describe('picking runs to compare', () => {
+  const run = (runId: string, replayOf: string | null = null, fork: { agent: string; turn: number } | null = null) => ({ runId, startedAt: '2026-12-06T12:00:00.000Z', topology: 'seed-000-trio', records: 10, bytes: 100, live: false, replayOf, fork });
+
+  it('opens on the newest replay and its original, else the two newest runs', () => {
+    expect(defaultPair([run('r3'), run('r2', 'r1'), run('r1')])).toEqual({ a: 'r1', b: 'r2' });
+    // A replay whose original was deleted is not a pair.
+    expect(defaultPair([run('r3', 'gone'), run('r2'), run('r1')])).toEqual({ a: 'r2', b: 'r3' });
+    expect(defaultPair([run('r1')])).toBeNull();
+  });
+
+  it('names what a replay or fork re-ran', () => {
+    expect(replayLabel(run('r2', 'r1'))).toBe('replay of r1');
+    expect(replayLabel(run('r3', 'r1', { agent: 'task_coordinator', turn: 1 }))).toBe('fork of r1 at task_coordinator #1');
+    expect(replayLabel(run('r1'))).toBe('');
   });
 });

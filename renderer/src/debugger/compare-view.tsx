@@ -11,13 +11,11 @@ import { useDebugStore } from '../stores/debug-store';
 import { useRunStore } from '../stores/run-store';
 import { useStores } from '../stores/stores-context';
 import { useTraceStore } from '../stores/trace-store';
+import { defaultPair, runLabel } from './compare-actions';
 import { CompareDetail } from './compare-detail';
 import { CompareGrid } from './compare-grid';
 import { compareRowAt, summaryLine } from './compare-rows';
 import './compare.css';
-
-/** A run as the pickers name it. */
-const runLabel = (run: { runId: string; startedAt: string; topology: string | null }) => `${run.topology ?? '(no topology)'} · ${run.startedAt.replace('T', ' ').slice(0, 19)} · ${run.runId}`;
 
 /** One run picker. */
 function RunPicker({ side, value, onPick }: { side: 'A' | 'B'; value: string | null; onPick: (runId: string) => void }) {
@@ -95,12 +93,12 @@ export function CompareView() {
   const grid = useRef<HTMLDivElement>(null);
 
   useEffect(() => void stores.trace.getState().refreshRuns(), [stores]);
-  // Nothing chosen yet: the last replay and the run it replays, else the two newest runs.
+  // Nothing chosen yet: the running replay and its original, else the newest replay and its original, else the two newest runs.
   useEffect(() => {
     if (compare) return;
     const replay = status?.replay;
-    if (replay && status?.runId) compareRuns(replay.of, status.runId);
-    else if (runs.length >= 2) compareRuns(runs[1]!.runId, runs[0]!.runId);
+    const pair = replay && status?.runId ? { a: replay.of, b: status.runId } : defaultPair(runs);
+    if (pair) compareRuns(pair.a, pair.b);
   }, [compare, status, runs, compareRuns]);
   useEffect(() => {
     if (!compare) return;

@@ -6,7 +6,7 @@
  */
 import { useRef, useState, type FormEvent } from 'react';
 import type { RecordedRun } from '../../../preload/contract';
-import { openComparison } from '../debugger/compare-actions';
+import { openComparison, replayLabel, runLabel } from '../debugger/compare-actions';
 import { Modal } from '../files/modal';
 import { formatBytes, formatCount } from '../lib/format';
 import { useRunsStore } from '../stores/runs-store';
@@ -36,7 +36,7 @@ function CompareWith({ run, onDone }: { run: RecordedRun; onDone: () => void }) 
         </option>
         {others.map((r) => (
           <option key={r.runId} value={r.runId}>
-            {r.topology ?? '(no topology)'} · {r.startedAt.replace('T', ' ').slice(0, 19)} · {r.runId}
+            {runLabel(r)}
           </option>
         ))}
       </select>
@@ -51,7 +51,10 @@ function CompareWith({ run, onDone }: { run: RecordedRun; onDone: () => void }) 
 function RunRow({ run, busy }: { run: RecordedRun; busy: boolean }) {
   const { confirmDelete, viewing, openReadOnly, exportRun, requestDelete, deleteRun, replay, runs } = useRunsStore();
   const [comparing, setComparing] = useState(false);
+  const stores = useStores();
   const shown = viewing?.runId === run.runId;
+  const replayed = replayLabel(run);
+  const original = run.replayOf && runs.some((r) => r.runId === run.replayOf) ? run.replayOf : null;
   const started = run.startedAt.replace('T', ' ').slice(0, 19);
   return (
     <tr data-testid="runs-row" data-run-id={run.runId} data-live={run.live} aria-current={shown || undefined}>
@@ -60,10 +63,16 @@ function RunRow({ run, busy }: { run: RecordedRun; busy: boolean }) {
           {run.topology ?? <span className="muted">(no topology)</span>}
           {run.live && <span className="badge badge-live">live</span>}
           {shown && <span className="badge">shown</span>}
+          {replayed && (
+            <span className="badge badge-replay" title={replayed} data-testid="runs-replay-of">
+              {run.fork ? 'fork' : 'replay'}
+            </span>
+          )}
         </div>
         <div className="runs-id mono muted" title={run.runId}>
           {run.runId}
         </div>
+        {replayed && <div className="runs-id mono muted">{replayed}</div>}
       </td>
       <td className="mono">{started}</td>
       <td className="runs-num" data-testid="runs-records">
@@ -98,9 +107,15 @@ function RunRow({ run, busy }: { run: RecordedRun; busy: boolean }) {
             >
               Replay
             </button>
-            <button type="button" className="btn btn-small" disabled={busy || runs.length < 2} onClick={() => setComparing(true)} title="Align it with another run, message by message" data-testid="runs-compare">
-              Compare with…
-            </button>
+            {original ? (
+              <button type="button" className="btn btn-small" disabled={busy} onClick={() => openComparison(stores, original, run.runId)} title={`Align it with ${original}, the run it re-ran`} data-testid="runs-compare-original">
+                Compare with the original
+              </button>
+            ) : (
+              <button type="button" className="btn btn-small" disabled={busy || runs.length < 2} onClick={() => setComparing(true)} title="Align it with another run, message by message" data-testid="runs-compare">
+                Compare with…
+              </button>
+            )}
             <span className="runs-export" role="group" aria-label="Export">
               <span className="muted">Export</span>
               <button type="button" className="btn btn-small" disabled={busy} onClick={() => void exportRun(run.runId, 'ndjson')} title="The whole run, lossless (re-imports as it was)" data-testid="runs-export-ndjson">
