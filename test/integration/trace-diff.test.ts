@@ -220,4 +220,29 @@ describe('trace.compare on the host', () => {
     expect(comparisons.scans).toBe(4);
     for (const store of opened.values()) await store.close();
   });
+
+  it('compares a run still being recorded with what it has so far, and again as it grows', async () => {
+    const library = new TraceLibrary(path.join(dataDir, 'live-library'));
+    const records = traceOf(conversation(6), 31);
+    const past = await library.create({ run: 'past' });
+    for (const record of records) past.append(record);
+    const live = await library.create({ run: 'live' });
+    const half = Math.floor(records.length / 2);
+    for (const record of records.slice(0, half)) live.append(record);
+    const stores = new Map([
+      ['past', past],
+      ['live', live],
+    ]);
+    const comparisons = new RunComparisons({ withStore: async (runId, use) => use(stores.get(runId)!) });
+    const early = await comparisons.compare({ a: 'past', b: 'live', limit: 500 });
+    const heard = early.summary.b.messages;
+    expect(heard).toBeGreaterThan(0);
+    expect(early.summary).toMatchObject({ a: { messages: 36 }, same: heard, onlyA: 36 - heard, onlyB: 0 });
+    for (const record of records.slice(half)) live.append(record);
+    const later = await comparisons.compare({ a: 'past', b: 'live', limit: 500 });
+    expect(later.summary).toMatchObject({ b: { messages: 36 }, same: 36, onlyA: 0 });
+    expect(later.firstDivergence).toBeNull();
+    await past.close();
+    await live.close();
+  });
 });
