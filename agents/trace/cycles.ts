@@ -11,7 +11,7 @@ import { OodaPhaseSchema, type RuntimeEventName } from '../protocol/runtime-even
 import type { EventRecordOf, TraceRecord } from './record.js';
 
 /** The event records the structure is built from; every other record is ignored. */
-export const CYCLE_EVENT_NAMES = ['run.started', 'ooda.phase', 'llm.call', 'tool.result', 'message.sent', 'run.completed'] as const satisfies readonly RuntimeEventName[];
+export const CYCLE_EVENT_NAMES = ['message.received', 'run.started', 'ooda.phase', 'llm.call', 'tool.result', 'message.sent', 'run.completed'] as const satisfies readonly RuntimeEventName[];
 
 /** Characters of an incoming message's content kept in a run's summary. */
 export const CYCLE_CONTENT_CHARS = 200;
@@ -55,6 +55,9 @@ export const CycleRunSchema = z.object({
   from: z.string().nullable(),
   /** The incoming message's content, cut to CYCLE_CONTENT_CHARS. */
   content: z.string(),
+  /** The subject it came on and its `message.received` record, when recorded. */
+  subject: z.string().nullable(),
+  receivedSeq: z.number().int().positive().nullable(),
   /** Seq of `run.started` (of the run's first record when that is missing). */
   startedSeq: z.number().int().positive(),
   completedSeq: z.number().int().positive().nullable(),
@@ -104,6 +107,8 @@ export class CycleAssembler {
   /** Incoming message id → its run, so a reply sent after `run.completed` finds its run. */
   private readonly byMessage = new Map<string, RunState>();
   private readonly decisions = new Map<string, number>();
+  /** Each agent's last `message.received`: its run starts right after it, in the same handler call. */
+  private readonly received = new Map<string, { id: string; seq: number; subject: string }>();
   /** Records offered so far (seq of the last). */
   seen = 0;
 
@@ -112,6 +117,9 @@ export class CycleAssembler {
     this.seen = Math.max(this.seen, record.seq);
     if (record.kind !== 'event') return;
     switch (record.name) {
+      case 'message.received':
+        this.received.set(record.agent, { id: record.payload.message.message_id, seq: record.seq, subject: record.payload.subject });
+        return;
       case 'run.started':
         return this.started(record);
       case 'ooda.phase': {
@@ -170,6 +178,11 @@ export class CycleAssembler {
     run.out.content = cut(payload.message.content);
     run.startMono = record.mono;
     this.byMessage.set(payload.message.message_id, run);
+    const received = this.received.get(record.agent);
+    if (received?.id === payload.message.message_id) {
+      run.out.subject = received.subject;
+      run.out.receivedSeq = received.seq;
+    }
   }
 
   /** A sent message belongs to the run it replies to, else to the sender's most recently active open run. */
@@ -192,7 +205,7 @@ export class CycleAssembler {
     if (!run) {
       run = {
         agent,
-        out: { runId, status: 'running', from: null, content: '', startedSeq: seq, completedSeq: null, durationMs: null, error: null, turns: [] },
+        out: { runId, status: 'running', from: null, content: '', subject: null, receivedSeq: null, startedSeq: seq, completedSeq: null, durationMs: null, error: null, turns: [] },
         startMono: null,
         lastSeq: seq,
       };

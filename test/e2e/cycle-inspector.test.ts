@@ -58,7 +58,8 @@ describe('the cycle inspector', () => {
     await page.setViewportSize({ width: 1920, height: 1080 });
     await workbench.screenshot('cycle-inspector-wide');
     await turn1.getByTestId('cycle-phase-observe').click();
-    await page.getByTestId('cycle-observe-message').filter({ hasText: "What's the weather in Paris?" }).waitFor();
+    await page.getByTestId('cycle-observe-message').filter({ hasText: "What's the weather in Paris?" }).filter({ hasText: 'agents.request.task_coordinator' }).waitFor();
+    expect(await page.getByTestId('cycle-memory').innerText()).toBe('empty: a new conversation');
     await workbench.screenshot('cycle-inspector-observe');
     await turn1.getByTestId('cycle-phase-orient').click();
     await page.getByTestId('cycle-orient-chat').locator('[data-role=user]').waitFor();

@@ -41,7 +41,8 @@ describe('trace.getCycles', () => {
     expect(coordinator).toHaveLength(1);
     expect(coordinator[0]).toMatchObject({ runCount: 1, offset: 0, truncated: false });
     const run = coordinator[0]!.runs[0]!;
-    expect(run).toMatchObject({ status: 'completed', content: "What's the weather in Paris?" });
+    expect(run).toMatchObject({ status: 'completed', content: "What's the weather in Paris?", subject: 'agents.request.task_coordinator' });
+    expect(await read(run.receivedSeq!)).toMatchObject({ name: 'message.received', agent: 'task_coordinator', payload: { subject: 'agents.request.task_coordinator' } });
     expect(run.turns.map((t) => [t.turn, t.decision, t.phases.map((p) => p.phase)])).toEqual([
       [1, 1, ['observe', 'orient', 'decide', 'act']],
       [2, 2, ['observe', 'orient', 'decide', 'act']],

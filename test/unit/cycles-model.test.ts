@@ -9,6 +9,8 @@ const run: CycleRun = {
   status: 'completed',
   from: 'user',
   content: 'hi',
+  subject: 'agents.request.a',
+  receivedSeq: 9,
   startedSeq: 10,
   completedSeq: 30,
   durationMs: 5,
@@ -34,7 +36,7 @@ const run: CycleRun = {
 describe('cycle model', () => {
   it('names the records of each phase', () => {
     const [t1, t2] = run.turns;
-    expect(phaseSeqs(run, t1!, 'observe')).toEqual([10, 11]);
+    expect(phaseSeqs(run, t1!, 'observe')).toEqual([10, 11, 12]);
     expect(phaseSeqs(run, t2!, 'observe')).toEqual([20]);
     expect(phaseSeqs(run, t1!, 'orient')).toEqual([12]);
     expect(phaseSeqs(run, t1!, 'decide')).toEqual([13, 14]);

@@ -38,6 +38,7 @@ function turn(r: ReturnType<typeof recorder>, agent: string, runId: string, n: n
 describe('cycles', () => {
   it('assembles runs, turns and phases, numbering decisions per agent across runs', () => {
     const r = recorder();
+    const received = r.event('message.received', 'coord', { subject: 'agents.request.coord', message: { from_agent: 'user', content: 'plan a trip', message_id: 'in-1' } });
     const s1 = r.event('run.started', 'coord', { runId: 'A', message: { from_agent: 'user', content: 'plan a trip', message_id: 'in-1' } });
     r.message(); // bus messages are skipped
     const t1 = turn(r, 'coord', 'A', 1, 2);
@@ -59,7 +60,7 @@ describe('cycles', () => {
       ['spec', 1],
     ]);
     const [a, b] = cycles.agents[0]!.runs;
-    expect(a).toMatchObject({ runId: 'A', status: 'completed', from: 'user', content: 'plan a trip', startedSeq: s1, completedSeq: c1, durationMs: (c1 - s1) * 10, error: null });
+    expect(a).toMatchObject({ runId: 'A', status: 'completed', from: 'user', content: 'plan a trip', subject: 'agents.request.coord', receivedSeq: received, startedSeq: s1, completedSeq: c1, durationMs: (c1 - s1) * 10, error: null });
     expect(a!.turns).toEqual([
       {
         turn: 1,
@@ -80,7 +81,8 @@ describe('cycles', () => {
     expect(b).toMatchObject({ runId: 'B', status: 'running', completedSeq: null, durationMs: null });
     expect(b!.turns[0]).toMatchObject({ turn: 1, decision: 3, llmSeq: t3.llm });
     const spec = cycles.agents[1]!.runs[0]!;
-    expect(spec).toMatchObject({ status: 'failed', error: 'boom', from: 'coord' });
+    // Run C's message.received is not in the trace: no subject.
+    expect(spec).toMatchObject({ status: 'failed', error: 'boom', from: 'coord', subject: null, receivedSeq: null });
     expect(spec.content.length).toBe(200);
     expect(spec.turns[0]).toMatchObject({ decision: 1, llmSeq: t4.llm });
   });

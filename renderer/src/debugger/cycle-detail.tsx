@@ -35,6 +35,9 @@ function ObserveDetail({ run, turn, records }: { run: CycleRun; turn: CycleTurn;
   const record = phaseRecord(records, turn, 'observe');
   const observation = asObservation(record?.payload.output);
   const message = started?.payload.message;
+  // What memory held for this conversation: Orient's messages before the one this run answers.
+  const oriented = started ? asOrientation(phaseRecord(records, turn, 'orient')?.payload.output) : null;
+  const memory = oriented ? oriented.messages.length - 1 : null;
   return (
     <>
       {message && (
@@ -43,6 +46,7 @@ function ObserveDetail({ run, turn, records }: { run: CycleRun; turn: CycleTurn;
             rows={[
               ['from', <span className="mono">{message.from_agent}</span>],
               ['to', <span className="mono">{message.to_agent ?? '—'}</span>],
+              ['subject', <span className="mono">{run.subject ?? '—'}</span>],
               ['type', message.message_type],
               ['message id', <span className="mono muted">{message.message_id}</span>],
             ]}
@@ -55,7 +59,13 @@ function ObserveDetail({ run, turn, records }: { run: CycleRun; turn: CycleTurn;
         <Block title={observation?.kind === 'tool_results' ? 'Observed tool results' : 'Observation'} seq={record.seq} testId="cycle-observe">
           {observation ? (
             <>
-              <Facts rows={[['from', <span className="mono">{observation.from}</span>], ...(observation.conversation ? [['conversation', <span className="mono muted">{observation.conversation}</span>] as [string, ReactNode]] : [])]} />
+              <Facts
+                rows={[
+                  ['from', <span className="mono">{observation.from}</span>],
+                  ...(observation.conversation ? [['conversation', <span className="mono muted">{observation.conversation}</span>] as [string, ReactNode]] : []),
+                  ...(memory !== null ? [['memory', <span data-testid="cycle-memory">{memory === 0 ? 'empty: a new conversation' : `${memory} earlier message${memory === 1 ? '' : 's'} (shown in Orient)`}</span>] as [string, ReactNode]] : []),
+                ]}
+              />
               {observation.toolResults?.length ? (
                 <ul className="cy-results">
                   {observation.toolResults.map((r, i) => (

@@ -22,12 +22,12 @@ export interface CycleSelection {
 /** Nothing selected. */
 export const NO_SELECTION: CycleSelection = { agent: null, oodaRun: null, turn: null, phase: null };
 
-/** The seqs a phase's detail shows: its `ooda.phase` record and what it did (the model call, tool results, messages sent; the request for turn 1's Observe). */
+/** The seqs a phase's detail shows: its `ooda.phase` record and what it did (the model call, tool results, messages sent; for the first turn's Observe the request and Orient's record, which holds the memory). */
 export function phaseSeqs(run: CycleRun, turn: CycleTurn, phase: OodaPhase): number[] {
   const own = turn.phases.filter((p) => p.phase === phase).map((p) => p.seq);
   switch (phase) {
     case 'observe':
-      return turn.turn === 1 && turn === run.turns[0] ? [run.startedSeq, ...own] : own;
+      return turn === run.turns[0] ? [run.startedSeq, ...own, ...turn.phases.filter((p) => p.phase === 'orient').map((p) => p.seq)] : own;
     case 'orient':
       return own;
     case 'decide':
