@@ -127,6 +127,7 @@ describe('the debugger', () => {
     expect(await refusal.innerText()).toMatch(/still paused[\s\S]*toolCalls/i);
     expect(await detail().getAttribute('data-phase')).toBe('act');
     await page.locator('[data-testid=paused-count][data-count="1"]').waitFor();
+    await workbench.screenshot('debugger-refused');
 
     // Reset brings the model's decision back; then a valid edit is acted on.
     await page.getByTestId('decision-reset').click();
@@ -180,6 +181,35 @@ describe('the debugger', () => {
     await dot('weather_bot').and(page.locator('[data-state=disabled]')).waitFor({ state: 'attached' }); // the canvas is behind the Debug view
     await send(page, 'task_coordinator', "What's the weather in Lyon?");
     await reply(page, 'Weather-Bot: It is 18°C and partly cloudy in Lyon.').waitFor();
+    expect(await page.getByTestId('paused-count').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('Pause all (F6), Step over (Shift+F10) to the cycle\'s next Observe, Continue (F8) the selected run, Continue all (Shift+F8)', async () => {
+    await runTrio();
+    const row = (agent: string) => page.locator(`[data-testid=paused-run][data-agent=${agent}]`);
+    await page.locator('body').click({ position: { x: 5, y: 500 } }); // keys go to the app, not a text field
+    await page.keyboard.press('F6');
+    await send(page, 'task_coordinator', "What's the weather in Paris?");
+    await row('task_coordinator').and(page.locator('[data-phase=observe]')).waitFor();
+    expect(await row('task_coordinator').innerText()).toContain('paused');
+
+    // Step over the coordinator's cycle: it asks the weather bot, which was paused too and stops before its Observe.
+    await page.locator('body').click({ position: { x: 5, y: 500 } });
+    await page.keyboard.press('Shift+F10');
+    await row('weather_bot').and(page.locator('[data-phase=observe]')).waitFor();
+
+    // Continue (F8) the weather bot, selected in the list: it answers, and the coordinator's step over ends at the next Observe of its run.
+    await row('weather_bot').click();
+    await page.keyboard.press('F8');
+    await row('task_coordinator').and(page.locator('[data-phase=observe]')).filter({ hasText: 'turn 2' }).waitFor();
+    expect(await row('task_coordinator').innerText()).toContain('step');
+    expect(await row('weather_bot').count()).toBe(0);
+
+    // Continue all (Shift+F8): the reply comes back.
+    await page.keyboard.press('Shift+F8');
+    await page.getByTestId('tab-trace').click();
+    await reply(page, 'Weather-Bot: It is 18°C and partly cloudy in Paris.').waitFor();
     expect(await page.getByTestId('paused-count').count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });

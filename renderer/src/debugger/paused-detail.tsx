@@ -91,10 +91,9 @@ export function PausedDetail({ run }: { run: PausedRunInfo }) {
   return (
     <section className="paused-detail" data-testid="paused-detail" data-agent={run.agent} data-phase={run.phase}>
       <header className="paused-detail-head">
-        <div>
+        <div title={`OODA run ${run.runId}`}>
           <strong>{run.agent}</strong> paused before <span className={`phase phase-${run.phase}`}>{run.phase}</span>
           <span className="muted"> · turn {run.turn} · {reason} · <Waited run={run} /></span>
-          <span className="muted mono paused-run-id" title={run.runId}> · run {run.runId.slice(0, 8)}</span>
         </div>
         <PhaseTrack phase={run.phase} />
       </header>
