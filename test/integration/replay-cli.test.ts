@@ -86,6 +86,47 @@ describe('switchboard replay', () => {
     expect(out.stderr).toMatch(/^switchboard replay: diverged: task_coordinator, decision 1: the record holds the system prompt at character \d+: ".*a coordinator.*"; the replay asked ".*a careful coordinator.*"\.\n$/);
   }, 60_000);
 
+  it('starts no MCP server in a replay: its tools are offered and answered from the record', async () => {
+    const fixture = path.resolve('test/fixtures/mcp/echo-server.mjs');
+    const mcpTopology = (command: string) => `apiVersion: switchboard.dev/v1
+kind: Topology
+metadata: { name: mcp-replay }
+spec:
+  llms: { offline: { provider: scripted } }
+  mcpServers:
+    - name: echo
+      command: ${JSON.stringify(command)}
+      args: [${JSON.stringify(fixture)}]
+      timeoutMs: 5000
+  agents:
+    - name: helper
+      llm: offline
+      tools: [echo/echo]
+      script:
+        rules:
+          - matches: "^say (.+)$"
+            tool_calls: [{ name: echo__echo, arguments: { text: "{{match.1}}" } }]
+          - after_tool: echo__echo
+            reply: "MCP said: {{tool_result}}"
+`;
+    const file = path.join(tmp, 'mcp.yaml');
+    writeFileSync(file, mcpTopology(process.execPath));
+    const mcpTrace = path.join(tmp, 'mcp.ndjson');
+    const live = await runCli(['run', file, '--quiet', '--trace', mcpTrace, '--input', 'say hi', '--to', 'helper']);
+    expect(live.code).toBe(0);
+    expect(live.stdout).toBe('MCP said: hi\n');
+    // The recorded topology now names a server command that does not exist: a replay that started it would fail.
+    const { header, records } = readTrace(mcpTrace);
+    const gone = path.join(tmp, 'mcp-gone.ndjson');
+    writeFileSync(gone, [JSON.stringify({ ...header, topology: mcpTopology(path.join(tmp, 'no-such-node')) }), ...records.map((r) => JSON.stringify(r))].join('\n') + '\n');
+    const out = path.join(tmp, 'mcp-replay.ndjson');
+    const replayed = await runCli(['replay', gone, '--quiet', '--trace', out]);
+    expect(replayed.stderr).toBe('the replay followed the record to its end.\n');
+    expect(replayed.code).toBe(0);
+    expect(replayed.stdout).toBe('MCP said: hi\n');
+    expect(events(readTrace(out).records, 'tool.result').map((r) => r.payload)).toEqual([expect.objectContaining({ tool: 'echo__echo', result: 'hi', durationMs: 0 })]);
+  }, 60_000);
+
   it('refuses bad input with one short error each', async () => {
     const noTopology = path.join(tmp, 'no-topology.ndjson');
     const { header, records } = readTrace(recorded);
