@@ -98,13 +98,22 @@ export class RunManager {
     }
   }
 
+  /** The run being stopped, and its stop done (queries for it wait for that). */
+  private stopping: { runId: string | null; done: Promise<void> } | null = null;
+
   /** Stops the run (agents, MCP servers, then the recorder); the trace is kept. */
   async stop(): Promise<RunStatus> {
     const run = this.active;
     if (!run) return this.status;
     this.active = null;
     this.set({ ...this.status, state: 'stopping' });
-    await run.stop();
+    const stopped = run.stop();
+    this.stopping = { runId: run.runId, done: stopped.then(() => undefined, () => undefined) };
+    try {
+      await stopped;
+    } finally {
+      this.stopping = null;
+    }
     return this.set({ state: 'idle', runId: run.runId, topology: this.status.topology, agents: [], startedAt: null, error: null, replay: replayStopped(this.status.replay) });
   }
 
@@ -155,6 +164,8 @@ export class RunManager {
   /** The store of a run: the active one, or one opened from disk and kept open (`work` watches the opening). */
   async withStore<T>(runId: string, use: (store: TraceStore) => Promise<T> | T, work?: LongWork): Promise<T> {
     if (this.active?.store && this.active.runId === runId) return use(this.active.store);
+    // A run being stopped still has its store open for the recorder: wait for the stop, then read it from disk.
+    if (this.stopping?.runId === runId) await this.stopping.done;
     let opened = false;
     try {
       return await this.opened.use(runId, (store) => ((opened = true), use(store)), work);

@@ -96,6 +96,9 @@ describe('replay, compare and fork', () => {
     expect(await notice.getAttribute('data-state')).toBe('followed');
     expect(await notice.innerText()).toContain(`Replay of ${original} → ${replay}: followed the record to its end`);
     await workbench.screenshot('replay-notice');
+    // The Trace view followed the replay through its stop without an error (queries during the stop wait for it).
+    await page.locator('[data-testid=trace-table] [data-seq]').first().waitFor();
+    expect(await page.locator('.trace-error').count()).toBe(0);
 
     await page.getByTestId('replay-compare').click();
     await page.getByTestId('compare-view').waitFor();
