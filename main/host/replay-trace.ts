@@ -61,7 +61,9 @@ export async function readLibraryRun(library: TraceLibrary, runId: string): Prom
     } catch (error) {
       throw new RunFailure('unreadable', `no recorded run ${runId}: ${fileErrorText(error)}`);
     }
-    return await readReplayTrace(file);
+    const trace = await readReplayTrace(file);
+    // An imported run keeps its original id in its header: the replay names the run it was read from.
+    return { ...trace, recording: { ...trace.recording, runId } };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
