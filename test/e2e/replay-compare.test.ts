@@ -6,7 +6,7 @@
 // divergence — the coordinator's request to the weather bot — is selected with its content marked
 // word by word, n / p move between differences, both records show in full, and "Show in trace"
 // opens the fork's record in the Trace view. An imported NDJSON of the run compares the same too.
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -217,6 +217,32 @@ describe('replay, compare and fork', () => {
     expect(await page.getByTestId('compare-pick-b').inputValue()).toBe(original);
     await page.getByTestId('compare-verdict').filter({ hasText: '✓ Same conversation' }).waitFor();
     expect(await page.getByTestId('compare-summary').innerText()).toMatch(/^\d+ same · 0 changed · 0 only in A · 0 only in B$/);
+  });
+
+  it('replays an imported run whose topology was edited: it stops at the divergence, says where, and compares different', async () => {
+    const exported = path.join(workbench.dataDir, 'original.ndjson');
+    const [header, ...rest] = readFileSync(exported, 'utf8').split('\n');
+    const prompt = 'You are {{agent_name}}, a coordinator.';
+    expect(header).toContain(prompt);
+    const edited = path.join(workbench.dataDir, 'edited-prompt.ndjson');
+    writeFileSync(edited, [header!.replace(prompt, 'You are {{agent_name}}, a careful coordinator.'), ...rest].join('\n'));
+    await openRuns();
+    await page.getByTestId('runs-import-path').fill(edited);
+    await page.getByTestId('runs-import').click();
+    await page.getByTestId('runs-notice').filter({ hasText: 'Imported edited-prompt.ndjson' }).waitFor();
+    const before = await page.getByTestId('runs-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id')));
+    const importedId = before.find((id) => id?.startsWith('import-') && !known.includes(id))!;
+    known.push(importedId);
+    await page.locator(`[data-testid=runs-row][data-run-id="${importedId}"]`).getByTestId('runs-replay').click();
+    await replayEnded();
+    const notice = page.getByTestId('replay-notice');
+    expect(await notice.getAttribute('data-state')).toBe('diverged');
+    expect(await page.getByTestId('replay-state').innerText()).toBe('diverged from the record');
+    expect((await page.getByTestId('replay-divergence').innerText()).length).toBeGreaterThan(10);
+    await workbench.screenshot('replay-diverged');
+    await page.getByTestId('replay-compare').click();
+    expect(await page.getByTestId('compare-pick-a').inputValue()).toBe(importedId);
+    await page.getByTestId('compare-verdict').filter({ hasText: '≠ The runs differ' }).waitFor();
     expect(workbench.pageErrors).toEqual([]);
   });
 });
