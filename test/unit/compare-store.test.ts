@@ -25,16 +25,15 @@ function compareHost() {
   const offsets: number[] = [];
   const transport: Transport = {
     call: async (method, input) => {
-      const i = input as Record<string, never>;
       if (method === 'trace.compare') {
-        const { a, b, offset = 0, limit = 100 } = i as { a: string; b: string; offset?: number; limit?: number };
+        const { a, b, offset = 0, limit = 100 } = input as { a: string; b: string; offset?: number; limit?: number };
         offsets.push(offset);
         const rows = Array.from({ length: Math.max(0, Math.min(limit, TOTAL - offset)) }, (_, k) => row(offset + k));
         const page: TraceComparison = { summary: { a: { runId: a, messages: TOTAL }, b: { runId: b, messages: TOTAL }, same: TOTAL - 2, changed: 2, onlyA: 0, onlyB: 0 }, firstDivergence: 17, total: TOTAL, offset, rows };
         return ok(page);
       }
       if (method === 'trace.query') {
-        const { runId, query } = i as { runId: string; query: { after: number } };
+        const { runId, query } = input as { runId: string; query: { after: number } };
         return ok({ records: [{ kind: 'event', seq: query.after + 1, time: '2026-12-06T12:00:00.000Z', mono: 1, name: 'run.started', agent: runId, payload: {} }], hasMore: true, total: null, offset: null });
       }
       if (method === 'trace.listRuns') return ok({ runs: [] });
