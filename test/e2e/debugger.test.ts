@@ -119,7 +119,7 @@ describe('the debugger', () => {
     // An invalid edit (no toolCalls): the schema marks it, the host refuses it with its reason, the run stays paused.
     // Typed: the closing quote and brace come from Monaco's auto-close.
     await setDecision('{"text": "no tool calls field', { typed: true });
-    expect((await editorText()).replace(/\s/g, '')).toBe('{"text":"notoolcallsfield"}');
+    expect((await editorText()).replace(/\u00a0/g, ' ')).toBe('{"text": "no tool calls field"}');
     await page.locator('[data-testid=decision-editor] .squiggly-error').first().waitFor();
     await page.getByTestId('resume-edited').click();
     const refusal = page.getByTestId('decision-error');

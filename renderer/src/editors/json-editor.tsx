@@ -69,5 +69,6 @@ export function JsonEditor({ initial, onChange, modelUri, schemaUri, schema, ari
     };
   }, []);
 
-  return <div ref={host} className={className} data-testid={testId} />;
+  // `nokey`: React Flow's key handling (Space to pan, Delete) ignores what is typed here.
+  return <div ref={host} className={`${className} nokey`} data-testid={testId} />;
 }
