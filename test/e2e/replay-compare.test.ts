@@ -6,13 +6,13 @@
 // divergence — the coordinator's request to the weather bot — is selected with its content marked
 // word by word, n / p move between differences, both records show in full, and "Show in trace"
 // opens the fork's record in the Trace view. An imported NDJSON of the run compares the same too.
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TraceLibrary, traceRoot } from '../../main/host/trace/index.js';
 import { runTrioExample, startReadyWorkbench } from '../helpers/trio-run.js';
-import { artifactsDir, type Workbench } from '../helpers/workbench.js';
+import type { Workbench } from '../helpers/workbench.js';
 
 describe('replay, compare and fork', () => {
   let workbench: Workbench;
@@ -191,14 +191,12 @@ describe('replay, compare and fork', () => {
     const selected = grid().locator('[aria-selected=true]');
     expect(Number(await selected.getAttribute('data-index'))).toBe(all.findIndex((s) => s !== 'same'));
     await workbench.screenshot('compare-fork-general');
-    // The picture in the docs: a taller window, the changed last answer selected (both records below).
+    // The picture in the docs (docs/images/compare.png, copied from artifacts by hand): a taller window, the changed last answer selected (both records below).
     await page.setViewportSize({ width: 1600, height: 1000 });
     await grid().locator('[data-status=changed]').last().click();
     await page.getByTestId('compare-differs').waitFor();
     await workbench.screenshot('compare-docs');
     await page.setViewportSize({ width: 1440, height: 900 });
-    mkdirSync(path.join('docs', 'images'), { recursive: true });
-    copyFileSync(path.join(artifactsDir, 'compare-docs.png'), path.join('docs', 'images', 'compare.png'));
   });
 
   it('compares an imported NDJSON export of the run with the run: the same', async () => {
