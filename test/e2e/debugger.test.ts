@@ -127,6 +127,13 @@ describe('the debugger', () => {
     expect(await refusal.innerText()).toMatch(/still paused[\s\S]*toolCalls/i);
     expect(await detail().getAttribute('data-phase')).toBe('act');
     await page.locator('[data-testid=paused-count][data-count="1"]').waitFor();
+    // Pasted over the whole decision: a tool call of the wrong shape is refused too, with where.
+    await setDecision(JSON.stringify({ text: 'Checking the forecast first.', toolCalls: [{ id: 'call_1_0', name: 'get_current_weather', arguments: 'Paris' }] }, null, 2));
+    await page.getByTestId('resume-edited').click();
+    await page.getByTestId('decision-error').filter({ hasText: 'arguments' }).waitFor();
+    await page.locator('[data-testid=decision-editor] .squiggly-error').first().waitFor();
+    await page.locator('[data-testid=paused-count][data-count="1"]').waitFor();
+    await page.mouse.move(0, 0);
     await workbench.screenshot('debugger-refused');
 
     // Reset brings the model's decision back; then a valid edit is acted on.
