@@ -13,6 +13,7 @@ import type { TraceRecord } from '../../../agents/trace/record';
 import type { ApiClient } from '../api';
 import { decisionOf, locateSeq, NO_SELECTION, parseDecision, phaseSeqs, type CycleSelection } from '../debugger/cycle-model';
 import type { DebugStore } from './debug-store';
+import { livePoll } from './live-poll';
 import { storeHook } from './stores-context';
 import type { TraceStore } from './trace-store';
 import type { ViewStore } from './view-store';
@@ -77,22 +78,13 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 /** Creates the cycle inspector's store on the trace store's run. */
 export function createCyclesStore(client: ApiClient, deps: { trace: StoreApi<TraceStore>; view: StoreApi<ViewStore>; debug: StoreApi<DebugStore> }): StoreApi<CyclesStore> {
   return createStore<CyclesStore>()((set, get) => {
-    let active = false;
-    let timer: ReturnType<typeof setInterval> | null = null;
     let asking: Promise<void> | null = null;
     let again = false;
-    const isLive = () => {
-      const { runId, liveRunId } = deps.trace.getState();
-      return runId !== null && runId === liveRunId;
-    };
-    const schedule = () => {
-      const poll = active && isLive();
-      if (poll && !timer) timer = setInterval(() => void get().refresh(), POLL_MS);
-      if (!poll && timer) {
-        clearInterval(timer);
-        timer = null;
-      }
-    };
+    const poll = livePoll(deps.trace, () => void get().refresh(), {
+      pollMs: POLL_MS,
+      endedRefreshMs: ENDED_REFRESH_MS,
+      onRunChanged: (runId) => set({ runId, agents: [], page: null, records: {}, selection: NO_SELECTION, fork: null, error: null }),
+    });
     const runOf = (oodaRun: string | null) => get().page?.runs.find((r) => r.runId === oodaRun) ?? null;
 
     /** Reads the records `seqs` not read yet (one `trace.query` each, side by side). */
@@ -154,14 +146,6 @@ export function createCyclesStore(client: ApiClient, deps: { trace: StoreApi<Tra
       await loadSelected();
     };
 
-    deps.trace.subscribe((s, before) => {
-      if (s.runId === before.runId && s.liveRunId === before.liveRunId) return;
-      schedule();
-      if (s.runId !== before.runId) set({ runId: s.runId, agents: [], page: null, records: {}, selection: NO_SELECTION, fork: null, error: null });
-      if (!active) return;
-      void get().refresh();
-      if (before.liveRunId !== null && before.liveRunId === s.runId && s.liveRunId === null) setTimeout(() => void get().refresh(), ENDED_REFRESH_MS);
-    });
     deps.debug.subscribe((s, before) => {
       if (s.focus === before.focus) return;
       const { selection } = get();
@@ -182,9 +166,7 @@ export function createCyclesStore(client: ApiClient, deps: { trace: StoreApi<Tra
       fork: null,
 
       setActive(next) {
-        active = next;
-        schedule();
-        if (next) void get().refresh();
+        poll.setActive(next);
       },
 
       async refresh() {

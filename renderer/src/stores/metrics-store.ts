@@ -9,6 +9,7 @@ import type { RunMetrics } from '../../../agents/trace/metrics';
 import type { ApiClient } from '../api';
 import { addSample, type NatsSample } from '../metrics/chart-data';
 import type { ServerStore } from './server-store';
+import { livePoll } from './live-poll';
 import { storeHook } from './stores-context';
 import type { TraceStore } from './trace-store';
 import type { ViewStore } from './view-store';
@@ -41,29 +42,8 @@ const ENDED_REFRESH_MS = 1500;
 /** Creates the Metrics store: it follows the trace store's run and samples the server store's counters. */
 export function createMetricsStore(client: ApiClient, deps: { trace: StoreApi<TraceStore>; view: StoreApi<ViewStore>; server: StoreApi<ServerStore> }): StoreApi<MetricsStore> {
   const store = createStore<MetricsStore>()((set, get) => {
-    let active = false;
-    let timer: ReturnType<typeof setInterval> | null = null;
     let asking: Promise<void> | null = null;
-    const isLive = () => {
-      const { runId, liveRunId } = deps.trace.getState();
-      return runId !== null && runId === liveRunId;
-    };
-    const schedule = () => {
-      const poll = active && isLive();
-      if (poll && !timer) timer = setInterval(() => void get().refresh(), POLL_MS);
-      if (!poll && timer) {
-        clearInterval(timer);
-        timer = null;
-      }
-    };
-    deps.trace.subscribe((s, before) => {
-      if (s.runId === before.runId && s.liveRunId === before.liveRunId) return;
-      schedule();
-      if (!active) return;
-      void get().refresh();
-      // The run just ended: its last records are closed into the store a moment later.
-      if (before.liveRunId !== null && before.liveRunId === s.runId && s.liveRunId === null) setTimeout(() => void get().refresh(), ENDED_REFRESH_MS);
-    });
+    const poll = livePoll(deps.trace, () => void get().refresh(), { pollMs: POLL_MS, endedRefreshMs: ENDED_REFRESH_MS });
 
     return {
       metrics: null,
@@ -74,9 +54,7 @@ export function createMetricsStore(client: ApiClient, deps: { trace: StoreApi<Tr
       nats: [],
 
       setActive(next) {
-        active = next;
-        schedule();
-        if (next) void get().refresh();
+        poll.setActive(next);
       },
 
       async refresh() {
