@@ -5,12 +5,14 @@
 // inspector's "Fork from here", the decision edited in Monaco) compares different: the first
 // divergence — the coordinator's request to the weather bot — is selected with its content marked
 // word by word, n / p move between differences, both records show in full, and "Show in trace"
-// opens the fork's record in the Trace view. An imported NDJSON of the run compares the same too.
+// opens the fork's record in the Trace view. An imported NDJSON of the run compares the same too;
+// one whose topology was edited replays to the divergence; two 40,000-record runs page by page.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TraceLibrary, traceRoot } from '../../main/host/trace/index.js';
+import { writeLongRun } from '../helpers/trace-long-run.js';
 import { runTrioExample, startReadyWorkbench } from '../helpers/trio-run.js';
 import type { Workbench } from '../helpers/workbench.js';
 
@@ -241,6 +243,28 @@ describe('replay, compare and fork', () => {
     await page.getByTestId('replay-compare').click();
     expect(await page.getByTestId('compare-pick-a').inputValue()).toBe(importedId);
     await page.getByTestId('compare-verdict').filter({ hasText: '≠ The runs differ' }).waitFor();
+  });
+
+  it('aligns two long runs page by page: End reaches the last row and only the rows in view are drawn', async () => {
+    const library = new TraceLibrary(traceRoot(workbench.dataDir));
+    await writeLongRun(library, 'long-a', 40_000);
+    await writeLongRun(library, 'long-b', 40_000);
+    await openRuns();
+    const rowA = page.locator('[data-testid=runs-row][data-run-id=long-a]');
+    await rowA.getByTestId('runs-compare').click();
+    await rowA.getByTestId('runs-compare-pick').selectOption('long-b');
+    await page.getByTestId('compare-verdict').filter({ hasText: '✓ Same conversation' }).waitFor({ timeout: 60_000 });
+    const total = Number(await grid().getAttribute('data-total'));
+    expect(total).toBeGreaterThan(30_000);
+    expect(await page.getByTestId('compare-summary').innerText()).toBe(`${total.toLocaleString('en-US')} same · 0 changed · 0 only in A · 0 only in B`);
+    await grid().focus();
+    await page.keyboard.press('End');
+    const selected = grid().locator('[aria-selected=true]');
+    await expect.poll(async () => (await selected.count()) && Number(await selected.getAttribute('data-index'))).toBe(total - 1);
+    expect(await selected.locator('[data-side=a] [data-field=content]').innerText()).toMatch(/^step \d+ of the plan$/);
+    expect(await grid().locator('[role=row]').count()).toBeLessThan(80);
+    await page.keyboard.press('Home');
+    await expect.poll(async () => Number(await selected.getAttribute('data-index'))).toBe(0);
     expect(workbench.pageErrors).toEqual([]);
   });
 });
