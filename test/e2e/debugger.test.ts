@@ -160,6 +160,12 @@ describe('the debugger', () => {
     await dot('weather_bot').and(page.locator('[data-state=conditional]')).waitFor();
     expect(await page.evaluate(() => window.__switchboardTest!.topology()!.spec.agents.find((a) => a.name === 'weather_bot')!.breakpoints)).toEqual([{ phase: 'act', condition: { kind: 'tool', name: 'get_current_weather' } }]);
     await workbench.screenshot('debugger-canvas-conditional');
+    // The same breakpoint in weather_bot's inspector.
+    await popover.getByRole('button', { name: 'Close' }).click();
+    await page.locator('.react-flow__node', { hasText: 'weather_bot' }).locator('.dnode-name').click();
+    await page.locator('[data-testid=node-inspector] [data-testid=agent-breakpoints] [data-testid=breakpoint-row][data-condition=tool]').waitFor();
+    await page.locator('[data-testid=node-inspector] [data-testid=field-breakpoints]').scrollIntoViewIfNeeded();
+    await workbench.screenshot('debugger-inspector');
 
     // A question with no city: weather_bot acts without calling the tool, and does not stop.
     await send(page, 'weather_bot', 'hello');
