@@ -1,5 +1,5 @@
 /** The small form of a conditional breakpoint: break when a tool is about to be called, on a matching message, or on a failed reply. */
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { conditionProblem, type BreakpointCondition, type ConditionalBreakpoint } from '../../../agents/protocol/breakpoint';
 import type { OodaPhase } from '../../../agents/protocol/runtime-events';
 import { PHASES } from './breakpoint-model';
@@ -23,7 +23,7 @@ export function ConditionForm({ initial, tools, onSave, onCancel }: { initial: C
   // A tool call is known only before Act, a failure only at the next Observe; a message condition fits any phase.
   const at: OodaPhase = kind === 'tool' ? 'act' : kind === 'failedReply' ? 'observe' : phase;
   const problem = kind === 'tool' && name.trim() === '' ? 'Name the tool.' : conditionProblem(at, condition);
-  const listId = `bp-tools-${initial?.phase ?? 'new'}`;
+  const listId = useId();
   return (
     <form
       className="bp-form"
