@@ -321,7 +321,11 @@ export class Agent implements AgentHandle {
       return;
     }
     const { content, metadata } = typeof result === 'string' ? { content: result, metadata: {} } : { content: result?.content ?? '', metadata: result?.metadata ?? {} };
-    stream?.end(content);
+    try {
+      stream?.end(content);
+    } catch {
+      // A frame the server refuses (larger than max_payload): the reply below says why.
+    }
     if (msg.reply) {
       const reply = newMessage({
         message_type: 'response',
@@ -331,7 +335,7 @@ export class Agent implements AgentHandle {
         in_reply_to: message.message_id,
         metadata: { status: 'completed', ...metadata },
       });
-      this.respond(msg, reply);
+      this.respond(msg, reply, message);
     } else if (result !== undefined && this.profile.direct && message.message_type !== 'broadcast') {
       // Seed 000's direct flow: the receiver reports back on the sender's direct subject.
       await this.send(message.from_agent, content, { in_reply_to: message.message_id, metadata }).catch(() => undefined);
@@ -350,9 +354,18 @@ export class Agent implements AgentHandle {
     this.respond(msg, reply);
   }
 
-  private respond(msg: Msg, reply: AgentMessage): void {
+  private respond(msg: Msg, reply: AgentMessage, request: AgentMessage | null = null): void {
+    const data = encodeReply(this.profile.wire, reply);
+    const bytes = Buffer.byteLength(data);
+    const max = this.connection.info?.max_payload;
+    if (max !== undefined && bytes > max && reply.metadata['status'] !== 'failed') {
+      // NATS refuses it (and would throw here): the asker gets a failed reply saying why, not a dead process.
+      const reason = `${this.name}'s reply is ${bytes} bytes, more than the server's max_payload of ${max}; it was not sent.`;
+      this.replyFailed(msg, request, reason, 'reply_too_large');
+      return;
+    }
     if (this.events.wants('message.sent')) this.events.emit('message.sent', { agent: this.name, subject: msg.reply ?? '', message: reply });
-    msg.respond(encodeReply(this.profile.wire, reply));
+    msg.respond(data);
   }
 
   /** Seed 004's chunk protocol: begin, numbered chunks, end with a checksum of the whole text. */
