@@ -210,6 +210,7 @@ describe('replay, compare and fork', () => {
     const imported = page.locator('[data-testid=runs-row][data-run-id^="import-"]');
     await imported.waitFor();
     const importedId = (await imported.getAttribute('data-run-id'))!;
+    known.push(importedId);
     await imported.getByTestId('runs-compare').click();
     await imported.getByTestId('runs-compare-pick').selectOption(original);
     await page.getByTestId('runs-dialog').waitFor({ state: 'detached' });
