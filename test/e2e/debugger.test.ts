@@ -3,7 +3,8 @@
 // general assistant answers another window's request; F10 steps to Act; the decision opens in
 // Monaco, an invalid edit is refused with the host's reason and the run stays paused, a valid one is
 // acted on and its reply comes back. A conditional breakpoint on a tool call stops only when that
-// tool is about to be called.
+// tool is about to be called; switched off it does not stop; edited into a message condition it
+// stops before Observe; removed, the run goes on. Pause all, step over, continue, continue all by key.
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startReadyWorkbench, trioTemplate } from '../helpers/trio-run.js';
@@ -194,6 +195,28 @@ describe('the debugger', () => {
     await dot('weather_bot').and(page.locator('[data-state=disabled]')).waitFor({ state: 'attached' }); // the canvas is behind the Debug view
     await send(page, 'task_coordinator', "What's the weather in Lyon?");
     await reply(page, 'Weather-Bot: It is 18°C and partly cloudy in Lyon.').waitFor();
+    expect(await page.getByTestId('paused-count').count()).toBe(0);
+
+    // Edited in the list into a message condition: a request mentioning Berlin stops weather_bot before Observe.
+    const listed = page.locator('[data-testid=breakpoint-list] [data-testid=breakpoint-row]');
+    await listed.getByTestId('breakpoint-edit').click();
+    const form = page.locator('[data-testid=breakpoint-list] [data-testid=breakpoint-condition-form]');
+    await form.getByTestId('bp-kind').selectOption('message');
+    await form.getByTestId('bp-text').fill('berlin');
+    await form.getByTestId('bp-save').click();
+    await listed.and(page.locator('[data-condition=message][data-phase=observe][data-enabled=true]')).waitFor();
+    await send(page, 'task_coordinator', "What's the weather in Berlin?");
+    await detail().and(page.locator('[data-agent=weather_bot][data-phase=observe]')).waitFor();
+    expect(await detail().locator('.pi-fields').innerText()).toContain("What's the weather in Berlin?");
+    expect(await detail().innerText()).toMatch(/condition hit/);
+
+    // Removed, and continued: no more stops, the answer comes back.
+    await listed.getByTestId('breakpoint-remove').click();
+    await page.locator('[data-testid=breakpoint-list]').waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => window.__switchboardTest!.topology()!.spec.agents.find((a) => a.name === 'weather_bot')!.breakpoints)).toEqual([]);
+    await page.getByTestId('paused-view').getByTestId('resume-continue').click();
+    await page.getByTestId('tab-trace').click();
+    await reply(page, 'Weather-Bot: It is 18°C and partly cloudy in Berlin.').waitFor();
     expect(await page.getByTestId('paused-count').count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });

@@ -17,7 +17,8 @@ export function ConditionForm({ initial, tools, onSave, onCancel }: { initial: C
   const [name, setName] = useState(start?.kind === 'tool' ? start.name : (tools[0] ?? ''));
   const [subject, setSubject] = useState(start?.kind === 'message' ? (start.subject ?? '') : '');
   const [text, setText] = useState(start?.kind === 'message' ? (start.text ?? '') : '');
-  const [phase, setPhase] = useState<OodaPhase>(initial?.phase ?? 'observe');
+  // A message condition's own phase; one made from a tool or failure condition starts at Observe.
+  const [phase, setPhase] = useState<OodaPhase>(start?.kind === 'message' ? initial!.phase : 'observe');
   const condition: BreakpointCondition =
     kind === 'tool' ? { kind, name: name.trim() } : kind === 'failedReply' ? { kind } : { kind, ...(subject.trim() && { subject: subject.trim() }), ...(text.trim() && { text: text.trim() }) };
   // A tool call is known only before Act, a failure only at the next Observe; a message condition fits any phase.
