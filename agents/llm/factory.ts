@@ -49,7 +49,7 @@ export function createProvider(settings: LlmSettings, context: ProviderContext):
       return new ScriptedProvider(settings.scripted ?? {});
     case 'replay':
       if (!context.recording) throw new LlmError(`${context.agent}: the replay provider needs a recorded trace to replay.`, 'config');
-      return new ReplayProvider(context.agent, context.recording);
+      return new ReplayProvider(context.agent, context.recording, { matchModel: false });
     case 'openai': {
       const apiKey = key(settings.apiKeyEnv, 'OPENAI_API_KEY');
       // Local servers (Ollama, LM Studio, vLLM) need no key; the hosted API does.

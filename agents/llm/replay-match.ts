@@ -6,8 +6,8 @@ import { canonical } from '../protocol/canonical-json.js';
 import type { LlmRequest } from './provider.js';
 
 /** Where two requests first differ, as the record's side and the replay's side; null when they are the same. */
-export function requestDifference(expected: LlmRequest, actual: LlmRequest): { expected: string; actual: string } | null {
-  if (expected.model !== actual.model) return { expected: `model ${expected.model}`, actual: `model ${actual.model}` };
+export function requestDifference(expected: LlmRequest, actual: LlmRequest, options: { model?: boolean } = {}): { expected: string; actual: string } | null {
+  if (options.model !== false && expected.model !== actual.model) return { expected: `model ${expected.model}`, actual: `model ${actual.model}` };
   if (expected.system !== actual.system) return textDifference('the system prompt', expected.system, actual.system);
   const tools = (r: LlmRequest) => r.tools.map((t) => t.name).join(', ') || 'none';
   if (tools(expected) !== tools(actual)) return { expected: `tools [${tools(expected)}]`, actual: `tools [${tools(actual)}]` };

@@ -36,6 +36,8 @@ export interface ReplayProviderOptions {
   isLive?: () => boolean;
   /** Called when this agent's fork decision is used (before it is returned). */
   onForked?: (fork: { runId: string; turn: number; decision: OodaDecision }) => void;
+  /** Whether the model's name must match too (false for `provider: replay` settings, which name no model of their own). */
+  matchModel?: boolean;
   /** Called with the first call the recording does not hold (the call is then refused). */
   onDiverged?: (divergence: LlmDivergence) => void;
 }
@@ -76,10 +78,11 @@ export class ReplayProvider implements LlmProvider {
     const call = ++this.made;
     const runId = options.runId ?? '';
     // The first unused recorded call asking the same: concurrent runs of one agent may interleave differently.
-    const index = this.calls.findIndex((recorded, i) => !this.used[i] && requestDifference(recorded.request, request) === null);
+    const match = { model: this.options.matchModel ?? true };
+    const index = this.calls.findIndex((recorded, i) => !this.used[i] && requestDifference(recorded.request, request, match) === null);
     if (index < 0) {
       const next = this.calls.findIndex((_, i) => !this.used[i]);
-      const difference = next < 0 ? null : requestDifference(this.calls[next]!.request, request);
+      const difference = next < 0 ? null : requestDifference(this.calls[next]!.request, request, match);
       const expected = next < 0 ? `no more calls (the record holds ${this.calls.length})` : difference!.expected;
       const actual = next < 0 ? `a call with ${describeLast(request)}` : difference!.actual;
       this.options.onDiverged?.({ agent: this.agent, runId, call, expected, actual });
