@@ -27,6 +27,9 @@ const str = (args: Record<string, unknown>, key: string): string => {
   return value;
 };
 
+/** The longest a request_agent call may wait (ten minutes, as `run.send` allows). */
+const MAX_REQUEST_TIMEOUT_MS = 600_000;
+
 const object = (properties: Record<string, unknown>, required: string[]) => ({ type: 'object', properties, required });
 const text = (description: string) => ({ type: 'string', description });
 
@@ -43,10 +46,16 @@ const BUILT_INS: Record<string, BuiltIn> = {
   request_agent: {
     name: 'request_agent',
     description: 'Ask another agent and wait for its reply.',
-    parameters: object({ agent: text('the agent to ask'), content: text('the request'), timeout_ms: { type: 'integer', minimum: 1 } }, ['agent', 'content']),
+    parameters: object({ agent: text('the agent to ask'), content: text('the request'), timeout_ms: { type: 'integer', minimum: 1, maximum: MAX_REQUEST_TIMEOUT_MS } }, ['agent', 'content']),
     run: async (args, { agent }) => {
-      const timeout = typeof args['timeout_ms'] === 'number' ? args['timeout_ms'] : undefined;
-      const reply = await agent.request(str(args, 'agent'), str(args, 'content'), { ...(timeout !== undefined && { timeoutMs: timeout }) });
+      const to = str(args, 'agent');
+      // Asking itself nests a run inside its own until a timeout ends it (a model's slip, at a model's price).
+      if (to === agent.name) throw new Error(`${agent.name} cannot ask itself: answer directly, or ask another agent.`);
+      const timeout = args['timeout_ms'];
+      if (timeout !== undefined && !(Number.isInteger(timeout) && (timeout as number) >= 1 && (timeout as number) <= MAX_REQUEST_TIMEOUT_MS)) {
+        throw new Error(`"timeout_ms" must be a whole number of milliseconds from 1 to ${MAX_REQUEST_TIMEOUT_MS} (got ${JSON.stringify(timeout)}).`);
+      }
+      const reply = await agent.request(to, str(args, 'content'), { ...(timeout !== undefined && { timeoutMs: timeout as number }) });
       return reply.content;
     },
   },

@@ -296,8 +296,8 @@ describe('replay scenario: a run recorded against a model that answers different
 
 describe('what a random model does that a scripted one never did', () => {
   /** Records one run against a model giving only `odd` answers; it must end, with a clear outcome and a readable trace. */
-  async function oddRun(odd: Partial<OddAnswers>, name: string, longTextChars?: number): Promise<{ out: CliOutcome; trace: TraceFile }> {
-    await startScenarioModel({ odd, ...(longTextChars !== undefined && { longTextChars }) });
+  async function oddRun(odd: Partial<OddAnswers>, name: string, longTextChars?: number, choices?: RandomOpenAiOptions['choices']): Promise<{ out: CliOutcome; trace: TraceFile }> {
+    await startScenarioModel({ odd, ...(longTextChars !== undefined && { longTextChars }), ...(choices && { choices }) });
     const file = path.join(tmp, `${name}.ndjson`);
     const out = await runCli(['run', topology, '--quiet', '--input', INPUT, '--to', COORDINATOR, '--trace', file], { env: liveEnv, timeoutMs: 60_000 });
     expect(out.signal).toBeNull();
@@ -354,14 +354,23 @@ describe('what a random model does that a scripted one never did', () => {
     expect(events(trace, 'run.completed')[0]?.payload.reply).toBe(out.stdout.trimEnd());
   });
 
-  it('an agent that keeps asking itself is cut off by the request timeout, with a clear message', async () => {
-    // Nothing bounds the depth of request_agent chains (reported): only the asker's timeout ends this one.
-    const live = await startScenarioModel({ choices: { request_agent: { agent: [COORDINATOR], timeout_ms: [undefined] } } });
-    const out = await runCli(['run', topology, '--quiet', '--timeout', '1', '--input', INPUT, '--to', COORDINATOR], { env: liveEnv, timeoutMs: 60_000 });
-    expect(out.code).toBe(3);
-    expect(out.stderr).toMatch(/task_coordinator did not answer .* within 1000 ms/);
-    expect(out.stderr).not.toMatch(/^\s+at /m);
-    expect(live.calls()).toBeGreaterThan(2); // it did recurse
+  it('an agent asking itself is refused (a tool error the model sees), not a recursion only a timeout ends', async () => {
+    const { out, trace } = await oddRun({}, 'self-request', undefined, { request_agent: { agent: [COORDINATOR], timeout_ms: [undefined] } });
+    expect(out.stderr).not.toMatch(/did not answer/); // no timeout: the run ended by itself
+    const refused = events(trace, 'tool.result').filter((r) => r.payload.tool === 'request_agent');
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.every((r) => r.payload.isError && r.payload.result.includes('cannot ask itself'))).toBe(true);
+    // One coordinator run, nothing nested: every model call is one of its turns.
+    expect(events(trace, 'llm.call').every((r) => r.payload.agent === COORDINATOR)).toBe(true);
+    expect(events(trace, 'run.completed')).toHaveLength(1);
+  });
+
+  it('a request_agent timeout_ms that is not a whole number of milliseconds up to ten minutes is a tool error', async () => {
+    const { out, trace } = await oddRun({}, 'bad-timeout', undefined, { request_agent: { agent: SPECIALISTS, timeout_ms: [1e12] } });
+    const results = events(trace, 'tool.result').filter((r) => r.payload.tool === 'request_agent');
+    expect(results.length).toBeGreaterThan(0);
+    expect(results.every((r) => r.payload.isError && r.payload.result.includes('"timeout_ms" must be a whole number'))).toBe(true);
+    expect(out.stderr).not.toMatch(/TimeoutOverflowWarning/);
   });
 
   // A reply over NATS' max_payload (1 MB) used to throw in Agent.respond, uncaught: the CLI died with a
