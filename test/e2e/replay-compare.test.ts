@@ -231,8 +231,10 @@ describe('replay, compare and fork', () => {
     await page.getByTestId('runs-import-path').fill(edited);
     await page.getByTestId('runs-import').click();
     await page.getByTestId('runs-notice').filter({ hasText: 'Imported edited-prompt.ndjson' }).waitFor();
-    const before = await page.getByTestId('runs-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id')));
-    const importedId = before.find((id) => id?.startsWith('import-') && !known.includes(id))!;
+    // The list is read again after the notice: the new import is the one run not known yet.
+    const newImport = async () => (await page.getByTestId('runs-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id')))).find((id) => id?.startsWith('import-') && !known.includes(id));
+    await expect.poll(newImport).toBeDefined();
+    const importedId = (await newImport())!;
     known.push(importedId);
     await page.locator(`[data-testid=runs-row][data-run-id="${importedId}"]`).getByTestId('runs-replay').click();
     await replayEnded();
