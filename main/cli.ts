@@ -1,12 +1,5 @@
 /** `switchboard`: the command line. Each command lives in commands/; this file only dispatches. */
 import { appVersion } from './app-paths.js';
-import { exportCommand } from './commands/export.js';
-import { replay } from './commands/replay.js';
-import { run } from './commands/run.js';
-import { schema } from './commands/schema.js';
-import { serve } from './commands/serve.js';
-import { trace } from './commands/trace.js';
-import { validate } from './commands/validate.js';
 import { reportFailure } from './host/run-session-failure.js';
 
 const HELP = `Switchboard ${appVersion}: design, run and debug multi-agent systems on NATS.
@@ -19,7 +12,7 @@ Commands:
   replay     re-run a recorded trace without calling any model, or fork it at one decision
   validate   check a topology file: schema, names, edges, tools, models, budgets
   export     export a topology: yaml, json, nats-conf (least-privilege), compose, mermaid
-  trace      read a recorded trace: summary, mermaid (sequence diagram), otlp (OpenTelemetry)
+  trace      read a recorded trace: summary, mermaid (sequence diagram), otlp (OpenTelemetry); diff two
   schema     print the topology file's JSON Schema (for editors)
   help       show this help, or a command's: switchboard help serve
 
@@ -29,7 +22,23 @@ Options:
 
 Run "switchboard <command> --help" for a command's options.`;
 
-const commands: Record<string, (argv: string[]) => Promise<number>> = { serve, run, replay, validate, export: exportCommand, schema, trace };
+/** A command's entry point. */
+type Command = (argv: string[]) => Promise<number>;
+
+// Each command loads when it is run, so `trace diff` does not pay for what `run` and `serve` import
+// (the MCP SDK alone takes about a second to load): the build splits them into chunks.
+const commands: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./commands/serve.js')).serve,
+  run: async () => (await import('./commands/run.js')).run,
+  replay: async () => (await import('./commands/replay.js')).replay,
+  validate: async () => (await import('./commands/validate.js')).validate,
+  export: async () => (await import('./commands/export.js')).exportCommand,
+  schema: async () => (await import('./commands/schema.js')).schema,
+  trace: async () => (await import('./commands/trace.js')).trace,
+};
+
+/** The command named `name` (own keys only: "constructor" is not a command). */
+const commandOf = (name: string): (() => Promise<Command>) | undefined => (Object.hasOwn(commands, name) ? commands[name] : undefined);
 
 /** Runs the command line; resolves with the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -40,20 +49,20 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (command === 'help') {
     const target = rest[0];
-    const run = target ? commands[target] : undefined;
-    return run ? run(['--help']) : (console.log(HELP), 0);
+    const load = target ? commandOf(target) : undefined;
+    return load ? (await load())(['--help']) : (console.log(HELP), 0);
   }
   if (command === '-v' || command === '--version') {
     console.log(appVersion);
     return 0;
   }
-  const run = commands[command];
-  if (!run) {
+  const load = commandOf(command);
+  if (!load) {
     console.error(`switchboard: unknown command "${command}".\n\n${HELP}`);
     return 2;
   }
   try {
-    return await run(rest);
+    return await (await load())(rest);
   } catch (error) {
     // One table turns every failure into its exit code and message, whichever command threw it.
     const failure = reportFailure(error);
