@@ -51,7 +51,8 @@ export function TimelineCanvas({ data, range, marks, onRange, onHover, onPick }:
     return () => observer.disconnect();
   }, []);
 
-  useEffect(() => {
+  // Drawn before the browser paints (and before anything reads the element's range and items apart).
+  useLayoutEffect(() => {
     const el = canvas.current;
     const ctx = el?.getContext('2d');
     if (!el || !ctx || width <= LABEL_WIDTH) return;
