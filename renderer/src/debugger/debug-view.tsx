@@ -5,6 +5,7 @@
  * and Compare (two runs aligned message by message). Cycles and Timeline read the run the Trace
  * view shows.
  */
+import { RunPicker } from '../trace/run-picker';
 import { useDebugStore, type DebugTab } from '../stores/debug-store';
 import { useRunStore } from '../stores/run-store';
 import { CompareView } from './compare-view';
@@ -27,6 +28,12 @@ export function DebugView({ active }: { active: boolean }) {
   const paused = useRunStore((s) => s.paused.length);
   return (
     <div className="debug-view" data-testid="debug-view">
+      {/* The run Cycles, Timeline and Compare start from (the Trace view's); the centre toggle floats over this strip's middle. */}
+      <div className="debug-head">
+        <div className="debug-head-run">
+          <RunPicker testIdPrefix="debug" />
+        </div>
+      </div>
       <div className="debug-tabs" role="tablist" aria-label="Debugger">
         {TABS.map((t) => (
           <button key={t.tab} type="button" role="tab" aria-selected={tab === t.tab} className="debug-tab" title={t.title} data-testid={`debug-tab-${t.tab}`} onClick={() => setTab(t.tab)}>

@@ -8,6 +8,7 @@ import { useEffect, useRef, type PointerEvent as ReactPointerEvent, type RefObje
 import { formatCount } from '../lib/format';
 import { useSequenceStore } from '../stores/sequence-store';
 import { useStores } from '../stores/stores-context';
+import { RunPicker } from './run-picker';
 import { useTraceStore } from '../stores/trace-store';
 import { TraceDetail } from './trace-detail';
 import { setFilterToken } from './trace-filter';
@@ -97,32 +98,11 @@ function CountsSidebar() {
 
 /** The run picker, time mode and follow switch. */
 function Toolbar() {
-  const { runs, runId, liveRunId, follow, timeMode, refreshRuns, setFollow, setTimeMode } = useTraceStore();
-  const runsStore = useStores().runs; // a past run's index may need rebuilding: progress and Cancel
+  const { runId, liveRunId, follow, timeMode, setFollow, setTimeMode } = useTraceStore();
   const live = runId !== null && runId === liveRunId;
-  const shown = runs.some((r) => r.runId === runId) || runId === null ? runs : [{ runId, startedAt: '', topology: null }, ...runs];
   return (
     <div className="trace-toolbar">
-      <label className="trace-run-picker">
-        <span className="muted">Run</span>
-        <select value={runId ?? ''} onFocus={() => void refreshRuns()} onChange={(e) => void runsStore.getState().showRecords(e.target.value)} data-testid="trace-run-picker">
-          {runId === null && <option value="">(no run)</option>}
-          {shown.map((r) => (
-            <option key={r.runId} value={r.runId}>
-              {r.runId === liveRunId ? '● ' : ''}
-              {r.topology ?? 'run'} · {r.startedAt ? r.startedAt.replace('T', ' ').slice(0, 19) : r.runId}
-            </option>
-          ))}
-        </select>
-      </label>
-      <button type="button" className="btn btn-small" onClick={() => runsStore.getState().showDialog(true)} title="Every recorded run: open read-only, import, export, delete" data-testid="trace-runs-button">
-        Runs…
-      </button>
-      {runId && (
-        <span className={`badge ${live ? 'badge-live' : ''}`} data-testid="trace-run-badge">
-          {live ? 'live' : 'recorded'}
-        </span>
-      )}
+      <RunPicker />
       <span className="trace-toolbar-gap" />
       <TraceModeSwitch />
       <div className="segmented" role="group" aria-label="Time">
