@@ -14,6 +14,7 @@ import { runStartupBench } from './startup.bench.js';
 import { runTraceBench } from './trace.bench.js';
 import { runTraceUiBench } from './trace-ui.bench.js';
 import { runTraceDiffBench } from './trace-diff.bench.js';
+import { runTimelineBench } from './timeline.bench.js';
 
 // In the order a full run takes them; `built` groups drive the built CLI and renderer (dist/).
 const GROUPS: Record<string, { run: () => Promise<void>; built?: true }> = {
@@ -25,6 +26,7 @@ const GROUPS: Record<string, { run: () => Promise<void>; built?: true }> = {
   'trace-ui': { run: runTraceUiBench, built: true },
   'trace-diff': { run: runTraceDiffBench, built: true },
   replay: { run: runReplayBench },
+  timeline: { run: runTimelineBench },
 };
 const USAGE = `Usage: npm run bench [-- --only NAME]\nGroups: ${Object.keys(GROUPS).join(', ')}`;
 

@@ -5,9 +5,13 @@
 // shows the run; a click on a bar selects it and "Show in trace" selects its record in the explorer.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LABEL_WIDTH, type DrawnItem } from '../../renderer/src/debugger/timeline-draw.js';
 import { runTrioExample, startReadyWorkbench } from '../helpers/trio-run.js';
 import type { Workbench } from '../helpers/workbench.js';
+
+/** What the canvas lists on its element (renderer/src/debugger/timeline-draw.ts DrawnItem, the fields read here). */
+type DrawnItem =
+  | { kind: 'span'; span: { lane: string; kind: string; seq: number }; x: number; y: number; w: number; h: number }
+  | { kind: 'message'; message: { from: string; to: string; reply: boolean; seq: number }; x1: number; y1: number; x2: number; y2: number };
 
 /** What the canvas says it drew, without the span and message objects' bulk. */
 type Drawn = { kind: 'span'; lane: string; what: string; seq: number; x: number; y: number; w: number; h: number } | { kind: 'message'; from: string; to: string; reply: boolean; seq: number; x1: number; y1: number; x2: number; y2: number };
@@ -121,9 +125,10 @@ describe('the timeline', () => {
       return Number(el.getAttribute('data-to')) - Number(el.getAttribute('data-from')) < width * 0.9;
     }, before.to - before.from);
     // The selected stretch fills the plot: its ends at the plot's ends.
-    const plotWidth = box.width - LABEL_WIDTH;
+    const labelWidth = Number(await canvas().getAttribute('data-plot-left'));
+    const plotWidth = box.width - labelWidth;
     const selected = await shown();
-    const at = (x: number) => whole.from + ((x - LABEL_WIDTH) / plotWidth) * (whole.to - whole.from);
+    const at = (x: number) => whole.from + ((x - labelWidth) / plotWidth) * (whole.to - whole.from);
     const pixel = (whole.to - whole.from) / plotWidth;
     expect(Math.abs(selected.from - at(left))).toBeLessThan(2 * pixel);
     expect(Math.abs(selected.to - at(right))).toBeLessThan(2 * pixel);

@@ -144,6 +144,7 @@ export function TimelineCanvas({ data, range, marks, onRange, onHover, onPick }:
         data-from={range.from}
         data-to={range.to}
         data-lanes={data.lanes.join(',')}
+        data-plot-left={LABEL_WIDTH}
         onMouseDown={onMouseDown}
         onMouseMove={onMouseMove}
         onMouseLeave={() => onHover(null, { x: 0, y: 0, width: 0 })}
