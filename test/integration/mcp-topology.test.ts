@@ -14,36 +14,10 @@ import { McpNatsBackend } from '../../agents/tools/mcp/nats-exposure.js';
 import { loadTopology } from '../../agents/topology/load.js';
 import { startTestServer, type TestServer } from '../helpers/nats-server.js';
 import { runCli } from '../helpers/cli.js';
+import { echoMcpTopology } from '../helpers/mcp-echo-topology.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 
-const fixture = path.resolve('test/fixtures/mcp/echo-server.mjs');
-const topologyText = (expose: boolean) => `apiVersion: switchboard.dev/v1
-kind: Topology
-metadata: { name: mcp-demo }
-spec:
-  llms: { offline: { provider: scripted } }
-  mcpServers:
-    - name: echo
-      command: ${JSON.stringify(process.execPath)}
-      args: [${JSON.stringify(fixture)}]
-      exposeOnNats: ${expose}
-      timeoutMs: 5000
-  agents:
-    - name: helper
-      llm: offline
-      tools: [echo/echo]
-      script:
-        rules:
-          - matches: "^say (.+)$"
-            tool_calls: [{ name: echo__echo, arguments: { text: "{{match.1}}" } }]
-          - after_tool: echo__echo
-            reply: "MCP said: {{tool_result}}"
-          - matches: "^delete"
-            tool_calls: [{ name: echo__fail, arguments: {} }]
-          - after_tool: echo__fail
-            reply: "unexpected"
-        fallback: "refused: {{tool_result}}"
-`;
+const topologyText = (expose: boolean) => echoMcpTopology({ expose });
 
 let nats: TestServer;
 let tmp: string;

@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { echoMcpTopology } from '../helpers/mcp-echo-topology.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 
 const trio = path.resolve('templates/seed-000-trio.yaml');
@@ -87,28 +88,7 @@ describe('switchboard replay', () => {
   }, 60_000);
 
   it('starts no MCP server in a replay: its tools are offered and answered from the record', async () => {
-    const fixture = path.resolve('test/fixtures/mcp/echo-server.mjs');
-    const mcpTopology = (command: string) => `apiVersion: switchboard.dev/v1
-kind: Topology
-metadata: { name: mcp-replay }
-spec:
-  llms: { offline: { provider: scripted } }
-  mcpServers:
-    - name: echo
-      command: ${JSON.stringify(command)}
-      args: [${JSON.stringify(fixture)}]
-      timeoutMs: 5000
-  agents:
-    - name: helper
-      llm: offline
-      tools: [echo/echo]
-      script:
-        rules:
-          - matches: "^say (.+)$"
-            tool_calls: [{ name: echo__echo, arguments: { text: "{{match.1}}" } }]
-          - after_tool: echo__echo
-            reply: "MCP said: {{tool_result}}"
-`;
+    const mcpTopology = (command: string) => echoMcpTopology({ command });
     const file = path.join(tmp, 'mcp.yaml');
     writeFileSync(file, mcpTopology(process.execPath));
     const mcpTrace = path.join(tmp, 'mcp.ndjson');
