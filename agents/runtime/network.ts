@@ -61,7 +61,7 @@ export interface NetworkOptions {
   /** LLM calls of an earlier run, for agents on the `replay` provider. */
   recording?: readonly RecordedLlmCall[];
   /** A replay of a recorded run: every agent's provider and tools answer from it (agents/runtime/replay/). */
-  replay?: { provider(agent: string, live: () => LlmProvider): LlmProvider; tools(agent: string, inner: ToolExecutor): ToolExecutor };
+  replay?: { provider(agent: string, live: () => LlmProvider): LlmProvider; tools(agent: string, inner: ToolExecutor): ToolExecutor; readonly date: string };
   events?: RuntimeEventBus;
   /** Stops what the plan started besides agents (MCP servers), after the agents. */
   onStop?: () => Promise<void>;
@@ -177,7 +177,8 @@ export class AgentNetwork {
       llm,
       model: spec.llm.model ?? spec.llm.provider,
       prompt: spec.prompt ?? 'You are {{agent_name}}. {{agent_description}}',
-      ...(spec.variables && { variables: spec.variables }),
+      // A replay's {{date}} is the recorded run's day (a variable of the topology's own still wins).
+      ...((spec.variables || this.options.replay) && { variables: { ...(this.options.replay && { date: this.options.replay.date }), ...spec.variables } }),
       ...(tools && { tools }),
       ...(spec.budget && { budget: spec.budget }),
       ...(spec.contextTokens !== undefined && { contextTokens: spec.contextTokens }),

@@ -87,6 +87,23 @@ describe('switchboard replay', () => {
     expect(out.stderr).toMatch(/^switchboard replay: diverged: task_coordinator, decision 1: the record holds the system prompt at character \d+: ".*a coordinator.*"; the replay asked ".*a careful coordinator.*"\.\n$/);
   }, 60_000);
 
+  it('replays a run recorded on another day: a prompt’s {{date}} is the recorded day, not today', async () => {
+    const dated = path.join(tmp, 'dated.yaml');
+    writeFileSync(dated, readFileSync(trio, 'utf8').replace('You are {{agent_name}}, a coordinator.', 'You are {{agent_name}}, a coordinator. Today is {{date}}.'));
+    const live = path.join(tmp, 'dated.ndjson');
+    expect((await runCli(['run', dated, '--quiet', '--trace', live, '--input', QUESTION, '--to', 'task_coordinator'])).code).toBe(0);
+    // Move the recording to 2020-01-02: its header and the day its prompts were built with.
+    const { header, records } = readTrace(live);
+    const today = String(header['startedAt']).slice(0, 10);
+    const moved = path.join(tmp, 'dated-2020.ndjson');
+    const text = [JSON.stringify({ ...header, startedAt: `2020-01-02${String(header['startedAt']).slice(10)}` }), ...records.map((r) => JSON.stringify(r))].join('\n');
+    expect(text).toContain(`Today is ${today}.`);
+    writeFileSync(moved, `${text.replaceAll(`Today is ${today}.`, 'Today is 2020-01-02.')}\n`);
+    const out = await runCli(['replay', moved, '--quiet']);
+    expect(out.stderr).toBe('the replay followed the record to its end.\n');
+    expect(out.code).toBe(0);
+  }, 60_000);
+
   it('starts no MCP server in a replay: its tools are offered and answered from the record', async () => {
     const mcpTopology = (command: string) => echoMcpTopology({ command });
     const file = path.join(tmp, 'mcp.yaml');

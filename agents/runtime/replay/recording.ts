@@ -38,6 +38,8 @@ export interface RecordedInput {
 /** A recorded run, as a replay reads it. */
 export interface Recording {
   runId: string;
+  /** When the recorded run started (ISO): a replay's `{{date}}` is that day, not today. */
+  startedAt: string;
   /** The topology file's text from the trace header; null when the run did not record it. */
   topology: string | null;
   llmCalls: RecordedLlmCall[];
@@ -84,5 +86,5 @@ export function recordingFrom(header: TraceHeader, records: Iterable<TraceRecord
     inputs.push({ index, seq: record.seq, from: message.from_agent, to: message.to_agent, content: message.content, after: [...answered], reply: null });
     if (record.reply) awaiting.set(record.reply, index);
   }
-  return { runId: header.run, topology: header.topology, llmCalls, toolResults, inputs, consolidations };
+  return { runId: header.run, startedAt: header.startedAt, topology: header.topology, llmCalls, toolResults, inputs, consolidations };
 }

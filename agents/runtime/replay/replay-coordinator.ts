@@ -65,6 +65,11 @@ export class ReplayCoordinator {
     this.liveTools = new Set(BUILT_IN_TOOLS.filter((name) => !declared.has(name)));
   }
 
+  /** The recorded run's day (YYYY-MM-DD) for prompts' `{{date}}`, so a replay on another day asks the same. */
+  get date(): string {
+    return this.recording.startedAt.slice(0, 10);
+  }
+
   /** True once the fork's decision was used: every agent's calls go to its own provider and tools. */
   get isLive(): boolean {
     return this.forked;
