@@ -113,15 +113,23 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, data: Timeline, rang
     const x1 = x(message.sent);
     const x2 = x(message.received ?? message.sent);
     if (Math.max(x1, x2) < LABEL_WIDTH || Math.min(x1, x2) > width) continue;
-    const down = to > from;
-    const y1 = from + (down ? LANE_HEIGHT - 6 : 6);
-    const y2 = to + (down ? 4 : LANE_HEIGHT - 4);
+    // Lane centre to lane centre, over the bars (a dark halo keeps it readable there): between
+    // neighbouring lanes an edge-to-edge arrow was a 10 px stroke nobody saw.
+    const y1 = from + LANE_HEIGHT / 2;
+    const y2 = to + LANE_HEIGHT / 2;
     const strong = marks.selected === message.seq || marks.hovered === message.seq;
+    ctx.setLineDash(message.reply ? [4, 3] : []);
+    ctx.strokeStyle = '#0b0d11';
+    ctx.globalAlpha = 0.85;
+    ctx.lineWidth = 4;
+    ctx.beginPath();
+    ctx.moveTo(x1, y1);
+    ctx.lineTo(x2, y2);
+    ctx.stroke();
     ctx.strokeStyle = strong ? '#ffffff' : ARROW;
     ctx.fillStyle = ctx.strokeStyle;
-    ctx.globalAlpha = strong ? 1 : 0.8;
-    ctx.lineWidth = marks.selected === message.seq ? 2 : 1.2;
-    ctx.setLineDash(message.reply ? [4, 3] : []);
+    ctx.globalAlpha = strong ? 1 : 0.9;
+    ctx.lineWidth = marks.selected === message.seq ? 2.2 : 1.5;
     ctx.beginPath();
     ctx.moveTo(x1, y1);
     ctx.lineTo(x2, y2);
@@ -183,7 +191,7 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, data: Timeline, rang
 
 function arrowHead(ctx: CanvasRenderingContext2D, x1: number, y1: number, x2: number, y2: number): void {
   const angle = Math.atan2(y2 - y1, x2 - x1);
-  const size = 7;
+  const size = 9;
   ctx.beginPath();
   ctx.moveTo(x2, y2);
   ctx.lineTo(x2 - size * Math.cos(angle - 0.4), y2 - size * Math.sin(angle - 0.4));

@@ -100,7 +100,13 @@ export function TimelineView({ active }: { active: boolean }) {
           −
         </button>
         <span className="muted timeline-span" data-testid="timeline-range">
-          {formatDuration(range.to - range.from)} shown{data.from !== null && data.to !== null && <> of {formatDuration(data.to - data.from)}</>}
+          {data.from !== null && data.to !== null && range.from <= data.from && range.to >= data.to ? (
+            <>the whole run: {formatDuration(data.to - data.from)}</>
+          ) : (
+            <>
+              {formatDuration(range.to - range.from)} shown{data.from !== null && data.to !== null && <> of {formatDuration(data.to - data.from)}</>}
+            </>
+          )}
         </span>
         {live && <span className={`timeline-live${follow ? ' following' : ''}`}>{follow ? '● following the run' : '○ live (fit to follow)'}</span>}
         {data.truncated && (
