@@ -6,7 +6,8 @@
  * what its index cannot say). Not a test: prints figures.
  */
 import { TraceLibrary } from '../../main/host/trace/index.js';
-import { MetricsCache, type MetricsRuns } from '../../main/host/trace/run-metrics.js';
+import { MetricsCache } from '../../main/host/trace/run-metrics.js';
+import type { CachedRuns } from '../../main/host/trace/run-read-cache.js';
 import { TimelineCache } from '../../main/host/trace/timeline-cache.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 import { writeLongRun } from '../helpers/trace-long-run.js';
@@ -22,7 +23,7 @@ export async function runTimelineBench(): Promise<void> {
     const library = new TraceLibrary(dir);
     await writeLongRun(library, 'million', RECORDS);
     const store = await library.open('million');
-    const runs: MetricsRuns = { isLive: () => false, withStore: async (_runId, use) => use(store) };
+    const runs: CachedRuns = { isLive: () => false, withStore: async (_runId, use) => use(store) };
     const time = async <T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> => {
       const started = performance.now();
       const value = await fn();

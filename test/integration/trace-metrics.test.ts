@@ -7,7 +7,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MetricsInputSchema } from '../../agents/trace/metrics.js';
 import { TRACE_FORMAT, type TraceRecord } from '../../agents/trace/record.js';
-import { MetricsCache, type MetricsRuns } from '../../main/host/trace/run-metrics.js';
+import { MetricsCache } from '../../main/host/trace/run-metrics.js';
+import type { CachedRuns } from '../../main/host/trace/run-read-cache.js';
 import { TraceStore } from '../../main/host/trace/trace-store.js';
 import { naiveMetrics } from '../helpers/naive-metrics.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
@@ -50,7 +51,7 @@ describe('trace.getMetrics on a real store', () => {
   let store: TraceStore;
   let live = true;
   let opened = 0;
-  const runs: MetricsRuns = {
+  const runs: CachedRuns = {
     isLive: () => live,
     withStore: async (_runId, use) => (opened++, use(store)),
   };
@@ -123,7 +124,7 @@ describe('trace.getMetrics on a real store', () => {
     for (const record of records.slice(0, 500)) store.append(record);
     const cache = new MetricsCache();
     const first = await cache.get('r1', range(), runs);
-    const closing: MetricsRuns = { isLive: () => false, withStore: async () => Promise.reject(new Error('run r1 is already open in this process.')) };
+    const closing: CachedRuns = { isLive: () => false, withStore: async () => Promise.reject(new Error('run r1 is already open in this process.')) };
     expect(await cache.get('r1', range(), closing)).toEqual({ ...first, live: false });
     await expect(new MetricsCache().get('r1', range(), closing)).rejects.toThrow(/already open/);
   });

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TRACE_FORMAT, type MessageRecord, type TraceRecord } from '../../agents/trace/record.js';
 import { assembleTimeline, OUTSIDE_LANE, TimelineFacts, TimelineInputSchema, type TimelineInput } from '../../agents/trace/timeline.js';
-import type { MetricsRuns } from '../../main/host/trace/run-metrics.js';
+import type { CachedRuns } from '../../main/host/trace/run-read-cache.js';
 import { TimelineCache } from '../../main/host/trace/timeline-cache.js';
 import { TraceStore } from '../../main/host/trace/trace-store.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
@@ -162,7 +162,7 @@ describe('trace.getTimeline on a real store', () => {
   let store: TraceStore;
   let live = true;
   let opened = 0;
-  const runs: MetricsRuns = { isLive: () => live, withStore: async (_runId, use) => (opened++, use(store)) };
+  const runs: CachedRuns = { isLive: () => live, withStore: async (_runId, use) => (opened++, use(store)) };
 
   beforeEach(async () => {
     root = await makeTempDir('timeline');

@@ -5,36 +5,17 @@
  * no store once read.
  */
 import { CYCLE_EVENT_NAMES, CycleAssembler, type Cycles, type CyclesInput } from '../../../agents/trace/cycles.js';
-import type { MetricsRuns } from './run-metrics.js';
+import { RunReadCache, RunReader, type CachedRuns } from './run-read-cache.js';
 import { NAME_OVERFLOW } from './trace-index.js';
-import type { MetricsSource } from './trace-store.js';
 
 /** Records read in one go (phase records carry prompts: kept moderate). */
 const READ_BATCH = 1024;
 
 /** One run's assembler and how far it has read. */
-class RunCycles {
+class RunCycles extends RunReader {
   readonly assembler = new CycleAssembler();
-  /** Records of the index looked at so far. */
-  count = 0;
-  /** Records read from disk so far (tests check that a second call reads only new ones). */
-  reads = 0;
-  private pending: Promise<void> = Promise.resolve();
 
-  constructor(
-    readonly source: MetricsSource,
-    /** Whether the run was recording when this was begun (then a stopped run is read afresh). */
-    readonly live: boolean,
-  ) {}
-
-  /** Reads what records up to `n` add; calls run one after another. */
-  extend(n: number): Promise<void> {
-    const next = this.pending.then(() => this.extendTo(n));
-    this.pending = next.catch(() => undefined);
-    return next;
-  }
-
-  private async extendTo(n: number): Promise<void> {
+  protected async extendTo(n: number): Promise<void> {
     const { index, read } = this.source;
     const { types } = index.tables();
     const wanted = new Set(CYCLE_EVENT_NAMES.map((name) => types.lookup(name)).filter((id) => id !== undefined));
@@ -55,47 +36,20 @@ class RunCycles {
 
 /** The assemblers of the runs asked about lately (a few: each holds its structure). */
 export class CycleCache {
-  private readonly entries = new Map<string, RunCycles>();
-
-  constructor(private readonly keep = 4) {}
+  private readonly cache = new RunReadCache((store, live) => new RunCycles(store.metricsSource(), live));
 
   /** The cycles of `input.runId`: every agent, or one, with a page of each one's OODA runs. */
-  async get(input: CyclesInput, runs: MetricsRuns): Promise<Cycles> {
-    const { runId } = input;
-    const live = runs.isLive(runId);
-    const cached = this.entries.get(runId);
-    if (cached && !live && !cached.live) {
-      this.remember(runId, cached);
-      return cached.assembler.result(runId, input);
-    }
-    try {
-      return await runs.withStore(runId, async (store) => {
-        const source = store.metricsSource();
-        const entry = cached?.source.index === source.index ? cached : new RunCycles(source, live);
-        await entry.extend(source.index.count);
-        this.remember(runId, entry);
-        return entry.assembler.result(runId, input);
-      });
-    } catch (error) {
-      // A run between recording and closed cannot be opened for a moment: what was read stands meanwhile.
-      if (cached) return cached.assembler.result(runId, input);
-      throw error;
-    }
+  get(input: CyclesInput, runs: CachedRuns): Promise<Cycles> {
+    return this.cache.get(input.runId, runs, (entry) => entry.assembler.result(input.runId, input));
   }
 
   /** Records read from disk for `runId` so far, if it is kept (tests). */
   reads(runId: string): number | undefined {
-    return this.entries.get(runId)?.reads;
+    return this.cache.peek(runId)?.reads;
   }
 
   /** Forgets a run (deleted, or replaced). */
   forget(runId: string): void {
-    this.entries.delete(runId);
-  }
-
-  private remember(runId: string, entry: RunCycles): void {
-    this.entries.delete(runId);
-    this.entries.set(runId, entry);
-    for (const key of this.entries.keys()) if (this.entries.size > this.keep) this.entries.delete(key);
+    this.cache.forget(runId);
   }
 }

@@ -9,30 +9,20 @@ import type { EventRecordOf, MessageRecord } from '../../../agents/trace/record.
 import { FLAG_INFRASTRUCTURE } from '../../../agents/trace/record-flags.js';
 import { rowFacts } from '../../../agents/trace/row-facts.js';
 import { scanMetrics, type MetricsRange, type ReadFacts } from './metrics-scan.js';
-import type { MetricsSource, TraceStore } from './trace-store.js';
+import { RunReadCache, RunReader, type CachedRuns } from './run-read-cache.js';
 
 /** Records read in one go. */
 const READ_BATCH = 4096;
 
 /** One run's read facts, extended as the run grows. */
-export class RunFacts implements ReadFacts {
-  count = 0;
+export class RunFacts extends RunReader implements ReadFacts {
   minTime = Infinity;
   maxTime = -Infinity;
   readonly tokens: ReadFacts['tokens'] = [];
   readonly pairs: ReadFacts['pairs'] = [];
-  /** Records read so far (tests check that a second call reads only new ones). */
-  reads = 0;
   /** The last answer and what it was for: asked again with no new record, it stands (flags change only with new records). */
   private last: { key: string; metrics: RunMetrics } | null = null;
   private carry = Number.NaN;
-  private pending: Promise<void> = Promise.resolve();
-
-  constructor(
-    readonly source: MetricsSource,
-    /** Whether the run was recording when these facts were begun (then a stopped run is read afresh). */
-    readonly live: boolean,
-  ) {}
 
   /** The metrics over `range` of the records read so far: the last answer again when nothing changed. */
   metrics(runId: string, live: boolean, range: MetricsRange): RunMetrics {
@@ -41,16 +31,8 @@ export class RunFacts implements ReadFacts {
     return this.last.metrics;
   }
 
-  /** Reads what records up to `n` add; calls run one after another. */
-  extend(n: number): Promise<void> {
-    const next = this.pending.then(() => this.extendTo(n));
-    this.pending = next.catch(() => undefined);
-    return next;
-  }
-
-  private async extendTo(n: number): Promise<void> {
+  protected async extendTo(n: number): Promise<void> {
     const start = this.count;
-    if (n <= start) return;
     const { index, replies, read } = this.source;
     const { time, type } = index.records;
     const llmCall = index.tables().types.lookup('llm.call') ?? -1;
@@ -114,54 +96,22 @@ export class RunFacts implements ReadFacts {
   }
 }
 
-/** How getMetrics reaches a run: whether it is recording, and its store (the active one, or opened from disk). */
-export interface MetricsRuns {
-  isLive(runId: string): boolean;
-  withStore<T>(runId: string, use: (store: TraceStore) => Promise<T>): Promise<T>;
-}
-
 /** The read facts of the runs asked about lately (a few: each holds its index). */
 export class MetricsCache {
-  private readonly entries = new Map<string, RunFacts>();
-
-  constructor(private readonly keep = 4) {}
+  private readonly cache = new RunReadCache((store, live) => new RunFacts(store.metricsSource(), live));
 
   /** The metrics of `runId` over `range`. */
-  async get(runId: string, range: MetricsRange, runs: MetricsRuns): Promise<RunMetrics> {
-    const live = runs.isLive(runId);
-    const cached = this.entries.get(runId);
-    if (cached && !live && !cached.live) {
-      this.remember(runId, cached);
-      return cached.metrics(runId, false, range);
-    }
-    try {
-      return await runs.withStore(runId, async (store) => {
-        const source = store.metricsSource();
-        const facts = cached?.source.index === source.index ? cached : new RunFacts(source, live);
-        await facts.extend(source.index.count);
-        this.remember(runId, facts);
-        return facts.metrics(runId, live, range);
-      });
-    } catch (error) {
-      // A run between recording and closed cannot be opened for a moment: what was read stands meanwhile.
-      if (cached) return cached.metrics(runId, live, range);
-      throw error;
-    }
+  get(runId: string, range: MetricsRange, runs: CachedRuns): Promise<RunMetrics> {
+    return this.cache.get(runId, runs, (facts, live) => facts.metrics(runId, live, range));
   }
 
   /** The facts kept for `runId`, if any (tests). */
   peek(runId: string): RunFacts | undefined {
-    return this.entries.get(runId);
+    return this.cache.peek(runId);
   }
 
   /** Forgets a run (deleted, or replaced). */
   forget(runId: string): void {
-    this.entries.delete(runId);
-  }
-
-  private remember(runId: string, facts: RunFacts): void {
-    this.entries.delete(runId);
-    this.entries.set(runId, facts);
-    for (const key of this.entries.keys()) if (this.entries.size > this.keep) this.entries.delete(key);
+    this.cache.forget(runId);
   }
 }

@@ -8,7 +8,7 @@ import { assembleTimeline, TimelineFacts, type Timeline } from '../../../agents/
 import { FLAG_INFRASTRUCTURE } from '../../../agents/trace/record-flags.js';
 import type { MessageRecord } from '../../../agents/trace/record.js';
 import { loadTopology } from '../../../agents/topology/load.js';
-import type { MetricsRuns } from './run-metrics.js';
+import { RunReadCache, RunReader, type CachedRuns } from './run-read-cache.js';
 import { FLAGS_SHIFT, KIND_BIT, KIND_EVENT, NAME_OVERFLOW, NO_NAME } from './trace-index.js';
 import type { MetricsSource, TraceStore } from './trace-store.js';
 
@@ -20,36 +20,25 @@ const EVENTS = ['ooda.phase', 'llm.call', 'tool.result', 'message.received'] as 
 const PRESENCE = ['announcement', 'heartbeat'] as const;
 
 /** One run's timeline facts, extended as the run grows. */
-export class RunTimeline {
+export class RunTimeline extends RunReader {
   readonly facts = new TimelineFacts();
-  count = 0;
-  /** Records read so far (tests check that a second call reads only new ones). */
-  reads = 0;
-  private pending: Promise<void> = Promise.resolve();
 
   constructor(
-    readonly source: MetricsSource,
-    /** Whether the run was recording when last read (then the next call reads again). */
-    public live: boolean,
+    source: MetricsSource,
+    live: boolean,
     /** The run's agents in topology order (empty when the trace does not carry its topology). */
     readonly topology: readonly string[],
-  ) {}
+  ) {
+    super(source, live);
+  }
 
   /** The timeline over a range from the facts read so far. */
   answer(range: { from?: number | undefined; to?: number | undefined; maxItems: number }): Timeline {
     return assembleTimeline(this.facts, range, this.topology);
   }
 
-  /** Reads what records up to `n` add; calls run one after another. */
-  extend(n: number): Promise<void> {
-    const next = this.pending.then(() => this.extendTo(n));
-    this.pending = next.catch(() => undefined);
-    return next;
-  }
-
-  private async extendTo(n: number): Promise<void> {
+  protected async extendTo(n: number): Promise<void> {
     const start = this.count;
-    if (n <= start) return;
     const { index, replies, read } = this.source;
     const { agents, types } = index.tables();
     const wanted = new Set<number>(EVENTS.map((name) => types.lookup(name) ?? -1));
@@ -100,47 +89,20 @@ function topologyAgents(store: TraceStore): string[] {
 
 /** The timeline facts of the runs asked about lately (a few: each holds its index). */
 export class TimelineCache {
-  private readonly entries = new Map<string, RunTimeline>();
-
-  constructor(private readonly keep = 4) {}
+  private readonly cache = new RunReadCache((store, live) => new RunTimeline(store.metricsSource(), live, topologyAgents(store)));
 
   /** The timeline of `runId` over `range`. */
-  async get(runId: string, range: { from?: number | undefined; to?: number | undefined; maxItems: number }, runs: MetricsRuns): Promise<Timeline> {
-    const live = runs.isLive(runId);
-    const cached = this.entries.get(runId);
-    if (cached && !live && !cached.live) {
-      this.remember(runId, cached);
-      return cached.answer(range);
-    }
-    try {
-      return await runs.withStore(runId, async (store) => {
-        const source = store.metricsSource();
-        const timeline = cached?.source.index === source.index ? cached : new RunTimeline(source, live, topologyAgents(store));
-        await timeline.extend(source.index.count);
-        timeline.live = live;
-        this.remember(runId, timeline);
-        return timeline.answer(range);
-      });
-    } catch (error) {
-      // A run between recording and closed cannot be opened for a moment: what was read stands meanwhile.
-      if (cached) return cached.answer(range);
-      throw error;
-    }
+  get(runId: string, range: { from?: number | undefined; to?: number | undefined; maxItems: number }, runs: CachedRuns): Promise<Timeline> {
+    return this.cache.get(runId, runs, (timeline) => timeline.answer(range));
   }
 
   /** The facts kept for `runId`, if any (tests). */
   peek(runId: string): RunTimeline | undefined {
-    return this.entries.get(runId);
+    return this.cache.peek(runId);
   }
 
   /** Forgets a run (deleted, or replaced). */
   forget(runId: string): void {
-    this.entries.delete(runId);
-  }
-
-  private remember(runId: string, timeline: RunTimeline): void {
-    this.entries.delete(runId);
-    this.entries.set(runId, timeline);
-    for (const key of this.entries.keys()) if (this.entries.size > this.keep) this.entries.delete(key);
+    this.cache.forget(runId);
   }
 }
