@@ -14,6 +14,7 @@ import type { ApiClient } from '../api';
 import { decisionOf, locateSeq, NO_SELECTION, parseDecision, phaseSeqs, type CycleSelection } from '../debugger/cycle-model';
 import type { DebugStore } from './debug-store';
 import { livePoll } from './live-poll';
+import { oneAtATime } from '../lib/one-at-a-time';
 import { storeHook } from './stores-context';
 import type { TraceStore } from './trace-store';
 import type { ViewStore } from './view-store';
@@ -78,8 +79,6 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 /** Creates the cycle inspector's store on the trace store's run. */
 export function createCyclesStore(client: ApiClient, deps: { trace: StoreApi<TraceStore>; view: StoreApi<ViewStore>; debug: StoreApi<DebugStore> }): StoreApi<CyclesStore> {
   return createStore<CyclesStore>()((set, get) => {
-    let asking: Promise<void> | null = null;
-    let again = false;
     const poll = livePoll(deps.trace, () => void get().refresh(), {
       pollMs: POLL_MS,
       endedRefreshMs: ENDED_REFRESH_MS,
@@ -169,42 +168,30 @@ export function createCyclesStore(client: ApiClient, deps: { trace: StoreApi<Tra
         poll.setActive(next);
       },
 
-      async refresh() {
-        if (asking) {
-          again = true; // one call at a time; a change meanwhile is asked for once it ends
-          return asking;
-        }
+      refresh: oneAtATime(async () => {
         const runId = deps.trace.getState().runId;
         if (runId !== get().runId) set({ runId, agents: [], page: null, records: {}, selection: NO_SELECTION, fork: null });
         if (!runId) return;
         set({ loading: true });
-        asking = (async () => {
-          try {
-            const all = await client.call('trace.getCycles', { runId, limit: 0 });
-            if (deps.trace.getState().runId !== runId) return;
-            const agents = all.agents.map((a) => ({ agent: a.agent, runCount: a.runCount }));
-            const chosen = get().selection.agent ?? deps.debug.getState().focus.agent ?? agents[0]?.agent ?? null;
-            const known = chosen !== null && agents.some((a) => a.agent === chosen);
-            const page = known ? await loadPage(runId, chosen, get().page?.agent === chosen ? get().page!.offset : 0) : null;
-            if (deps.trace.getState().runId !== runId) return;
-            const now = get().selection.agent;
-            // Another agent was picked meanwhile: its own load brings its page.
-            if (now !== null && now !== chosen) set({ agents, error: null });
-            else set((s) => ({ agents, page, error: null, selection: known && now === null ? { ...NO_SELECTION, agent: chosen } : s.selection }));
-            await loadSelected();
-          } catch (error) {
-            set({ error: message(error) });
-          } finally {
-            set({ loading: false });
-            asking = null;
-            if (again) {
-              again = false;
-              void get().refresh();
-            }
-          }
-        })();
-        return asking;
-      },
+        try {
+          const all = await client.call('trace.getCycles', { runId, limit: 0 });
+          if (deps.trace.getState().runId !== runId) return;
+          const agents = all.agents.map((a) => ({ agent: a.agent, runCount: a.runCount }));
+          const chosen = get().selection.agent ?? deps.debug.getState().focus.agent ?? agents[0]?.agent ?? null;
+          const known = chosen !== null && agents.some((a) => a.agent === chosen);
+          const page = known ? await loadPage(runId, chosen, get().page?.agent === chosen ? get().page!.offset : 0) : null;
+          if (deps.trace.getState().runId !== runId) return;
+          const now = get().selection.agent;
+          // Another agent was picked meanwhile: its own load brings its page.
+          if (now !== null && now !== chosen) set({ agents, error: null });
+          else set((s) => ({ agents, page, error: null, selection: known && now === null ? { ...NO_SELECTION, agent: chosen } : s.selection }));
+          await loadSelected();
+        } catch (error) {
+          set({ error: message(error) });
+        } finally {
+          set({ loading: false });
+        }
+      }, { again: true }),
 
       async selectAgent(agent) {
         const runId = get().runId;

@@ -10,6 +10,7 @@ import type { ApiClient } from '../api';
 import { addSample, type NatsSample } from '../metrics/chart-data';
 import type { ServerStore } from './server-store';
 import { livePoll } from './live-poll';
+import { oneAtATime } from '../lib/one-at-a-time';
 import { storeHook } from './stores-context';
 import type { TraceStore } from './trace-store';
 import type { ViewStore } from './view-store';
@@ -42,7 +43,6 @@ const ENDED_REFRESH_MS = 1500;
 /** Creates the Metrics store: it follows the trace store's run and samples the server store's counters. */
 export function createMetricsStore(client: ApiClient, deps: { trace: StoreApi<TraceStore>; view: StoreApi<ViewStore>; server: StoreApi<ServerStore> }): StoreApi<MetricsStore> {
   const store = createStore<MetricsStore>()((set, get) => {
-    let asking: Promise<void> | null = null;
     const poll = livePoll(deps.trace, () => void get().refresh(), { pollMs: POLL_MS, endedRefreshMs: ENDED_REFRESH_MS });
 
     return {
@@ -57,8 +57,7 @@ export function createMetricsStore(client: ApiClient, deps: { trace: StoreApi<Tr
         poll.setActive(next);
       },
 
-      async refresh() {
-        if (asking) return asking; // one call at a time: a slow answer is not asked for twice
+      refresh: oneAtATime(async () => {
         const runId = deps.trace.getState().runId;
         if (!runId) {
           set({ metrics: null, runId: null, error: null });
@@ -66,19 +65,15 @@ export function createMetricsStore(client: ApiClient, deps: { trace: StoreApi<Tr
         }
         if (runId !== get().runId) set({ metrics: null, runId });
         set({ loading: true });
-        asking = (async () => {
-          try {
-            const metrics = await client.call('trace.getMetrics', { runId, buckets: get().buckets });
-            if (deps.trace.getState().runId === runId) set({ metrics, runId, error: null });
-          } catch (error) {
-            set({ error: error instanceof Error ? error.message : String(error) });
-          } finally {
-            set({ loading: false });
-            asking = null;
-          }
-        })();
-        return asking;
-      },
+        try {
+          const metrics = await client.call('trace.getMetrics', { runId, buckets: get().buckets });
+          if (deps.trace.getState().runId === runId) set({ metrics, runId, error: null });
+        } catch (error) {
+          set({ error: error instanceof Error ? error.message : String(error) });
+        } finally {
+          set({ loading: false });
+        }
+      }, { again: false }),
 
       async showInTrace(from, to) {
         deps.view.getState().setView('trace');

@@ -9,6 +9,7 @@ import type { Timeline } from '../../../agents/trace/timeline';
 import type { ApiClient } from '../api';
 import { fitRange, type TimeRange } from '../debugger/timeline-scale';
 import type { DebugStore } from './debug-store';
+import { oneAtATime } from '../lib/one-at-a-time';
 import { storeHook } from './stores-context';
 import type { TraceStore } from './trace-store';
 import type { ViewStore } from './view-store';
@@ -57,8 +58,6 @@ const ENDED_REFRESH_MS = 1500;
 export function createTimelineStore(client: ApiClient, deps: { trace: StoreApi<TraceStore>; view: StoreApi<ViewStore>; debug: StoreApi<DebugStore> }): StoreApi<TimelineStore> {
   return createStore<TimelineStore>()((set, get) => {
     let active = false;
-    let asking: Promise<void> | null = null;
-    let again = false;
     let settle: ReturnType<typeof setTimeout> | null = null;
     let liveTimer: ReturnType<typeof setTimeout> | null = null;
     let offAppended: (() => void) | null = null;
@@ -114,48 +113,36 @@ export function createTimelineStore(client: ApiClient, deps: { trace: StoreApi<T
         later();
       },
 
-      async refresh() {
-        if (asking) {
-          again = true; // the range moved meanwhile: asked once more when this answer is in
-          return asking;
-        }
+      refresh: oneAtATime(async () => {
         const runId = deps.trace.getState().runId;
         if (!runId) return set({ runId: null, data: null, range: null, error: null });
         if (runId !== get().runId) set({ runId, data: null, range: null, follow: true });
         set({ loading: true });
-        asking = (async () => {
-          try {
-            const { range, data: before } = get();
-            // A view of the whole run asks for the whole run; a zoomed one for its range and half a range either side.
-            const fitted = range === null || before?.from == null || before.to == null || (range.from <= before.from && range.to >= before.to);
-            const span = range ? range.to - range.from : 0;
-            const asked = fitted || !range ? null : { from: range.from - span / 2, to: range.to + span / 2 };
-            const data = await client.call('trace.getTimeline', { runId, ...(asked && { from: asked.from, to: asked.to }) });
-            if (deps.trace.getState().runId !== runId) return;
-            const next = get().range;
-            let shown = next;
-            if (data.from !== null && data.to !== null) {
-              if (next === null) shown = fitRange({ from: data.from, to: data.to });
-              else if (get().follow && before?.to != null && data.to > before.to) {
-                // A view of the whole run grows with it; a zoomed one slides along its end.
-                const moved = data.to - before.to;
-                shown = fitted ? fitRange({ from: data.from, to: data.to }) : { from: next.from + moved, to: next.to + moved };
-              }
-            }
-            set({ data, range: shown, error: null });
-          } catch (error) {
-            set({ error: error instanceof Error ? error.message : String(error) });
-          } finally {
-            set({ loading: false });
-            asking = null;
-            if (again) {
-              again = false;
-              void get().refresh();
+        try {
+          const { range, data: before } = get();
+          // A view of the whole run asks for the whole run; a zoomed one for its range and half a range either side.
+          const fitted = range === null || before?.from == null || before.to == null || (range.from <= before.from && range.to >= before.to);
+          const span = range ? range.to - range.from : 0;
+          const asked = fitted || !range ? null : { from: range.from - span / 2, to: range.to + span / 2 };
+          const data = await client.call('trace.getTimeline', { runId, ...(asked && { from: asked.from, to: asked.to }) });
+          if (deps.trace.getState().runId !== runId) return;
+          const next = get().range;
+          let shown = next;
+          if (data.from !== null && data.to !== null) {
+            if (next === null) shown = fitRange({ from: data.from, to: data.to });
+            else if (get().follow && before?.to != null && data.to > before.to) {
+              // A view of the whole run grows with it; a zoomed one slides along its end.
+              const moved = data.to - before.to;
+              shown = fitted ? fitRange({ from: data.from, to: data.to }) : { from: next.from + moved, to: next.to + moved };
             }
           }
-        })();
-        return asking;
-      },
+          set({ data, range: shown, error: null });
+        } catch (error) {
+          set({ error: error instanceof Error ? error.message : String(error) });
+        } finally {
+          set({ loading: false });
+        }
+      }, { again: true }),
 
       setHovered(hovered) {
         const now = get().hovered;
