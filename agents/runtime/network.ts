@@ -63,6 +63,8 @@ export interface NetworkOptions {
   /** A replay of a recorded run: every agent's provider and tools answer from it (agents/runtime/replay/). */
   replay?: { provider(agent: string, live: () => LlmProvider): LlmProvider; tools(agent: string, inner: ToolExecutor): ToolExecutor; readonly date: string };
   events?: RuntimeEventBus;
+  /** The run's clients (the app's or the CLI's sender, the republisher): on the bus, but not peers an agent delegates to. */
+  clients?: readonly string[];
   /** Stops what the plan started besides agents (MCP servers), after the agents. */
   onStop?: () => Promise<void>;
   /** Budgets, run timeouts, heartbeats and presence; the system clock unless a test drives time. */
@@ -184,7 +186,7 @@ export class AgentNetwork {
       ...(spec.contextTokens !== undefined && { contextTokens: spec.contextTokens }),
       controller: this.controller,
       ...(this.options.clock && { clock: this.options.clock }),
-      peers: () => this.registryInstance?.describe(spec.name) ?? '',
+      peers: () => this.registryInstance?.describe(spec.name, this.options.clients) ?? '',
       ...('maxTokens' in spec.llm && spec.llm.maxTokens !== undefined && { maxTokens: spec.llm.maxTokens }),
       ...('temperature' in spec.llm && spec.llm.temperature !== undefined && { temperature: spec.llm.temperature }),
     });

@@ -105,11 +105,11 @@ export class CapabilityRegistry {
       .map((e) => ({ agent: e.name, subject: e.requestSubject }));
   }
 
-  /** The other agents, one line each, for a prompt's `{{peers}}`. */
-  describe(except?: string): string {
+  /** The other agents (not `except`, nor the run's `clients`), one line each, for a prompt's `{{peers}}`. */
+  describe(except?: string, clients: readonly string[] = []): string {
     // By name, not by arrival: a prompt must not depend on which announcement came first (a replay asks the same).
     return this.list()
-      .filter((e) => e.name !== except && e.status !== 'offline')
+      .filter((e) => e.name !== except && e.status !== 'offline' && !clients.includes(e.name))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       .map((e) => `- ${e.name}: ${e.description || 'no description'} (capabilities: ${e.capabilities.join(', ') || 'none'})`)
       .join('\n');

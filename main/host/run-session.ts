@@ -12,6 +12,7 @@ import type { SubjectProfile } from '../../agents/protocol/subjects.js';
 import { Agent, AgentRequestError } from '../../agents/runtime/agent.js';
 import { planNetwork, type NetworkPlan } from '../../agents/runtime/from-topology.js';
 import { AgentNetwork } from '../../agents/runtime/network.js';
+import { WORKBENCH_SENDER } from '../../agents/trace/republish.js';
 import type { Recording } from '../../agents/runtime/replay/recording.js';
 import { ReplayCoordinator, type ForkPoint } from '../../agents/runtime/replay/replay-coordinator.js';
 import { replayMcpServers } from '../../agents/runtime/replay/replay-mcp.js';
@@ -68,7 +69,6 @@ export interface SendOptions {
 const DEFAULT_TIMEOUT_MS = 120_000;
 const DEFAULT_NO_RESPONDER_GRACE_MS = 10_000;
 const NO_RESPONDER_RETRY_MS = 200;
-const SENDER_REGISTERED_MS = 2000;
 
 /** The local agents of `topology` (all, or `only`); an unknown name is a usage failure. */
 export function planSession(topology: Topology, only?: readonly string[], mcp?: Parameters<typeof planNetwork>[2]): NetworkPlan {
@@ -139,6 +139,7 @@ export class RunSession {
         profile: plan.profile,
         registryBucket: plan.registryBucket,
         events,
+        clients: [options.senderName, ...(options.replay?.recording.inputs.map((input) => input.from) ?? []), WORKBENCH_SENDER],
         ...(replay && { replay }),
         ...(options.secrets && { secrets: options.secrets }),
       });
@@ -206,7 +207,7 @@ export class RunSession {
 
   private async startSender(): Promise<Agent> {
     const sender = new Agent({
-      // A replay asks as the recorded run's sender did: the agents' prompts list it among their peers.
+      // A replay asks as the recorded run's sender did (its messages compare the same); never a peer (`clients`).
       name: this.options.replay?.recording.inputs[0]?.from ?? this.options.senderName,
       connection: this.connection,
       profile: this.profile,
@@ -220,9 +221,6 @@ export class RunSession {
       this.sender = null; // the next send tries again
       throw natsFailure(error, 'cannot send');
     }
-    // The agents list the sender among their peers ({{peers}}) once the registry has seen it: wait
-    // for that, so the first request's prompt does not depend on a race (and a replay asks the same).
-    await this.network.registry.waitFor((registry) => registry.get(sender.name) !== undefined, SENDER_REGISTERED_MS).catch(() => undefined);
     return sender;
   }
 }

@@ -55,6 +55,10 @@ describe('switchboard replay', () => {
     // The weather tool (a scripted backend: outside) answered from the record.
     expect(events(records, 'tool.result').find((r) => r.payload!['tool'] === 'get_current_weather')?.payload).toMatchObject({ result: 'It is 18°C and partly cloudy in Paris.', durationMs: 0 });
     expect(events(records, 'replay.diverged')).toEqual([]);
+    // {{peers}} lists the other agents, not the client that sent the request (it is not someone to delegate to).
+    const system = String((calls[0]!.payload!['request'] as { system: string }).system);
+    expect(system).toMatch(/- weather_bot: Weather information specialist/);
+    expect(system).not.toMatch(/switchboard_cli|switchboard_app/);
   }, 60_000);
 
   it('forks the coordinator’s first decision: the given decision, then the topology’s own providers answer', async () => {
