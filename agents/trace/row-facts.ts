@@ -62,17 +62,12 @@ export function rowFacts(record: TraceRecord, ctx: FactsContext): RowFacts {
   const message = agentMessageOf(record);
   const reply = waitsOn(record.reply) ? (ctx.reply ?? null) : null;
   const request = ctx.request ?? null;
-  const asked = request ? agentMessageOf(request) : null;
-  const from = message?.from_agent ?? (request ? (asked?.to_agent ?? requestSubjectAgent(request.subject)) : waitsOn(record.reply) ? inboxAgent(record.reply) : null);
-  const to =
-    message?.to_agent ??
-    (request ? (asked?.from_agent ?? (request.reply ? inboxAgent(request.reply) : null)) : null) ??
-    inboxAgent(record.subject) ??
-    requestSubjectAgent(record.subject);
+  const parties = messageParties(record, request);
+  const { from, to } = parties;
   // A record's own verdict first (a 503, a failed reply), then what its reply says, then its form.
   type Verdict = { status: RowStatus; error: string | null };
   let verdict: Verdict = ownStatus(record, message, request);
-  let latencyMs: number | null = request ? replyLatency(request.mono, record.mono, asked?.timestamp ?? null, message) : null;
+  let latencyMs = parties.latencyMs;
   if (reply) {
     latencyMs = replyLatency(record.mono, reply.mono, message?.timestamp ?? null, agentMessageOf(reply));
     const outcome = replyOutcome(reply);
@@ -84,6 +79,20 @@ export function rowFacts(record: TraceRecord, ctx: FactsContext): RowFacts {
   }
   if (verdict.status === 'no_responders' && request) verdict = { status: 'no_responders', error: `no responders on ${request.subject}` };
   return { seq: record.seq, from, to, type, ...verdict, replySeq: reply?.seq ?? null, requestSeq: request?.seq ?? null, latencyMs, ...(isInjected(record) && { injected: true as const }) };
+}
+
+/** A message's sender and receiver and, for a reply with its `request`, the reply latency (as in {@link rowFacts}, without its status). */
+export function messageParties(record: MessageRecord, request: MessageRecord | null): { from: string | null; to: string | null; latencyMs: number | null } {
+  const message = agentMessageOf(record);
+  const asked = request ? agentMessageOf(request) : null;
+  const from = message?.from_agent ?? (request ? (asked?.to_agent ?? requestSubjectAgent(request.subject)) : waitsOn(record.reply) ? inboxAgent(record.reply) : null);
+  const to =
+    message?.to_agent ??
+    (request ? (asked?.from_agent ?? (request.reply ? inboxAgent(request.reply) : null)) : null) ??
+    inboxAgent(record.subject) ??
+    requestSubjectAgent(record.subject);
+  const latencyMs = request ? replyLatency(request.mono, record.mono, asked?.timestamp ?? null, message) : null;
+  return { from, to, latencyMs };
 }
 
 /** The header the workbench puts on each message it publishes itself (`trace.republish`). */

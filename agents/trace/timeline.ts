@@ -10,7 +10,8 @@ import { z } from 'zod';
 import { mermaidLabel } from './export-mermaid.js';
 import { agentMessageOf, isPresence } from './message-facts.js';
 import type { MessageRecord, TraceRecord } from './record.js';
-import { rowFacts } from './row-facts.js';
+import { typeOf } from './query.js';
+import { messageParties } from './row-facts.js';
 
 /** Items a timeline answer holds when the caller does not say, and the most it can ask for. */
 export const TIMELINE_DEFAULT_ITEMS = 4000;
@@ -85,7 +86,10 @@ interface SpanFact {
   label: string;
 }
 
-/** A message as gathered: monotonic times, sender and receiver names (lanes decided when answered). */
+/**
+ * A message as gathered: monotonic times, sender and receiver names (lanes decided when answered);
+ * its label is made only when an answer returns it ({@link messageLabel}).
+ */
 interface MessageFact {
   from: string;
   to: string;
@@ -93,8 +97,23 @@ interface MessageFact {
   received: number | null;
   seq: number;
   type: string;
-  label: string;
+  /** The AgentMessage's content ('' for none): as sent when short, else already clipped for the label. */
+  content: string;
+  clipped: boolean;
+  /** What the label says after the content: the reply's latency, the request's answers. */
+  tail: string;
   reply: boolean;
+}
+
+/** Content kept as sent up to this length (clipped when the label is made); longer is clipped when read. */
+const KEEP_CONTENT = 1024;
+/** Content as the label shows it (one line, at most 60 characters). */
+const LABEL_CONTENT = 60;
+
+/** The label of a message: who to whom, its type and content, then its tail. */
+function messageLabel(m: MessageFact): string {
+  const content = m.clipped ? m.content : m.content ? mermaidLabel(m.content, LABEL_CONTENT) : '';
+  return `${m.from} → ${m.to}: ${m.type}${content ? ` “${content}”` : ''}${m.tail}`;
 }
 
 /** Pending receipts remembered at most (a message whose receiver never says so is forgotten past this). */
@@ -172,18 +191,21 @@ export class TimelineFacts {
     }
     const message = agentMessageOf(record);
     if (message && isPresence(message)) return;
-    const facts = rowFacts(record, { request, waitedMs: 0, ended: true });
+    const facts = messageParties(record, request);
     if (facts.from === null || facts.to === null || facts.from === facts.to) return;
-    const reply = facts.requestSeq !== null;
-    const content = message ? mermaidLabel(message.content, 60) : '';
-    let label = `${facts.from} → ${facts.to}: ${facts.type ?? 'message'}${content ? ` “${content}”` : ''}`;
+    const reply = request !== null;
+    const raw = message?.content ?? '';
+    const clipped = raw.length > KEEP_CONTENT;
+    const content = clipped ? mermaidLabel(raw, LABEL_CONTENT) : raw;
+    let tail = '';
     if (reply && facts.latencyMs !== null) {
-      label += ` · reply after ${ms(facts.latencyMs)}`;
-      this.answered(facts.requestSeq!, facts.latencyMs);
+      tail = ` · reply after ${ms(facts.latencyMs)}`;
+      this.answered(request.seq, facts.latencyMs);
     }
     const key = message ? `${facts.to}\u0000${message.message_id}` : null;
     const early = key === null ? undefined : this.early.get(key);
-    const at = this.messages.push({ from: facts.from, to: facts.to, sent: record.mono, received: early ?? null, seq: record.seq, type: facts.type ?? 'message', label, reply }) - 1;
+    const type = typeOf(record) ?? 'message';
+    const at = this.messages.push({ from: facts.from, to: facts.to, sent: record.mono, received: early ?? null, seq: record.seq, type, content, clipped, tail, reply }) - 1;
     this.extent(record.mono, early ?? record.mono);
     if (key !== null && early !== undefined) this.early.delete(key);
     else if (key !== null) remember(this.waiting, key, at);
@@ -205,7 +227,7 @@ export class TimelineFacts {
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       const m = this.messages[mid]!;
-      if (m.seq === seq) return void (m.label += ` · answered in ${ms(latencyMs)}`);
+      if (m.seq === seq) return void (m.tail += ` · answered in ${ms(latencyMs)}`);
       if (m.seq < seq) lo = mid + 1;
       else hi = mid - 1;
     }
@@ -272,7 +294,7 @@ export function assembleTimeline(facts: TimelineFacts, range: { from?: number | 
     to: runTo,
     lanes: timelineLanes(topology, facts.agents, outside),
     spans: keptSpans.map((s) => ({ lane: s.lane, kind: s.kind, start: base + s.start, end: base + s.end, seq: s.seq, label: s.label })),
-    messages: keptMessages.map((m) => ({ from: laneOf(m.from), to: laneOf(m.to), sent: base + m.sent, received: m.received === null ? null : base + m.received, seq: m.seq, type: m.type, label: m.label, reply: m.reply })),
+    messages: keptMessages.map((m) => ({ from: laneOf(m.from), to: laneOf(m.to), sent: base + m.sent, received: m.received === null ? null : base + m.received, seq: m.seq, type: m.type, label: messageLabel(m), reply: m.reply })),
     total,
     truncated,
   };
