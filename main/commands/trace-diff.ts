@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { compareConversations, ConversationCollector, cut, type ConversationMessage } from '../../agents/trace/diff.js';
 import type { Alignment } from '../../agents/trace/diff-align.js';
+import { checkDiffRecord } from '../../agents/trace/diff-check.js';
 import type { AlignedRow, MessageDigest, TraceComparison } from '../../agents/trace/diff-schema.js';
 import { UsageError } from './flags.js';
 import { readTrace } from './trace.js';
@@ -59,6 +60,7 @@ async function readConversation(file: string): Promise<ConversationMessage[] | {
     header: () => undefined,
     record: (record) => collector.add(record),
     bad: (lineNo, text) => void bad.push(`${file}:${lineNo}: ${text}`),
+    check: checkDiffRecord,
   });
   if (read.exit !== null) return { exit: 2 };
   if (bad.length > 0) {

@@ -158,7 +158,12 @@ export interface TraceVisitor {
   record(record: TraceRecord): void;
   /** A line that is not a record (or out of order): skipped. */
   bad(lineNo: number, text: string): void;
+  /** Checks a line's JSON as a record (default: TraceRecordSchema in full; a reader that needs less of a record may check less). */
+  check?(raw: unknown): RecordCheck;
 }
+
+/** What checking a line's JSON as a record says: the record, or the issues (zod's safeParse result fits). */
+export type RecordCheck = { success: true; data: TraceRecord } | { success: false; error: { issues: readonly { path: PropertyKey[]; message: string }[] } };
 
 /**
  * Streams `file`: its header, then each valid record in order; the exit code when it cannot be
@@ -196,7 +201,7 @@ export async function readTrace(file: string, visit: TraceVisitor): Promise<{ ex
         visit.header(header);
         continue;
       }
-      const parsed = TraceRecordSchema.safeParse(raw);
+      const parsed: RecordCheck = visit.check ? visit.check(raw) : TraceRecordSchema.safeParse(raw);
       if (!parsed.success) {
         visit.bad(lineNo, `not a trace record (${issues(parsed.error.issues)})`);
         continue;

@@ -135,6 +135,16 @@ describe('switchboard trace diff', () => {
     expect(out.stderr).toContain('is not a valid trace (1 bad line); nothing compared.');
     expect(out.stdout).toBe('');
 
+    // An event line is checked by its frame (its payload is not read), and still reported when broken.
+    const brokenEvent = await writeTrace('broken-event', records, (lines) =>
+      lines.map((l, i) => (i === 6 ? '{"seq":6,"time":"t","mono":1,"kind":"event","name":"ooda.phase","agent":5,"payload":{}}' : i === 7 ? '{"seq":7,"time":"t","mono":1,"kind":"event","name":"ooda.phase","agent":"a","payload":{' : l)),
+    );
+    const eventOut = await diff([good, brokenEvent]);
+    expect(eventOut.code).toBe(2);
+    expect(eventOut.stderr).toContain(`${brokenEvent}:7: not a trace record (agent:`);
+    expect(eventOut.stderr).toContain(`${brokenEvent}:8: not JSON`);
+    expect(eventOut.stderr).toContain('is not a valid trace (2 bad lines); nothing compared.');
+
     const missing = await diff([good, path.join(tmp, 'nope.ndjson')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/cannot read .*nope\.ndjson/);
