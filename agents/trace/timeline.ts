@@ -119,10 +119,43 @@ function messageLabel(m: MessageFact): string {
 /** Pending receipts remembered at most (a message whose receiver never says so is forgotten past this). */
 const PENDING_LIMIT = 65_536;
 
-const remember = <V>(map: Map<string, V>, key: string, value: V): void => {
-  map.set(key, value);
-  if (map.size > PENDING_LIMIT) map.delete(map.keys().next().value!);
-};
+/**
+ * A map that forgets its oldest key (in a Map's insertion order) past PENDING_LIMIT, in constant
+ * time: a Map's first key is found by skipping the slots of deleted keys, which grow to the limit
+ * (a million unreceived messages took minutes). Keys in insertion order with a stamp; a stale
+ * one (deleted, or deleted and set again) is skipped.
+ */
+class PendingMap<V> {
+  private readonly entries = new Map<string, { value: V; stamp: number }>();
+  private order: { key: string; stamp: number }[] = [];
+  private head = 0;
+  private stamps = 0;
+
+  get(key: string): V | undefined {
+    return this.entries.get(key)?.value;
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
+  /** Sets `key` (a key already there keeps its place), then forgets the oldest past the limit. */
+  set(key: string, value: V): void {
+    const entry = this.entries.get(key);
+    if (entry) return void (entry.value = value);
+    const stamp = this.stamps++;
+    this.entries.set(key, { value, stamp });
+    this.order.push({ key, stamp });
+    while (this.entries.size > PENDING_LIMIT && this.head < this.order.length) {
+      const { key: oldest, stamp: at } = this.order[this.head++]!;
+      if (this.entries.get(oldest)?.stamp === at) this.entries.delete(oldest);
+    }
+    if (this.order.length - this.head > 2 * this.entries.size + 1024) {
+      this.order = this.order.slice(this.head).filter((o) => this.entries.get(o.key)?.stamp === o.stamp);
+      this.head = 0;
+    }
+  }
+}
 
 const ms = (value: number): string => (value >= 100 ? `${Math.round(value)} ms` : `${Number(value.toPrecision(2))} ms`);
 
@@ -164,9 +197,9 @@ export class TimelineFacts {
   minMono = Infinity;
   maxMono = -Infinity;
   /** Messages not yet taken in, by receiver and message id → index in `messages`. */
-  private readonly waiting = new Map<string, number>();
+  private readonly waiting = new PendingMap<number>();
   /** Receipts recorded before their message, by receiver and message id → monotonic time. */
-  private readonly early = new Map<string, number>();
+  private readonly early = new PendingMap<number>();
 
   /** Notes an agent that has runtime events (its own lane). */
   addAgent(name: string): void {
@@ -208,12 +241,12 @@ export class TimelineFacts {
     const at = this.messages.push({ from: facts.from, to: facts.to, sent: record.mono, received: early ?? null, seq: record.seq, type, content, clipped, tail, reply }) - 1;
     this.extent(record.mono, early ?? record.mono);
     if (key !== null && early !== undefined) this.early.delete(key);
-    else if (key !== null) remember(this.waiting, key, at);
+    else if (key !== null) this.waiting.set(key, at);
   }
 
   private received(key: string, mono: number): void {
     const at = this.waiting.get(key);
-    if (at === undefined) return remember(this.early, key, mono);
+    if (at === undefined) return this.early.set(key, mono);
     this.waiting.delete(key);
     const message = this.messages[at]!;
     message.received = Math.max(mono, message.sent);

@@ -7,13 +7,13 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TRACE_FORMAT, type TraceRecord } from '../../agents/trace/record.js';
-import type { Timeline } from '../../agents/trace/timeline.js';
+import { TimelineFacts, type Timeline } from '../../agents/trace/timeline.js';
 import { TraceLibrary } from '../../main/host/trace/index.js';
 import type { CachedRuns } from '../../main/host/trace/run-read-cache.js';
 import { TimelineCache } from '../../main/host/trace/timeline-cache.js';
 import { TraceStore } from '../../main/host/trace/trace-store.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
-import { eventRecord } from '../helpers/trace-events.js';
+import { eventRecord, messageRecord, sampleMessage } from '../helpers/trace-events.js';
 import { writeLongRun } from '../helpers/trace-long-run.js';
 import { generate, prng } from '../helpers/trace-runs.js';
 
@@ -87,5 +87,28 @@ describe('trace.getTimeline pinned on generated runs', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('TimelineFacts past its pending limit', () => {
+  it('forgets the oldest messages not yet received (and early receipts) first, the newest kept', () => {
+    const facts = new TimelineFacts();
+    const T = Date.UTC(2025, 0, 1, 12);
+    let seq = 0;
+    const base = (mono: number) => ({ seq: ++seq, time: new Date(T + Math.floor(mono)).toISOString(), mono });
+    const send = (id: string) => {
+      const message = sampleMessage({ from_agent: 'a', to_agent: 'b', message_id: id });
+      facts.add(messageRecord(base(seq), 'agents.request.b', '{}', { parsed: { ok: true, message } }));
+    };
+    const receive = (id: string) => facts.add(eventRecord(base(seq + 0.5), 'message.received', 'b', { message: { from_agent: 'a', to_agent: 'b', message_id: id } }));
+    const COUNT = 70_000; // past the 65,536 remembered
+    receive('m1'); // received first, remembered, then taken by m1 before it is forgotten
+    for (let i = 1; i <= COUNT; i++) send(`m${i}`);
+    receive('m3'); // forgotten: the oldest went first
+    receive('m4000'); // forgotten
+    receive(`m${COUNT - 65_536 + 1}`); // the oldest kept
+    receive(`m${COUNT}`);
+    const received = (id: string) => facts.messages[Number(id.slice(1)) - 1]!.received !== null;
+    expect(['m1', 'm3', 'm4000', `m${COUNT - 65_536}`, `m${COUNT - 65_536 + 1}`, `m${COUNT}`].map(received)).toEqual([true, false, false, false, true, true]);
   });
 });
