@@ -45,31 +45,39 @@ export async function traceDiff(argv: string[]): Promise<number> {
 
 /** Two NDJSON traces' conversations compared whole (every row), or the exit code of bad input (its errors printed). */
 export async function diffTraceFiles(fileA: string, fileB: string): Promise<{ alignment: Alignment; comparison: TraceComparison } | { exit: number }> {
-  const a = await readConversation(fileA);
-  if (!Array.isArray(a)) return a;
-  const b = await readConversation(fileB);
-  if (!Array.isArray(b)) return b;
-  return compareConversations(a, b, { runA: fileA, runB: fileB });
+  // Both read at once (one's reads wait on the disk while the other parses); what is wrong is told as if read one after the other: A's first, B's only when A is fine.
+  const [a, b] = await Promise.all([readConversation(fileA), readConversation(fileB)]);
+  if (!('messages' in a)) return told(a);
+  if (!('messages' in b)) return told(b);
+  return compareConversations(a.messages, b.messages, { runA: fileA, runB: fileB });
 }
 
-/** A file's conversation messages, or the exit code when it is not a readable, valid trace (its errors printed). */
-async function readConversation(file: string): Promise<ConversationMessage[] | { exit: number }> {
+/** Prints what is wrong with a file; its exit code. */
+function told(bad: { exit: number; errors: string[] }): { exit: number } {
+  for (const line of bad.errors) console.error(line);
+  return { exit: bad.exit };
+}
+
+/** A file's conversation messages, or the exit code and what to print when it is not a readable, valid trace. */
+async function readConversation(file: string): Promise<{ messages: ConversationMessage[] } | { exit: number; errors: string[] }> {
   const collector = new ConversationCollector();
   const bad: string[] = [];
+  const errors: string[] = [];
   const read = await readTrace(file, {
     header: () => undefined,
     record: (record) => collector.add(record),
     bad: (lineNo, text) => void bad.push(`${file}:${lineNo}: ${text}`),
     check: checkDiffRecord,
+    fatal: (text) => void errors.push(text),
   });
-  if (read.exit !== null) return { exit: 2 };
+  if (read.exit !== null) return { exit: 2, errors };
   if (bad.length > 0) {
-    for (const line of bad.slice(0, 5)) console.error(line);
-    if (bad.length > 5) console.error(`${file}: … and ${bad.length - 5} more bad lines`);
-    console.error(`switchboard trace diff: ${file} is not a valid trace (${bad.length} bad line${bad.length === 1 ? '' : 's'}); nothing compared.`);
-    return { exit: 2 };
+    errors.push(...bad.slice(0, 5));
+    if (bad.length > 5) errors.push(`${file}: … and ${bad.length - 5} more bad lines`);
+    errors.push(`switchboard trace diff: ${file} is not a valid trace (${bad.length} bad line${bad.length === 1 ? '' : 's'}); nothing compared.`);
+    return { exit: 2, errors };
   }
-  return collector.messages;
+  return { messages: collector.messages };
 }
 
 /** The text report: verdict, the first divergence with both messages, the summary line. */

@@ -160,6 +160,8 @@ export interface TraceVisitor {
   bad(lineNo: number, text: string): void;
   /** Checks a line's JSON as a record (default: TraceRecordSchema in full; a reader that needs less of a record may check less). */
   check?(raw: unknown): RecordCheck;
+  /** Told why the file cannot be read or has no valid header (default: stderr). */
+  fatal?(text: string): void;
 }
 
 /** What checking a line's JSON as a record says: the record, or the issues (zod's safeParse result fits). */
@@ -170,17 +172,18 @@ export type RecordCheck = { success: true; data: TraceRecord } | { success: fals
  * read (2) or has no valid header (1), else null.
  */
 export async function readTrace(file: string, visit: TraceVisitor): Promise<{ exit: number; header: null } | { exit: null; header: TraceHeader }> {
+  const fatal = visit.fatal ?? ((text: string) => console.error(text));
   let handle: FileHandle;
   try {
     handle = await open(file, 'r');
   } catch (error) {
-    console.error(`switchboard trace: cannot read ${file}: ${fileErrorText(error)}`);
+    fatal(`switchboard trace: cannot read ${file}: ${fileErrorText(error)}`);
     return { exit: 2, header: null };
   }
   let header: TraceHeader | null = null;
   let lineNo = 0;
   let lastSeq = 0;
-  const fail = (what: string) => ({ exit: invalidHeader(file, lineNo, what), header: null });
+  const fail = (what: string) => ({ exit: invalidHeader(file, lineNo, what, fatal), header: null });
   try {
     const lines = createInterface({ input: handle.createReadStream({ encoding: 'utf8', autoClose: false }), crlfDelay: Infinity });
     for await (const line of lines) {
@@ -215,7 +218,7 @@ export async function readTrace(file: string, visit: TraceVisitor): Promise<{ ex
       visit.record(record);
     }
   } catch (error) {
-    console.error(`switchboard trace: cannot read ${file}: ${fileErrorText(error)}`);
+    fatal(`switchboard trace: cannot read ${file}: ${fileErrorText(error)}`);
     return { exit: 2, header: null };
   } finally {
     await handle.close().catch(() => undefined);
@@ -279,8 +282,8 @@ function topologyOfHeader(header: TraceHeader): Topology | null {
   return loadTopology(text).topology;
 }
 
-function invalidHeader(file: string, lineNo: number, what: string): number {
-  console.error(`${file}:${lineNo}: invalid trace: ${what}. A trace file starts with a {"format":"${TRACE_FORMAT}",…} header line.`);
+function invalidHeader(file: string, lineNo: number, what: string, print: (text: string) => void): number {
+  print(`${file}:${lineNo}: invalid trace: ${what}. A trace file starts with a {"format":"${TRACE_FORMAT}",…} header line.`);
   return 1;
 }
 

@@ -148,6 +148,11 @@ describe('switchboard trace diff', () => {
     const missing = await diff([good, path.join(tmp, 'nope.ndjson')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/cannot read .*nope\.ndjson/);
+    // Both files are read at once, but what is wrong is told as if one after the other: A's only, when A is bad.
+    const bothBad = await diff([broken, path.join(tmp, 'nope.ndjson')]);
+    expect(bothBad.code).toBe(2);
+    expect(bothBad.stderr).toContain(`${broken}:7: not JSON`);
+    expect(bothBad.stderr).not.toContain('cannot read');
 
     const notTrace = path.join(tmp, 'notes.ndjson');
     await writeFile(notTrace, '{"hello":"world"}\n');
