@@ -112,7 +112,9 @@ export function TimelineCanvas({ data, range, marks, onRange, onHover, onPick }:
       setDrag(null);
       const box = el.getBoundingClientRect();
       if (drag.mode === 'select') {
-        const [a, b] = [Math.min(drag.x0, drag.x1), Math.max(drag.x0, drag.x1)];
+        // The release point, not the last rendered drag: a quick release comes before React draws the last move.
+        const x1 = Math.max(LABEL_WIDTH, Math.min(width, event.clientX - box.left));
+        const [a, b] = [Math.min(drag.x0, x1), Math.max(drag.x0, x1)];
         const now = latest.current.range;
         if (b - a >= 4) latest.current.onRange({ from: tOf(a - LABEL_WIDTH, now, plot), to: tOf(b - LABEL_WIDTH, now, plot) });
         return;
