@@ -208,9 +208,12 @@ export class TimelineFacts {
     this.agents.push(name);
   }
 
-  /** Takes in the next record; a reply comes with the request it answers (its reply subject matched). */
-  add(record: TraceRecord, request: MessageRecord | null = null): void {
-    const wall = Date.parse(record.time) - record.mono;
+  /**
+   * Takes in the next record; a reply comes with the request it answers (its reply subject matched).
+   * `timeMs`: the record's time as epoch ms when the caller has it (an index's), NaN or absent to parse it.
+   */
+  add(record: TraceRecord, request: MessageRecord | null = null, timeMs = Number.NaN): void {
+    const wall = (Number.isNaN(timeMs) ? Date.parse(record.time) : timeMs) - record.mono;
     if (wall > this.base) this.base = wall;
     if (record.kind === 'event') {
       this.addAgent(record.agent);

@@ -67,13 +67,16 @@ export class RunTimeline extends RunReader {
       this.reads += records.length;
       const requests = new Map<number, MessageRecord>();
       for (const record of records.slice(batch.length)) if (record.kind === 'message') requests.set(record.seq, record);
-      for (const record of records.slice(0, batch.length)) {
+      // The index's time is the record's as epoch ms when in toISOString form (NaN otherwise: then parsed).
+      const { time } = index.records;
+      batch.forEach((position, k) => {
+        const record = records[k]!;
         if (record.kind === 'message') {
           const request = requests.get(requestOf.get(record.seq) ?? 0) ?? null;
           // A hash can collide: the pair holds only when the reply came on the request's reply subject.
-          this.facts.add(record, request !== null && request.reply === record.subject ? request : null);
-        } else this.facts.add(record);
-      }
+          this.facts.add(record, request !== null && request.reply === record.subject ? request : null, time[position]);
+        } else this.facts.add(record, null, time[position]);
+      });
     }
     this.count = n;
   }
