@@ -62,13 +62,17 @@ function agentMessageOk(m: unknown): boolean {
   );
 }
 
+/** A record's seq, time and mono as its schema wants them. */
+const baseOk = (r: Json): boolean => isCount(r['seq']) && (r['seq'] as number) > 0 && typeof r['time'] === 'string' && typeof r['mono'] === 'number' && r['mono'] >= 0;
+
+/** An event's frame EventFrameSchema would take (checked by hand). */
+const eventFrameOk = (r: Json): boolean => baseOk(r) && typeof r['name'] === 'string' && isRuntimeEventName(r['name']) && typeof r['agent'] === 'string' && isObject(r['payload']);
+
 /** A message record MessageRecordSchema would take as it is (checked by hand: the common case, fast). */
 function messageRecordOk(r: Json): boolean {
   const parsed = r['parsed'];
   return (
-    isCount(r['seq']) && (r['seq'] as number) > 0 &&
-    typeof r['time'] === 'string' &&
-    typeof r['mono'] === 'number' && r['mono'] >= 0 &&
+    baseOk(r) &&
     typeof r['subject'] === 'string' &&
     isStringOrNull(r['reply']) &&
     headersOk(r['headers']) &&
@@ -86,6 +90,7 @@ export function checkDiffRecord(raw: unknown): { success: true; data: TraceRecor
   if (!isObject(raw)) return TraceRecordSchema.safeParse(raw);
   if (raw['kind'] === 'message') return messageRecordOk(raw) ? { success: true, data: raw as unknown as TraceRecord } : TraceRecordSchema.safeParse(raw);
   if (raw['kind'] !== 'event') return TraceRecordSchema.safeParse(raw);
+  if (eventFrameOk(raw)) return { success: true, data: raw as unknown as TraceRecord };
   const frame = EventFrameSchema.safeParse(raw);
   return frame.success ? { success: true, data: raw as TraceRecord } : { success: false, error: frame.error };
 }
