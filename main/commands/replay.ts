@@ -32,7 +32,7 @@ run for real, and the run's requests are sent again at the same points. Each rep
 Options:
 ${natsFlagHelp}
   --trace FILE            write the replay's own trace to FILE as NDJSON (header: replayOf, fork)
-  --timeout MS            how long each request waits for its reply (default: 120000)
+  --timeout SECONDS       how long each request waits for its reply (default: 120, as for run)
   --fork AGENT:TURN       replace AGENT's TURN-th decision (its TURN-th model call, from 1) ...
   --decision FILE.json    ... with this decision: {"text": "…", "toolCalls": [{"id","name","arguments"}]};
                           calls before it replay from the record, the topology's own providers
@@ -64,7 +64,7 @@ export async function replay(argv: string[]): Promise<number> {
   const [file, ...extra] = positionals;
   if (!file || extra.length) throw new UsageError('give exactly one trace file.');
   if ((values.fork === undefined) !== (values.decision === undefined)) throw new UsageError('--fork and --decision go together.');
-  const timeoutMs = positiveNumber(values.timeout, '--timeout') ?? 120_000;
+  const timeoutMs = (positiveNumber(values.timeout, '--timeout') ?? 120) * 1000; // seconds, as `run --timeout`
   const forkAt = values.fork === undefined ? null : parseForkFlag(values.fork);
   const decision = values.decision === undefined ? null : await readDecision(values.decision);
 

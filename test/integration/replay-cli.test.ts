@@ -162,5 +162,8 @@ describe('switchboard replay', () => {
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(/Usage: switchboard replay TRACE\.ndjson/);
     expect(out.stdout).toMatch(/--fork AGENT:TURN/);
+    // The same unit as run's --timeout: seconds.
+    expect(out.stdout).toMatch(/--timeout SECONDS/);
+    expect((await runCli(['run', '--help'])).stdout).toMatch(/--timeout SECONDS/);
   });
 });
