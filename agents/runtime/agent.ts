@@ -356,8 +356,9 @@ export class Agent implements AgentHandle {
 
   private respond(msg: Msg, reply: AgentMessage, request: AgentMessage | null = null): void {
     const data = encodeReply(this.profile.wire, reply);
-    const bytes = Buffer.byteLength(data);
     const max = this.connection.info?.max_payload;
+    // At most 3 UTF-8 bytes per UTF-16 unit: only a reply that may be too large is measured (every reply passes here).
+    const bytes = max !== undefined && data.length * 3 > max ? Buffer.byteLength(data) : 0;
     if (max !== undefined && bytes > max && reply.metadata['status'] !== 'failed') {
       // NATS refuses it (and would throw here): the asker gets a failed reply saying why, not a dead process.
       const reason = `${this.name}'s reply is ${bytes} bytes, more than the server's max_payload of ${max}; it was not sent.`;
