@@ -120,7 +120,8 @@ describe('the debugger', () => {
     // An invalid edit (no toolCalls): the schema marks it, the host refuses it with its reason, the run stays paused.
     // Typed: the closing quote and brace come from Monaco's auto-close.
     await setDecision('{"text": "no tool calls field', { typed: true });
-    expect((await editorText()).replace(/\u00a0/g, ' ')).toBe('{"text": "no tool calls field"}');
+    // Monaco draws its lines a frame after the last keystroke: wait for the drawing, not the first read.
+    await expect.poll(async () => (await editorText()).replace(/\u00a0/g, ' ')).toBe('{"text": "no tool calls field"}');
     await page.locator('[data-testid=decision-editor] .squiggly-error').first().waitFor();
     await page.getByTestId('resume-edited').click();
     const refusal = page.getByTestId('decision-error');
