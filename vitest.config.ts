@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: unit (pure logic), integration (a real nats-server), e2e (headless Chromium
-// against `switchboard serve`). Integration and e2e start real processes on random ports, and
-// spawn the built CLI: their globalSetup rebuilds dist/ first when a source is newer (global-build.ts).
+// Four projects: unit (pure logic), integration (a real nats-server), e2e (headless Chromium
+// against `switchboard serve`), faults (`npm run test:faults`). All but unit start real processes on
+// random ports and spawn the built CLI: their globalSetup rebuilds dist/ first when a source is newer (global-build.ts).
 const build = ['test/helpers/global-build.ts'];
 export default defineConfig({
   test: {
@@ -25,6 +25,19 @@ export default defineConfig({
           environment: 'node',
           globalSetup: build,
           testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // `npm run test:faults` (and .ci/run): kills, storms and hostile inputs, bounded to loopback
+        // and to minutes; not part of `npm test`.
+        test: {
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: build,
+          testTimeout: 180_000,
           hookTimeout: 60_000,
           fileParallelism: false,
         },
