@@ -3,18 +3,30 @@
  * written by a newer Switchboard), a recent-files list, and recovery copies for unsaved work that
  * a crash must not lose.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { checkVersion } from '../../agents/topology/migrations.js';
 import { RpcError, type OpenedFile, type Recovery } from '../../preload/contract.js';
 import { parse as parseYaml } from 'yaml';
+import { AtomicFiles } from './atomic-write.js';
 
 const RECENT_MAX = 12;
 
 /** File operations rooted in the app's data directory (recent list, recovery copies). */
 export class TopologyFiles {
-  constructor(private readonly dataDir: string) {}
+  private readonly atomic: AtomicFiles;
+  /** Updates of the recent list, one after another (each reads the list, then writes it). */
+  private recentUpdates: Promise<void> = Promise.resolve();
+
+  constructor(private readonly dataDir: string) {
+    this.atomic = new AtomicFiles(path.join(dataDir, 'pending-writes'));
+  }
+
+  /** Removes temporary files a crashed save left beside the user's files (called at start). */
+  async removeLeftovers(): Promise<string[]> {
+    return this.atomic.sweep();
+  }
 
   async open(file: string): Promise<OpenedFile> {
     const full = path.resolve(file);
@@ -46,12 +58,9 @@ export class TopologyFiles {
       }
     }
     await mkdir(path.dirname(full), { recursive: true });
-    const temporary = `${full}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
-      await writeFile(temporary, text, { mode: existing ? existing.mode & 0o777 : 0o644 });
-      await rename(temporary, full);
+      await this.atomic.write(full, text, existing ? existing.mode & 0o777 : 0o644);
     } catch (error) {
-      await rm(temporary, { force: true });
       throw new RpcError('failed', `Cannot save ${full}: ${(error as Error).message}`);
     }
     const { mtimeMs } = await stat(full);
@@ -71,10 +80,7 @@ export class TopologyFiles {
   async autosave(key: string, file: string | null, text: string): Promise<string> {
     const savedAt = new Date().toISOString();
     await mkdir(this.recoveryDir, { recursive: true });
-    const target = this.recoveryPath(key);
-    const temporary = `${target}.tmp`;
-    await writeFile(temporary, JSON.stringify({ key, path: file, text, savedAt } satisfies Recovery));
-    await rename(temporary, target);
+    await this.atomic.write(this.recoveryPath(key), JSON.stringify({ key, path: file, text, savedAt } satisfies Recovery));
     return savedAt;
   }
 
@@ -109,10 +115,15 @@ export class TopologyFiles {
     return path.join(this.recoveryDir, `${readable}-${createHash('sha256').update(key).digest('hex').slice(0, 16)}.json`);
   }
 
-  private async remember(file: string): Promise<void> {
-    const list = [file, ...(await this.recent()).filter((p) => p !== file)].slice(0, RECENT_MAX);
-    await mkdir(this.dataDir, { recursive: true });
-    await writeFile(this.recentFile, JSON.stringify(list, null, 2));
+  /** Atomic and one at a time: a crash mid-write must not tear the list, nor two saves drop an entry. */
+  private remember(file: string): Promise<void> {
+    const update = this.recentUpdates.then(async () => {
+      const list = [file, ...(await this.recent()).filter((p) => p !== file)].slice(0, RECENT_MAX);
+      await mkdir(this.dataDir, { recursive: true });
+      await this.atomic.write(this.recentFile, JSON.stringify(list, null, 2));
+    });
+    this.recentUpdates = update.catch(() => undefined);
+    return update;
   }
 }
 

@@ -63,6 +63,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   };
 
   const files = new TopologyFiles(options.dataDir);
+  await files.removeLeftovers(); // what a crashed save left beside the user's files
   const secrets = new SecretStore(options.dataDir, options.osCipher ?? null);
   const runs = new RunManager(server, events, secrets, options.dataDir);
   const metrics = new MetricsCache();
