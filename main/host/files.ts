@@ -10,6 +10,8 @@ import { checkVersion } from '../../agents/topology/migrations.js';
 import { RpcError, type OpenedFile, type Recovery } from '../../preload/contract.js';
 import { parse as parseYaml } from 'yaml';
 import { AtomicFiles } from './atomic-write.js';
+import { readTextFile, TextFileError } from './read-text-file.js';
+import { formatProblems } from '../../agents/topology/format-problems.js';
 
 const RECENT_MAX = 12;
 
@@ -32,8 +34,10 @@ export class TopologyFiles {
     const full = path.resolve(file);
     let text: string;
     try {
-      text = await readFile(full, 'utf8');
+      text = await readTextFile(full);
     } catch (error) {
+      // Too big, binary or not UTF-8: refused here, so the open document stays as it is.
+      if (error instanceof TextFileError && error.problem) throw new RpcError('invalid_input', formatProblems([error.problem], full));
       const code = (error as NodeJS.ErrnoException).code;
       throw new RpcError(code === 'ENOENT' ? 'not_found' : 'failed', `Cannot open ${full}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
     }
