@@ -95,6 +95,7 @@ function createWindow(): void {
     backgroundColor: '#0f1115',
     show: false,
     webPreferences: {
+      // electronegativity: PRELOAD_JS_CHECK — reviewed: our own sandboxed preload exposes only call/on over IPC; the host validates every call against the contract
       preload: path.join(appRoot, 'dist', 'preload', 'index.cjs'),
       contextIsolation: true,
       sandbox: true,
