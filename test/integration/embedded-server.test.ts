@@ -362,7 +362,15 @@ describe('claimDataDir', () => {
     expect(await claimDataDir(dataDir)).toBe(orphan.pid);
     const [, signal] = (await orphanExit) as [number | null, NodeJS.Signals | null];
     expect(signal).toBe('SIGKILL');
-    expect(JSON.parse(await readFile(path.join(dataDir, 'owner.json'), 'utf8'))).toEqual({ hostPid: process.pid });
+    expect(JSON.parse(await readFile(path.join(dataDir, 'owner.json'), 'utf8'))).toMatchObject({ hostPid: process.pid });
+  });
+
+  it('takes over when the owner\'s pid now belongs to a process that started later (a reused pid)', async () => {
+    const reused = spawnSleep();
+    await writeFile(path.join(dataDir, 'owner.json'), JSON.stringify({ hostPid: reused.pid, startedAt: '1' }));
+    expect(await claimDataDir(dataDir)).toBeNull();
+    expect(JSON.parse(await readFile(path.join(dataDir, 'owner.json'), 'utf8'))).toMatchObject({ hostPid: process.pid, startedAt: expect.stringMatching(/^\d+$/) });
+    expect(isAlive(reused.pid!)).toBe(true);
   });
 
   it('leaves a live process alone when server.pid names something other than nats-server', async () => {

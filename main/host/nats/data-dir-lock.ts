@@ -9,6 +9,8 @@ import { isAlive } from '../../../agents/tools/process/executable.js';
 
 interface Owner {
   hostPid: number;
+  /** When the host process started (Linux: clock ticks since boot), so a reused pid is not taken for it. */
+  startedAt?: string | null;
 }
 
 const ownerFile = (dir: string) => path.join(dir, 'owner.json');
@@ -20,7 +22,7 @@ const serverPidFile = (dir: string) => path.join(dir, 'server.pid');
  */
 export async function claimDataDir(dir: string): Promise<number | null> {
   const owner = await readJson<Owner>(ownerFile(dir));
-  if (owner && owner.hostPid !== process.pid && isAlive(owner.hostPid)) {
+  if (owner && owner.hostPid !== process.pid && isAlive(owner.hostPid) && !(await pidReused(owner))) {
     throw new Error(
       `The data directory ${dir} is in use by another Switchboard (pid ${owner.hostPid}). ` +
         'Stop it, or give this one its own directory with --data-dir.',
@@ -31,8 +33,11 @@ export async function claimDataDir(dir: string): Promise<number | null> {
   if (orphan && isAlive(orphan) && (await looksLikeNatsServer(orphan))) {
     process.kill(orphan, 'SIGKILL');
     reclaimed = orphan;
+    // It holds the JetStream store until it is gone: the new server must not start beside it.
+    await until(async () => !isAlive(orphan) || (await processState(orphan)) === 'Z', 2000);
   }
-  await writeFile(ownerFile(dir), JSON.stringify({ hostPid: process.pid } satisfies Owner));
+  const owned: Owner = { hostPid: process.pid, startedAt: await startTimeOf(process.pid) };
+  await writeFile(ownerFile(dir), JSON.stringify(owned));
   return reclaimed;
 }
 
@@ -53,6 +58,35 @@ export async function releaseDataDir(dir: string): Promise<void> {
 async function looksLikeNatsServer(pid: number): Promise<boolean> {
   const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
   return cmdline.includes('nats-server');
+}
+
+/** True when the live process with the owner's pid started at another time: the pid was reused (after a reboot, say). */
+async function pidReused(owner: Owner): Promise<boolean> {
+  if (!owner.startedAt) return false; // unknown (not Linux): assume it is the owner
+  const now = await startTimeOf(owner.hostPid);
+  return now !== null && now !== owner.startedAt;
+}
+
+/** A process's start time from /proc (field 22 of stat), or null where there is no /proc. */
+async function startTimeOf(pid: number): Promise<string | null> {
+  return (await statFields(pid))?.[19] ?? null;
+}
+
+/** A process's state letter (`Z`: exited, not yet reaped), or null. */
+async function processState(pid: number): Promise<string | null> {
+  return (await statFields(pid))?.[0] ?? null;
+}
+
+/** /proc/PID/stat's fields after the command name (which may hold spaces), from the state on. */
+async function statFields(pid: number): Promise<string[] | null> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const end = stat.lastIndexOf(')');
+  return end < 0 ? null : stat.slice(end + 2).split(' ');
+}
+
+/** Polls `check` every 20 ms until it holds or `timeoutMs` passed. */
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !(await check()) && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 async function readJson<T>(file: string): Promise<T | null> {
