@@ -8,9 +8,11 @@ import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { pipeline } from 'node:stream';
 import type { Host } from '../host/host.js';
 import { contentSecurityPolicy } from './csp.js';
 import { createRpcDispatcher } from './rpc.js';
+import { hardenedServerOptions, hardenHttpServer, requestPathname } from './socket-guards.js';
 import { attachWsBridge } from './ws.js';
 
 /** Options for {@link startBrowserServer}. */
@@ -56,12 +58,15 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   let origins: string[] = [];
   let csp = contentSecurityPolicy();
 
-  const server = createServer((req, res) => {
+  const server = createServer(hardenedServerOptions, (req, res) => {
     serveStatic(root, req, res, csp).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+      // Mid-body, an error message would be read as part of the file: cut the response instead.
+      if (res.headersSent) return void res.destroy();
+      res.writeHead(500, { 'Content-Type': 'text/plain' });
       res.end(`Internal error: ${error instanceof Error ? error.message : String(error)}`);
     });
   });
+  hardenHttpServer(server);
   const dispatch = createRpcDispatcher(options.host.handlers, {
     validateOutputs: true,
     onInternalError: (method, error) => console.error(`switchboard: ${method}:`, error),
@@ -93,7 +98,11 @@ async function serveStatic(root: string, req: IncomingMessage, res: ServerRespon
     res.writeHead(405, { Allow: 'GET, HEAD' }).end();
     return;
   }
-  const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+  const pathname = requestPathname(req.url);
+  if (pathname === null) {
+    res.writeHead(400, { 'Content-Type': 'text/plain' }).end('Bad request path');
+    return;
+  }
   let file = path.resolve(root, `.${pathname}`);
   if (file !== root && !file.startsWith(root + path.sep)) {
     res.writeHead(403).end();
@@ -127,5 +136,7 @@ async function serveStatic(root: string, req: IncomingMessage, res: ServerRespon
     res.end();
     return;
   }
-  createReadStream(file).pipe(res);
+  // pipeline, not pipe: a read error (the file replaced by a rebuild) or a client that goes away
+  // mid-body closes both ends instead of throwing or leaving the file open.
+  pipeline(createReadStream(file), res, () => undefined);
 }

@@ -10,6 +10,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { ClientFrameSchema, isEventName, type EventName, type HostFrame } from '../../preload/contract.js';
 import type { EventBus } from '../host/event-bus.js';
 import type { RpcDispatcher } from './rpc.js';
+import { guardSocket, parseRequestTarget, refuseSocket } from './socket-guards.js';
 
 /** Options for {@link attachWsBridge}. */
 export interface WsBridgeOptions {
@@ -20,40 +21,87 @@ export interface WsBridgeOptions {
   /** Origins a browser may connect from (e.g. `http://127.0.0.1:5173`); clients without Origin need only the token. */
   allowedOrigins: () => readonly string[];
   path?: string;
+  /** Overrides of {@link BRIDGE_LIMITS} (tests). */
+  limits?: Partial<BridgeLimits>;
 }
 
-/** Frames larger than this are refused: no call's input comes near it. */
-const MAX_PAYLOAD = 16 * 1024 * 1024;
+/** What one bridge client may cost the host. */
+export interface BridgeLimits {
+  /** Frames larger than this close the connection (1009). File texts (topologies, trace imports) travel as one frame. */
+  maxPayload: number;
+  /** A client whose unsent backlog is past this when the host sends more is dropped: it does not read. */
+  maxBufferedBytes: number;
+  /** Pings go out this often; a client that has not answered the previous one is dropped. */
+  heartbeatMs: number;
+}
+
+/** The limits in use unless a test overrides them. */
+export const BRIDGE_LIMITS: BridgeLimits = {
+  maxPayload: 16 * 1024 * 1024,
+  maxBufferedBytes: 16 * 1024 * 1024,
+  heartbeatMs: 30_000,
+};
 
 /** Attaches the bridge to `server`; returns a function that closes every connection. */
 export function attachWsBridge(options: WsBridgeOptions): () => Promise<void> {
   const rpcPath = options.path ?? '/rpc';
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD });
+  const limits = { ...BRIDGE_LIMITS, ...options.limits };
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayload });
+  const answered = new WeakSet<WebSocket>();
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    if (url.pathname !== rpcPath) return refuse(socket, 404, 'Not Found');
-    if (!tokenMatches(url.searchParams.get('token'), options.token)) return refuse(socket, 401, 'Unauthorized');
+    // First of all: Node hands over the socket without an 'error' listener, and a refusal written
+    // to a peer that has reset turns into an 'error' event.
+    guardSocket(socket);
+    const url = parseRequestTarget(request.url);
+    if (!url) return refuseSocket(socket, 400);
+    if (url.pathname !== rpcPath) return refuseSocket(socket, 404);
+    if (!tokenMatches(url.searchParams.get('token'), options.token)) return refuseSocket(socket, 401);
     const origin = request.headers.origin;
-    if (origin !== undefined && !options.allowedOrigins().includes(origin)) return refuse(socket, 403, 'Forbidden');
-    wss.handleUpgrade(request, socket, head, (ws) => serve(ws, options));
+    if (origin !== undefined && !options.allowedOrigins().includes(origin)) return refuseSocket(socket, 403);
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      answered.add(ws);
+      ws.on('pong', () => answered.add(ws));
+      serve(ws, options, limits);
+    });
   };
   options.server.on('upgrade', onUpgrade);
 
+  // Dead peers (a machine asleep, a tab killed without a close) hold a socket each until dropped.
+  const heartbeat = setInterval(() => {
+    for (const client of wss.clients) {
+      if (!answered.has(client)) {
+        client.terminate();
+        continue;
+      }
+      answered.delete(client);
+      client.ping();
+    }
+  }, limits.heartbeatMs).unref();
+
   return async () => {
+    clearInterval(heartbeat);
     options.server.off('upgrade', onUpgrade);
     for (const client of wss.clients) client.terminate();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
   };
 }
 
-function serve(ws: WebSocket, { dispatch, events }: WsBridgeOptions): void {
+function serve(ws: WebSocket, { dispatch, events }: WsBridgeOptions, limits: BridgeLimits): void {
   const subscriptions = new Map<EventName, () => void>();
   const send = (frame: HostFrame) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+    if (ws.readyState !== ws.OPEN) return;
+    // The backlog is checked before sending, so one large result always goes out, but a client
+    // that stopped reading cannot make the host buffer without end.
+    if (ws.bufferedAmount > limits.maxBufferedBytes) return ws.terminate();
+    ws.send(JSON.stringify(frame));
   };
 
-  ws.on('message', async (data, isBinary) => {
+  // Bad frames (too large, invalid UTF-8, protocol errors) and resets: ws closes the connection
+  // itself and 'close' follows; unheard, the 'error' event would end the host.
+  ws.on('error', () => undefined);
+
+  const onMessage = async (data: WebSocket.RawData, isBinary: boolean) => {
     if (isBinary) return ws.close(1003, 'text frames only');
     let raw: unknown;
     try {
@@ -85,6 +133,12 @@ function serve(ws: WebSocket, { dispatch, events }: WsBridgeOptions): void {
         subscriptions.delete(name);
       }
     }
+  };
+  ws.on('message', (data, isBinary) => {
+    onMessage(data, isBinary).catch((error: unknown) => {
+      console.error('switchboard: bridge:', error);
+      ws.close(1011, 'internal error');
+    });
   });
 
   ws.on('close', () => {
@@ -98,8 +152,4 @@ function tokenMatches(given: string | null, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function refuse(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
