@@ -1,8 +1,9 @@
 /** Debian's Chromium driven by playwright-core, with the flags these machines need. */
 import { chromium, type Browser } from 'playwright-core';
+import { DEBIAN_CHROMIUM, findChromium } from './chromium-path.js';
 
-/** Where Chromium is: CHROMIUM_PATH, else Debian's. */
-export const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+/** The Chromium the tests launch ({@link findChromium}; Debian's path when none, so the launch error names it). */
+export const chromiumPath = findChromium() ?? DEBIAN_CHROMIUM;
 
 /** Launches headless Chromium (playwright gives each launch a fresh, temporary profile). */
 export async function launchChromium(): Promise<{ browser: Browser; close: () => Promise<void> }> {

@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// `npm start [-- args]`: checks the Electron binary, builds dist/, then runs `electron . args`,
+// forwarding its exit code and the signals it is sent. Without the binary it stops at once with
+// what to do (Electron's own error, after a 25 s build, names neither the cause nor the fix).
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { electronInstallHelp, findElectronBinary } from './electron-binary.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+
+const electron = findElectronBinary(path.join(root, 'node_modules', 'electron'));
+if (!electron.path) {
+  console.error([`npm start: ${electron.problem}`, ...electronInstallHelp().map((line) => `  ${line}`)].join('\n'));
+  process.exit(1);
+}
+
+const build = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+const child = spawn(electron.path, ['.', ...args], { cwd: root, stdio: 'inherit' });
+// Ctrl+C in the terminal reaches the whole process group; a kill aimed at this process alone
+// (an IDE's stop button) must reach Electron too.
+const forward = (signal) => child.kill(signal);
+const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+for (const signal of signals) process.on(signal, forward);
+child.on('error', (error) => {
+  console.error(`npm start: could not run ${electron.path}: ${error.message}`);
+  process.exit(1);
+});
+child.on('exit', (code, signal) => {
+  for (const s of signals) process.off(s, forward);
+  if (signal) process.kill(process.pid, signal); // die the way Electron did, so callers see the signal
+  else process.exit(code ?? 1);
+});
