@@ -242,6 +242,11 @@ export const calls = {
   ),
   'file.listRecoveries': call('Recovery copies left by a session that did not close cleanly.', NoInput, z.object({ recoveries: z.array(RecoverySchema) })),
   'file.discardRecovery': call('Deletes a recovery copy (after saving, or when the user declines it).', z.object({ key: z.string().min(1) }).strict(), z.object({})),
+  'file.takeOpenRequest': call(
+    'The file a launch asked to open (a double-click, `switchboard serve FILE`), once: null when none or already taken.',
+    NoInput,
+    z.object({ path: z.string().nullable() }),
+  ),
   'topology.export': call(
     'Exports a topology; with `dir` the files (secrets included) are written there, else their contents are returned (secrets withheld).',
     z.object({ text: z.string(), fileName: z.string().optional(), format: ExportFormatSchema, dir: z.string().min(1).optional() }).strict(),
@@ -393,6 +398,7 @@ export const calls = {
 } as const;
 
 export const events = {
+  'file.openRequested': event('A launch asked to open a file (a double-click, a second launch): take it with `file.takeOpenRequest`.', z.object({ path: z.string() })),
   'server.statusChanged': event('The server changed state (started, died, restarting, ready, stopped).', ServerStatusSchema),
   'run.statusChanged': event('A topology started, stopped or failed.', RunStatusSchema),
   'ooda.pausedChanged': event('A run paused at a breakpoint or went on; carries every run waiting now.', z.object({ runs: z.array(PausedRunSchema) })),

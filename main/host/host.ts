@@ -12,6 +12,7 @@ import { SecretStore, type OsCipher } from './secrets.js';
 import { readTemplates } from './templates.js';
 import { TraceRuns } from './trace-runs.js';
 import { EventBus } from './event-bus.js';
+import { OpenRequests } from './open-request.js';
 import { MetricsCache } from './trace/run-metrics.js';
 import { TimelineCache } from './trace/timeline-cache.js';
 import { CycleCache } from './trace/cycle-index.js';
@@ -38,6 +39,8 @@ export interface Host {
   readonly handlers: CallHandlers;
   readonly events: EventBus;
   readonly server: NatsServerHandle;
+  /** Asks the page to open `file` (absolute): now if it is up, else when it connects (open-request.ts). */
+  requestOpen(file: string): void;
   /** Stops everything the host started; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -63,6 +66,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   };
 
   const files = new TopologyFiles(options.dataDir);
+  const openRequests = new OpenRequests(events);
   await files.removeLeftovers(); // what a crashed save left beside the user's files
   const secrets = new SecretStore(options.dataDir, options.osCipher ?? null);
   const runs = new RunManager(server, events, secrets, options.dataDir);
@@ -92,6 +96,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     'file.autosave': async ({ key, path: file, text }) => ({ savedAt: await files.autosave(key, file, text) }),
     'file.listRecoveries': async () => ({ recoveries: await files.recoveries() }),
     'file.discardRecovery': async ({ key }) => (await files.discardRecovery(key), {}),
+    'file.takeOpenRequest': async () => ({ path: openRequests.take() }),
     'topology.export': async ({ text, fileName, format, dir }) => exportForApp(text, format, fileName, dir),
     'run.start': async ({ text, fileName }) => runs.start(text, fileName),
     'run.replay': async ({ runId, fork }) => runs.replay(runId, fork),
@@ -133,6 +138,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     handlers,
     events,
     server,
+    requestOpen: (file) => openRequests.request(file),
     // The run first: its agents and recorder need the server to say goodbye and flush.
     stop: () => (stopping ??= runs.stop().then(() => traceRuns.close()).then(() => server.stop())),
   };

@@ -48,6 +48,7 @@ export function fakeHandlers(status: ServerStatus = sampleStatus()) {
     'file.autosave': vi.fn<CallHandlers['file.autosave']>(async () => ({ savedAt: '2026-01-01T00:00:00.000Z' })),
     'file.listRecoveries': vi.fn<CallHandlers['file.listRecoveries']>(async () => ({ recoveries: [] })),
     'file.discardRecovery': vi.fn<CallHandlers['file.discardRecovery']>(async () => ({})),
+    'file.takeOpenRequest': vi.fn<CallHandlers['file.takeOpenRequest']>(async () => ({ path: null })),
     'topology.export': vi.fn<CallHandlers['topology.export']>(async () => ({ files: [], writtenTo: null })),
     'run.start': vi.fn<CallHandlers['run.start']>(async () => idleRun),
     'run.replay': vi.fn<CallHandlers['run.replay']>(async ({ runId, fork }) => ({ ...idleRun, state: 'running' as const, runId: 'run-replay', replay: { of: runId, fork: fork ? { agent: fork.agent, turn: fork.turn } : null, state: 'replaying' as const, divergence: null } })),

@@ -16,7 +16,7 @@ const inputKind = (input: z.ZodType): 'none' | 'optional' | 'required' => {
 };
 
 // First words of a call's verb part: imperatives. A new call with a new verb adds it here, in review.
-const VERBS = new Set(['get', 'list', 'start', 'stop', 'restart', 'send', 'open', 'save', 'autosave', 'discard', 'export', 'import', 'query', 'count', 'set', 'pause', 'resume', 'delete', 'check', 'republish', 'cancel', 'compare', 'continue', 'replay']);
+const VERBS = new Set(['get', 'list', 'start', 'stop', 'restart', 'send', 'open', 'save', 'autosave', 'discard', 'export', 'import', 'query', 'count', 'set', 'pause', 'resume', 'delete', 'check', 'republish', 'cancel', 'compare', 'continue', 'replay', 'take']);
 // Past participles that do not end in -ed.
 const IRREGULAR_PAST = new Set(['sent', 'begun', 'done', 'run', 'written', 'lost', 'found', 'made', 'built', 'read', 'left', 'held', 'shut', 'chosen', 'broken']);
 
