@@ -4,15 +4,17 @@ import path from 'node:path';
 import { appRoot, appVersion, rendererDir } from '../app-paths.js';
 import { startBrowserServer } from '../bridge/browser-server.js';
 import { startHost } from '../host/host.js';
+import { readableFile } from '../host/open-request.js';
 import { defaultDataDir } from '../host/paths.js';
-import { portNumber } from './flags.js';
+import { portNumber, UsageError } from './flags.js';
 import { natsChoiceFromFlags, natsFlagHelp, natsFlagSpecs } from './nats-flags.js';
 import { stopSignals } from './signals.js';
 
-const serveHelp = `Usage: switchboard serve [options]
+const serveHelp = `Usage: switchboard serve [options] [FILE]
 
 Starts the workbench host (with its embedded nats-server unless --nats is given) and serves the
 UI on 127.0.0.1. Open the printed URL in a browser; it carries this launch's access token.
+With FILE (a topology, or a recorded trace), the page opens it.
 
 Options:
   --port N            HTTP port (default: a free one)
@@ -26,8 +28,9 @@ Exit codes: 0 stopped, 2 usage error or unreadable file, 4 NATS unavailable (the
 
 /** Runs `serve` until SIGINT/SIGTERM; failures are thrown as RunFailures (exit codes in run-session-failure.ts). */
 export async function serve(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: argv,
+    allowPositionals: true,
     options: {
       port: { type: 'string' },
       'data-dir': { type: 'string' },
@@ -45,6 +48,9 @@ export async function serve(argv: string[]): Promise<number> {
   // The flags `run` shares first, in the same order, so both commands answer a bad one alike.
   const nats = natsChoiceFromFlags(values);
   const port = portNumber(values.port, '--port') ?? 0;
+  if (positionals.length > 1) throw new UsageError(`one FILE at most (got ${positionals.length}).`);
+  // Checked before anything starts: a mistyped name is said at once, not after the server is up.
+  const file = positionals[0] === undefined ? null : await readableFile(positionals[0]);
 
   // Listen for signals before doing anything: a SIGTERM that arrives while starting (or the
   // instant after the URL is printed) must still shut down cleanly, not kill us mid-way.
@@ -71,6 +77,7 @@ export async function serve(argv: string[]): Promise<number> {
   }
   const status = host.server.status();
   console.log(`NATS: ${status.mode} server ${status.version ?? ''} at ${status.clientUrl ?? 'unknown'}`);
+  if (file) host.requestOpen(file);
   console.log(`Switchboard is ready. Open: ${server.url}`);
 
   const signal = await stopRequested.promise;

@@ -4,10 +4,13 @@
  * command line here; the host keeps the request until the page takes it (the page may not be
  * loaded yet, or may be reloaded), and tells a page that is up with `file.openRequested`.
  */
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { EventBus } from './event-bus.js';
+import { fileErrorText, RunFailure } from './run-session-failure.js';
 
 /** Files the app opens: topologies (its own extension, YAML, JSON) and recorded traces (File → Open imports those). */
 export const OPENABLE_FILE = /\.(switchboard|ya?ml|json|ndjson|jsonl)$/i;
@@ -49,6 +52,18 @@ function asPath(arg: string): string | null {
     }
   }
   return /^[a-z][a-z0-9+.-]+:\/\//i.test(arg) ? null : arg;
+}
+
+/** `file` as an absolute path when it is a readable file (`serve FILE` checks before starting); else a RunFailure saying why. */
+export async function readableFile(file: string): Promise<string> {
+  const full = path.resolve(file);
+  try {
+    if ((await stat(full)).isDirectory()) throw Object.assign(new Error('a directory'), { code: 'EISDIR' });
+    await access(full, constants.R_OK);
+  } catch (error) {
+    throw new RunFailure('unreadable', `cannot open ${full}: ${fileErrorText(error)}.`);
+  }
+  return full;
 }
 
 /**
