@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeFetchError } from './network-error.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
@@ -38,10 +39,7 @@ async function unreachable(url) {
     await fetch(url, { method: 'HEAD', redirect: 'manual', signal: AbortSignal.timeout(PROBE_MS) });
     return null;
   } catch (error) {
-    if (error.name === 'TimeoutError') return `no answer within ${PROBE_MS / 1000} s`;
-    const code = error.cause?.code;
-    const meaning = { ENOTFOUND: 'host not found', EAI_AGAIN: 'host not found', ECONNREFUSED: 'connection refused', ECONNRESET: 'connection reset' }[code];
-    return meaning ? `${meaning}: ${code}` : (code ?? error.cause?.message ?? error.message);
+    return describeFetchError(error, PROBE_MS);
   }
 }
 

@@ -7,10 +7,11 @@
 // Usage: node scripts/fetch-nats-server.mjs [--platform P --arch A] [--download]
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, chmodSync, constants, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeFetchError } from './network-error.mjs';
 
 const VERSION = '2.10.4';
 // From the release's SHA256SUMS, as pinned by nats-io/nats-docker (linux, windows) and
@@ -53,9 +54,24 @@ function fromPath() {
   return dirs.map((d) => path.join(d, fileName)).find(isExecutable) ?? null;
 }
 
+/** What SOURCE.txt says about the binary already in place. */
+function readSource() {
+  try {
+    return readFileSync(path.join(targetDir, 'SOURCE.txt'), 'utf8').trim();
+  } catch {
+    return 'origin unknown';
+  }
+}
+
 function install(source, how) {
   mkdirSync(targetDir, { recursive: true });
-  if (path.resolve(source) !== path.resolve(target)) copyFileSync(source, target);
+  if (path.resolve(source) !== path.resolve(target)) {
+    // Copy beside it, then rename: a nats-server running from the old file keeps it (no ETXTBSY).
+    const next = `${target}.${process.pid}.tmp`;
+    copyFileSync(source, next);
+    chmodSync(next, 0o755);
+    renameSync(next, target);
+  }
   chmodSync(target, 0o755);
   writeFileSync(path.join(targetDir, 'SOURCE.txt'), `${how}\n`);
   console.log(`nats-server: ${target} (${how})`);
@@ -66,9 +82,22 @@ async function download() {
   if (!release) throw new Error(`no pinned nats-server release for ${platform}-${arch}`);
   const url = `https://github.com/nats-io/nats-server/releases/download/v${VERSION}/${release.asset}`;
   console.log(`nats-server: downloading ${url}`);
-  const response = await fetch(url, { signal: AbortSignal.timeout(120_000) });
-  if (!response.ok) throw new Error(`download failed: HTTP ${response.status}`);
-  const bytes = Buffer.from(await response.arrayBuffer());
+  // A silent network must not hold `npm ci` for minutes: 15 s to answer, 120 s for the ~6 MB.
+  const controller = new AbortController();
+  let timer = setTimeout(() => controller.abort(new Error('no answer within 15 s')), 15_000);
+  let bytes;
+  try {
+    const response = await fetch(url, { signal: controller.signal });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(new Error('download not finished within 120 s')), 120_000);
+    bytes = Buffer.from(await response.arrayBuffer());
+  } catch (error) {
+    const why = controller.signal.aborted ? controller.signal.reason.message : describeFetchError(error);
+    throw new Error(`could not download nats-server v${VERSION} from github.com (${why})`, { cause: error });
+  } finally {
+    clearTimeout(timer);
+  }
   const actual = createHash('sha256').update(bytes).digest('hex');
   if (actual !== release.sha256) throw new Error(`SHA-256 mismatch for ${release.asset}: expected ${release.sha256}, got ${actual}`);
   const work = mkdtempSync(path.join(os.tmpdir(), 'nats-server-'));
@@ -97,6 +126,10 @@ async function main() {
 }
 
 main().catch((error) => {
+  if (isExecutable(target)) {
+    console.warn(`nats-server: ${error.message}; keeping ${target} (${readSource()}).`);
+    return;
+  }
   console.warn(
     `\nnats-server: ${error.message}.\n` +
       'Switchboard needs a nats-server binary to run its embedded server. Get one by any of:\n' +

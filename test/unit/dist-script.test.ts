@@ -16,7 +16,9 @@ let root: string;
 beforeEach(async () => {
   root = await makeTempDir('dist-script');
   await mkdir(path.join(root, 'scripts'));
-  await copyFile(path.join(repoRoot, 'scripts', 'dist.mjs'), path.join(root, 'scripts', 'dist.mjs'));
+  for (const file of ['dist.mjs', 'network-error.mjs']) {
+    await copyFile(path.join(repoRoot, 'scripts', file), path.join(root, 'scripts', file));
+  }
   await writeFile(path.join(root, 'scripts', 'build.mjs'), "import { writeFileSync } from 'node:fs';\nwriteFileSync('built', '');\n");
   await mkdir(path.join(root, 'node_modules', 'electron-builder'), { recursive: true });
   await writeFile(
