@@ -13,6 +13,7 @@ import { attachIpcBridge, originOf } from '../bridge/ipc.js';
 import { createRpcDispatcher } from '../bridge/rpc.js';
 import { natsChoiceFromFlags, natsFlagSpecs } from '../commands/nats-flags.js';
 import { startHost, type Host } from '../host/host.js';
+import { fileFromArgv } from '../host/open-request.js';
 
 const APP_ORIGIN = 'app://switchboard';
 /** Set by `npm run dev`: load the renderer from Vite's dev server instead of the packaged files. */
@@ -29,6 +30,21 @@ if (!primary) app.quit();
 
 let host: Host | null = null;
 
+/** Leading argv entries that are not arguments: the executable, and `.` under `electron .`. */
+const ARGV_SKIP = app.isPackaged ? 1 : 2;
+/** A file asked for before the host is up (the launch's own argument, macOS's early open-file). */
+let pendingOpen = fileFromArgv(process.argv, { skip: ARGV_SKIP, cwd: process.cwd(), flags: natsFlagSpecs });
+const openRequested = (file: string) => {
+  if (host) host.requestOpen(file);
+  else pendingOpen = file;
+};
+
+// macOS hands files over by event, also before 'ready' when the double-click launched us.
+app.on('open-file', (event, file) => {
+  event.preventDefault();
+  openRequested(file);
+});
+
 app.on('web-contents-created', (_event, contents) => {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   contents.on('will-navigate', (event, url) => {
@@ -40,7 +56,10 @@ app.on('web-contents-created', (_event, contents) => {
   contents.on('will-attach-webview', (event) => event.preventDefault());
 });
 
-app.on('second-instance', () => {
+app.on('second-instance', (_event, argv, workingDirectory) => {
+  // A double-click while we run: the second launch's file comes here, relative to its directory.
+  const file = fileFromArgv(argv, { skip: ARGV_SKIP, cwd: workingDirectory, flags: natsFlagSpecs });
+  if (file) openRequested(file);
   const [window] = BrowserWindow.getAllWindows();
   if (window?.isMinimized()) window.restore();
   window?.focus();
@@ -82,6 +101,9 @@ void app.whenReady().then(async () => {
     events: host.events,
     trustedOrigins: [APP_ORIGIN, ...(devServerUrl ? [originOf(devServerUrl)] : [])],
   });
+  // Kept by the host until the page takes it when it loads.
+  if (pendingOpen) host.requestOpen(pendingOpen);
+  pendingOpen = null;
   createWindow();
 });
 
@@ -155,7 +177,7 @@ function isOwnOrigin(url: string): boolean {
 
 /** The shell takes the same --nats flags as the CLI; Electron's own switches are ignored. */
 function parseShellArgs() {
-  const { values } = parseArgs({ args: process.argv.slice(app.isPackaged ? 1 : 2), options: natsFlagSpecs, strict: false });
+  const { values } = parseArgs({ args: process.argv.slice(ARGV_SKIP), options: natsFlagSpecs, strict: false });
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
   return {
     nats: text(values.nats),
