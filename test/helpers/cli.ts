@@ -70,9 +70,9 @@ export interface ServeProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts `switchboard serve ARGS` and resolves once it printed the URL to open. */
-export async function startServe(args: string[], timeoutMs = 20_000): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [cliPath, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `switchboard serve ARGS` (with `env`, else this process's) and resolves once it printed the URL to open. */
+export async function startServe(args: string[], timeoutMs = 20_000, env?: NodeJS.ProcessEnv): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [cliPath, 'serve', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
