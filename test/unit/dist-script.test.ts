@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { repoRoot } from '../helpers/nats-binary.js';
-import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
+import { FAKE_BUILD, makeScriptSandbox } from '../helpers/script-sandbox.js';
+import { removeTempDir } from '../helpers/temp-dir.js';
 
 // `npm run dist` is scripts/dist.mjs. It runs from a copy of the repository's skeleton whose build
 // and electron-builder are stand-ins, and its download hosts are pointed (through the mirrors
@@ -14,12 +14,7 @@ import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 let root: string;
 
 beforeEach(async () => {
-  root = await makeTempDir('dist-script');
-  await mkdir(path.join(root, 'scripts'));
-  for (const file of ['dist.mjs', 'network-error.mjs']) {
-    await copyFile(path.join(repoRoot, 'scripts', file), path.join(root, 'scripts', file));
-  }
-  await writeFile(path.join(root, 'scripts', 'build.mjs'), "import { writeFileSync } from 'node:fs';\nwriteFileSync('built', '');\n");
+  root = await makeScriptSandbox('dist-script', ['dist.mjs', 'network-error.mjs'], FAKE_BUILD);
   await mkdir(path.join(root, 'node_modules', 'electron-builder'), { recursive: true });
   await writeFile(
     path.join(root, 'node_modules', 'electron-builder', 'cli.js'),

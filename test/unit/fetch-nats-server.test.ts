@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { chmod, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { repoRoot } from '../helpers/nats-binary.js';
-import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
+import { makeScriptSandbox } from '../helpers/script-sandbox.js';
+import { removeTempDir } from '../helpers/temp-dir.js';
 
 // scripts/fetch-nats-server.mjs runs on `npm ci` (postinstall) and must never fail the install.
 // It runs here from a copy in a temporary root; a platform without a pinned release ('sunos')
@@ -11,11 +11,7 @@ import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 let root: string;
 
 beforeEach(async () => {
-  root = await makeTempDir('fetch-nats');
-  await mkdir(path.join(root, 'scripts'));
-  for (const file of ['fetch-nats-server.mjs', 'network-error.mjs']) {
-    await copyFile(path.join(repoRoot, 'scripts', file), path.join(root, 'scripts', file));
-  }
+  root = await makeScriptSandbox('fetch-nats', ['fetch-nats-server.mjs', 'network-error.mjs']);
 });
 
 afterEach(async () => {

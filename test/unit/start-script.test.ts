@@ -1,10 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmod, copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { repoRoot } from '../helpers/nats-binary.js';
-import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
+import { FAKE_BUILD, makeScriptSandbox } from '../helpers/script-sandbox.js';
+import { removeTempDir } from '../helpers/temp-dir.js';
 
 // `npm start` is scripts/start.mjs. Each test runs the real script from a copy of the repository's
 // skeleton (scripts/, node_modules/electron/package.json), so the Electron binary is whatever the
@@ -12,15 +12,7 @@ import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 let root: string;
 
 beforeEach(async () => {
-  root = await makeTempDir('start-script');
-  await mkdir(path.join(root, 'scripts'));
-  for (const file of ['start.mjs', 'electron-binary.mjs']) {
-    await copyFile(path.join(repoRoot, 'scripts', file), path.join(root, 'scripts', file));
-  }
-  await writeFile(
-    path.join(root, 'scripts', 'build.mjs'),
-    "import { writeFileSync } from 'node:fs';\nwriteFileSync('built', '');\nconsole.log('fake build');\n",
-  );
+  root = await makeScriptSandbox('start-script', ['start.mjs', 'electron-binary.mjs'], FAKE_BUILD);
   await mkdir(path.join(root, 'node_modules', 'electron'), { recursive: true });
   await writeFile(path.join(root, 'node_modules', 'electron', 'package.json'), '{"name":"electron","version":"41.7.1"}');
 });
