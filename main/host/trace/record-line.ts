@@ -5,7 +5,7 @@
  * produce identical lines from identical input.
  */
 import { isUtf8 } from 'node:buffer';
-import { decodeAgentMessage } from '../../../agents/protocol/codec.js';
+import { decodeAgentMessage, nestingRefusal } from '../../../agents/protocol/codec.js';
 import { MessageTypeSchema, type AgentMessage } from '../../../agents/protocol/agent-message.js';
 import { failedReply } from '../../../agents/trace/message-facts.js';
 import { factsOf, type FlagFacts } from '../../../agents/trace/record-flags.js';
@@ -99,6 +99,8 @@ export function parsePayload(text: string): ParsedJson {
   for (let c = text.charCodeAt(0); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = text.charCodeAt(++k));
   if (k === text.length) return { json: EMPTY, message: null };
   if (text.charCodeAt(k) !== 0x7b) return { json: NOT_OBJECT, message: null };
+  const refusal = nestingRefusal(text); // as decodeAgentMessage: deep nesting costs JSON.parse seconds
+  if (refusal) return { json: parsedReason(refusal), message: null };
   let raw: unknown;
   try {
     raw = JSON.parse(text);
