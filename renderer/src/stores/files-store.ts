@@ -21,7 +21,7 @@ export interface FilesStore extends flow.DialogState {
   busy: boolean;
   /** A short confirmation ("Saved to …"), shown for a moment. */
   notice: string | null;
-  /** Starts following the host: loads templates and recent files, offers crash recoveries once. */
+  /** Starts following the host: loads templates and recent files, opens a file a launch asked for, offers crash recoveries once. */
   connect(): () => void;
   show(dialog: flow.FileDialog | null): void;
   /** File > New: the gallery, after asking about unsaved changes. */
@@ -80,14 +80,21 @@ export function createFilesStore(client: ApiClient, { document, beforeReplace, o
       const { recoveryKey, dirty } = doc();
       if (dirty) void discardCopy(recoveryKeyFor(recoveryKey));
     };
-    /** Asks before replacing unsaved changes; a recent file with none opens at once. */
-    const requestReplace = (then: flow.ReplaceTarget) => {
+    /** Asks before replacing unsaved changes; a recent file with none opens at once (settled when it is open). */
+    const requestReplace = async (then: flow.ReplaceTarget): Promise<void> => {
       beforeReplace?.();
       const input = { dirty: doc().dirty, then };
       // A recent file that is gone: the open dialog shows why, with the rest of the list.
-      if (flow.opensAtOnce(input)) void get().openPath(input.then.path).then((ok) => ok || set(flow.openFailed(dialogState())));
-      else set(flow.requestReplace(dialogState(), input));
+      if (flow.opensAtOnce(input)) {
+        if (!(await get().openPath(input.then.path))) set(flow.openFailed(dialogState()));
+      } else set(flow.requestReplace(dialogState(), input));
     };
+    /** A file a launch asked for (a double-click, `serve FILE`): opened as a recent file is, once (the host hands it to one page). */
+    const takeOpenRequest = () =>
+      client.call('file.takeOpenRequest').then(
+        ({ path }) => (path === null ? undefined : requestReplace({ path })),
+        () => undefined, // the host is gone: it keeps the request for the next connection
+      );
     /** Writes the document to `path`; `expectedMtimeMs` guards against clobbering a changed file. */
     const write = async (path: string, expectedMtimeMs: number | undefined, createOnly = false): Promise<flow.WriteOutcome> => {
       flushPendingEdits();
@@ -121,30 +128,40 @@ export function createFilesStore(client: ApiClient, { document, beforeReplace, o
 
       connect() {
         let offered = false;
-        return client.transport.onConnection((state) => {
+        // The event says a file is waiting; taking it (here and on connecting) gets it exactly once.
+        const stopListening = client.on('file.openRequested', () => void takeOpenRequest());
+        const stopFollowing = client.transport.onConnection((state) => {
           if (state !== 'open') return;
           void get().refreshRecent();
           if (!get().templates) void client.call('topology.listTemplates').then(({ templates }) => set({ templates }), (e: unknown) => set({ error: message(e) }));
+          const opened = takeOpenRequest();
           // Recoveries are offered once per page: later ones are this session's own autosaves.
           if (offered) return;
           offered = true;
-          void client.call('file.listRecoveries').then(
-            ({ recoveries }) => set(flow.offerRecoveries(dialogState(), recoveries)),
-            () => undefined,
-          );
+          // After the requested file is open, so the offer is not closed by it (restoring one replaces a file just opened, nothing unsaved).
+          void opened
+            .then(() => client.call('file.listRecoveries'))
+            .then(
+              ({ recoveries }) => set(flow.offerRecoveries(dialogState(), recoveries)),
+              () => undefined,
+            );
         });
+        return () => {
+          stopListening();
+          stopFollowing();
+        };
       },
 
       show: (dialog) => set(flow.showDialog(dialogState(), dialog)),
 
-      requestNew: () => requestReplace('new'),
+      requestNew: () => void requestReplace('new'),
 
       requestOpen() {
-        requestReplace('open');
+        void requestReplace('open');
         void get().refreshRecent();
       },
 
-      requestOpenPath: (path) => requestReplace({ path }),
+      requestOpenPath: (path) => void requestReplace({ path }),
 
       newFromTemplate(template) {
         dropRecoveryOfCurrent();
