@@ -16,7 +16,9 @@ import { MermaidSequenceBuilder } from '../../agents/trace/export-mermaid.js';
 import { OtlpBuilder, otlpJsonChunks } from '../../agents/trace/export-otlp.js';
 import { matchesQuery, TraceFilterSchema, type ParsedTraceFilter } from '../../agents/trace/query.js';
 import { RecordClassifier } from '../../agents/trace/record-flags.js';
-import { TRACE_FORMAT, TraceHeaderSchema, TraceRecordSchema, type TraceHeader, type TraceRecord } from '../../agents/trace/record.js';
+import { MAX_LISTED_PROBLEMS } from '../../agents/topology/format-problems.js';
+import { checkTraceHeader, issuesText, parseTraceLine } from '../../agents/trace/line-problems.js';
+import { TRACE_FORMAT, TraceRecordSchema, type TraceHeader, type TraceRecord } from '../../agents/trace/record.js';
 import { formatSummary, TraceSummarizer } from '../../agents/trace/summary.js';
 import { loadTopology } from '../../agents/topology/load.js';
 import type { Topology } from '../../agents/topology/schema.js';
@@ -34,8 +36,8 @@ type Infrastructure = (typeof INFRASTRUCTURE)[number];
 
 /** Mermaid stops drawing here by default: renderers give up long before a big run's length. */
 const DEFAULT_MERMAID_LIMIT = 500;
-/** Bad lines listed one by one; the rest are counted. */
-const MAX_REPORTED = 20;
+/** Bad lines listed one by one (as many as a topology's problems); the rest are counted. */
+const MAX_REPORTED = MAX_LISTED_PROBLEMS;
 
 const traceHelp = `Usage: switchboard trace FILE.ndjson [--format FORMAT] [-o OUT] [options]
        switchboard trace diff A.ndjson B.ndjson [--json]   (compare two runs' conversations; see --help there)
@@ -189,24 +191,23 @@ export async function readTrace(file: string, visit: TraceVisitor): Promise<{ ex
     for await (const line of lines) {
       lineNo++;
       if (line.trim() === '') continue;
-      let raw: unknown;
-      try {
-        raw = JSON.parse(line);
-      } catch (error) {
-        if (!header) return fail(`not JSON (${(error as Error).message})`);
-        visit.bad(lineNo, `not JSON (${(error as Error).message})`);
+      const json = parseTraceLine(line);
+      if (!json.ok) {
+        if (!header) return fail(json.problem);
+        visit.bad(lineNo, json.problem);
         continue;
       }
+      const raw = json.value;
       if (!header) {
-        const parsed = TraceHeaderSchema.safeParse(raw);
-        if (!parsed.success) return fail(looksLikeRecord(raw) ? 'a record where the header belongs' : `not a ${TRACE_FORMAT} header (${issues(parsed.error.issues)})`);
-        header = parsed.data;
+        const checked = checkTraceHeader(raw);
+        if (!checked.ok) return fail(checked.problem);
+        header = checked.header;
         visit.header(header);
         continue;
       }
       const parsed: RecordCheck = visit.check ? visit.check(raw) : TraceRecordSchema.safeParse(raw);
       if (!parsed.success) {
-        visit.bad(lineNo, `not a trace record (${issues(parsed.error.issues)})`);
+        visit.bad(lineNo, `not a trace record (${issuesText(parsed.error.issues)})`);
         continue;
       }
       const record = parsed.data;
@@ -285,16 +286,6 @@ function topologyOfHeader(header: TraceHeader): Topology | null {
 function invalidHeader(file: string, lineNo: number, what: string, print: (text: string) => void): number {
   print(`${file}:${lineNo}: invalid trace: ${what}. A trace file starts with a {"format":"${TRACE_FORMAT}",…} header line.`);
   return 1;
-}
-
-/** A record without a header: most likely an NDJSON written before the v1 format (e.g. an old `run --trace`). */
-function looksLikeRecord(raw: unknown): boolean {
-  return typeof raw === 'object' && raw !== null && 'seq' in raw && 'kind' in raw;
-}
-
-function issues(list: readonly { path: PropertyKey[]; message: string }[]): string {
-  const shown = list.slice(0, 3).map((issue) => `${issue.path.map(String).join('.') || 'record'}: ${issue.message}`);
-  return list.length > 3 ? `${shown.join('; ')}; …` : shown.join('; ');
 }
 
 /** A positive number flag, 0 when absent. */

@@ -10,7 +10,8 @@ import { recordingFrom, type Recording } from '../../agents/runtime/replay/recor
 import { forkProblem, type ForkPoint } from '../../agents/runtime/replay/replay-coordinator.js';
 import { formatProblems, loadTopology } from '../../agents/topology/load.js';
 import type { Topology } from '../../agents/topology/schema.js';
-import { TraceHeaderSchema, TraceRecordSchema, type TraceHeader, type TraceRecord } from '../../agents/trace/record.js';
+import { checkTraceHeader } from '../../agents/trace/line-problems.js';
+import { TraceRecordSchema, type TraceHeader, type TraceRecord } from '../../agents/trace/record.js';
 import { fileErrorText, RunFailure } from './run-session-failure.js';
 import { safeJson, scanLines } from './trace/segments.js';
 import type { TraceLibrary } from './trace/trace-library.js';
@@ -34,9 +35,10 @@ export async function readReplayTrace(file: string): Promise<ReplayTrace> {
     await scanLines(file, true, (line, offset) => {
       if (line.trim() === '') return true;
       if (offset === 0 || !header) {
-        const parsed = TraceHeaderSchema.safeParse(safeJson(line));
-        if (!parsed.success) return ((problem = 'it is not a Switchboard trace (its first line is not a trace header)'), false);
-        header = parsed.data;
+        const raw = safeJson(line);
+        const checked = raw === undefined ? null : checkTraceHeader(raw);
+        if (!checked?.ok) return ((problem = `it is not a Switchboard trace (its first line: ${checked ? checked.problem : 'not JSON'})`), false);
+        header = checked.header;
         return true;
       }
       if (!WANTED.some((w) => line.includes(w))) return true;

@@ -5,7 +5,8 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
-import { TRACE_FORMAT, TraceHeaderSchema, TraceRecordSchema, type TraceHeader, type TraceRecord } from '../../../agents/trace/record.js';
+import { TRACE_FORMAT, TraceRecordSchema, type TraceHeader, type TraceRecord } from '../../../agents/trace/record.js';
+import { checkTraceHeader, issuesText } from '../../../agents/trace/line-problems.js';
 import { scrubSpares } from './journal.js';
 import { checkpoint, type LongWork } from './long-work.js';
 import { copySegments, readHeader, RUN_ID, safeJson, scanLines, segmentName } from './segments.js';
@@ -95,10 +96,10 @@ export class TraceLibrary {
       if (text.trim() === '') return true;
       const raw = safeJson(text);
       if (!state.header) {
-        const header = TraceHeaderSchema.safeParse(raw);
-        if (header.success) state.header = header.data;
-        else report(lineNo, raw === undefined ? 'not JSON (the first line must be the trace header)' : `not a trace header: ${issues(header.error)}`);
-        return header.success;
+        const header = raw === undefined ? null : checkTraceHeader(raw);
+        if (header?.ok) state.header = header.header;
+        else report(lineNo, header ? `not a trace header: ${header.problem}` : 'not JSON (the first line must be the trace header)');
+        return header?.ok === true;
       }
       const seq = expected++; // a bad line still takes its place, so one mistake is reported once
       if (raw === undefined) return report(lineNo, 'not JSON');
@@ -143,5 +144,5 @@ export class TraceLibrary {
 }
 
 function issues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`).join('; ');
+  return issuesText(error.issues, '(record)');
 }
