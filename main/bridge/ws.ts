@@ -29,16 +29,20 @@ export interface WsBridgeOptions {
 export interface BridgeLimits {
   /** Frames larger than this close the connection (1009). File texts (topologies, trace imports) travel as one frame. */
   maxPayload: number;
-  /** A client whose unsent backlog is past this when the host sends more is dropped: it does not read. */
+  /**
+   * A client whose unsent backlog is past this when the host sends more is dropped at once: the
+   * bound on what one client can make the host hold. (One that just stopped reading is dropped
+   * sooner by the heartbeat: its pong waits behind the backlog.)
+   */
   maxBufferedBytes: number;
-  /** Pings go out this often; a client that has not answered the previous one is dropped. */
+  /** Pings go out this often; a client that has not answered the previous one (dead, or not reading) is dropped. */
   heartbeatMs: number;
 }
 
 /** The limits in use unless a test overrides them. */
 export const BRIDGE_LIMITS: BridgeLimits = {
   maxPayload: 16 * 1024 * 1024,
-  maxBufferedBytes: 16 * 1024 * 1024,
+  maxBufferedBytes: 64 * 1024 * 1024,
   heartbeatMs: 30_000,
 };
 
@@ -91,8 +95,8 @@ function serve(ws: WebSocket, { dispatch, events }: WsBridgeOptions, limits: Bri
   const subscriptions = new Map<EventName, () => void>();
   const send = (frame: HostFrame) => {
     if (ws.readyState !== ws.OPEN) return;
-    // The backlog is checked before sending, so one large result always goes out, but a client
-    // that stopped reading cannot make the host buffer without end.
+    // Checked before sending, so one large result always goes out; a burst a reading page asks
+    // for stays far below the bound.
     if (ws.bufferedAmount > limits.maxBufferedBytes) return ws.terminate();
     ws.send(JSON.stringify(frame));
   };

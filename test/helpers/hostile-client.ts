@@ -1,0 +1,136 @@
+/**
+ * Raw TCP clients that misbehave on purpose, for the tests that prove the host's port survives
+ * them: requests written byte for byte (no client library to tidy them up), resets instead of
+ * closes, WebSocket frames built by hand (invalid ones included).
+ */
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+
+/** What a raw exchange got back. */
+export interface RawReply {
+  /** The status of the first HTTP response line; null when nothing (or no HTTP) came back. */
+  status: number | null;
+  /** Everything received (the body included). */
+  text: string;
+  /** True when the host closed the connection before the wait ended. */
+  closed: boolean;
+}
+
+/** Connects to 127.0.0.1:`port`; rejects when the connection is refused. */
+export function connectRaw(port: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.off('error', reject);
+      socket.on('error', () => undefined); // resets by the host are the point of these tests
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
+}
+
+/** Writes `data` and collects what comes back until the host closes or `waitMs` passes. */
+export async function rawExchange(port: number, data: string | Buffer, waitMs = 5_000): Promise<RawReply> {
+  const socket = await connectRaw(port);
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    const done = (closed: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      const text = Buffer.concat(chunks).toString('latin1');
+      const status = /^HTTP\/1\.[01] (\d{3})/.exec(text);
+      resolve({ status: status ? Number(status[1]) : null, text, closed });
+    };
+    const timer = setTimeout(() => done(false), waitMs);
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.once('close', () => done(true));
+    socket.write(data);
+  });
+}
+
+/** Writes `data`, then resets the connection (RST, no FIN) after `afterMs` (0: at once). */
+export async function writeThenReset(port: number, data: string | Buffer, afterMs = 0): Promise<void> {
+  const socket = await connectRaw(port);
+  socket.write(data);
+  if (afterMs > 0) await new Promise((resolve) => setTimeout(resolve, afterMs));
+  if (!socket.destroyed) socket.resetAndDestroy();
+}
+
+/** A WebSocket upgrade request for `target` (e.g. `/rpc?token=…`), with an Origin when given. */
+export function upgradeRequest(target: string, origin?: string): string {
+  return [
+    `GET ${target} HTTP/1.1`,
+    'Host: 127.0.0.1',
+    'Upgrade: websocket',
+    'Connection: Upgrade',
+    'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+    'Sec-WebSocket-Version: 13',
+    ...(origin ? [`Origin: ${origin}`] : []),
+    '',
+    '',
+  ].join('\r\n');
+}
+
+/** A plain GET of `target`, closing the connection after the answer. */
+export function getRequest(target: string, extraHeaders: string[] = []): string {
+  return [`GET ${target} HTTP/1.1`, 'Host: 127.0.0.1', 'Connection: close', ...extraHeaders, '', ''].join('\r\n');
+}
+
+/** Opens a WebSocket by hand: upgrade, wait for the 101, and hand back the socket (frames are the caller's). */
+export async function openRawWebSocket(port: number, target: string): Promise<net.Socket> {
+  const socket = await connectRaw(port);
+  await new Promise<void>((resolve, reject) => {
+    let head = '';
+    const onData = (chunk: Buffer) => {
+      head += chunk.toString('latin1');
+      if (!head.includes('\r\n\r\n')) return;
+      socket.off('data', onData);
+      if (head.startsWith('HTTP/1.1 101')) resolve();
+      else reject(new Error(`the upgrade was refused: ${head.split('\r\n')[0]}`));
+    };
+    socket.on('data', onData);
+    socket.once('close', () => reject(new Error('the host closed the connection during the upgrade')));
+    socket.write(upgradeRequest(target));
+  });
+  return socket;
+}
+
+/** One client frame (masked, as a client's must be unless `masked` is false), with a length that may lie. */
+export function wsFrame(opcode: number, payload: Buffer, options: { masked?: boolean; declaredLength?: number } = {}): Buffer {
+  const length = options.declaredLength ?? payload.length;
+  const masked = options.masked ?? true;
+  const header: number[] = [0x80 | opcode];
+  const maskBit = masked ? 0x80 : 0;
+  if (length < 126) header.push(maskBit | length);
+  else if (length < 65_536) header.push(maskBit | 126, length >> 8, length & 0xff);
+  else {
+    header.push(maskBit | 127);
+    const big = Buffer.alloc(8);
+    big.writeBigUInt64BE(BigInt(length));
+    header.push(...big);
+  }
+  if (!masked) return Buffer.concat([Buffer.from(header), payload]);
+  const mask = Buffer.from([0x12, 0x34, 0x56, 0x78]);
+  const body = Buffer.from(payload.map((byte, i) => byte ^ mask[i % 4]!));
+  return Buffer.concat([Buffer.from(header), mask, body]);
+}
+
+/** Resolves once the host closes `socket` (true), or false if it is still open after `waitMs`. */
+export function closedByHost(socket: net.Socket, waitMs: number): Promise<boolean> {
+  if (socket.destroyed) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), waitMs);
+    socket.resume(); // read (and drop) whatever comes, so the close is seen
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+/** The resident memory of process `pid` in MB (Linux /proc). */
+export function rssMb(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(match[1]) / 1024;
+}
