@@ -1,0 +1,80 @@
+// A real `switchboard serve` keeps serving through broken and hostile clients on its port: the
+// refused upgrade followed by a reset that used to end it with an unhandled ECONNRESET, and a few
+// quick others. After each, the page loads and an authenticated bridge call answers.
+// The long version (floods, hundreds of idle connections, memory) is test/faults/hostile-clients.test.ts.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectBridge } from '../helpers/bridge-client.js';
+import { startServe, type ServeProcess } from '../helpers/cli.js';
+import { getRequest, openRawWebSocket, rawExchange, upgradeRequest, writeThenReset, wsFrame } from '../helpers/hostile-client.js';
+import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
+
+let serve: ServeProcess;
+let dataDir: string;
+let port: number;
+let token: string;
+
+beforeAll(async () => {
+  dataDir = await makeTempDir('bridge-hostile');
+  serve = await startServe(['--data-dir', dataDir]);
+  const url = new URL(serve.url);
+  port = Number(url.port);
+  token = url.searchParams.get('token')!;
+});
+
+afterAll(async () => {
+  if (serve) expect(await serve.stop()).toBe(0);
+  await removeTempDir(dataDir);
+});
+
+/** The page and the bridge both still answer, and serve is still running. */
+async function stillServing(): Promise<void> {
+  expect(serve.child.exitCode, serve.output()).toBeNull();
+  const page = await fetch(`http://127.0.0.1:${port}/`);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain('<html');
+  const bridge = await connectBridge(serve.url);
+  try {
+    expect((await bridge.call('host.getInfo')).shell).toBe('browser');
+  } finally {
+    bridge.close();
+  }
+}
+
+describe('serve survives hostile clients on its port', () => {
+  it.each([
+    ['a wrong token', '/rpc?token=wrong', undefined],
+    ['no token', '/rpc', undefined],
+    ['the right token from a foreign origin', 'TOKEN', 'http://evil.example'],
+  ])('a refused upgrade (%s) followed by a reset', async (_label, target, origin) => {
+    const request = upgradeRequest(target === 'TOKEN' ? `/rpc?token=${token}` : target, origin);
+    // Many at once, some reset at once, some a moment later: the refusal is written into a reset socket.
+    await Promise.all(Array.from({ length: 20 }, (_, i) => writeThenReset(port, request, i % 2 === 0 ? 0 : 5)));
+    await stillServing();
+  });
+
+  it('answers the refusal itself with its status when the client waits', async () => {
+    expect((await rawExchange(port, upgradeRequest('/rpc?token=wrong'))).status).toBe(401);
+    expect((await rawExchange(port, upgradeRequest(`/rpc?token=${token}`, 'http://evil.example'))).status).toBe(403);
+  });
+
+  it('answers garbage bytes, an unparsable target and oversize headers with 4xx', async () => {
+    expect((await rawExchange(port, Buffer.from([0x16, 0x03, 0x01, 0x00, 0xff, 0x00, 0x0d, 0x0a, 0x0d, 0x0a]))).status).toBe(400);
+    expect((await rawExchange(port, getRequest('/%E0%A4%A'))).status).toBe(400);
+    expect((await rawExchange(port, upgradeRequest('http://[/rpc'))).status).toBe(400);
+    expect((await rawExchange(port, getRequest('/', [`X-Big: ${'a'.repeat(64 * 1024)}`]))).status).toBe(431);
+    await stillServing();
+  });
+
+  it('closes a bridge connection that sends an invalid frame, and keeps serving', async () => {
+    const invalidUtf8 = await openRawWebSocket(port, `/rpc?token=${token}`);
+    const closed = new Promise<void>((resolve) => invalidUtf8.once('close', () => resolve()));
+    invalidUtf8.resume();
+    invalidUtf8.write(wsFrame(0x1, Buffer.from([0xff, 0xfe, 0xfd])));
+    await closed;
+    // A reset right after the handshake, mid-frame.
+    const midFrame = await openRawWebSocket(port, `/rpc?token=${token}`);
+    midFrame.write(wsFrame(0x1, Buffer.from('{"t":"call","id":1,"method":"host.getInfo"}')).subarray(0, 10));
+    midFrame.resetAndDestroy();
+    await stillServing();
+  });
+});
