@@ -101,6 +101,10 @@ export const RuntimeEventSchemas = {
   'replay.diverged': z.object({ agent, runId, kind: z.enum(['llm', 'tool', 'memory']), call: z.number(), expected: z.string(), actual: z.string() }),
   /** A fork used `decision` as `agent`'s `turn`-th decision; from here on the topology's own providers answer. */
   'replay.forked': z.object({ agent, runId, turn: z.number(), decision: OodaDecisionSchema }),
+  /** The recorder's bus connection dropped (`agent`: the recorder's connection name): messages routed until `bus.reconnected` are not in the trace. */
+  'bus.disconnected': z.object({ agent, server: z.string(), reason: z.string() }),
+  /** The recorder's bus connection is back after `gapMs`: the trace is missing what the bus carried in that gap. */
+  'bus.reconnected': z.object({ agent, server: z.string(), gapMs: z.number() }),
 } as const;
 
 /** The runtime's events: name → payload, derived from the schemas. */

@@ -63,13 +63,14 @@ export function headerStatus(headers: MessageRecord['headers']): number | null {
   return null;
 }
 
-/** True for the runtime's failure events: a handler or run that failed, a budget run out, an LLM error, a tool error or refusal, an invalid message received. */
+/** True for the runtime's failure events: a handler or run that failed, a budget run out, an LLM error, a tool error or refusal, an invalid message received, the recorder losing the bus (a gap in the trace). */
 export function isFailureEvent(record: TraceRecord): boolean {
   if (record.kind !== 'event') return false;
   switch (record.name) {
     case 'handler.failed':
     case 'budget.exceeded':
     case 'message.invalid':
+    case 'bus.disconnected':
       return true;
     case 'run.completed':
       return record.payload.status === 'failed';
@@ -84,7 +85,7 @@ export function isFailureEvent(record: TraceRecord): boolean {
 
 /** Event names whose failure depends on the payload (the others are decided by name alone). */
 const PAYLOAD_DECIDES = new Set(['run.completed', 'llm.call', 'tool.result']);
-const ALWAYS_FAILED = new Set(['handler.failed', 'budget.exceeded', 'message.invalid']);
+const ALWAYS_FAILED = new Set(['handler.failed', 'budget.exceeded', 'message.invalid', 'bus.disconnected']);
 
 /** {@link isFailureEvent} from an event's name and payload JSON, parsing the payload only when it can tell. */
 export function isFailureEventJson(name: string, payloadJson: string): boolean {

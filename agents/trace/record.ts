@@ -88,6 +88,8 @@ const EVENT_RECORDS = [
   eventRecord('run.completed'),
   eventRecord('replay.diverged'),
   eventRecord('replay.forked'),
+  eventRecord('bus.disconnected'),
+  eventRecord('bus.reconnected'),
 ] as const;
 type EventRecordNamesComplete = RuntimeEventName extends (typeof EVENT_RECORDS)[number]['shape']['name']['value'] ? true : never;
 const eventRecordNamesComplete: EventRecordNamesComplete = true;

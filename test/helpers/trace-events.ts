@@ -57,6 +57,8 @@ const SAMPLES: RuntimeEvents = {
   'run.completed': { agent: 'agent', runId, status: 'completed', reply: 'ok', error: null, turns: 1, tokens: 2 },
   'replay.diverged': { agent: 'agent', runId, kind: 'llm', call: 1, expected: 'the system prompt at character 1: "a"', actual: '"b"' },
   'replay.forked': { agent: 'agent', runId, turn: 1, decision: { text: 'edited', toolCalls: [] } },
+  'bus.disconnected': { agent: 'switchboard-recorder', server: 'nats://127.0.0.1:4222', reason: 'the connection closed' },
+  'bus.reconnected': { agent: 'switchboard-recorder', server: 'nats://127.0.0.1:4222', gapMs: 312 },
 };
 
 /** Fields a test may set on a payload; a message may be given in part (the rest is `sampleMessage`). */

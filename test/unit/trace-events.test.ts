@@ -21,7 +21,7 @@ const issuesOf = (value: unknown) => {
 
 describe('event records', () => {
   it('has a record schema for every runtime event, and a record round-trips through JSON unchanged', () => {
-    expect(RUNTIME_EVENT_NAMES).toHaveLength(19);
+    expect(RUNTIME_EVENT_NAMES).toHaveLength(21);
     for (const [i, name] of RUNTIME_EVENT_NAMES.entries()) {
       const record = eventRecord(base(i + 1), name, 'a');
       const line = JSON.stringify(record);
@@ -170,6 +170,8 @@ describe('the CLI line of each event kind', () => {
       'run.completed': line('run.completed', { status: 'failed', error: 'out of budget' }),
       'replay.diverged': line('replay.diverged'),
       'replay.forked': line('replay.forked'),
+      'bus.disconnected': line('bus.disconnected'),
+      'bus.reconnected': line('bus.reconnected'),
     };
     const agent = 'agent'.padEnd(18);
     expect(lines).toEqual({
@@ -192,6 +194,9 @@ describe('the CLI line of each event kind', () => {
       'run.completed': `12:34:56.789 ${agent} ✗ run failed: out of budget`,
       'replay.diverged': `12:34:56.789 ${agent} ✗ replay diverged at decision 1`,
       'replay.forked': `12:34:56.789 ${agent} ⑂ forked at decision 1: edited`,
+      // The recorder records these itself (the console gets its warning instead).
+      'bus.disconnected': null,
+      'bus.reconnected': null,
     });
     expect(line('ooda.phase', { phase: 'decide' })).toBeNull();
     expect(line('ooda.phase', { phase: 'act', output: { reply: 'hi', toolResults: [] } })).toContain('act (turn 1) reply');

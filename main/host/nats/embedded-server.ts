@@ -33,9 +33,14 @@ export interface EmbeddedServerOptions {
   stopTimeoutMs?: number;
 }
 
-const DEFAULT_BACKOFF = [200, 500, 1000, 2000, 5000] as const;
-/** A server that stayed up this long resets the backoff: the next crash is treated as a new one. */
-const STABLE_AFTER_MS = 30_000;
+/** The first restart comes quickly (spawn to ready is ~20–100 ms): clients are back within a second. */
+const DEFAULT_BACKOFF = [100, 500, 1000, 2000, 5000] as const;
+/**
+ * A server that stayed up this long resets the backoff: the next crash is treated as a new one.
+ * Short, because a crash loop dies while starting or right after; a server that served for
+ * seconds and was then killed (OOM killer, kill -9) deserves the quick first restart again.
+ */
+const STABLE_AFTER_MS = 2_000;
 const STATS_CACHE_MS = 250;
 
 interface Ports {

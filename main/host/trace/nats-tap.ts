@@ -37,7 +37,8 @@ const READ_BUFFER = 1024 * 1024;
 /** nats.js's default connection timeout. */
 const HANDSHAKE_TIMEOUT_MS = 20_000;
 const MAX_LINE = 1024 * 1024;
-const RECONNECT_MS = [250, 500, 1000, 2000];
+/** Waits before each reconnect attempt: a supervised server is back within ~200 ms, and the gap is what the trace misses. */
+const RECONNECT_MS = [100, 100, 250, 500, 1000, 2000];
 
 interface Server {
   host: string;
@@ -57,6 +58,7 @@ export class NatsTap {
   private closed = false;
   private reconnects = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  private url: string | null = null;
   private pings = new PingWatch();
   private readonly readBuffer = Buffer.allocUnsafeSlow(READ_BUFFER); // its own memory: reads into it are told apart by that
   /** PINGs sent on the current connection after subscribing (their PONGs are in its stream). */
@@ -75,7 +77,9 @@ export class NatsTap {
     let last: unknown = null;
     for (const url of servers) {
       try {
-        this.attach(await this.handshake(parseServer(url)));
+        const handshaken = await this.handshake(parseServer(url));
+        this.url = url;
+        this.attach(handshaken);
         return;
       } catch (error) {
         last = error;
@@ -94,6 +98,11 @@ export class NatsTap {
   /** Stops the subscription; messages routed before keep arriving. */
   unsubscribe(): void {
     this.socket?.write('UNSUB 1\r\n');
+  }
+
+  /** The server the tap is (or was last) connected to, as given in the options. */
+  get server(): string | null {
+    return this.url;
   }
 
   get connected(): boolean {
@@ -127,18 +136,19 @@ export class NatsTap {
       if (inPlace && filled) filled.call(this.listener, chunk);
       else this.listener.data(chunk);
     };
-    socket.once('close', () => this.onClose(socket));
-    socket.on('error', () => undefined); // 'close' follows and says what matters
+    let why = 'the server closed the connection';
+    socket.once('close', () => this.onClose(socket, why));
+    socket.on('error', (error) => (why = `the connection failed: ${error.message}`)); // 'close' follows
     socket.write(`SUB ${this.subject} 1\r\n`);
     this.ping();
     if (rest.length > 0) route.input(rest, false);
   }
 
-  private onClose(socket: net.Socket): void {
+  private onClose(socket: net.Socket, why: string): void {
     if (this.socket !== socket) return;
     this.socket = null;
     if (this.closed) return;
-    this.listener.lost('the connection closed');
+    this.listener.lost(why);
     this.scheduleReconnect();
   }
 

@@ -57,6 +57,8 @@ const SLICE_MS = 8;
 /** Checkpoints (what a crash need not replay) are written at most this often. */
 const CHECKPOINT_MS = 500;
 const NOTHING = Buffer.alloc(0);
+/** The tap's connection name, and the `agent` of the gap events it records. */
+export const RECORDER_NAME = 'switchboard-recorder';
 /** Stores a recorder is journaling for. */
 const recording = new WeakSet<TraceStore>();
 
@@ -75,6 +77,8 @@ export class TraceRecorder {
   private journal: JournalWriter | null = null;
   private decoder: JournalDecoder | null = null;
   private busTap: NatsTap | null = null;
+  /** When the tap lost the bus (performance.now()), while it is away: the trace has a gap from there. */
+  private lostAt: number | null = null;
   /** Protocol streams journaled (one per tap connection). */
   private streams = 0;
   private tick: NodeJS.Timeout | null = null;
@@ -128,10 +132,11 @@ export class TraceRecorder {
   async tap(connection: NodeConnectionOptions, subject = '>'): Promise<void> {
     if (this.busTap) throw new Error('the recorder already taps a connection.');
     this.open();
-    const tap = new NatsTap(connection, subject, {
+    const tap: NatsTap = new NatsTap(connection, subject, {
       stream: () => {
         this.streams++;
         this.capture(ENTRY_STREAM, NOTHING);
+        if (this.lostAt !== null) this.gapEnded(tap);
       },
       data: (chunk) => {
         this.busBytesNow += chunk.length;
@@ -156,7 +161,7 @@ export class TraceRecorder {
         this.busBytesNow += chunk.length;
         if (this.reserved) this.capture(ENTRY_BUS, chunk, true);
       },
-      lost: () => this.warn('trace: the recorder lost its NATS connection; messages sent meanwhile are not recorded.'),
+      lost: (reason) => this.gapBegan(tap, reason),
     });
     this.busTap = tap;
     try {
@@ -166,6 +171,21 @@ export class TraceRecorder {
       throw error;
     }
     await this.caughtUp();
+  }
+
+  /** The tap lost the bus: the trace says so (bus.disconnected), and so does the warning. */
+  private gapBegan(tap: NatsTap, reason: string): void {
+    this.lostAt = performance.now();
+    this.onEvent('bus.disconnected', { agent: RECORDER_NAME, server: tap.server ?? '', reason });
+    this.warn('trace: the recorder lost its NATS connection; messages sent meanwhile are not recorded.');
+  }
+
+  /** The tap is back on the bus: the gap's end and length go into the trace (bus.reconnected). */
+  private gapEnded(tap: NatsTap): void {
+    const gapMs = Math.round(performance.now() - this.lostAt!);
+    this.lostAt = null;
+    this.onEvent('bus.reconnected', { agent: RECORDER_NAME, server: tap.server ?? '', gapMs });
+    this.warn(`trace: the recorder is back on the bus after ${gapMs} ms; what the bus carried meanwhile is not in the trace.`);
   }
 
   /** Records every event of `events` into the same ordered store; returns the detach function. */

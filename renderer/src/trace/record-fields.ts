@@ -81,6 +81,10 @@ export function eventFields(record: EventRecord): Field[] {
       return [...head, ['run', record.payload.runId], ['call', `${record.payload.kind === 'llm' ? 'decision' : record.payload.kind === 'tool' ? 'tool call' : 'memory consolidation'} ${record.payload.call}`], ['recorded', clip(record.payload.expected)], ['asked', clip(record.payload.actual)]];
     case 'replay.forked':
       return [...head, ['run', record.payload.runId], ['decision', String(record.payload.turn)], ['text', clip(record.payload.decision.text)], ['tool calls', record.payload.decision.toolCalls.map((c) => c.name).join(', ') || '—']];
+    case 'bus.disconnected':
+      return [...head, ['server', record.payload.server], ['why', record.payload.reason], ['gap', 'messages routed from here until the connection is back are not in this trace']];
+    case 'bus.reconnected':
+      return [...head, ['server', record.payload.server], ['gap', `${record.payload.gapMs.toFixed(0)} ms not recorded`]];
     case 'memory.consolidated':
       return [...head, ['run', record.payload.runId], ['conversation', record.payload.conversation], ['messages', `${record.payload.before} → ${record.payload.after}`]];
     case 'budget.exceeded':

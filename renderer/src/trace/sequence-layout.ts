@@ -6,7 +6,7 @@
  */
 import type { TraceRecord } from '../../../agents/trace/record';
 import type { RowFacts } from '../../../agents/trace/row-facts';
-import { formatDuration } from './trace-format';
+import { formatDuration, gapText } from './trace-format';
 import { ROW_HEIGHT } from './trace-viewport';
 
 /** The workbench's own sender name (the Send box, republish): always the first lane. */
@@ -123,6 +123,9 @@ export function rowShape(row: SequenceRow): RowShape {
 function eventShape(record: Extract<TraceRecord, { kind: 'event' }>, facts: RowFacts | null | undefined): RowShape {
   const agent = record.agent;
   switch (record.name) {
+    case 'bus.disconnected':
+    case 'bus.reconnected':
+      return { kind: 'loose', text: gapText(record) }; // across every lane: the whole bus went unrecorded
     case 'ooda.phase':
       return { kind: 'phase', agent, phase: record.payload.phase, durationMs: record.payload.durationMs, text: `${record.payload.phase} · ${formatDuration(record.payload.durationMs)}` };
     case 'llm.call': {

@@ -52,9 +52,20 @@ export interface RowCells {
   size: string;
 }
 
+/** True for the recorder's gap events (bus.disconnected, bus.reconnected): the table marks those rows. */
+export const isGapEvent = (record: TraceRecord): boolean => record.kind === 'event' && (record.name === 'bus.disconnected' || record.name === 'bus.reconnected');
+
+/** What a gap event says where a message shows its subject: where the trace stops and starts again. */
+export function gapText(record: TraceRecord): string {
+  if (record.kind !== 'event') return '';
+  if (record.name === 'bus.disconnected') return `trace gap begins: lost ${record.payload.server} (${record.payload.reason})`;
+  if (record.name === 'bus.reconnected') return `trace gap ends: back on ${record.payload.server} after ${formatDuration(record.payload.gapMs)}`;
+  return '';
+}
+
 /** The cells of a record's row. */
 export function rowCells(record: TraceRecord): RowCells {
-  if (record.kind === 'event') return { fromTo: record.agent, subject: '', type: record.name, size: '' };
+  if (record.kind === 'event') return { fromTo: record.agent, subject: gapText(record), type: record.name, size: '' };
   const size = formatBytes(record.size);
   if (!record.parsed.ok) return { fromTo: '', subject: record.subject, type: null, size };
   const m = record.parsed.message;

@@ -15,7 +15,7 @@ import { useStores } from '../stores/stores-context';
 import { useTraceStore } from '../stores/trace-store';
 import { InjectedBadge } from './detail-parts';
 import { rowAt } from './trace-blocks';
-import { formatClock, formatDelta, formatDuration, formatOffset, rowCells, statusLabel } from './trace-format';
+import { formatClock, formatDelta, formatDuration, formatOffset, isGapEvent, rowCells, statusLabel } from './trace-format';
 import { contentHeight, rowTop } from './trace-viewport';
 import { useTraceScroller } from './use-trace-scroller';
 import './trace-table.css';
@@ -54,7 +54,7 @@ const RecordRow = memo(function RecordRow({ record, fact, previous, index, top, 
   const cells = rowCells(record);
   // A reply that is not an AgentMessage still has a sender and receiver: its request's.
   const fromTo = cells.fromTo || (fact?.from && fact.to ? `${fact.from} → ${fact.to}` : (fact?.from ?? ''));
-  const kindClass = record.kind === 'event' ? 'row-event' : !record.parsed.ok ? (isInternal(record.subject) ? 'row-internal' : 'row-raw') : `row-${record.parsed.message.message_type}`;
+  const kindClass = record.kind === 'event' ? (isGapEvent(record) ? 'row-event row-gap' : 'row-event') : !record.parsed.ok ? (isInternal(record.subject) ? 'row-internal' : 'row-raw') : `row-${record.parsed.message.message_type}`;
   return (
     <div
       role="row"
