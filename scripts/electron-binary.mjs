@@ -59,6 +59,6 @@ export function electronInstallHelp(env = process.env) {
       : 'Electron\'s install script downloads it during `npm ci`: it was blocked (allowScripts), skipped ' +
         '(ELECTRON_SKIP_BINARY_DOWNLOAD) or could not reach github.com.',
     `Fix: ${install}   (about 100 MB from github.com; ELECTRON_MIRROR=<url> for a mirror)`,
-    'Or use the app without Electron: npx switchboard serve   (opens it in your browser)',
+    'Or use the app without Electron: npx switchboard serve   (prints a URL to open in your browser)',
   ];
 }
