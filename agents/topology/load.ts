@@ -8,7 +8,7 @@ import { type z } from 'zod';
 import { checkVersion, migrate } from './migrations.js';
 import { API_VERSION, TopologySchema, type Topology } from './schema.js';
 import { clipLine } from './format-problems.js';
-import { MAX_KEPT_PROBLEMS, positionAt, textRefusal } from './text-limits.js';
+import { MAX_KEPT_PROBLEMS, nestingProblem, positionAt, textRefusal } from './text-limits.js';
 import { validateTopology, type Problem } from './validate.js';
 
 export type { Problem } from './validate.js';
@@ -53,6 +53,8 @@ export function loadTopology(text: string, fileName = ''): LoadResult {
 
   const refusal = textRefusal(text);
   if (refusal) return result([refusal], { refused: true });
+  const deep = nestingProblem(text);
+  if (deep) return result([{ ...deep, message: `${syntax}: ${deep.message}` }]);
   try {
     return loadText(text, syntax, result);
   } catch (error) {

@@ -40,6 +40,67 @@ export function textRefusal(text: string, bytes = text.length): Problem | null {
   return null;
 }
 
+/** Levels of nesting read; a topology has about eight, and the parser's recursion must stay far from the stack's end. */
+export const MAX_NESTING = 200;
+
+/**
+ * Nesting deeper than {@link MAX_NESTING} ([ ] and { } outside quotes and comments, or indentation
+ * and compact "- - -" on one line), found by a linear scan before the recursive parser sees it:
+ * near the end of the stack V8 can die compiling a regular expression, which no catch survives.
+ */
+export function nestingProblem(text: string): Problem | null {
+  const deep = (at: number): Problem => ({
+    severity: 'error',
+    path: [],
+    message: `Nested too deeply: more than ${MAX_NESTING} levels of [ ], { } or indentation here; a topology is a few levels deep.`,
+    ...positionAt(text, at),
+  });
+  let flow = 0;
+  let lineStart = true;
+  let previous = '\n'; // the last character that is not a space or a tab
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (lineStart) {
+      // Indentation, then compact block entries ("- - - x"): each may open a level.
+      let j = i;
+      while (text[j] === ' ') j++;
+      while ((text[j] === '-' || text[j] === '?' || text[j] === ':') && text[j + 1] === ' ') {
+        j += 2;
+        while (text[j] === ' ') j++;
+      }
+      if (j - i > MAX_NESTING * 2) return deep(i + MAX_NESTING * 2);
+      lineStart = false;
+    }
+    if (c === ' ' || c === '\t') continue;
+    if (c === '\n') lineStart = true;
+    else if (c === '[' || c === '{') {
+      // A bracket opens a collection where a value starts; inside a word or a plain sentence it is text.
+      if ((flow === 0 ? '\n:-?' : '[{,:').includes(previous) && ++flow > MAX_NESTING) return deep(i);
+    } else if (c === ']' || c === '}') flow = Math.max(0, flow - 1);
+    else if ((c === '"' || c === "'") && startsToken(text, i)) i = closingQuote(text, i);
+    else if (c === '#' && startsToken(text, i)) {
+      const end = text.indexOf('\n', i);
+      i = (end === -1 ? text.length : end) - 1; // the newline itself is read next
+      continue;
+    }
+    previous = c;
+  }
+  return null;
+}
+
+/** A quote or '#' starts a quoted scalar or a comment only at a token's start (in "don't" it is text). */
+const startsToken = (text: string, at: number) => at === 0 || ' \t\r\n[{,:'.includes(text[at - 1]!);
+
+/** Offset of the quote that closes the one at `open` (a backslash escapes in "…"; '' is a quote in '…' and reads as close and open). */
+function closingQuote(text: string, open: number): number {
+  const quote = text[open]!;
+  for (let i = open + 1; i < text.length; i++) {
+    if (quote === '"' && text[i] === '\\') i++;
+    else if (text[i] === quote) return i;
+  }
+  return text.length;
+}
+
 /** 1-based line and column of offset `at` in `text` (or a byte array: columns then count bytes). */
 export function positionAt(text: string | Uint8Array, at: number): { line: number; column: number } {
   let line = 1;
