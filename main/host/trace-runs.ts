@@ -7,6 +7,7 @@
 import { mkdir, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { nestingProblem, textRefusal } from '../../agents/topology/text-limits.js';
 import { MermaidSequenceBuilder } from '../../agents/trace/export-mermaid.js';
 import { OtlpBuilder, otlpJsonChunks } from '../../agents/trace/export-otlp.js';
 import type { TraceHeader, TraceRecord } from '../../agents/trace/record.js';
@@ -269,7 +270,8 @@ async function countRecords(dir: string): Promise<number> {
 
 /** A trace header keeps the topology's text; its metadata.name is what lists show. */
 export function topologyName(text: string | null): string | null {
-  if (!text) return null;
+  // An imported header's text is anyone's: nesting deep enough to exhaust the parser's stack takes V8 down.
+  if (!text || textRefusal(text) || nestingProblem(text)) return null;
   try {
     const name = (parseYaml(text) as { metadata?: { name?: unknown } } | null)?.metadata?.name;
     return typeof name === 'string' ? name : null;
