@@ -46,6 +46,9 @@ export const BRIDGE_LIMITS: BridgeLimits = {
   heartbeatMs: 30_000,
 };
 
+/** A peer that broke the protocol gets this long to answer the close frame before it is dropped (ws alone waits 30 s). */
+const CLOSE_GRACE_MS = 2_000;
+
 /** Attaches the bridge to `server`; returns a function that closes every connection. */
 export function attachWsBridge(options: WsBridgeOptions): () => Promise<void> {
   const rpcPath = options.path ?? '/rpc';
@@ -101,17 +104,22 @@ function serve(ws: WebSocket, { dispatch, events }: WsBridgeOptions, limits: Bri
     ws.send(JSON.stringify(frame));
   };
 
-  // Bad frames (too large, invalid UTF-8, protocol errors) and resets: ws closes the connection
-  // itself and 'close' follows; unheard, the 'error' event would end the host.
-  ws.on('error', () => undefined);
+  // Closes with `code` and drops the socket if the peer does not complete the close in time.
+  const refuse = (code: number, reason: string) => {
+    ws.close(code, reason);
+    setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
+  };
+  // Bad frames (too large, invalid UTF-8, protocol errors) and resets: ws has already sent its
+  // close frame; unheard, the 'error' event would end the host.
+  ws.on('error', () => setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref());
 
   const onMessage = async (data: WebSocket.RawData, isBinary: boolean) => {
-    if (isBinary) return ws.close(1003, 'text frames only');
+    if (isBinary) return refuse(1003, 'text frames only');
     let raw: unknown;
     try {
       raw = JSON.parse(data.toString());
     } catch {
-      return ws.close(1007, 'invalid JSON');
+      return refuse(1007, 'invalid JSON');
     }
     const parsed = ClientFrameSchema.safeParse(raw);
     if (!parsed.success) {
@@ -141,7 +149,7 @@ function serve(ws: WebSocket, { dispatch, events }: WsBridgeOptions, limits: Bri
   ws.on('message', (data, isBinary) => {
     onMessage(data, isBinary).catch((error: unknown) => {
       console.error('switchboard: bridge:', error);
-      ws.close(1011, 'internal error');
+      refuse(1011, 'internal error');
     });
   });
 

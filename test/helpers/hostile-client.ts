@@ -95,11 +95,23 @@ export async function openRawWebSocket(port: number, target: string): Promise<ne
   return socket;
 }
 
-/** One client frame (masked, as a client's must be unless `masked` is false), with a length that may lie. */
-export function wsFrame(opcode: number, payload: Buffer, options: { masked?: boolean; declaredLength?: number } = {}): Buffer {
+/** How {@link wsFrame} bends the rules. */
+export interface FrameOptions {
+  /** false: a client frame without a mask (a protocol error). */
+  masked?: boolean;
+  /** The length the header claims (default: the payload's). */
+  declaredLength?: number;
+  /** false: more fragments follow. */
+  fin?: boolean;
+  /** Reserved bits to set (0-7; none negotiated, so any is a protocol error). */
+  rsv?: number;
+}
+
+/** One client frame (masked, as a client's must be unless told otherwise), which may lie or break the rules. */
+export function wsFrame(opcode: number, payload: Buffer, options: FrameOptions = {}): Buffer {
   const length = options.declaredLength ?? payload.length;
   const masked = options.masked ?? true;
-  const header: number[] = [0x80 | opcode];
+  const header: number[] = [((options.fin ?? true) ? 0x80 : 0) | ((options.rsv ?? 0) << 4) | opcode];
   const maskBit = masked ? 0x80 : 0;
   if (length < 126) header.push(maskBit | length);
   else if (length < 65_536) header.push(maskBit | 126, length >> 8, length & 0xff);
@@ -126,6 +138,64 @@ export function closedByHost(socket: net.Socket, waitMs: number): Promise<boolea
       resolve(true);
     });
   });
+}
+
+/** How the host ended a raw WebSocket: whether it closed, and the code of its close frame (if it sent one). */
+export interface HostClose {
+  closed: boolean;
+  code: number | null;
+}
+
+/** Reads the host's frames on `socket` until it closes (or `waitMs` passes) and reports its close code. */
+export function hostClose(socket: net.Socket, waitMs: number): Promise<HostClose> {
+  return new Promise((resolve) => {
+    let received = Buffer.alloc(0);
+    const done = (closed: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ closed, code: closeCodeIn(received) });
+    };
+    const timer = setTimeout(() => done(false), waitMs);
+    socket.on('data', (chunk: Buffer) => (received = Buffer.concat([received, chunk])));
+    socket.once('close', () => done(true));
+    if (socket.destroyed) done(true);
+    socket.resume();
+  });
+}
+
+/** The code of the first close frame among the host's (unmasked) frames in `bytes`, if any. */
+function closeCodeIn(bytes: Buffer): number | null {
+  let at = 0;
+  while (at + 2 <= bytes.length) {
+    const opcode = bytes[at]! & 0x0f;
+    let length = bytes[at + 1]! & 0x7f;
+    let start = at + 2;
+    if (length === 126) {
+      if (start + 2 > bytes.length) return null;
+      length = bytes.readUInt16BE(start);
+      start += 2;
+    } else if (length === 127) {
+      if (start + 8 > bytes.length) return null;
+      length = Number(bytes.readBigUInt64BE(start));
+      start += 8;
+    }
+    if (opcode === 0x8) return length >= 2 && start + 2 <= bytes.length ? bytes.readUInt16BE(start) : null;
+    at = start + length;
+  }
+  return null;
+}
+
+/**
+ * Runs `attempt(i)` for i = 0…count-1, `concurrency` at a time, starting none after `deadline`
+ * (a Date.now() value): bounded by count and by time. Resolves with how many ran.
+ */
+export async function inBatches(count: number, concurrency: number, deadline: number, attempt: (i: number) => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count && Date.now() < deadline) await attempt(next++);
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return next;
 }
 
 /** The resident memory of process `pid` in MB (Linux /proc). */
