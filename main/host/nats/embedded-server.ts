@@ -238,7 +238,8 @@ export class EmbeddedNatsServer implements NatsServerHandle {
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => this.log.appendChunk('stderr', chunk));
 
     const exited = new Promise<never>((_, reject) => {
-      child.once('error', (error) => reject(new Error(`Could not start nats-server: ${error.message}`)));
+      // 'on', not 'once': a later 'error' (a kill() that fails) must not find the child unheard.
+      child.on('error', (error) => reject(new Error(`Could not start nats-server: ${error.message}`)));
       // 'close', not 'exit': by then its last output has been read, and that output is the reason.
       child.once('close', (code, signal) =>
         reject(new Error(`nats-server exited before it was ready (${describeExit(code, signal)}). ${this.log.tailText(5)}`)),
