@@ -14,6 +14,7 @@ import { positiveNumber, UsageError } from './flags.js';
 import { natsChoiceFromFlags, natsFlagHelp, natsFlagSpecs } from './nats-flags.js';
 import { readTopology } from './read-topology.js';
 import { summarize } from './run-summary.js';
+import { serverNotes } from './server-notes.js';
 import { stopSignals } from './signals.js';
 import { saveTraceFile, traceFileLibrary } from './trace-file.js';
 
@@ -77,7 +78,7 @@ export async function run(argv: string[]): Promise<number> {
   const log = (text: string) => !values.quiet && console.error(text);
   const warn = (text: string) => console.error(text);
   const stop = stopSignals(warn);
-  const server = await startNatsServer(nats, { appRoot });
+  const server = await startNatsServer(nats, { appRoot, onStatus: serverNotes(warn) });
   if (nats.mode === 'embedded') log(`embedded nats-server ${server.handle.status().version ?? ''} at ${server.handle.status().clientUrl ?? ''}`);
   let runId: string | null = null;
   let session: RunSession | null = null;

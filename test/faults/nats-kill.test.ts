@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TraceHeaderSchema, TraceRecordSchema, type TraceRecord } from '../../agents/trace/record.js';
 import { connectBridge, type BridgeClient } from '../helpers/bridge-client.js';
+import { childPidsWithCommandLine, hasExited } from '../helpers/processes.js';
 import { cliPath, startServe, type ServeProcess } from '../helpers/cli.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 import { trioTemplate } from '../helpers/trio-run.js';
@@ -23,6 +24,8 @@ const REQUEST_TIMEOUT_MS = 2000;
 /** The whole serve test stops killing past this, so it ends inside the suite's budget whatever happens. */
 const BUDGET_MS = 120_000;
 const QUESTION = "What's the weather in Paris?";
+/** The nats-server `switchboard run` (pid `parent`) runs, or 0 while it has none. */
+const serverPidOf = (parent: number) => childPidsWithCommandLine(parent, 'nats-server')[0] ?? 0;
 
 /** One request of the busy load. */
 interface Request {
@@ -44,15 +47,6 @@ function accepting(port: number): Promise<boolean> {
     socket.once('connect', () => (socket.destroy(), resolve(true)));
     socket.once('error', () => resolve(false));
   });
-}
-
-/** True once process `pid` has exited (gone, or a zombie its parent has not reaped yet). */
-function gone(pid: number): boolean {
-  try {
-    return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
 }
 
 const percentile = (values: number[], p: number) => {
@@ -180,7 +174,7 @@ describe('kill -9 of the embedded nats-server during a busy run', () => {
       kills++;
       caught.push(...requests.filter((r) => r.end === undefined));
       // Back: once the killed process is gone, something accepts on the same port again (the supervisor restarts it there).
-      await until(() => gone(before.pid!), `server pid ${before.pid} to die`, 5000, 1);
+      await until(() => hasExited(before.pid!), `server pid ${before.pid} to die`, 5000, 1);
       await until(() => accepting(port), `the server back on port ${port} after kill ${kills}`, 10_000, 5);
       back.push(performance.now() - killAt);
       // Requests resume: a probe every 100 ms from now on, until one is answered.
@@ -211,10 +205,14 @@ describe('kill -9 of the embedded nats-server during a busy run', () => {
       await Promise.all(probes);
       recoveredAt = performance.now();
     }
+    const t = (what: string) => console.log(`[debug] ${what} at ${((performance.now() - began) / 1000).toFixed(1)} s`);
+    t('kills done');
     loading = false;
     await load;
     const status = await client.call('server.getStatus');
+    t('load done');
     const stopped = await client.call('run.stop');
+    t('stopped');
     expect(stopped.state).toBe('idle');
 
     const failed = requests.filter((r) => !r.ok);
@@ -243,8 +241,11 @@ describe('kill -9 of the embedded nats-server during a busy run', () => {
     client.close(); // reading the files below blocks this process for seconds: the bridge would drop us as dead anyway
 
     // The trace on disk: every line whole and valid, seqs without gaps, and each bus gap marked.
+    t('queried');
     const lines = readRunLines(path.join(dataDir, 'traces', runId));
+    t('read');
     const { gaps, validated } = checkLines(lines);
+    t('checked');
     const gapMs = checkGaps(gaps, kills);
     console.log(`[faults] nats kill -9 x${kills} (serve): trace ${lines.length} records, every line whole, seqs 1…${lines.length} in order, ${validated} checked against the schema; recorder gaps ${figures(gapMs)}`);
   });
@@ -273,7 +274,7 @@ describe('kill -9 of the embedded nats-server during a busy run', () => {
       expect(pid).toBeGreaterThan(0);
       const killAt = performance.now();
       process.kill(pid, 'SIGKILL');
-      await until(() => gone(pid), `server pid ${pid} to die`, 5000, 1);
+      await until(() => hasExited(pid), `server pid ${pid} to die`, 5000, 1);
       await until(() => accepting(port), `run's server back on port ${port} after kill ${kill}`, 10_000, 5);
       back.push(performance.now() - killAt);
       // The next kill once the restarted server has been up past the supervisor's stable mark.
@@ -297,20 +298,8 @@ describe('kill -9 of the embedded nats-server during a busy run', () => {
     const beating = new Set(records.filter((r) => r.seq > lastGap && r.kind === 'message' && r.parsed.ok && r.parsed.message.message_type === 'heartbeat').map((r) => (r.kind === 'message' && r.parsed.ok ? r.parsed.message.from_agent : '')));
     expect([...beating].sort()).toEqual(['general_assistant', 'task_coordinator', 'weather_bot']);
     expect(stderr).toContain('trace: the recorder is back on the bus after');
+    // The console says what happened to the server, once per kill each way.
+    expect(stderr.match(/nats-server: nats-server exited unexpectedly \(signal SIGKILL\)\. Restarting it/g)).toHaveLength(runKills);
+    expect(stderr.match(/nats-server: back at nats:\/\/127\.0\.0\.1:\d+\./g)).toHaveLength(runKills);
   });
 });
-
-/** The pid of the nats-server that the process `parent` runs (its child, by /proc), or 0 while there is none. */
-function serverPidOf(parent: number): number {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (new RegExp(`^PPid:\\s+${parent}$`, 'm').test(status) && cmdline.includes('nats-server')) return Number(entry);
-    } catch {
-      continue; // exited meanwhile
-    }
-  }
-  return 0;
-}

@@ -16,3 +16,23 @@ export function pidsWithCommandLine(...needles: string[]): number[] {
   }
   return pids;
 }
+
+/** Pids of the children of `parent` whose command line contains every one of `needles`. */
+export function childPidsWithCommandLine(parent: number, ...needles: string[]): number[] {
+  return pidsWithCommandLine(...needles).filter((pid) => {
+    try {
+      return new RegExp(`^PPid:\\s+${parent}$`, 'm').test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    } catch {
+      return false; // exited meanwhile
+    }
+  });
+}
+
+/** True once process `pid` has exited: gone, or a zombie its parent has not reaped yet (its sockets are closed). */
+export function hasExited(pid: number): boolean {
+  try {
+    return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
+}

@@ -2,6 +2,7 @@
 import type { TraceRecord } from '../../../agents/trace/record';
 import type { RunStatus } from '../../../preload/contract';
 import type { AgentStatus } from '../stores/design-store';
+import { gapText } from '../trace/trace-format';
 
 /** How many live records the panel keeps; older ones stay in the store (trace.query). */
 const LIVE_CAPACITY = 1000;
@@ -42,7 +43,7 @@ export function describeRecord(record: TraceRecord): { who: string; what: string
             ? record.payload.tool
             : record.name === 'run.completed'
               ? `${record.payload.status}: ${record.payload.error ?? record.payload.reply}`
-              : '';
+              : gapText(record);
     return { who: record.agent, what: record.name, detail };
   }
   if (!record.parsed.ok) return { who: '', what: record.subject, detail: record.payload.slice(0, 120) };

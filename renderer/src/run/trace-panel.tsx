@@ -4,6 +4,7 @@ import type { TraceRecord } from '../../../agents/trace/record';
 import { useDocumentStore } from '../stores/document-store';
 import { useRunStore } from '../stores/run-store';
 import { useViewStore } from '../stores/view-store';
+import { isGapEvent } from '../trace/trace-format';
 import { describeRecord } from './run-model';
 import './run.css';
 
@@ -76,7 +77,7 @@ export function TracePanel() {
 const TraceRow = memo(function TraceRow({ record }: { record: TraceRecord }) {
   const line = describeRecord(record);
   return (
-    <div className={`trace-row trace-${record.kind}`} data-subject={record.kind === 'message' ? record.subject : undefined}>
+    <div className={`trace-row trace-${record.kind}${isGapEvent(record) ? ' trace-gap' : ''}`} data-subject={record.kind === 'message' ? record.subject : undefined}>
       <span className="trace-seq mono">{record.seq}</span>
       <span className="trace-time mono">{record.time.slice(11, 23)}</span>
       <span className="trace-who">{line.who}</span>
