@@ -43,7 +43,7 @@ export function OpenDialog() {
       }
     >
       <form id="open-form" onSubmit={submit} className="field">
-        <label htmlFor="open-path">Path of a topology file (.yaml, .yml or .json) or a recorded trace (.ndjson) on the host</label>
+        <label htmlFor="open-path">Path of a topology file (.switchboard, .yaml, .yml or .json) or a recorded trace (.ndjson) on the host</label>
         <input id="open-path" className="input mono" data-testid="open-path" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/me/agents/support.yaml" autoComplete="off" spellCheck={false} data-autofocus />
         <span className="field-hint">Relative paths start where the host runs (the folder of <code>switchboard serve</code>).</span>
       </form>
@@ -67,7 +67,7 @@ export function OpenDialog() {
           ))}
         </ul>
       )}
-      <input ref={picker} type="file" accept=".yaml,.yml,.json,.ndjson,application/x-yaml,application/json,application/x-ndjson" hidden data-testid="open-picker" onChange={(e) => void pick(e.target.files?.[0])} />
+      <input ref={picker} type="file" accept=".switchboard,.yaml,.yml,.json,.ndjson,application/x-yaml,application/json,application/x-ndjson" hidden data-testid="open-picker" onChange={(e) => void pick(e.target.files?.[0])} />
     </Modal>
   );
 }
