@@ -10,6 +10,7 @@
 // dependencies' `#private` class fields, which the tool's AST walker rejects, and it then reports the
 // global checks as if the shell had no handlers at all), and the bundle keeps no comments.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +21,8 @@ import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 /** What ships in the app window's reach, as repository paths. */
 const SHIPPED = ['main/electron', 'main/bridge', 'preload', 'renderer/src', 'renderer/index.html'];
-const ELECTRON = '41.7.1'; // package.json's pinned electron; the tool cannot look releases up offline
+/** The pinned Electron, told to the tool: it cannot look releases up offline. */
+const ELECTRON = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies['electron']!;
 
 /** One finding, as the tool's programmatic API reports it. */
 interface Finding {
