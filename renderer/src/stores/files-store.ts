@@ -5,6 +5,8 @@
  * the file's mtime becomes) is a pure function of files/file-flow.ts; the actions run the calls.
  */
 import { createStore, type StoreApi } from 'zustand';
+import { formatProblems } from '../../../agents/topology/format-problems';
+import { textRefusal } from '../../../agents/topology/text-limits';
 import { RpcError, type Recovery, type Template } from '../../../preload/contract';
 import type { ApiClient } from '../api';
 import { flushPendingEdits } from '../editors/pending-edits';
@@ -200,6 +202,9 @@ export function createFilesStore(client: ApiClient, { document, beforeReplace, o
           void openTrace({ text, name });
           return;
         }
+        // Far too big or binary: said in the dialog, as the host says it for a path, and the open document stays.
+        const refusal = textRefusal(text);
+        if (refusal) return set({ error: formatProblems([refusal], name) });
         dropRecoveryOfCurrent();
         // Not saved anywhere yet: unsaved until the user picks a path (the browser gives none).
         doc().open(text, { path: null, fileName: name, dirty: true });
