@@ -31,6 +31,9 @@ export const OodaActOutputSchema = z.object({
 const agent = z.string();
 const runId = z.string();
 
+/** The `agent` of the bus.* events: the trace recorder's own bus connection (its NATS name), not an agent of the topology. */
+export const RECORDER_AGENT = 'switchboard-recorder';
+
 /** Every runtime event's payload, by name. */
 export const RuntimeEventSchemas = {
   /** An agent instance connected, registered and announced itself. */

@@ -13,6 +13,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { buildAuthenticator } from '@nats-io/nats-core';
 import type { NodeConnectionOptions } from '@nats-io/transport-node';
+import { RECORDER_AGENT } from '../../../agents/protocol/runtime-events.js';
 
 /** What the tap reports, in order. */
 export interface TapListener {
@@ -68,7 +69,7 @@ export class NatsTap {
     private readonly options: NodeConnectionOptions,
     private readonly subject: string,
     private readonly listener: TapListener,
-    private readonly name = 'switchboard-recorder',
+    private readonly name = RECORDER_AGENT,
   ) {}
 
   /** Connects to the first server that accepts it; rejects with why none did. */

@@ -16,7 +16,7 @@ import { skipOldest, takeBatch, type LiveListener, type LiveOptions, type Subscr
 import { NatsTap } from './nats-tap.js';
 import { eventJson } from './record-line.js';
 import type { NodeConnectionOptions } from '@nats-io/transport-node';
-import type { RuntimeEventBus, RuntimeEventName, RuntimeEvents } from '../../../agents/protocol/runtime-events.js';
+import { RECORDER_AGENT, type RuntimeEventBus, type RuntimeEventName, type RuntimeEvents } from '../../../agents/protocol/runtime-events.js';
 import type { TraceStore } from './trace-store.js';
 
 export type { LiveBatch, LiveListener, LiveOptions, SkippedRange } from './live-batch.js';
@@ -57,8 +57,6 @@ const SLICE_MS = 8;
 /** Checkpoints (what a crash need not replay) are written at most this often. */
 const CHECKPOINT_MS = 500;
 const NOTHING = Buffer.alloc(0);
-/** The tap's connection name, and the `agent` of the gap events it records. */
-export const RECORDER_NAME = 'switchboard-recorder';
 /** Stores a recorder is journaling for. */
 const recording = new WeakSet<TraceStore>();
 
@@ -176,7 +174,7 @@ export class TraceRecorder {
   /** The tap lost the bus: the trace says so (bus.disconnected), and so does the warning. */
   private gapBegan(tap: NatsTap, reason: string): void {
     this.lostAt = performance.now();
-    this.onEvent('bus.disconnected', { agent: RECORDER_NAME, server: tap.server ?? '', reason });
+    this.onEvent('bus.disconnected', { agent: RECORDER_AGENT, server: tap.server ?? '', reason });
     this.warn('trace: the recorder lost its NATS connection; messages sent meanwhile are not recorded.');
   }
 
@@ -184,7 +182,7 @@ export class TraceRecorder {
   private gapEnded(tap: NatsTap): void {
     const gapMs = Math.round(performance.now() - this.lostAt!);
     this.lostAt = null;
-    this.onEvent('bus.reconnected', { agent: RECORDER_NAME, server: tap.server ?? '', gapMs });
+    this.onEvent('bus.reconnected', { agent: RECORDER_AGENT, server: tap.server ?? '', gapMs });
     this.warn(`trace: the recorder is back on the bus after ${gapMs} ms; what the bus carried meanwhile is not in the trace.`);
   }
 

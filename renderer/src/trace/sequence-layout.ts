@@ -4,6 +4,7 @@
  * a broadcast, a note for an LLM or tool call, an OODA phase) and the activation bars the phases
  * draw on their lanes. Pure and DOM-free (unit-tested); sequence-svg.tsx draws what it computes.
  */
+import { RECORDER_AGENT } from '../../../agents/protocol/runtime-events';
 import type { TraceRecord } from '../../../agents/trace/record';
 import type { RowFacts } from '../../../agents/trace/row-facts';
 import { formatDuration, gapText } from './trace-format';
@@ -43,6 +44,7 @@ export interface LaneLayout {
  */
 export function laneNames(names: Iterable<string>, declared: readonly string[] = []): string[] {
   const seen = new Set(names);
+  seen.delete(RECORDER_AGENT); // the recorder's gap rows span every lane: it gets none of its own
   const rest = [...seen].filter((n) => n !== WORKBENCH_AGENT && !declared.includes(n)).sort((a, b) => a.localeCompare(b));
   return [...(seen.has(WORKBENCH_AGENT) ? [WORKBENCH_AGENT] : []), ...declared.filter((n) => n !== WORKBENCH_AGENT && seen.has(n)), ...rest];
 }
@@ -88,7 +90,7 @@ export type RowShape =
 /** Sender and receiver of a row (the facts' first, then the AgentMessage's). */
 function rowEnds(row: SequenceRow): { from: string | null; to: string | null } {
   const { record, facts } = row;
-  if (record.kind === 'event') return { from: record.agent, to: null };
+  if (record.kind === 'event') return { from: record.agent === RECORDER_AGENT ? null : record.agent, to: null };
   const message = record.parsed.ok ? record.parsed.message : null;
   return { from: facts?.from ?? message?.from_agent ?? null, to: facts?.to ?? message?.to_agent ?? null };
 }
