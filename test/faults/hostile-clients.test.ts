@@ -11,21 +11,24 @@ import type net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { p50p95 } from '../../agents/trace/metrics.js';
 import { connectBridge } from '../helpers/bridge-client.js';
-import { startServe, type ServeProcess } from '../helpers/cli.js';
+import type { ServeProcess } from '../helpers/cli.js';
 import {
   connectRaw,
+  expectStillServing,
   getRequest,
   hostClose,
   inBatches,
   openRawWebSocket,
   rawExchange,
   rssMb,
+  startServeTarget,
   upgradeRequest,
   writeThenReset,
   wsFrame,
+  type ServeTarget,
 } from '../helpers/hostile-client.js';
 import { pidsWithCommandLine } from '../helpers/processes.js';
-import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
+import { removeTempDir } from '../helpers/temp-dir.js';
 import { until } from '../helpers/until.js';
 
 /** No phase starts new attacks past its share of this; the whole file stays well under 90 s. */
@@ -35,6 +38,7 @@ const MAX_PAYLOAD = 16 * 1024 * 1024;
 /** How long a monitor call or page load may take before it counts as a failure. */
 const ANSWER_MS = 5_000;
 
+let target: ServeTarget;
 let serve: ServeProcess;
 let dataDir: string;
 let port: number;
@@ -98,29 +102,12 @@ function startMonitor(): Monitor {
   };
 }
 
-/** serve is running, the page loads and a new authenticated connection gets an answer. */
-async function stillServing(): Promise<void> {
-  expect(serve.child.exitCode, serve.output()).toBeNull();
-  const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(ANSWER_MS) });
-  expect(response.status).toBe(200);
-  await response.arrayBuffer();
-  const bridge = await connectBridge(serve.url);
-  try {
-    expect((await bridge.call('host.getInfo')).shell).toBe('browser');
-  } finally {
-    bridge.close();
-  }
-}
-
+const stillServing = () => expectStillServing(target, ANSWER_MS);
 const rpc = () => `/rpc?token=${token}`;
 
 beforeAll(async () => {
-  dataDir = await makeTempDir('faults-hostile');
-  serve = await startServe(['--data-dir', dataDir]);
-  const url = new URL(serve.url);
-  port = Number(url.port);
-  token = url.searchParams.get('token')!;
-  pid = serve.child.pid!;
+  target = await startServeTarget('faults-hostile');
+  ({ serve, dataDir, port, token, pid } = target);
   await stillServing(); // warm: the first page and call are not counted as the attack's
   rssBefore = rssMb(pid);
   monitor = startMonitor();

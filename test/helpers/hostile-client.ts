@@ -5,6 +5,41 @@
  */
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import { expect } from 'vitest';
+import { connectBridge } from './bridge-client.js';
+import { startServe, type ServeProcess } from './cli.js';
+import { makeTempDir } from './temp-dir.js';
+
+/** A `switchboard serve` under attack: its process, data directory, port and token. */
+export interface ServeTarget {
+  serve: ServeProcess;
+  dataDir: string;
+  port: number;
+  token: string;
+  pid: number;
+}
+
+/** Starts `switchboard serve` on a fresh data directory (`switchboard-NAME-…`). */
+export async function startServeTarget(name: string): Promise<ServeTarget> {
+  const dataDir = await makeTempDir(name);
+  const serve = await startServe(['--data-dir', dataDir]);
+  const url = new URL(serve.url);
+  return { serve, dataDir, port: Number(url.port), token: url.searchParams.get('token') ?? '', pid: serve.child.pid! };
+}
+
+/** Serve is still running, its page loads, and a new authenticated bridge connection gets an answer. */
+export async function expectStillServing({ serve, port }: ServeTarget, timeoutMs = 5_000): Promise<void> {
+  expect(serve.child.exitCode, serve.output()).toBeNull();
+  const page = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(timeoutMs) });
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain('<html');
+  const bridge = await connectBridge(serve.url);
+  try {
+    expect((await bridge.call('host.getInfo')).shell).toBe('browser');
+  } finally {
+    bridge.close();
+  }
+}
 
 /** What a raw exchange got back. */
 export interface RawReply {

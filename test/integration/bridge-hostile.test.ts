@@ -3,42 +3,35 @@
 // quick others. After each, the page loads and an authenticated bridge call answers.
 // The long version (floods, hundreds of idle connections, memory) is test/faults/hostile-clients.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectBridge } from '../helpers/bridge-client.js';
-import { startServe, type ServeProcess } from '../helpers/cli.js';
-import { getRequest, openRawWebSocket, rawExchange, upgradeRequest, writeThenReset, wsFrame } from '../helpers/hostile-client.js';
-import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
+import {
+  expectStillServing,
+  getRequest,
+  openRawWebSocket,
+  rawExchange,
+  startServeTarget,
+  upgradeRequest,
+  writeThenReset,
+  wsFrame,
+  type ServeTarget,
+} from '../helpers/hostile-client.js';
+import { removeTempDir } from '../helpers/temp-dir.js';
 
-let serve: ServeProcess;
-let dataDir: string;
+let target: ServeTarget;
 let port: number;
 let token: string;
 
 beforeAll(async () => {
-  dataDir = await makeTempDir('bridge-hostile');
-  serve = await startServe(['--data-dir', dataDir]);
-  const url = new URL(serve.url);
-  port = Number(url.port);
-  token = url.searchParams.get('token')!;
+  target = await startServeTarget('bridge-hostile');
+  ({ port, token } = target);
 });
 
 afterAll(async () => {
-  if (serve) expect(await serve.stop()).toBe(0);
-  await removeTempDir(dataDir);
+  if (!target) return;
+  expect(await target.serve.stop()).toBe(0);
+  await removeTempDir(target.dataDir);
 });
 
-/** The page and the bridge both still answer, and serve is still running. */
-async function stillServing(): Promise<void> {
-  expect(serve.child.exitCode, serve.output()).toBeNull();
-  const page = await fetch(`http://127.0.0.1:${port}/`);
-  expect(page.status).toBe(200);
-  expect(await page.text()).toContain('<html');
-  const bridge = await connectBridge(serve.url);
-  try {
-    expect((await bridge.call('host.getInfo')).shell).toBe('browser');
-  } finally {
-    bridge.close();
-  }
-}
+const stillServing = () => expectStillServing(target);
 
 describe('serve survives hostile clients on its port', () => {
   it.each([
