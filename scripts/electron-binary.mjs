@@ -23,7 +23,7 @@ export function findElectronBinary(electronDir, env = process.env) {
   try {
     version = JSON.parse(readFileSync(path.join(electronDir, 'package.json'), 'utf8')).version;
   } catch {
-    return { problem: `the electron package is not installed (${electronDir} is missing): run \`npm ci\` first.` };
+    return { problem: `the electron package is not installed (${electronDir} is missing).`, notInstalled: true };
   }
   let executable;
   try {
@@ -47,8 +47,16 @@ export function findElectronBinary(electronDir, env = process.env) {
     : { problem: `the Electron ${version} binary is incomplete (${file} is missing).`, version };
 }
 
-/** Why the download may not have happened, and the commands that fix it: the lines under the problem. */
-export function electronInstallHelp(env = process.env) {
+/** Why the binary may be missing and the commands that fix it: the lines under `found.problem`. */
+export function electronInstallHelp(found, env = process.env) {
+  const serve = 'Or use the app without Electron: npx switchboard serve   (prints a URL to open in your browser)';
+  if (found.notInstalled) {
+    return [
+      'Install the dependencies: npm ci',
+      'If npm ci stops at electron\'s download (no access to github.com): ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci',
+      serve,
+    ];
+  }
   const skipped = Boolean(env['ELECTRON_SKIP_BINARY_DOWNLOAD']);
   const install = skipped
     ? 'env -u ELECTRON_SKIP_BINARY_DOWNLOAD node node_modules/electron/install.js'
@@ -59,6 +67,6 @@ export function electronInstallHelp(env = process.env) {
       : 'Electron\'s install script downloads it during `npm ci`: it was blocked (allowScripts), skipped ' +
         '(ELECTRON_SKIP_BINARY_DOWNLOAD) or could not reach github.com.',
     `Fix: ${install}   (about 100 MB from github.com; ELECTRON_MIRROR=<url> for a mirror)`,
-    'Or use the app without Electron: npx switchboard serve   (prints a URL to open in your browser)',
+    serve,
   ];
 }

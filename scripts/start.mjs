@@ -12,19 +12,21 @@ const args = process.argv.slice(2);
 
 const electron = findElectronBinary(path.join(root, 'node_modules', 'electron'));
 if (!electron.path) {
-  console.error([`npm start: ${electron.problem}`, ...electronInstallHelp().map((line) => `  ${line}`)].join('\n'));
+  console.error([`npm start: ${electron.problem}`, ...electronInstallHelp(electron).map((line) => `  ${line}`)].join('\n'));
   process.exit(1);
 }
 
 const build = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
-const child = spawn(electron.path, ['.', ...args], { cwd: root, stdio: 'inherit' });
 // Ctrl+C in the terminal reaches the whole process group; a kill aimed at this process alone
-// (an IDE's stop button) must reach Electron too.
-const forward = (signal) => child.kill(signal);
+// (an IDE's stop button) must reach Electron too. Listening before the spawn: a signal that came
+// between the two would end this process and leave Electron running.
+let child;
+const forward = (signal) => (child ? child.kill(signal) : process.exit(1));
 const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 for (const signal of signals) process.on(signal, forward);
+child = spawn(electron.path, ['.', ...args], { cwd: root, stdio: 'inherit' });
 child.on('error', (error) => {
   console.error(`npm start: could not run ${electron.path}: ${error.message}`);
   process.exit(1);

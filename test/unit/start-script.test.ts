@@ -64,7 +64,9 @@ describe('npm start (scripts/start.mjs)', { timeout: 30_000 }, () => {
     const result = runStart();
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('the electron package is not installed');
-    expect(result.stderr).toContain('npm ci');
+    expect(result.stderr).toContain('Install the dependencies: npm ci');
+    expect(result.stderr).toContain('ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci');
+    expect(result.stderr).not.toContain('install.js'); // there is no install.js to run yet
   });
 
   it('with the binary: builds, runs `electron . ARGS` and exits with its code', async () => {
