@@ -129,16 +129,14 @@ describe('the nats-server of every target', () => {
       const found = findNatsServerBinary({ env: { PATH: '' }, resourcesPath, appRoot: path.join(sandbox, 'no-app-root'), platform, arch });
       expect(found, `${platform}-${arch}`).toEqual({ path: packed, source: 'packaged' });
     }
-  });
+  }, 60_000); // a node process per target
 
   it("is checked before each target is packed (beforePack): at extraResources' path, and a target without one stops the build", () => {
     expect(config.beforePack).toBe('./scripts/before-pack.mjs');
     const hook = (code: string) => execFileSync(process.execPath, ['--input-type=module', '-e', `import * as hook from './scripts/before-pack.mjs';\n${code}`], { cwd: repoRoot, encoding: 'utf8', stdio: 'pipe' });
     const [resource] = config.extraResources;
-    for (const { platform, arch } of platformArchs) {
-      const checked = hook(`console.log(hook.natsServerResource(${JSON.stringify(platform)}, ${JSON.stringify(arch)}))`).trim();
-      expect(path.relative(repoRoot, checked)).toBe(path.join(expand(resource!.from, platform, arch), natsServerFileName(platform)));
-    }
+    const checked = JSON.parse(hook(`console.log(JSON.stringify(${JSON.stringify(platformArchs)}.map((t) => hook.natsServerResource(t.platform, t.arch))))`)) as string[];
+    expect(checked.map((file) => path.relative(repoRoot, file))).toEqual(platformArchs.map(({ platform, arch }) => path.join(expand(resource!.from, platform, arch), natsServerFileName(platform))));
     // armv7l (builder-util's Arch 2) has no pinned release: the fetch script cannot get one (without touching the network), so the hook throws.
     const outcome = (() => {
       try {
@@ -149,5 +147,5 @@ describe('the nats-server of every target', () => {
     })();
     expect(outcome).toContain('no pinned nats-server release for linux-armv7l');
     expect(outcome).toContain('resources/nats-server/linux-armv7l/nats-server is missing, so the linux-armv7l installer would have no nats-server');
-  });
+  }, 60_000);
 });
