@@ -10,8 +10,13 @@ export const trioTemplate = readFileSync('templates/seed-000-trio.yaml', 'utf8')
 /** Starts a workbench with the test hook and waits until its NATS server runs. */
 export async function startReadyWorkbench(options: Omit<WorkbenchOptions, 'testHook'>): Promise<Workbench> {
   const workbench = await startWorkbench({ ...options, testHook: true });
-  await workbench.page.waitForFunction(() => window.__switchboardTest !== undefined);
-  await workbench.page.locator('[data-testid=server-card] [data-state=running]').waitFor();
+  try {
+    await workbench.page.waitForFunction(() => window.__switchboardTest !== undefined);
+    await workbench.page.locator('[data-testid=server-card] [data-state=running]').waitFor();
+  } catch (error) {
+    await workbench.close(); // the caller never gets it to close: serve and its nats-server outlived the test
+    throw error;
+  }
   return workbench;
 }
 
