@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { LlmError, type LlmRequest, type LlmResponse, type LlmToolCall } from './provider.js';
-import { parseSse, type SseEvent } from './sse.js';
+import { parseSse, SseLimitError, type SseEvent } from './sse.js';
 const DEFAULT_TIMEOUT_MS = 600_000;
 const MAX_MESSAGE_CHARS = 600;
 
@@ -104,14 +104,17 @@ export async function postToProvider(
   const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
   const toLlmError = (error: unknown): LlmError => {
     if (error instanceof LlmError) return error;
+    if (error instanceof SseLimitError) return fail(error.message, 'protocol');
     if (signal.aborted) {
       // AbortSignal.any keeps the reason of whichever signal fired first: that tells the two apart.
       return timeout.aborted && signal.reason === timeout.reason
         ? fail(`no complete answer within ${connection.timeoutMs} ms (timeout)`, 'timeout')
         : fail('the call was aborted by the caller', 'aborted');
     }
-    return fail(`could not reach ${new URL(connection.url).origin}: ${describeNetworkError(error)}`, 'network');
+    const origin = new URL(connection.url).origin;
+    return fail(answered ? `the connection to ${origin} dropped mid-answer: ${describeNetworkError(error)}` : `could not reach ${origin}: ${describeNetworkError(error)}`, 'network');
   };
+  let answered = false; // the server answered: a network error from here on is a dropped connection
 
   let response: Response;
   try {
@@ -125,6 +128,7 @@ export async function postToProvider(
     throw toLlmError(error);
   }
 
+  answered = true;
   if (!response.ok) {
     const text = await response.text().catch(() => '');
     const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;

@@ -9,19 +9,56 @@ export interface SseEvent {
   data: string;
 }
 
+/** The most text one event (or one line) may hold; no model's stream chunk comes near it. */
+export const MAX_SSE_EVENT_CHARS = 16 * 1024 * 1024;
+/** The most bytes one stream may carry; more than any model's whole answer, streamed. */
+export const MAX_SSE_STREAM_BYTES = 256 * 1024 * 1024;
+
+/** A stream past one of the limits above: it is cut, not read on into memory. */
+export class SseLimitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SseLimitError';
+  }
+}
+
 /**
  * An incremental SSE parser over already-decoded text: push pieces split anywhere, get whole events.
  * `id:` and `retry:` are ignored: they only matter to a client that reconnects, and LLM calls never do.
+ * Each piece is scanned once: an unfinished line waits as pieces (joined when it ends), so a line
+ * that never ends costs memory up to the limit, not a rescan per piece.
  */
 export class SseParser {
-  #buffer = '';
+  /** The line being read, in pieces, none holding a line end. */
+  #pending: string[] = [];
+  #pendingChars = 0;
+  /** The last piece ended with CR: an LF starting the next one is the second half of that CRLF. */
+  #skipLf = false;
   #data: string[] = [];
+  #dataChars = 0;
   #event: string | undefined;
 
   /** Adds text and returns the events its blank lines completed. */
   push(text: string): SseEvent[] {
-    this.#buffer += text;
-    return this.#drain(false);
+    const events: SseEvent[] = [];
+    let start = 0;
+    if (this.#skipLf) {
+      this.#skipLf = false;
+      if (text.charCodeAt(0) === 0x0a) start = 1;
+    }
+    const eol = /\r\n|\r|\n/g;
+    eol.lastIndex = start;
+    for (let match = eol.exec(text); match !== null; match = eol.exec(text)) {
+      this.#line(this.#takeLine(text.slice(start, match.index)), events);
+      start = eol.lastIndex;
+      if (match[0] === '\r' && start === text.length) this.#skipLf = true;
+    }
+    if (start < text.length) {
+      this.#pending.push(start === 0 ? text : text.slice(start));
+      this.#pendingChars += text.length - start;
+      if (this.#pendingChars > MAX_SSE_EVENT_CHARS) throw new SseLimitError(`a stream line passed ${MAX_SSE_EVENT_CHARS} characters without ending`);
+    }
+    return events;
   }
 
   /**
@@ -29,29 +66,21 @@ export class SseParser {
    * came is still delivered: a server that closes right after its last `data:` line loses nothing.
    */
   end(): SseEvent[] {
-    const events = this.#drain(true);
+    const events: SseEvent[] = [];
+    if (this.#pending.length > 0) this.#line(this.#takeLine(''), events);
+    this.#skipLf = false;
     const last = this.#dispatch();
     if (last) events.push(last);
     return events;
   }
 
-  #drain(final: boolean): SseEvent[] {
-    const events: SseEvent[] = [];
-    const buffer = this.#buffer;
-    const eol = /\r\n|\r|\n/g;
-    let start = 0;
-    for (let match = eol.exec(buffer); match !== null; match = eol.exec(buffer)) {
-      // A CR that ends the buffer may be the first half of a CRLF split across chunks: wait for more.
-      if (match[0] === '\r' && eol.lastIndex === buffer.length && !final) break;
-      this.#line(buffer.slice(start, match.index), events);
-      start = eol.lastIndex;
-    }
-    this.#buffer = buffer.slice(start);
-    if (final && this.#buffer !== '') {
-      this.#line(this.#buffer, events);
-      this.#buffer = '';
-    }
-    return events;
+  /** The pending pieces and `tail` as one line; the pending pieces are cleared. */
+  #takeLine(tail: string): string {
+    if (this.#pending.length === 0) return tail;
+    const line = this.#pending.join('') + tail;
+    this.#pending = [];
+    this.#pendingChars = 0;
+    return line;
   }
 
   #line(line: string, events: SseEvent[]): void {
@@ -65,14 +94,18 @@ export class SseParser {
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.startsWith(' ')) value = value.slice(1); // only the one space after the colon
-    if (field === 'data') this.#data.push(value);
-    else if (field === 'event') this.#event = value;
+    if (field === 'data') {
+      this.#data.push(value);
+      this.#dataChars += value.length;
+      if (this.#dataChars > MAX_SSE_EVENT_CHARS) throw new SseLimitError(`a stream event passed ${MAX_SSE_EVENT_CHARS} characters without ending`);
+    } else if (field === 'event') this.#event = value;
   }
 
   #dispatch(): SseEvent | undefined {
     const data = this.#data;
     const event = this.#event;
     this.#data = [];
+    this.#dataChars = 0;
     this.#event = undefined;
     // The spec dispatches nothing for an event without data lines, and forgets its name.
     if (data.length === 0) return undefined;
@@ -90,9 +123,11 @@ export async function* parseSse(body: ReadableStream<Uint8Array>): AsyncGenerato
   const decoder = new TextDecoder('utf-8');
   const parser = new SseParser();
   let finished = false;
+  let bytes = 0;
   try {
     for (;;) {
       const { done, value } = await reader.read();
+      if (!done && (bytes += value.length) > MAX_SSE_STREAM_BYTES) throw new SseLimitError(`the stream passed ${MAX_SSE_STREAM_BYTES / 1024 / 1024} MiB`);
       if (done) {
         finished = true;
         const tail = parser.push(decoder.decode());

@@ -224,7 +224,9 @@ class OodaRun {
       response = await llm.complete(request, { signal: this.abort.signal, runId: this.runId, ...(stream && { onText: (delta: string) => stream.write(delta) }) });
       return { text: response.text, toolCalls: response.toolCalls };
     } catch (caught) {
-      error = caught instanceof Error ? caught.message : String(caught);
+      // The budget's timeout aborts the call, and the provider only knows it was aborted: say why.
+      const budget = this.asBudgetError(caught);
+      error = budget ? `${budget.message} The model had not finished answering; the call was cut off.` : caught instanceof Error ? caught.message : String(caught);
       throw caught;
     } finally {
       this.events.emit('llm.call', {

@@ -4,7 +4,8 @@
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { once } from 'node:events';
+import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises';
 
 /** Path an OpenAiProvider with baseUrl `${url}/v1` posts to. */
 export const OPENAI_PATH = '/v1/chat/completions';
@@ -36,6 +37,10 @@ export interface CannedResponse {
   sliceBytes?: number;
   /** Keep the connection open after the last piece, as a stalled server would. */
   hang?: boolean;
+  /** After the pieces, write `piece` every `everyMs` (0: as fast as the client reads) until the client goes away. */
+  forever?: { piece: string; everyMs: number };
+  /** After the pieces, reset the connection (TCP RST) instead of ending the answer. */
+  reset?: boolean;
 }
 
 /** A running fake server. */
@@ -48,6 +53,8 @@ export interface FakeLlmServer {
   enqueue(...responses: CannedResponse[]): void;
   /** Resolves once `count` requests have arrived in total. */
   waitForRequests(count: number): Promise<void>;
+  /** Answers still being written to a connected client (a hung or endless one the client never closed). */
+  inFlight(): number;
   /** Stops the server, cutting any connection still open. */
   close(): Promise<void>;
 }
@@ -67,6 +74,7 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
   const waiters: { count: number; resolve: () => void }[] = [];
   // Aborts every pending delay at close(), so no timer outlives the test.
   const closing = new AbortController();
+  let playing = 0;
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -91,6 +99,8 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
       if (canned.path !== undefined && canned.path !== path) {
         return sendJson(res, 404, { error: { message: `fake server: expected ${canned.path}, got ${path}` } });
       }
+      playing++;
+      res.once('close', () => playing--);
       void play(res, canned, closing.signal);
     });
   });
@@ -107,6 +117,7 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
     enqueue: (...responses) => void queue.push(...responses),
     waitForRequests: (count) =>
       requests.length >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve })),
+    inFlight: () => playing,
     close: async () => {
       closing.abort();
       server.closeAllConnections();
@@ -132,7 +143,13 @@ async function play(res: ServerResponse, canned: CannedResponse, closing: AbortS
         if (canned.sliceBytes) await sleep(1, undefined, { signal });
       }
     }
-    if (!canned.hang) res.end();
+    for (const forever = canned.forever; forever && !res.destroyed; ) {
+      if (!res.write(forever.piece)) await once(res, 'drain', { signal });
+      if (forever.everyMs > 0) await sleep(forever.everyMs, undefined, { signal });
+      else await yieldToLoop(undefined, { signal });
+    }
+    if (canned.reset) res.socket?.resetAndDestroy();
+    else if (!canned.hang) res.end();
   } catch (error) {
     if (!signal.aborted) throw error;
   }
