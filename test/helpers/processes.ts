@@ -28,10 +28,14 @@ export function childPidsWithCommandLine(parent: number, ...needles: string[]): 
   });
 }
 
-/** True once process `pid` has exited: gone, or a zombie its parent has not reaped yet (its sockets are closed). */
+/**
+ * True once process `pid` has exited with all its threads, so its sockets are closed: gone, or a
+ * zombie its parent has not reaped yet whose threads are all gone too (the first thread of a
+ * killed multi-threaded process, a Go server's, shows Z while the others still hold its files).
+ */
 export function hasExited(pid: number): boolean {
   try {
-    return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')) && readdirSync(`/proc/${pid}/task`).length <= 1;
   } catch {
     return true;
   }
