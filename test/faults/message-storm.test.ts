@@ -4,10 +4,10 @@
 // from a raw nats.js publisher. No crash, every hostile message that reaches an agent recorded as
 // `message.invalid` with its reason, the valid requests all answered, memory bounded.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { p50p95 } from '../../agents/trace/metrics.js';
 import { cliPath } from '../helpers/cli.js';
 import { startTestServer, type TestServer } from '../helpers/nats-server.js';
@@ -50,20 +50,14 @@ const rssMb = (pid: number): number => {
 };
 const alive = () => child.exitCode === null && child.signalCode === null;
 
-beforeAll(async () => {
+beforeEach(async () => {
   tmp = await makeTempDir('storm');
   server = await startTestServer({ nkey: false });
-  child = spawn(process.execPath, [...(process.env['STORM_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/storm-prof'] : []), cliPath, 'run', 'templates/seed-000-trio.yaml', '--nats', server.url, '--trace', path.join(tmp, 'trace.ndjson'), '--quiet'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (output = (output + d).slice(-20_000)));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (output = (output + d).slice(-20_000)));
-  exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   prober = await connect({ ...server.connection, name: 'storm-prober' });
   publisher = await connect({ ...server.connection, name: 'storm-publisher' });
 }, 60_000);
 
-afterAll(async () => {
+afterEach(async () => {
   await prober?.close();
   await publisher?.close();
   if (child && alive()) {
@@ -74,14 +68,53 @@ afterAll(async () => {
   await removeTempDir(tmp);
 });
 
+/** Runs the trio under `profile` as `switchboard run` with a trace, on the test server. */
+function startRun(profile: string): void {
+  const topology = path.join(tmp, `trio-${profile}.yaml`);
+  writeFileSync(topology, readFileSync('templates/seed-000-trio.yaml', 'utf8').replace(/^ {2}profile: seed-000$/m, `  profile: ${profile}`));
+  output = '';
+  const prof = process.env['STORM_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/storm-prof'] : [];
+  child = spawn(process.execPath, [...prof, cliPath, 'run', topology, '--nats', server.url, '--trace', path.join(tmp, 'trace.ndjson'), '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (output = (output + d).slice(-20_000)));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (output = (output + d).slice(-20_000)));
+  exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
+/** How a profile's valid requests look on the wire: its request subject, body, and reply. */
+interface Wire {
+  subject(agent: string): string;
+  body(agent: string, content: string): string;
+  /** The reply's status and text. */
+  reply(text: string): { status: string | undefined; content: string };
+}
+
+const WIRES: Record<'seed-000' | 'seed-001', Wire> = {
+  'seed-000': {
+    subject: (agent) => `agents.request.${agent}`,
+    body: (agent, content) => JSON.stringify(agentMessage({ from_agent: 'storm_prober', to_agent: agent, content })),
+    reply: (text) => {
+      const r = JSON.parse(text) as { content: string; metadata: { status?: string } };
+      return { status: r.metadata.status, content: r.content };
+    },
+  },
+  'seed-001': {
+    subject: (agent) => `agent.${agent}.task`,
+    body: (_agent, content) => JSON.stringify({ task_id: `probe-${Math.random().toString(36).slice(2)}`, task_type: 'chat', payload: { content, from_agent: 'storm_prober' }, priority: 'normal' }),
+    reply: (text) => {
+      const r = JSON.parse(text) as { status: string; result: { content?: string } | null; error: string | null };
+      return { status: r.status, content: r.result?.content ?? r.error ?? '' };
+    },
+  },
+};
+
 /** One valid request to an agent, as any NATS client would send it; its latency and whether the right reply came. */
-async function probe(phase: Probe['phase'], n: number): Promise<Probe> {
+async function probe(wire: Wire, phase: Probe['phase'], n: number): Promise<Probe> {
   const p = PROBES[n % PROBES.length]!;
   const started = performance.now();
   try {
-    const msg = await prober.request(`agents.request.${p.agent}`, JSON.stringify(agentMessage({ from_agent: 'storm_prober', to_agent: p.agent, content: p.input })), { timeout: 20_000 });
-    const reply = JSON.parse(msg.string()) as { content: string; metadata: { status?: string } };
-    const ok = reply.metadata.status === 'completed' && p.reply.test(reply.content);
+    const msg = await prober.request(wire.subject(p.agent), wire.body(p.agent, p.input), { timeout: 20_000 });
+    const reply = wire.reply(msg.string());
+    const ok = reply.status === 'completed' && p.reply.test(reply.content);
     return { phase, ms: performance.now() - started, ok, ...(!ok && { error: `${p.agent}: ${reply.content.slice(0, 200)}` }) };
   } catch (error) {
     return { phase, ms: performance.now() - started, ok: false, error: `${p.agent}: ${(error as Error).message}` };
@@ -95,24 +128,27 @@ const figures = (probes: Probe[]) => {
 };
 
 describe('a storm of hostile messages on every subject the agents listen on', () => {
-  it('keeps the run alive, records each as invalid with its reason, and answers valid requests throughout', async () => {
+  it.each(['seed-000', 'seed-001'] as const)('%s: keeps the run alive, records each as invalid with its reason, and answers valid requests throughout', async (profile) => {
+    const wire = WIRES[profile];
+    startRun(profile);
+    const say = (line: string) => console.log(`[faults] message storm ${profile}: ${line}`);
     // Ready: each agent answers (the coordinator also needs the registry to know its specialists).
-    for (let n = 0; n < PROBES.length; n++) await until(async () => (await probe('before', n)).ok || !alive(), `${PROBES[n]!.agent} answering`, 30_000, 200);
+    for (let n = 0; n < PROBES.length; n++) await until(async () => (await probe(wire, 'before', n)).ok || !alive(), `${PROBES[n]!.agent} answering`, 30_000, 200);
     expect(alive(), output).toBe(true);
 
     // What the agents listen on, as the server sees it: every subscription of the run's agent
     // connections (name#instance) and of its registry; not the recorder's `>` nor our own.
     const subs = await subscriptionsOf(server.monitorUrl, (name) => name.includes('#') || name === 'switchboard-registry');
     const targets: StormTarget[] = stormTargets(subs);
-    console.log(`[faults] message storm targets: ${targets.map((t) => `${t.pattern}(${t.handlers})`).join(' ')}`);
-    for (const p of PROBES) expect(targets.map((t) => t.pattern)).toContain(`agents.request.${p.agent}`);
+    say(`targets: ${targets.map((t) => `${t.pattern}(${t.handlers})`).join(' ')}`);
+    for (const p of PROBES) expect(targets.map((t) => t.pattern)).toContain(wire.subject(p.agent));
     // Subjects under the same prefixes that nobody holds.
     const held = new Set(targets.map((t) => t.subject));
     const strangers = [...new Set(targets.filter((t) => t.handlers > 0).map((t) => `${t.subject.split('.').slice(0, -1).join('.')}.nobody_here`))].filter((s) => !held.has(s));
     const maxPayload = publisher.info!.max_payload;
 
     const probes: Probe[] = [];
-    for (let n = 0; n < 15; n++) probes.push(await probe('before', n));
+    for (let n = 0; n < 15; n++) probes.push(await probe(wire, 'before', n));
     const rssBefore = rssMb(child.pid!);
     let rssPeak = rssBefore;
 
@@ -121,7 +157,7 @@ describe('a storm of hostile messages on every subject the agents listen on', ()
     const prober$ = (async () => {
       const pending: Promise<Probe>[] = [];
       for (let n = 0; storming; n++) {
-        pending.push(probe('storm', n));
+        pending.push(probe(wire, 'storm', n));
         rssPeak = Math.max(rssPeak, rssMb(child.pid!));
         await new Promise((resolve) => setTimeout(resolve, PROBE_EVERY_MS));
       }
@@ -149,15 +185,15 @@ describe('a storm of hostile messages on every subject the agents listen on', ()
     // probes after it reach each agent behind them, so their answers mean the storm was read.
     storming = false;
     await prober$;
-    for (let n = 0; n < 6; n++) probes.push(await probe('after', n));
+    for (let n = 0; n < 6; n++) probes.push(await probe(wire, 'after', n));
     rssPeak = Math.max(rssPeak, rssMb(child.pid!));
     const varz = (await (await fetch(`${server.monitorUrl}/varz`)).json()) as { slow_consumers: number };
 
-    console.log(`[faults] message storm: ${sent} hostile messages in ${(stormMs / 1000).toFixed(1)} s (${Math.round(sent / (stormMs / 1000))} msg/s) to ${targets.length} subjects + ${strangers.length} unheld ones; kinds: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}`);
-    console.log(`[faults] message storm: valid requests before: ${figures(probes.filter((p) => p.phase === 'before'))}`);
-    console.log(`[faults] message storm: valid requests during: ${figures(probes.filter((p) => p.phase === 'storm'))}`);
-    console.log(`[faults] message storm: valid requests after: ${figures(probes.filter((p) => p.phase === 'after'))}`);
-    console.log(`[faults] message storm: run process RSS ${rssBefore.toFixed(0)} MB before, peak ${rssPeak.toFixed(0)} MB; server slow consumers ${varz.slow_consumers}`);
+    say(`${sent} hostile messages in ${(stormMs / 1000).toFixed(1)} s (${Math.round(sent / (stormMs / 1000))} msg/s) to ${targets.length} subjects + ${strangers.length} unheld ones; kinds: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    say(`valid requests before: ${figures(probes.filter((p) => p.phase === 'before'))}`);
+    say(`valid requests during: ${figures(probes.filter((p) => p.phase === 'storm'))}`);
+    say(`valid requests after: ${figures(probes.filter((p) => p.phase === 'after'))}`);
+    say(`run process RSS ${rssBefore.toFixed(0)} MB before, peak ${rssPeak.toFixed(0)} MB; server slow consumers ${varz.slow_consumers}`);
 
     expect(sent).toBe(TOTAL);
     expect(alive(), output).toBe(true);
@@ -176,9 +212,9 @@ describe('a storm of hostile messages on every subject the agents listen on', ()
       const reason = String(r.payload?.['reason']).replace(/[:(].*/s, '');
       reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
     }
-    console.log(`[faults] message storm: ${invalid.length} message.invalid records (expected ${expectedInvalid}); reasons: ${[...reasons].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    say(`${invalid.length} message.invalid records (expected ${expectedInvalid}); reasons: ${[...reasons].map(([k, n]) => `${k} ${n}`).join(', ')}`);
     const longest = Math.max(...invalid.map((r) => JSON.stringify(r.payload).length));
-    console.log(`[faults] message storm: largest message.invalid record ${longest} bytes`);
+    say(`largest message.invalid record ${longest} bytes`);
     expect(varz.slow_consumers).toBe(0);
     expect(invalid.length).toBe(expectedInvalid);
     for (const r of invalid) {
