@@ -27,7 +27,7 @@ const BUDGET_MS = 200_000;
 const KILL_DELAY_MS = [100, 900] as const;
 /** The bound on what a kill may lose of the trace; the assertion allows a loaded machine's timer slip on top. */
 const LOSS_BOUND_MS = 100;
-const LOSS_SLACK_MS = 400;
+const LOSS_SLACK_MS = 200;
 const SENDERS = 3;
 const DRAFT_KEY = 'hostkill-draft';
 
