@@ -47,7 +47,7 @@ const isExecutable = (file) => {
 };
 
 function fromPath() {
-  if (platform !== process.platform) return null; // the PATH holds this machine's binary only
+  if (platform !== process.platform || arch !== process.arch) return null; // the PATH holds this machine's binary only
   const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
   // Debian installs it in /usr/sbin, which a non-root PATH often lacks.
   if (platform !== 'win32') dirs.push('/usr/sbin', '/usr/local/sbin', '/usr/local/bin', '/opt/homebrew/bin');

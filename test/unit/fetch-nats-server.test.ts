@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeScriptSandbox } from '../helpers/script-sandbox.js';
@@ -47,6 +48,18 @@ describe('scripts/fetch-nats-server.mjs', { timeout: 30_000 }, () => {
     expect(result.stderr).toContain('nats-server: no pinned nats-server release for sunos-x64.');
     expect(result.stderr).toContain('apt-get install nats-server');
     expect(result.stderr).toContain('NATS_SERVER_BIN=/path/to/nats-server');
+  });
+
+  it("never bundles this machine's nats-server for another architecture", async () => {
+    const onPath = path.join(root, 'bin');
+    await mkdir(onPath);
+    await writeFile(path.join(onPath, 'nats-server'), '#!/bin/sh\n');
+    await chmod(path.join(onPath, 'nats-server'), 0o755);
+    const other = process.arch === 'ia32' ? 'x64' : 'ia32'; // no pinned release: fails without the network
+    const result = runFetch(['--platform', process.platform, '--arch', other], { PATH: `${onPath}${path.delimiter}${process.env['PATH'] ?? ''}` });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain(`no pinned nats-server release for ${process.platform}-${other}`);
+    expect(existsSync(path.join(root, 'resources', 'nats-server', `${process.platform}-${other}`))).toBe(false);
   });
 
   it('when a download fails over a binary already in place: keeps it and says so in one line', async () => {
