@@ -18,11 +18,11 @@ const other = eventRecord(at(3), 'llm.call', 'bot');
 
 describe('gap rows', () => {
   it('say in the table where the trace stops and starts again, and are marked', () => {
-    expect(rowCells(lost)).toEqual({ fromTo: RECORDER_AGENT, subject: 'trace gap begins: lost nats://127.0.0.1:4222 (the server closed the connection)', type: 'bus.disconnected', size: '' });
-    expect(rowCells(back).subject).toBe('trace gap ends: back on nats://127.0.0.1:4222 after 312.0 ms');
+    expect(rowCells(lost)).toEqual({ fromTo: RECORDER_AGENT, subject: 'gap: bus lost (the server closed the connection), nats://127.0.0.1:4222: not recorded from here', type: 'bus.disconnected', size: '' });
+    expect(rowCells(back).subject).toBe('gap: 312.0 ms not recorded, back on nats://127.0.0.1:4222');
     expect([lost, back, other].map(isGapEvent)).toEqual([true, true, false]);
     expect(gapText(other)).toBe('');
-    expect(describeRecord(back)).toEqual({ who: RECORDER_AGENT, what: 'bus.reconnected', detail: 'trace gap ends: back on nats://127.0.0.1:4222 after 312.0 ms' });
+    expect(describeRecord(back)).toEqual({ who: RECORDER_AGENT, what: 'bus.reconnected', detail: 'gap: 312.0 ms not recorded, back on nats://127.0.0.1:4222' });
   });
 
   it('count the gap’s start as an error, with its reason, and say what is missing in the detail', () => {

@@ -55,11 +55,11 @@ export interface RowCells {
 /** True for the recorder's gap events (bus.disconnected, bus.reconnected): the table marks those rows. */
 export const isGapEvent = (record: TraceRecord): boolean => record.kind === 'event' && (record.name === 'bus.disconnected' || record.name === 'bus.reconnected');
 
-/** What a gap event says where a message shows its subject: where the trace stops and starts again. */
+/** What a gap event says where a message shows its subject, the gist first (the column is narrow): where the trace stops and starts again. */
 export function gapText(record: TraceRecord): string {
   if (record.kind !== 'event') return '';
-  if (record.name === 'bus.disconnected') return `trace gap begins: lost ${record.payload.server} (${record.payload.reason})`;
-  if (record.name === 'bus.reconnected') return `trace gap ends: back on ${record.payload.server} after ${formatDuration(record.payload.gapMs)}`;
+  if (record.name === 'bus.disconnected') return `gap: bus lost (${record.payload.reason}), ${record.payload.server}: not recorded from here`;
+  if (record.name === 'bus.reconnected') return `gap: ${formatDuration(record.payload.gapMs)} not recorded, back on ${record.payload.server}`;
   return '';
 }
 
