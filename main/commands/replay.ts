@@ -7,6 +7,7 @@
  * from there. Runs through the one run session, like `switchboard run`.
  */
 import { readFile } from 'node:fs/promises';
+import { clipLine } from '../../agents/topology/format-problems.js';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { OodaDecisionSchema } from '../../agents/protocol/llm.js';
@@ -140,7 +141,7 @@ async function readDecision(file: string): Promise<ForkPoint['decision']> {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new RunFailure('unreadable', `--decision: ${file} is not JSON (${(error as Error).message}).`);
+    throw new RunFailure('unreadable', `--decision: ${file} is not JSON (${clipLine((error as Error).message, 120)}).`);
   }
   const parsed = OodaDecisionSchema.safeParse(json);
   if (!parsed.success) {

@@ -93,7 +93,19 @@ describe('bad topology files', () => {
       // At most a few problems listed; more are counted.
       expect(output.match(/: error: /g)?.length ?? 0).toBeLessThanOrEqual(10);
       if (bad.name.startsWith('huge') || bad.name.startsWith('noise-10')) expect(output).toMatch(/too big for a topology \(at most 5 MiB\)/);
-      if (bad.name.startsWith('big')) expect(output).toMatch(/… and \d+ more problems not shown/);
+      if (bad.name.startsWith('big')) {
+        expect(output).toMatch(/… and \d+ more problems not shown/);
+        // --json keeps more (the loader's 50), each message still one bounded line.
+        const started = performance.now();
+        const json = await runCli(['validate', bad.name, '--json'], { cwd: dir, timeoutMs: 60_000 });
+        const ms = performance.now() - started;
+        const parsed = JSON.parse(json.stdout) as { valid: boolean; problems: unknown[]; omitted: number };
+        expect(parsed).toMatchObject({ valid: false, problems: expect.any(Array), omitted: expect.any(Number) });
+        expect(parsed.problems).toHaveLength(50);
+        expect(parsed.omitted).toBeGreaterThan(1000);
+        expect(json.stdout.length).toBeLessThanOrEqual(64 * 1024);
+        note('validate --json', bad.name, json.stdout.length + json.stderr.length, ms);
+      }
       if (bad.name === 'alias-bomb.yaml') expect(output).toMatch(/alias bomb/);
       if (bad.name.startsWith('deep')) expect(output).toMatch(/Nested too deeply/);
       if (bad.name.startsWith('nul') || bad.name === 'noise-1mb.yaml') expect(output).toMatch(/Not a text file/);
