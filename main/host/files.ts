@@ -12,6 +12,7 @@ import { parse as parseYaml } from 'yaml';
 import { AtomicFiles } from './atomic-write.js';
 import { readTextFile, TextFileError } from './read-text-file.js';
 import { formatProblems } from '../../agents/topology/format-problems.js';
+import { nestingProblem, textRefusal } from '../../agents/topology/text-limits.js';
 
 const RECENT_MAX = 12;
 
@@ -143,6 +144,8 @@ function apiVersionOf(text: string): unknown {
   } catch {
     // not JSON after all: YAML reads it below
   }
+  // Noise, binary or nesting deep enough to exhaust the parser's stack (which can take V8 down) is no newer topology.
+  if (textRefusal(text) || nestingProblem(text)) return undefined;
   try {
     return (parseYaml(text) as { apiVersion?: unknown } | null)?.apiVersion;
   } catch {
