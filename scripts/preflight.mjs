@@ -22,7 +22,7 @@ const engines = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')
 const [needMajor, needMinor] = majorMinor(engines);
 const [haveMajor, haveMinor] = majorMinor(process.versions.node);
 if (haveMajor < needMajor || (haveMajor === needMajor && haveMinor < needMinor)) {
-  missing.push({ what: `Node ${engines}`, why: `this is Node ${process.versions.node}`, fix: 'install Node 20.19 or newer (nodejs.org, or nvm install 20)' });
+  missing.push({ what: `Node ${engines}`, why: `this is Node ${process.versions.node}`, fix: `install Node ${needMajor}.${needMinor} or newer (nodejs.org, or nvm install ${needMajor})` });
 }
 
 // The lookups are TypeScript: tsx (a dev dependency) loads them, so it must be installed.
