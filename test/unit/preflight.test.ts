@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium } from '../helpers/chromium-path.js';
 import { findTestNatsServer, repoRoot } from '../helpers/nats-binary.js';
+import { makeScriptSandbox } from '../helpers/script-sandbox.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 
 // `npm test` starts with scripts/preflight.mjs. NATS_SERVER_BIN and CHROMIUM_PATH come first in
@@ -63,6 +64,23 @@ describe('npm test preflight (scripts/preflight.mjs)', { timeout: 60_000 }, () =
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe(`preflight: Node ${process.versions.node}, nats-server ${fakeNats}, Chromium ${fakeChromium}\n`);
     expect(result.status).toBe(0);
+  });
+});
+
+describe('npm test preflight before npm ci, on an old Node', { timeout: 60_000 }, () => {
+  it('names the Node package.json asks for and says to run npm ci', async () => {
+    const sandbox = await makeScriptSandbox('preflight', ['preflight.mjs', 'electron-binary.mjs']);
+    try {
+      await writeFile(path.join(sandbox, 'package.json'), '{"engines":{"node":">=99.1"}}');
+      const result = spawnSync(process.execPath, [path.join(sandbox, 'scripts', 'preflight.mjs')], { cwd: sandbox, encoding: 'utf8', timeout: 60_000 });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(`- Node >=99.1: this is Node ${process.versions.node}`);
+      expect(result.stderr).toContain('Fix: install Node 99.1 or newer');
+      expect(result.stderr).toContain('- the dependencies: node_modules is incomplete');
+      expect(result.stderr).toContain('Fix: npm ci');
+    } finally {
+      await removeTempDir(sandbox);
+    }
   });
 });
 
