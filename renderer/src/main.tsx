@@ -1,4 +1,3 @@
-import './zod-jitless'; // first: before any schema is built (see the file)
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '@xyflow/react/dist/style.css';
