@@ -7,7 +7,7 @@ import path from 'node:path';
 import { connect, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toConnectionOptions } from '../../main/host/nats/connect-options.js';
-import { claimDataDir } from '../../main/host/nats/data-dir-lock.js';
+import { claimDataDir, commandLineOf } from '../../main/host/nats/data-dir-lock.js';
 import { EmbeddedNatsServer, type EmbeddedServerOptions } from '../../main/host/nats/embedded-server.js';
 import { ServerStatsSchema, type ServerState, type ServerStatus } from '../../preload/contract.js';
 import { natsServerBinary } from '../helpers/nats-binary.js';
@@ -371,6 +371,12 @@ describe('claimDataDir', () => {
     expect(await claimDataDir(dataDir)).toBeNull();
     expect(JSON.parse(await readFile(path.join(dataDir, 'owner.json'), 'utf8'))).toMatchObject({ hostPid: process.pid, startedAt: expect.stringMatching(/^\d+$/) });
     expect(isAlive(reused.pid!)).toBe(true);
+  });
+
+  it('reads a command line from /proc on Linux and from ps elsewhere (macOS has no pdeathsig: orphans are found this way)', async () => {
+    const orphan = track(spawn(binary, ['-a', '127.0.0.1', '-p', '-1'], { stdio: 'ignore' }));
+    for (const platform of ['linux', 'darwin'] as const) expect(await commandLineOf(orphan.pid!, platform)).toContain('nats-server');
+    expect(await commandLineOf(await deadPid(), 'darwin')).toBe('');
   });
 
   it('leaves a live process alone when server.pid names something other than nats-server', async () => {

@@ -3,6 +3,7 @@
  * server's, so a host that crashed (kill -9) does not leave an orphan nats-server behind forever:
  * the next host to claim the directory stops it.
  */
+import { execFile } from 'node:child_process';
 import { readFile, writeFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { isAlive } from '../../../agents/tools/process/executable.js';
@@ -54,10 +55,16 @@ export async function releaseDataDir(dir: string): Promise<void> {
   if (owner?.hostPid === process.pid) await rm(ownerFile(dir), { force: true });
 }
 
-/** Guards against killing an unrelated process that reused the pid. Linux only; elsewhere, no. */
+/** Guards against killing an unrelated process that reused the pid (Windows: never sure, so no). */
 async function looksLikeNatsServer(pid: number): Promise<boolean> {
-  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  return cmdline.includes('nats-server');
+  return (await commandLineOf(pid)).includes('nats-server');
+}
+
+/** A process's command line: /proc on Linux, `ps` on macOS and other Unixes (no pdeathsig there, so orphans are likelier); '' when unknown. */
+export async function commandLineOf(pid: number, platform: NodeJS.Platform = process.platform): Promise<string> {
+  if (platform === 'linux') return readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  if (platform === 'win32') return '';
+  return new Promise((resolve) => execFile('ps', ['-o', 'command=', '-p', String(pid)], { timeout: 2000 }, (error, stdout) => resolve(error ? '' : stdout)));
 }
 
 /** True when the live process with the owner's pid started at another time: the pid was reused (after a reboot, say). */
