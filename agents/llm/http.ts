@@ -4,9 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { LlmError, type LlmRequest, type LlmResponse, type LlmToolCall } from './provider.js';
-import { parseSse, SseLimitError, type SseEvent } from './sse.js';
+import { MAX_SSE_STREAM_BYTES, parseSse, SseLimitError, type SseEvent } from './sse.js';
 const DEFAULT_TIMEOUT_MS = 600_000;
 const MAX_MESSAGE_CHARS = 600;
+/** An error answer's body is read this far: its message is at the start, and an endless one must not hold the call. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 /** Connection options as a provider receives them, before checking. */
 export interface ProviderConnectionOptions {
@@ -130,7 +132,7 @@ export async function postToProvider(
 
   answered = true;
   if (!response.ok) {
-    const text = await response.text().catch(() => '');
+    const text = await readText(response, MAX_ERROR_BODY_BYTES, false).catch(() => '');
     const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
     const detail = errorDetail(text);
     throw fail(detail ? `${status}: ${detail}` : status, 'http', response.status);
@@ -149,7 +151,7 @@ export async function postToProvider(
     if (type.includes('text/event-stream') && response.body) return { kind: 'sse', events: events(response.body) };
     let text: string;
     try {
-      text = await response.text();
+      text = await readText(response, MAX_SSE_STREAM_BYTES, true);
     } catch (error) {
       throw toLlmError(error);
     }
@@ -291,6 +293,32 @@ function redact(message: string, secret: string | undefined): string {
 
 function truncate(message: string): string {
   return message.length > MAX_MESSAGE_CHARS ? `${message.slice(0, MAX_MESSAGE_CHARS)}…` : message;
+}
+
+/**
+ * A body as text, read up to `max` bytes: past it, the rest is not read (the connection is closed)
+ * and the text so far is returned, or with `fail`, SseLimitError says so.
+ */
+async function readText(response: Response, max: number, fail: boolean): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder('utf-8');
+  let text = '';
+  let bytes = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return text + decoder.decode();
+      bytes += value.length;
+      if (bytes > max) {
+        if (fail) throw new SseLimitError(`the answer passed ${max / 1024 / 1024} MiB`);
+        return text + decoder.decode(value.subarray(0, value.length - (bytes - max)));
+      }
+      text += decoder.decode(value, { stream: true });
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
 }
 
 function streamOf(text: string): ReadableStream<Uint8Array> {

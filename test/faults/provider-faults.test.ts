@@ -36,6 +36,8 @@ const FAULTS: Fault[] = [
   { name: 'HTTP 500', answer: httpError(500, 'the model fell over', OPENAI_PATH), reason: /HTTP 500.*the model fell over/ },
   { name: 'HTTP 429 with retry-after', answer: { ...httpError(429, 'slow down', OPENAI_PATH), headers: { 'content-type': 'application/json', 'retry-after': '30' } }, reason: /HTTP 429.*slow down/ },
   { name: 'connection reset mid-body', answer: answer({ status: 200, headers: SSE, pieces: [chunk('Hel')], reset: true }), reason: /dropped mid-answer: .*other side closed/ },
+  { name: 'HTTP 500 with an endless body', answer: answer({ status: 500, headers: { 'content-type': 'application/json' }, pieces: ['{"error": {"message": "overloaded"'], forever: { piece: ' '.repeat(4096), everyMs: 0 } }), reason: /HTTP 500.*overloaded/ },
+  { name: 'JSON body forever', answer: answer({ status: 200, headers: { 'content-type': 'application/json' }, pieces: ['{"choices": ['], forever: { piece: '{"index": 0},'.repeat(256), everyMs: 0 } }), reason: /Budget exceeded: timeout|answer passed/ },
   { name: 'non-JSON body', answer: answer({ status: 200, headers: { 'content-type': 'application/json' }, pieces: ['<html>502 Bad Gateway</html>'] }), reason: /neither an event stream nor JSON/ },
   { name: 'JSON of the wrong shape', answer: answer({ status: 200, headers: { 'content-type': 'application/json' }, pieces: ['{"result": 42}'] }), reason: /no choices/ },
   { name: 'SSE of junk', answer: answer({ status: 200, headers: SSE, pieces: ['data: {not json at all\n\n'] }), reason: /malformed JSON in the stream/ },
