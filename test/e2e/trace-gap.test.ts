@@ -52,6 +52,11 @@ describe('a nats-server killed during a run', () => {
     await page.getByTestId('trace-filter').fill('');
     await page.locator('[data-testid=trace-view] .row-gap').first().waitFor({ timeout: 5000 }).catch(() => undefined);
     await workbench.screenshot('trace-gap-context');
+    // The sequence view: the gap is a row across every lane, and the recorder has no lane of its own.
+    await page.getByTestId('trace-mode-sequence').click();
+    await page.locator('[data-testid=sequence-rows] text', { hasText: 'gap: bus lost' }).first().waitFor();
+    expect(await page.getByTestId('sequence-lanes').innerHTML()).not.toContain('switchboard-recorder');
+    await workbench.screenshot('trace-gap-sequence');
     expect(workbench.pageErrors).toEqual([]);
   });
 });
