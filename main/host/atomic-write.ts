@@ -18,6 +18,11 @@ interface Intent {
 export class AtomicFiles {
   constructor(private readonly intentDir: string) {}
 
+  /** The writer for files kept in a host's data directory (one intent folder, swept at start). */
+  static inDataDir(dataDir: string): AtomicFiles {
+    return new AtomicFiles(path.join(dataDir, 'pending-writes'));
+  }
+
   /** Replaces `target` with `text`: afterwards it holds the old text or the new one, never a mix. */
   async write(target: string, text: string, mode = 0o644): Promise<void> {
     const id = `${process.pid}-${randomBytes(4).toString('hex')}`;

@@ -23,7 +23,7 @@ export class TopologyFiles {
   private recentUpdates: Promise<void> = Promise.resolve();
 
   constructor(private readonly dataDir: string) {
-    this.atomic = new AtomicFiles(path.join(dataDir, 'pending-writes'));
+    this.atomic = AtomicFiles.inDataDir(dataDir);
   }
 
   /** Removes temporary files a crashed save left beside the user's files (called at start). */

@@ -3,9 +3,10 @@
  * safeStorage: the OS keychain encrypts them; they are kept encrypted in the data directory),
  * then environment variables. Topologies only name secrets; values never reach the UI.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SecretSource } from '../../agents/llm/factory.js';
+import { AtomicFiles } from './atomic-write.js';
 
 /** Encryption by the OS keychain (Electron's safeStorage has this shape). */
 export interface OsCipher {
@@ -23,7 +24,8 @@ export interface SecretInfo {
 /** The host's secrets: names listed, values resolved at run time. */
 export class SecretStore implements SecretSource {
   private stored = new Map<string, string>(); // name → base64 ciphertext
-  private loaded = false;
+  /** The one read of the file: callers at once all wait for it (a flag set before the read let a concurrent `set` be overwritten by it). */
+  private loading: Promise<void> | null = null;
 
   constructor(
     private readonly dataDir: string,
@@ -37,15 +39,15 @@ export class SecretStore implements SecretSource {
   }
 
   /** Reads the encrypted file once; call before `get`. */
-  async load(): Promise<void> {
-    if (this.loaded) return;
-    this.loaded = true;
-    try {
-      const data = JSON.parse(await readFile(this.file, 'utf8')) as Record<string, string>;
-      this.stored = new Map(Object.entries(data).filter(([, v]) => typeof v === 'string'));
-    } catch {
-      this.stored = new Map(); // none stored yet
-    }
+  load(): Promise<void> {
+    this.loading ??= readFile(this.file, 'utf8').then(
+      (text) => {
+        const data = JSON.parse(text) as Record<string, string>;
+        this.stored = new Map(Object.entries(data).filter(([, v]) => typeof v === 'string'));
+      },
+      () => undefined, // none stored yet
+    ).catch(() => undefined); // unreadable JSON: start empty, as before
+    return this.loading;
   }
 
   /** The OS store first (what the user set in the app), then the environment. */
@@ -74,14 +76,21 @@ export class SecretStore implements SecretSource {
     if (this.stored.delete(name)) await this.persist();
   }
 
+  /** The last write queued by {@link persist}. */
+  private writes: Promise<void> = Promise.resolve();
+
   private get file(): string {
     return path.join(this.dataDir, 'secrets.enc.json');
   }
 
-  private async persist(): Promise<void> {
-    await mkdir(this.dataDir, { recursive: true });
-    const temporary = `${this.file}.tmp`;
-    await writeFile(temporary, JSON.stringify(Object.fromEntries(this.stored)), { mode: 0o600 });
-    await rename(temporary, this.file);
+  /**
+   * Atomic, and one write at a time, each taking the map as it is when it starts: two `set`s at
+   * once both land (with one shared temporary name the second failed; unordered renames could drop one).
+   */
+  private persist(): Promise<void> {
+    const write = () => AtomicFiles.inDataDir(this.dataDir).write(this.file, JSON.stringify(Object.fromEntries(this.stored)), 0o600);
+    const next = this.writes.then(write, write);
+    this.writes = next.catch(() => undefined);
+    return next;
   }
 }

@@ -47,6 +47,14 @@ describe('SecretStore', () => {
     expect(JSON.stringify(listed)).not.toMatch(/"x"|"y"/);
   });
 
+  it('keeps both of two values set at once', async () => {
+    const store = new SecretStore(dir, cipher, {});
+    await Promise.all([store.set('A_KEY', 'a'), store.set('B_KEY', 'b'), store.set('C_KEY', 'c')]);
+    const reopened = new SecretStore(dir, cipher, {});
+    await reopened.load();
+    expect([reopened.get('A_KEY'), reopened.get('B_KEY'), reopened.get('C_KEY')]).toEqual(['a', 'b', 'c']);
+  });
+
   it('deletes', async () => {
     const store = new SecretStore(dir, cipher, {});
     await store.set('KEY', 'v');
