@@ -117,6 +117,21 @@ describe('EmbeddedNatsServer start', () => {
     expect(server.connectSettings().servers).toEqual([status.clientUrl]);
   });
 
+  it("starts the server without the host's secrets in its environment", async () => {
+    const key = `sk-never-in-the-server-${process.pid}`;
+    process.env['SB_TEST_MODEL_KEY'] = key;
+    try {
+      const server = newServer();
+      await server.start();
+      // setpriv (Linux) execs nats-server in place: /proc/PID/environ is the server's own.
+      const environ = await readFile(`/proc/${server.status().pid}/environ`, 'utf8');
+      expect(environ).toContain('PATH=');
+      expect(environ).not.toContain(key);
+    } finally {
+      delete process.env['SB_TEST_MODEL_KEY'];
+    }
+  });
+
   it('lets a client with the per-launch nkey publish and subscribe', async () => {
     const server = newServer();
     await server.start();

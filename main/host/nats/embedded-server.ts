@@ -10,7 +10,7 @@ import { nkeys } from '@nats-io/nats-core';
 import type { LogLine, ServerState, ServerStats, ServerStatus } from '../../../preload/contract.js';
 import { LogRing } from './log-ring.js';
 import { fetchVarz, statsFromVarz } from './monitoring.js';
-import { portsFilePath, terminate, waitUntilReady } from './server-process.js';
+import { portsFilePath, serverEnvironment, terminate, waitUntilReady } from './server-process.js';
 import { claimDataDir, recordServerPid, releaseDataDir } from './data-dir-lock.js';
 import type { NatsServerHandle, NatsConnectSettings, StatusListener } from './server-handle.js';
 import { tiedToParent } from '../../../agents/tools/process/parent-death.js';
@@ -231,7 +231,7 @@ export class EmbeddedNatsServer implements NatsServerHandle {
     this.assertCurrent(epoch);
 
     const launch = tiedToParent(this.opts.binary, ['-c', configPath]);
-    const child = spawn(launch.command, launch.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(launch.command, launch.args, { stdio: ['ignore', 'pipe', 'pipe'], env: serverEnvironment() });
     this.child = child;
     this.statsCache = null;
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => this.log.appendChunk('stdout', chunk));

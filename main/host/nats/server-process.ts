@@ -15,6 +15,17 @@ export interface ServerPorts {
   cluster?: number;
 }
 
+/** Variables a nats-server child keeps: where it runs, its locale and time zone (Windows needs SystemRoot). */
+const SERVER_ENV = ['PATH', 'HOME', 'TMPDIR', 'TEMP', 'TMP', 'TZ', 'LANG', 'LC_ALL', 'SystemRoot', 'windir'];
+
+/**
+ * The environment a nats-server is started with: only {@link SERVER_ENV}. The host's holds model
+ * keys and other secrets the server never needs (its config is written by us, without `$VAR`s).
+ */
+export function serverEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return Object.fromEntries(SERVER_ENV.filter((name) => env[name] !== undefined).map((name) => [name, env[name]]));
+}
+
 /** Where nats-server writes its ports file: `<ports_file_dir>/<binary name>_<pid>.ports`. */
 export function portsFilePath(binary: string, pid: number | undefined, runDir: string): string {
   return path.join(runDir, `${path.basename(binary).replace(/\.exe$/i, '')}_${pid}.ports`);
