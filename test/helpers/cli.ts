@@ -66,8 +66,12 @@ export interface ServeProcess {
   child: ChildProcess;
   url: string;
   output: () => string;
-  /** SIGTERM and wait for exit; resolves with the exit code. */
-  stop(): Promise<number | null>;
+  /**
+   * SIGTERM and wait for exit; resolves with the exit code (null when it did not exit within
+   * `graceMs`, default 15 s, and was killed with SIGKILL: a hung shutdown fails the test's
+   * exit-code check instead of hanging its cleanup and leaving serve and its nats-server running).
+   */
+  stop(graceMs?: number): Promise<number | null>;
 }
 
 /** Starts `switchboard serve ARGS` (with `env`, else this process's) and resolves once it printed the URL to open. */
@@ -101,9 +105,14 @@ export async function startServe(args: string[], timeoutMs = 20_000, env?: NodeJ
     child,
     url,
     output: () => output,
-    stop: async () => {
+    stop: async (graceMs = 15_000) => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      return exited;
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(timer);
+      }
     },
   };
 }
