@@ -46,5 +46,5 @@ describe('AtomicFiles', () => {
     expect((await readdir(dir)).sort()).toEqual(['a.yaml', path.basename(inProgress), 'data']);
     expect(await readdir(intents)).toEqual([`${process.pid}-00c0ffee.json`]);
     expect(await readFile(file, 'utf8')).toBe('old');
-  });
+  }, 30_000); // spawns a node process (deadPid): 5 s is too little on a loaded machine
 });
