@@ -128,7 +128,11 @@ describe('electronegativity over the shipped sources', () => {
   });
 
   it('is not silenced with the tool\'s own eng-disable comments (they hide a finding without a reason)', async () => {
-    const { stdout } = await promisify(execFile)('grep', ['-rln', 'eng-disable', ...SHIPPED.map((p) => path.join(stage, p))]).catch(() => ({ stdout: '' }));
+    // grep exits 1 when nothing matches; any other failure (a path missing from the stage) must not pass as "none found".
+    const { stdout } = await promisify(execFile)('grep', ['-rln', 'eng-disable', ...SHIPPED.map((p) => path.join(stage, p))]).catch((error: { code?: unknown; stderr?: string }) => {
+      if (error.code === 1) return { stdout: '' };
+      throw new Error(`grep failed: ${String(error.stderr)}`);
+    });
     expect(stdout.trim()).toBe('');
   });
 });
