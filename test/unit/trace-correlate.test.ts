@@ -152,7 +152,7 @@ describe('request ↔ reply pairing', () => {
       ['q5000', 'timeout'],
       [`q${n - 10}`, 'trace_end'],
     ]);
-  });
+  }, 30_000); // 40,000 records: ~2.7 s on a loaded 2-core machine, too close to the default 5 s
 });
 
 describe('handoff chains', () => {

@@ -83,7 +83,7 @@ describe('infrastructure', () => {
     for (let i = 0; i < REMEMBERED_REQUESTS - 1; i++) classifier.add(r.message('agents.request.b', {}, { reply: `_INBOX.n.${i}`, ...at }));
     expect(has(classifier.add(r.raw('_INBOX.first', '{}', at)), FLAG_INFRASTRUCTURE)).toBe(false); // forgotten
     expect(has(classifier.add(r.raw('_INBOX.second', '{}', at)), FLAG_INFRASTRUCTURE)).toBe(true); // still known
-  });
+  }, 30_000); // tens of thousands of records: ~2.7 s on a loaded 2-core machine, too close to the default 5 s
 });
 
 describe('one record of the requests for flags and pairing', () => {
