@@ -55,7 +55,7 @@ run({ input: process.argv[1], isRelative: true, electronVersionOverride: process
 
 /** Scans `dir` with the pinned Electronegativity; parse errors are returned, not thrown. */
 async function scan(dir: string): Promise<{ errors: { file: string; message: string; tolerable: boolean }[]; findings: Finding[] }> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['-e', RUNNER, dir, ELECTRON], { cwd: repoRoot, maxBuffer: 16 << 20 });
+  const { stdout } = await promisify(execFile)(process.execPath, ['-e', RUNNER, dir, ELECTRON], { cwd: repoRoot, maxBuffer: 16 << 20, timeout: 100_000 }); // killed before beforeAll's 120 s: no scan outlives the run
   const marker = stdout.lastIndexOf('\n@@');
   if (marker < 0) throw new Error(`electronegativity printed no result:\n${stdout}`);
   return JSON.parse(stdout.slice(marker + 3)) as { errors: { file: string; message: string; tolerable: boolean }[]; findings: Finding[] };
