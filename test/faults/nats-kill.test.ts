@@ -229,9 +229,11 @@ describe('kill -9 of the embedded nats-server during a busy run', () => {
     // The issue's bound, with the measured figure printed above.
     expect(Math.max(...back)).toBeLessThan(1000);
     // Requests caught by a kill ended (none hangs), each answered after all or failed with a clear reason.
+    // A hang would already have kept `await load` above from returning; the bound here is loose on
+    // purpose (a loaded machine's timers slip; the server's 1 s above is the one timing bound asked for).
     for (const request of caught) {
       expect(request.end).toBeDefined();
-      expect(request.end! - request.start).toBeLessThan(REQUEST_TIMEOUT_MS + 2000);
+      expect(request.end! - request.start).toBeLessThan(REQUEST_TIMEOUT_MS * 5);
       if (!request.ok) expect(request.error).toMatch(/did not answer|timed? ?out|failed/i);
     }
     // Only requests near a kill fail: most of the load is answered.
