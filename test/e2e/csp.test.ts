@@ -121,6 +121,9 @@ describe('the content security policy', () => {
     await take('topology export (mermaid)');
     await workbench.screenshot('csp-topology-export');
     await page.keyboard.press('Escape');
+    // Violation events are queued tasks and console messages come over CDP: let both arrive before the last look.
+    await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
+    await take('after the last view');
 
     expect(taken).toEqual([]);
     expect(workbench.pageErrors).toEqual([]);
