@@ -8,7 +8,7 @@ import net from 'node:net';
 import { expect } from 'vitest';
 import { connectBridge } from './bridge-client.js';
 import { startServe, type ServeProcess } from './cli.js';
-import { makeTempDir } from './temp-dir.js';
+import { makeTempDir, removeTempDir } from './temp-dir.js';
 
 /** A `switchboard serve` under attack: its process, data directory, port and token. */
 export interface ServeTarget {
@@ -22,7 +22,11 @@ export interface ServeTarget {
 /** Starts `switchboard serve` on a fresh data directory (`switchboard-NAME-…`). */
 export async function startServeTarget(name: string): Promise<ServeTarget> {
   const dataDir = await makeTempDir(name);
-  const serve = await startServe(['--data-dir', dataDir]);
+  // A serve that never starts leaves no directory behind (the caller gets no target to clean up).
+  const serve = await startServe(['--data-dir', dataDir]).catch(async (error: unknown) => {
+    await removeTempDir(dataDir);
+    throw error;
+  });
   const url = new URL(serve.url);
   return { serve, dataDir, port: Number(url.port), token: url.searchParams.get('token') ?? '', pid: serve.child.pid! };
 }
