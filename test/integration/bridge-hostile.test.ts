@@ -27,8 +27,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!target) return;
-  expect(await target.serve.stop()).toBe(0);
-  await removeTempDir(target.dataDir);
+  try {
+    expect(await target.serve.stop()).toBe(0);
+  } finally {
+    await removeTempDir(target.dataDir); // also when serve did not exit cleanly: no data dir left in the temp dir
+  }
 });
 
 const stillServing = () => expectStillServing(target);
