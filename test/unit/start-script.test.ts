@@ -90,6 +90,24 @@ describe('npm start (scripts/start.mjs)', { timeout: 30_000 }, () => {
     expect(code).toBe(143);
   });
 
+  it('a SIGTERM during the build stops the build too, and Electron never starts', async () => {
+    await fakeElectron('echo electron started');
+    // A slow stand-in build: says it began, writes `built` only if it is left to finish.
+    const slowBuild = "import { writeFileSync } from 'node:fs';\nconsole.error('building');\nsetTimeout(() => writeFileSync('built', ''), 3000);\n";
+    await writeFile(path.join(root, 'scripts', 'build.mjs'), slowBuild);
+    const child = spawn(process.execPath, [path.join(root, 'scripts', 'start.mjs')], { cwd: root, env: cleanEnv() });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      if (d.includes('building')) child.kill('SIGTERM'); // start.mjs alone, not its process group
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('close', (exitCode) => resolve(exitCode)));
+    expect(code).not.toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 3500)); // past the build's own end, had it lived
+    expect(existsSync(path.join(root, 'built'))).toBe(false);
+    expect(stdout).not.toContain('electron started');
+  });
+
   it('re-raises the signal that killed Electron', async () => {
     await fakeElectron('kill -KILL $$');
     const result = runStart();
