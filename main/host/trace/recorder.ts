@@ -77,6 +77,8 @@ export class TraceRecorder {
   private busTap: NatsTap | null = null;
   /** When the tap lost the bus (performance.now()), while it is away: the trace has a gap from there. */
   private lostAt: number | null = null;
+  /** A new connection is up after a gap; the gap ends with the first bytes it reads. */
+  private gapEnding = false;
   /** Protocol streams journaled (one per tap connection). */
   private streams = 0;
   private tick: NodeJS.Timeout | null = null;
@@ -134,11 +136,13 @@ export class TraceRecorder {
       stream: () => {
         this.streams++;
         this.capture(ENTRY_STREAM, NOTHING);
-        if (this.lostAt !== null) this.gapEnded(tap);
+        // Not back yet: the server routes to the tap once it has read the SUB the tap sends next.
+        if (this.lostAt !== null) this.gapEnding = true;
       },
       data: (chunk) => {
         this.busBytesNow += chunk.length;
         this.capture(ENTRY_BUS, Buffer.from(chunk)); // the tap reuses its buffer; the journal keeps this until it flushes
+        if (this.gapEnding) this.gapEnded(tap);
       },
       // Plain connections read straight into the journal's read ring: no copy on the way to disk.
       readBuffer: () => {
@@ -158,6 +162,7 @@ export class TraceRecorder {
       filled: (chunk) => {
         this.busBytesNow += chunk.length;
         if (this.reserved) this.capture(ENTRY_BUS, chunk, true);
+        if (this.gapEnding) this.gapEnded(tap);
       },
       lost: (reason) => this.gapBegan(tap, reason),
     });
@@ -178,10 +183,15 @@ export class TraceRecorder {
     this.warn('trace: the recorder lost its NATS connection; messages sent meanwhile are not recorded.');
   }
 
-  /** The tap is back on the bus: the gap's end and length go into the trace (bus.reconnected). */
+  /**
+   * The tap is back on the bus: the gap's end and length go into the trace (bus.reconnected).
+   * Called after the first bytes the new connection read: the server answers the SUB's PING (or
+   * routes a message) only once it has read the SUB, so from here on it routes everything to the tap.
+   */
   private gapEnded(tap: NatsTap): void {
     const gapMs = Math.round(performance.now() - this.lostAt!);
     this.lostAt = null;
+    this.gapEnding = false;
     this.onEvent('bus.reconnected', { agent: RECORDER_AGENT, server: tap.server ?? '', gapMs });
     this.warn(`trace: the recorder is back on the bus after ${gapMs} ms; what the bus carried meanwhile is not in the trace.`);
   }
