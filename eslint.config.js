@@ -26,13 +26,13 @@ const noReact = group(['react', 'react-dom', 'react-dom/*', '@xyflow/*', 'zustan
 const noRenderer = group(['**/renderer/**'], 'Nothing imports the renderer.');
 const noHost = group(['**/main/**', '**/main'], 'The host is reached through the contract, not imported.');
 const noPreloadIndex = group(['**/preload/index*'], 'The preload script is loaded by Electron, never imported.');
-const noNodeAgents = group(['**/agents/runtime/**', '**/agents/llm/**', '**/agents/tools/**'], 'The renderer may use agents/protocol and agents/topology only.');
+const noNodeAgents = group(['**/agents/runtime/**', '**/agents/llm/**', '**/agents/tools/**', '**/agents/interop/**'], 'The renderer may use agents/protocol and agents/topology only.');
 // Inside agents/ the runtime is reached as `../runtime/…`, which the renderer's patterns cannot see.
-const noRuntime = group(['**/runtime/**', '**/llm/**', '**/tools/**'], 'The isomorphic layers never import the Node runtime (agents/runtime, llm, tools).');
+const noRuntime = group(['**/runtime/**', '**/llm/**', '**/tools/**', '**/interop/**'], 'The isomorphic layers never import the Node runtime (agents/runtime, llm, tools, interop).');
 const noNats = group(['@nats-io/*', 'ws'], 'Network clients belong to the host and the runtime.');
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'resources/**', 'test/e2e/artifacts/**', 'release/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'resources/**', 'test/e2e/artifacts/**', 'release/**', 'test/fixtures/synadia-sdk/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -45,12 +45,12 @@ export default tseslint.config(
 
   // Isomorphic: the contract and the agents' protocol and topology (the renderer imports them).
   {
-    files: ['preload/contract.ts', 'preload/ipc-channels.ts', 'agents/protocol/**', 'agents/topology/**', 'agents/trace/**'],
+    files: ['preload/contract.ts', 'preload/contract-server.ts', 'preload/ipc-channels.ts', 'agents/protocol/**', 'agents/topology/**', 'agents/trace/**'],
     rules: { 'no-restricted-imports': restrict(noNode, noElectron, noReact, noRenderer, noHost, noNats, noRuntime) },
   },
   // The agent runtime: Node and NATS, but no UI, no Electron, no host.
   {
-    files: ['agents/runtime/**', 'agents/llm/**', 'agents/tools/**'],
+    files: ['agents/runtime/**', 'agents/llm/**', 'agents/tools/**', 'agents/interop/**'],
     rules: { 'no-restricted-imports': restrict(noElectron, noReact, noRenderer, noHost) },
   },
   // The host: plain Node. Electron stays in main/electron/.

@@ -17,72 +17,14 @@ import { TraceFilterSchema, TraceQuerySchema } from '../agents/trace/query.js';
 import { TraceRecordSchema } from '../agents/trace/record.js';
 import { RelatedRecordsSchema, RowFactsSchema } from '../agents/trace/row-facts.js';
 import { TimelineInputSchema, TimelineSchema } from '../agents/trace/timeline.js';
+import { DiscoveredAgentSchema } from '../agents/protocol/discovered-agent.js';
+import { HostInfoSchema, LogLineSchema, ServerStatusSchema } from './contract-server.js';
 
 // ---------------------------------------------------------------------------------------------
 // Shared shapes
 // ---------------------------------------------------------------------------------------------
 
-/** Lifecycle of the NATS server the workbench talks to (embedded or external). */
-export const ServerStateSchema = z.enum(['starting', 'running', 'restarting', 'stopping', 'stopped', 'failed']);
-export type ServerState = z.infer<typeof ServerStateSchema>;
-
-/** Counters read from the server's monitoring endpoint (`/varz`). */
-export const ServerStatsSchema = z.object({
-  connections: z.number().int().nonnegative(),
-  totalConnections: z.number().int().nonnegative(),
-  subscriptions: z.number().int().nonnegative(),
-  inMsgs: z.number().int().nonnegative(),
-  outMsgs: z.number().int().nonnegative(),
-  inBytes: z.number().int().nonnegative(),
-  outBytes: z.number().int().nonnegative(),
-  slowConsumers: z.number().int().nonnegative(),
-  memBytes: z.number().int().nonnegative(),
-  cpuPercent: z.number().nonnegative(),
-});
-export type ServerStats = z.infer<typeof ServerStatsSchema>;
-
-/** Everything the UI shows about the NATS server. */
-export const ServerStatusSchema = z.object({
-  mode: z.enum(['embedded', 'external']),
-  state: ServerStateSchema,
-  /** Server version as it reports itself; null until first contact. */
-  version: z.string().nullable(),
-  /** Where clients connect, e.g. `nats://127.0.0.1:41234` (credentials never included). */
-  clientUrl: z.string().nullable(),
-  /** Monitoring endpoint base URL; null for external servers. */
-  monitorUrl: z.string().nullable(),
-  pid: z.number().int().nullable(),
-  /** ISO time the current server process became ready; uptime is derived from it. */
-  readyAt: z.string().nullable(),
-  /** Unexpected exits followed by a restart since the host started. */
-  restarts: z.number().int().nonnegative(),
-  lastError: z.string().nullable(),
-  stats: ServerStatsSchema.nullable(),
-});
-export type ServerStatus = z.infer<typeof ServerStatusSchema>;
-
-/** One line of the server's output, or a note from its supervisor. */
-export const LogLineSchema = z.object({
-  seq: z.number().int().nonnegative(),
-  time: z.string(),
-  source: z.enum(['stdout', 'stderr', 'supervisor']),
-  text: z.string(),
-});
-export type LogLine = z.infer<typeof LogLineSchema>;
-
-/** Facts about the running host process. */
-export const HostInfoSchema = z.object({
-  appVersion: z.string(),
-  /** Which shell runs the host: the desktop app, `switchboard serve`, or a headless command. */
-  shell: z.enum(['electron', 'browser', 'headless']),
-  platform: z.string(),
-  arch: z.string(),
-  nodeVersion: z.string(),
-  dataDir: z.string(),
-  /** Path of the nats-server binary in use; null in external mode. */
-  natsBinary: z.string().nullable(),
-});
-export type HostInfo = z.infer<typeof HostInfoSchema>;
+export * from './contract-server.js';
 
 /** A template topology a new user starts from. */
 export const TemplateSchema = z.object({
@@ -216,6 +158,11 @@ export const calls = {
   'host.getInfo': call('Facts about the host process: version, shell, data directory.', NoInput, HostInfoSchema),
   'server.getStatus': call('The NATS server state with fresh monitoring counters.', NoInput, ServerStatusSchema),
   'server.restart': call('Restarts the embedded server (reconnects to an external one).', NoInput, ServerStatusSchema),
+  'bus.listAgents': call(
+    'The agents on the bus in every protocol Switchboard speaks (seed-000, seed-001, seed-002, Synadia), after listening `waitMs` (default 1500).',
+    z.object({ waitMs: z.number().int().min(100).max(10_000).optional() }).strict().optional(),
+    z.object({ agents: z.array(DiscoveredAgentSchema) }),
+  ),
   'server.getLogs': call(
     'Recent server log lines, oldest first; `afterSeq` returns only newer lines.',
     z
@@ -249,7 +196,16 @@ export const calls = {
   ),
   'topology.export': call(
     'Exports a topology; with `dir` the files (secrets included) are written there, else their contents are returned (secrets withheld).',
-    z.object({ text: z.string(), fileName: z.string().optional(), format: ExportFormatSchema, dir: z.string().min(1).optional() }).strict(),
+    z
+      .object({
+        text: z.string(),
+        fileName: z.string().optional(),
+        format: ExportFormatSchema,
+        dir: z.string().min(1).optional(),
+        /** nats-conf and compose: a cluster of this many nodes (routes, JetStream on each); 1 or absent for one server. */
+        clusterNodes: z.number().int().min(1).max(9).optional(),
+      })
+      .strict(),
     z.object({ files: z.array(ExportedFileSchema), writtenTo: z.string().nullable() }),
   ),
   'run.start': call(

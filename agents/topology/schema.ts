@@ -133,11 +133,25 @@ export const AgentSchema = z
     /** Where its runs stop: a phase (every time), or `{ phase, condition }` (when a tool is about to be called, a message matches, a reply failed). */
     breakpoints: z.array(z.union([OodaPhaseSchema, ConditionalBreakpointSchema])).default([]),
     pattern: PatternSchema.optional(),
+    /** Serve it as a Synadia Agent Protocol agent too (true/false overrides `spec.synadia.exposeAll`). */
+    synadia: z.boolean().optional(),
   })
   .strict();
 export type AgentSpecFile = z.infer<typeof AgentSchema>;
 
-/** An agent that runs elsewhere (another process or language) speaking the same protocol: drawn, traced, requested, not started. */
+/** One token of a Synadia Agent Protocol subject (what NATS allows; not starting with `$`). */
+const SynadiaTokenSchema = z
+  .string()
+  .regex(/^[^\s.*>$\0][^\s.*>\0]*$/, 'must be one NATS subject token (no ".", "*", ">" or spaces; not starting with "$")')
+  .max(128);
+
+/** Who an external Synadia Agent Protocol agent is: its prompt endpoint is found by discovery. */
+export const SynadiaIdentitySchema = z.object({ agent: SynadiaTokenSchema, owner: SynadiaTokenSchema, name: SynadiaTokenSchema }).strict();
+
+/**
+ * An agent that runs elsewhere (another process or language): drawn, traced, requested, not
+ * started. It speaks the topology's profile, or the Synadia Agent Protocol when `synadia` names it.
+ */
 export const ExternalAgentSchema = z
   .object({
     name: NodeNameSchema,
@@ -145,6 +159,28 @@ export const ExternalAgentSchema = z
     capabilities: z.array(z.string().min(1)).default([]),
     /** Whether it answers requests (a request edge to one that does not is an error). */
     answers: z.boolean().default(true),
+    /** A Synadia Agent Protocol agent: its identity (`agents.prompt.{agent}.{owner}.{name}` by default). */
+    synadia: SynadiaIdentitySchema.optional(),
+  })
+  .strict();
+
+/** Serving the topology's agents as Synadia Agent Protocol agents (`agents.prompt.switchboard.{owner}.{agent}`). */
+export const SynadiaExposureSchema = z
+  .object({
+    /** The `{owner}` token and `metadata.owner` of every exposed agent. */
+    owner: SynadiaTokenSchema.default('switchboard'),
+    /** Expose every agent (an agent's own `synadia: false` still opts it out). */
+    exposeAll: z.boolean().default(false),
+    /** Heartbeat cadence, seconds (the protocol's default: 30). */
+    heartbeatS: z.number().min(1).max(3600).default(30),
+  })
+  .strict();
+
+/** JetStream settings of what the topology creates (registry bucket, blackboards). */
+export const JetStreamSettingsSchema = z
+  .object({
+    /** Replicas of each bucket; by default as many as the cluster has nodes, at most three. */
+    replicas: z.number().int().min(1).max(5).optional(),
   })
   .strict();
 
@@ -245,6 +281,10 @@ export const TopologySpecSchema = z
     registry: z.enum(['kv', 'announcements']).default('kv'),
     /** The `{env}` of seed 002's subjects (MCP over NATS). */
     environment: z.string().regex(/^[A-Za-z0-9_-]+$/).default('dev'),
+    /** JetStream: replicas of the buckets the topology creates. */
+    jetstream: JetStreamSettingsSchema.optional(),
+    /** Serve agents to Synadia Agent Protocol clients. */
+    synadia: SynadiaExposureSchema.optional(),
   })
   .strict();
 

@@ -89,6 +89,9 @@ export async function startHost(options: HostOptions): Promise<Host> {
       return { ...server.status(), stats: await server.stats() };
     },
     'server.getLogs': async (input) => ({ lines: server.logs(input?.afterSeq, input?.limit) }),
+    'bus.listAgents': async () => {
+      throw new RpcError('failed', 'discovery: being built (helper H3 replaces this)');
+    },
     'topology.listTemplates': async () => ({ templates: (templates ??= await readTemplates(path.join(options.appRoot, 'templates'))) }),
     'file.open': async ({ path: file }) => files.open(file),
     'file.save': async ({ path: file, text, expectedMtimeMs, createOnly }) => files.save(file, text, expectedMtimeMs, createOnly),

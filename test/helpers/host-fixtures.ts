@@ -41,6 +41,7 @@ export function fakeHandlers(status: ServerStatus = sampleStatus()) {
     'server.getLogs': vi.fn<CallHandlers['server.getLogs']>(async (input) => ({
       lines: [{ seq: (input?.afterSeq ?? 0) + 1, time: '2026-01-01T00:00:00.000Z', source: 'stdout' as const, text: 'hello' }],
     })),
+    'bus.listAgents': vi.fn<CallHandlers['bus.listAgents']>(async () => ({ agents: [] })),
     'topology.listTemplates': vi.fn<CallHandlers['topology.listTemplates']>(async () => ({ templates: [] })),
     'file.open': vi.fn<CallHandlers['file.open']>(async ({ path }) => ({ path, text: '', mtimeMs: 0 })),
     'file.save': vi.fn<CallHandlers['file.save']>(async ({ path, text }) => ({ path, text, mtimeMs: 0 })),
