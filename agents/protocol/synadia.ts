@@ -72,7 +72,7 @@ export type SynadiaEnvelope = z.infer<typeof SynadiaEnvelopeSchema>;
  */
 export function decodeSynadiaPrompt(text: string): Decoded<SynadiaEnvelope> {
   if (text.length === 0) return { ok: false, reason: 'the request is empty' };
-  if (text.trimStart().startsWith('{')) {
+  if (startsWithBrace(text)) {
     const refusal = nestingRefusal(text);
     if (refusal) return { ok: false, reason: refusal };
     let raw: unknown;
@@ -88,10 +88,19 @@ export function decodeSynadiaPrompt(text: string): Decoded<SynadiaEnvelope> {
   return { ok: true, value: { prompt: text } };
 }
 
+/** True when the first byte after ASCII whitespace (tab, LF, CR, space: §5.3, as the SDKs skip) is `{`. */
+function startsWithBrace(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x20) return c === 0x7b;
+  }
+  return false;
+}
+
 /** A prompt's wire text: plain text when it is only a prompt that cannot be mistaken for JSON. */
 export function encodeSynadiaPrompt(envelope: SynadiaEnvelope | string): string {
   const value = typeof envelope === 'string' ? { prompt: envelope } : envelope;
-  const plain = Object.keys(value).length === 1 && !value.prompt.trimStart().startsWith('{');
+  const plain = Object.keys(value).length === 1 && !startsWithBrace(value.prompt);
   return plain ? value.prompt : JSON.stringify(value);
 }
 
