@@ -153,6 +153,16 @@ export const isSynadiaTerminator = (bodyLength: number, hasHeaders: boolean): bo
 /** The status codes an agent may answer with (§9.2). */
 export const SYNADIA_ERROR_CODES = [400, 401, 403, 404, 409, 429, 500] as const;
 
+/** The longest `Nats-Service-Error` description: headers are one line, richer detail goes in the body (§9.1). */
+export const SYNADIA_MAX_ERROR_DESCRIPTION = 200;
+
+/** An error response (§9.1): its code, the one-line header description, and the JSON body `{error, message}`. */
+export function encodeSynadiaError(code: (typeof SYNADIA_ERROR_CODES)[number], error: string, message: string): { code: number; description: string; body: string } {
+  const flat = message.split(/\r?\n/).map((line) => line.trim()).filter(Boolean).join(' | ');
+  const description = flat.length > SYNADIA_MAX_ERROR_DESCRIPTION ? `${flat.slice(0, SYNADIA_MAX_ERROR_DESCRIPTION - 3)}...` : flat;
+  return { code, description, body: JSON.stringify({ error, message }) };
+}
+
 /** A heartbeat (§8.3), unknown fields kept. */
 export const SynadiaHeartbeatSchema = z.looseObject({
   agent: z.string().min(1),
@@ -186,4 +196,45 @@ export function formatSynadiaSize(bytes: number): string {
     if (bytes % 1024 ** power === 0 && bytes >= 1024 ** power) return `${bytes / 1024 ** power}${unit}`;
   }
   return `${bytes}B`;
+}
+
+/** A `$SRV.INFO` reply as the protocol reads it (§4.3); unknown fields kept. */
+export const SynadiaServiceInfoSchema = z.looseObject({
+  name: z.string(),
+  id: z.string(),
+  description: z.string().optional(),
+  version: z.string().optional(),
+  metadata: z.record(z.string(), z.string()).nullish(),
+  endpoints: z.array(z.looseObject({ name: z.string(), subject: z.string(), metadata: z.record(z.string(), z.string()).nullish() })).nullish(),
+});
+
+/** A protocol agent's prompt endpoint as `$SRV.INFO` declares it. */
+export interface SynadiaPromptEndpoint {
+  /** Who answers (`metadata.agent`, `metadata.owner`, the prompt subject's last token). */
+  identity: SynadiaIdentity;
+  /** The service instance id (heartbeats carry it as `instance_id`). */
+  instanceId: string;
+  subject: string;
+  /** `max_payload` in bytes; null when absent or unreadable (the server's limit still applies). */
+  maxPayload: number | null;
+  /** `attachments_ok`: false only when the endpoint says "false". */
+  attachmentsOk: boolean;
+}
+
+/** The prompt endpoint of a `$SRV.INFO` reply, or null when it is not a protocol agent (another service, no prompt endpoint). */
+export function synadiaPromptEndpoint(raw: unknown): SynadiaPromptEndpoint | null {
+  const parsed = SynadiaServiceInfoSchema.safeParse(raw);
+  if (!parsed.success || !isSynadiaServiceName(parsed.data.name)) return null;
+  const { agent, owner } = parsed.data.metadata ?? {};
+  const prompt = parsed.data.endpoints?.find((e) => e.name === 'prompt');
+  if (!agent || !owner || !prompt) return null;
+  const name = prompt.subject.slice(prompt.subject.lastIndexOf('.') + 1);
+  const size = prompt.metadata?.['max_payload'];
+  return {
+    identity: { agent, owner, name },
+    instanceId: parsed.data.id,
+    subject: prompt.subject,
+    maxPayload: size === undefined ? null : parseSynadiaSize(size),
+    attachmentsOk: prompt.metadata?.['attachments_ok'] !== 'false',
+  };
 }
