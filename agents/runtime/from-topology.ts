@@ -6,7 +6,7 @@
  */
 import type { LlmSettings } from '../llm/factory.js';
 import { DEFAULT_REGISTRY_BUCKET, SUBJECT_PROFILES, type SubjectProfile } from '../protocol/subjects.js';
-import type { Topology } from '../topology/schema.js';
+import { SynadiaExposureSchema, type Topology } from '../topology/schema.js';
 import { createAgentTools } from '../tools/agent-tools.js';
 import type { ToolBackend } from '../tools/gateway.js';
 import type { AgentSpec } from './network.js';
@@ -40,6 +40,8 @@ export function planNetwork(topology: Topology, only?: readonly string[], mcp: M
     if (!board) throw new Error(`Unknown blackboard "${name ?? ''}".`);
     return board.bucket ?? board.name;
   };
+  // Served over the Synadia protocol: an agent's own `synadia` wins over `exposeAll`.
+  const synadia = SynadiaExposureSchema.parse(spec.synadia ?? {});
   const agents = spec.agents
     .filter((agent) => !only || only.includes(agent.name))
     .map((agent): AgentSpec => {
@@ -59,6 +61,7 @@ export function planNetwork(topology: Topology, only?: readonly string[], mcp: M
         tools: (services) => createAgentTools(topology, agent.name, { events: services.events, registry: services.registry, mcp: mcp.backends }),
         ...(Object.keys(budget).length > 0 && { budget }),
         breakpoints: agent.breakpoints,
+        ...((agent.synadia ?? synadia.exposeAll) && { synadia: { owner: synadia.owner, heartbeatS: synadia.heartbeatS } }),
       };
       const needsOoda = (role: string) => (ooda: AgentSpec['handler'] | null) => {
         if (!ooda) throw new Error(`Agent ${agent.name} (${role}) needs a model.`);

@@ -17,6 +17,8 @@ import { breakpointOf, type TopologyBreakpoint } from '../protocol/breakpoint.js
 import { createOodaHandler } from './ooda.js';
 import { CapabilityRegistry } from './registry.js';
 import { StepController } from './step-controller.js';
+import { serveOnSynadia } from '../interop/synadia/expose.js';
+import { SYNADIA_CLIENT_NAME, type SynadiaExposure } from '../interop/synadia/service.js';
 
 /** What a network shares with the behaviours and tools of its agents. */
 export interface NetworkServices {
@@ -47,6 +49,8 @@ export interface AgentSpec {
   behaviour?: (ooda: MessageHandler | null, services: NetworkServices) => MessageHandler;
   /** Runs after each instance started (blackboard watches); returns how to undo it. */
   onStarted?: (agent: Agent, handler: MessageHandler, services: NetworkServices) => Promise<() => Promise<void>>;
+  /** Serve each instance as a Synadia Agent Protocol agent too (agents/interop/synadia/). */
+  synadia?: SynadiaExposure;
 }
 
 /** Options for {@link AgentNetwork}. */
@@ -69,6 +73,8 @@ export interface NetworkOptions {
   onStop?: () => Promise<void>;
   /** Budgets, run timeouts, heartbeats and presence; the system clock unless a test drives time. */
   clock?: Clock;
+  /** The Switchboard version agents served over the Synadia protocol declare. */
+  version?: string;
 }
 
 /** Running agents plus the services they share. */
@@ -142,6 +148,22 @@ export class AgentNetwork {
           if (spec.onStarted) this.undo.push(await spec.onStarted(agent, handler, services));
         }
       }
+      const exposed = this.agents.flatMap((agent) => {
+        const spec = this.options.agents.find((s) => s.name === agent.name);
+        return spec?.synadia ? [{ agent, description: spec.description ?? '', exposure: spec.synadia }] : [];
+      });
+      if (exposed.length) {
+        this.undo.push(
+          await serveOnSynadia({
+            instances: exposed,
+            connection: this.options.connection,
+            profile,
+            version: this.options.version ?? '0.0.0',
+            ...(this.options.clock && { clock: this.options.clock }),
+            isGone: (name) => this.registryInstance?.get(name)?.status === 'offline',
+          }),
+        );
+      }
     } catch (error) {
       await this.stop();
       throw error;
@@ -166,6 +188,12 @@ export class AgentNetwork {
     return agent;
   }
 
+  /** The run's clients, and the Synadia client when agents are served over that protocol. */
+  private get clients(): readonly string[] {
+    const own = this.options.clients ?? [];
+    return this.options.agents.some((spec) => spec.synadia) ? [...own, SYNADIA_CLIENT_NAME] : own;
+  }
+
   private oodaHandler(spec: AgentSpec & { llm: LlmSettings }, tools: ToolExecutor | undefined): MessageHandler {
     const create = () =>
       createProvider(spec.llm, {
@@ -186,7 +214,7 @@ export class AgentNetwork {
       ...(spec.contextTokens !== undefined && { contextTokens: spec.contextTokens }),
       controller: this.controller,
       ...(this.options.clock && { clock: this.options.clock }),
-      peers: () => this.registryInstance?.describe(spec.name, this.options.clients) ?? '',
+      peers: () => this.registryInstance?.describe(spec.name, this.clients) ?? '',
       ...('maxTokens' in spec.llm && spec.llm.maxTokens !== undefined && { maxTokens: spec.llm.maxTokens }),
       ...('temperature' in spec.llm && spec.llm.temperature !== undefined && { temperature: spec.llm.temperature }),
     });
