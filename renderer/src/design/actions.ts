@@ -7,6 +7,8 @@ import { toYaml } from '../../../agents/topology/save';
 import type { Topology } from '../../../agents/topology/schema';
 import { NO_SELECTION, type Selection } from '../stores/design-store';
 import type { Stores } from '../stores/stores';
+import type { DiscoveredAgent } from '../../../agents/protocol/discovered-agent';
+import { addDiscovered } from './model/add-discovered';
 import { addNode, emptyTopology } from './model/add-node';
 import { allNodeNames, copyFragment, duplicateNodes, fragmentNames, isEmptyFragment, pasteFragment } from './model/clipboard';
 import { CONNECTION_LABEL, type ConnectionKind } from './model/connection-kinds';
@@ -48,6 +50,21 @@ export function addNodeAt(stores: DesignStores, kind: NodeKind, at: Point): stri
   });
   if (name) design(stores).select({ nodes: [name], edges: [] });
   return name;
+}
+
+/** Adds an agent found on the bus as an external agent at `at`; an agent already there is selected, a clash is said, never overwritten. */
+export function addDiscoveredAt(stores: DesignStores, agent: DiscoveredAgent, at: Point): string | null {
+  if (!doc(stores).topology) doc(stores).open(toYaml(emptyTopology()), { path: null });
+  const result = addDiscovered(doc(stores).topology!, agent, snap(at));
+  if (!result.ok) {
+    if (result.existing) design(stores).select({ nodes: [result.existing], edges: [] });
+    design(stores).notify(result.reason, result.existing ? 'info' : 'error');
+    return result.existing;
+  }
+  doc(stores).edit(`Add ${result.name} from the bus`, () => result.topology);
+  design(stores).select({ nodes: [result.name], edges: [] });
+  if (result.note) design(stores).notify(result.note);
+  return result.name;
 }
 
 /** Draws a line between two nodes with the default kind; offers the others in a popover at `at`. */

@@ -1,5 +1,6 @@
-/** The left palette: the kinds of node a topology is made of; drag one onto the canvas (or click to add it). */
+/** The left palette: the kinds of node a topology is made of, and the agents on the bus; drag one onto the canvas (or click to add it). */
 import type { DragEvent, ReactNode } from 'react';
+import { AgentsPanel } from '../bus/agents-panel';
 import { addNodeAt } from '../design/actions';
 import { NODE_KIND_MIME } from '../design/canvas/designer-canvas';
 import { BoardIcon, ExternalIcon, McpIcon, RoleIcon, ToolIcon } from '../design/canvas/icons';
@@ -64,6 +65,7 @@ export function Palette() {
           </span>
         ))}
       </div>
+      <AgentsPanel />
     </aside>
   );
 }

@@ -5,6 +5,7 @@
  */
 import type { StoreApi } from 'zustand';
 import type { ApiClient } from '../api';
+import { createBusStore, type BusStore } from './bus-store';
 import { createCompareStore, type CompareStore } from './compare-store';
 import { createCyclesStore, type CyclesStore } from './cycles-store';
 import { createDebugStore, type DebugStore } from './debug-store';
@@ -43,6 +44,8 @@ export interface Stores {
   metrics: StoreApi<MetricsStore>;
   /** The host connection and the NATS server panel. */
   server: StoreApi<ServerStore>;
+  /** The Agents on the bus panel: what discovery last listed. */
+  bus: StoreApi<BusStore>;
   /** The file dialogs, templates, recent files and recoveries. */
   files: StoreApi<FilesStore>;
   /** The Export dialog. */
@@ -80,6 +83,7 @@ export function createStores(client: ApiClient): Stores {
     sequence: createSequenceStore(client, { trace }),
     live: createLiveStore(client, { document: doc, run, trace }),
     server,
+    bus: createBusStore(client),
     metrics: createMetricsStore(client, { trace, view, server }),
     files: createFilesStore(client, { document: doc, beforeReplace: () => runs.getState().closeView(), openTrace: (source) => runs.getState().importTrace(source, true) }),
     runs,

@@ -25,7 +25,8 @@ import { useDesignStore, type DesignStore } from '../../stores/design-store';
 import { useDocumentStore } from '../../stores/document-store';
 import { useStores } from '../../stores/stores-context';
 import { useViewStore } from '../../stores/view-store';
-import { addNodeAt, connectNodes, moveTo } from '../actions';
+import { addDiscoveredAt, addNodeAt, connectNodes, moveTo } from '../actions';
+import { agentFromDrop, DISCOVERED_AGENT_MIME } from '../../bus/bus-model';
 import { fallbackPosition } from '../arrange';
 import { NODE_KINDS, type NodeKind } from '../model/node-kinds';
 import { GRID, type Point } from '../model/positions';
@@ -163,11 +164,15 @@ function FlowCanvas() {
   const onDrop = useCallback(
     (event: DragEvent) => {
       const kind = event.dataTransfer.getData(NODE_KIND_MIME) as NodeKind;
-      if (!NODE_KINDS.includes(kind)) return;
+      // An agent from the Agents on the bus panel becomes an external agent.
+      const discovered = NODE_KINDS.includes(kind) ? null : agentFromDrop(event.dataTransfer.getData(DISCOVERED_AGENT_MIME));
+      if (!NODE_KINDS.includes(kind) && !discovered) return;
       event.preventDefault();
       const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
       // The pointer holds the node near its top-left corner, as it was picked up in the palette.
-      addNodeAt(stores, kind, { x: at.x - 30, y: at.y - 20 });
+      const corner = { x: at.x - 30, y: at.y - 20 };
+      if (discovered) addDiscoveredAt(stores, discovered, corner);
+      else addNodeAt(stores, kind, corner);
       wrapper.current?.focus({ preventScroll: true });
     },
     [flow, stores],
@@ -197,7 +202,7 @@ function FlowCanvas() {
         if (!target.closest('input, textarea, select, button, [contenteditable]') && !wrapper.current?.contains(document.activeElement)) wrapper.current?.focus({ preventScroll: true });
       }}
       onDragOver={(event) => {
-        if (event.dataTransfer.types.includes(NODE_KIND_MIME)) {
+        if (event.dataTransfer.types.includes(NODE_KIND_MIME) || event.dataTransfer.types.includes(DISCOVERED_AGENT_MIME)) {
           event.preventDefault();
           event.dataTransfer.dropEffect = 'copy';
         }
