@@ -100,7 +100,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     'file.listRecoveries': async () => ({ recoveries: await files.recoveries() }),
     'file.discardRecovery': async ({ key }) => (await files.discardRecovery(key), {}),
     'file.takeOpenRequest': async () => ({ path: openRequests.take() }),
-    'topology.export': async ({ text, fileName, format, dir }) => exportForApp(text, format, fileName, dir),
+    'topology.export': async ({ text, fileName, format, dir, clusterNodes }) => exportForApp(text, format, fileName, dir, clusterNodes),
     'run.start': async ({ text, fileName }) => runs.start(text, fileName),
     'run.replay': async ({ runId, fork }) => runs.replay(runId, fork),
     'run.stop': async () => runs.stop(),

@@ -1,11 +1,15 @@
 /**
  * A Docker Compose file that runs a topology without the app: the exported nats-server config in
- * a `nats` service, and one headless `switchboard run --only <agent>` service per agent, each with
- * only its own nkey seed mounted and only the environment variables its model settings name
- * (passed through from the host, never written here). External agents run elsewhere: no service.
+ * a `nats` service (or an N-node cluster: `nats-1` … `nats-N`, routed by service name), and one
+ * headless `switchboard run --only <agent>` service per agent, each with only its own nkey seed
+ * mounted and only the environment variables its model settings name (passed through from the
+ * host, never written here). On a cluster the agents are spread over the nodes: each lists its
+ * own node first, then the others. External agents run elsewhere: no service.
  */
 import { stringify } from 'yaml';
 import type { Topology } from '../schema.js';
+import { slugOf } from './names.js';
+import { CLUSTER_FILES, defaultNodeNames } from './nats-cluster.js';
 
 /** Options of {@link exportCompose}; paths on the host are relative to the compose file. */
 export interface ComposeOptions {
@@ -19,6 +23,8 @@ export interface ComposeOptions {
   secretsDir?: string;
   /** JetStream's store_dir in the config (the volume goes there). */
   storeDir?: string;
+  /** nats-server nodes: 1 (default) runs {@link natsConfFile}; more run `<service>.conf` each (see {@link natsServiceNames}). */
+  natsNodes?: number;
 }
 
 /** The compose file's defaults, shared with the bundle that writes the files it mounts. */
@@ -38,33 +44,55 @@ const DEFAULT_KEY_ENV: Record<string, string> = { openai: 'OPENAI_API_KEY', anth
 export function exportCompose(topology: Topology, options: ComposeOptions = {}): string {
   const opts = { ...COMPOSE_DEFAULTS, ...options };
   const agents = topology.spec.agents;
-  // The server's service name is also its host name in every agent's --nats URL; an agent may be called "nats".
-  let nats = 'nats';
-  for (let n = 2; agents.some((a) => a.name === nats); n++) nats = `nats-server${n > 2 ? `-${n}` : ''}`;
   const topologyName = opts.topologyFile.split('/').pop() || COMPOSE_DEFAULTS.topologyFile;
   const secretsDir = opts.secretsDir.replace(/\/+$/, '') || '.';
+  const nodes = natsServiceNames(topology, opts.natsNodes ?? 1);
+  const cluster = nodes.length > 1;
 
-  const services: Record<string, unknown> = {
-    [nats]: {
+  const services: Record<string, unknown> = {};
+  const volumes: Record<string, object> = {};
+  for (const [i, node] of nodes.entries()) {
+    // Each node in its own container: the same ports inside, published one apart on the host.
+    const mounts = cluster
+      ? [`./${node}.conf:/etc/nats/${node}.conf:ro`, ...[CLUSTER_FILES.users, CLUSTER_FILES.routes].map((f) => `./${f}:/etc/nats/${f}:ro`)]
+      : [`${relative(opts.natsConfFile)}:/etc/nats/nats-server.conf:ro`];
+    const data = cluster ? `${node}-data` : 'nats-data';
+    volumes[data] = {};
+    services[node] = {
       image: COMPOSE_DEFAULTS.natsImage,
-      command: ['-c', '/etc/nats/nats-server.conf'],
-      volumes: [`${relative(opts.natsConfFile)}:/etc/nats/nats-server.conf:ro`, `nats-data:${opts.storeDir}`],
-      ports: ['4222:4222', '8222:8222'],
-    },
-  };
-  for (const agent of agents) {
+      command: ['-c', cluster ? `/etc/nats/${node}.conf` : '/etc/nats/nats-server.conf'],
+      volumes: [...mounts, `${data}:${opts.storeDir}`],
+      ports: [`${4222 + i}:4222`, `${8222 + i}:8222`],
+    };
+  }
+  for (const [k, agent] of agents.entries()) {
+    // The k-th agent's node is k mod N; it lists that node first and the others after it.
+    const own = k % nodes.length;
+    const urls = [...nodes.slice(own), ...nodes.slice(0, own)].map((node) => `nats://${node}:4222`).join(',');
     const environment = Object.fromEntries(secretEnv(topology, agent.llm).map((name) => [name, `\${${name}}`]));
     services[agent.name] = {
       image: opts.image,
-      command: ['switchboard', 'run', `/topology/${topologyName}`, '--nats', `nats://${nats}:4222`, '--creds', `/secrets/${agent.name}.nk`, '--only', agent.name],
+      command: ['switchboard', 'run', `/topology/${topologyName}`, '--nats', urls, '--creds', `/secrets/${agent.name}.nk`, '--only', agent.name],
       volumes: [`${relative(opts.topologyFile)}:/topology/${topologyName}:ro`, `${secretsDir}/${agent.name}.nk:/secrets/${agent.name}.nk:ro`],
       ...(Object.keys(environment).length > 0 && { environment }),
-      depends_on: [nats],
+      depends_on: nodes,
       deploy: { replicas: agent.replicas },
     };
   }
   const header = `# Docker Compose for the Switchboard topology ${topology.metadata.name.replace(/[\r\n]+/g, ' ')}.\n# Secrets come from your environment (or an .env file beside this one); none are written here.\n`;
-  return header + stringify({ name: projectName(topology.metadata.name), services, volumes: { 'nats-data': {} } }, { lineWidth: 0 });
+  return header + stringify({ name: projectName(topology.metadata.name), services, volumes }, { lineWidth: 0 });
+}
+
+/**
+ * The nats-server services' names, which are also their host names in the agents' URLs and the
+ * routes: `nats`, or `nats-1` … `nats-N`; another prefix when an agent already has such a name.
+ */
+export function natsServiceNames(topology: Topology, nodes: number): string[] {
+  const taken = new Set(topology.spec.agents.map((a) => a.name));
+  const names = (prefix: string) => (nodes === 1 ? [prefix] : defaultNodeNames(nodes).map((n) => n.replace(/^nats/, prefix)));
+  let prefix = 'nats';
+  for (let n = 2; names(prefix).some((name) => taken.has(name)); n++) prefix = `nats-server${n > 2 ? `-${n}` : ''}`;
+  return names(prefix);
 }
 
 /** The environment variables an agent's model settings read its secrets from. */
@@ -79,7 +107,4 @@ function secretEnv(topology: Topology, llm: string): string[] {
 const relative = (path: string) => (/^(\.{0,2}\/|~)/.test(path) ? path : `./${path}`);
 
 /** Compose project names are lowercase letters, digits, `-` and `_`, starting with a letter or digit. */
-function projectName(name: string): string {
-  const slug = name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[-_]+|[-_]+$/g, '');
-  return slug || 'switchboard';
-}
+const projectName = (name: string) => slugOf(name, 'switchboard');

@@ -130,10 +130,9 @@ export function derivePermissions(topology: Topology): UserPermissions[] {
 
 /** The nats-server config for `topology` and the seeds of its users. */
 export function exportNatsConf(topology: Topology, options: NatsConfOptions): NatsConfExport {
-  const users = derivePermissions(topology);
-  const keyed = users.map((user) => ({ user, keys: checkedPair(options.createUser(), user.name) }));
+  const keyed = keyedUsers(topology, options.createUser);
   const host = options.host ?? '0.0.0.0';
-  const address = (port: number) => `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const address = (port: number) => hostPort(host, port);
   const spec = topology.spec;
   const lines = [
     `# nats-server config for the Switchboard topology ${oneLine(topology.metadata.name)}`,
@@ -145,18 +144,35 @@ export function exportNatsConf(topology: Topology, options: NatsConfOptions): Na
     'jetstream {',
     `  store_dir: ${str(options.storeDir ?? '/data')}`,
     '}',
-    'authorization {',
-    '  users: [',
-    ...keyed.flatMap(({ user, keys }) => renderUser(user, keys.publicKey, topology)),
-    '  ]',
-    '}',
+    ...renderAuthorization(keyed, topology),
     '',
   ];
-  return {
-    config: lines.join('\n'),
-    secrets: keyed.map(({ user, keys }) => ({ fileName: `${user.name}.nk`, content: `${keys.seed}\n` })),
-  };
+  return { config: lines.join('\n'), secrets: seedFiles(keyed) };
 }
+
+/** A user with the nkey pair made for it. */
+export interface KeyedUser {
+  user: UserPermissions;
+  keys: NkeyPair;
+}
+
+/** Every user of `topology` with a fresh (checked) nkey pair. */
+export function keyedUsers(topology: Topology, createUser: () => NkeyPair): KeyedUser[] {
+  return derivePermissions(topology).map((user) => ({ user, keys: checkedPair(createUser(), user.name) }));
+}
+
+/** The config's `authorization { users: [...] }` block: public keys and permissions only. */
+export function renderAuthorization(keyed: KeyedUser[], topology: Topology): string[] {
+  return ['authorization {', '  users: [', ...keyed.flatMap(({ user, keys }) => renderUser(user, keys.publicKey, topology)), '  ]', '}'];
+}
+
+/** One `<user>.nk` secrets file per user, holding its seed. */
+export function seedFiles(keyed: KeyedUser[]): SecretFile[] {
+  return keyed.map(({ user, keys }) => ({ fileName: `${user.name}.nk`, content: `${keys.seed}\n` }));
+}
+
+/** `host:port`, with an IPv6 host in brackets. */
+export const hostPort = (host: string, port: number) => `${host.includes(':') ? `[${host}]` : host}:${port}`;
 
 // ---------------------------------------------------------------------------------------------
 
@@ -256,5 +272,6 @@ function renderUser(user: UserPermissions, publicKey: string, topology: Topology
 }
 
 /** A quoted config string: JSON escapes are what the nats-server config lexer reads, and `$` stays literal. */
-const str = (value: string) => JSON.stringify(value);
-const oneLine = (text: string) => text.replace(/[\r\n]+/g, ' ');
+export const str = (value: string) => JSON.stringify(value);
+/** Text for a one-line config comment. */
+export const oneLine = (text: string) => text.replace(/[\r\n]+/g, ' ');
