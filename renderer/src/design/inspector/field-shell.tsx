@@ -59,4 +59,6 @@ export interface SchemaFieldProps {
   hint?: ReactNode;
   multiline?: boolean;
   readOnly?: boolean;
+  /** Shown in an empty text or number field: what empty means (e.g. "automatic"). */
+  placeholder?: string;
 }

@@ -35,7 +35,7 @@ export function SchemaField(props: SchemaFieldProps) {
 }
 
 /** A text or number input; committed on every valid keystroke. */
-function TextField({ name, schema, value, onCommit, label, problems, hint, multiline, readOnly, numeric }: SchemaFieldProps & { numeric: boolean }) {
+function TextField({ name, schema, value, onCommit, label, problems, hint, multiline, readOnly, numeric, placeholder }: SchemaFieldProps & { numeric: boolean }) {
   const id = useId();
   const [draft, setDraft] = useDraft(value, (v) => (v === undefined || v === null ? '' : String(v)));
   const { optional } = unwrap(schema);
@@ -47,7 +47,7 @@ function TextField({ name, schema, value, onCommit, label, problems, hint, multi
     // The schema's output is what the file holds: a cleared field with a default gets the default.
     if (!schemaError(schema, parsed)) onCommit(schema.parse(parsed));
   };
-  const common = { id, name, value: draft, readOnly, 'aria-invalid': Boolean(error), onChange: (e: { target: { value: string } }) => change(e.target.value) };
+  const common = { id, name, value: draft, readOnly, placeholder, 'aria-invalid': Boolean(error), onChange: (e: { target: { value: string } }) => change(e.target.value) };
   return (
     <FieldShell label={label ?? humanize(name)} id={id} error={error} problems={problems} hint={hint} testId={`field-${name}`}>
       {multiline ? <textarea {...common} rows={4} /> : <input {...common} type={numeric ? 'number' : 'text'} spellCheck={false} />}

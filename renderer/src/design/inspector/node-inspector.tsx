@@ -13,6 +13,7 @@ import { FieldShell, SchemaField } from './fields';
 import { nodeProblems } from './field-problems';
 import { NameField } from './name-field';
 import { PatternFields } from './pattern-fields';
+import { AgentSynadiaField, ExternalSynadiaField } from './synadia-fields';
 import { useStores } from '../../stores/stores-context';
 
 const SCHEMAS: Record<NodeKind, z.ZodObject> = { agent: AgentSchema, external: ExternalAgentSchema, tool: ToolSchema, mcp: McpServerSchema, blackboard: BlackboardSchema };
@@ -54,6 +55,12 @@ export function NodeInspector({ topology, node, problems }: { topology: Topology
         <AgentBreakpoints agent={node.name} />
       </FieldShell>
     ),
+    synadia: () =>
+      node.kind === 'external' ? (
+        <ExternalSynadiaField value={node.spec.synadia} onCommit={commit('synadia')} problems={byField.at('synadia')} readOnly={readOnly} />
+      ) : (
+        <AgentSynadiaField topology={topology} agent={node.name} value={spec['synadia'] as boolean | undefined} onCommit={commit('synadia')} problems={byField.at('synadia')} readOnly={readOnly} />
+      ),
     pattern: () => <PatternFields agent={node.spec as z.infer<typeof AgentSchema>} onCommit={commit('pattern')} problems={byField.at('pattern')} readOnly={readOnly} />,
   };
 
@@ -71,7 +78,7 @@ export function NodeInspector({ topology, node, problems }: { topology: Topology
       )}
       <NameField key={node.name} topology={topology} kind={node.kind} name={node.name} readOnly={readOnly} />
       {keys.map((key) =>
-        node.kind === 'agent' && custom[key] ? (
+        (node.kind === 'agent' || key === 'synadia') && custom[key] ? (
           <div key={key}>{custom[key]()}</div>
         ) : (
           <SchemaField

@@ -4,6 +4,7 @@ import { LlmSettingsSchema, NodeNameSchema, TopologySchema, TopologySpecSchema, 
 import type { Problem } from '../../../../agents/topology/validate';
 import { useDocumentStore } from '../../stores/document-store';
 import { SchemaField } from './fields';
+import { TopologyClusterFields } from './synadia-fields';
 
 const METADATA = TopologySchema.shape.metadata;
 const LLMS = z.record(NodeNameSchema, LlmSettingsSchema);
@@ -20,7 +21,13 @@ export function TopologyCard({ topology, problems }: { topology: Topology; probl
       if (value === undefined) delete metadata[key];
       return { ...t, metadata: metadata as Topology['metadata'] };
     }, `topology:${key}`);
-  const setSpec = (key: string) => (value: unknown) => edit(`Edit topology ${key}`, (t) => ({ ...t, spec: { ...t.spec, [key]: value } }), `topology:${key}`);
+  const setSpec = (key: string) => (value: unknown) =>
+    edit(`Edit topology ${key}`, (t) => {
+      const spec: Record<string, unknown> = { ...t.spec, [key]: value };
+      // An optional setting cleared is left out of the file, not written as null.
+      if (value === undefined) delete spec[key];
+      return { ...t, spec: spec as Topology['spec'] };
+    }, `topology:${key}`);
 
   return (
     <section className="card inspector-form" aria-label="Topology" data-testid="topology-card">
@@ -35,6 +42,7 @@ export function TopologyCard({ topology, problems }: { topology: Topology; probl
       ))}
       <SchemaField name="llms" label="LLM settings" schema={LLMS} value={topology.spec.llms} onCommit={setSpec('llms')} problems={at('spec', 'llms')} readOnly={readOnly} hint="Named model settings agents refer to; API keys by environment variable name (apiKeyEnv), never inline." />
       <SchemaField name="budget" label="Budget envelope" schema={TopologySpecSchema.shape.budget} value={topology.spec.budget} onCommit={setSpec('budget')} problems={at('spec', 'budget')} readOnly={readOnly} />
+      <TopologyClusterFields topology={topology} problems={at} readOnly={readOnly} onCommit={(key, value) => setSpec(key)(value)} />
       <SchemaField name="example" label="Example request" schema={METADATA.shape.example} value={topology.metadata.example} onCommit={setMetadata('example')} problems={at('metadata', 'example')} readOnly={readOnly} />
     </section>
   );
