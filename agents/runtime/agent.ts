@@ -8,13 +8,14 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { connect, errors, type Msg, type NatsConnection, type NodeConnectionOptions, type Subscription } from '@nats-io/transport-node';
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import { AgentMetadataSchema, Priority, type AgentMessage, type AgentMetadata } from '../protocol/agent-message.js';
 import { decodeAgentMessage } from '../protocol/codec.js';
 import { DEFAULT_REGISTRY_BUCKET, inboxPrefixOf, renderSubject, SEED_000_PROFILE, type SubjectProfile } from '../protocol/subjects.js';
 import { RuntimeEventBus } from '../protocol/runtime-events.js';
 import type { AgentHandle, RequestOptions } from '../tools/agent-handle.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
+import { defaultBuckets, type JetStreamBuckets } from './jetstream-buckets.js';
 import { decodeReply, decodeRequest, encodeReply, encodeRequest, newMessage } from './wire.js';
 
 /** What a handler returns: the reply's content, optionally with metadata. */
@@ -58,6 +59,8 @@ export interface AgentOptions {
   clock?: Clock;
   /** JetStream KV bucket of the registry; null keeps the agent out of KV (announcements only). */
   registryBucket?: string | null;
+  /** Opens the registry bucket with the topology's replicas (the network's); default replicas otherwise. */
+  buckets?: JetStreamBuckets;
   /** Default timeout of this agent's outgoing requests. */
   requestTimeoutMs?: number;
   /**
@@ -129,8 +132,11 @@ export class Agent implements AgentHandle {
     this.registeredAt = new Date(this.clock.now()).toISOString();
     if (this.opts.registryBucket !== null) {
       try {
-        this.kv = await new Kvm(nc).create(this.opts.registryBucket ?? DEFAULT_REGISTRY_BUCKET, { history: 1 });
-        await this.kv.put(this.registryKey, JSON.stringify(this.metadata('available')));
+        const buckets = this.opts.buckets ?? defaultBuckets;
+        const kv = await buckets.open(nc, this.opts.registryBucket ?? DEFAULT_REGISTRY_BUCKET, { history: 1 });
+        this.kv = kv;
+        // Retried through a stream leader election (a node was just lost).
+        await buckets.retry(() => kv.put(this.registryKey, JSON.stringify(this.metadata('available'))));
       } catch (error) {
         // Do not leave a half-started agent's connection open.
         this.nc = null;

@@ -19,6 +19,8 @@ export interface NetworkPlan {
   profile: SubjectProfile;
   agents: AgentSpec[];
   registryBucket: string | null;
+  /** The topology's `spec.jetstream` (replicas of the buckets it creates). */
+  jetstream: { replicas?: number };
 }
 
 /** Starts the topology's MCP servers on demand; the network stops them. */
@@ -58,7 +60,7 @@ export function planNetwork(topology: Topology, only?: readonly string[], mcp: M
         prompt: agent.prompt,
         variables: agent.variables,
         llm,
-        tools: (services) => createAgentTools(topology, agent.name, { events: services.events, registry: services.registry, mcp: mcp.backends }),
+        tools: (services) => createAgentTools(topology, agent.name, { events: services.events, registry: services.registry, mcp: mcp.backends, buckets: services.buckets }),
         ...(Object.keys(budget).length > 0 && { budget }),
         breakpoints: agent.breakpoints,
         ...((agent.synadia ?? synadia.exposeAll) && { synadia: { owner: synadia.owner, heartbeatS: synadia.heartbeatS } }),
@@ -83,9 +85,9 @@ export function planNetwork(topology: Topology, only?: readonly string[], mcp: M
               }),
           };
         case 'peer':
-          return { ...base, behaviour: (ooda) => peerBehaviour(needsOoda('peer')(ooda)) };
+          return { ...base, behaviour: (ooda, services) => peerBehaviour(needsOoda('peer')(ooda), services.buckets) };
         case 'finalizer':
-          return { ...base, behaviour: (ooda) => finalizerHandler(needsOoda('finalizer')(ooda)) };
+          return { ...base, behaviour: (ooda, services) => finalizerHandler(needsOoda('finalizer')(ooda), services.buckets) };
         case 'auctioneer':
           return {
             ...base,
@@ -100,11 +102,11 @@ export function planNetwork(topology: Topology, only?: readonly string[], mcp: M
           return { ...base, behaviour: (ooda) => bidderBehaviour(needsOoda('bidder')(ooda), pattern.bid) };
         default: {
           const watches = (pattern.watch ?? []).map((w) => ({ ...w, bucket: bucketOf(w.blackboard) }));
-          return watches.length ? { ...base, onStarted: (running, handler) => startWatches(running, handler, watches) } : base;
+          return watches.length ? { ...base, onStarted: (running, handler, services) => startWatches(running, handler, watches, services.buckets) } : base;
         }
       }
     });
   const profile = SUBJECT_PROFILES[spec.profile];
   if (!profile) throw new Error(`Unknown subject profile ${spec.profile}.`);
-  return { profile, agents, registryBucket: spec.registry === 'kv' ? DEFAULT_REGISTRY_BUCKET : null };
+  return { profile, agents, registryBucket: spec.registry === 'kv' ? DEFAULT_REGISTRY_BUCKET : null, jetstream: { ...spec.jetstream } };
 }

@@ -15,6 +15,7 @@ import type { Clock } from './clock.js';
 import { RuntimeEventBus } from '../protocol/runtime-events.js';
 import { breakpointOf, type TopologyBreakpoint } from '../protocol/breakpoint.js';
 import { createOodaHandler } from './ooda.js';
+import { JetStreamBuckets } from './jetstream-buckets.js';
 import { CapabilityRegistry } from './registry.js';
 import { StepController } from './step-controller.js';
 import { serveOnSynadia } from '../interop/synadia/expose.js';
@@ -25,6 +26,8 @@ export interface NetworkServices {
   events: RuntimeEventBus;
   controller: StepController;
   registry: CapabilityRegistry;
+  /** Opens the buckets the agents share (registry, blackboards) with the topology's replicas. */
+  buckets: JetStreamBuckets;
 }
 
 /** One agent of a network. Either an OODA agent (prompt + llm) or custom code (handler). */
@@ -61,6 +64,10 @@ export interface NetworkOptions {
   heartbeatMs?: number;
   /** KV bucket of the registry; null for announcements only (servers without JetStream). */
   registryBucket?: string | null;
+  /** Replicas of the buckets the network creates (`spec.jetstream`); absent: min(3, cluster nodes). */
+  jetstream?: { replicas?: number };
+  /** Tells the user about what it worked around (a bucket with other settings), once each. */
+  warn?: (message: string) => void;
   secrets?: SecretSource;
   /** LLM calls of an earlier run, for agents on the `replay` provider. */
   recording?: readonly RecordedLlmCall[];
@@ -81,6 +88,8 @@ export interface NetworkOptions {
 export class AgentNetwork {
   readonly events: RuntimeEventBus;
   readonly controller: StepController;
+  /** The network's buckets (replica policy, warnings once per bucket). */
+  readonly buckets: JetStreamBuckets;
   readonly agents: Agent[] = [];
   private registryConnection: NatsConnection | null = null;
   private registryInstance: CapabilityRegistry | null = null;
@@ -89,6 +98,7 @@ export class AgentNetwork {
   constructor(private readonly options: NetworkOptions) {
     this.events = options.events ?? new RuntimeEventBus();
     this.controller = new StepController(this.events, { ...(options.clock && { clock: options.clock }) });
+    this.buckets = new JetStreamBuckets({ ...options.jetstream, ...(options.warn && { warn: options.warn }) });
   }
 
   /** The registry (after start). */
@@ -114,10 +124,11 @@ export class AgentNetwork {
         profile,
         heartbeatMs,
         ...(this.options.registryBucket !== undefined && { bucket: this.options.registryBucket }),
+        buckets: this.buckets,
         ...(this.options.clock && { clock: this.options.clock }),
       });
       await this.registryInstance.start();
-      const services: NetworkServices = { events: this.events, controller: this.controller, registry: this.registryInstance };
+      const services: NetworkServices = { events: this.events, controller: this.controller, registry: this.registryInstance, buckets: this.buckets };
       for (const spec of this.options.agents) {
         this.controller.addBreakpoints((spec.breakpoints ?? []).map((entry) => breakpointOf(spec.name, entry)));
         const built = typeof spec.tools === 'function' ? await spec.tools(services) : spec.tools;
@@ -142,6 +153,7 @@ export class AgentNetwork {
             ...(this.options.clock && { clock: this.options.clock }),
             isGone: (name) => this.registryInstance?.get(name)?.status === 'offline',
             ...(this.options.registryBucket !== undefined && { registryBucket: this.options.registryBucket }),
+            buckets: this.buckets,
           });
           this.agents.push(agent);
           await agent.start();

@@ -5,7 +5,7 @@
  * that only announces itself is found too. An agent that misses its heartbeats is marked offline.
  */
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import type { QueuedIterator } from '@nats-io/nats-core';
 import type { KvWatchEntry } from '@nats-io/kv';
 import { AgentMetadataSchema, type AgentMetadata } from '../protocol/agent-message.js';
@@ -13,6 +13,7 @@ import { decodeAgentMessage } from '../protocol/codec.js';
 import { DEFAULT_REGISTRY_BUCKET, renderSubject, SEED_000_PROFILE, type SubjectProfile } from '../protocol/subjects.js';
 import { DEFAULT_HEARTBEAT_MS } from './agent.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
+import { defaultBuckets, type JetStreamBuckets } from './jetstream-buckets.js';
 
 /** One agent as the registry knows it (replicas folded together). */
 export interface RegistryEntry {
@@ -26,8 +27,8 @@ export interface RegistryEntry {
   requestSubject: string;
   /** Live instances (replicas) by id, with when each was last heard from (ms since epoch). */
   instances: Record<string, number>;
-  /** Where the registry learned of it first. */
-  source: 'kv' | 'announcement';
+  /** Where the registry learned of it first (`synadia`: a declared Synadia protocol agent's heartbeats). */
+  source: 'kv' | 'announcement' | 'synadia';
 }
 
 /** Options for {@link CapabilityRegistry}. */
@@ -36,6 +37,8 @@ export interface RegistryOptions {
   profile?: SubjectProfile;
   /** The KV bucket agents register in; null to rely on announcements only. */
   bucket?: string | null;
+  /** Opens the bucket with the topology's replicas (the network's); default replicas otherwise. */
+  buckets?: JetStreamBuckets;
   /** The agents' heartbeat period; 0 when they do not beat (then nobody expires). */
   heartbeatMs?: number;
   /** Heartbeats an instance may miss before it counts as gone. */
@@ -53,6 +56,8 @@ export class CapabilityRegistry {
   private watcher: QueuedIterator<KvWatchEntry> | null = null;
   private sweep: TimerHandle | null = null;
   private readonly clock: Clock;
+  /** Agents that beat at their own pace (Synadia agents): silence allowed before they count as gone, ms. */
+  private readonly silence = new Map<string, number>();
 
   constructor(private readonly opts: RegistryOptions) {
     this.profile = opts.profile ?? SEED_000_PROFILE;
@@ -115,6 +120,15 @@ export class CapabilityRegistry {
       .join('\n');
   }
 
+  /**
+   * Learns an agent this registry does not follow itself (a declared Synadia agent, from its
+   * heartbeats or discovery); it counts as gone after `silentMs` without a word.
+   */
+  hear(metadata: AgentMetadata, instance: string, silentMs: number): void {
+    this.silence.set(metadata.name, silentMs);
+    this.learn(metadata, instance, 'synadia');
+  }
+
   /** Called with an agent's entry whenever it changes. */
   onChange(listener: (entry: RegistryEntry) => void): () => void {
     this.listeners.add(listener);
@@ -143,7 +157,7 @@ export class CapabilityRegistry {
   private async followKv(bucket: string): Promise<void> {
     try {
       // create() binds to the bucket when it exists; agents starting later write into it.
-      const kv: KV = await new Kvm(this.opts.connection).create(bucket, { history: 1 });
+      const kv: KV = await (this.opts.buckets ?? defaultBuckets).open(this.opts.connection, bucket, { history: 1 });
       this.watcher = await kv.watch({ key: '>' });
     } catch {
       return; // a server without JetStream (or without permission for it): announcements still work
@@ -158,7 +172,7 @@ export class CapabilityRegistry {
     })();
   }
 
-  private learn(metadata: AgentMetadata, instance: string, source: 'kv' | 'announcement'): void {
+  private learn(metadata: AgentMetadata, instance: string, source: RegistryEntry['source']): void {
     let entry = this.entries.get(metadata.name);
     if (!entry) {
       entry = {
@@ -192,8 +206,9 @@ export class CapabilityRegistry {
     const now = this.clock.now();
     for (const entry of this.entries.values()) {
       let changed = false;
+      const allowed = this.silence.get(entry.name) ?? limit;
       for (const [instance, seen] of Object.entries(entry.instances)) {
-        if (now - seen > limit) {
+        if (now - seen > allowed) {
           delete entry.instances[instance];
           entry.metadata.delete(instance);
           changed = true;

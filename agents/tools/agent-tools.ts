@@ -4,6 +4,7 @@
  */
 import type { RuntimeEventBus } from '../protocol/runtime-events.js';
 import type { Topology } from '../topology/schema.js';
+import type { JetStreamBuckets } from '../runtime/jetstream-buckets.js';
 import { BUILT_IN_TOOLS } from '../topology/validate.js';
 import type { CapabilityLookup } from './agent-handle.js';
 import { BuiltInBackend } from './builtin-backend.js';
@@ -17,6 +18,8 @@ export interface ToolServices {
   registry: CapabilityLookup | null;
   /** One backend per MCP server of the topology, by server name (started once per network). */
   mcp: ReadonlyMap<string, ToolBackend>;
+  /** Opens blackboards with the topology's replicas (the network's). */
+  buckets?: JetStreamBuckets;
 }
 
 
@@ -37,6 +40,7 @@ export async function createAgentTools(topology: Topology, agentName: string, se
       blackboards: new Map(spec.blackboards.filter((b) => agent.blackboards.includes(b.name)).map((b) => [b.name, b.bucket ?? b.name])),
       registry: services.registry,
       delegation: { timeoutMs: agent.pattern?.subtaskTimeoutMs ?? 30_000, maxParallel: agent.pattern?.maxParallel ?? 8 },
+      ...(services.buckets && { buckets: services.buckets }),
     }),
     ...[...servers].flatMap((server) => {
       const backend = services.mcp.get(server);

@@ -3,8 +3,9 @@
  * broadcast), delegate sub-tasks by capability (the coordinator pattern), and read and write the
  * blackboards the agent may use (JetStream KV).
  */
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import type { LlmTool } from '../llm/provider.js';
+import { defaultBuckets, type JetStreamBuckets } from '../runtime/jetstream-buckets.js';
 import type { CapabilityLookup } from './agent-handle.js';
 import type { ToolBackend } from './gateway.js';
 import type { ToolCallContext, ToolResult } from './tool-executor.js';
@@ -19,6 +20,8 @@ export interface AgentAccess {
   registry: CapabilityLookup | null;
   /** Limits of delegated sub-tasks. */
   delegation: { timeoutMs: number; maxParallel: number };
+  /** Opens blackboards with the topology's replicas (the network's); default replicas otherwise. */
+  buckets?: JetStreamBuckets;
 }
 
 const str = (args: Record<string, unknown>, key: string): string => {
@@ -105,7 +108,7 @@ const BUILT_INS: Record<string, BuiltIn> = {
     description: 'Read one entry of a blackboard.',
     parameters: object({ blackboard: text('the blackboard'), key: text('the entry') }, ['blackboard', 'key']),
     run: async (args, context, access) => {
-      const entry = await (await bucket(context, access, str(args, 'blackboard'))).get(str(args, 'key'));
+      const entry = await onBoard(context, access, str(args, 'blackboard'), (kv) => kv.get(str(args, 'key')));
       return entry && entry.operation === 'PUT' ? entry.string() : `(no entry "${str(args, 'key')}")`;
     },
   },
@@ -114,7 +117,7 @@ const BUILT_INS: Record<string, BuiltIn> = {
     description: 'Write one entry of a blackboard.',
     parameters: object({ blackboard: text('the blackboard'), key: text('the entry'), value: text('the value') }, ['blackboard', 'key', 'value']),
     run: async (args, context, access) => {
-      const revision = await (await bucket(context, access, str(args, 'blackboard'))).put(str(args, 'key'), str(args, 'value'));
+      const revision = await onBoard(context, access, str(args, 'blackboard'), (kv) => kv.put(str(args, 'key'), str(args, 'value')));
       return `Wrote ${str(args, 'key')} (revision ${revision}).`;
     },
   },
@@ -123,17 +126,23 @@ const BUILT_INS: Record<string, BuiltIn> = {
     description: 'List the entries of a blackboard.',
     parameters: object({ blackboard: text('the blackboard') }, ['blackboard']),
     run: async (args, context, access) => {
-      const keys: string[] = [];
-      for await (const key of await (await bucket(context, access, str(args, 'blackboard'))).keys()) keys.push(key);
+      const keys = await onBoard(context, access, str(args, 'blackboard'), async (kv) => {
+        const found: string[] = [];
+        for await (const key of await kv.keys()) found.push(key);
+        return found;
+      });
       return keys.sort().join('\n') || '(empty)';
     },
   },
 };
 
-async function bucket(context: ToolCallContext, access: AgentAccess, name: string): Promise<KV> {
+/** Runs `op` on blackboard `name`, retried through a leader election (a node was just lost). */
+async function onBoard<T>(context: ToolCallContext, access: AgentAccess, name: string, op: (kv: KV) => Promise<T>): Promise<T> {
   const bucketName = access.blackboards.get(name);
   if (!bucketName) throw new Error(`${context.agent.name} has no access to blackboard "${name}".`);
-  return new Kvm(context.agent.connection).create(bucketName, { history: 5 });
+  const buckets = access.buckets ?? defaultBuckets;
+  const kv = await buckets.open(context.agent.connection, bucketName, { history: 5 });
+  return buckets.retry(() => op(kv));
 }
 
 /** The built-ins an agent lists, as one backend. */

@@ -138,6 +138,8 @@ export class RunSession {
         agents: plan.agents,
         profile: plan.profile,
         registryBucket: plan.registryBucket,
+        jetstream: plan.jetstream,
+        warn: options.warn,
         events,
         clients: [options.senderName, ...(options.replay?.recording.inputs.map((input) => input.from) ?? []), WORKBENCH_SENDER],
         ...(replay && { replay }),

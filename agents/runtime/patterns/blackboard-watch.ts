@@ -3,8 +3,8 @@
  * watch) without an orchestrator. Each update starts one run of the agent's handler with the
  * entry as its input; what it writes back may start others (stigmergy).
  */
-import { Kvm } from '@nats-io/kv';
 import type { Agent, MessageHandler } from '../agent.js';
+import { defaultBuckets, type JetStreamBuckets } from '../jetstream-buckets.js';
 import { newMessage } from '../wire.js';
 
 /** One watched entry (key pattern) of a bucket. */
@@ -15,10 +15,10 @@ export interface Watch {
 }
 
 /** Starts the watches of `agent`; returns the function that stops them. */
-export async function startWatches(agent: Agent, handler: MessageHandler, watches: readonly Watch[]): Promise<() => Promise<void>> {
+export async function startWatches(agent: Agent, handler: MessageHandler, watches: readonly Watch[], buckets: JetStreamBuckets = defaultBuckets): Promise<() => Promise<void>> {
   const stops: (() => void)[] = [];
   for (const watch of watches) {
-    const kv = await new Kvm(agent.connection).create(watch.bucket, { history: 5 });
+    const kv = await buckets.open(agent.connection, watch.bucket, { history: 5 });
     const watcher = await kv.watch({ key: watch.key, include: 'updates' });
     stops.push(() => watcher.stop());
     void (async () => {

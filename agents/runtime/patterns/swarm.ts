@@ -4,9 +4,10 @@
  * finalizer watches the blackboard and assembles the answer once the swarm converges, or when a
  * turn, message or time budget stops it.
  */
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import type { AgentMessage } from '../../protocol/agent-message.js';
 import type { HandlerContext, MessageHandler } from '../agent.js';
+import { defaultBuckets, type JetStreamBuckets } from '../jetstream-buckets.js';
 
 /** What travels with a swarm's task (in `metadata.swarm`). */
 interface SwarmTask {
@@ -58,7 +59,7 @@ export function dispatcherHandler(settings: DispatcherSettings): MessageHandler 
 }
 
 /** A peer: answers swarm tasks in rounds (contributions to the blackboard), other messages with its OODA loop. */
-export function peerBehaviour(ooda: MessageHandler): MessageHandler {
+export function peerBehaviour(ooda: MessageHandler, buckets: JetStreamBuckets = defaultBuckets): MessageHandler {
   const swarms = new Map<string, PeerState>();
   return async (message, context) => {
     const swarm = message.metadata['swarm'] as SwarmTask | undefined;
@@ -66,7 +67,7 @@ export function peerBehaviour(ooda: MessageHandler): MessageHandler {
     const me = context.agent.name;
     if (swarm && message.message_type === 'broadcast') {
       if (!swarm.peers.includes(me) || swarms.has(swarm.id)) return undefined;
-      const state: PeerState = { task: swarm, round: 0, busy: false, heard: new Map() };
+      const state: PeerState = { task: swarm, round: 0, busy: false, heard: new Map(), buckets };
       swarms.set(swarm.id, state);
       await advance(state, message, context, ooda);
       return undefined;
@@ -93,6 +94,8 @@ interface PeerState {
   busy: boolean;
   /** What the other peers said, by round. */
   heard: Map<number, Map<string, string>>;
+  /** Opens the swarm's blackboard (the network's replica policy). */
+  buckets: JetStreamBuckets;
 }
 
 /**
@@ -123,19 +126,19 @@ async function contribute(state: PeerState, input: string, trigger: AgentMessage
   const me = context.agent.name;
   const result = await ooda({ ...trigger, message_type: 'direct', content: input, metadata: { conversation_id: `${state.task.id}.${me}` } }, context);
   const text = typeof result === 'string' ? result : (result?.content ?? '');
-  const kv = await bucketOf(context, state.task.bucket);
-  await kv.put(`${state.task.id}.${state.round}.${me}`, text);
+  const kv = await bucketOf(state.buckets, context, state.task.bucket);
+  await state.buckets.retry(() => kv.put(`${state.task.id}.${state.round}.${me}`, text));
   await context.agent.broadcast(text, { swarm_contribution: { id: state.task.id, round: state.round, peer: me } });
 }
 
 /** The finalizer: watches the swarm's contributions; assembles the answer at convergence or budget. */
-export function finalizerHandler(ooda: MessageHandler): MessageHandler {
+export function finalizerHandler(ooda: MessageHandler, buckets: JetStreamBuckets = defaultBuckets): MessageHandler {
   return async (message, context) => {
     // Broadcasts (the task, the peers' contributions) are the peers' business: it reads the blackboard.
     if (message.message_type === 'broadcast') return undefined;
     const swarm = message.metadata['swarm'] as SwarmTask | undefined;
     if (!swarm) return ooda(message, context);
-    const kv = await bucketOf(context, swarm.bucket);
+    const kv = await bucketOf(buckets, context, swarm.bucket);
     const contributions: { round: number; peer: string; text: string }[] = [];
     const watcher = await kv.watch({ key: `${swarm.id}.>` });
     let stoppedBy: 'converged' | 'max_messages' | 'max_rounds' | 'timeout' = 'timeout';
@@ -181,6 +184,6 @@ function check(swarm: SwarmTask, seen: { round: number; peer: string; text: stri
   return null;
 }
 
-async function bucketOf(context: HandlerContext, bucket: string): Promise<KV> {
-  return new Kvm(context.agent.connection).create(bucket, { history: 5 });
+async function bucketOf(buckets: JetStreamBuckets, context: HandlerContext, bucket: string): Promise<KV> {
+  return buckets.open(context.agent.connection, bucket, { history: 5 });
 }

@@ -1,0 +1,215 @@
+/**
+ * The one way Switchboard opens a JetStream KV bucket (the registry, blackboards, swarm boards):
+ * with the topology's replica count (`spec.jetstream.replicas`), or by default as many replicas as
+ * the cluster has nodes, at most three (one on a single server). A bucket that already exists with
+ * other settings is used, not refused: fewer replicas than wanted are raised (a bucket an older
+ * build made with one replica is lost with its node), anything else is kept as it is; either is
+ * said once as a warning. Requests caught by a leader election (a node just died) are retried,
+ * bounded by count and time.
+ */
+import { jetstreamManager, type JetStreamManager, type StreamInfo } from '@nats-io/jetstream';
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection, ServerInfo } from '@nats-io/transport-node';
+
+/** What the server's INFO says about the cluster behind one connection. */
+export interface ClusterView {
+  /** The server is part of a cluster (INFO `cluster`). */
+  clustered: boolean;
+  /**
+   * Nodes the cluster advertises (INFO `connect_urls`, the largest count seen), or null when it
+   * does not say (servers with `no_advertise`, or a single server).
+   */
+  nodes: number | null;
+}
+
+/** The replicas to ask for first, and whether fewer may be taken when the cluster cannot place them. */
+export interface ReplicaChoice {
+  replicas: number;
+  /** Why the configured count was not used as is (shown to the user), or null. */
+  note: string | null;
+}
+
+/** How many replicas a bucket gets: the configured count, or min(3, nodes); never more than one without a cluster. */
+export function chooseReplicas(configured: number | undefined, cluster: ClusterView): ReplicaChoice {
+  if (!cluster.clustered) {
+    const note = configured !== undefined && configured > 1 ? `spec.jetstream.replicas is ${configured}, but the NATS server is not clustered: buckets get 1 replica` : null;
+    return { replicas: 1, note };
+  }
+  if (configured !== undefined) return { replicas: configured, note: null };
+  // Without advertised URLs (no_advertise) the size is unknown: ask for 3 and step down if refused.
+  return { replicas: Math.min(3, cluster.nodes ?? 3), note: null };
+}
+
+/** Largest `connect_urls` count seen per cluster name: a node that is down right now still counts. */
+const largestSeen = new Map<string, number>();
+
+/** The cluster as `info` (the connection's latest INFO) describes it. */
+export function clusterView(info: Pick<ServerInfo, 'cluster' | 'connect_urls'> | undefined): ClusterView {
+  if (!info?.cluster) return { clustered: false, nodes: null };
+  const advertised = new Set(info.connect_urls ?? []).size;
+  const nodes = Math.max(advertised, largestSeen.get(info.cluster) ?? 0);
+  if (nodes > 0) largestSeen.set(info.cluster, nodes);
+  return { clustered: true, nodes: nodes > 1 ? nodes : null };
+}
+
+/** An error of a JetStream request caught by a leader election or a node's loss: worth retrying. */
+export function isTransient(error: unknown): boolean {
+  const e = error as { name?: unknown; message?: unknown; status?: unknown; code?: unknown; cause?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  // A server (or account) without JetStream answers that at once: nothing to wait for.
+  if (e.name === 'JetStreamNotEnabled' || e.code === 10039) return false;
+  // 503: "JetStream system temporarily unavailable" (no meta leader), or no stream leader to take a put.
+  if (e.name === 'TimeoutError' || e.name === 'NoResponders' || e.status === 503) return true;
+  const message = typeof e.message === 'string' ? e.message : '';
+  if (/^timeout$|temporarily unavailable|no responders/i.test(message)) return true;
+  return e.cause !== undefined && e.cause !== error && isTransient(e.cause);
+}
+
+/** The cluster cannot place that many replicas (too few nodes up, or not clustered). */
+export function isPlacementRefused(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /no suitable peers|insufficient resources|replicas > 1 not supported|not supported in non-clustered/i.test(message);
+}
+
+/** Bounds of the retries of {@link retryTransient}. */
+export interface RetryBounds {
+  attempts: number;
+  withinMs: number;
+}
+
+/** Default: a 2.9 cluster elects a new stream leader within a few seconds of a kill. */
+export const ELECTION_RETRY: RetryBounds = { attempts: 12, withinMs: 20_000 };
+
+/** Runs `task`, retrying transient failures with a growing pause, within `bounds`. */
+export async function retryTransient<T>(task: () => Promise<T>, bounds: RetryBounds = ELECTION_RETRY): Promise<T> {
+  const started = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await task();
+    } catch (error) {
+      const pause = Math.min(2000, 250 * 2 ** (attempt - 1));
+      if (!isTransient(error) || attempt >= bounds.attempts || Date.now() + pause - started > bounds.withinMs) throw error;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}
+
+/** Options for {@link JetStreamBuckets}. */
+export interface JetStreamBucketsOptions {
+  /** The topology's `spec.jetstream.replicas`; absent: min(3, nodes). */
+  replicas?: number;
+  /** Tells the user (once per bucket) that a bucket differs from what was asked. */
+  warn?: (message: string) => void;
+  retry?: RetryBounds;
+}
+
+/** Options of one bucket. */
+export interface BucketSettings {
+  /** Values kept per key. */
+  history: number;
+}
+
+/** Opens buckets with the topology's replica policy; one per network, shared by its agents and tools. */
+export class JetStreamBuckets {
+  /** Per bucket name: the replicas it has, once checked (or created) on some connection. */
+  private readonly settled = new Map<string, Promise<number>>();
+  private readonly opened = new WeakMap<NatsConnection, Map<string, Promise<KV>>>();
+  private readonly warned = new Set<string>();
+
+  constructor(private readonly options: JetStreamBucketsOptions = {}) {}
+
+  /** The bucket `name` on `nc`, created when missing; cached per connection. */
+  open(nc: NatsConnection, name: string, settings: BucketSettings): Promise<KV> {
+    let buckets = this.opened.get(nc);
+    if (!buckets) this.opened.set(nc, (buckets = new Map()));
+    const cached = buckets.get(name);
+    if (cached) return cached;
+    const opening = (async () => {
+      let settle = this.settled.get(name);
+      if (!settle) {
+        settle = this.settle(nc, name, settings);
+        this.settled.set(name, settle);
+        // A failed check is tried again by the next open (JetStream may be back by then).
+        settle.catch(() => this.settled.delete(name));
+      }
+      const replicas = await settle;
+      // Binds: the bucket exists now (created again with the same settings if it was deleted).
+      return this.retry(() => new Kvm(nc).create(name, { history: settings.history, replicas }));
+    })();
+    buckets.set(name, opening);
+    opening.catch(() => buckets.delete(name));
+    return opening;
+  }
+
+  /** Retries `task` through a leader election, within this instance's bounds. */
+  retry<T>(task: () => Promise<T>): Promise<T> {
+    return retryTransient(task, this.options.retry);
+  }
+
+  /** Finds or creates the bucket's stream; returns its replicas. */
+  private async settle(nc: NatsConnection, name: string, settings: BucketSettings): Promise<number> {
+    const jsm = await this.retry(() => jetstreamManager(nc));
+    const choice = chooseReplicas(this.options.replicas, clusterView(nc.info));
+    if (choice.note) this.warnOnce('replicas', `JetStream: ${choice.note}.`);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const existing = await this.info(jsm, name);
+      if (existing) return this.reconcile(jsm, name, existing, choice.replicas, settings);
+      try {
+        return await this.create(nc, name, settings, choice.replicas);
+      } catch (error) {
+        // Another process created it meanwhile (perhaps with other settings): look again and use it.
+        if (!/already in use/i.test((error as Error).message)) throw error;
+      }
+    }
+    throw new Error(`JetStream bucket ${name} could not be created or found.`);
+  }
+
+  private async info(jsm: JetStreamManager, name: string): Promise<StreamInfo | null> {
+    try {
+      return await this.retry(() => jsm.streams.info(`KV_${name}`));
+    } catch (error) {
+      if ((error as { name?: string }).name === 'StreamNotFoundError' || /stream not found/i.test((error as Error).message)) return null;
+      throw error;
+    }
+  }
+
+  /** Creates it with `replicas`, stepping down while the cluster cannot place that many. */
+  private async create(nc: NatsConnection, name: string, settings: BucketSettings, replicas: number): Promise<number> {
+    for (let r = replicas; ; r--) {
+      try {
+        await this.retry(() => new Kvm(nc).create(name, { history: settings.history, replicas: r }));
+        if (r < replicas) this.warnOnce(name, `JetStream bucket ${name}: the cluster could not place ${replicas} replicas; created with ${r}.`);
+        return r;
+      } catch (error) {
+        if (r <= 1 || !isPlacementRefused(error)) throw error;
+      }
+    }
+  }
+
+  /** An existing bucket: raise its replicas when it has fewer than wanted; keep every other setting. */
+  private async reconcile(jsm: JetStreamManager, name: string, info: StreamInfo, wanted: number, settings: BucketSettings): Promise<number> {
+    const have = info.config.num_replicas || 1;
+    const history = info.config.max_msgs_per_subject;
+    if (history !== settings.history) {
+      this.warnOnce(`${name}:history`, `JetStream bucket ${name} keeps ${history} value(s) per key (Switchboard makes it with ${settings.history}): used as it is.`);
+    }
+    if (have >= wanted) return have;
+    try {
+      await this.retry(() => jsm.streams.update(`KV_${name}`, { num_replicas: wanted }));
+      this.warnOnce(name, `JetStream bucket ${name} had ${have} replica(s) (made earlier with other settings): raised to ${wanted}.`);
+      return wanted;
+    } catch (error) {
+      this.warnOnce(name, `JetStream bucket ${name} has ${have} replica(s), fewer than ${wanted}, and could not be raised (${(error as Error).message}): used as it is.`);
+      return have;
+    }
+  }
+
+  private warnOnce(key: string, message: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.options.warn?.(message);
+  }
+}
+
+/** For agents and registries started outside a network (tests, tools): default replicas, no warnings. */
+export const defaultBuckets = new JetStreamBuckets();

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { chooseReplicas, clusterView, isPlacementRefused, isTransient, retryTransient } from '../../agents/runtime/jetstream-buckets.js';
+
+describe('chooseReplicas', () => {
+  it('takes one replica on a single server, and says so when more were configured', () => {
+    expect(chooseReplicas(undefined, { clustered: false, nodes: null })).toEqual({ replicas: 1, note: null });
+    expect(chooseReplicas(1, { clustered: false, nodes: null })).toEqual({ replicas: 1, note: null });
+    const configured = chooseReplicas(3, { clustered: false, nodes: null });
+    expect(configured.replicas).toBe(1);
+    expect(configured.note).toMatch(/replicas is 3.*not clustered.*1 replica/);
+  });
+
+  it('defaults to as many replicas as the cluster has nodes, at most three', () => {
+    expect(chooseReplicas(undefined, { clustered: true, nodes: 2 }).replicas).toBe(2);
+    expect(chooseReplicas(undefined, { clustered: true, nodes: 3 }).replicas).toBe(3);
+    expect(chooseReplicas(undefined, { clustered: true, nodes: 7 }).replicas).toBe(3);
+  });
+
+  it('asks for three when a cluster does not advertise its size (no_advertise)', () => {
+    expect(chooseReplicas(undefined, { clustered: true, nodes: null }).replicas).toBe(3);
+  });
+
+  it('takes the configured count on a cluster, above or below the default', () => {
+    expect(chooseReplicas(1, { clustered: true, nodes: 3 })).toEqual({ replicas: 1, note: null });
+    expect(chooseReplicas(5, { clustered: true, nodes: 5 })).toEqual({ replicas: 5, note: null });
+  });
+});
+
+describe('clusterView', () => {
+  it('reads a single server from an INFO without a cluster', () => {
+    expect(clusterView(undefined)).toEqual({ clustered: false, nodes: null });
+    expect(clusterView({ connect_urls: ['127.0.0.1:4222'] })).toEqual({ clustered: false, nodes: null });
+  });
+
+  it('counts distinct advertised URLs, and keeps the largest count seen for the cluster (a node may be down)', () => {
+    const name = `unit-${Math.random()}`;
+    expect(clusterView({ cluster: name, connect_urls: ['a:1', 'b:1', 'c:1', 'a:1'] })).toEqual({ clustered: true, nodes: 3 });
+    expect(clusterView({ cluster: name, connect_urls: ['a:1', 'b:1'] })).toEqual({ clustered: true, nodes: 3 });
+  });
+
+  it('does not know the size when the cluster advertises nothing', () => {
+    const name = `unit-${Math.random()}`;
+    expect(clusterView({ cluster: name })).toEqual({ clustered: true, nodes: null });
+    expect(clusterView({ cluster: name, connect_urls: ['a:1'] })).toEqual({ clustered: true, nodes: null });
+  });
+});
+
+describe('isTransient / isPlacementRefused', () => {
+  it('retries timeouts, 503s and no-responders, not a server without JetStream or a bad request', () => {
+    expect(isTransient(Object.assign(new Error('timeout'), { name: 'TimeoutError' }))).toBe(true);
+    expect(isTransient(Object.assign(new Error('JetStream system temporarily unavailable'), { name: 'JetStreamApiError', status: 503, code: 10008 }))).toBe(true);
+    expect(isTransient(new Error('request failed', { cause: Object.assign(new Error('timeout'), { name: 'TimeoutError' }) }))).toBe(true);
+    expect(isTransient(Object.assign(new Error('jetstream is not enabled'), { name: 'JetStreamNotEnabled' }))).toBe(false);
+    expect(isTransient(Object.assign(new Error('jetstream not enabled for account'), { status: 503, code: 10039 }))).toBe(false);
+    expect(isTransient(new Error('invalid bucket name: a b'))).toBe(false);
+    expect(isTransient(null)).toBe(false);
+  });
+
+  it('recognises the servers’ refusals to place replicas', () => {
+    expect(isPlacementRefused(new Error('no suitable peers for placement'))).toBe(true);
+    expect(isPlacementRefused(new Error('insufficient resources'))).toBe(true);
+    expect(isPlacementRefused(new Error('replicas > 1 not supported in non-clustered mode'))).toBe(true);
+    expect(isPlacementRefused(new Error('timeout'))).toBe(false);
+  });
+});
+
+describe('retryTransient', () => {
+  const timeout = () => Object.assign(new Error('timeout'), { name: 'TimeoutError' });
+
+  it('retries a transient failure until it succeeds', async () => {
+    let calls = 0;
+    const value = await retryTransient(async () => (++calls < 3 ? Promise.reject(timeout()) : 'ok'), { attempts: 5, withinMs: 5000 });
+    expect(value).toBe('ok');
+    expect(calls).toBe(3);
+  });
+
+  it('gives up after its attempts, with the last error', async () => {
+    let calls = 0;
+    await expect(retryTransient(async () => Promise.reject((calls++, timeout())), { attempts: 2, withinMs: 5000 })).rejects.toThrow('timeout');
+    expect(calls).toBe(2);
+  });
+
+  it('does not retry other failures', async () => {
+    let calls = 0;
+    await expect(retryTransient(async () => Promise.reject(new Error(`bad ${++calls}`)), { attempts: 5, withinMs: 5000 })).rejects.toThrow('bad 1');
+    expect(calls).toBe(1);
+  });
+
+  it('stops when the next pause would pass its time bound', async () => {
+    let calls = 0;
+    await expect(retryTransient(async () => Promise.reject((calls++, timeout())), { attempts: 100, withinMs: 100 })).rejects.toThrow('timeout');
+    expect(calls).toBe(1);
+  });
+});
