@@ -35,6 +35,11 @@ export interface TestServerOptions {
    * `ports_file_dir` is added, and `port`, `jetstream`, `nkey` and `config` do not apply.
    */
   wholeConfig?: string;
+  /**
+   * A config file of its own (an exported cluster node), run from where it is so that its
+   * `include`s resolve beside it: only `--ports_file_dir` is added, as with `wholeConfig`.
+   */
+  configFile?: string;
   /** Ready within this long, or the start fails with the server's last output. */
   readyTimeoutMs?: number;
 }
@@ -84,7 +89,8 @@ async function launch(options: TestServerOptions, cluster?: ClusterPart, user = 
   const runDir = path.join(dir, 'run');
   await mkdir(runDir, { recursive: true });
   const configPath = path.join(dir, 'nats-server.conf');
-  const nkey = options.wholeConfig === undefined && (options.nkey ?? true);
+  const ownConfig = options.wholeConfig !== undefined || options.configFile !== undefined;
+  const nkey = !ownConfig && (options.nkey ?? true);
   const q = JSON.stringify; // nats-server config strings accept JSON string syntax
   let log = '';
   let child: ChildProcess | null = null;
@@ -108,8 +114,8 @@ async function launch(options: TestServerOptions, cluster?: ClusterPart, user = 
   };
 
   const start = async (): Promise<void> => {
-    await writeFile(configPath, config(), { mode: 0o600 });
-    const spawned = tiedToParent(binary, ['-c', configPath]);
+    if (options.configFile === undefined) await writeFile(configPath, config(), { mode: 0o600 });
+    const spawned = tiedToParent(binary, options.configFile === undefined ? ['-c', configPath] : ['-c', options.configFile, '--ports_file_dir', runDir]);
     const proc = spawn(spawned.command, spawned.args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
     const append = (chunk: Buffer) => (log = (log + chunk.toString()).slice(-20_000));
