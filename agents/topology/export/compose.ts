@@ -75,7 +75,7 @@ export function exportCompose(topology: Topology, options: ComposeOptions = {}):
       command: ['switchboard', 'run', `/topology/${topologyName}`, '--nats', urls, '--creds', `/secrets/${agent.name}.nk`, '--only', agent.name],
       volumes: [`${relative(opts.topologyFile)}:/topology/${topologyName}:ro`, `${secretsDir}/${agent.name}.nk:/secrets/${agent.name}.nk:ro`],
       ...(Object.keys(environment).length > 0 && { environment }),
-      depends_on: nodes,
+      depends_on: [...nodes], // a copy each: a shared array would come out as a YAML anchor and alias
       deploy: { replicas: agent.replicas },
     };
   }
