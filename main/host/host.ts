@@ -7,6 +7,7 @@ import { RpcError, type CallHandlers, type HostInfo, type Template } from '../..
 import { exportForApp } from './export-files.js';
 import { TopologyFiles } from './files.js';
 import { republish } from './republish.js';
+import { listAgents } from './list-agents.js';
 import { RunManager } from './runs.js';
 import { SecretStore, type OsCipher } from './secrets.js';
 import { readTemplates } from './templates.js';
@@ -89,9 +90,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       return { ...server.status(), stats: await server.stats() };
     },
     'server.getLogs': async (input) => ({ lines: server.logs(input?.afterSeq, input?.limit) }),
-    'bus.listAgents': async () => {
-      throw new RpcError('failed', 'discovery: being built (helper H3 replaces this)');
-    },
+    'bus.listAgents': async (input) => listAgents(server, input),
     'topology.listTemplates': async () => ({ templates: (templates ??= await readTemplates(path.join(options.appRoot, 'templates'))) }),
     'file.open': async ({ path: file }) => files.open(file),
     'file.save': async ({ path: file, text, expectedMtimeMs, createOnly }) => files.save(file, text, expectedMtimeMs, createOnly),

@@ -1,0 +1,104 @@
+// Discovery on a real nats-server: seed-000 and seed-001 agents of our runtime (announcements and the
+// registry bucket), a seed-002 status publisher that answers discovery requests, and a Synadia
+// protocol agent built with the protocol's own agent SDK; agents that stop read offline or are gone;
+// a server without the registry bucket does not get one.
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { discoverAgents } from '../../agents/interop/discovery/discover.js';
+import type { DiscoveredAgent } from '../../agents/protocol/discovered-agent.js';
+import { SEED_001_PROFILE } from '../../agents/protocol/subjects.js';
+import { Agent } from '../../agents/runtime/agent.js';
+import { AgentService } from '../fixtures/synadia-sdk/agent/src/index.js';
+import { startTestServer, type TestServer } from '../helpers/nats-server.js';
+
+let nats: TestServer;
+let nc: NatsConnection;
+
+beforeAll(async () => {
+  nats = await startTestServer();
+  nc = await connect({ ...nats.connection, name: 'discovery-test' });
+});
+afterAll(async () => {
+  await nc?.close();
+  await nats?.stop();
+});
+
+const find = (agents: DiscoveredAgent[], protocol: string, name: string) => agents.find((a) => a.protocol === protocol && a.name === name);
+
+/** A seed-002 agent: status on `agents.test.status.{id}`, answers `agents.test.discovery.requests`. */
+async function seed002Agent(id: string): Promise<{ publishStatus: (status: string) => void; stop: () => Promise<void> }> {
+  const conn = await connect({ ...nats.connection, name: id });
+  let current = 'online';
+  const body = (status: string) => JSON.stringify({ id: `m-${Date.now()}`, timestamp: Date.now() / 1000, version: '1.0', type: 'event', source: { id, type: 'agent' }, payload: { content: { status, agent_type: 'worker', capabilities: ['analysis', 'processing'] } } });
+  conn.subscribe('agents.test.discovery.requests', {
+    callback: (_e, msg) => {
+      const reply = JSON.parse(msg.string()) as { replyTo?: string };
+      conn.publish(reply.replyTo ?? 'agents.test.discovery.responses', body(current));
+    },
+  });
+  await conn.flush();
+  return {
+    publishStatus: (status) => {
+      current = status;
+      conn.publish(`agents.test.status.${id}`, body(status));
+    },
+    stop: () => conn.close(),
+  };
+}
+
+describe('discoverAgents', () => {
+  it('lists seed-000, seed-001, seed-002 and Synadia agents with their protocol, capabilities or endpoints, and status; stopped ones read offline or are gone', async () => {
+    const s0 = new Agent({ name: 'weather_bot', description: 'forecasts', capabilities: ['weather'], connection: nats.connection, heartbeatMs: 0 });
+    const s1 = new Agent({ name: 'llm_agent', capabilities: ['generate_text'], profile: SEED_001_PROFILE, connection: nats.connection, heartbeatMs: 0 });
+    await s0.start();
+    await s1.start();
+    const s2 = await seed002Agent('worker-001');
+    const synNc = await connect({ ...nats.connection, name: 'synadia-agent' });
+    const synadia = new AgentService({ nc: synNc, agent: 'echo', owner: 'tests', name: 'echo1', description: 'echoes', heartbeatIntervalS: 30 });
+    synadia.onPrompt((envelope, response) => response.send(envelope.prompt));
+    await synadia.start();
+    try {
+      const agents = await discoverAgents(nc, { waitMs: 600, seed002Envs: ['test'] });
+      expect(find(agents, 'seed-000', 'weather_bot')).toMatchObject({ status: 'available', capabilities: ['weather'], description: 'forecasts', instances: 1, endpoints: [{ name: 'request', subject: 'agents.request.weather_bot' }] });
+      expect(find(agents, 'seed-000', 'weather_bot')?.node).toBe(nc.info?.server_name); // the one server's name
+      expect(find(agents, 'seed-001', 'llm_agent')?.endpoints).toEqual([{ name: 'request', subject: 'agent.llm_agent.task' }]);
+      expect(find(agents, 'seed-002', 'worker-001')).toMatchObject({ status: 'available', capabilities: ['analysis', 'processing'], description: 'worker agent' });
+      const echo = find(agents, 'synadia', 'echo1');
+      expect(echo).toMatchObject({ status: 'available', description: 'echoes', synadia: { agent: 'echo', owner: 'tests', name: 'echo1' }, instances: 1 });
+      expect(echo?.endpoints.map((e) => e.subject)).toContain('agents.prompt.echo.tests.echo1');
+      expect(echo?.lastSeen).not.toBeNull();
+
+      // Status messages fold in as they come: a busy seed-002 agent reads busy.
+      const busy = discoverAgents(nc, { waitMs: 600, seed002Envs: [] });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      s2.publishStatus('busy');
+      expect(find(await busy, 'seed-002', 'worker-001')?.status).toBe('busy');
+    } finally {
+      await s0.stop(200);
+      await synadia.stop();
+      await synNc.close();
+      await s2.stop();
+    }
+    const after = await discoverAgents(nc, { waitMs: 400, seed002Envs: ['test'] });
+    expect(find(after, 'seed-000', 'weather_bot')).toMatchObject({ status: 'offline', instances: 0 });
+    expect(find(after, 'synadia', 'echo1')).toBeUndefined();
+    expect(find(after, 'seed-002', 'worker-001')).toBeUndefined();
+    await s1.stop(200);
+  });
+
+  it('reads the registry bucket only where it exists: discovery creates none', async () => {
+    const bare = await startTestServer();
+    const conn = await connect({ ...bare.connection, name: 'discovery-bare' });
+    try {
+      expect(await discoverAgents(conn, { waitMs: 300 })).toEqual([]);
+      const jsm = await jetstreamManager(conn);
+      const names: string[] = [];
+      for await (const s of jsm.streams.list()) names.push(s.config.name);
+      expect(names).toEqual([]);
+    } finally {
+      await conn.close();
+      await bare.stop();
+    }
+  });
+});
