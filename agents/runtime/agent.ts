@@ -136,7 +136,7 @@ export class Agent implements AgentHandle {
         const kv = await buckets.open(nc, this.opts.registryBucket ?? DEFAULT_REGISTRY_BUCKET, { history: 1 });
         this.kv = kv;
         // Retried through a stream leader election (a node was just lost).
-        await buckets.retry(() => kv.put(this.registryKey, JSON.stringify(this.metadata('available'))));
+        await buckets.retry(() => kv.put(this.registryKey, this.registration('available')));
       } catch (error) {
         // Do not leave a half-started agent's connection open.
         this.nc = null;
@@ -180,7 +180,7 @@ export class Agent implements AgentHandle {
     await Promise.race([Promise.allSettled([...this.inFlight]), this.clock.sleep(graceMs)]);
     if (!nc.isClosed()) {
       await this.announce('announcement', 'offline').catch(() => undefined);
-      await this.kv?.put(this.registryKey, JSON.stringify(this.metadata('offline'))).catch(() => undefined);
+      await this.kv?.put(this.registryKey, this.registration('offline')).catch(() => undefined);
       await nc.drain().catch(() => undefined);
     }
     this.nc = null;
@@ -276,6 +276,16 @@ export class Agent implements AgentHandle {
   }
 
   // -------------------------------------------------------------------------------------------
+
+  /** The registry entry: AgentMetadata plus the node it is connected to and its profile (discovery reads both). */
+  private registration(status: AgentMetadata['status']): string {
+    return JSON.stringify({ ...this.metadata(status), node: this.node, profile: this.profile.name });
+  }
+
+  /** The NATS server this instance is connected to (a cluster's node): `server_name` of the current connection. */
+  private get node(): string | null {
+    return this.nc?.info?.server_name ?? null;
+  }
 
   private get registryKey(): string {
     return `${this.name}.${this.instance}`;
@@ -420,7 +430,7 @@ export class Agent implements AgentHandle {
       from_agent: this.name,
       to_agent: null,
       content: status === 'offline' ? `${this.name} is leaving` : `${this.name} is ${type === 'heartbeat' ? 'alive' : 'available'}`,
-      metadata: { agent: this.metadata(status), instance: this.instance },
+      metadata: { agent: this.metadata(status), instance: this.instance, node: this.node },
     });
     this.publish(this.profile.broadcast, message);
     await this.connection.flush();
@@ -430,7 +440,7 @@ export class Agent implements AgentHandle {
     if (!this.nc || this.stopping) return;
     try {
       await this.announce('heartbeat', 'available');
-      await this.kv?.put(this.registryKey, JSON.stringify(this.metadata('available')));
+      await this.kv?.put(this.registryKey, this.registration('available'));
     } catch {
       // A missed beat while reconnecting; the next one catches up.
     }
