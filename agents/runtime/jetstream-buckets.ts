@@ -196,11 +196,25 @@ export class JetStreamBuckets {
     if (have >= wanted) return have;
     try {
       await this.retry(() => jsm.streams.update(`KV_${name}`, { num_replicas: wanted }));
+      await this.settledLeader(jsm, name);
       this.warnOnce(name, `JetStream bucket ${name} had ${have} replica(s) (made earlier with other settings): raised to ${wanted}.`);
       return wanted;
     } catch (error) {
       this.warnOnce(name, `JetStream bucket ${name} has ${have} replica(s), fewer than ${wanted}, and could not be raised (${(error as Error).message}): used as it is.`);
       return have;
+    }
+  }
+
+  /**
+   * Waits (at most 5 s) until a rescaled stream has a leader and current replicas: meanwhile its
+   * puts find no responders.
+   */
+  private async settledLeader(jsm: JetStreamManager, name: string): Promise<void> {
+    const until = Date.now() + 5000;
+    while (Date.now() < until) {
+      const info = await jsm.streams.info(`KV_${name}`).catch(() => null);
+      if (info?.cluster?.leader && (info.cluster.replicas ?? []).every((r) => r.current)) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
 

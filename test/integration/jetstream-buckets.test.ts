@@ -1,0 +1,108 @@
+/**
+ * Replica counts on a real 3-node JetStream cluster (and a single server): the registry bucket and
+ * blackboards a network creates, the topology's setting, and a bucket that exists with other settings.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import { AgentNetwork } from '../../agents/runtime/network.js';
+import { JetStreamBuckets } from '../../agents/runtime/jetstream-buckets.js';
+import { DEFAULT_REGISTRY_BUCKET } from '../../agents/protocol/subjects.js';
+import { startTestCluster, startTestServer, type TestCluster } from '../helpers/nats-server.js';
+
+let cluster: TestCluster;
+let nc: NatsConnection;
+
+beforeAll(async () => {
+  cluster = await startTestCluster(3, { jetstream: true });
+  nc = await connect({ ...cluster.connection, name: 'jetstream-buckets-test' });
+}, 60_000);
+
+afterAll(async () => {
+  await nc?.close();
+  await cluster?.stop();
+});
+
+async function streamOf(bucket: string) {
+  return (await jetstreamManager(nc)).streams.info(`KV_${bucket}`);
+}
+
+describe('on a 3-node JetStream cluster', () => {
+  it('a network makes its registry bucket and blackboards with 3 replicas by default', async () => {
+    const network = new AgentNetwork({ connection: cluster.connection, agents: [{ name: 'echo', handler: async (m) => m.content }], heartbeatMs: 0 });
+    await network.start();
+    try {
+      const registry = await streamOf(DEFAULT_REGISTRY_BUCKET);
+      expect(registry.config.num_replicas).toBe(3);
+      expect(registry.cluster?.replicas ?? []).toHaveLength(2); // leader + 2 followers
+      const board = await network.buckets.open(network.agents[0]!.connection, 'board_default', { history: 5 });
+      await board.put('k', 'v');
+      expect((await streamOf('board_default')).config.num_replicas).toBe(3);
+    } finally {
+      await network.stop();
+    }
+  });
+
+  it('takes the topology’s replica count', async () => {
+    const buckets = new JetStreamBuckets({ replicas: 2 });
+    await buckets.open(nc, 'board_two', { history: 5 });
+    expect((await streamOf('board_two')).config.num_replicas).toBe(2);
+  });
+
+  it('uses a bucket made earlier with one replica and another history: raised to 3, data kept, said once', async () => {
+    const old = await new Kvm(nc).create('board_old', { history: 3, replicas: 1 });
+    await old.put('note', 'written by an older build');
+    const warnings: string[] = [];
+    const buckets = new JetStreamBuckets({ warn: (m) => warnings.push(m) });
+    const other = await connect({ ...cluster.connection, name: 'jetstream-buckets-test-2' });
+    try {
+      const [a, b] = await Promise.all([buckets.open(nc, 'board_old', { history: 5 }), buckets.open(other, 'board_old', { history: 5 })]);
+      expect((await a.get('note'))?.string()).toBe('written by an older build');
+      await b.put('note', 'after');
+      const info = await streamOf('board_old');
+      expect(info.config.num_replicas).toBe(3);
+      expect(info.config.max_msgs_per_subject).toBe(3); // kept as it was
+      await buckets.open(nc, 'board_old', { history: 5 });
+      expect(warnings).toHaveLength(2);
+      expect(warnings.join('\n')).toMatch(/board_old had 1 replica.*raised to 3/);
+      expect(warnings.join('\n')).toMatch(/board_old keeps 3 value\(s\) per key.*used as it is/);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('keeps a bucket that has more replicas than configured, without a word', async () => {
+    await new Kvm(nc).create('board_more', { history: 5, replicas: 3 });
+    const warnings: string[] = [];
+    await new JetStreamBuckets({ replicas: 1, warn: (m) => warnings.push(m) }).open(nc, 'board_more', { history: 5 });
+    expect((await streamOf('board_more')).config.num_replicas).toBe(3);
+    expect(warnings).toEqual([]);
+  });
+
+  it('steps down, with a warning, when the cluster cannot place the configured count', async () => {
+    const warnings: string[] = [];
+    await new JetStreamBuckets({ replicas: 5, warn: (m) => warnings.push(m) }).open(nc, 'board_five', { history: 5 });
+    expect((await streamOf('board_five')).config.num_replicas).toBe(3);
+    expect(warnings).toEqual([expect.stringMatching(/could not place 5 replicas; created with 3/)]);
+  });
+});
+
+describe('on a single server', () => {
+  it('makes buckets with one replica, saying once that a configured count needs a cluster', async () => {
+    const server = await startTestServer();
+    const single = await connect({ ...server.connection, name: 'jetstream-buckets-single' });
+    try {
+      const warnings: string[] = [];
+      const buckets = new JetStreamBuckets({ replicas: 3, warn: (m) => warnings.push(m) });
+      await buckets.open(single, 'board_a', { history: 5 });
+      await buckets.open(single, 'board_b', { history: 5 });
+      const jsm = await jetstreamManager(single);
+      expect((await jsm.streams.info('KV_board_a')).config.num_replicas).toBe(1);
+      expect(warnings).toEqual([expect.stringMatching(/replicas is 3, but the NATS server is not clustered/)]);
+    } finally {
+      await single.close();
+      await server.stop();
+    }
+  });
+});
