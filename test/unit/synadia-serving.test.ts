@@ -1,0 +1,95 @@
+// The serving side of the Synadia Agent Protocol without NATS: which prompts are admitted (size,
+// envelope, attachments), how failures become error responses, the heartbeat payload (read back by
+// the protocol's own client SDK), and which agents a topology exposes.
+import { describe, expect, it } from 'vitest';
+import { admitSynadiaPrompt, type PromptLimits } from '../../agents/interop/synadia/prompt-admission.js';
+import { synadiaHeartbeat } from '../../agents/interop/synadia/heartbeat.js';
+import { failureOf } from '../../agents/interop/synadia/service.js';
+import { encodeSynadiaError, SYNADIA_MAX_ERROR_DESCRIPTION, SynadiaHeartbeatSchema } from '../../agents/protocol/synadia.js';
+import { AgentRequestError } from '../../agents/runtime/agent.js';
+import { planNetwork } from '../../agents/runtime/from-topology.js';
+import { newMessage } from '../../agents/runtime/wire.js';
+import { loadTopology } from '../../agents/topology/load.js';
+import { decodeHeartbeatPayload } from '../fixtures/synadia-sdk/client/src/index.js';
+
+const limits: PromptLimits = { maxPayload: 64, attachmentsOk: false };
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+describe('admitting a prompt', () => {
+  it('takes plain text and a JSON envelope (unknown fields kept)', () => {
+    expect(admitSynadiaPrompt(bytes('what is up?'), limits)).toEqual({ ok: true, envelope: { prompt: 'what is up?' } });
+    expect(admitSynadiaPrompt(bytes(' {"prompt":"hi","session":"s1"}'), limits)).toEqual({ ok: true, envelope: { prompt: 'hi', session: 's1' } });
+  });
+
+  it.each([
+    ['an empty body', '', 'empty_prompt'],
+    ['an envelope with an empty prompt', '{"prompt":""}', 'invalid_request'],
+    ['an envelope without a prompt', '{"text":"hi"}', 'invalid_request'],
+    ['JSON that does not parse', '{"prompt":', 'invalid_request'],
+    ['attachments when attachments_ok is false', '{"prompt":"p","attachments":[{"filename":"a","content":""}]}', 'attachments_not_supported'],
+  ])('refuses %s with a 400', (_what, body, error) => {
+    expect(admitSynadiaPrompt(bytes(body), limits)).toMatchObject({ ok: false, code: 400, error, message: expect.any(String) });
+  });
+
+  it('takes attachments when the endpoint accepts them', () => {
+    expect(admitSynadiaPrompt(bytes('{"prompt":"p","attachments":[{"filename":"a","content":""}]}'), { ...limits, attachmentsOk: true })).toMatchObject({ ok: true });
+  });
+
+  it('refuses more than max_payload bytes, and takes exactly that many', () => {
+    expect(admitSynadiaPrompt(bytes('x'.repeat(64)), limits)).toMatchObject({ ok: true });
+    expect(admitSynadiaPrompt(bytes('é'.repeat(33)), limits)).toMatchObject({ ok: false, code: 400, error: 'payload_too_large', message: expect.stringContaining('66 bytes') });
+  });
+
+  it('refuses a body that is not UTF-8', () => {
+    expect(admitSynadiaPrompt(new Uint8Array([0x68, 0xff, 0x69]), limits)).toMatchObject({ ok: false, error: 'invalid_request' });
+  });
+});
+
+describe('error responses', () => {
+  it('flatten the description to one bounded header line and keep the whole message in the body', () => {
+    const long = `first line\n  second line\r\n${'x'.repeat(300)}`;
+    const encoded = encodeSynadiaError(500, 'handler_error', long);
+    expect(encoded.description.startsWith('first line | second line | xxx')).toBe(true);
+    expect(encoded.description).toHaveLength(SYNADIA_MAX_ERROR_DESCRIPTION);
+    expect(encoded.description.endsWith('...')).toBe(true);
+    expect(JSON.parse(encoded.body)).toEqual({ error: 'handler_error', message: long });
+  });
+
+  it('name why the agent failed: its error code, forbidden as 403, anything else as an internal error', () => {
+    const reply = newMessage({ message_type: 'response', from_agent: 'a', to_agent: 'b', content: 'x', metadata: { status: 'failed', error_code: 'budget_exceeded' } });
+    expect(failureOf(new AgentRequestError('failed', 'a failed: budget', reply))).toEqual({ code: 500, error: 'budget_exceeded', message: 'a failed: budget' });
+    expect(failureOf(new AgentRequestError('timeout', 'a did not answer'))).toMatchObject({ code: 500, error: 'timeout' });
+    expect(failureOf(new AgentRequestError('forbidden', 'not permitted'))).toMatchObject({ code: 403, error: 'forbidden' });
+    expect(failureOf(new Error('boom'))).toEqual({ code: 500, error: 'internal_error', message: 'boom' });
+  });
+});
+
+describe('the heartbeat', () => {
+  it('is the §8.3 payload the client SDK reads', () => {
+    const payload = synadiaHeartbeat({ agent: 'switchboard', owner: 'acme', name: 'echo' }, 'ID1', 30, Date.UTC(2026, 0, 2));
+    const wire = JSON.parse(JSON.stringify(payload)) as unknown;
+    expect(SynadiaHeartbeatSchema.parse(wire)).toEqual({ agent: 'switchboard', owner: 'acme', instance_id: 'ID1', ts: '2026-01-02T00:00:00.000Z', interval_s: 30 });
+    expect(decodeHeartbeatPayload(wire)).toMatchObject({ agent: 'switchboard', owner: 'acme', instanceId: 'ID1', intervalS: 30 });
+  });
+});
+
+describe('which agents a topology exposes', () => {
+  const plan = (spec: string) => {
+    const text = `apiVersion: switchboard.dev/v1\nkind: Topology\nmetadata: { name: t }\nspec:\n  llms: { offline: { provider: scripted } }\n${spec}`;
+    const loaded = loadTopology(text, 't.yaml');
+    if (!loaded.topology) throw new Error(JSON.stringify(loaded.problems));
+    return Object.fromEntries(planNetwork(loaded.topology).agents.map((a) => [a.name, a.synadia]));
+  };
+
+  it('none by default', () => {
+    expect(plan('  agents:\n    - { name: a, llm: offline }\n')).toEqual({ a: undefined });
+  });
+
+  it('all with exposeAll, except an agent that opts out; an agent may opt in on its own', () => {
+    expect(plan('  synadia: { owner: acme, exposeAll: true, heartbeatS: 5 }\n  agents:\n    - { name: a, llm: offline }\n    - { name: b, llm: offline, synadia: false }\n')).toEqual({
+      a: { owner: 'acme', heartbeatS: 5 },
+      b: undefined,
+    });
+    expect(plan('  agents:\n    - { name: a, llm: offline, synadia: true }\n    - { name: b, llm: offline }\n')).toEqual({ a: { owner: 'switchboard', heartbeatS: 30 }, b: undefined });
+  });
+});
