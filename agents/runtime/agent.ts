@@ -68,6 +68,13 @@ export interface AgentOptions {
    * NATS' own "no responders" never comes while a trace tap subscribes to every subject.
    */
   isGone?: (agent: string) => boolean;
+  /** Agents of another protocol (declared Synadia agents): requests to a name it resolves go to its caller. */
+  externals?: (agent: string) => ExternalCaller | undefined;
+}
+
+/** Answers requests to an agent that speaks another protocol; `message` is the request as sent. */
+export interface ExternalCaller {
+  request(from: AgentHandle, message: AgentMessage, timeoutMs: number): Promise<AgentMessage>;
 }
 
 /** Why an outgoing request failed. */
@@ -211,6 +218,8 @@ export class Agent implements AgentHandle {
       metadata: { ...options.metadata, ...(options.stream && { stream: true }) },
       priority: options.priority ?? Priority.normal,
     });
+    const external = this.opts.externals?.(to);
+    if (external) return external.request(this, message, options.timeoutMs ?? this.opts.requestTimeoutMs ?? 30_000);
     const subject = renderSubject(this.profile.request, { agent: to });
     if (this.opts.isGone?.(to)) throw new AgentRequestError('no_responders', `No agent answers on ${subject}: ${to} has left (offline in the registry).`);
     const timeout = options.timeoutMs ?? this.opts.requestTimeoutMs ?? 30_000;

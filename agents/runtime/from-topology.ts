@@ -10,6 +10,7 @@ import { SynadiaExposureSchema, type Topology } from '../topology/schema.js';
 import { createAgentTools } from '../tools/agent-tools.js';
 import type { ToolBackend } from '../tools/gateway.js';
 import type { AgentSpec } from './network.js';
+import { synadiaExternalsOf, type SynadiaExternal } from '../interop/synadia/externals.js';
 import { auctioneerHandler, bidderBehaviour } from './patterns/auction.js';
 import { startWatches } from './patterns/blackboard-watch.js';
 import { dispatcherHandler, finalizerHandler, peerBehaviour } from './patterns/swarm.js';
@@ -19,6 +20,8 @@ export interface NetworkPlan {
   profile: SubjectProfile;
   agents: AgentSpec[];
   registryBucket: string | null;
+  /** The external agents it may ask that speak the Synadia Agent Protocol. */
+  synadiaExternals: SynadiaExternal[];
   /** The topology's `spec.jetstream` (replicas of the buckets it creates). */
   jetstream: { replicas?: number };
 }
@@ -108,5 +111,5 @@ export function planNetwork(topology: Topology, only?: readonly string[], mcp: M
     });
   const profile = SUBJECT_PROFILES[spec.profile];
   if (!profile) throw new Error(`Unknown subject profile ${spec.profile}.`);
-  return { profile, agents, registryBucket: spec.registry === 'kv' ? DEFAULT_REGISTRY_BUCKET : null, jetstream: { ...spec.jetstream } };
+  return { profile, agents, synadiaExternals: synadiaExternalsOf(topology), registryBucket: spec.registry === 'kv' ? DEFAULT_REGISTRY_BUCKET : null, jetstream: { ...spec.jetstream } };
 }

@@ -18,6 +18,7 @@ import { createOodaHandler } from './ooda.js';
 import { JetStreamBuckets } from './jetstream-buckets.js';
 import { CapabilityRegistry } from './registry.js';
 import { StepController } from './step-controller.js';
+import { SynadiaExternals, type SynadiaExternal } from '../interop/synadia/externals.js';
 import { serveOnSynadia } from '../interop/synadia/expose.js';
 import { SYNADIA_CLIENT_NAME, type SynadiaExposure } from '../interop/synadia/service.js';
 
@@ -80,6 +81,8 @@ export interface NetworkOptions {
   onStop?: () => Promise<void>;
   /** Budgets, run timeouts, heartbeats and presence; the system clock unless a test drives time. */
   clock?: Clock;
+  /** External Synadia Agent Protocol agents its agents may ask (request_agent, delegate). */
+  synadiaExternals?: readonly SynadiaExternal[];
   /** The Switchboard version agents served over the Synadia protocol declare. */
   version?: string;
 }
@@ -93,6 +96,7 @@ export class AgentNetwork {
   readonly agents: Agent[] = [];
   private registryConnection: NatsConnection | null = null;
   private registryInstance: CapabilityRegistry | null = null;
+  private externals: SynadiaExternals | null = null;
   private readonly undo: (() => Promise<void>)[] = [];
 
   constructor(private readonly options: NetworkOptions) {
@@ -128,6 +132,9 @@ export class AgentNetwork {
         ...(this.options.clock && { clock: this.options.clock }),
       });
       await this.registryInstance.start();
+      const externals = new SynadiaExternals(this.options.synadiaExternals ?? [], { ...(this.options.clock && { clock: this.options.clock }) });
+      this.externals = externals;
+      await externals.start(this.registryConnection, this.registryInstance);
       const services: NetworkServices = { events: this.events, controller: this.controller, registry: this.registryInstance, buckets: this.buckets };
       for (const spec of this.options.agents) {
         this.controller.addBreakpoints((spec.breakpoints ?? []).map((entry) => breakpointOf(spec.name, entry)));
@@ -152,6 +159,7 @@ export class AgentNetwork {
             heartbeatMs,
             ...(this.options.clock && { clock: this.options.clock }),
             isGone: (name) => this.registryInstance?.get(name)?.status === 'offline',
+            externals: externals.resolve,
             ...(this.options.registryBucket !== undefined && { registryBucket: this.options.registryBucket }),
             buckets: this.buckets,
           });
@@ -188,6 +196,7 @@ export class AgentNetwork {
     for (const step of this.undo.splice(0)) await step().catch(() => undefined);
     await Promise.all(this.agents.map((agent) => agent.stop()));
     await this.registryInstance?.stop();
+    await this.externals?.stop();
     await this.registryConnection?.drain().catch(() => undefined);
     this.registryConnection = null;
     await this.options.onStop?.().catch(() => undefined);

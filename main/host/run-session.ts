@@ -138,6 +138,7 @@ export class RunSession {
         agents: plan.agents,
         profile: plan.profile,
         registryBucket: plan.registryBucket,
+        synadiaExternals: plan.synadiaExternals,
         jetstream: plan.jetstream,
         warn: options.warn,
         events,

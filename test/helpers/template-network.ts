@@ -28,7 +28,7 @@ export async function runTemplate(connection: NodeConnectionOptions, name: strin
   const topology = loaded.topology;
   options.change?.(topology);
   const plan = planNetwork(topology, options.only);
-  const network = new AgentNetwork({ connection, agents: plan.agents, profile: plan.profile, registryBucket: plan.registryBucket, heartbeatMs: 0 });
+  const network = new AgentNetwork({ connection, agents: plan.agents, profile: plan.profile, registryBucket: plan.registryBucket, synadiaExternals: plan.synadiaExternals, heartbeatMs: 0 });
   const events: EventLog = {};
   const log = <E extends keyof RuntimeEvents>(eventName: E, payload: RuntimeEvents[E]) => {
     const seen = events[eventName];

@@ -1,0 +1,138 @@
+// Switchboard agents calling external Synadia Agent Protocol agents, against agents built with the
+// protocol's own agent SDK (test/fixtures/synadia-sdk/agent) on a real nats-server: request_agent
+// and delegation by capability through the tool gateway get the streamed answer assembled; an
+// agent answering 429 and one that goes silent give clear errors.
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SynadiaCaller } from '../../agents/interop/synadia/caller.js';
+import { Agent } from '../../agents/runtime/agent.js';
+import { planNetwork } from '../../agents/runtime/from-topology.js';
+import { AgentNetwork } from '../../agents/runtime/network.js';
+import { newMessage } from '../../agents/runtime/wire.js';
+import { loadTopology } from '../../agents/topology/load.js';
+import { AgentService } from '../fixtures/synadia-sdk/agent/src/index.js';
+import { ReferenceAgent } from '../fixtures/synadia-sdk/agent/src/testing/index.js';
+import { startTestServer, type TestServer } from '../helpers/nats-server.js';
+
+const TOPOLOGY = `
+apiVersion: switchboard.dev/v1
+kind: Topology
+metadata: { name: synadia-call }
+spec:
+  llms: { offline: { provider: scripted } }
+  agents:
+    - name: asker
+      llm: offline
+      tools: [request_agent, delegate]
+      pattern: { subtaskTimeoutMs: 5000 }
+      script:
+        rules:
+          - matches: "^nap (.+)"
+            tool_calls: [{ name: request_agent, arguments: { agent: sleeper, content: "{{match.1}}", timeout_ms: 1500 } }]
+          - matches: "^ask (\\\\w+): (.+)"
+            tool_calls: [{ name: request_agent, arguments: { agent: "{{match.1}}", content: "{{match.2}}" } }]
+          - matches: "^delegate (.+)"
+            tool_calls: [{ name: delegate, arguments: { subtasks: [{ capability: code.review, task: "{{match.1}}" }] } }]
+          - after_tool: request_agent
+            reply: "{{tool_result}}"
+          - after_tool: delegate
+            reply: "{{tool_result}}"
+  externalAgents:
+    - { name: reviewer, capabilities: [code.review], synadia: { agent: claude-code, owner: acme, name: reviewer } }
+    - { name: limited, synadia: { agent: claude-code, owner: acme, name: limited } }
+    - { name: sleeper, synadia: { agent: claude-code, owner: acme, name: sleeper } }
+  edges:
+    - { from: asker, to: reviewer, kind: request }
+    - { from: asker, to: limited, kind: request }
+    - { from: asker, to: sleeper, kind: request }
+`;
+
+let nats: TestServer;
+let nc: NatsConnection;
+let network: AgentNetwork;
+let user: Agent;
+const stops: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  nats = await startTestServer();
+  nc = await connect(nats.connection);
+  // A reviewer that streams its answer in several response chunks, with an ack between them (the SDK sends the leading ack itself).
+  const reviewer = new AgentService({ nc, agent: 'claude-code', owner: 'acme', name: 'reviewer', keepaliveIntervalS: null });
+  reviewer.onPrompt(async (envelope, response) => {
+    await response.send('Reviewed: ');
+    await response.send({ type: 'status', status: 'ack' });
+    await response.send(`"${envelope.prompt}" `);
+    await response.send('looks fine.');
+  });
+  await reviewer.start();
+  stops.push(() => reviewer.stop());
+  // An agent that refuses with 429 (the SDK's reference agent hands over the raw message).
+  const limited = new ReferenceAgent({
+    nc,
+    agent: 'claude-code',
+    owner: 'acme',
+    name: 'limited',
+    promptHandler: (msg) => {
+      msg.respondError(429, 'too many prompts, try later');
+      msg.respond(new Uint8Array(0));
+    },
+  });
+  await limited.start();
+  stops.push(() => limited.stop());
+  // An agent that acks and then says nothing more.
+  const sleeper = new AgentService({ nc, agent: 'claude-code', owner: 'acme', name: 'sleeper', keepaliveIntervalS: null });
+  sleeper.onPrompt(() => new Promise<void>(() => undefined));
+  await sleeper.start();
+  stops.push(() => sleeper.stop());
+
+  const loaded = loadTopology(TOPOLOGY, 'synadia-call.yaml');
+  if (!loaded.topology) throw new Error(JSON.stringify(loaded.problems));
+  const plan = planNetwork(loaded.topology);
+  network = new AgentNetwork({ connection: nats.connection, agents: plan.agents, profile: plan.profile, registryBucket: plan.registryBucket, synadiaExternals: plan.synadiaExternals, heartbeatMs: 0 });
+  await network.start();
+  user = new Agent({ name: 'synadia_user', connection: nats.connection, heartbeatMs: 0, registryBucket: null });
+  await user.start();
+}, 30_000);
+
+afterAll(async () => {
+  await user?.stop();
+  await network?.stop();
+  for (const stop of stops) await stop().catch(() => undefined);
+  await nc?.close();
+  await nats?.stop();
+});
+
+describe('calling Synadia protocol agents', () => {
+  it('request_agent gets the streamed chunks assembled in order, as a reply to the asker', async () => {
+    const reply = await user.request('asker', 'ask reviewer: the retry loop', { timeoutMs: 10_000 });
+    expect(reply.metadata['status']).toBe('completed');
+    expect(reply.content).toBe('Reviewed: "the retry loop" looks fine.');
+  });
+
+  it('delegation by capability finds the external agent in the registry (discovered at start, kept by its heartbeats) and reaches it', async () => {
+    await network.registry.waitFor((r) => r.get('reviewer')?.status === 'available');
+    expect(network.registry.lookup('code.review')).toEqual([{ agent: 'reviewer', subject: expect.any(String) }]);
+    expect(network.registry.get('reviewer')?.source).toBe('synadia');
+    const reply = await user.request('asker', 'delegate the parser change', { timeoutMs: 10_000 });
+    expect(reply.content).toBe('1. [code.review → reviewer] Reviewed: "the parser change" looks fine.');
+  });
+
+  it('an agent answering 429 gives a clear error naming it and its words', async () => {
+    const reply = await user.request('asker', 'ask limited: anything', { timeoutMs: 10_000 });
+    expect(reply.content).toBe('limited answered 429: too many prompts, try later');
+  });
+
+  it('an agent that acks and goes silent fails with a clear timeout (the request timeout, shorter than the 60 s default)', async () => {
+    const reply = await user.request('asker', 'nap a long task', { timeoutMs: 10_000 });
+    expect(reply.content).toMatch(/^sleeper went silent on _INBOX_asker\.\S+: no chunk for 1500 ms \(0 response chunks so far, no end of stream\)\.$/);
+  });
+
+  it('an agent nobody serves is reported as not found by discovery', async () => {
+    const caller = new SynadiaCaller({ name: 'ghost', identity: { agent: 'claude-code', owner: 'acme', name: 'ghost' }, discoveryWaitMs: 500 });
+    const asker = network.agent('asker');
+    const message = newMessage({ message_type: 'request', from_agent: 'asker', to_agent: 'ghost', content: 'hi' });
+    await expect(caller.request(asker, message, 2000)).rejects.toThrow(
+      'ghost was not found: no Synadia agent answered $SRV.INFO.agents with agent "claude-code", owner "acme" and a prompt subject ending in "ghost".',
+    );
+  });
+});
