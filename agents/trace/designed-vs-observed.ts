@@ -152,8 +152,9 @@ export class DesignedVsObservedTracker {
   }
 
   private isDeclared(subject: string, sender: string | null, requested: string | null): boolean {
-    // The protocol's own plumbing: inbox replies, the JetStream and KV APIs.
-    if (subject.startsWith('_INBOX') || subject.startsWith('$JS.') || subject.startsWith('$KV.')) return true;
+    // The protocol's own plumbing: inbox replies, the JetStream and KV APIs, and service discovery
+    // ($SRV.PING/INFO/STATS: the Agents on the bus panel's listing, answered by Synadia agents).
+    if (subject.startsWith('_INBOX') || subject.startsWith('$JS.') || subject.startsWith('$KV.') || subject.startsWith('$SRV.')) return true;
     if (this.exact.has(subject)) return true;
     // Entry traffic: someone outside the topology (the app, `switchboard run --input`) asks one of its agents.
     if (requested && this.members.has(requested) && (sender === null || !this.members.has(sender))) return true;

@@ -16,6 +16,7 @@ import { agentFromDrop, lastSeenText, offersText, sortAgents } from '../../rende
 import { addDiscoveredAt } from '../../renderer/src/design/actions.js';
 import { addDiscovered, findDiscovered, nodeNameFrom } from '../../renderer/src/design/model/add-discovered.js';
 import { emptyTopology } from '../../renderer/src/design/model/add-node.js';
+import { clearSpot } from '../../renderer/src/design/model/positions.js';
 import { createStores } from '../../renderer/src/stores/stores.js';
 import { fakeHandlers } from '../helpers/host-fixtures.js';
 
@@ -163,5 +164,13 @@ describe('the bus store', () => {
     fail = true;
     await stores.bus.getState().refresh();
     expect(stores.bus.getState()).toMatchObject({ busy: false, error: 'no server', agents: [discovered({})] });
+  });
+});
+
+describe('a clear spot for an added node', () => {
+  it('moves down past the nodes in the way, and stays put when nothing is', () => {
+    expect(clearSpot({ x: 0, y: 0 }, [])).toEqual({ x: 0, y: 0 });
+    expect(clearSpot({ x: 0, y: 0 }, [{ x: 400, y: 0 }])).toEqual({ x: 0, y: 0 });
+    expect(clearSpot({ x: 0, y: 0 }, [{ x: 20, y: 10 }, { x: -30, y: 110 }])).toEqual({ x: 0, y: 300 }); // 100 and 200 are within a box of 110
   });
 });

@@ -84,6 +84,9 @@ describe('designed vs observed on the canvas', () => {
       raw('agents.direct.weather_bot'),
       raw('agents.direct.weather_bot'),
       raw('orders.created'),
+      // Service discovery (the Agents on the bus panel's listing) is plumbing, not traffic.
+      raw('$SRV.PING.agents', '_INBOX.x.1'),
+      raw('$SRV.INFO'),
     ]);
     expect(o.lines['request:task_coordinator->weather_bot']).toEqual({ count: 1, unused: false, noResponder: 0 });
     expect(o.lines['request:task_coordinator->general_assistant']).toEqual({ count: 0, unused: true, noResponder: 0 });

@@ -7,9 +7,9 @@ import { useEffect, useState, type DragEvent } from 'react';
 import type { DiscoveredAgent } from '../../../agents/protocol/discovered-agent';
 import { addDiscoveredAt } from '../design/actions';
 import { findDiscovered } from '../design/model/add-discovered';
+import { clearSpot } from '../design/model/positions';
 import { useBusStore } from '../stores/bus-store';
 import { useDocumentStore } from '../stores/document-store';
-import { useRunStore } from '../stores/run-store';
 import { useServerStore } from '../stores/server-store';
 import { useStores } from '../stores/stores-context';
 import { agentKey, DISCOVERED_AGENT_MIME, lastSeenText, offersText, PROTOCOL_LABEL, sortAgents, STATUS_LABEL } from './bus-model';
@@ -23,7 +23,6 @@ export function AgentsPanel() {
   const { agents, busy, error, refresh } = useBusStore();
   const connection = useServerStore((s) => s.connection);
   const server = useServerStore((s) => s.status?.clientUrl ?? null);
-  const runId = useRunStore((s) => (s.status?.state === 'running' ? s.status.runId : null));
   const topology = useDocumentStore((s) => s.topology);
   const readOnly = useDocumentStore((s) => s.readOnly);
   // "seen 12 s ago" moves on by itself.
@@ -32,14 +31,18 @@ export function AgentsPanel() {
     const timer = setInterval(() => setNow(Date.now()), TICK_MS);
     return () => clearInterval(timer);
   }, []);
-  // Listed once the host is reachable, and again when a run starts (its agents join the bus).
+  // Listed once the host is reachable; after that only on Refresh, since a listing sends probes
+  // ($SRV.PING, discovery requests) that a running topology's trace records.
   useEffect(() => {
     if (connection === 'open') void refresh();
-  }, [connection, runId, refresh]);
+  }, [connection, refresh]);
 
   const add = (agent: DiscoveredAgent) => {
-    const at = stores.design.getState().viewport?.center() ?? { x: 0, y: 0 };
-    addDiscoveredAt(stores, agent, { x: at.x - 100, y: at.y - 40 });
+    const design = stores.design.getState();
+    const at = design.viewport?.center() ?? { x: 0, y: 0 };
+    // In the middle of the view, below whatever is there already.
+    const shown = Object.values({ ...design.viewPositions, ...stores.document.getState().topology?.layout.nodes });
+    addDiscoveredAt(stores, agent, clearSpot({ x: at.x - 100, y: at.y - 40 }, shown));
   };
   const onDragStart = (event: DragEvent, agent: DiscoveredAgent) => {
     event.dataTransfer.setData(DISCOVERED_AGENT_MIME, JSON.stringify(agent));
@@ -63,7 +66,7 @@ export function AgentsPanel() {
       {agents === null && !error && <p className="panel-note">{busy ? 'Listening for agents…' : 'Not listed yet.'}</p>}
       {agents !== null && listed.length === 0 && (
         <p className="panel-note" data-testid="bus-empty">
-          Nothing answered on <code>{server ?? 'the server'}</code>: start a run, or point the workbench at your cluster (<code>switchboard serve --nats URL</code>).
+          Nothing answered on <code>{server ?? 'the server'}</code>: start a run, or point the workbench at your cluster (<code>switchboard serve --nats URL</code>), then Refresh.
         </p>
       )}
       {listed.length > 0 && (
@@ -92,8 +95,8 @@ export function AgentsPanel() {
                   </div>
                   <div className="bus-agent-name">{agent.name}</div>
                   {agent.synadia && (
-                    <div className="bus-agent-line mono" title="Synadia identity: agent · owner · name">
-                      {agent.synadia.agent} · {agent.synadia.owner}
+                    <div className="bus-agent-line" title={`Prompted on agents.prompt.${agent.synadia.agent}.${agent.synadia.owner}.${agent.synadia.name}`}>
+                      agent <span className="mono">{agent.synadia.agent}</span> · owner <span className="mono">{agent.synadia.owner}</span>
                     </div>
                   )}
                   <div className="bus-agent-line" data-testid="bus-offers">

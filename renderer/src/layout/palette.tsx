@@ -54,6 +54,7 @@ export function Palette() {
           </li>
         ))}
       </ul>
+      <AgentsPanel />
       <p className="panel-note">Drag from a node’s right handle to another node to connect them; the line’s kind follows from the two ends.</p>
       <div className="palette-legend" aria-label="Line kinds">
         {CONNECTION_KINDS.map((kind) => (
@@ -65,7 +66,6 @@ export function Palette() {
           </span>
         ))}
       </div>
-      <AgentsPanel />
     </aside>
   );
 }

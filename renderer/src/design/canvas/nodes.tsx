@@ -47,7 +47,10 @@ const ExternalNode = memo(function ExternalNode({ data, selected }: NodeProps<De
         <span className="dnode-name">{agent.name}</span>
       </div>
       <div className="dnode-sub">
-        <span>external{agent.answers ? '' : ' · no requests'}</span>
+        <span title={agent.synadia ? `A Synadia Agent Protocol agent: agents.prompt.${agent.synadia.agent}.${agent.synadia.owner}.${agent.synadia.name}` : undefined}>
+          external{agent.synadia ? ` · Synadia ${agent.synadia.agent}` : ''}
+          {agent.answers ? '' : ' · no requests'}
+        </span>
       </div>
       <Chips items={agent.capabilities} />
       {data.live && <LiveAgentRow name={agent.name} live={data.live} />}

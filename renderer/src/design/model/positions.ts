@@ -35,3 +35,10 @@ export function nudgeNodes(topology: Topology, names: readonly string[], dx: num
   }
   return moveNodes(topology, positions);
 }
+
+/** The first place at or below `at` (in steps of `box.height`) whose box overlaps none of `taken`'s, so an added node hides nothing. */
+export function clearSpot(at: Point, taken: readonly Point[], box = { width: 240, height: 100 }): Point {
+  let spot = at;
+  for (let i = 0; i < 50 && taken.some((p) => Math.abs(p.x - spot.x) < box.width && Math.abs(p.y - spot.y) < box.height); i++) spot = { x: spot.x, y: spot.y + box.height };
+  return spot;
+}
