@@ -11,6 +11,7 @@ import { connect, errors, type Msg, type NatsConnection, type NodeConnectionOpti
 import type { KV } from '@nats-io/kv';
 import { AgentMetadataSchema, Priority, type AgentMessage, type AgentMetadata } from '../protocol/agent-message.js';
 import { decodeAgentMessage } from '../protocol/codec.js';
+import { REQUEST_TIMEOUT_KEY } from '../trace/message-facts.js';
 import { DEFAULT_REGISTRY_BUCKET, inboxPrefixOf, renderSubject, SEED_000_PROFILE, type SubjectProfile } from '../protocol/subjects.js';
 import { RuntimeEventBus } from '../protocol/runtime-events.js';
 import type { AgentHandle, RequestOptions } from '../tools/agent-handle.js';
@@ -210,19 +211,20 @@ export class Agent implements AgentHandle {
    */
   async request(to: string, content: string, options: RequestOptions = {}): Promise<AgentMessage> {
     const nc = this.connection;
+    const timeout = options.timeoutMs ?? this.opts.requestTimeoutMs ?? 30_000;
     const message = newMessage({
       message_type: 'request',
       from_agent: this.name,
       to_agent: to,
       content,
-      metadata: { ...options.metadata, ...(options.stream && { stream: true }) },
+      // The requester's timeout travels with the request: the trace marks it timed out when it passes.
+      metadata: { ...options.metadata, ...(options.stream && { stream: true }), [REQUEST_TIMEOUT_KEY]: timeout },
       priority: options.priority ?? Priority.normal,
     });
     const external = this.opts.externals?.(to);
     if (external) return external.request(this, message, options.timeoutMs ?? this.opts.requestTimeoutMs ?? 30_000);
     const subject = renderSubject(this.profile.request, { agent: to });
     if (this.opts.isGone?.(to)) throw new AgentRequestError('no_responders', `No agent answers on ${subject}: ${to} has left (offline in the registry).`);
-    const timeout = options.timeoutMs ?? this.opts.requestTimeoutMs ?? 30_000;
     // Subscribe to the frames before asking, so none is missed; the responder publishes them on
     // its one connection before the reply, and one subscriber connection keeps that order.
     const onFrame = options.stream;

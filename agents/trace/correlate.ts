@@ -7,7 +7,7 @@
 import type { AgentMessage } from '../protocol/agent-message.js';
 import { ConversationThreads, type Conversation } from './conversations.js';
 import { HandoffChains, type HandoffChain } from './handoff-chains.js';
-import { agentMessageOf, expectsReply, inboxAgent, isPresence, messageRef, replyLatency, replyOutcome, REQUEST_TIMEOUT_MS, requestSubjectAgent, type MessageRef } from './message-facts.js';
+import { agentMessageOf, expectsReply, inboxAgent, isPresence, messageRef, replyLatency, replyOutcome, REQUEST_TIMEOUT_MS, requestSubjectAgent, requestTimeoutOf, type MessageRef } from './message-facts.js';
 import type { MessageRecord, TraceRecord } from './record.js';
 
 /** Where a request stands: `pending` only while records are still coming. */
@@ -71,6 +71,8 @@ export class Correlator {
   private finished = false;
   /** The AgentMessage timestamps of requests, for replyLatency. */
   private readonly sentAt = new WeakMap<RequestPair, string>();
+  /** A request's own timeout (its `metadata.timeout_ms`) when it differs from the trace's. */
+  private readonly ownTimeout = new WeakMap<RequestPair, number>();
 
   constructor(options: CorrelateOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
@@ -111,8 +113,11 @@ export class Correlator {
         const pair = this.queue[i]!;
         if (pair.status !== 'pending') continue;
         pair.status = 'timed_out';
-        pair.timedOutBy = 'trace_end';
-        pair.waitedMs = this.lastMono - pair.request.mono;
+        // Past its own timeout (held behind a longer one in the queue): it timed out, the trace did not just end.
+        const timeout = this.timeoutOf(pair);
+        const waited = this.lastMono - pair.request.mono;
+        pair.timedOutBy = waited > timeout ? 'timeout' : 'trace_end';
+        pair.waitedMs = waited > timeout ? timeout : waited;
       }
       this.queue = [];
       this.head = 0;
@@ -168,9 +173,15 @@ export class Correlator {
     };
     this.allPairs.push(pair);
     if (message) this.sentAt.set(pair, message.timestamp);
+    const own = requestTimeoutOf(message, this.timeoutMs);
+    if (own !== this.timeoutMs) this.ownTimeout.set(pair, own);
     this.byInbox.set(reply, pair);
     if (message) this.byRequestId.set(message.message_id, pair);
     this.queue.push(pair);
+  }
+
+  private timeoutOf(pair: RequestPair): number {
+    return this.ownTimeout.get(pair) ?? this.timeoutMs;
   }
 
   private resolve(pair: RequestPair, record: MessageRecord, message: AgentMessage | null): RequestPair | null {
@@ -198,10 +209,13 @@ export class Correlator {
     while (this.head < this.queue.length) {
       const pair = this.queue[this.head]!;
       if (pair.status === 'pending') {
-        if (now <= pair.request.mono + this.timeoutMs) break;
+        // Arrival order is deadline order only for equal timeouts: one with a longer own timeout holds
+        // the ones behind it until it expires (they are then marked with their own timeout).
+        const timeout = this.timeoutOf(pair);
+        if (now <= pair.request.mono + timeout) break;
         pair.status = 'timed_out';
         pair.timedOutBy = 'timeout';
-        pair.waitedMs = this.timeoutMs;
+        pair.waitedMs = timeout;
         (expired ??= []).push(pair);
       }
       this.head++;

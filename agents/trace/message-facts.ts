@@ -10,6 +10,15 @@ import type { MessageRecord, TraceRecord } from './record.js';
 /** How long a request waits for its first reply before the trace calls it timed out (trace time). */
 export const REQUEST_TIMEOUT_MS = 30_000;
 
+/** The request's metadata key with its requester's timeout (ms): set by Agent.request. */
+export const REQUEST_TIMEOUT_KEY = 'timeout_ms';
+
+/** How long the requester of `message` waits (its `metadata.timeout_ms`), else `fallback`. */
+export function requestTimeoutOf(message: AgentMessage | null, fallback: number): number {
+  const own = message?.metadata[REQUEST_TIMEOUT_KEY];
+  return typeof own === 'number' && Number.isFinite(own) && own > 0 ? own : fallback;
+}
+
 /** The few facts about a message record that correlation keeps (not the payload: memory stays small). */
 export interface MessageRef {
   seq: number;

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { AgentMessage } from '../protocol/agent-message.js';
-import { agentMessageOf, inboxAgent, replyLatency, replyOutcome, REQUEST_TIMEOUT_MS, requestSubjectAgent, waitsOn } from './message-facts.js';
+import { agentMessageOf, inboxAgent, replyLatency, replyOutcome, REQUEST_TIMEOUT_MS, requestSubjectAgent, requestTimeoutOf, waitsOn } from './message-facts.js';
 import { typeOf } from './query.js';
 import { isAgentMessageSubject, isFailureEvent } from './record-flags.js';
 import { TraceRecordSchema, type EventRecord, type MessageRecord, type TraceRecord } from './record.js';
@@ -58,8 +58,9 @@ export function rowFacts(record: TraceRecord, ctx: FactsContext): RowFacts {
     const { status, error } = eventStatus(record);
     return { seq: record.seq, from: record.agent, to: null, type, status, error, replySeq: null, requestSeq: null, latencyMs: null };
   }
-  const timeoutMs = ctx.timeoutMs ?? REQUEST_TIMEOUT_MS;
   const message = agentMessageOf(record);
+  // The requester's own timeout when the request carries it (Agent.request), else the trace's.
+  const timeoutMs = requestTimeoutOf(message, ctx.timeoutMs ?? REQUEST_TIMEOUT_MS);
   const reply = waitsOn(record.reply) ? (ctx.reply ?? null) : null;
   const request = ctx.request ?? null;
   const parties = messageParties(record, request);
@@ -75,7 +76,8 @@ export function rowFacts(record: TraceRecord, ctx: FactsContext): RowFacts {
     else if (outcome.status === 'no_responders') verdict = { status: 'no_responders', error: `no responders on ${record.subject}` };
     else if (outcome.status === 'failed' && verdict.status === 'ok') verdict = { status: 'failed', error: outcome.error };
   } else if (waitsOn(record.reply) && verdict.status === 'ok') {
-    verdict = ctx.ended || ctx.waitedMs > timeoutMs ? { status: 'timed_out', error: `no reply on ${record.reply}` } : { status: 'pending', error: null };
+    if (ctx.waitedMs > timeoutMs) verdict = { status: 'timed_out', error: `timed out after ${timeoutMs} ms: no reply on ${record.reply}` };
+    else verdict = ctx.ended ? { status: 'timed_out', error: `no reply on ${record.reply} before the trace ended` } : { status: 'pending', error: null };
   }
   if (verdict.status === 'no_responders' && request) verdict = { status: 'no_responders', error: `no responders on ${request.subject}` };
   return { seq: record.seq, from, to, type, ...verdict, replySeq: reply?.seq ?? null, requestSeq: request?.seq ?? null, latencyMs, ...(isInjected(record) && { injected: true as const }) };

@@ -73,6 +73,22 @@ describe('request ↔ reply pairing', () => {
     expect(pairs[1]).toMatchObject({ status: 'timed_out', timedOutBy: 'trace_end', waitedMs: 300 });
   });
 
+  it('times a request out after its own timeout (metadata.timeout_ms) when it carries one', () => {
+    const r = recorder();
+    const correlator = new Correlator({ timeoutMs: 30_000 });
+    correlator.add(r.message(0, 'agents.request.ghost', { message_type: 'request', from_agent: 'a', to_agent: 'ghost', message_id: 'q1', metadata: { timeout_ms: 2000 } }, { reply: '_INBOX_a.x.1' }));
+    expect(correlator.add(r.event(1999, 'ooda.phase', 'a', {})).expired).toEqual([]);
+    expect(correlator.add(r.event(2001, 'ooda.phase', 'a', {})).expired.map((p) => p.request.messageId)).toEqual(['q1']);
+    expect(correlator.pairOfRequest('q1')).toMatchObject({ status: 'timed_out', timedOutBy: 'timeout', waitedMs: 2000 });
+    // Held behind a longer one until the trace ends: still timed out by its own timeout.
+    correlator.add(r.message(3000, 'agents.request.ghost', { message_type: 'request', from_agent: 'a', to_agent: 'ghost', message_id: 'q2', metadata: { timeout_ms: 60_000 } }, { reply: '_INBOX_a.x.2' }));
+    correlator.add(r.message(3001, 'agents.request.ghost', { message_type: 'request', from_agent: 'a', to_agent: 'ghost', message_id: 'q3', metadata: { timeout_ms: 1000 } }, { reply: '_INBOX_a.x.3' }));
+    correlator.add(r.event(5000, 'ooda.phase', 'a', {}));
+    const { pairs } = correlator.finish();
+    expect(pairs[1]).toMatchObject({ status: 'timed_out', timedOutBy: 'trace_end', waitedMs: 2000 });
+    expect(pairs[2]).toMatchObject({ status: 'timed_out', timedOutBy: 'timeout', waitedMs: 1000 });
+  });
+
   it('counts a reply exactly at the deadline as answered and keeps a later one as a late reply', () => {
     const r = recorder();
     const { pairs } = correlate(

@@ -62,10 +62,23 @@ describe('row facts of a request and its reply', () => {
 
   it('waits on a live run inside the timeout, and times out past it or once the run ended', () => {
     expect(rowFacts(request, live(1000))).toMatchObject({ status: 'pending', replySeq: null, latencyMs: null });
-    expect(rowFacts(request, live(30_001))).toMatchObject({ status: 'timed_out', error: 'no reply on _INBOX_coord.abc.1' });
-    expect(rowFacts(request, ended)).toMatchObject({ status: 'timed_out' });
+    expect(rowFacts(request, live(30_001))).toMatchObject({ status: 'timed_out', error: 'timed out after 30000 ms: no reply on _INBOX_coord.abc.1' });
+    expect(rowFacts(request, ended)).toMatchObject({ status: 'timed_out', error: 'no reply on _INBOX_coord.abc.1 before the trace ended' });
     // A reply after the timeout still pairs, but the requester had given up.
     expect(rowFacts(request, { ...ended, reply, timeoutMs: 40 })).toMatchObject({ status: 'timed_out', replySeq: 2, latencyMs: 42.5 });
+  });
+});
+
+describe('a request that carries its own timeout (metadata.timeout_ms, set by Agent.request)', () => {
+  it('times out after the requester’s timeout, not the trace’s', () => {
+    const r = recorder();
+    const request = r.message(0, 'agents.request.b', { message_type: 'request', from_agent: 'a', to_agent: 'b', message_id: 'q1', metadata: { timeout_ms: 2000 } }, { reply: '_INBOX_a.x.1' });
+    expect(rowFacts(request, live(1999))).toMatchObject({ status: 'pending', error: null });
+    expect(rowFacts(request, live(2001))).toMatchObject({ status: 'timed_out', error: 'timed out after 2000 ms: no reply on _INBOX_a.x.1' });
+    expect(rowFacts(request, { ...ended, waitedMs: 2500 })).toMatchObject({ status: 'timed_out', error: 'timed out after 2000 ms: no reply on _INBOX_a.x.1' });
+    // A bad value is ignored: the trace's timeout applies.
+    const odd = r.message(0, 'agents.request.b', { message_type: 'request', from_agent: 'a', to_agent: 'b', message_id: 'q2', metadata: { timeout_ms: 'soon' } }, { reply: '_INBOX_a.x.2' });
+    expect(rowFacts(odd, live(2001))).toMatchObject({ status: 'pending' });
   });
 });
 
