@@ -10,7 +10,7 @@ import { Modal } from '../files/modal';
 import { useDocumentStore } from '../stores/document-store';
 import { useExportStore } from '../stores/export-store';
 import { useStores } from '../stores/stores-context';
-import { exportBaseName, FORMATS, localPreview, suggestedFolder, type PreviewFile } from './export-formats';
+import { CLUSTER_CHOICES, exportBaseName, FORMATS, localPreview, suggestedFolder, type PreviewFile } from './export-formats';
 import { MermaidPreview } from './mermaid-preview';
 import './export.css';
 
@@ -36,11 +36,14 @@ function ExportDialogBody() {
   const [folderEdited, setFolderEdited] = useState(false);
   const [written, setWritten] = useState<{ ok: boolean; text: string } | null>(null);
   const [copied, setCopied] = useState<string | null>(null);
+  const [clusterNodes, setClusterNodes] = useState(1);
   const info = FORMATS.find((f) => f.format === format)!;
+  // Only the formats that run nats-server take a node count; the others ignore the choice.
+  const nodes = info.cluster ? clusterNodes : 1;
 
   // The text the host exports is exactly what Save would write.
   const text = useMemo(() => (topology ? stores.document.getState().text() : ''), [topology, stores]);
-  const hostKey = `${format}\0${text}`;
+  const hostKey = `${format}\0${nodes}\0${text}`;
 
   const local = useMemo<Preview | null>(() => {
     if (!topology || info.viaHost) return null;
@@ -54,14 +57,14 @@ function ExportDialogBody() {
   useEffect(() => {
     if (!topology || !info.viaHost) return;
     let current = true;
-    exportTopology({ text, fileName, format }).then(
+    exportTopology({ text, fileName, format, ...(nodes > 1 && { clusterNodes: nodes }) }).then(
         ({ files }) => current && setHostPreview({ key: hostKey, preview: { state: 'ready', files } }),
         (error: unknown) => current && setHostPreview({ key: hostKey, preview: { state: 'error', message: error instanceof Error ? error.message : String(error) } }),
       );
     return () => {
       current = false;
     };
-  }, [topology, info.viaHost, text, fileName, format, hostKey, exportTopology]);
+  }, [topology, info.viaHost, text, fileName, format, nodes, hostKey, exportTopology]);
 
   const preview: Preview = !topology
     ? { state: 'error', message: 'The topology has problems: fix them (see the Source view) before exporting.' }
@@ -92,7 +95,7 @@ function ExportDialogBody() {
     if (!folder.trim() || !topology) return;
     setWritten(null);
     try {
-      const result = await exportTopology({ text, fileName, format, dir: folder.trim() });
+      const result = await exportTopology({ text, fileName, format, dir: folder.trim(), ...(nodes > 1 && { clusterNodes: nodes }) });
       const secrets = result.files.filter((f) => f.secret).length;
       setWritten({ ok: true, text: `Wrote ${result.files.length} file${result.files.length === 1 ? '' : 's'} to ${result.writtenTo}${secrets ? ` (${secrets} seed${secrets === 1 ? '' : 's'} readable by you only)` : ''}.` });
     } catch (error) {
@@ -139,6 +142,30 @@ function ExportDialogBody() {
           ))}
         </ul>
         <section className="export-preview" aria-label={`${info.label} preview`} data-testid="export-preview" data-state={preview.state}>
+          {info.cluster && (
+            <div className="export-option">
+              <label htmlFor="export-cluster-nodes">Cluster nodes</label>
+              <select
+                id="export-cluster-nodes"
+                className="input"
+                data-testid="export-cluster-nodes"
+                value={clusterNodes}
+                onChange={(e) => {
+                  setClusterNodes(Number(e.target.value));
+                  setFileIndex(0);
+                  setWritten(null);
+                  setCopied(null);
+                }}
+              >
+                {CLUSTER_CHOICES.map((n) => (
+                  <option key={n} value={n}>
+                    {n === 1 ? '1 (one server)' : n}
+                  </option>
+                ))}
+              </select>
+              <span className="muted">{nodes > 1 ? info.cluster.hint : 'One nats-server.'}</span>
+            </div>
+          )}
           {preview.state === 'loading' && <p className="muted">Exporting…</p>}
           {preview.state === 'error' && (
             <p className="form-error" role="alert">

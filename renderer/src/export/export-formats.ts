@@ -4,6 +4,7 @@
  * only the host does: their previews come from `topology.export`. Pure.
  */
 import { exportTopology, type ExportFormat, type ExportedFile } from '../../../agents/topology/export/index';
+import { MAX_CLUSTER_NODES } from '../../../agents/topology/export/nats-cluster';
 import type { Topology } from '../../../agents/topology/schema';
 
 /** One format of the Export dialog. */
@@ -13,6 +14,8 @@ export interface FormatInfo {
   description: string;
   /** Previewed by the host (it makes nkeys, and the seeds never reach the UI). */
   viaHost: boolean;
+  /** Can be a cluster of several nats-server nodes (the dialog's "Cluster nodes"). */
+  cluster?: { hint: string };
 }
 
 /** The formats, in menu order. */
@@ -20,9 +23,24 @@ export const FORMATS: readonly FormatInfo[] = [
   { format: 'yaml', label: 'YAML', description: 'The topology file itself, as Save writes it.', viaHost: false },
   { format: 'json', label: 'JSON', description: 'The same topology as JSON, for tools that prefer it.', viaHost: false },
   { format: 'mermaid', label: 'Mermaid', description: 'A flowchart of agents and channels for docs and READMEs.', viaHost: false },
-  { format: 'nats-conf', label: 'NATS server config', description: 'nats-server.conf with one nkey user per agent and least-privilege permissions, plus the seeds.', viaHost: true },
-  { format: 'compose', label: 'Docker Compose', description: 'compose.yaml running nats-server and the agents, with the config and seeds it mounts.', viaHost: true },
+  {
+    format: 'nats-conf',
+    label: 'NATS server config',
+    description: 'nats-server.conf with one nkey user per agent and least-privilege permissions, plus the seeds.',
+    viaHost: true,
+    cluster: { hint: 'A config per node with routes and JetStream; users shared; route password secret.' },
+  },
+  {
+    format: 'compose',
+    label: 'Docker Compose',
+    description: 'compose.yaml running nats-server and the agents, with the config and seeds it mounts.',
+    viaHost: true,
+    cluster: { hint: 'A nats service per node, routed by name; the agents spread over the nodes.' },
+  },
 ];
+
+/** The "Cluster nodes" choices: 1 (one server) to the most an export makes. */
+export const CLUSTER_CHOICES: readonly number[] = Array.from({ length: MAX_CLUSTER_NODES }, (_, i) => i + 1);
 
 /** A previewed file: content null for a secret, which is written to disk only. */
 export interface PreviewFile {
