@@ -91,6 +91,7 @@ export function validateTopology(topology: Topology): Problem[] {
   });
 
   checkPatterns(topology, error);
+  const synadia = checkSynadiaExternals(topology, error, warn);
 
   const hasDirect = spec.profile === 'seed-000';
   spec.edges.forEach((edge, i) => {
@@ -100,6 +101,9 @@ export function validateTopology(topology: Topology): Problem[] {
     if (!to) error(['edges', i, 'to'], `Unknown node "${edge.to}".`);
     if (edge.from === edge.to) error(['edges', i, 'to'], 'An edge cannot connect a node to itself.');
     if (!from || !to) return;
+    // A Synadia protocol agent takes prompts (requests) and sends nothing a topology routes.
+    if (synadia.has(edge.from) && edge.kind !== 'subscribe') error(['edges', i, 'from'], `"${edge.from}" is a Synadia protocol agent: it answers prompts and sends nothing here; draw a request edge to it instead.`);
+    if (synadia.has(edge.to) && edge.kind !== 'request' && edge.kind !== 'subscribe') error(['edges', i, 'kind'], `A ${edge.kind} edge cannot reach "${edge.to}": a Synadia protocol agent takes requests (prompts) only.`);
     const talkers: NodeKind[] = ['agent', 'external'];
     switch (edge.kind) {
       case 'request':
@@ -127,6 +131,8 @@ export function validateTopology(topology: Topology): Problem[] {
   const example = topology.metadata.example;
   if (example && nodes.get(example.to) !== 'agent' && nodes.get(example.to) !== 'external') {
     problems.push({ severity: 'error', path: ['metadata', 'example', 'to'], message: `The example goes to "${example.to}", which is not an agent.` });
+  } else if (example && synadia.has(example.to)) {
+    problems.push({ severity: 'error', path: ['metadata', 'example', 'to'], message: `The example goes to "${example.to}", a Synadia protocol agent: send it to an agent of the topology that asks it.` });
   }
 
   for (const name of Object.keys(topology.layout.nodes)) {
@@ -158,6 +164,23 @@ function checkBudget(
 
 const label = (kind: NodeKind) => ({ agent: 'agent', external: 'external agent', tool: 'tool', blackboard: 'blackboard' })[kind];
 const article = (kind: NodeKind) => (kind === 'agent' || kind === 'external' ? 'an' : 'a');
+
+/** Synadia protocol externals answer prompts, and two of them are not the same agent; returns their names. */
+function checkSynadiaExternals(topology: Topology, error: (path: (string | number)[], message: string) => void, warn: (path: (string | number)[], message: string) => void): Set<string> {
+  const names = new Set<string>();
+  const seen = new Map<string, string>();
+  topology.spec.externalAgents.forEach((external, i) => {
+    if (!external.synadia) return;
+    names.add(external.name);
+    if (!external.answers) error(['externalAgents', i, 'answers'], `"${external.name}" is a Synadia protocol agent, which answers prompts: "answers: false" contradicts "synadia".`);
+    const { agent, owner, name } = external.synadia;
+    const key = `${agent}/${owner}/${name}`;
+    const other = seen.get(key);
+    if (other) warn(['externalAgents', i, 'synadia'], `"${external.name}" is the same Synadia agent as "${other}" (${key}).`);
+    else seen.set(key, external.name);
+  });
+  return names;
+}
 
 /** Each role's settings refer to nodes that exist and play the matching roles. */
 function checkPatterns(topology: Topology, error: (path: (string | number)[], message: string) => void): void {
