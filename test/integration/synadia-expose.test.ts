@@ -29,6 +29,7 @@ spec:
       description: Says back what it is told
       llm: offline
       replicas: 2
+      prompt: "Peers: {{peers}}"
       script: { fallback: "Echo says: {{input}}", stream_chunks: 4 }
     - name: broke
       description: Has no budget left
@@ -46,13 +47,14 @@ let session: RunSession;
 let nc: NatsConnection;
 let client: Agents;
 let found: SynadiaAgent[];
+const systemPrompts: string[] = [];
 
 beforeAll(async () => {
   tmp = await makeTempDir('synadia-expose');
   server = await startNatsServer({ mode: 'embedded' }, { appRoot: repoRoot });
   const topology = loadTopology(TOPOLOGY, 'synadia-expose.yaml').topology!;
   library = new TraceLibrary(path.join(tmp, 'traces'));
-  session = await RunSession.start({ server: server.handle, topology, text: TOPOLOGY, baseDir: repoRoot, senderName: 'expose_test', warn: () => undefined, library });
+  session = await RunSession.start({ server: server.handle, topology, text: TOPOLOGY, baseDir: repoRoot, senderName: 'expose_test', warn: () => undefined, library, onNetwork: (network) => network.events.on('llm.call', (call) => void (call.agent === 'echo' && systemPrompts.push(call.request.system))) });
   nc = await connect(session.connection);
   client = new Agents({ nc });
   found = (await client.discover({ timeoutMs: 1000 })).filter((a) => a.agent === 'switchboard');
@@ -95,7 +97,9 @@ describe('Switchboard agents served over the Synadia Agent Protocol', () => {
     expect(new Set(found.filter((a) => a.name === 'echo').map((a) => a.instanceId)).size).toBe(2);
   });
 
-  it('streams the answer to a JSON envelope (the SDK) in several response chunks', async () => {
+  it('streams the answer to a JSON envelope (the SDK) in several response chunks; the asking client is no peer', async () => {
+    // The registry has seen the client announce itself: only the run's client list keeps it out of {{peers}}.
+    await session.network.registry.waitFor((r) => r.get('synadia_client') !== undefined && r.get('broke') !== undefined);
     const texts: string[] = [];
     const statuses: string[] = [];
     for await (const message of await named('echo').prompt('hello there')) {
@@ -106,6 +110,8 @@ describe('Switchboard agents served over the Synadia Agent Protocol', () => {
     expect(texts.join('')).toBe('Echo says: hello there');
     expect(statuses[0]).toBe('ack');
     expect(statuses.at(-1)).toBe('done');
+    expect(systemPrompts.at(-1)).toContain('broke');
+    expect(systemPrompts.at(-1)).not.toContain('synadia_client');
   });
 
   it('answers a plain-text prompt with chunks and the terminator', async () => {
