@@ -16,7 +16,9 @@ import { DEFAULT_REGISTRY_BUCKET, inboxPrefixOf, renderSubject, SEED_000_PROFILE
 import { RuntimeEventBus } from '../protocol/runtime-events.js';
 import type { AgentHandle, RequestOptions } from '../tools/agent-handle.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
+import { closeConnection, deadlineIn, isConnected, settledBy, succeededBy } from './close-connection.js';
 import { defaultBuckets, type JetStreamBuckets } from './jetstream-buckets.js';
+import { NOTHING_TO_SAY, type AgentStopReport } from './stop-report.js';
 import { decodeReply, decodeRequest, encodeReply, encodeRequest, newMessage } from './wire.js';
 
 /** What a handler returns: the reply's content, optionally with metadata. */
@@ -93,6 +95,8 @@ export class AgentRequestError extends Error {
 
 export { DEFAULT_REGISTRY_BUCKET, inboxPrefixOf };
 export const DEFAULT_HEARTBEAT_MS = 5000;
+/** What a stop keeps of its deadline for the offline announcement and deregistration. */
+const GOODBYE_MS = 1000;
 
 /** One running agent instance. */
 export class Agent implements AgentHandle {
@@ -177,23 +181,29 @@ export class Agent implements AgentHandle {
     this.events.emit('agent.started', { agent: this.name, instance: this.instance, subjects });
   }
 
-  /** Stops taking work, lets running handlers finish (up to `graceMs`), announces offline, drains. */
-  async stop(graceMs = 5000): Promise<void> {
+  /**
+   * Stops taking work, lets running handlers finish (up to `graceMs`), announces offline,
+   * deregisters and closes, all by `deadline` (close-connection.ts: a dead server holds none of it
+   * up); the report says what did not reach the bus.
+   */
+  async stop(graceMs = 5000, deadline = deadlineIn(graceMs + GOODBYE_MS + 1000)): Promise<AgentStopReport> {
     const nc = this.nc;
-    if (!nc || this.stopping) return;
+    const kv = this.kv;
+    if (!nc || this.stopping) return NOTHING_TO_SAY;
     this.stopping = true;
     if (this.heartbeat) this.clock.clear(this.heartbeat);
-    await Promise.all(this.subs.map((sub) => sub.drain().catch(() => undefined)));
-    this.subs = [];
-    await Promise.race([Promise.allSettled([...this.inFlight]), this.clock.sleep(graceMs)]);
-    if (!nc.isClosed()) {
-      await this.announce('announcement', 'offline').catch(() => undefined);
-      await this.kv?.put(this.registryKey, this.registration('offline')).catch(() => undefined);
-      await nc.drain().catch(() => undefined);
-    }
+    // Draining asks the server: only while there is one, and leaving time for the goodbye.
+    if (isConnected(nc)) await settledBy(Promise.all(this.subs.map((sub) => sub.drain().catch(() => undefined))), deadline - GOODBYE_MS);
+    for (const sub of this.subs.splice(0)) if (!sub.isClosed()) sub.unsubscribe();
+    await Promise.race([Promise.allSettled([...this.inFlight]), this.clock.sleep(Math.max(0, Math.min(graceMs, deadline - GOODBYE_MS - Date.now())))]);
+    const reachable = isConnected(nc);
+    const announced = reachable && (await succeededBy(this.announce('announcement', 'offline'), deadline));
+    const deregistered = kv && reachable ? await succeededBy(kv.put(this.registryKey, this.registration('offline')), deadline) : kv ? false : null;
+    await closeConnection(nc, deadline);
     this.nc = null;
     this.kv = null;
     this.events.emit('agent.stopped', { agent: this.name, instance: this.instance });
+    return { announced, deregistered, reachable };
   }
 
   /** Fire-and-forget to another agent's direct subject. */
