@@ -95,8 +95,9 @@ describe('agents on the bus', () => {
     expect(await page.evaluate(() => window.__switchboardTest!.selection().nodes)).toEqual(['echo']);
     expect((await topology())!.spec.externalAgents.filter((e) => e.synadia)).toHaveLength(1);
 
-    // The trio's own weather bot is an agent of this topology: refused, said, untouched.
+    // The trio's own weather bot is an agent of this topology: its button says so; pressed, it is refused, said, untouched.
     const before = (await topology())!.spec.agents.find((a) => a.name === 'weather_bot');
+    expect(await card('seed-000', 'weather_bot').getByTestId('bus-add').innerText()).toBe('On the canvas: weather_bot');
     await card('seed-000', 'weather_bot').getByTestId('bus-add').click();
     await page.getByTestId('canvas-notice').filter({ hasText: '"weather_bot" is already an agent of this topology' }).waitFor();
     expect((await topology())!.spec.agents.find((a) => a.name === 'weather_bot')).toEqual(before);
@@ -159,7 +160,7 @@ describe('agents on the bus', () => {
     await exposure.getByLabel('Serve every agent as a Synadia agent').check();
     await page.waitForFunction(() => window.__switchboardTest!.topology()?.spec.synadia?.exposeAll === true);
     expect((await topology())!.spec.synadia).toEqual({ owner: 'switchboard', exposeAll: true, heartbeatS: 30 });
-    await exposure.scrollIntoViewIfNeeded();
+    await inspector.getByTestId('field-jetstream').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await workbench.screenshot('s6-ui-inspector-topology');
     expect(workbench.pageErrors).toEqual([]);
   });

@@ -7,6 +7,7 @@ import { useEffect, useState, type DragEvent } from 'react';
 import type { DiscoveredAgent } from '../../../agents/protocol/discovered-agent';
 import { addDiscoveredAt } from '../design/actions';
 import { findDiscovered } from '../design/model/add-discovered';
+import { findNode } from '../design/model/node-kinds';
 import { clearSpot } from '../design/model/positions';
 import { useBusStore } from '../stores/bus-store';
 import { useDocumentStore } from '../stores/document-store';
@@ -73,7 +74,8 @@ export function AgentsPanel() {
         <>
           <ul className="bus-agent-list">
             {listed.map((agent) => {
-              const onCanvas = topology ? findDiscovered(topology, agent) : null;
+              // A seed agent is its name: the topology's own agent of that name is it.
+              const onCanvas = topology ? (findDiscovered(topology, agent) ?? (agent.synadia ? null : (findNode(topology, agent.name)?.name ?? null))) : null;
               return (
                 <li
                   key={agentKey(agent)}

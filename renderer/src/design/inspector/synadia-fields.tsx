@@ -112,7 +112,7 @@ export function TopologyClusterFields({ topology, problems, readOnly, onCommit }
       </fieldset>
       <fieldset className="fieldset" data-testid="field-synadia-exposure">
         <legend className="fieldset-title">Synadia Agent Protocol</legend>
-        <SchemaField name="exposeAll" label="Serve every agent as a Synadia agent" schema={EXPOSURE.exposeAll} value={exposure.exposeAll} onCommit={setExposure('exposeAll')} problems={problems('spec', 'synadia', 'exposeAll')} readOnly={readOnly} hint="An agent’s own setting overrides this." />
+        <SchemaField name="exposeAll" label="Serve every agent as a Synadia agent" schema={EXPOSURE.exposeAll} value={exposure.exposeAll} onCommit={setExposure('exposeAll')} problems={problems('spec', 'synadia', 'exposeAll')} readOnly={readOnly} hint="So Synadia Agent Protocol clients (Claude Code, Codex, OpenClaw plugins…) can discover and prompt them. An agent’s own setting overrides this." />
         <SchemaField name="owner" label="Owner" schema={EXPOSURE.owner} value={exposure.owner} onCommit={setExposure('owner')} problems={problems('spec', 'synadia', 'owner')} readOnly={readOnly} hint={<>The owner token clients see: <code>agents.prompt.switchboard.{exposure.owner}.&lt;agent&gt;</code></>} />
         <SchemaField name="heartbeatS" label="Heartbeat (seconds)" schema={EXPOSURE.heartbeatS} value={exposure.heartbeatS} onCommit={setExposure('heartbeatS')} problems={problems('spec', 'synadia', 'heartbeatS')} readOnly={readOnly} hint="How often served agents say they are alive (the protocol’s default: 30)." />
       </fieldset>
