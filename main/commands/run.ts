@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { RunSession, planSession } from '../host/run-session.js';
 import { startNatsServer } from '../host/run-session-server.js';
-import { appRoot } from '../app-paths.js';
+import { appRoot, appVersion } from '../app-paths.js';
 import { positiveNumber, UsageError } from './flags.js';
 import { natsChoiceFromFlags, natsFlagHelp, natsFlagSpecs } from './nats-flags.js';
 import { readTopology } from './read-topology.js';
@@ -93,6 +93,7 @@ export async function run(argv: string[]): Promise<number> {
       ...(trace && { library: trace.library }),
       busTap: 'best-effort',
       senderName: 'switchboard_cli',
+      appVersion,
       warn,
       onRecording: (id) => void (runId = id),
       onNetwork: (network) =>

@@ -70,7 +70,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const openRequests = new OpenRequests(events);
   await files.removeLeftovers(); // what a crashed save left beside the user's files
   const secrets = new SecretStore(options.dataDir, options.osCipher ?? null);
-  const runs = new RunManager(server, events, secrets, options.dataDir);
+  const runs = new RunManager(server, events, secrets, options.dataDir, options.appVersion);
   const metrics = new MetricsCache();
   const cycles = new CycleCache();
   const timelines = new TimelineCache();

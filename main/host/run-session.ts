@@ -57,6 +57,8 @@ export interface RunSessionOptions {
    * own providers answer from the fork's decision on. The trace header records what it replays.
    */
   replay?: { recording: Recording; fork?: ForkPoint };
+  /** The Switchboard version: agents served over the Synadia protocol declare it. */
+  appVersion?: string;
 }
 
 /** Options for {@link RunSession.send}. */
@@ -139,6 +141,7 @@ export class RunSession {
         profile: plan.profile,
         registryBucket: plan.registryBucket,
         synadiaExternals: plan.synadiaExternals,
+        ...(options.appVersion && { version: options.appVersion }),
         jetstream: plan.jetstream,
         warn: options.warn,
         events,

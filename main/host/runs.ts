@@ -34,6 +34,8 @@ export class RunManager {
     private readonly events: EventBus,
     private readonly secrets: SecretStore,
     dataDir: string,
+    /** What agents served over the Synadia protocol declare as their version. */
+    private readonly appVersion?: string,
   ) {
     this.library = new TraceLibrary(traceRoot(dataDir));
     this.opened = new OpenRuns(this.library);
@@ -65,6 +67,7 @@ export class RunManager {
         busTap: 'required',
         secrets: this.secrets,
         senderName: 'switchboard_app',
+        ...(this.appVersion && { appVersion: this.appVersion }),
         ...(replay && { replay: replay.replay }),
         warn: (t) => console.error(`switchboard: ${t}`),
         onRecording: (runId, recorder) => {
