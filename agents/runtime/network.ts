@@ -12,12 +12,14 @@ import type { ToolExecutor } from '../tools/tool-executor.js';
 import { Agent, DEFAULT_HEARTBEAT_MS, type MessageHandler } from './agent.js';
 import type { Budget } from './budget.js';
 import type { Clock } from './clock.js';
+import { closeConnection, DEFAULT_STOP_MS, deadlineIn, settledBy } from './close-connection.js';
 import { RuntimeEventBus } from '../protocol/runtime-events.js';
 import { breakpointOf, type TopologyBreakpoint } from '../protocol/breakpoint.js';
 import { createOodaHandler } from './ooda.js';
 import { JetStreamBuckets } from './jetstream-buckets.js';
 import { CapabilityRegistry } from './registry.js';
 import { StepController } from './step-controller.js';
+import { unflushedLines } from './stop-report.js';
 import { SynadiaExternals, type SynadiaExternal } from '../interop/synadia/externals.js';
 import { serveOnSynadia } from '../interop/synadia/expose.js';
 import { SYNADIA_CLIENT_NAME, type SynadiaExposure } from '../interop/synadia/service.js';
@@ -190,16 +192,20 @@ export class AgentNetwork {
     }
   }
 
-  /** Releases paused runs, stops every agent, then the registry. */
-  async stop(): Promise<void> {
+  /**
+   * Releases paused runs, stops every agent, then the registry, all by `deadline` (nothing waits
+   * on a dead server); returns one line per thing that could not reach the bus (stop-report.ts).
+   */
+  async stop(deadline = deadlineIn(DEFAULT_STOP_MS)): Promise<string[]> {
     this.controller.releaseAll();
-    for (const step of this.undo.splice(0)) await step().catch(() => undefined);
-    await Promise.all(this.agents.map((agent) => agent.stop()));
-    await this.registryInstance?.stop();
+    for (const step of this.undo.splice(0)) await settledBy(step(), deadline);
+    const reports = await Promise.all(this.agents.map((agent) => agent.stop(undefined, deadline)));
+    await this.registryInstance?.stop(deadline);
     await this.externals?.stop();
-    await this.registryConnection?.drain().catch(() => undefined);
+    if (this.registryConnection) await closeConnection(this.registryConnection, deadline);
     this.registryConnection = null;
-    await this.options.onStop?.().catch(() => undefined);
+    await settledBy(this.options.onStop?.() ?? Promise.resolve(), deadline);
+    return unflushedLines(reports);
   }
 
   /** The first instance of an agent (to send from it, in tests and the CLI). */

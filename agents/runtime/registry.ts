@@ -13,6 +13,7 @@ import { decodeAgentMessage } from '../protocol/codec.js';
 import { DEFAULT_REGISTRY_BUCKET, renderSubject, SEED_000_PROFILE, type SubjectProfile } from '../protocol/subjects.js';
 import { DEFAULT_HEARTBEAT_MS } from './agent.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
+import { DEFAULT_STOP_MS, deadlineIn, isConnected, settledBy } from './close-connection.js';
 import { defaultBuckets, type JetStreamBuckets } from './jetstream-buckets.js';
 
 /** One agent as the registry knows it (replicas folded together). */
@@ -85,11 +86,14 @@ export class CapabilityRegistry {
     if (beat > 0) this.sweep = this.clock.setInterval(() => this.markMissing(), beat);
   }
 
-  async stop(): Promise<void> {
+  /** Stops following; unsubscribing waits for the server only while there is one, and never past `deadline`. */
+  async stop(deadline = deadlineIn(DEFAULT_STOP_MS)): Promise<void> {
     if (this.sweep) this.clock.clear(this.sweep);
     this.watcher?.stop();
-    await this.sub?.drain().catch(() => undefined);
+    const sub = this.sub;
     this.sub = null;
+    if (sub && isConnected(this.opts.connection)) await settledBy(sub.drain(), deadline);
+    if (sub && !sub.isClosed() && !this.opts.connection.isClosed()) sub.unsubscribe();
   }
 
   /** Every agent known, online or not. */
