@@ -13,6 +13,7 @@ Commands:
   validate   check a topology file: schema, names, edges, tools, models, budgets
   export     export a topology: yaml, json, nats-conf (least-privilege), compose, mermaid
   trace      read a recorded trace: summary, mermaid (sequence diagram), otlp (OpenTelemetry); diff two
+  agents     list the agents on a NATS bus, in every protocol (seed-000/001/002, Synadia): switchboard agents --nats URL
   schema     print the topology file's JSON Schema (for editors)
   help       show this help, or a command's: switchboard help serve
 
@@ -35,6 +36,7 @@ const commands: Record<string, () => Promise<Command>> = {
   export: async () => (await import('./commands/export.js')).exportCommand,
   schema: async () => (await import('./commands/schema.js')).schema,
   trace: async () => (await import('./commands/trace.js')).trace,
+  agents: async () => (await import('./commands/agents.js')).agents,
 };
 
 /** The command named `name` (own keys only: "constructor" is not a command). */

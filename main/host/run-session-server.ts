@@ -97,7 +97,7 @@ function externalOptions(choice: Extract<NatsChoice, { mode: 'external' }>): Ext
 }
 
 /** A missing or malformed credentials or TLS file is the user's file, not the server's fault: say which. */
-async function checkExternalFiles(choice: Extract<NatsChoice, { mode: 'external' }>): Promise<void> {
+export async function checkExternalFiles(choice: Extract<NatsChoice, { mode: 'external' }>): Promise<void> {
   if (choice.credsFile) {
     try {
       await readCredentials(choice.credsFile);

@@ -1,0 +1,40 @@
+/** How `switchboard agents` prints what discovery found: a table a person reads in a terminal. */
+import type { DiscoveredAgent } from '../../agents/protocol/discovered-agent.js';
+
+/** One agent on one bus (the bus named when several were asked). */
+export type ListedAgent = DiscoveredAgent & { bus: string };
+
+/** "3 s ago", "2 min ago"; "—" when never heard (only a stored registration). */
+export function ago(iso: string | null, now: number): string {
+  if (iso === null) return '—';
+  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (!Number.isFinite(s)) return '—';
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
+  return `${Math.floor(s / 86_400)} d ago`;
+}
+
+/** What an agent offers: its capabilities, or (Synadia) its endpoints with the prompt subject. */
+export function offers(agent: DiscoveredAgent): string {
+  if (agent.capabilities.length > 0) return agent.capabilities.join(', ');
+  if (agent.protocol !== 'synadia') return '—';
+  return agent.endpoints.map((e) => (e.name === 'prompt' ? `prompt (${e.subject})` : e.name)).join(', ') || '—';
+}
+
+/** The table: NAME, PROTOCOL, CAPABILITIES / ENDPOINTS, STATUS, LAST SEEN, NODE (and BUS for several buses). */
+export function agentsTable(agents: readonly ListedAgent[], now: number, withBus: boolean): string {
+  const header = ['NAME', 'PROTOCOL', 'CAPABILITIES / ENDPOINTS', 'STATUS', 'LAST SEEN', 'NODE', ...(withBus ? ['BUS'] : [])];
+  const rows = agents.map((a) => [
+    a.name,
+    a.protocol,
+    offers(a),
+    a.instances > 1 ? `${a.status} (${a.instances} instances)` : a.status,
+    ago(a.lastSeen, now),
+    a.node ?? '—',
+    ...(withBus ? [a.bus] : []),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  return [line(header), ...rows.map(line)].join('\n');
+}
