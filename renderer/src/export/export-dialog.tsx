@@ -72,11 +72,16 @@ function ExportDialogBody() {
   const files = preview.state === 'ready' ? preview.files : [];
   const shown = files[Math.min(fileIndex, Math.max(files.length - 1, 0))];
 
-  const choose = (next: ExportFormat) => {
-    setFormat(next);
+  /** Another export is shown: from its first file, without the last one's messages. */
+  const freshPreview = () => {
     setFileIndex(0);
     setWritten(null);
     setCopied(null);
+  };
+
+  const choose = (next: ExportFormat) => {
+    setFormat(next);
+    freshPreview();
     if (!folderEdited) setFolder(suggestedFolder(path, fileName, next));
   };
 
@@ -152,9 +157,7 @@ function ExportDialogBody() {
                 value={clusterNodes}
                 onChange={(e) => {
                   setClusterNodes(Number(e.target.value));
-                  setFileIndex(0);
-                  setWritten(null);
-                  setCopied(null);
+                  freshPreview();
                 }}
               >
                 {CLUSTER_CHOICES.map((n) => (
