@@ -1,0 +1,154 @@
+// Discovery's pure parts: each protocol's messages read into sightings (tolerantly for seed-002,
+// never throwing on strangers' messages) and sightings folded into one agent per agent.
+import { describe, expect, it } from 'vitest';
+import { foldSightings, type Sighting } from '../../agents/interop/discovery/fold.js';
+import {
+  parseAnnouncement,
+  parseRegistration,
+  parseSeed001Event,
+  parseSeed002Response,
+  parseSeed002Status,
+  parseSynadiaHeartbeat,
+  parseSynadiaService,
+  statusWord,
+  synadiaServiceSighting,
+} from '../../agents/interop/discovery/parse.js';
+import { agentsTable, ago } from '../../main/commands/agents-table.js';
+
+const T = Date.parse('2026-12-06T12:00:00Z');
+const meta = (over: Record<string, unknown> = {}) => ({
+  name: 'weather_bot',
+  description: 'forecasts',
+  capabilities: ['weather'],
+  tools: [],
+  status: 'available',
+  model: '',
+  version: '1.0.0',
+  registered_at: '2026-12-06T11:00:00Z',
+  last_heartbeat: new Date(T - 1000).toISOString(),
+  ...over,
+});
+const announcement = (type: string, agent: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ message_type: type, from_agent: String(agent['name']), to_agent: null, content: '', metadata: { agent, ...extra }, timestamp: new Date(T).toISOString(), message_id: 'm1' });
+
+const sighting = (over: Partial<Sighting>): Sighting => ({ protocol: 'seed-000', name: 'a', instance: 'i1', status: 'available', seenAt: T, live: true, ...over });
+
+describe('parsing', () => {
+  it('reads seed-000/001 announcements and heartbeats with instance and node; ignores other messages', () => {
+    const s = parseAnnouncement('seed-000', announcement('heartbeat', meta(), { instance: 'abc', node: 'n2' }), T);
+    expect(s).toMatchObject({ protocol: 'seed-000', name: 'weather_bot', instance: 'abc', node: 'n2', status: 'available', seenAt: T, endpoints: [{ name: 'request', subject: 'agents.request.weather_bot' }] });
+    expect(parseAnnouncement('seed-001', announcement('announcement', meta()), T)?.endpoints).toEqual([{ name: 'request', subject: 'agent.weather_bot.task' }]);
+    expect(parseAnnouncement('seed-000', announcement('broadcast', meta()), T)).toBeNull();
+    expect(parseAnnouncement('seed-000', '{not json', T)).toBeNull();
+    expect(parseAnnouncement('seed-000', announcement('announcement', { name: 'x' }), T)).toBeNull();
+  });
+
+  it('reads stored registrations: profile, node, and an available entry older than three beats as unknown', () => {
+    expect(parseRegistration('weather_bot.abc', JSON.stringify({ ...meta(), node: 'n1', profile: 'seed-001' }), T, 5000)).toMatchObject({ protocol: 'seed-001', instance: 'abc', node: 'n1', status: 'available', live: false });
+    expect(parseRegistration('weather_bot.abc', JSON.stringify(meta({ last_heartbeat: new Date(T - 16_000).toISOString() })), T, 5000)?.status).toBe('unknown');
+    expect(parseRegistration('weather_bot.abc', JSON.stringify(meta({ status: 'offline', last_heartbeat: new Date(T - 99_000).toISOString() })), T, 5000)?.status).toBe('offline');
+    expect(parseRegistration('k', 'garbage', T, 5000)).toBeNull();
+  });
+
+  it('reads seed-001 agent_registered events as AgentMessages or plain objects', () => {
+    expect(parseSeed001Event(JSON.stringify({ agent_name: 'llm_agent', capabilities: ['generate_text'] }), T)).toMatchObject({ protocol: 'seed-001', name: 'llm_agent', status: 'available', capabilities: ['generate_text'] });
+    expect(parseSeed001Event(announcement('announcement', meta()), T)?.protocol).toBe('seed-001');
+    expect(parseSeed001Event(JSON.stringify({ task_id: 't' }), T)).toBeNull();
+    expect(parseSeed001Event('[]', T)).toBeNull();
+  });
+
+  it('reads seed-002 status on four-token subjects only, in the seed shape or flat', () => {
+    const nested = JSON.stringify({ id: 'msg-1', type: 'event', source: { id: 'w1', type: 'agent' }, payload: { content: { status: 'busy', capabilities: ['analysis'], agent_type: 'worker' } } });
+    expect(parseSeed002Status('agents.prod.status.w1', nested, T)).toMatchObject({ protocol: 'seed-002', name: 'w1', status: 'busy', capabilities: ['analysis'], description: 'worker agent', endpoints: [{ name: 'control', subject: 'agents.prod.control.w1' }] });
+    expect(parseSeed002Status('agents.dev.status.w2', JSON.stringify({ state: 'stopped' }), T)?.status).toBe('offline');
+    expect(parseSeed002Status('agents.dev.status.w2', '{}', T)?.status).toBe('available'); // it spoke
+    // Synadia's status subject has five tokens; seed-000's response subject for an agent named "status" is not seed-002.
+    expect(parseSeed002Status('agents.status.echo.tests.e1', '{}', T)).toBeNull();
+    expect(parseSeed002Status('agents.response.status.m1', '{}', T)).toBeNull();
+    expect(parseSeed002Status('agents.prod.status.w1', 'nope', T)).toBeNull();
+  });
+
+  it('reads seed-002 discovery responses: one agent (by source, not the message id) or a list', () => {
+    const one = JSON.stringify({ id: 'msg-9', source: { id: 'w1', type: 'agent' }, payload: { content: { capabilities: ['a'] } } });
+    expect(parseSeed002Response('agents.prod.discovery.responses', one, T).map((s) => s.name)).toEqual(['w1']);
+    const list = JSON.stringify({ agents: [{ agent_id: 'w1', status: 'online' }, { id: 'w2', status: 'busy' }, 'junk', { nothing: 1 }] });
+    expect(parseSeed002Response('agents.prod.discovery.responses', list, T).map((s) => [s.name, s.status])).toEqual([['w1', 'available'], ['w2', 'busy']]);
+    expect(parseSeed002Response('agents.prod.discovery.responses', 'x', T)).toEqual([]);
+  });
+
+  it('reads Synadia $SRV replies (current and legacy names, identity from the prompt subject) and skips other services', () => {
+    const info = { name: 'agents', id: 'ID1', version: '1.2.0', description: 'echo', metadata: { agent: 'echo', owner: 'o', protocol_version: '0.3' }, endpoints: [{ name: 'prompt', subject: 'agents.prompt.echo.o.e1', queue_group: 'agents' }, { name: 'status', subject: 'agents.status.echo.o.e1' }] };
+    const parsed = parseSynadiaService(JSON.stringify(info));
+    expect(parsed).toMatchObject({ id: 'ID1', identity: { agent: 'echo', owner: 'o', name: 'e1' }, version: '1.2.0' });
+    expect(synadiaServiceSighting(parsed!, parsed!.identity!, T)).toMatchObject({ protocol: 'synadia', name: 'e1', instance: 'ID1', status: 'available', endpoints: [{ name: 'prompt', subject: 'agents.prompt.echo.o.e1' }, { name: 'status', subject: 'agents.status.echo.o.e1' }] });
+    expect(parseSynadiaService(JSON.stringify({ ...info, name: 'Synadia Agents' }))?.id).toBe('ID1');
+    expect(parseSynadiaService(JSON.stringify({ name: 'agents', id: 'ID1', metadata: {} }))?.identity).toBeNull(); // a PING reply
+    expect(parseSynadiaService(JSON.stringify({ ...info, name: 'billing' }))).toBeNull();
+  });
+
+  it('reads Synadia heartbeats; one older than three periods is offline', () => {
+    const beat = (ts: number) => JSON.stringify({ agent: 'echo', owner: 'o', instance_id: 'ID1', ts: new Date(ts).toISOString(), interval_s: 30 });
+    expect(parseSynadiaHeartbeat('agents.hb.echo.o.e1', beat(T), T)).toMatchObject({ name: 'e1', instance: 'ID1', status: 'available', synadia: { agent: 'echo', owner: 'o', name: 'e1' } });
+    expect(parseSynadiaHeartbeat('agents.hb.echo.o.e1', beat(T - 91_000), T)).toMatchObject({ status: 'offline', seenAt: T - 91_000 });
+    expect(parseSynadiaHeartbeat('agents.prompt.echo.o.e1', beat(T), T)).toBeNull();
+    expect(parseSynadiaHeartbeat('agents.hb.echo.o.e1', '{}', T)).toBeNull();
+  });
+
+  it('maps status words of every protocol', () => {
+    expect(['online', 'ready', 'IDLE'].map((w) => statusWord(w))).toEqual(['available', 'available', 'available']);
+    expect([statusWord('processing'), statusWord('shutdown'), statusWord('weird'), statusWord(undefined, 'available')]).toEqual(['busy', 'offline', 'unknown', 'available']);
+  });
+});
+
+describe('folding', () => {
+  it('folds instances: the freshest word of each decides, the best instance the agent', () => {
+    const [agent] = foldSightings([
+      sighting({ instance: 'i1', seenAt: T - 10, node: 'n1' }),
+      sighting({ instance: 'i2', seenAt: T - 5, status: 'busy', node: 'n2' }),
+      sighting({ instance: 'i3', seenAt: T - 20 }),
+      sighting({ instance: 'i3', seenAt: T - 1, status: 'offline' }),
+    ]);
+    expect(agent).toMatchObject({ name: 'a', status: 'available', instances: 2, node: 'n1, n2', lastSeen: new Date(T - 1).toISOString() });
+  });
+
+  it('prefers what was heard live over a stored registration, and a goodbye at the same moment over a beat', () => {
+    expect(foldSightings([sighting({ live: false, seenAt: T + 100, status: 'available' }), sighting({ seenAt: T, status: 'offline' })])[0]?.status).toBe('offline');
+    expect(foldSightings([sighting({ status: 'available' }), sighting({ status: 'offline' })])[0]?.status).toBe('offline');
+    expect(foldSightings([sighting({ live: false, seenAt: null, status: 'unknown' })])[0]).toMatchObject({ status: 'unknown', lastSeen: null, instances: 0 });
+  });
+
+  it('keeps protocols apart, groups Synadia agents by identity, and fills fields from older sightings', () => {
+    const id = { agent: 'echo', owner: 'o', name: 'e1' };
+    const agents = foldSightings([
+      sighting({ protocol: 'seed-001', name: 'b' }),
+      sighting({ protocol: 'seed-000', name: 'b' }),
+      sighting({ protocol: 'synadia', name: 'e1', instance: 'ID1', synadia: id, endpoints: [{ name: 'prompt', subject: 'agents.prompt.echo.o.e1' }], description: 'echo', seenAt: T - 100 }),
+      sighting({ protocol: 'synadia', name: 'e1', instance: 'ID1', synadia: id, seenAt: T }),
+      sighting({ protocol: 'synadia', name: 'e1', instance: 'ID2', synadia: { ...id, owner: 'other' } }),
+    ]);
+    expect(agents.map((a) => `${a.protocol}/${a.name}`)).toEqual(['seed-000/b', 'seed-001/b', 'synadia/e1', 'synadia/e1']);
+    expect(agents[2]).toMatchObject({ description: 'echo', endpoints: [{ name: 'prompt', subject: 'agents.prompt.echo.o.e1' }], instances: 1, synadia: id });
+  });
+
+  it('takes capabilities from what the instances say now', () => {
+    const [agent] = foldSightings([sighting({ instance: 'i1', seenAt: T - 10, capabilities: ['old'] }), sighting({ instance: 'i1', seenAt: T, capabilities: ['new'] })]);
+    expect(agent?.capabilities).toEqual(['new']);
+  });
+});
+
+describe('the agents table', () => {
+  it('prints one aligned row per agent, endpoints for Synadia agents, and a dash for what is unknown', () => {
+    const agents = foldSightings([
+      sighting({ name: 'weather_bot', capabilities: ['weather'], node: 'n1', seenAt: T - 3000 }),
+      sighting({ protocol: 'synadia', name: 'e1', instance: 'ID1', synadia: { agent: 'echo', owner: 'o', name: 'e1' }, endpoints: [{ name: 'prompt', subject: 'agents.prompt.echo.o.e1' }, { name: 'status', subject: 'agents.status.echo.o.e1' }] }),
+    ]).map((a) => ({ ...a, bus: 'nats://x:4222' }));
+    const lines = agentsTable(agents, T, false).split('\n');
+    expect(lines).toEqual([
+      'NAME         PROTOCOL  CAPABILITIES / ENDPOINTS                  STATUS     LAST SEEN  NODE',
+      'weather_bot  seed-000  weather                                   available  3 s ago    n1',
+      'e1           synadia   prompt (agents.prompt.echo.o.e1), status  available  0 s ago    —',
+    ]);
+    expect(agentsTable(agents, T, true).split('\n')[0]).toMatch(/NODE {2}BUS$/);
+    expect([ago(null, T), ago(new Date(T - 125_000).toISOString(), T), ago(new Date(T - 7_300_000).toISOString(), T)]).toEqual(['—', '2 min ago', '2 h ago']);
+  });
+});
