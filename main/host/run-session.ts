@@ -12,6 +12,7 @@ import type { SubjectProfile } from '../../agents/protocol/subjects.js';
 import { Agent, AgentRequestError } from '../../agents/runtime/agent.js';
 import { planNetwork, type NetworkPlan } from '../../agents/runtime/from-topology.js';
 import { AgentNetwork } from '../../agents/runtime/network.js';
+import { closeConnection, DEFAULT_STOP_MS, deadlineIn, settledBy } from '../../agents/runtime/close-connection.js';
 import { WORKBENCH_SENDER } from '../../agents/trace/republish.js';
 import type { Recording } from '../../agents/runtime/replay/recording.js';
 import { ReplayCoordinator, type ForkPoint } from '../../agents/runtime/replay/replay-coordinator.js';
@@ -123,7 +124,7 @@ export class RunSession {
         // Undone after the recorder's stop, which still delivers the last live batch.
         if (unsubscribe) steps.push({ what: 'the live trace', run: async () => unsubscribe() });
         // Before the tap: a failed tap still leaves a journal that stop() removes.
-        steps.push({ what: 'the recorder', run: () => active.stop() });
+        steps.push({ what: 'the recorder', run: (deadline) => active.stop(deadline) });
         await recorder.tap(connection).catch((error: unknown) => {
           if (options.busTap !== 'best-effort') throw natsFailure(error, 'cannot record the bus');
           options.warn(`trace: cannot tap the bus (${(error as Error).message}); recording runtime events only.`);
@@ -156,7 +157,7 @@ export class RunSession {
       } catch (error) {
         throw isNatsError(error) ? natsFailure(error, 'an agent cannot connect') : new RunFailure('start_failed', `an agent failed to start: ${(error as Error).message}`, { cause: error });
       }
-      steps.push({ what: 'the agents', run: () => network.stop() });
+      steps.push({ what: 'the agents', run: async (deadline) => (await network.stop(deadline)).forEach(options.warn) });
       return new RunSession(options, connection, network, store, plan.profile, steps, replay);
     } catch (error) {
       await undo(steps, options.warn);
@@ -198,17 +199,18 @@ export class RunSession {
   /**
    * Stops the sender, the agents, the MCP servers, then the recorder (which records what was
    * routed and flushes) and the store; a step that fails is reported and does not stop the rest.
-   * Safe to call twice.
+   * Every step that talks to NATS is done by `deadline` (all servers may be gone: nothing waits
+   * for them), and what could not reach the bus is said through `warn`. Safe to call twice.
    */
-  stop(): Promise<void> {
-    return (this.stopping ??= this.stopAll());
+  stop(deadline = deadlineIn(DEFAULT_STOP_MS)): Promise<void> {
+    return (this.stopping ??= this.stopAll(deadline));
   }
 
-  private async stopAll(): Promise<void> {
+  private async stopAll(deadline: number): Promise<void> {
     const sender = this.sender;
     const steps: Step[] = [...this.teardown];
-    if (sender) steps.push({ what: 'the sender', run: async () => (await sender).stop() });
-    await undo(steps, this.options.warn);
+    if (sender) steps.push({ what: 'the sender', run: (by) => settledBy(sender.then((agent) => agent.stop(undefined, by)), by) });
+    await undo(steps, this.options.warn, deadline);
   }
 
   private async startSender(): Promise<Agent> {
@@ -231,17 +233,17 @@ export class RunSession {
   }
 }
 
-/** One undo step of a start, named for the warning when it fails. */
+/** One undo step of a start, named for the warning when it fails; what talks to NATS is done by `deadline`. */
 interface Step {
   what: string;
-  run: () => Promise<unknown>;
+  run: (deadline: number) => Promise<unknown>;
 }
 
 /** Runs `steps` last first; each failure is reported and the rest still run. */
-async function undo(steps: Step[], warn: (text: string) => void): Promise<void> {
+async function undo(steps: Step[], warn: (text: string) => void, deadline = deadlineIn(DEFAULT_STOP_MS)): Promise<void> {
   for (const step of [...steps].reverse()) {
     try {
-      await step.run();
+      await step.run(deadline);
     } catch (error) {
       warn(`stopping ${step.what} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -258,11 +260,12 @@ async function startMcp(options: RunSessionOptions, connection: NodeConnectionOp
       throw natsFailure(error, 'the MCP servers cannot connect');
     }
     const bus = mcpConnection;
-    steps.push({ what: 'the MCP connection', run: () => bus.drain() });
+    steps.push({ what: 'the MCP connection', run: (deadline) => closeConnection(bus, deadline) });
   }
   try {
     const mcp = await startMcpServers(options.topology, localAgents, { baseDir: options.baseDir, ...(mcpConnection && { connection: mcpConnection }) });
-    steps.push({ what: 'the MCP servers', run: () => mcp.stop() });
+    // Its NATS exposure unsubscribes on a connection whose servers may be gone.
+    steps.push({ what: 'the MCP servers', run: async (deadline) => (await settledBy(mcp.stop(), deadline)) || options.warn('MCP servers: still stopping at the deadline; left to exit with the process') });
     return mcp;
   } catch (error) {
     throw new RunFailure('start_failed', `an MCP server failed to start: ${(error as Error).message}`, { cause: error });

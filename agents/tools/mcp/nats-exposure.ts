@@ -22,6 +22,7 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { LlmTool } from '../../llm/provider.js';
+import { DEFAULT_STOP_MS, deadlineIn, isConnected, settledBy } from '../../runtime/close-connection.js';
 import { isSubjectToken, renderSubject } from '../../protocol/subjects.js';
 import type { ToolBackend } from '../gateway.js';
 import type { ToolResult } from '../tool-executor.js';
@@ -119,7 +120,9 @@ export async function exposeMcpOnNats(connection: NatsConnection, options: McpEx
     subject,
     stop: () =>
       (stopped ??= (async () => {
-        if (!connection.isClosed()) await sub.drain().catch(() => sub.unsubscribe());
+        // Draining asks the server: with none reachable it would wait for one (close-connection.ts).
+        if (isConnected(connection)) await settledBy(sub.drain().catch(() => sub.unsubscribe()), deadlineIn(DEFAULT_STOP_MS));
+        if (!connection.isClosed() && !sub.isClosed()) sub.unsubscribe();
         stopping.abort(new Error(`MCP server "${server}" stopped serving on NATS.`));
         await Promise.allSettled([...inFlight]);
       })()),

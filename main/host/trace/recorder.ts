@@ -229,15 +229,20 @@ export class TraceRecorder {
   /**
    * Stops recording: drains the tap (everything the server routed before is recorded), detaches
    * events, decodes the whole journal, flushes the store and retires the journal — unless some of
-   * it could not be stored, in which case the journal stays for the next open to replay.
+   * it could not be stored, in which case the journal stays for the next open to replay. The wait
+   * for the server ends by `deadline`; a tap off the bus at the end says so.
    */
-  stop(): Promise<void> {
+  stop(deadline?: number): Promise<void> {
     this.stopping ??= (async () => {
       const tap = this.busTap;
       if (tap?.connected) {
         tap.unsubscribe();
         tap.ping();
-        await this.caughtUp();
+        // A shutdown's deadline bounds the wait for the server (it may be going away too).
+        await this.caughtUp(deadline === undefined ? undefined : Math.max(0, deadline - Date.now()));
+      } else if (this.lostAt !== null) {
+        const lostS = ((performance.now() - this.lostAt) / 1000).toFixed(1);
+        this.warn(`trace: the recorder was off the bus for the last ${lostS} s of the run (no server reachable); what was sent then is not in the trace.`);
       }
       tap?.close();
       for (const detach of [...this.detach]) detach();
