@@ -54,7 +54,7 @@ beforeAll(async () => {
   server = await startNatsServer({ mode: 'embedded' }, { appRoot: repoRoot });
   const topology = loadTopology(TOPOLOGY, 'synadia-expose.yaml').topology!;
   library = new TraceLibrary(path.join(tmp, 'traces'));
-  session = await RunSession.start({ server: server.handle, topology, text: TOPOLOGY, baseDir: repoRoot, senderName: 'expose_test', warn: () => undefined, library, onNetwork: (network) => network.events.on('llm.call', (call) => void (call.agent === 'echo' && systemPrompts.push(call.request.system))) });
+  session = await RunSession.start({ server: server.handle, topology, text: TOPOLOGY, baseDir: repoRoot, senderName: 'expose_test', appVersion: '0.1.0-expose', warn: () => undefined, library, onNetwork: (network) => network.events.on('llm.call', (call) => void (call.agent === 'echo' && systemPrompts.push(call.request.system))) });
   nc = await connect(session.connection);
   client = new Agents({ nc });
   found = (await client.discover({ timeoutMs: 1000 })).filter((a) => a.agent === 'switchboard');
@@ -89,7 +89,7 @@ describe('Switchboard agents served over the Synadia Agent Protocol', () => {
     expect(found.map((a) => a.name).sort()).toEqual(['broke', 'echo', 'echo']);
     const echo = named('echo');
     expect(echo).toMatchObject({ owner: 'acme', protocolVersion: '0.3', description: 'Says back what it is told' });
-    expect(echo.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(echo.version).toBe('0.1.0-expose');
     expect(echo.metadata).toMatchObject({ agent: 'switchboard', owner: 'acme', protocol_version: '0.3' });
     expect(echo.endpoints.map((e) => e.name).sort()).toEqual(['prompt', 'status']);
     expect(echo.promptSubject).toBe('agents.prompt.switchboard.acme.echo');
