@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { RunSession, planSession } from '../host/run-session.js';
 import { startNatsServer } from '../host/run-session-server.js';
+import { RunFailure } from '../host/run-session-failure.js';
 import { appRoot, appVersion } from '../app-paths.js';
 import { positiveNumber, UsageError } from './flags.js';
 import { natsChoiceFromFlags, natsFlagHelp, natsFlagSpecs } from './nats-flags.js';
@@ -124,7 +125,9 @@ async function runUntilDone(
 ): Promise<number> {
   const { input, to, timeout, duration, log } = options;
   if (input !== undefined && to !== undefined) {
-    const reply = await session.send(to, input, { timeoutMs: timeout * 1000 });
+    // A signal does not wait for the reply (with the cluster gone it would wait the whole --timeout).
+    const stopped = signal.then((name) => Promise.reject(new RunFailure('request_failed', `${name} arrived before ${to} answered.`)));
+    const reply = await Promise.race([session.send(to, input, { timeoutMs: timeout * 1000 }), stopped]);
     console.log(reply.content);
     if (duration === undefined) return 0;
   }

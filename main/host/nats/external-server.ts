@@ -4,6 +4,7 @@
  * changes mirror the connection's (a reconnect shows as `restarting`).
  */
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { closeConnection, deadlineIn } from '../../../agents/runtime/close-connection.js';
 import { toConnectionOptions } from './connect-options.js';
 import { readCredentials } from './credentials.js';
 import type { LogLine, ServerState, ServerStats, ServerStatus } from '../../../preload/contract.js';
@@ -19,6 +20,9 @@ export interface ExternalServerOptions {
   tls?: { caFile?: string; certFile?: string; keyFile?: string };
   connectTimeoutMs?: number;
 }
+
+/** How long stop() lets the monitoring connection drain. */
+const STOP_MS = 500;
 
 /** Follows an external server through one monitoring connection. */
 export class ExternalNatsServer implements NatsServerHandle {
@@ -65,7 +69,8 @@ export class ExternalNatsServer implements NatsServerHandle {
     this.nc = null;
     if (nc) {
       this.setState('stopping');
-      await nc.close().catch(() => undefined);
+      // Its cluster may be gone: a close that waited on it would hold up the whole shutdown.
+      await closeConnection(nc, deadlineIn(STOP_MS));
     }
     this.readyAt = null;
     this.setState('stopped');
