@@ -20,7 +20,7 @@ export const DiscoveredAgentSchema = z.object({
   /** Where to reach it: endpoint or channel name and subject. */
   endpoints: z.array(z.object({ name: z.string(), subject: z.string() })),
   status: z.enum(['available', 'busy', 'offline', 'unknown']),
-  /** When it was last heard from (ISO); null when only a stored registration was read. */
+  /** When it was last heard from (ISO): a message's arrival, else the heartbeat time a stored registration records; null when nothing says. */
   lastSeen: z.string().nullable(),
   /** The NATS server it is connected to, when it says (a cluster's node); null otherwise. */
   node: z.string().nullable(),

@@ -1,7 +1,8 @@
 // Discovery on a real nats-server: seed-000 and seed-001 agents of our runtime (announcements and the
 // registry bucket), a seed-002 status publisher that answers discovery requests, and a Synadia
 // protocol agent built with the protocol's own agent SDK; agents that stop read offline or are gone;
-// a server without the registry bucket does not get one.
+// on a 3-node cluster each agent names the node it is connected to; a server without the registry
+// bucket does not get one.
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import type { DiscoveredAgent } from '../../agents/protocol/discovered-agent.js'
 import { SEED_001_PROFILE } from '../../agents/protocol/subjects.js';
 import { Agent } from '../../agents/runtime/agent.js';
 import { AgentService } from '../fixtures/synadia-sdk/agent/src/index.js';
-import { startTestServer, type TestServer } from '../helpers/nats-server.js';
+import { startTestCluster, startTestServer, type TestServer } from '../helpers/nats-server.js';
 
 let nats: TestServer;
 let nc: NatsConnection;
@@ -85,6 +86,39 @@ describe('discoverAgents', () => {
     expect(find(after, 'synadia', 'echo1')).toBeUndefined();
     expect(find(after, 'seed-002', 'worker-001')).toBeUndefined();
     await s1.stop(200);
+  });
+
+  it('on a 3-node cluster: each agent shows the node it is connected to, replicas on two nodes fold, a Synadia agent on another node answers', async () => {
+    const cluster = await startTestCluster(3);
+    const started: Agent[] = [];
+    const conns: NatsConnection[] = [];
+    try {
+      await cluster.routed();
+      const names: string[] = [];
+      for (const node of cluster.nodes) {
+        const c = await connect({ ...node.connection, name: 'probe' });
+        names.push(c.info!.server_name);
+        conns.push(c);
+      }
+      expect(new Set(names).size).toBe(3);
+      // Announcements only (no JetStream here), beating fast so the window hears them.
+      const on = (node: number, name: string) => new Agent({ name, capabilities: ['x'], connection: cluster.nodes[node]!.connection, heartbeatMs: 100, registryBucket: null });
+      started.push(on(0, 'alpha'), on(1, 'beta'), on(1, 'gamma'), on(2, 'gamma'));
+      await Promise.all(started.map((a) => a.start()));
+      const synadia = new AgentService({ nc: conns[2]!, agent: 'echo', owner: 'tests', name: 'far', heartbeatIntervalS: 30 });
+      synadia.onPrompt((envelope, response) => response.send(envelope.prompt));
+      await synadia.start();
+      const agents = await discoverAgents(conns[0]!, { waitMs: 600 });
+      await synadia.stop();
+      expect(find(agents, 'seed-000', 'alpha')?.node).toBe(names[0]);
+      expect(find(agents, 'seed-000', 'beta')?.node).toBe(names[1]);
+      expect(find(agents, 'seed-000', 'gamma')).toMatchObject({ instances: 2, node: [names[1], names[2]].sort().join(', ') });
+      expect(find(agents, 'synadia', 'far')?.status).toBe('available');
+    } finally {
+      await Promise.all(started.map((a) => a.stop(200)));
+      await Promise.all(conns.map((c) => c.close()));
+      await cluster.stop();
+    }
   });
 
   it('reads the registry bucket only where it exists: discovery creates none', async () => {
