@@ -48,13 +48,14 @@ let nc: NatsConnection;
 let client: Agents;
 let found: SynadiaAgent[];
 const systemPrompts: string[] = [];
+const warnings: string[] = [];
 
 beforeAll(async () => {
   tmp = await makeTempDir('synadia-expose');
   server = await startNatsServer({ mode: 'embedded' }, { appRoot: repoRoot });
   const topology = loadTopology(TOPOLOGY, 'synadia-expose.yaml').topology!;
   library = new TraceLibrary(path.join(tmp, 'traces'));
-  session = await RunSession.start({ server: server.handle, topology, text: TOPOLOGY, baseDir: repoRoot, senderName: 'expose_test', appVersion: '0.1.0-expose', warn: () => undefined, library, onNetwork: (network) => network.events.on('llm.call', (call) => void (call.agent === 'echo' && systemPrompts.push(call.request.system))) });
+  session = await RunSession.start({ server: server.handle, topology, text: TOPOLOGY, baseDir: repoRoot, senderName: 'expose_test', appVersion: '0.1.0-expose', warn: (text) => warnings.push(text), library, onNetwork: (network) => network.events.on('llm.call', (call) => void (call.agent === 'echo' && systemPrompts.push(call.request.system))) });
   nc = await connect(session.connection);
   client = new Agents({ nc });
   found = (await client.discover({ timeoutMs: 1000 })).filter((a) => a.agent === 'switchboard');
@@ -154,9 +155,11 @@ describe('Switchboard agents served over the Synadia Agent Protocol', () => {
     expect(found.filter((a) => a.name === 'echo').map((a) => a.instanceId)).toContain(status.instance_id);
   });
 
-  it('leaves the prompt, the request to the agent, the chunks and the terminator in the run trace', async () => {
+  it('stops with the run, and leaves the prompt, the request to the agent, the chunks and the terminator in its trace', async () => {
     await rawPrompt('agents.prompt.switchboard.acme.echo', 'for the record');
     await session.stop();
+    expect(warnings).toEqual([]);
+    expect((await client.discover({ timeoutMs: 500 })).filter((a) => a.agent === 'switchboard')).toEqual([]);
     const out = path.join(tmp, 'run.ndjson');
     await library.exportNdjson(session.runId!, out);
     const records = readFileSync(out, 'utf8')
