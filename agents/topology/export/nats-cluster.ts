@@ -70,7 +70,7 @@ export function exportNatsCluster(topology: Topology, options: NatsClusterOption
   if (options.nodeHosts && options.nodeHosts.length !== count) throw new Error(`Give one host per node: ${count}, not ${options.nodeHosts.length}.`);
   const host = options.host ?? '0.0.0.0';
   const clusterPort = options.clusterPort ?? CLUSTER_DEFAULT_PORTS.cluster;
-  if (!options.nodeHosts && clusterPort < 0) throw new Error('Routes need known ports: give a cluster port, or one host per node.');
+  if (!Number.isInteger(clusterPort) || clusterPort < 1) throw new Error(`Routes need known ports: the cluster port must be 1 to 65535, not ${clusterPort}.`);
   // On one host the nodes need ports of their own; on their own hosts they keep the same ones.
   const portOf = (base: number, i: number) => (options.nodeHosts || base < 0 ? base : base + i);
   // A wildcard listen address is not one to dial: on one host the routes go to loopback.
