@@ -35,7 +35,8 @@ async function seed002Agent(id: string): Promise<{ publishStatus: (status: strin
   conn.subscribe('agents.test.discovery.requests', {
     callback: (_e, msg) => {
       const reply = JSON.parse(msg.string()) as { replyTo?: string };
-      conn.publish(reply.replyTo ?? 'agents.test.discovery.responses', body(current));
+      // NATS request/reply (the agents-cli test covers answers on the responses subject).
+      conn.publish(msg.reply ?? reply.replyTo ?? 'agents.test.discovery.responses', body(current));
     },
   });
   await conn.flush();
@@ -64,7 +65,7 @@ describe('discoverAgents', () => {
       expect(find(agents, 'seed-000', 'weather_bot')).toMatchObject({ status: 'available', capabilities: ['weather'], description: 'forecasts', instances: 1, endpoints: [{ name: 'request', subject: 'agents.request.weather_bot' }] });
       expect(find(agents, 'seed-000', 'weather_bot')?.node).toBe(nc.info?.server_name); // the one server's name
       expect(find(agents, 'seed-001', 'llm_agent')?.endpoints).toEqual([{ name: 'request', subject: 'agent.llm_agent.task' }]);
-      expect(find(agents, 'seed-002', 'worker-001')).toMatchObject({ status: 'available', capabilities: ['analysis', 'processing'], description: 'worker agent' });
+      expect(find(agents, 'seed-002', 'worker-001')).toMatchObject({ status: 'available', capabilities: ['analysis', 'processing'], description: 'worker agent', endpoints: [{ name: 'control', subject: 'agents.test.control.worker-001' }] });
       const echo = find(agents, 'synadia', 'echo1');
       expect(echo).toMatchObject({ status: 'available', description: 'echoes', synadia: { agent: 'echo', owner: 'tests', name: 'echo1' }, instances: 1 });
       expect(echo?.endpoints.map((e) => e.subject)).toContain('agents.prompt.echo.tests.echo1');

@@ -60,11 +60,10 @@ export async function discoverAgents(nc: NatsConnection, options: DiscoveryOptio
   const services: { service: SynadiaService; at: number }[] = [];
   const subs: Subscription[] = [];
   const listen = (subject: string, onMessage: (msg: Msg) => void) => {
-    subs.push(nc.subscribe(subject, {
-        callback: (error, msg) => {
-          if (!error) safely(() => onMessage(msg));
-        },
-      }));
+    const callback = (error: Error | null, msg: Msg) => {
+      if (!error) safely(() => onMessage(msg));
+    };
+    subs.push(nc.subscribe(subject, { callback }));
   };
   const add = (s: Sighting | null) => s && sightings.push(s);
 
@@ -74,15 +73,17 @@ export async function discoverAgents(nc: NatsConnection, options: DiscoveryOptio
   listen(SEED_001_PRESENCE, (msg) => add(parseAnnouncement('seed-001', msg.string(), now())));
   listen(SEED_001_REGISTERED, (msg) => add(parseSeed001Event(msg.string(), now())));
 
+  const onSeed002Response = (msg: Msg, env: string) => {
+    for (const s of parseSeed002Response(`agents.${env}.discovery.responses`, msg.string(), now())) sightings.push(s);
+  };
   const askedEnvs = new Set<string>();
-  const seed002Inbox = createInbox();
   const askSeed002 = (env: string) => {
     if (askedEnvs.has(env)) return;
     askedEnvs.add(env);
-    safely(() => nc.publish(seed002RequestSubject(env), JSON.stringify(seed002Request(env, now())), { reply: seed002Inbox }));
-  };
-  const onSeed002Response = (msg: Msg, env: string) => {
-    for (const s of parseSeed002Response(`agents.${env}.discovery.responses`, msg.string(), now())) sightings.push(s);
+    // An inbox per environment: a reply there says which environment its agent lives in.
+    const inbox = createInbox();
+    listen(inbox, (msg) => onSeed002Response(msg, env));
+    safely(() => nc.publish(seed002RequestSubject(env), JSON.stringify(seed002Request(env, now())), { reply: inbox }));
   };
   listen(SEED_002_STATUS, (msg) => {
     const sighting = parseSeed002Status(msg.subject, msg.string(), now());
@@ -90,7 +91,6 @@ export async function discoverAgents(nc: NatsConnection, options: DiscoveryOptio
     if (sighting) askSeed002(msg.subject.split('.')[1]!);
   });
   listen(SEED_002_RESPONSES, (msg) => onSeed002Response(msg, msg.subject.split('.')[1]!));
-  listen(seed002Inbox, (msg) => onSeed002Response(msg, [...askedEnvs][0] ?? ''));
 
   const srvInbox = createInbox();
   listen(srvInbox, (msg) => {
