@@ -146,6 +146,21 @@ describe('Switchboard agents served over the Synadia Agent Protocol', () => {
     expect(failure).toMatchObject({ code: 500, body: { error: 'budget_exceeded' } });
   });
 
+  it('holds a prompt at a breakpoint of the agent until it is resumed', async () => {
+    const controller = session.network.controller;
+    controller.setBreakpoint('echo', 'decide');
+    const texts: string[] = [];
+    const done = (async () => {
+      for await (const message of await named('echo').prompt('wait for me')) if (message.type === 'response') texts.push(message.text);
+    })();
+    await until(() => controller.paused().some((p) => p.agent === 'echo'), 'echo paused at decide', 10_000);
+    expect(texts).toEqual([]);
+    controller.setBreakpoint('echo', 'decide', false);
+    controller.continueAll();
+    await done;
+    expect(texts.join('')).toBe('Echo says: wait for me');
+  });
+
   it('heartbeats every interval and answers on the status endpoint', async () => {
     const echo = named('echo');
     await until(() => client.liveness(echo.instanceId)?.isOnline === true, 'a heartbeat of echo', 10_000);
