@@ -5,6 +5,7 @@
  */
 import type { AgentMessage, MessageType } from '../protocol/agent-message.js';
 import { SUBJECT_PROFILES } from '../protocol/subjects.js';
+import { parseSynadiaSubject } from '../protocol/synadia.js';
 import type { MessageRecord, TraceRecord } from './record.js';
 
 /** How long a request waits for its first reply before the trace calls it timed out (trace time). */
@@ -59,7 +60,9 @@ export function requestSubjectAgent(subject: string): string | null {
     const match = pattern.exec(subject);
     if (match?.[1]) return match[1];
   }
-  return null;
+  // A Synadia protocol prompt (`agents.prompt.{agent}.{owner}.{name}`) is for the agent named by its last token.
+  const synadia = subject.startsWith('agents.prompt.') ? parseSynadiaSubject(subject) : null;
+  return synadia?.verb === 'prompt' ? synadia.identity.name : null;
 }
 
 /**

@@ -10,6 +10,7 @@ import { SUBJECT_PROFILES, subjectMatches } from '../protocol/subjects.js';
 import { failedReply, failedTaskReply, isNoResponders, REQUEST_TIMEOUT_MS, waitsOn } from './message-facts.js';
 import type { MessageRecord, TraceRecord } from './record.js';
 import { ReplyIndex } from './reply-index.js';
+import { synadiaError } from './synadia-rows.js';
 
 /** NATS infrastructure: JetStream, KV, object store, system traffic, and the replies to it. */
 export const FLAG_INFRASTRUCTURE = 1;
@@ -118,7 +119,8 @@ export function factsOf(record: TraceRecord): FlagFacts {
     status: isNoResponders(record) ? 503 : headerStatus(record.headers),
     truncated: record.truncated,
     agentMessage: message !== null,
-    failed: (message ? failedReply(message) : failedTaskReply(record)) !== null,
+    // A micro service's error answer (the Synadia protocol's 4xx/5xx) fails too: its headers say so.
+    failed: (message ? failedReply(message) : failedTaskReply(record)) !== null || (record.headers !== null && synadiaError(record) !== null),
   };
 }
 

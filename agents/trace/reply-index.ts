@@ -72,6 +72,15 @@ export class ReplyIndex {
     return slot < 0 ? null : this.requests[slot]!;
   }
 
+  /** The latest request before message `seq` that waits on `subject` (a later message of a stream answering it), if any. */
+  askedBefore(seq: number, subject: string): number | null {
+    const h = hashOf(subject);
+    const mask = this.hashes.length - 1;
+    let best = 0;
+    for (let s = h & mask; this.hashes[s] !== EMPTY; s = (s + 1) & mask) if (this.hashes[s] === h && this.requests[s]! < seq && this.requests[s]! > best) best = this.requests[s]!;
+    return best || null;
+  }
+
   /** Calls `each(requestSeq, replySeq)` for every request whose reply has a seq in (`after`, `upTo`]; in slot order, not seq order. */
   forEachAnswered(after: number, upTo: number, each: (request: number, reply: number) => void): void {
     const { hashes, requests, replies } = this;

@@ -10,6 +10,7 @@ import type { AgentMessage } from '../protocol/agent-message.js';
 import { agentMessageOf, inboxAgent, replyLatency, replyOutcome, REQUEST_TIMEOUT_MS, requestSubjectAgent, requestTimeoutOf, waitsOn } from './message-facts.js';
 import { typeOf } from './query.js';
 import { isAgentMessageSubject, isFailureEvent } from './record-flags.js';
+import { synadiaError, synadiaRowType } from './synadia-rows.js';
 import { TraceRecordSchema, type EventRecord, type MessageRecord, type TraceRecord } from './record.js';
 
 /** A record's status in the table: `pending` is a request still inside its timeout on a live run. */
@@ -68,6 +69,10 @@ export function rowFacts(record: TraceRecord, ctx: FactsContext): RowFacts {
   // A record's own verdict first (a 503, a failed reply), then what its reply says, then its form.
   type Verdict = { status: RowStatus; error: string | null };
   let verdict: Verdict = ownStatus(record, message, request);
+  // The Synadia protocol's messages are not AgentMessages: labelled by subject, or as part of the prompt's stream.
+  const synadia = message ? null : synadiaRowType(record, request);
+  const serviceError = synadia === 'synadia.error' ? synadiaError(record) : reply && synadia === 'synadia.prompt' ? synadiaError(reply) : null;
+  if (serviceError !== null && verdict.status === 'ok') verdict = { status: 'failed', error: serviceError };
   let latencyMs = parties.latencyMs;
   if (reply) {
     latencyMs = replyLatency(record.mono, reply.mono, message?.timestamp ?? null, agentMessageOf(reply));
@@ -80,7 +85,7 @@ export function rowFacts(record: TraceRecord, ctx: FactsContext): RowFacts {
     else verdict = ctx.ended ? { status: 'timed_out', error: `no reply on ${record.reply} before the trace ended` } : { status: 'pending', error: null };
   }
   if (verdict.status === 'no_responders' && request) verdict = { status: 'no_responders', error: `no responders on ${request.subject}` };
-  return { seq: record.seq, from, to, type, ...verdict, replySeq: reply?.seq ?? null, requestSeq: request?.seq ?? null, latencyMs, ...(isInjected(record) && { injected: true as const }) };
+  return { seq: record.seq, from, to, type: type ?? synadia, ...verdict, replySeq: reply?.seq ?? null, requestSeq: request?.seq ?? null, latencyMs, ...(isInjected(record) && { injected: true as const }) };
 }
 
 /** A message's sender and receiver and, for a reply with its `request`, the reply latency (as in {@link rowFacts}, without its status). */

@@ -1,7 +1,9 @@
 // Switchboard agents calling external Synadia Agent Protocol agents, against agents built with the
 // protocol's own agent SDK (test/fixtures/synadia-sdk/agent) on a real nats-server: request_agent
 // and delegation by capability through the tool gateway get the streamed answer assembled; an
-// agent answering 429 and one that goes silent give clear errors.
+// agent answering 429 and one that goes silent give clear errors; the trace labels the prompt and
+// every message of its stream, tied to the prompt.
+import path from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SynadiaCaller } from '../../agents/interop/synadia/caller.js';
@@ -12,7 +14,10 @@ import { newMessage } from '../../agents/runtime/wire.js';
 import { loadTopology } from '../../agents/topology/load.js';
 import { AgentService } from '../fixtures/synadia-sdk/agent/src/index.js';
 import { ReferenceAgent } from '../fixtures/synadia-sdk/agent/src/testing/index.js';
+import { TraceLibrary } from '../../main/host/trace/index.js';
+import { TraceRecorder } from '../../main/host/trace/recorder.js';
 import { startTestServer, type TestServer } from '../helpers/nats-server.js';
+import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 
 const TOPOLOGY = `
 apiVersion: switchboard.dev/v1
@@ -134,5 +139,44 @@ describe('calling Synadia protocol agents', () => {
     await expect(caller.request(asker, message, 2000)).rejects.toThrow(
       'ghost was not found: no Synadia agent answered $SRV.INFO.agents with agent "claude-code", owner "acme" and a prompt subject ending in "ghost".',
     );
+  });
+
+  it('leaves the prompt, the chunks, the acks and the end of stream in the trace, labelled and tied to the prompt', async () => {
+    const tmp = await makeTempDir('synadia-call');
+    try {
+      const store = await new TraceLibrary(path.join(tmp, 'traces')).create({});
+      const recorder = new TraceRecorder(store, {});
+      await recorder.tap(nats.connection);
+      const detach = recorder.attach(network.events);
+      try {
+        await user.request('asker', 'ask reviewer: traced', { timeoutMs: 10_000 });
+        await user.request('asker', 'ask limited: traced', { timeoutMs: 10_000 });
+      } finally {
+        detach();
+        await recorder.stop(); // everything the server routed is recorded and stored
+      }
+      const page = await store.queryWithFacts({ kind: 'message', limit: 1000 });
+      const rows = page.records.flatMap((record, i) => (record.kind === 'message' ? [{ record, facts: page.facts[i]! }] : []));
+      const promptTo = (name: string) => rows.find((r) => r.record.subject === `agents.prompt.claude-code.acme.${name}`)!;
+      const streamOf = (prompt: (typeof rows)[number]) => rows.filter((r) => r.record.subject === prompt.record.reply);
+
+      const prompt = promptTo('reviewer');
+      expect(prompt.record.payload).toBe('traced');
+      expect(prompt.facts).toMatchObject({ type: 'synadia.prompt', from: 'asker', to: 'reviewer', status: 'ok' });
+      const stream = streamOf(prompt);
+      expect(stream.map((r) => r.facts.type)).toEqual(['synadia.ack', 'synadia.response', 'synadia.ack', 'synadia.response', 'synadia.response', 'synadia.end']);
+      for (const r of stream) expect(r.facts).toMatchObject({ requestSeq: prompt.record.seq, from: 'reviewer', to: 'asker', status: 'ok' });
+      expect(stream.at(-1)!.facts.latencyMs).toBeGreaterThanOrEqual(0);
+
+      const refused = promptTo('limited');
+      expect(refused.facts).toMatchObject({ type: 'synadia.prompt', from: 'asker', to: 'limited', status: 'failed', error: '429: too many prompts, try later' });
+      expect(streamOf(refused).map((r) => [r.facts.type, r.facts.status])).toEqual([
+        ['synadia.error', 'failed'],
+        ['synadia.end', 'ok'],
+      ]);
+      await store.close();
+    } finally {
+      await removeTempDir(tmp);
+    }
   });
 });

@@ -9,6 +9,7 @@ import { agentMessageOf } from '../../../agents/trace/message-facts.js';
 import type { MessageRecord, TraceRecord } from '../../../agents/trace/record.js';
 import type { ReplyIndex } from '../../../agents/trace/reply-index.js';
 import { RELATED_LIMIT, rowFacts, type RelatedRecords, type RowFacts } from '../../../agents/trace/row-facts.js';
+import { isSynadiaPrompt } from '../../../agents/trace/synadia-rows.js';
 import type { RunIndex } from './run-index.js';
 import { isoMs, KIND_BIT, KIND_MESSAGE } from './trace-index.js';
 import type { TraceReader } from './trace-reader.js';
@@ -85,14 +86,16 @@ export class RecordLookups {
 
   /** The requests and replies paired with `records` through the reply index, read in one go and checked. */
   private async partners(records: readonly TraceRecord[], n: number): Promise<Map<number, Partners>> {
-    const links: { record: MessageRecord; request: number | null; reply: number | null }[] = [];
+    const links: { record: MessageRecord; request: number | null; first: boolean; reply: number | null }[] = [];
     const wanted = new Set<number>();
     for (const record of records) {
       if (record.kind !== 'message') continue;
       const reply = record.reply === null ? null : this.replies.replyOf(record.seq, record.reply);
-      const request = this.replies.requestOf(record.seq, record.subject);
+      const first = this.replies.requestOf(record.seq, record.subject);
+      // A later message of a Synadia prompt's stream (checked below) belongs to the prompt too.
+      const request = first ?? (record.subject.startsWith('_INBOX') ? this.replies.askedBefore(record.seq, record.subject) : null);
       if (reply === null && request === null) continue;
-      const link = { record, request, reply: reply !== null && reply <= n ? reply : null };
+      const link = { record, request, first: first !== null, reply: reply !== null && reply <= n ? reply : null };
       links.push(link);
       if (link.request !== null) wanted.add(link.request);
       if (link.reply !== null) wanted.add(link.reply);
@@ -110,7 +113,7 @@ export class RecordLookups {
       const request = message(link.request);
       const reply = message(link.reply);
       out.set(link.record.seq, {
-        request: request && request.reply === link.record.subject ? request : null,
+        request: request && request.reply === link.record.subject && (link.first || isSynadiaPrompt(request)) ? request : null,
         reply: reply && reply.subject === link.record.reply ? reply : null,
       });
     }
