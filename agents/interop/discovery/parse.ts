@@ -102,10 +102,7 @@ export function parseSeed001Event(text: string, receivedAt: number): Sighting | 
   return {
     protocol: 'seed-001',
     name,
-    instance: firstString(scopes, ['instance', 'instance_id']) ?? null,
-    status: statusWord(firstString(scopes, ['status', 'state']), 'available'),
-    seenAt: receivedAt,
-    live: true,
+    ...looseFields(scopes, receivedAt),
     description: firstString(scopes, ['description']) ?? '',
     capabilities: firstStrings(scopes, ['capabilities', 'task_types']),
     endpoints: requestEndpoint('seed-001', name),
@@ -234,16 +231,23 @@ function seed002Sighting(name: string, env: string, scopes: Json[], receivedAt: 
   return {
     protocol: 'seed-002',
     name,
-    instance: firstString(scopes, ['instance', 'instance_id']) ?? null,
-    status: statusWord(firstString(scopes, ['status', 'state']), 'available'),
-    seenAt: receivedAt,
-    live: true,
+    ...looseFields(scopes, receivedAt),
     description: firstString(scopes, ['description']) ?? (type ? `${type} agent` : ''),
     capabilities: firstStrings(scopes, ['capabilities']),
     endpoints: env ? [{ name: 'control', subject: `agents.${env}.control.${name}` }] : [],
     node: firstString(scopes, ['node', 'server_name']) ?? null,
     version: firstString(scopes, ['agent_version', 'version_info']) ?? null,
     synadia: null,
+  };
+}
+
+/** Instance and status of a loosely shaped presence message (seed-001 events, seed-002); speaking at all means it is there. */
+function looseFields(scopes: Json[], receivedAt: number): Pick<Sighting, 'instance' | 'status' | 'seenAt' | 'live'> {
+  return {
+    instance: firstString(scopes, ['instance', 'instance_id']) ?? null,
+    status: statusWord(firstString(scopes, ['status', 'state']), 'available'),
+    seenAt: receivedAt,
+    live: true,
   };
 }
 
