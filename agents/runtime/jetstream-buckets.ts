@@ -7,7 +7,7 @@
  * said once as a warning. Requests caught by a leader election (a node just died) are retried,
  * bounded by count and time.
  */
-import { jetstreamManager, type JetStreamManager, type StreamInfo } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type JetStreamManager, type StreamInfo } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection, ServerInfo } from '@nats-io/transport-node';
 
@@ -101,6 +101,11 @@ export interface JetStreamBucketsOptions {
   /** Tells the user (once per bucket) that a bucket differs from what was asked. */
   warn?: (message: string) => void;
   retry?: RetryBounds;
+  /**
+   * Timeout of each JetStream request (ms, default 2000): one caught by an election fails fast and
+   * is retried, instead of waiting nats.js's 5 s.
+   */
+  requestTimeoutMs?: number;
 }
 
 /** Options of one bucket. */
@@ -134,11 +139,24 @@ export class JetStreamBuckets {
       }
       const replicas = await settle;
       // Binds: the bucket exists now (created again with the same settings if it was deleted).
-      return this.retry(() => new Kvm(nc).create(name, { history: settings.history, replicas }));
+      return this.retry(() => this.kvm(nc).create(name, { history: settings.history, replicas }));
     })();
     buckets.set(name, opening);
     opening.catch(() => buckets.delete(name));
     return opening;
+  }
+
+  private kvm(nc: NatsConnection): Kvm {
+    return new Kvm(jetstream(nc, this.jsOptions()));
+  }
+
+  /**
+   * No account-info check first: in a 2.9 cluster only the meta leader answers it, so binding to a
+   * bucket whose stream has a leader would wait for a meta election. A server without JetStream
+   * still says so (no responders: JetStreamNotEnabled).
+   */
+  private jsOptions(): { timeout: number; checkAPI: false } {
+    return { timeout: this.options.requestTimeoutMs ?? 2000, checkAPI: false };
   }
 
   /** Retries `task` through a leader election, within this instance's bounds. */
@@ -148,7 +166,7 @@ export class JetStreamBuckets {
 
   /** Finds or creates the bucket's stream; returns its replicas. */
   private async settle(nc: NatsConnection, name: string, settings: BucketSettings): Promise<number> {
-    const jsm = await this.retry(() => jetstreamManager(nc));
+    const jsm = await this.retry(() => jetstreamManager(nc, this.jsOptions()));
     const choice = chooseReplicas(this.options.replicas, clusterView(nc.info));
     if (choice.note) this.warnOnce('replicas', `JetStream: ${choice.note}.`);
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -177,7 +195,7 @@ export class JetStreamBuckets {
   private async create(nc: NatsConnection, name: string, settings: BucketSettings, replicas: number): Promise<number> {
     for (let r = replicas; ; r--) {
       try {
-        await this.retry(() => new Kvm(nc).create(name, { history: settings.history, replicas: r }));
+        await this.retry(() => this.kvm(nc).create(name, { history: settings.history, replicas: r }));
         if (r < replicas) this.warnOnce(name, `JetStream bucket ${name}: the cluster could not place ${replicas} replicas; created with ${r}.`);
         return r;
       } catch (error) {

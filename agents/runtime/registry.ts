@@ -161,8 +161,9 @@ export class CapabilityRegistry {
   private async followKv(bucket: string): Promise<void> {
     try {
       // create() binds to the bucket when it exists; agents starting later write into it.
-      const kv: KV = await (this.opts.buckets ?? defaultBuckets).open(this.opts.connection, bucket, { history: 1 });
-      this.watcher = await kv.watch({ key: '>' });
+      const buckets = this.opts.buckets ?? defaultBuckets;
+      const kv: KV = await buckets.open(this.opts.connection, bucket, { history: 1 });
+      this.watcher = await buckets.retry(() => kv.watch({ key: '>' }));
     } catch {
       return; // a server without JetStream (or without permission for it): announcements still work
     }

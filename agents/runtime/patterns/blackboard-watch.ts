@@ -19,7 +19,7 @@ export async function startWatches(agent: Agent, handler: MessageHandler, watche
   const stops: (() => void)[] = [];
   for (const watch of watches) {
     const kv = await buckets.open(agent.connection, watch.bucket, { history: 5 });
-    const watcher = await kv.watch({ key: watch.key, include: 'updates' });
+    const watcher = await buckets.retry(() => kv.watch({ key: watch.key, include: 'updates' }));
     stops.push(() => watcher.stop());
     void (async () => {
       for await (const entry of watcher) {
