@@ -3,7 +3,7 @@
 // exits 0 within the 5 s (asserted with a margin, printed as measured) and says what it could
 // not flush. And the normal case, servers alive: the offline announcements reach the bus, the
 // registry entries say offline, the trace holds them, nothing is said lost.
-// Takes here (2 cores, shared): ~25 s, most of it the cluster's JetStream start.
+// Takes here (2 cores, shared): ~5 s (the cluster starts in ~0.6 s; each shutdown takes well under 1 s).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
