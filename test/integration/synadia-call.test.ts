@@ -46,10 +46,12 @@ spec:
     - { name: reviewer, capabilities: [code.review], synadia: { agent: claude-code, owner: acme, name: reviewer } }
     - { name: limited, synadia: { agent: claude-code, owner: acme, name: limited } }
     - { name: sleeper, synadia: { agent: claude-code, owner: acme, name: sleeper } }
+    - { name: latecomer, capabilities: [late.work], synadia: { agent: claude-code, owner: acme, name: latecomer } }
   edges:
     - { from: asker, to: reviewer, kind: request }
     - { from: asker, to: limited, kind: request }
     - { from: asker, to: sleeper, kind: request }
+    - { from: asker, to: latecomer, kind: request }
 `;
 
 let nats: TestServer;
@@ -120,6 +122,17 @@ describe('calling Synadia protocol agents', () => {
     expect(network.registry.get('reviewer')?.source).toBe('synadia');
     const reply = await user.request('asker', 'delegate the parser change', { timeoutMs: 10_000 });
     expect(reply.content).toBe('1. [code.review → reviewer] Reviewed: "the parser change" looks fine.');
+  });
+
+  it('an agent that starts after the network is found by its heartbeat, also under a short subject token', async () => {
+    expect(network.registry.get('latecomer')).toBeUndefined();
+    const late = new AgentService({ nc, agent: 'claude-code', subjectToken: 'cc', owner: 'acme', name: 'latecomer', heartbeatIntervalS: 1, keepaliveIntervalS: null });
+    late.onPrompt((envelope, response) => response.send(`late: ${envelope.prompt}`));
+    await late.start();
+    stops.push(() => late.stop());
+    await network.registry.waitFor((r) => r.get('latecomer')?.status === 'available');
+    expect(network.registry.lookup('late.work').map((t) => t.agent)).toEqual(['latecomer']);
+    expect((await user.request('asker', 'ask latecomer: hello', { timeoutMs: 10_000 })).content).toBe('late: hello');
   });
 
   it('an agent answering 429 gives a clear error naming it and its words', async () => {

@@ -102,7 +102,10 @@ export class SynadiaCaller implements ExternalCaller {
 
   /** The cached prompt endpoint, discovered when unknown; throws when discovery finds none. */
   private async find(nc: NatsConnection, timeoutMs: number): Promise<SynadiaPromptEndpoint> {
-    this.endpoint ??= this.discover(nc, Math.min(timeoutMs, this.opts.discoveryWaitMs ?? DEFAULT_DISCOVERY_WAIT_MS));
+    // A discovery that found nothing may have begun before the agent started: only a found endpoint is reused.
+    const cached = await this.endpoint?.catch(() => null);
+    if (cached) return cached;
+    this.endpoint = this.discover(nc, Math.min(timeoutMs, this.opts.discoveryWaitMs ?? DEFAULT_DISCOVERY_WAIT_MS));
     const endpoint = await this.endpoint.catch((error: unknown) => {
       this.endpoint = null;
       throw error;

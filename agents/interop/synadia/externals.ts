@@ -8,7 +8,6 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { AgentMetadata } from '../../protocol/agent-message.js';
 import {
-  parseSynadiaSubject,
   SYNADIA_DEFAULT_HEARTBEAT_S,
   SYNADIA_HEARTBEAT_WILDCARD,
   SynadiaHeartbeatSchema,
@@ -87,11 +86,13 @@ export class SynadiaExternals {
     this.sub = nc.subscribe(SYNADIA_HEARTBEAT_WILDCARD, {
       callback: (error, msg) => {
         if (error) return;
-        const parsed = parseSynadiaSubject(msg.subject);
-        const external = parsed && this.externals.find((e) => sameIdentity(e.identity, parsed.identity));
-        if (!external) return;
+        // The subject's agent token may be a short form (the SDK's subjectToken): the beat itself says who it is.
+        const name = msg.subject.slice(msg.subject.lastIndexOf('.') + 1);
+        if (!this.externals.some((e) => e.identity.name === name)) return;
         const beat = SynadiaHeartbeatSchema.safeParse(safeJson(msg.string()));
-        if (beat.success) hear(external, beat.data.instance_id, beat.data.interval_s);
+        if (!beat.success) return;
+        const external = this.externals.find((e) => sameIdentity(e.identity, { agent: beat.data.agent, owner: beat.data.owner, name }));
+        if (external) hear(external, beat.data.instance_id, beat.data.interval_s);
       },
     });
     await nc.flush();
