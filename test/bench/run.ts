@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { setup as buildIfStale } from '../helpers/global-build.js';
 import { runAgentBench } from './agents.bench.js';
+import { runClusterBench } from './cluster.bench.js';
 import { runDesignerBench } from './designer.bench.js';
 import { runPatternsBench } from './patterns.bench.js';
 import { runReplayBench } from './replay.bench.js';
@@ -27,6 +28,7 @@ const GROUPS: Record<string, { run: () => Promise<void>; built?: true }> = {
   'trace-diff': { run: runTraceDiffBench, built: true },
   replay: { run: runReplayBench },
   timeline: { run: runTimelineBench },
+  cluster: { run: runClusterBench },
 };
 const USAGE = `Usage: npm run bench [-- --only NAME]\nGroups: ${Object.keys(GROUPS).join(', ')}`;
 
