@@ -298,9 +298,9 @@ export class Agent implements AgentHandle {
 
   // -------------------------------------------------------------------------------------------
 
-  /** The registry entry: AgentMetadata plus the node it is connected to and its profile (discovery reads both). */
+  /** The registry entry: AgentMetadata plus its node, profile and heartbeat period (discovery reads them). */
   private registration(status: AgentMetadata['status']): string {
-    return JSON.stringify({ ...this.metadata(status), node: this.node, profile: this.profile.name });
+    return JSON.stringify({ ...this.metadata(status), node: this.node, profile: this.profile.name, heartbeat_ms: this.opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS });
   }
 
   /** The NATS server this instance is connected to (a cluster's node): `server_name` of the current connection. */

@@ -47,6 +47,10 @@ describe('parsing', () => {
     expect(parseRegistration('weather_bot.abc', JSON.stringify({ ...meta(), node: 'n1', profile: 'seed-001' }), T, 5000)).toMatchObject({ protocol: 'seed-001', instance: 'abc', node: 'n1', status: 'available', live: false });
     expect(parseRegistration('weather_bot.abc', JSON.stringify(meta({ last_heartbeat: new Date(T - 16_000).toISOString() })), T, 5000)?.status).toBe('unknown');
     expect(parseRegistration('weather_bot.abc', JSON.stringify(meta({ status: 'offline', last_heartbeat: new Date(T - 99_000).toISOString() })), T, 5000)?.status).toBe('offline');
+    const old = new Date(T - 60_000).toISOString();
+    expect(parseRegistration('weather_bot.abc', JSON.stringify({ ...meta({ last_heartbeat: old }), heartbeat_ms: 30_000 }), T, 5000)?.status).toBe('available'); // its own period
+    expect(parseRegistration('weather_bot.abc', JSON.stringify({ ...meta({ last_heartbeat: old }), heartbeat_ms: 0 }), T, 5000)?.status).toBe('available'); // it never beats
+    expect(parseRegistration('weather_bot.abc', JSON.stringify({ ...meta({ last_heartbeat: old }), heartbeat_ms: 1000 }), T, 5000)?.status).toBe('unknown');
     expect(parseRegistration('k', 'garbage', T, 5000)).toBeNull();
   });
 

@@ -62,8 +62,9 @@ export function parseAnnouncement(protocol: 'seed-000' | 'seed-001', text: strin
 
 /**
  * A stored registration (`switchboard_agents` KV: key `{name}.{instance}`, value AgentMetadata plus
- * our agents' `node` and `profile`). Nobody was heard: an `available` entry older than a few
- * heartbeats is `unknown` (its agent may have died without saying so).
+ * our agents' `node`, `profile` and `heartbeat_ms`). Nobody was heard: an `available` entry older
+ * than a few heartbeats is `unknown` (its agent may have died without saying so); an agent that
+ * does not beat (`heartbeat_ms: 0`) cannot be judged by age, so its word stands.
  */
 export function parseRegistration(key: string, text: string, now: number, heartbeatMs: number): Sighting | null {
   const raw = safeJson(text);
@@ -73,7 +74,8 @@ export function parseRegistration(key: string, text: string, now: number, heartb
   const extra = raw as Record<string, unknown>;
   const protocol = extra['profile'] === SEED_001_PROFILE.name ? 'seed-001' : 'seed-000';
   const beat = Date.parse(agent.last_heartbeat);
-  const fresh = Number.isFinite(beat) && now - beat <= heartbeatMs * STORED_FRESH_BEATS;
+  const period = typeof extra['heartbeat_ms'] === 'number' && extra['heartbeat_ms'] >= 0 ? extra['heartbeat_ms'] : heartbeatMs;
+  const fresh = period === 0 || (Number.isFinite(beat) && now - beat <= period * STORED_FRESH_BEATS);
   return {
     protocol,
     name: agent.name,
