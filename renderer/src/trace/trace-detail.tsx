@@ -17,7 +17,8 @@ import { JsonTree } from './json-tree';
 import { eventFields, messageFields, type Field } from './record-fields';
 import { RelatedRecordsView } from './related-records';
 import { RepublishDialog } from './republish-dialog';
-import { formatOffset, hexDump, payloadBytes, payloadJson, payloadText } from './trace-format';
+import { SynadiaSection } from './synadia-detail';
+import { formatOffset, hexDump, payloadBytes, payloadJson, payloadText, statusLabel, synadiaLabel } from './trace-format';
 
 type PayloadTab = 'json' | 'text' | 'hex';
 
@@ -64,6 +65,18 @@ function Payload({ record }: { record: TraceRecord }) {
   );
 }
 
+/** What went wrong with the record (timed out, no responders, failed…), said first: the table's chip is narrow. */
+function DetailStatus({ seq }: { seq: number }) {
+  const facts = useTraceStore((s) => (s.related?.seq === seq ? s.related.facts : null));
+  if (!facts || facts.status === 'ok' || facts.status === 'pending') return null;
+  return (
+    <p className={`detail-status status-${facts.status}`} role="status" data-testid="detail-status">
+      {/* The reason says the status already ("timed out after 1500 ms: …"); the label alone when there is none. */}
+      {facts.error ?? statusLabel(facts.status)}
+    </p>
+  );
+}
+
 /** The pane's content for one record. */
 function RecordDetail({ record }: { record: TraceRecord }) {
   const facts: Field[] = [
@@ -76,6 +89,9 @@ function RecordDetail({ record }: { record: TraceRecord }) {
     facts.push(['subject', record.subject], ['reply to', record.reply ?? '—'], ['size', size], ['encoding', record.encoding]);
   }
   const title = record.kind === 'message' ? record.subject : record.name;
+  // A Synadia protocol message is told by its facts (a chunk by the prompt it answers).
+  const rowFacts = useTraceStore((s) => (s.related?.seq === record.seq ? s.related.facts : null));
+  const synadia = record.kind === 'message' && !record.parsed.ok && synadiaLabel(rowFacts?.type) !== null;
   return (
     <div className="detail-scroll">
       <header className="detail-header">
@@ -90,11 +106,14 @@ function RecordDetail({ record }: { record: TraceRecord }) {
           </span>
         )}
       </header>
+      <DetailStatus seq={record.seq} />
       <DetailActions record={record} />
       <Section title="Record">
         <Fields fields={facts} />
       </Section>
-      {record.kind === 'message' ? (
+      {record.kind === 'message' && synadia ? (
+        <SynadiaSection record={record} facts={rowFacts} />
+      ) : record.kind === 'message' ? (
         <Section title="AgentMessage" testId="detail-agent-message">
           {record.parsed.ok ? (
             <>

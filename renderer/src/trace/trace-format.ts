@@ -3,6 +3,7 @@
  * its payload as JSON, text and a hex + ASCII dump. Pure and DOM-free (unit-tested).
  */
 import type { TraceRecord } from '../../../agents/trace/record';
+import type { SynadiaRowType } from '../../../agents/trace/synadia-rows';
 import { formatBytes } from '../lib/format';
 
 /** Wall-clock time of day, UTC, to the millisecond: `12:04:05.123`. */
@@ -51,6 +52,23 @@ export interface RowCells {
   /** The payload's whole size; empty for events (they are not on the wire). */
   size: string;
 }
+
+/** How the table and the detail word the Synadia Agent Protocol's messages (row-facts types `synadia.*`). */
+const SYNADIA_LABEL: Record<SynadiaRowType, string> = {
+  'synadia.prompt': 'Synadia prompt',
+  'synadia.response': 'response chunk',
+  'synadia.ack': 'ack',
+  'synadia.status': 'status chunk',
+  'synadia.query': 'question back',
+  'synadia.chunk': 'chunk',
+  'synadia.error': 'error',
+  'synadia.end': 'end of stream',
+  'synadia.heartbeat': 'Synadia heartbeat',
+  'synadia.status_request': 'Synadia status request',
+};
+
+/** The words for a Synadia row type, or null for any other type. */
+export const synadiaLabel = (type: string | null | undefined): string | null => (type && Object.hasOwn(SYNADIA_LABEL, type) ? SYNADIA_LABEL[type as SynadiaRowType] : null);
 
 /** True for the recorder's gap events (bus.disconnected, bus.reconnected): the table marks those rows. */
 export const isGapEvent = (record: TraceRecord): boolean => record.kind === 'event' && (record.name === 'bus.disconnected' || record.name === 'bus.reconnected');

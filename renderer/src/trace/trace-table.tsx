@@ -15,7 +15,7 @@ import { useStores } from '../stores/stores-context';
 import { useTraceStore } from '../stores/trace-store';
 import { InjectedBadge } from './detail-parts';
 import { rowAt } from './trace-blocks';
-import { formatClock, formatDelta, formatDuration, formatOffset, isGapEvent, rowCells, statusLabel } from './trace-format';
+import { formatClock, formatDelta, formatDuration, formatOffset, isGapEvent, rowCells, statusLabel, synadiaLabel } from './trace-format';
 import { contentHeight, rowTop } from './trace-viewport';
 import { useTraceScroller } from './use-trace-scroller';
 import './trace-table.css';
@@ -54,7 +54,9 @@ const RecordRow = memo(function RecordRow({ record, fact, previous, index, top, 
   const cells = rowCells(record);
   // A reply that is not an AgentMessage still has a sender and receiver: its request's.
   const fromTo = cells.fromTo || (fact?.from && fact.to ? `${fact.from} → ${fact.to}` : (fact?.from ?? ''));
-  const kindClass = record.kind === 'event' ? (isGapEvent(record) ? 'row-event row-gap' : 'row-event') : !record.parsed.ok ? (isInternal(record.subject) ? 'row-internal' : 'row-raw') : `row-${record.parsed.message.message_type}`;
+  // The Synadia protocol's messages are labelled by the facts (a chunk is known by the prompt it answers).
+  const synadia = cells.type === null ? synadiaLabel(fact?.type) : null;
+  const kindClass = record.kind === 'event' ? (isGapEvent(record) ? 'row-event row-gap' : 'row-event') : !record.parsed.ok ? (synadia ? 'row-synadia' : isInternal(record.subject) ? 'row-internal' : 'row-raw') : `row-${record.parsed.message.message_type}`;
   return (
     <div
       role="row"
@@ -84,7 +86,15 @@ const RecordRow = memo(function RecordRow({ record, fact, previous, index, top, 
         {cells.subject}
       </span>
       <span data-col="type">
-        {cells.type === null ? <span className="muted">not an AgentMessage</span> : <span className="type-chip">{cells.type}</span>}
+        {cells.type !== null ? (
+          <span className="type-chip">{cells.type}</span>
+        ) : synadia ? (
+          <span className={`type-chip type-${fact!.type!.replace('.', '-')}`} title={`${fact!.type}: a message of the Synadia Agent Protocol`}>
+            {synadia}
+          </span>
+        ) : (
+          <span className="muted">not an AgentMessage</span>
+        )}
         {fact?.injected && <InjectedBadge />}
       </span>
       <span className="num" data-col="latency">
