@@ -47,6 +47,8 @@ spec:
     - { name: limited, synadia: { agent: claude-code, owner: acme, name: limited } }
     - { name: sleeper, synadia: { agent: claude-code, owner: acme, name: sleeper } }
     - { name: latecomer, capabilities: [late.work], synadia: { agent: claude-code, owner: acme, name: latecomer } }
+    - { name: mover, synadia: { agent: claude-code, owner: acme, name: mover } }
+    - { name: small, synadia: { agent: claude-code, owner: acme, name: small } }
   edges:
     - { from: asker, to: reviewer, kind: request }
     - { from: asker, to: limited, kind: request }
@@ -133,6 +135,38 @@ describe('calling Synadia protocol agents', () => {
     await network.registry.waitFor((r) => r.get('latecomer')?.status === 'available');
     expect(network.registry.lookup('late.work').map((t) => t.agent)).toEqual(['latecomer']);
     expect((await user.request('asker', 'ask latecomer: hello', { timeoutMs: 10_000 })).content).toBe('late: hello');
+  });
+
+  it('finds the agent again when its prompt subject meets no responders (it came back under another subject)', async () => {
+    const start = async (subjectToken: string) => {
+      const service = new AgentService({ nc, agent: 'claude-code', subjectToken, owner: 'acme', name: 'mover', keepaliveIntervalS: null });
+      service.onPrompt((envelope, response) => response.send(`${subjectToken}: ${envelope.prompt}`));
+      await service.start();
+      return service;
+    };
+    const asker = network.agent('asker');
+    const first = await start('claude-code');
+    expect((await asker.request('mover', 'one', { timeoutMs: 5000 })).content).toBe('claude-code: one');
+    await first.stop();
+    const second = await start('cc');
+    stops.push(() => second.stop());
+    expect((await asker.request('mover', 'two', { timeoutMs: 5000 })).content).toBe('cc: two');
+    await second.stop();
+    await expect(asker.request('mover', 'three', { timeoutMs: 5000 })).rejects.toThrow(/^mover was not found: no Synadia agent answered/);
+  });
+
+  it("refuses locally what the agent's endpoint says it would refuse: a prompt over max_payload, attachments it does not take", async () => {
+    const small = new AgentService({ nc, agent: 'claude-code', owner: 'acme', name: 'small', maxPayload: '1KB', attachmentsOk: false, keepaliveIntervalS: null });
+    const prompts: string[] = [];
+    small.onPrompt((envelope, response) => (prompts.push(envelope.prompt), response.send('ok')));
+    await small.start();
+    stops.push(() => small.stop());
+    const asker = network.agent('asker');
+    await expect(asker.request('small', 'x'.repeat(2000), { timeoutMs: 5000 })).rejects.toThrow('The prompt is 2000 bytes; small accepts at most 1024 (its max_payload). It was not sent.');
+    const attachments = [{ filename: 'a.txt', content: 'aGk=' }];
+    await expect(asker.request('small', 'see file', { timeoutMs: 5000, metadata: { attachments } })).rejects.toThrow('small does not accept attachments (attachments_ok is false); 1 were given.');
+    expect((await asker.request('small', 'fits', { timeoutMs: 5000 })).content).toBe('ok');
+    expect(prompts).toEqual(['fits']);
   });
 
   it('an agent answering 429 gives a clear error naming it and its words', async () => {
