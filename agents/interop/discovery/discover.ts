@@ -33,8 +33,8 @@ import {
 
 /** The listening window when none is given (the contract's default). */
 export const DEFAULT_DISCOVERY_WAIT_MS = 1500;
-/** Seed-002 environments asked even before one is heard of (the seed's own example is `prod`). */
-export const DEFAULT_SEED_002_ENVS: readonly string[] = ['prod'];
+/** Seed-002 environments asked even before one is heard of: a topology's default (`dev`) and the seed's own example (`prod`). */
+export const DEFAULT_SEED_002_ENVS: readonly string[] = ['dev', 'prod'];
 /** Who the seed-002 discovery request says it is from. */
 const DISCOVERY_SENDER = 'switchboard-discovery';
 
