@@ -8,6 +8,7 @@ import path from 'node:path';
 import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeSynadiaChunk, SynadiaHeartbeatSchema } from '../../agents/protocol/synadia.js';
+import { AgentNetwork } from '../../agents/runtime/network.js';
 import { loadTopology } from '../../agents/topology/load.js';
 import { startNatsServer, type SessionServer } from '../../main/host/run-session-server.js';
 import { RunSession } from '../../main/host/run-session.js';
@@ -170,9 +171,58 @@ describe('Switchboard agents served over the Synadia Agent Protocol', () => {
     expect(found.filter((a) => a.name === 'echo').map((a) => a.instanceId)).toContain(status.instance_id);
   });
 
-  it('stops with the run, and leaves the prompt, the request to the agent, the chunks and the terminator in its trace', async () => {
+  it('lets a prompt in flight finish when its network stops, and ends one that outlasts the grace with a 500', async () => {
+    let started = 0;
+    let release = () => undefined as void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const synadia = { owner: 'acme', heartbeatS: 1 };
+    const network = new AgentNetwork({
+      connection: session.connection,
+      registryBucket: null,
+      heartbeatMs: 0,
+      agents: [
+        // Work that takes a while: an answer still to come when the stop begins.
+        { name: 'slow', handler: async () => (started++, await new Promise((resolve) => setTimeout(resolve, 500)), 'slow answer'), synadia },
+        // Work that outlasts the stop's grace.
+        { name: 'stuck', handler: async () => (started++, await gate, 'too late'), synadia },
+      ],
+    });
+    await network.start();
+    try {
+      const slow = rawPrompt('agents.prompt.switchboard.acme.slow', 'take your time');
+      const stuck = rawPrompt('agents.prompt.switchboard.acme.stuck', 'never mind');
+      await until(() => started === 2, 'both agents at work');
+      const stopping = network.stop();
+      const answer = (await slow).flatMap((m) => {
+        const chunk = m.data.length > 0 ? decodeSynadiaChunk(m.string()) : null;
+        return chunk?.ok && chunk.value.type === 'response' ? [chunk.value.text] : [];
+      });
+      expect(answer.join('')).toBe('slow answer');
+      const ended = await stuck;
+      release();
+      await stopping;
+      expect(ended.at(-2)!.headers?.get('Nats-Service-Error-Code')).toBe('500');
+      expect(JSON.parse(ended.at(-2)!.string())).toMatchObject({ error: 'stopped' });
+      expect(ended.at(-1)!.data.length).toBe(0);
+      expect(ended.at(-1)!.headers).toBeUndefined();
+    } finally {
+      release();
+      await network.stop();
+    }
+  });
+
+  it('stops with the run (a prompt in flight still answered), and leaves the prompt, the request to the agent, the chunks and the terminator in its trace', async () => {
     await rawPrompt('agents.prompt.switchboard.acme.echo', 'for the record');
+    // Held at a breakpoint when the run stops: the stop releases it, and its asker waits for the answer.
+    session.network.controller.setBreakpoint('echo', 'decide');
+    const held = (async () => {
+      const texts: string[] = [];
+      for await (const message of await named('echo').prompt('caught by the stop')) if (message.type === 'response') texts.push(message.text);
+      return texts.join('');
+    })();
+    await until(() => session.network.controller.paused().some((p) => p.agent === 'echo'), 'echo paused at decide', 10_000);
     await session.stop();
+    await expect(held).resolves.toBe('Echo says: caught by the stop');
     expect(warnings).toEqual([]);
     expect((await client.discover({ timeoutMs: 500 })).filter((a) => a.agent === 'switchboard')).toEqual([]);
     const out = path.join(tmp, 'run.ndjson');

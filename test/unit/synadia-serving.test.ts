@@ -4,12 +4,15 @@
 import { describe, expect, it } from 'vitest';
 import { admitSynadiaPrompt, type PromptLimits } from '../../agents/interop/synadia/prompt-admission.js';
 import { synadiaHeartbeat } from '../../agents/interop/synadia/heartbeat.js';
+import { PromptReply } from '../../agents/interop/synadia/prompt-reply.js';
 import { failureOf } from '../../agents/interop/synadia/service.js';
 import { encodeSynadiaError, SYNADIA_MAX_ERROR_DESCRIPTION, SynadiaHeartbeatSchema } from '../../agents/protocol/synadia.js';
 import { AgentRequestError } from '../../agents/runtime/agent.js';
+import { systemClock } from '../../agents/runtime/clock.js';
 import { planNetwork } from '../../agents/runtime/from-topology.js';
 import { newMessage } from '../../agents/runtime/wire.js';
 import { loadTopology } from '../../agents/topology/load.js';
+import type { ServiceMsg } from '@nats-io/services';
 import { decodeHeartbeatPayload } from '../fixtures/synadia-sdk/client/src/index.js';
 
 const limits: PromptLimits = { maxPayload: 64, attachmentsOk: false };
@@ -61,6 +64,30 @@ describe('error responses', () => {
     expect(failureOf(new AgentRequestError('timeout', 'a did not answer'))).toMatchObject({ code: 500, error: 'timeout' });
     expect(failureOf(new AgentRequestError('forbidden', 'not permitted'))).toMatchObject({ code: 403, error: 'forbidden' });
     expect(failureOf(new Error('boom'))).toEqual({ code: 500, error: 'internal_error', message: 'boom' });
+  });
+});
+
+describe('a prompt reply', () => {
+  it('acks, relays chunks, sends one error and one terminator, and nothing after it', () => {
+    const sent: { body: string; error?: string }[] = [];
+    const text = (data: unknown) => (typeof data === 'string' ? data : new TextDecoder().decode(data as Uint8Array));
+    const msg = {
+      respond: (data: unknown) => sent.push({ body: text(data) }) > 0,
+      respondError: (code: number, description: string, data: unknown) => sent.push({ body: text(data), error: `${code} ${description}` }) > 0,
+    } as unknown as ServiceMsg;
+    const reply = new PromptReply(msg, systemClock);
+    reply.ack(3600);
+    reply.chunk('part');
+    reply.fail(500, 'stopped', 'the run stopped');
+    reply.chunk('late');
+    reply.fail(500, 'again', 'twice');
+    reply.end();
+    expect(sent).toEqual([
+      { body: '{"type":"status","data":"ack"}' },
+      { body: '{"type":"response","data":"part"}' },
+      { body: '{"error":"stopped","message":"the run stopped"}', error: '500 the run stopped' },
+      { body: '' },
+    ]);
   });
 });
 

@@ -7,8 +7,11 @@
 import type { NodeConnectionOptions } from '@nats-io/transport-node';
 import type { SubjectProfile } from '../../protocol/subjects.js';
 import { Agent } from '../../runtime/agent.js';
-import type { Clock } from '../../runtime/clock.js';
+import { systemClock, type Clock } from '../../runtime/clock.js';
 import { SYNADIA_CLIENT_NAME, SynadiaAgentService, type SynadiaExposure } from './service.js';
+
+/** How long a stop lets prompts in flight finish before their asking client goes (the rest end in a 500). */
+export const SYNADIA_PROMPT_GRACE_MS = 2000;
 
 /** Options of {@link serveOnSynadia}. */
 export interface SynadiaServingOptions {
@@ -34,8 +37,13 @@ export async function serveOnSynadia(options: SynadiaServingOptions): Promise<()
     ...(options.isGone && { isGone: options.isGone }),
   });
   const services: SynadiaAgentService[] = [];
+  const clock = options.clock ?? systemClock;
   const stop = async () => {
-    await Promise.all(services.splice(0).map((service) => service.stop()));
+    const stopped = services.splice(0);
+    await Promise.all(stopped.map((service) => service.stop()));
+    // The agents still run: prompts in flight get their answers, within a bound.
+    await Promise.race([Promise.all(stopped.map((service) => service.settled())), clock.sleep(SYNADIA_PROMPT_GRACE_MS)]);
+    for (const service of stopped) service.abandon('the Switchboard run stopped before the agent answered');
     await client.stop();
   };
   try {

@@ -10,8 +10,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Svcm, type Service, type ServiceMsg } from '@nats-io/services';
 import {
-  encodeSynadiaChunk,
-  encodeSynadiaError,
   formatSynadiaSize,
   SYNADIA_PROTOCOL_VERSION,
   SYNADIA_QUEUE_GROUP,
@@ -24,6 +22,7 @@ import { systemClock, type Clock } from '../../runtime/clock.js';
 import type { AgentHandle } from '../../tools/agent-handle.js';
 import { startSynadiaHeartbeat, synadiaHeartbeat } from './heartbeat.js';
 import { admitSynadiaPrompt, type PromptLimits } from './prompt-admission.js';
+import { PromptReply } from './prompt-reply.js';
 
 /** The `{agent}` subject token and `metadata.agent` of every Switchboard agent served. */
 export const SYNADIA_AGENT_TOKEN = 'switchboard';
@@ -37,9 +36,6 @@ export const SYNADIA_REQUEST_TIMEOUT_MS = 120_000;
 const STOP_BOUND_MS = 1000;
 /** Without the server's INFO (not yet connected) the SDKs advertise 1 MB. */
 const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
-
-const ACK = encodeSynadiaChunk({ type: 'status', status: 'ack' });
-const TERMINATOR = new Uint8Array(0);
 
 /** How a topology serves one agent over the protocol (agents/runtime/from-topology.ts fills it). */
 export interface SynadiaExposure {
@@ -68,6 +64,8 @@ export interface SynadiaServiceOptions extends SynadiaExposure {
 export class SynadiaAgentService {
   readonly identity: SynadiaIdentity;
   private stopHeartbeat: (() => void) | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly open = new Set<PromptReply>();
 
   private constructor(
     private readonly options: SynadiaServiceOptions,
@@ -96,14 +94,21 @@ export class SynadiaAgentService {
       queue: SYNADIA_QUEUE_GROUP,
       metadata: { max_payload: formatSynadiaSize(limits.maxPayload), attachments_ok: String(limits.attachmentsOk) },
       handler: (error, msg) => {
-        if (!error) void served.prompt(msg);
+        if (error) return;
+        const run = served.prompt(msg).finally(() => served.inFlight.delete(run));
+        served.inFlight.add(run);
       },
     });
     service.addEndpoint('status', {
       subject: subjects.status,
       queue: SYNADIA_QUEUE_GROUP,
       handler: (error, msg) => {
-        if (!error) send(msg, JSON.stringify(served.heartbeat()));
+        if (error) return;
+        try {
+          msg.respond(JSON.stringify(served.heartbeat()));
+        } catch {
+          // The connection is closing: the asker times out as with any request.
+        }
       },
     });
     served.stopHeartbeat = startSynadiaHeartbeat(nc, served.identity, served.instanceId, options.heartbeatS, served.clock);
@@ -124,42 +129,49 @@ export class SynadiaAgentService {
     if (timer) this.clock.clear(timer);
   }
 
+  /** Resolves when the prompts in flight have ended (stop first, so no new one starts). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Ends every prompt still open with a 500 and the terminator (its asker is about to go). */
+  abandon(message: string): void {
+    for (const reply of this.open) reply.fail(500, 'stopped', message);
+    this.open.clear();
+  }
+
   private heartbeat() {
     return synadiaHeartbeat(this.identity, this.instanceId, this.options.heartbeatS, this.clock.now());
   }
 
   /** One prompt: admit it, ack, ask the agent (streaming), relay its chunks, end the stream. */
   private async prompt(msg: ServiceMsg): Promise<void> {
+    const reply = new PromptReply(msg, this.clock);
     const admission = admitSynadiaPrompt(msg.data, this.limits);
-    if (!admission.ok) {
-      sendError(msg, admission.code, admission.error, admission.message);
-      send(msg, TERMINATOR);
-      return;
-    }
-    // §6.4: the leading ack, then one every keepaliveS while the agent works (breakpoints can hold it).
-    send(msg, ACK);
-    const keepalive = this.clock.setInterval(() => send(msg, ACK), (this.options.keepaliveS ?? SYNADIA_KEEPALIVE_S) * 1000);
+    if (!admission.ok) return reply.fail(admission.code, admission.error, admission.message);
+    this.open.add(reply);
+    // Breakpoints can hold the agent for long: keep-alives keep the caller waiting.
+    reply.ack(this.options.keepaliveS ?? SYNADIA_KEEPALIVE_S);
     let chunks = 0;
     try {
       const { session } = admission.envelope;
-      const reply = await this.options.client.request(this.identity.name, admission.envelope.prompt, {
+      const answer = await this.options.client.request(this.identity.name, admission.envelope.prompt, {
         timeoutMs: this.options.requestTimeoutMs ?? SYNADIA_REQUEST_TIMEOUT_MS,
         metadata: { protocol: 'synadia', ...(typeof session === 'string' && { session }) },
         stream: (frame) => {
           if (frame.message_type !== 'stream.chunk' || frame.content.length === 0) return;
           chunks++;
-          send(msg, encodeSynadiaChunk({ type: 'response', text: frame.content }));
+          reply.chunk(frame.content);
         },
       });
       // A profile without a response channel streams nothing: the reply is the one chunk.
-      if (chunks === 0 && reply.content.length > 0) send(msg, encodeSynadiaChunk({ type: 'response', text: reply.content }));
+      if (chunks === 0 && answer.content.length > 0) reply.chunk(answer.content);
     } catch (error) {
-      this.clock.clear(keepalive); // no ack between the error and the terminator
       const failure = failureOf(error);
-      sendError(msg, failure.code, failure.error, failure.message);
+      reply.fail(failure.code, failure.error, failure.message);
     } finally {
-      this.clock.clear(keepalive);
-      send(msg, TERMINATOR);
+      reply.end();
+      this.open.delete(reply);
     }
   }
 }
@@ -172,22 +184,4 @@ export function failureOf(error: unknown): { code: 403 | 500; error: string; mes
   // A failed reply names why (budget_exceeded, handler_error, …): callers get it in the body.
   const named = error.reply?.metadata['error_code'];
   return { code: 500, error: typeof named === 'string' ? named : error.code, message };
-}
-
-/** Publishes on the reply subject; a caller or connection that is gone is not an error here. */
-function send(msg: ServiceMsg, data: string | Uint8Array): void {
-  try {
-    msg.respond(data);
-  } catch {
-    // The connection closed under a prompt in flight: nobody is left to tell.
-  }
-}
-
-function sendError(msg: ServiceMsg, code: 400 | 403 | 500, error: string, message: string): void {
-  const encoded = encodeSynadiaError(code, error, message);
-  try {
-    msg.respondError(encoded.code, encoded.description, encoded.body);
-  } catch {
-    // As in send().
-  }
 }
