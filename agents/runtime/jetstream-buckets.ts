@@ -116,7 +116,7 @@ export interface BucketSettings {
 
 /** Opens buckets with the topology's replica policy; one per network, shared by its agents and tools. */
 export class JetStreamBuckets {
-  /** Per bucket name: the replicas it has, once checked (or created) on some connection. */
+  /** Per cluster (or server) and bucket name: the replicas it has, once checked (or created) on some connection. */
   private readonly settled = new Map<string, Promise<number>>();
   private readonly opened = new WeakMap<NatsConnection, Map<string, Promise<KV>>>();
   private readonly warned = new Set<string>();
@@ -130,12 +130,14 @@ export class JetStreamBuckets {
     const cached = buckets.get(name);
     if (cached) return cached;
     const opening = (async () => {
-      let settle = this.settled.get(name);
+      // One instance may see several servers (defaultBuckets in one process): a bucket is checked per cluster.
+      const key = `${nc.info?.cluster ?? nc.info?.server_id ?? ''}\0${name}`;
+      let settle = this.settled.get(key);
       if (!settle) {
         settle = this.settle(nc, name, settings);
-        this.settled.set(name, settle);
+        this.settled.set(key, settle);
         // A failed check is tried again by the next open (JetStream may be back by then).
-        settle.catch(() => this.settled.delete(name));
+        settle.catch(() => this.settled.delete(key));
       }
       const replicas = await settle;
       // Binds: the bucket exists now (created again with the same settings if it was deleted).
@@ -173,7 +175,7 @@ export class JetStreamBuckets {
       const existing = await this.info(jsm, name);
       if (existing) return this.reconcile(jsm, name, existing, choice.replicas, settings);
       try {
-        return await this.create(nc, name, settings, choice.replicas);
+        return await this.create(nc, name, settings, choice.replicas, this.options.replicas !== undefined);
       } catch (error) {
         // Another process created it meanwhile (perhaps with other settings): look again and use it.
         if (!/already in use/i.test((error as Error).message)) throw error;
@@ -191,12 +193,12 @@ export class JetStreamBuckets {
     }
   }
 
-  /** Creates it with `replicas`, stepping down while the cluster cannot place that many. */
-  private async create(nc: NatsConnection, name: string, settings: BucketSettings, replicas: number): Promise<number> {
+  /** Creates it with `replicas`, stepping down while the cluster cannot place that many (said when they were configured). */
+  private async create(nc: NatsConnection, name: string, settings: BucketSettings, replicas: number, configured: boolean): Promise<number> {
     for (let r = replicas; ; r--) {
       try {
         await this.retry(() => this.kvm(nc).create(name, { history: settings.history, replicas: r }));
-        if (r < replicas) this.warnOnce(name, `JetStream bucket ${name}: the cluster could not place ${replicas} replicas; created with ${r}.`);
+        if (r < replicas && configured) this.warnOnce(name, `JetStream bucket ${name}: the cluster could not place ${replicas} replicas; created with ${r}.`);
         return r;
       } catch (error) {
         if (r <= 1 || !isPlacementRefused(error)) throw error;
@@ -224,14 +226,15 @@ export class JetStreamBuckets {
   }
 
   /**
-   * Waits (at most 5 s) until a rescaled stream has a leader and current replicas: meanwhile its
-   * puts find no responders.
+   * Waits (at most 5 s) until a rescaled stream has a leader and current, caught-up replicas:
+   * meanwhile its puts find no responders.
    */
   private async settledLeader(jsm: JetStreamManager, name: string): Promise<void> {
     const until = Date.now() + 5000;
     while (Date.now() < until) {
       const info = await jsm.streams.info(`KV_${name}`).catch(() => null);
-      if (info?.cluster?.leader && (info.cluster.replicas ?? []).every((r) => r.current)) return;
+      // Caught up too: a direct get (any replica answers it) must not read a new replica still empty.
+      if (info?.cluster?.leader && (info.cluster.replicas ?? []).every((r) => r.current && !r.lag)) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }

@@ -30,6 +30,8 @@ export interface TestServerOptions {
   nkey?: boolean;
   /** More config lines (users, TLS, ping intervals, …), appended as they are. */
   config?: string[];
+  /** More fields of a cluster node's `cluster {}` block (e.g. `no_advertise: true`). */
+  clusterConfig?: string[];
   /**
    * A complete config of its own (an exported one), listening on port -1 and http -1: only
    * `ports_file_dir` is added, and `port`, `jetstream`, `nkey` and `config` do not apply.
@@ -107,7 +109,7 @@ async function launch(options: TestServerOptions, cluster?: ClusterPart, user = 
       `ports_file_dir: ${q(runDir)}`,
       ...(jetstream ? [`jetstream { store_dir: ${q(path.join(dir, 'jetstream'))} }`] : []),
       ...(nkey ? [`authorization { users: [ { nkey: ${q(user.getPublicKey())} } ] }`] : []),
-      ...(cluster ? [`cluster { name: ${q(cluster.name)}, listen: "127.0.0.1:${ports.cluster || -1}", routes: [${cluster.routes().map((r) => q(r)).join(', ')}] }`] : []),
+      ...(cluster ? [`cluster { name: ${q(cluster.name)}, listen: "127.0.0.1:${ports.cluster || -1}", routes: [${cluster.routes().map((r) => q(r)).join(', ')}]${(options.clusterConfig ?? []).map((line) => `, ${line}`).join('')} }`] : []),
       ...(options.config ?? []),
       '',
     ].join('\n');

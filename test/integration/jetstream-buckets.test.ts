@@ -88,6 +88,22 @@ describe('on a 3-node JetStream cluster', () => {
   });
 });
 
+describe('on a 3-node cluster that does not advertise its nodes (no_advertise)', () => {
+  it('asks for 3 replicas all the same: INFO names the cluster but lists no URLs', async () => {
+    const quiet = await startTestCluster(3, { jetstream: true, clusterConfig: ['no_advertise: true'] });
+    const client = await connect({ ...quiet.connection, servers: [quiet.nodes[0]!.url], name: 'jetstream-buckets-no-advertise' });
+    try {
+      expect(client.info?.cluster).toBeTruthy();
+      expect(client.info?.connect_urls ?? []).toEqual([]);
+      await new JetStreamBuckets().open(client, 'board_quiet', { history: 5 });
+      expect((await (await jetstreamManager(client)).streams.info('KV_board_quiet')).config.num_replicas).toBe(3);
+    } finally {
+      await client.close();
+      await quiet.stop();
+    }
+  }, 60_000);
+});
+
 describe('on a single server', () => {
   it('makes buckets with one replica, saying once that a configured count needs a cluster', async () => {
     const server = await startTestServer();
