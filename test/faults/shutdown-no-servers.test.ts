@@ -3,7 +3,7 @@
 // exits 0 within the issue's 5 s (asserted with a margin, printed as measured) and says what it could
 // not flush. And the normal case, servers alive: the offline announcements reach the bus, the
 // registry entries say offline, the trace holds them, nothing is said lost.
-// Takes here (2 cores, shared): ~5 s (the cluster starts in ~0.6 s; each shutdown takes well under 1 s).
+// Takes here (2 cores, shared): ~11 s (6 s of it the cluster staying gone before the signal).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -26,6 +26,8 @@ const AGENTS = ['task_coordinator', 'weather_bot', 'general_assistant'];
 const BOUND_MS = 5000;
 /** What the test allows on a loaded 2-core machine (the figure printed is the measure). */
 const ASSERTED_MS = BOUND_MS + 2500;
+/** How long every server has been gone when the signal comes. */
+const GONE_FOR_MS = 6000;
 
 const cleanups: Array<() => Promise<unknown> | void> = [];
 afterAll(async () => {
@@ -122,8 +124,11 @@ describe('shutdown with every NATS server of a 3-node cluster gone', () => {
     bridge.close();
 
     await Promise.all(cluster.nodes.map((node) => node.kill()));
-    // Both have seen the loss (their agents reconnect, forever) before they are asked to stop.
+    const killedAt = performance.now();
     await until(() => /lost its NATS connection/.test(run.output()), 'run saw the cluster go', 10_000);
+    // A cluster gone for a while, not just now: rounds of reconnect attempts (250 ms apart, forever)
+    // and missed heartbeats are under way when the signal comes. No event marks that: a set time.
+    await until(() => performance.now() - killedAt > GONE_FOR_MS, `the cluster gone for ${GONE_FOR_MS} ms`, GONE_FOR_MS + 1000, 50);
     const exits = await Promise.all([
       run.sigterm(),
       (async () => {
@@ -141,7 +146,7 @@ describe('shutdown with every NATS server of a 3-node cluster gone', () => {
     expect(runExit.ms).toBeLessThan(ASSERTED_MS);
     expect(run.output()).toContain('could not tell the bus that 3 agents went offline (no server reachable)');
     expect(run.output()).toMatch(/could not mark 3 agents offline in the registry \(no server reachable\)/);
-    expect(run.output()).toMatch(/trace: the recorder was off the bus for the last [\d.]+ m?s of the run/);
+    expect(run.output()).toMatch(/trace: the recorder was off the bus for the last [\d.]+ s of the run/);
     // The trace is still the user's: saved, and it says where the bus went.
     expect(readTrace(deadTrace).some((r) => r.kind === 'event' && r.name === 'bus.disconnected')).toBe(true);
 
