@@ -5,15 +5,13 @@
 // agent twice selects the first, and the trio's own agent is refused, never overwritten. The
 // inspector edits the new settings: an agent served as a Synadia agent, an external agent's
 // identity, the topology's JetStream replicas (blank = automatic) and Synadia exposure.
-import { readFileSync } from 'node:fs';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentService } from '../fixtures/synadia-sdk/agent/src/index.js';
 import { startTestServer, type TestServer } from '../helpers/nats-server.js';
-import { startWorkbench, type Workbench } from '../helpers/workbench.js';
-
-const trio = readFileSync('templates/seed-000-trio.yaml', 'utf8');
+import { startReadyWorkbench, trioTemplate } from '../helpers/trio-run.js';
+import type { Workbench } from '../helpers/workbench.js';
 
 describe('agents on the bus', () => {
   let nats: TestServer;
@@ -25,10 +23,8 @@ describe('agents on the bus', () => {
   beforeAll(async () => {
     // An external server the test's agent may join: the embedded one admits the workbench's own key only.
     nats = await startTestServer({ nkey: false });
-    workbench = await startWorkbench({ name: 'e2e-bus', testHook: true, serveArgs: ['--nats', nats.url] });
+    workbench = await startReadyWorkbench({ name: 'e2e-bus', serveArgs: ['--nats', nats.url] });
     page = workbench.page;
-    await page.waitForFunction(() => window.__switchboardTest !== undefined);
-    await page.locator('[data-testid=server-card] [data-state=running]').waitFor();
   });
 
   afterAll(async () => {
@@ -52,7 +48,7 @@ describe('agents on the bus', () => {
     synadia.onPrompt((envelope, response) => response.send(envelope.prompt));
     await synadia.start();
 
-    expect(await page.evaluate((text) => window.__switchboardTest!.open(text, 'seed-000-trio.yaml').ok, trio)).toBe(true);
+    expect(await page.evaluate((text) => window.__switchboardTest!.open(text, 'seed-000-trio.yaml').ok, trioTemplate)).toBe(true);
     await page.getByTestId('run-start').click();
     await page.getByTestId('run-state').filter({ hasText: 'running 3 agents' }).waitFor();
     // Listed again on Refresh (the trio's agents announce themselves as they start).

@@ -8,7 +8,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentService } from '../fixtures/synadia-sdk/agent/src/index.js';
 import { startTestServer, type TestServer } from '../helpers/nats-server.js';
-import { startWorkbench, type Workbench } from '../helpers/workbench.js';
+import { startReadyWorkbench } from '../helpers/trio-run.js';
+import type { Workbench } from '../helpers/workbench.js';
 
 const bridge = readFileSync('templates/synadia-bridge.yaml', 'utf8');
 const PROMPT_SUBJECT = 'agents.prompt.claude-code.acme.reviewer';
@@ -22,10 +23,8 @@ describe('Synadia traffic in the trace', () => {
 
   beforeAll(async () => {
     nats = await startTestServer({ nkey: false });
-    workbench = await startWorkbench({ name: 'e2e-synadia-trace', testHook: true, serveArgs: ['--nats', nats.url] });
+    workbench = await startReadyWorkbench({ name: 'e2e-synadia-trace', serveArgs: ['--nats', nats.url] });
     page = workbench.page;
-    await page.waitForFunction(() => window.__switchboardTest !== undefined);
-    await page.locator('[data-testid=server-card] [data-state=running]').waitFor();
     nc = await connect({ servers: nats.url, name: 'stand-in-reviewer' });
     reviewer = new AgentService({ nc, agent: 'claude-code', owner: 'acme', name: 'reviewer', description: 'stand-in reviewer' });
     reviewer.onPrompt(async (_envelope, response) => {
