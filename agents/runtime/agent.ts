@@ -193,17 +193,19 @@ export class Agent implements AgentHandle {
     this.stopping = true;
     if (this.heartbeat) this.clock.clear(this.heartbeat);
     // Draining asks the server: only while there is one, and leaving time for the goodbye.
-    if (isConnected(nc)) await settledBy(Promise.all(this.subs.map((sub) => sub.drain().catch(() => undefined))), deadline - GOODBYE_MS);
+    if (isConnected(nc)) await settledBy(Promise.all(this.subs.map((sub) => sub.drain().catch(() => undefined))), deadline - GOODBYE_MS, nc);
     for (const sub of this.subs.splice(0)) if (!sub.isClosed()) sub.unsubscribe();
     await Promise.race([Promise.allSettled([...this.inFlight]), this.clock.sleep(Math.max(0, Math.min(graceMs, deadline - GOODBYE_MS - Date.now())))]);
     const reachable = isConnected(nc);
-    const announced = reachable && (await succeededBy(this.announce('announcement', 'offline'), deadline));
-    const deregistered = kv && reachable ? await succeededBy(kv.put(this.registryKey, this.registration('offline')), deadline) : kv ? false : null;
+    const announced = reachable && (await succeededBy(this.announce('announcement', 'offline'), deadline, nc));
+    const deregistered = kv && reachable ? await succeededBy(kv.put(this.registryKey, this.registration('offline')), deadline, nc) : kv ? false : null;
+    // A server lost during the goodbye counts as none reachable.
+    const stayed = isConnected(nc);
     await closeConnection(nc, deadline);
     this.nc = null;
     this.kv = null;
     this.events.emit('agent.stopped', { agent: this.name, instance: this.instance });
-    return { announced, deregistered, reachable };
+    return { announced, deregistered, reachable: reachable && stayed };
   }
 
   /** Fire-and-forget to another agent's direct subject. */

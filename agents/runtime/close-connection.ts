@@ -29,24 +29,35 @@ export function isConnected(nc: NatsConnection): boolean {
   return typeof connected === 'boolean' ? connected : true;
 }
 
-/** Waits for `work` until `deadline`: true when it settled in time (a rejection counts as settled). */
-export async function settledBy(work: Promise<unknown>, deadline: number): Promise<boolean> {
-  const left = deadline - Date.now();
+/** How often a wait on the server looks whether the connection dropped meanwhile (only while stopping). */
+const WATCH_MS = 50;
+
+/**
+ * Waits for `work` until `deadline`, or until `nc` (when given) loses its server: a reply that
+ * needs the server will not come then. True when it settled in time (a rejection counts as settled).
+ */
+export async function settledBy(work: Promise<unknown>, deadline: number, nc?: NatsConnection): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, left))));
+  let watch: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
+    if (nc) watch = setInterval(() => isConnected(nc) || resolve(false), WATCH_MS);
+  });
   try {
     return await Promise.race([work.then(() => true as const, () => true as const), late]);
   } finally {
     clearTimeout(timer);
+    clearInterval(watch);
   }
 }
 
-/** True when `work` resolved (not rejected) before `deadline`. */
-export async function succeededBy(work: Promise<unknown>, deadline: number): Promise<boolean> {
+/** True when `work` resolved (not rejected) before `deadline` (and while `nc`, when given, stayed connected). */
+export async function succeededBy(work: Promise<unknown>, deadline: number, nc?: NatsConnection): Promise<boolean> {
   let ok = false;
   const settled = await settledBy(
     work.then(() => (ok = true)),
     deadline,
+    nc,
   );
   return settled && ok;
 }
@@ -63,7 +74,8 @@ export async function closeConnection(nc: NatsConnection, deadline: number): Pro
     return 'closed_offline';
   }
   const drain = nc.isDraining() ? nc.closed() : nc.drain();
-  if (await succeededBy(drain, deadline)) return 'drained';
+  // A drain that loses its server meanwhile would wait for the next one: given up at once.
+  if (await succeededBy(drain, deadline, nc)) return 'drained';
   await closeNow(nc);
   return 'closed_late';
 }

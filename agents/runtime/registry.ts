@@ -92,7 +92,7 @@ export class CapabilityRegistry {
     this.watcher?.stop();
     const sub = this.sub;
     this.sub = null;
-    if (sub && isConnected(this.opts.connection)) await settledBy(sub.drain(), deadline);
+    if (sub && isConnected(this.opts.connection)) await settledBy(sub.drain(), deadline, this.opts.connection);
     if (sub && !sub.isClosed() && !this.opts.connection.isClosed()) sub.unsubscribe();
   }
 

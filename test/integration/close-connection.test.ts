@@ -30,7 +30,13 @@ async function connection(target: TestServer): Promise<NatsConnection> {
 function freeze(target: TestServer): void {
   const pid = target.pid;
   process.kill(pid, 'SIGSTOP');
-  cleanups.push(() => void process.kill(pid, 'SIGCONT'));
+  cleanups.push(() => {
+    try {
+      process.kill(pid, 'SIGCONT');
+    } catch {
+      // killed meanwhile
+    }
+  });
 }
 
 describe('closeConnection', () => {
@@ -71,6 +77,21 @@ describe('closeConnection', () => {
     console.log(`[integration] close-connection: a frozen server's drain given up after ${ms.toFixed(0)} ms (deadline 300 ms)`);
     expect(nc.isClosed()).toBe(true);
     expect(ms).toBeGreaterThanOrEqual(290);
+  });
+
+  it('gives up a drain at once when the server goes away during it', async () => {
+    const target = await server();
+    const nc = await connection(target);
+    nc.subscribe('close.frozen', { callback: () => undefined });
+    await nc.flush();
+    freeze(target);
+    const started = performance.now();
+    const closing = closeConnection(nc, deadlineIn(10_000));
+    await target.kill(); // a frozen process dies too: its sockets close, the client sees it
+    expect(await closing).toBe('closed_late');
+    const ms = performance.now() - started;
+    console.log(`[integration] close-connection: a drain whose server died under it given up after ${ms.toFixed(0)} ms (deadline 10 s)`);
+    expect(ms).toBeLessThan(5000);
   });
 });
 
