@@ -6,7 +6,8 @@
  */
 import type { LlmSettings } from '../llm/factory.js';
 import { DEFAULT_REGISTRY_BUCKET, SUBJECT_PROFILES, type SubjectProfile } from '../protocol/subjects.js';
-import { SynadiaExposureSchema, type Topology } from '../topology/schema.js';
+import type { Topology } from '../topology/schema.js';
+import { synadiaServed } from '../topology/synadia-exposure.js';
 import { createAgentTools } from '../tools/agent-tools.js';
 import type { ToolBackend } from '../tools/gateway.js';
 import type { AgentSpec } from './network.js';
@@ -45,8 +46,7 @@ export function planNetwork(topology: Topology, only?: readonly string[], mcp: M
     if (!board) throw new Error(`Unknown blackboard "${name ?? ''}".`);
     return board.bucket ?? board.name;
   };
-  // Served over the Synadia protocol: an agent's own `synadia` wins over `exposeAll`.
-  const synadia = SynadiaExposureSchema.parse(spec.synadia ?? {});
+  const synadia = synadiaServed(topology);
   const agents = spec.agents
     .filter((agent) => !only || only.includes(agent.name))
     .map((agent): AgentSpec => {
@@ -55,6 +55,7 @@ export function planNetwork(topology: Topology, only?: readonly string[], mcp: M
       const llm: LlmSettings = settings.provider === 'scripted' ? { ...settings, ...(agent.script && { scripted: agent.script }) } : settings;
       const budget = { ...spec.budget, ...agent.budget };
       const pattern = agent.pattern ?? {};
+      const served = synadia.get(agent.name);
       const base: AgentSpec = {
         name: agent.name,
         description: agent.description,
@@ -66,7 +67,7 @@ export function planNetwork(topology: Topology, only?: readonly string[], mcp: M
         tools: (services) => createAgentTools(topology, agent.name, { events: services.events, registry: services.registry, mcp: mcp.backends, buckets: services.buckets }),
         ...(Object.keys(budget).length > 0 && { budget }),
         breakpoints: agent.breakpoints,
-        ...((agent.synadia ?? synadia.exposeAll) && { synadia: { owner: synadia.owner, heartbeatS: synadia.heartbeatS } }),
+        ...(served && { synadia: { owner: served.identity.owner, heartbeatS: served.heartbeatS } }),
       };
       const needsOoda = (role: string) => (ooda: AgentSpec['handler'] | null) => {
         if (!ooda) throw new Error(`Agent ${agent.name} (${role}) needs a model.`);

@@ -5,6 +5,8 @@
  */
 import { SUBJECT_PROFILES, renderSubject, subjectMatches, type SubjectProfile } from '../protocol/subjects.js';
 import type { Edge, Topology } from '../topology/schema.js';
+import { synadiaServed } from '../topology/synadia-exposure.js';
+import { synadiaSubjects } from '../protocol/synadia.js';
 import { correlate, type RequestPair } from './correlate.js';
 import { agentMessageOf, expectsReply, inboxAgent, isPresence } from './message-facts.js';
 import type { AgentMessage } from '../protocol/agent-message.js';
@@ -81,6 +83,8 @@ export class DesignedVsObservedTracker {
     this.counts = spec.edges.map(() => 0);
     this.requestPattern = requestSubjectPattern(profile);
     this.exact.add(profile.broadcast);
+    // Agents served over the Synadia protocol: their prompts, status requests and heartbeats are designed.
+    for (const { identity } of synadiaServed(topology).values()) for (const subject of Object.values(synadiaSubjects(identity))) this.exact.add(subject);
     // Stream frames answer whoever asked, entry requests included, so every responder's are legal.
     if (profile.response) for (const name of this.members) this.patterns.push(renderSubject(profile.response.replaceAll('{message_id}', '*'), { agent: name }));
     spec.edges.forEach((edge, index) => {

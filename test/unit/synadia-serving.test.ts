@@ -12,6 +12,8 @@ import { systemClock } from '../../agents/runtime/clock.js';
 import { planNetwork } from '../../agents/runtime/from-topology.js';
 import { newMessage } from '../../agents/runtime/wire.js';
 import { loadTopology } from '../../agents/topology/load.js';
+import type { MessageRecord } from '../../agents/trace/record.js';
+import { designedVsObserved } from '../../agents/trace/designed-vs-observed.js';
 import type { ServiceMsg } from '@nats-io/services';
 import { decodeHeartbeatPayload } from '../fixtures/synadia-sdk/client/src/index.js';
 
@@ -101,12 +103,13 @@ describe('the heartbeat', () => {
 });
 
 describe('which agents a topology exposes', () => {
-  const plan = (spec: string) => {
+  const topology = (spec: string) => {
     const text = `apiVersion: switchboard.dev/v1\nkind: Topology\nmetadata: { name: t }\nspec:\n  llms: { offline: { provider: scripted } }\n${spec}`;
     const loaded = loadTopology(text, 't.yaml');
     if (!loaded.topology) throw new Error(JSON.stringify(loaded.problems));
-    return Object.fromEntries(planNetwork(loaded.topology).agents.map((a) => [a.name, a.synadia]));
+    return loaded.topology;
   };
+  const plan = (spec: string) => Object.fromEntries(planNetwork(topology(spec)).agents.map((a) => [a.name, a.synadia]));
 
   it('none by default', () => {
     expect(plan('  agents:\n    - { name: a, llm: offline }\n')).toEqual({ a: undefined });
@@ -118,5 +121,13 @@ describe('which agents a topology exposes', () => {
       b: undefined,
     });
     expect(plan('  agents:\n    - { name: a, llm: offline, synadia: true }\n    - { name: b, llm: offline }\n')).toEqual({ a: { owner: 'switchboard', heartbeatS: 30 }, b: undefined });
+  });
+
+  it('are designed traffic in the trace: prompts, status requests and heartbeats of a served agent, not of another', () => {
+    const record = (seq: number, subject: string): MessageRecord => ({ seq, time: '2026-01-02T00:00:00.000Z', mono: seq, kind: 'message', subject, reply: null, headers: null, size: 2, payload: 'hi', encoding: 'utf8', truncated: false, parsed: { ok: false, reason: 'not an AgentMessage' } });
+    const design = topology('  synadia: { owner: acme }\n  agents:\n    - { name: a, llm: offline, synadia: true }\n    - { name: b, llm: offline }\n');
+    const subjects = ['agents.prompt.switchboard.acme.a', 'agents.status.switchboard.acme.a', 'agents.hb.switchboard.acme.a', 'agents.prompt.switchboard.acme.b'];
+    const result = designedVsObserved(design, subjects.map((subject, i) => record(i + 1, subject)));
+    expect(result.undeclaredSubjects.map((u) => u.subject)).toEqual(['agents.prompt.switchboard.acme.b']);
   });
 });

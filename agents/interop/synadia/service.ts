@@ -20,12 +20,11 @@ import {
 import { AgentRequestError } from '../../runtime/agent.js';
 import { systemClock, type Clock } from '../../runtime/clock.js';
 import type { AgentHandle } from '../../tools/agent-handle.js';
+import { SYNADIA_AGENT_TOKEN } from '../../topology/synadia-exposure.js';
 import { startSynadiaHeartbeat, synadiaHeartbeat } from './heartbeat.js';
 import { admitSynadiaPrompt, type PromptLimits } from './prompt-admission.js';
 import { PromptReply } from './prompt-reply.js';
 
-/** The `{agent}` subject token and `metadata.agent` of every Switchboard agent served. */
-export const SYNADIA_AGENT_TOKEN = 'switchboard';
 /** The run client that asks agents on behalf of protocol callers (never a peer to delegate to). */
 export const SYNADIA_CLIENT_NAME = 'synadia_client';
 /** The SDKs' keep-alive cadence while a prompt runs: callers fail a stream after 60 s of silence. */
