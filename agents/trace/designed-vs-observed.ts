@@ -85,6 +85,8 @@ export class DesignedVsObservedTracker {
     this.exact.add(profile.broadcast);
     // Agents served over the Synadia protocol: their prompts, status requests and heartbeats are designed.
     for (const { identity } of synadiaServed(topology).values()) for (const subject of Object.values(synadiaSubjects(identity))) this.exact.add(subject);
+    // So are a declared external Synadia agent's heartbeats (its prompts are the request edges to it).
+    for (const external of spec.externalAgents) if (external.synadia) this.exact.add(synadiaSubjects(external.synadia).heartbeat);
     // Stream frames answer whoever asked, entry requests included, so every responder's are legal.
     if (profile.response) for (const name of this.members) this.patterns.push(renderSubject(profile.response.replaceAll('{message_id}', '*'), { agent: name }));
     spec.edges.forEach((edge, index) => {

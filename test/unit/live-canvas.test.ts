@@ -106,6 +106,12 @@ describe('designed vs observed on the canvas', () => {
     expect(o.findings[1]!.filter).toEqual({ subject: 'agents.direct.weather_bot' });
   });
 
+  it('takes a declared external Synadia agent’s heartbeats for designed traffic, an undeclared one’s not', () => {
+    const withReviewer: Topology = { ...trio, spec: { ...trio.spec, externalAgents: [{ name: 'reviewer', description: '', capabilities: [], answers: true, synadia: { agent: 'claude-code', owner: 'acme', name: 'reviewer' } }] } };
+    const o = overlaysOf([raw('agents.hb.claude-code.acme.reviewer'), raw('agents.hb.wx.acme.weather')], withReviewer);
+    expect(o.undeclared.map((l) => l.labels)).toEqual([['agents.hb.wx.acme.weather']]);
+  });
+
   it('merges an undeclared flow and its subject into one line between the two agents', () => {
     const o = overlaysOf([message('agents.request.task_coordinator', { message_type: 'request', from_agent: 'weather_bot', to_agent: 'task_coordinator' }, '_INBOX_weather_bot.c.1')]);
     expect(o.undeclared.map((l) => [l.id, l.count, l.labels])).toEqual([['undeclared:weather_bot->task_coordinator', 1, ['request', 'agents.request.task_coordinator']]]);
