@@ -238,12 +238,10 @@ export class TraceRecorder {
       if (tap?.connected) {
         tap.unsubscribe();
         tap.ping();
-        // A shutdown's deadline bounds the wait for the server (it may be going away too).
         await this.caughtUp(deadline === undefined ? undefined : Math.max(0, deadline - Date.now()));
       } else if (this.lostAt !== null) {
-        const lostMs = performance.now() - this.lostAt;
-        const lost = lostMs < 1000 ? `${Math.round(lostMs)} ms` : `${(lostMs / 1000).toFixed(1)} s`;
-        this.warn(`trace: the recorder was off the bus for the last ${lost} of the run (no server reachable); what was sent then is not in the trace.`);
+        const ms = performance.now() - this.lostAt;
+        this.warn(`trace: the recorder was off the bus for the last ${ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`} of the run (no server reachable); what was sent then is not in the trace.`);
       }
       tap?.close();
       for (const detach of [...this.detach]) detach();
