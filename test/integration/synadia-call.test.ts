@@ -49,6 +49,7 @@ spec:
     - { name: latecomer, capabilities: [late.work], synadia: { agent: claude-code, owner: acme, name: latecomer } }
     - { name: mover, synadia: { agent: claude-code, owner: acme, name: mover } }
     - { name: small, synadia: { agent: claude-code, owner: acme, name: small } }
+    - { name: hidden, synadia: { agent: claude-code, owner: acme, name: hidden } }
   edges:
     - { from: asker, to: reviewer, kind: request }
     - { from: asker, to: limited, kind: request }
@@ -142,6 +143,7 @@ describe('calling Synadia protocol agents', () => {
       const service = new AgentService({ nc, agent: 'claude-code', subjectToken, owner: 'acme', name: 'mover', keepaliveIntervalS: null });
       service.onPrompt((envelope, response) => response.send(`${subjectToken}: ${envelope.prompt}`));
       await service.start();
+      await nc.flush(); // its $SRV subscriptions are at the server before anyone looks
       return service;
     };
     const asker = network.agent('asker');
@@ -155,11 +157,39 @@ describe('calling Synadia protocol agents', () => {
     await expect(asker.request('mover', 'three', { timeoutMs: 5000 })).rejects.toThrow(/^mover was not found: no Synadia agent answered/);
   });
 
+  it('under a tap of every subject (no "no responders" then), a prompt nobody acks times out and the next one finds the agent again', async () => {
+    const tap = await connect(nats.connection);
+    tap.subscribe('>', { callback: () => undefined });
+    await tap.flush();
+    const start = async (subjectToken: string) => {
+      const service = new AgentService({ nc, agent: 'claude-code', subjectToken, owner: 'acme', name: 'hidden', keepaliveIntervalS: null });
+      service.onPrompt((envelope, response) => response.send(`${subjectToken}: ${envelope.prompt}`));
+      await service.start();
+      await nc.flush(); // its $SRV subscriptions are at the server before anyone looks
+      stops.push(() => service.stop());
+      return service;
+    };
+    try {
+      const asker = network.agent('asker');
+      const first = await start('claude-code');
+      expect((await asker.request('hidden', 'one', { timeoutMs: 5000 })).content).toBe('claude-code: one');
+      await first.stop();
+      await start('cc');
+      await expect(asker.request('hidden', 'two', { timeoutMs: 800 })).rejects.toThrow(
+        'hidden did not answer on agents.prompt.claude-code.acme.hidden within 800 ms (not even the protocol\'s leading ack).',
+      );
+      expect((await asker.request('hidden', 'three', { timeoutMs: 5000 })).content).toBe('cc: three');
+    } finally {
+      await tap.close();
+    }
+  });
+
   it("refuses locally what the agent's endpoint says it would refuse: a prompt over max_payload, attachments it does not take", async () => {
     const small = new AgentService({ nc, agent: 'claude-code', owner: 'acme', name: 'small', maxPayload: '1KB', attachmentsOk: false, keepaliveIntervalS: null });
     const prompts: string[] = [];
     small.onPrompt((envelope, response) => (prompts.push(envelope.prompt), response.send('ok')));
     await small.start();
+    await nc.flush();
     stops.push(() => small.stop());
     const asker = network.agent('asker');
     await expect(asker.request('small', 'x'.repeat(2000), { timeoutMs: 5000 })).rejects.toThrow('The prompt is 2000 bytes; small accepts at most 1024 (its max_payload). It was not sent.');

@@ -35,6 +35,8 @@ export interface SynadiaCallerOptions {
   discoveryWaitMs?: number;
   /** Silence after which a stream fails; the protocol's 60 s unless a test shortens it. */
   inactivityMs?: number;
+  /** True when the registry has seen it leave (missed heartbeats): its endpoint is looked up again. */
+  isGone?: () => boolean;
   clock?: Clock;
 }
 
@@ -102,6 +104,8 @@ export class SynadiaCaller implements ExternalCaller {
 
   /** The cached prompt endpoint, discovered when unknown; throws when discovery finds none. */
   private async find(nc: NatsConnection, timeoutMs: number): Promise<SynadiaPromptEndpoint> {
+    // While a trace tap listens to every subject NATS never says "no responders": an agent the registry saw leave is looked up again.
+    if (this.opts.isGone?.()) this.endpoint = null;
     // A discovery that found nothing may have begun before the agent started: only a found endpoint is reused.
     const cached = await this.endpoint?.catch(() => null);
     if (cached) return cached;
@@ -163,13 +167,16 @@ export class SynadiaCaller implements ExternalCaller {
         if (outcome instanceof Error) reject(outcome);
         else resolve(outcome);
       };
-      const silence = () =>
-        new AgentRequestError(
+      const silence = () => {
+        // Not a word, not even the leading ack: the endpoint may be stale (a tap hides "no responders"), so look it up next time.
+        if (!heard) this.endpoint = null;
+        return new AgentRequestError(
           'timeout',
           heard
             ? `${this.opts.name} went silent on ${inbox}: no chunk for ${quietMs} ms (${assembler.counts.responses} response chunks so far, no end of stream).`
-            : `${this.opts.name} did not answer on ${subject} within ${quietMs} ms.`,
+            : `${this.opts.name} did not answer on ${subject} within ${quietMs} ms (not even the protocol's leading ack).`,
         );
+      };
       let quiet = this.clock.setTimeout(() => finish(silence()), quietMs);
       const ceiling = this.clock.setTimeout(() => finish(new AgentRequestError('timeout', `${this.opts.name} streamed for ${MAX_STREAM_MS} ms without ending.`)), MAX_STREAM_MS);
       sub = nc.subscribe(inbox, {

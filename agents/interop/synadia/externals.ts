@@ -43,6 +43,7 @@ const sameIdentity = (a: SynadiaIdentity, b: SynadiaIdentity): boolean => a.agen
 export class SynadiaExternals {
   private readonly callers = new Map<string, SynadiaCaller>();
   private sub: Subscription | null = null;
+  private registry: CapabilityRegistry | null = null;
 
   constructor(
     private readonly externals: readonly SynadiaExternal[],
@@ -57,6 +58,7 @@ export class SynadiaExternals {
           ...(opts.discoveryWaitMs !== undefined && { discoveryWaitMs: opts.discoveryWaitMs }),
           ...(opts.inactivityMs !== undefined && { inactivityMs: opts.inactivityMs }),
           ...(opts.clock && { clock: opts.clock }),
+          isGone: () => this.registry?.get(external.name)?.status === 'offline',
         }),
       );
     }
@@ -68,6 +70,7 @@ export class SynadiaExternals {
   /** Follows the heartbeats of the declared agents into `registry`, then looks for them once. */
   async start(nc: NatsConnection, registry: CapabilityRegistry): Promise<void> {
     if (this.externals.length === 0) return;
+    this.registry = registry;
     const now = () => new Date(this.opts.clock?.now() ?? Date.now()).toISOString();
     const hear = (external: SynadiaExternal, instance: string, intervalS: number) => {
       const metadata: AgentMetadata = {
