@@ -110,6 +110,8 @@ export class SynadiaAgentService {
         }
       },
     });
+    // Started means reachable: the server has the endpoints' subscriptions before anyone hears of them.
+    await nc.flush();
     served.stopHeartbeat = startSynadiaHeartbeat(nc, served.identity, served.instanceId, options.heartbeatS, served.clock);
     return served;
   }
