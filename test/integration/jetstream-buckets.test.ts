@@ -44,6 +44,20 @@ describe('on a 3-node JetStream cluster', () => {
     }
   });
 
+  it('a network started on a registry bucket made with one replica raises it, and says so once through its warn', async () => {
+    await new Kvm(nc).create('old_registry', { history: 1, replicas: 1 });
+    const warnings: string[] = [];
+    const agents = ['one', 'two'].map((name) => ({ name, handler: async () => 'ok' }));
+    const network = new AgentNetwork({ connection: cluster.connection, agents, heartbeatMs: 0, registryBucket: 'old_registry', warn: (m) => warnings.push(m) });
+    await network.start();
+    try {
+      expect((await streamOf('old_registry')).config.num_replicas).toBe(3);
+      expect(warnings).toEqual([expect.stringMatching(/old_registry had 1 replica.*raised to 3/)]);
+    } finally {
+      await network.stop();
+    }
+  });
+
   it('takes the topology’s replica count', async () => {
     const buckets = new JetStreamBuckets({ replicas: 2 });
     await buckets.open(nc, 'board_two', { history: 5 });
