@@ -69,6 +69,7 @@ export class DesignedVsObservedTracker {
   private readonly exact = new Set<string>();
   private readonly patterns: string[] = [];
   private readonly requestPattern: RegExp;
+  private readonly synadiaPrompts: ReadonlyMap<string, string>;
   private readonly undeclared = new Map<string, { count: number; senders: Set<string>; firstSeq: number }>();
   private readonly flows = new Map<string, UndeclaredFlow>();
   private readonly handoffsSeen = new Set<string>();
@@ -82,11 +83,14 @@ export class DesignedVsObservedTracker {
     this.members = new Set([...spec.agents.map((a) => a.name), ...spec.externalAgents.map((a) => a.name)]);
     this.counts = spec.edges.map(() => 0);
     this.requestPattern = requestSubjectPattern(profile);
+    this.synadiaPrompts = synadiaPromptTargets(topology);
     this.exact.add(profile.broadcast);
     // Agents served over the Synadia protocol: their prompts, status requests and heartbeats are designed.
     for (const { identity } of synadiaServed(topology).values()) for (const subject of Object.values(synadiaSubjects(identity))) this.exact.add(subject);
-    // So are a declared external Synadia agent's heartbeats (its prompts are the request edges to it).
+    // So are a declared external Synadia agent's heartbeats and prompts (a prompt is a request: its
+    // flow is checked against the request edges like any other).
     for (const external of spec.externalAgents) if (external.synadia) this.exact.add(synadiaSubjects(external.synadia).heartbeat);
+    for (const subject of this.synadiaPrompts.keys()) this.exact.add(subject);
     // Stream frames answer whoever asked, entry requests included, so every responder's are legal.
     if (profile.response) for (const name of this.members) this.patterns.push(renderSubject(profile.response.replaceAll('{message_id}', '*'), { agent: name }));
     spec.edges.forEach((edge, index) => {
@@ -100,7 +104,7 @@ export class DesignedVsObservedTracker {
   add(record: TraceRecord): void {
     if (record.kind !== 'message') return;
     for (const index of this.subscribeEdges) if (subjectMatches(this.topology.spec.edges[index]!.subject!, record.subject)) this.counts[index]!++;
-    const hop = messageHop(record, this.requestPattern);
+    const hop = messageHop(record, this.requestPattern, this.synadiaPrompts);
     const { message, sender, requested } = hop;
     if (sender) this.senders.add(sender);
     if (hop.presence) return;
@@ -231,11 +235,18 @@ export interface MessageHop {
 /** The regex naming the agent of a profile's request subject (for {@link messageHop}). */
 export const requestSubjectPattern = (profile: SubjectProfile): RegExp => templateRegex(profile.request, 'agent');
 
-/** Who sent `record` and which kind of edge it travels on (the tracker's reading, for the canvas too). */
-export function messageHop(record: MessageRecord, requestPattern: RegExp): MessageHop {
+/** The prompt subjects of the topology's external Synadia agents (the SDKs' default), each to its node's name. */
+export function synadiaPromptTargets(topology: Topology): Map<string, string> {
+  return new Map(topology.spec.externalAgents.flatMap((e) => (e.synadia ? [[synadiaSubjects(e.synadia).prompt, e.name] as const] : [])));
+}
+
+const NO_PROMPTS: ReadonlyMap<string, string> = new Map();
+
+/** Who sent `record` and which kind of edge it travels on (the tracker's reading, for the canvas too); a Synadia prompt to a declared external agent is a request to it. */
+export function messageHop(record: MessageRecord, requestPattern: RegExp, synadiaPrompts: ReadonlyMap<string, string> = NO_PROMPTS): MessageHop {
   const message = agentMessageOf(record);
   const sender = message?.from_agent ?? (expectsReply(record) ? inboxAgent(record.reply!) : null);
-  const requested = requestPattern.exec(record.subject)?.[1] ?? null;
+  const requested = requestPattern.exec(record.subject)?.[1] ?? synadiaPrompts.get(record.subject) ?? null;
   const hop: MessageHop = { message, sender, requested, presence: message !== null && isPresence(message), broadcast: false, flow: null };
   if (hop.presence) return hop;
   if (message) {

@@ -46,6 +46,11 @@ describe('Synadia traffic in the trace', () => {
     await page.getByTestId('run-state').filter({ hasText: /running/ }).waitFor();
     await page.getByTestId('send-button').click();
     await page.getByTestId('send-reply').filter({ hasText: 'cap it at 5 attempts.' }).waitFor({ timeout: 30_000 });
+    // The live canvas: the reviewer's prompt travelled its request line; nothing of the protocol reads as undeclared.
+    await page.waitForFunction(() => Number(document.querySelector('.line[data-id="request:desk->reviewer"]')?.getAttribute('data-count')) >= 1);
+    expect(await page.locator('[data-testid=finding][data-kind=undeclared-subject]').count()).toBe(0);
+    expect(await page.locator('[data-testid=finding][data-kind=undeclared-flow]').count()).toBe(0);
+    await workbench.screenshot('s6-ui-bridge-canvas');
 
     await page.getByTestId('view-trace').click();
     await page.getByTestId('trace-filter').fill(PROMPT_SUBJECT);

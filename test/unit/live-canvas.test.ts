@@ -106,10 +106,17 @@ describe('designed vs observed on the canvas', () => {
     expect(o.findings[1]!.filter).toEqual({ subject: 'agents.direct.weather_bot' });
   });
 
-  it('takes a declared external Synadia agent’s heartbeats for designed traffic, an undeclared one’s not', () => {
-    const withReviewer: Topology = { ...trio, spec: { ...trio.spec, externalAgents: [{ name: 'reviewer', description: '', capabilities: [], answers: true, synadia: { agent: 'claude-code', owner: 'acme', name: 'reviewer' } }] } };
-    const o = overlaysOf([raw('agents.hb.claude-code.acme.reviewer'), raw('agents.hb.wx.acme.weather')], withReviewer);
+  it('reads a Synadia prompt to a declared external agent as a request on its line; its heartbeats are designed, an undeclared agent’s not', () => {
+    const reviewer = { name: 'code_reviewer', description: '', capabilities: [], answers: true, synadia: { agent: 'claude-code', owner: 'acme', name: 'reviewer' } };
+    const withReviewer: Topology = { ...trio, spec: { ...trio.spec, externalAgents: [reviewer], edges: [...trio.spec.edges, { from: 'task_coordinator', to: 'code_reviewer', kind: 'request' }] } };
+    const prompt = raw('agents.prompt.claude-code.acme.reviewer', '_INBOX_task_coordinator.p.1');
+    expect([...edgesOfRecord(edgeLookup(withReviewer), prompt)]).toEqual(['request:task_coordinator->code_reviewer']);
+    const o = overlaysOf([raw('agents.hb.claude-code.acme.reviewer'), raw('agents.hb.wx.acme.weather'), prompt], withReviewer);
+    expect(o.lines['request:task_coordinator->code_reviewer']).toMatchObject({ count: 1, unused: false });
     expect(o.undeclared.map((l) => l.labels)).toEqual([['agents.hb.wx.acme.weather']]);
+    // From an agent no request edge lets ask it: an undeclared flow, as for any request.
+    const stray = overlaysOf([raw('agents.prompt.claude-code.acme.reviewer', '_INBOX_weather_bot.p.2')], withReviewer);
+    expect(stray.findings.find((f) => f.kind === 'undeclared-flow')?.text).toBe('request weather_bot → code_reviewer: no request edge declares it');
   });
 
   it('merges an undeclared flow and its subject into one line between the two agents', () => {
