@@ -215,10 +215,9 @@ export class AgentNetwork {
     return agent;
   }
 
-  /** The run's clients, and the Synadia client when agents are served over that protocol. */
+  /** The run's clients and the Synadia client (also when another process of a spread topology serves the agents). */
   private get clients(): readonly string[] {
-    const own = this.options.clients ?? [];
-    return this.options.agents.some((spec) => spec.synadia) ? [...own, SYNADIA_CLIENT_NAME] : own;
+    return [...(this.options.clients ?? []), SYNADIA_CLIENT_NAME];
   }
 
   private oodaHandler(spec: AgentSpec & { llm: LlmSettings }, tools: ToolExecutor | undefined): MessageHandler {
