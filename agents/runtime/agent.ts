@@ -154,6 +154,10 @@ export class Agent implements AgentHandle {
         this.nc = null;
         this.kv = null;
         await nc.close().catch(() => undefined);
+        // Say what to do about it: the server is reachable, only the registry's JetStream is missing.
+        if ((error as { name?: string }).name === 'JetStreamNotEnabled' || /jetstream is not enabled/i.test((error as Error).message)) {
+          throw new Error('the NATS server has no JetStream, which the registry (spec.registry: kv) needs: enable JetStream on the server, or set spec.registry: announcements', { cause: error });
+        }
         throw error;
       }
     }

@@ -30,7 +30,7 @@ describe('a nats-server killed during a run', () => {
     const texts = await live.allInnerTexts();
     expect(texts).toHaveLength(2);
     expect(texts[0]).toMatch(/switchboard-recorder\s+bus\.disconnected\s+gap: bus lost \(.+\), nats:\/\/127\.0\.0\.1:\d+: not recorded from here/);
-    expect(texts[1]).toMatch(/switchboard-recorder\s+bus\.reconnected\s+gap: \d+(\.\d+)? ms not recorded, back on nats:\/\/127\.0\.0\.1:\d+/);
+    expect(texts[1]).toMatch(/switchboard-recorder\s+bus\.reconnected\s+gap: \d+(\.\d+)? m?s not recorded, back on nats:\/\/127\.0\.0\.1:\d+/);
 
     // The run answers again once the server is back.
     await page.getByTestId('send-input').fill("What's the weather in Berlin?");
@@ -44,7 +44,7 @@ describe('a nats-server killed during a run', () => {
     await rows.nth(1).waitFor();
     expect(await rows.count()).toBe(2);
     expect(await rows.nth(0).locator('[data-col=status]').innerText()).toBe('failed');
-    expect(await rows.nth(1).locator('[data-col=subject]').innerText()).toMatch(/^gap: \d+(\.\d+)? ms not recorded, back on nats:\/\/127\.0\.0\.1:\d+$/);
+    expect(await rows.nth(1).locator('[data-col=subject]').innerText()).toMatch(/^gap: \d+(\.\d+)? m?s not recorded, back on nats:\/\/127\.0\.0\.1:\d+$/);
     await rows.nth(0).dispatchEvent('mousedown');
     await page.getByTestId('trace-detail').getByText('messages routed from here until the connection is back are not in this trace').waitFor();
     await workbench.screenshot('trace-gap');

@@ -136,3 +136,19 @@ describe('on a single server', () => {
     }
   });
 });
+
+describe('on a server without JetStream', () => {
+  it('an agent that registers in the KV registry fails at once, saying what to change', async () => {
+    const server = await startTestServer({ jetstream: false });
+    const network = new AgentNetwork({ connection: server.connection, agents: [{ name: 'echo', handler: async (m) => m.content }], heartbeatMs: 0 });
+    try {
+      await expect(network.start()).rejects.toThrow(/the NATS server has no JetStream, which the registry \(spec\.registry: kv\) needs: .*spec\.registry: announcements/);
+      // Announcements only: the same agent starts on the same server.
+      const announcing = new AgentNetwork({ connection: server.connection, agents: [{ name: 'echo', handler: async (m) => m.content }], heartbeatMs: 0, registryBucket: null });
+      await announcing.start();
+      await announcing.stop();
+    } finally {
+      await server.stop();
+    }
+  });
+});
