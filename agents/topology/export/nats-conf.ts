@@ -6,6 +6,8 @@
  */
 import { DEFAULT_REGISTRY_BUCKET, inboxPrefixOf, SUBJECT_PROFILES, renderSubject, type SubjectProfile } from '../../protocol/subjects.js';
 import type { Topology } from '../schema.js';
+import { grant, newUser, responsePattern } from './grants.js';
+import { SYNADIA_STREAMED_RESPONSES, synadiaGrants } from './nats-conf-synadia.js';
 
 /** The registry's KV bucket (one definition, in the protocol). */
 export const REGISTRY_BUCKET = DEFAULT_REGISTRY_BUCKET;
@@ -23,7 +25,7 @@ export interface Grant {
 }
 
 /** Who a user is. */
-export type UserKind = 'agent' | 'external' | 'observer';
+export type UserKind = 'agent' | 'external' | 'synadia' | 'synadia-caller' | 'observer';
 
 /** One NATS user's permissions, as the config states them. */
 export interface UserPermissions {
@@ -34,6 +36,8 @@ export interface UserPermissions {
   subscribe: Grant[];
   /** Whether it may reply to requests it received (nats-server `allow_responses`). */
   allowResponses: boolean;
+  /** Why it answers with streams (many replies, for minutes): `allow_responses` with a higher max and expiry. */
+  streamedResponses?: string;
   /** KV buckets its grants cover; for agents, empty means no JetStream access at all (the observer has the whole API). */
   buckets: string[];
 }
@@ -76,15 +80,18 @@ export function derivePermissions(topology: Topology): UserPermissions[] {
   if (!profile) throw new Error(`Unknown subject profile ${spec.profile}.`);
   const users = new Map<string, UserPermissions>();
   for (const agent of spec.agents) users.set(agent.name, newUser(agent.name, 'agent'));
-  for (const external of spec.externalAgents) if (!users.has(external.name)) users.set(external.name, newUser(external.name, 'external'));
+  for (const external of spec.externalAgents) if (!users.has(external.name)) users.set(external.name, newUser(external.name, external.synadia ? 'synadia' : 'external'));
 
-  for (const user of users.values()) ownGrants(user, profile);
+  // A Synadia protocol agent is no Switchboard agent: it gets the protocol's grants only (nats-conf-synadia.ts).
+  const switchboard = (user: UserPermissions | undefined) => (user?.kind === 'synadia' ? undefined : user);
+  for (const user of users.values()) if (switchboard(user)) ownGrants(user, profile);
   for (const edge of spec.edges) {
-    const from = users.get(edge.from);
-    const to = users.get(edge.to);
+    const from = switchboard(users.get(edge.from));
+    const to = switchboard(users.get(edge.to));
     const label = `${edge.kind} edge ${edge.from} -> ${edge.to}`;
     switch (edge.kind) {
       case 'request':
+        if (users.get(edge.to)?.kind === 'synadia') break; // asked over the protocol instead
         if (from) grant(from.publish, renderSubject(profile.request, { agent: edge.to }), `${label}: ask`);
         if (from && profile.response) grant(from.subscribe, responsePattern(profile.response, edge.to), `${label}: its stream frames`);
         if (to) {
@@ -110,7 +117,7 @@ export function derivePermissions(topology: Topology): UserPermissions[] {
 
   // JetStream only where something needs it; without it an agent cannot touch any stream. External
   // agents too: one built on the runtime's Agent registers itself and cannot start otherwise.
-  if (spec.registry === 'kv') for (const user of users.values()) registryGrants(user);
+  if (spec.registry === 'kv') for (const user of users.values()) if (switchboard(user)) registryGrants(user);
   for (const agent of spec.agents) {
     const user = users.get(agent.name);
     for (const name of agent.blackboards) {
@@ -118,6 +125,8 @@ export function derivePermissions(topology: Topology): UserPermissions[] {
       if (user) blackboardGrants(user, bucket);
     }
   }
+
+  synadiaGrants(topology, users, profile);
 
   let observer = OBSERVER_USER;
   for (let n = 2; users.has(observer); n++) observer = `${OBSERVER_USER}-observer${n > 2 ? `-${n}` : ''}`;
@@ -176,17 +185,6 @@ export const hostPort = (host: string, port: number) => `${host.includes(':') ? 
 
 // ---------------------------------------------------------------------------------------------
 
-function newUser(name: string, kind: UserKind): UserPermissions {
-  return { name, kind, publish: [], subscribe: [], allowResponses: false, buckets: [] };
-}
-
-/** Adds a subject once; a second reason joins the first. */
-function grant(list: Grant[], subject: string, why: string): void {
-  const seen = list.find((g) => g.subject === subject);
-  if (!seen) list.push({ subject, why });
-  else if (!seen.why.split('; ').includes(why)) seen.why += `; ${why}`;
-}
-
 /** What every agent needs to exist on the bus, whatever its edges. */
 function ownGrants(user: UserPermissions, profile: SubjectProfile): void {
   grant(user.publish, profile.broadcast, 'announcements, heartbeats and broadcasts');
@@ -194,11 +192,6 @@ function ownGrants(user: UserPermissions, profile: SubjectProfile): void {
   if (profile.direct) grant(user.subscribe, renderSubject(profile.direct, { agent: user.name }), 'its direct subject: messages, handoffs, report-backs');
   grant(user.subscribe, profile.broadcast, "other agents' presence and broadcasts");
   grant(user.subscribe, `${inboxPrefixFor(user.name)}.>`, 'its own inbox: replies, JetStream API answers, KV watcher deliveries');
-}
-
-/** The responder's response subject for any message id: an id is one token, so `*`, not `>`. */
-function responsePattern(template: string, agent: string): string {
-  return renderSubject(template.replaceAll('{message_id}', '*'), { agent });
 }
 
 /** Kvm.create(), watch() and keys() on one bucket: the subjects the nats.js KV client uses. */
@@ -246,9 +239,17 @@ function checkedPair(pair: NkeyPair, user: string): NkeyPair {
   return pair;
 }
 
+/** How the config's comment introduces a user that is not one of the topology's agents. */
+const ABOUT: Partial<Record<UserKind, string>> = {
+  observer: 'the workbench: trace recorder and registry view',
+  external: 'external agent',
+  synadia: 'external Synadia protocol agent',
+  'synadia-caller': 'Synadia protocol clients calling the served agents',
+};
+
 function renderUser(user: UserPermissions, publicKey: string, topology: Topology): string[] {
   const replicas = topology.spec.agents.find((a) => a.name === user.name)?.replicas ?? 1;
-  const about = user.kind === 'observer' ? 'the workbench: trace recorder and registry view' : user.kind === 'external' ? 'external agent' : replicas > 1 ? `agent, ${replicas} replicas share this user` : 'agent';
+  const about = ABOUT[user.kind] ?? (replicas > 1 ? `agent, ${replicas} replicas share this user` : 'agent');
   // nats-server reads an empty allow list as "no restriction", so nothing allowed is a deny of everything.
   const rule = (grants: Grant[]) =>
     grants.length === 0
@@ -265,7 +266,11 @@ function renderUser(user: UserPermissions, publicKey: string, topology: Topology
     '        subscribe: {',
     ...rule(user.subscribe),
     '        }',
-    ...(user.allowResponses ? ['        allow_responses: true'] : []),
+    ...(user.streamedResponses
+      ? [`        allow_responses: { max: ${SYNADIA_STREAMED_RESPONSES.max}, expires: ${str(SYNADIA_STREAMED_RESPONSES.expires)} } # ${oneLine(user.streamedResponses)}`]
+      : user.allowResponses
+        ? ['        allow_responses: true']
+        : []),
     '      }',
     '    }',
   ];
