@@ -77,7 +77,7 @@ describe('a prompt reply', () => {
       respond: (data: unknown) => sent.push({ body: text(data) }) > 0,
       respondError: (code: number, description: string, data: unknown) => sent.push({ body: text(data), error: `${code} ${description}` }) > 0,
     } as unknown as ServiceMsg;
-    const reply = new PromptReply(msg, systemClock);
+    const reply = new PromptReply(msg, systemClock, 1024);
     reply.ack(3600);
     reply.chunk('part');
     reply.fail(500, 'stopped', 'the run stopped');
@@ -90,6 +90,30 @@ describe('a prompt reply', () => {
       { body: '{"error":"stopped","message":"the run stopped"}', error: '500 the run stopped' },
       { body: '' },
     ]);
+  });
+
+  it('splits a chunk that would not fit in max_payload into several that do, in order (nats.js refuses a bigger one: the answer was lost)', () => {
+    const maxPayload = 64;
+    const sent: Uint8Array[] = [];
+    const msg = {
+      respond: (data: string | Uint8Array) => {
+        const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+        if (bytes.length > maxPayload) throw new Error('max_payload size exceeded'); // as nats.js does
+        return sent.push(bytes) > 0;
+      },
+    } as unknown as ServiceMsg;
+    const text = `${'é'.repeat(40)} "quoted" ${'x'.repeat(50)} \u{1F600}\n`;
+    const reply = new PromptReply(msg, systemClock, maxPayload);
+    reply.chunk('short');
+    reply.chunk(text);
+    reply.end();
+    const decoded = sent.map((b) => new TextDecoder().decode(b));
+    expect(decoded.at(-1)).toBe('');
+    const chunks = decoded.slice(0, -1).map((d) => JSON.parse(d) as { type: string; data: string });
+    expect(chunks.length).toBeGreaterThan(3);
+    expect(chunks.every((c) => c.type === 'response')).toBe(true);
+    expect(chunks[0]!.data).toBe('short');
+    expect(chunks.slice(1).map((c) => c.data).join('')).toBe(text);
   });
 });
 

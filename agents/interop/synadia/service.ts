@@ -147,7 +147,7 @@ export class SynadiaAgentService {
 
   /** One prompt: admit it, ack, ask the agent (streaming), relay its chunks, end the stream. */
   private async prompt(msg: ServiceMsg): Promise<void> {
-    const reply = new PromptReply(msg, this.clock);
+    const reply = new PromptReply(msg, this.clock, this.limits.maxPayload);
     const admission = admitSynadiaPrompt(msg.data, this.limits);
     if (!admission.ok) return reply.fail(admission.code, admission.error, admission.message);
     this.open.add(reply);
