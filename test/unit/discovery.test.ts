@@ -90,6 +90,19 @@ describe('parsing', () => {
     expect(parseSynadiaService(JSON.stringify({ ...info, name: 'billing' }))).toBeNull();
   });
 
+  it("names a Synadia agent whose subject token is short (the SDK's subjectToken) by its metadata.agent, from $SRV and heartbeats alike, so both fold into one agent a caller can find", () => {
+    const info = { name: 'agents', id: 'ID2', metadata: { agent: 'claude-code', owner: 'acme', protocol_version: '0.3' }, endpoints: [{ name: 'prompt', subject: 'agents.prompt.cc.acme.reviewer' }] };
+    const identity = { agent: 'claude-code', owner: 'acme', name: 'reviewer' };
+    const service = parseSynadiaService(JSON.stringify(info))!;
+    expect(service.identity).toEqual(identity);
+    const beat = JSON.stringify({ agent: 'claude-code', owner: 'acme', instance_id: 'ID2', ts: new Date(T).toISOString(), interval_s: 30 });
+    const heard = parseSynadiaHeartbeat('agents.hb.cc.acme.reviewer', beat, T)!;
+    expect(heard.synadia).toEqual(identity);
+    const folded = foldSightings([heard, synadiaServiceSighting(service, service.identity!, T)]);
+    expect(folded).toHaveLength(1);
+    expect(folded[0]).toMatchObject({ name: 'reviewer', synadia: identity, endpoints: [{ name: 'prompt', subject: 'agents.prompt.cc.acme.reviewer' }] });
+  });
+
   it('reads Synadia heartbeats; one older than three periods is offline', () => {
     const beat = (ts: number) => JSON.stringify({ agent: 'echo', owner: 'o', instance_id: 'ID1', ts: new Date(ts).toISOString(), interval_s: 30 });
     expect(parseSynadiaHeartbeat('agents.hb.echo.o.e1', beat(T), T)).toMatchObject({ name: 'e1', instance: 'ID1', status: 'available', synadia: { agent: 'echo', owner: 'o', name: 'e1' } });

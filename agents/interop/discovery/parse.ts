@@ -171,7 +171,9 @@ export function parseSynadiaService(text: string): SynadiaService | null {
   });
   const prompt = endpoints.find((e) => e.name === 'prompt');
   const parsed = prompt ? parseSynadiaSubject(prompt.subject) : null;
-  const identity = parsed?.verb === 'prompt' ? parsed.identity : prompt && metadata['agent'] && metadata['owner'] ? { agent: metadata['agent'], owner: metadata['owner'], name: prompt.subject.split('.').pop() ?? record['id'] } : null;
+  // Callers filter on metadata.agent (the SDK's subjectToken may shorten the subject's: claude-code as cc).
+  const declared = prompt && metadata['agent'] && metadata['owner'] ? { agent: metadata['agent'], owner: metadata['owner'], name: prompt.subject.split('.').pop() ?? record['id'] } : null;
+  const identity = declared ?? (parsed?.verb === 'prompt' ? parsed.identity : null);
   return {
     id: record['id'],
     identity,
@@ -216,7 +218,8 @@ export function parseSynadiaHeartbeat(subject: string, text: string, receivedAt:
     seenAt: stale ? sent : receivedAt,
     live: true,
     node: null,
-    synadia: parsed.identity,
+    // The beat's own agent and owner, as a caller matches it (the subject's agent token may be short).
+    synadia: { agent: beat.data.agent, owner: beat.data.owner, name: parsed.identity.name },
   };
 }
 
