@@ -12,7 +12,7 @@ import { validateTopology } from '../../agents/topology/validate.js';
 import { createRpcDispatcher } from '../../main/bridge/rpc.js';
 import { RpcError } from '../../preload/contract.js';
 import { ApiClient, type Transport } from '../../renderer/src/api.js';
-import { agentFromDrop, lastSeenText, offersText, sortAgents } from '../../renderer/src/bus/bus-model.js';
+import { agentFromDrop, lastSeenText, offersText, promptedOn, sortAgents } from '../../renderer/src/bus/bus-model.js';
 import { addDiscoveredAt } from '../../renderer/src/design/actions.js';
 import { addDiscovered, findDiscovered, nodeNameFrom } from '../../renderer/src/design/model/add-discovered.js';
 import { emptyTopology } from '../../renderer/src/design/model/add-node.js';
@@ -122,6 +122,11 @@ describe('how the panel words an agent', () => {
     expect(offersText(discovered({ endpoints: [] }))).toBe('no capabilities declared');
     const order = sortAgents([discovered({ name: 'b', status: 'offline' }), discovered({ name: 'c' }), discovered({ name: 'a', status: 'busy' })]).map((a) => a.name);
     expect(order).toEqual(['c', 'a', 'b']);
+  });
+  it("names a Synadia agent's prompt subject as listed (an SDK subject token may be shorter than its agent name)", () => {
+    const reviewer = discovered({ protocol: 'synadia', synadia: { agent: 'claude-code', owner: 'acme', name: 'reviewer' }, endpoints: [{ name: 'prompt', subject: 'agents.prompt.cc.acme.reviewer' }] });
+    expect(promptedOn(reviewer)).toBe('Prompted on agents.prompt.cc.acme.reviewer');
+    expect(promptedOn({ ...reviewer, endpoints: [] })).toBe('Its prompt endpoint was not listed');
   });
   it('reads a drop only when it is a discovered agent', () => {
     expect(agentFromDrop(JSON.stringify(discovered({})))).toEqual(discovered({}));

@@ -13,7 +13,7 @@ import { useBusStore } from '../stores/bus-store';
 import { useDocumentStore } from '../stores/document-store';
 import { useServerStore } from '../stores/server-store';
 import { useStores } from '../stores/stores-context';
-import { agentKey, DISCOVERED_AGENT_MIME, lastSeenText, offersText, PROTOCOL_LABEL, sortAgents, STATUS_LABEL } from './bus-model';
+import { agentKey, DISCOVERED_AGENT_MIME, lastSeenText, offersText, promptedOn, PROTOCOL_LABEL, sortAgents, STATUS_LABEL } from './bus-model';
 import './bus.css';
 
 const TICK_MS = 5000;
@@ -97,7 +97,7 @@ export function AgentsPanel() {
                   </div>
                   <div className="bus-agent-name">{agent.name}</div>
                   {agent.synadia && (
-                    <div className="bus-agent-line" title={`Prompted on agents.prompt.${agent.synadia.agent}.${agent.synadia.owner}.${agent.synadia.name}`}>
+                    <div className="bus-agent-line" title={promptedOn(agent)}>
                       agent <span className="mono">{agent.synadia.agent}</span> · owner <span className="mono">{agent.synadia.owner}</span>
                     </div>
                   )}

@@ -40,6 +40,12 @@ export function offersText(agent: DiscoveredAgent): string {
   return 'no capabilities declared';
 }
 
+/** Where a Synadia agent is prompted: its prompt endpoint's subject (the SDK's subject token may differ from its agent name). */
+export function promptedOn(agent: DiscoveredAgent): string {
+  const subject = agent.endpoints.find((e) => e.name === 'prompt')?.subject;
+  return subject ? `Prompted on ${subject}` : 'Its prompt endpoint was not listed';
+}
+
 /** A stable key per agent (a Synadia agent by its identity, others by protocol and name). */
 export function agentKey(agent: DiscoveredAgent): string {
   return agent.synadia ? `synadia:${agent.synadia.agent}.${agent.synadia.owner}.${agent.synadia.name}` : `${agent.protocol}:${agent.name}`;
