@@ -22,18 +22,25 @@ export function offers(agent: DiscoveredAgent): string {
   return agent.endpoints.map((e) => (e.name === 'prompt' ? `prompt (${e.subject})` : e.name)).join(', ') || '—';
 }
 
+/** The widest a cell prints: a service listing thousands of endpoints (or a long name) must not widen every row. */
+export const MAX_CELL_CHARS = 80;
+
+const fit = (text: string): string => (text.length > MAX_CELL_CHARS ? `${text.slice(0, MAX_CELL_CHARS - 1)}…` : text);
+
 /** The table: NAME, PROTOCOL, CAPABILITIES / ENDPOINTS, STATUS, LAST SEEN, NODE (and BUS for several buses). */
 export function agentsTable(agents: readonly ListedAgent[], now: number, withBus: boolean): string {
   const header = ['NAME', 'PROTOCOL', 'CAPABILITIES / ENDPOINTS', 'STATUS', 'LAST SEEN', 'NODE', ...(withBus ? ['BUS'] : [])];
-  const rows = agents.map((a) => [
-    a.name,
-    a.protocol,
-    offers(a),
-    a.instances > 1 ? `${a.status} (${a.instances} instances)` : a.status,
-    ago(a.lastSeen, now),
-    a.node ?? '—',
-    ...(withBus ? [a.bus] : []),
-  ]);
+  const rows = agents.map((a) =>
+    [
+      a.name,
+      a.protocol,
+      offers(a),
+      a.instances > 1 ? `${a.status} (${a.instances} instances)` : a.status,
+      ago(a.lastSeen, now),
+      a.node ?? '—',
+      ...(withBus ? [a.bus] : []),
+    ].map(fit),
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
   return [line(header), ...rows.map(line)].join('\n');

@@ -13,7 +13,7 @@ import {
   statusWord,
   synadiaServiceSighting,
 } from '../../agents/interop/discovery/parse.js';
-import { agentsTable, ago } from '../../main/commands/agents-table.js';
+import { agentsTable, ago, MAX_CELL_CHARS } from '../../main/commands/agents-table.js';
 
 const T = Date.parse('2026-12-06T12:00:00Z');
 const meta = (over: Record<string, unknown> = {}) => ({
@@ -167,5 +167,18 @@ describe('the agents table', () => {
     ]);
     expect(agentsTable(agents, T, true).split('\n')[0]).toMatch(/NODE {2}BUS$/);
     expect([ago(null, T), ago(new Date(T - 125_000).toISOString(), T), ago(new Date(T - 7_300_000).toISOString(), T)]).toEqual(['—', '2 min ago', '2 h ago']);
+  });
+
+  it('keeps every cell to MAX_CELL_CHARS, so a service listing thousands of endpoints or a very long name does not widen every row', () => {
+    const endpoints = Array.from({ length: 5000 }, (_, i) => ({ name: `ep${i}`, subject: `agents.ep${i}.x.y.z` }));
+    const agents = foldSightings([
+      sighting({ name: 'weather_bot', capabilities: ['weather'], node: 'n1', seenAt: T }),
+      sighting({ protocol: 'synadia', name: 'n'.repeat(300), instance: 'ID1', synadia: { agent: 'evil', owner: 'o', name: 'n'.repeat(300) }, endpoints }),
+    ]).map((a) => ({ ...a, bus: 'nats://x:4222' }));
+    const lines = agentsTable(agents, T, false).split('\n');
+    expect(lines).toHaveLength(3);
+    for (const line of lines) expect(line.length).toBeLessThan(6 * (MAX_CELL_CHARS + 2));
+    expect(lines.find((l) => l.startsWith('nnn'))).toContain('…');
+    expect(lines.find((l) => l.startsWith('weather_bot'))).toMatch(/^weather_bot +seed-000 +weather +available/);
   });
 });
