@@ -80,15 +80,24 @@ export interface RetryBounds {
 /** Default: a 2.9 cluster elects a new stream leader within a few seconds of a kill. */
 export const ELECTION_RETRY: RetryBounds = { attempts: 12, withinMs: 20_000 };
 
-/** Runs `task`, retrying transient failures with a growing pause, within `bounds`. */
-export async function retryTransient<T>(task: () => Promise<T>, bounds: RetryBounds = ELECTION_RETRY): Promise<T> {
+/**
+ * A write to a bucket that exists found no stream leader: nats.js reports a JetStream publish's
+ * "no responders" as JetStreamNotEnabled, but once the bucket was opened JetStream is there.
+ */
+export function isLeaderless(error: unknown): boolean {
+  const e = error as { name?: unknown; cause?: { message?: unknown } } | null;
+  return e?.name === 'JetStreamNotEnabled' && /no responders/i.test(String(e.cause?.message ?? ''));
+}
+
+/** Runs `task`, retrying failures `retryable` calls transient with a growing pause, within `bounds`. */
+export async function retryTransient<T>(task: () => Promise<T>, bounds: RetryBounds = ELECTION_RETRY, retryable: (error: unknown) => boolean = isTransient): Promise<T> {
   const started = Date.now();
   for (let attempt = 1; ; attempt++) {
     try {
       return await task();
     } catch (error) {
       const pause = Math.min(2000, 250 * 2 ** (attempt - 1));
-      if (!isTransient(error) || attempt >= bounds.attempts || Date.now() + pause - started > bounds.withinMs) throw error;
+      if (!retryable(error) || attempt >= bounds.attempts || Date.now() + pause - started > bounds.withinMs) throw error;
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
@@ -141,7 +150,7 @@ export class JetStreamBuckets {
       }
       const replicas = await settle;
       // Binds: the bucket exists now (created again with the same settings if it was deleted).
-      return this.retry(() => this.kvm(nc).create(name, { history: settings.history, replicas }));
+      return this.retrySettle(() => this.kvm(nc).create(name, { history: settings.history, replicas }));
     })();
     buckets.set(name, opening);
     opening.catch(() => buckets.delete(name));
@@ -161,14 +170,28 @@ export class JetStreamBuckets {
     return { timeout: this.options.requestTimeoutMs ?? 2000, checkAPI: false };
   }
 
-  /** Retries `task` through a leader election, within this instance's bounds. */
-  retry<T>(task: () => Promise<T>): Promise<T> {
+  /**
+   * Retries `task` on an opened bucket through a leader election, within this instance's bounds;
+   * a stream still without a leader at the end is said as such, not as a server without JetStream.
+   */
+  async retry<T>(task: () => Promise<T>): Promise<T> {
+    try {
+      return await retryTransient(task, this.options.retry, (error) => isTransient(error) || isLeaderless(error));
+    } catch (error) {
+      if (!isLeaderless(error)) throw error;
+      const on = String((error as { cause?: { message?: unknown } }).cause?.message ?? '').replace(/^no responders:\s*/i, '');
+      throw new Error(`JetStream: no node took the write${on ? ` to ${on}` : ''}: the bucket's stream has no leader (a node was lost and none was elected; are most of the cluster's nodes up?)`, { cause: error });
+    }
+  }
+
+  /** Retries a step of settling (before the bucket is known): there "no responders" is a server without JetStream. */
+  private retrySettle<T>(task: () => Promise<T>): Promise<T> {
     return retryTransient(task, this.options.retry);
   }
 
   /** Finds or creates the bucket's stream; returns its replicas. */
   private async settle(nc: NatsConnection, name: string, settings: BucketSettings): Promise<number> {
-    const jsm = await this.retry(() => jetstreamManager(nc, this.jsOptions()));
+    const jsm = await this.retrySettle(() => jetstreamManager(nc, this.jsOptions()));
     const choice = chooseReplicas(this.options.replicas, clusterView(nc.info));
     if (choice.note) this.warnOnce('replicas', `JetStream: ${choice.note}.`);
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -186,7 +209,7 @@ export class JetStreamBuckets {
 
   private async info(jsm: JetStreamManager, name: string): Promise<StreamInfo | null> {
     try {
-      return await this.retry(() => jsm.streams.info(`KV_${name}`));
+      return await this.retrySettle(() => jsm.streams.info(`KV_${name}`));
     } catch (error) {
       if ((error as { name?: string }).name === 'StreamNotFoundError' || /stream not found/i.test((error as Error).message)) return null;
       throw error;
@@ -197,7 +220,7 @@ export class JetStreamBuckets {
   private async create(nc: NatsConnection, name: string, settings: BucketSettings, replicas: number, configured: boolean): Promise<number> {
     for (let r = replicas; ; r--) {
       try {
-        await this.retry(() => this.kvm(nc).create(name, { history: settings.history, replicas: r }));
+        await this.retrySettle(() => this.kvm(nc).create(name, { history: settings.history, replicas: r }));
         if (r < replicas && configured) this.warnOnce(name, `JetStream bucket ${name}: the cluster could not place ${replicas} replicas; created with ${r}.`);
         return r;
       } catch (error) {
@@ -215,7 +238,7 @@ export class JetStreamBuckets {
     }
     if (have >= wanted) return have;
     try {
-      await this.retry(() => jsm.streams.update(`KV_${name}`, { num_replicas: wanted }));
+      await this.retrySettle(() => jsm.streams.update(`KV_${name}`, { num_replicas: wanted }));
       await this.settledLeader(jsm, name);
       this.warnOnce(name, `JetStream bucket ${name} had ${have} replica(s) (made earlier with other settings): raised to ${wanted}.`);
       return wanted;

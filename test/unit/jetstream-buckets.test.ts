@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseReplicas, clusterView, isPlacementRefused, isTransient, retryTransient } from '../../agents/runtime/jetstream-buckets.js';
+import { chooseReplicas, clusterView, isLeaderless, isPlacementRefused, isTransient, JetStreamBuckets, retryTransient } from '../../agents/runtime/jetstream-buckets.js';
 
 describe('chooseReplicas', () => {
   it('takes one replica on a single server, and says so when more were configured', () => {
@@ -90,5 +90,29 @@ describe('retryTransient', () => {
     let calls = 0;
     await expect(retryTransient(async () => Promise.reject((calls++, timeout())), { attempts: 100, withinMs: 100 })).rejects.toThrow('timeout');
     expect(calls).toBe(1);
+  });
+});
+
+describe('JetStreamBuckets.retry (writes to an opened bucket)', () => {
+  // What nats.js throws for a JetStream publish that meets no responders: the stream has no leader.
+  const leaderless = () => Object.assign(new Error('jetstream is not enabled'), { name: 'JetStreamNotEnabled', cause: new Error("no responders: '$KV.board.k'") });
+
+  it('retries a write that found no stream leader (an election under way) until one takes it', async () => {
+    let calls = 0;
+    const buckets = new JetStreamBuckets({ retry: { attempts: 5, withinMs: 5000 } });
+    expect(await buckets.retry(async () => (++calls < 3 ? Promise.reject(leaderless()) : 'ok'))).toBe('ok');
+    expect(calls).toBe(3);
+  });
+
+  it('says a stream still without a leader has none, not that the server lacks JetStream', async () => {
+    const buckets = new JetStreamBuckets({ retry: { attempts: 2, withinMs: 5000 } });
+    const failure = buckets.retry(async () => Promise.reject(leaderless()));
+    await expect(failure).rejects.toThrow(/no node took the write to '\$KV\.board\.k'.*no leader.*most of the cluster's nodes up/);
+    await expect(failure).rejects.not.toThrow(/jetstream is not enabled/i);
+  });
+
+  it('leaves a server without JetStream (no responders to the API, no cause) to fail at once', () => {
+    expect(isLeaderless(Object.assign(new Error('jetstream is not enabled'), { name: 'JetStreamNotEnabled' }))).toBe(false);
+    expect(isLeaderless(leaderless())).toBe(true);
   });
 });
