@@ -3,116 +3,17 @@
 // the registry and a blackboard work through JetStream, and everything outside the edges is
 // refused with a permissions violation (publish, subscribe, JetStream).
 import { spawnSync } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { Kvm, type KV } from '@nats-io/kv';
-import { nkeys } from '@nats-io/nats-core';
-import { connect, nkeyAuthenticator, PermissionViolationError, type NatsConnection, type NodeConnectionOptions, type Subscription } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentMessage } from '../../agents/protocol/agent-message.js';
 import { SEED_001_PROFILE } from '../../agents/protocol/subjects.js';
 import { Agent, AgentRequestError, DEFAULT_REGISTRY_BUCKET, type MessageHandler } from '../../agents/runtime/agent.js';
 import { RuntimeEventBus } from '../../agents/protocol/runtime-events.js';
 import { CapabilityRegistry } from '../../agents/runtime/registry.js';
-import { exportNatsConf, OBSERVER_USER, type NkeyPair } from '../../agents/topology/export/nats-conf.js';
-import { TopologySchema, type Topology, type TopologyInput } from '../../agents/topology/schema.js';
-import { validateTopology } from '../../agents/topology/validate.js';
+import { OBSERVER_USER } from '../../agents/topology/export/nats-conf.js';
 import { natsServerBinary } from '../helpers/nats-binary.js';
-import { startTestServer } from '../helpers/nats-server.js';
-import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
+import { refusal, startConfServer, subscribeVerdict, topology, violations, type ConfServer } from '../helpers/nats-conf-server.js';
 import { until } from '../helpers/until.js';
-
-/** Real nkeys, the way the CLI and the app make them. */
-const createUser = (): NkeyPair => {
-  const pair = nkeys.createUser();
-  return { publicKey: pair.getPublicKey(), seed: new TextDecoder().decode(pair.getSeed()) };
-};
-
-function topology(spec: TopologyInput['spec']): Topology {
-  const parsed = TopologySchema.parse({ apiVersion: 'switchboard.dev/v1', kind: 'Topology', metadata: { name: 'conf test' }, spec });
-  expect(validateTopology(parsed).filter((p) => p.severity === 'error')).toEqual([]);
-  return parsed;
-}
-
-/** A nats-server running an exported config, with a way to log in as each of its users. */
-interface ConfServer {
-  confPath: string;
-  /** Connection options (servers + nkey) of `user`; agents add their inbox prefix themselves. */
-  login(user: string): Promise<NodeConnectionOptions>;
-  /** A raw connection as `user`, with the inbox prefix the exported permissions expect. */
-  connectAs(user: string): Promise<NatsConnection>;
-  stop(): Promise<void>;
-}
-
-async function startConfServer(spec: Topology): Promise<ConfServer> {
-  const dir = await makeTempDir('nats-conf');
-  // Port -1: the server picks free ports, and the launcher reads them from its ports file.
-  const { config, secrets } = exportNatsConf(spec, { createUser, host: '127.0.0.1', port: -1, monitorPort: -1, storeDir: path.join(dir, 'jetstream') });
-  const confPath = path.join(dir, 'nats-server.conf');
-  await writeFile(confPath, config);
-  for (const secret of secrets) await writeFile(path.join(dir, secret.fileName), secret.content, { mode: 0o600 });
-
-  const server = await startTestServer({ wholeConfig: config }).catch(async (error: unknown) => {
-    await removeTempDir(dir);
-    throw error;
-  });
-  const port = server.port;
-  const clients: NatsConnection[] = [];
-  const stop = async () => {
-    await Promise.all(clients.splice(0).map((nc) => nc.close().catch(() => undefined)));
-    await server.stop();
-    await removeTempDir(dir);
-  };
-
-  const login = async (user: string): Promise<NodeConnectionOptions> => {
-    // The seed as the exported secrets file holds it: what a deployment mounts.
-    const seed = (await readFile(path.join(dir, `${user}.nk`), 'utf8')).trim();
-    return { servers: `127.0.0.1:${port}`, authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)) };
-  };
-  return {
-    confPath,
-    login,
-    connectAs: async (user) => {
-      const nc = await connect({ ...(await login(user)), inboxPrefix: `_INBOX_${user}`, name: `test-${user}` });
-      clients.push(nc);
-      return nc;
-    },
-    stop,
-  };
-}
-
-/** Permission violations a connection reports through its status stream. */
-function violations(nc: NatsConnection): PermissionViolationError[] {
-  const seen: PermissionViolationError[] = [];
-  void (async () => {
-    for await (const status of nc.status()) {
-      if (status.type === 'error' && status.error instanceof PermissionViolationError) seen.push(status.error);
-    }
-  })();
-  return seen;
-}
-
-/** What a request to a refused subject rejects with: the PermissionViolationError, as the cause. */
-async function refusal(promise: Promise<unknown>): Promise<PermissionViolationError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error, 'expected a rejection').toBeInstanceOf(Error);
-  const cause = error instanceof PermissionViolationError ? error : (error as Error).cause;
-  expect(cause).toBeInstanceOf(PermissionViolationError);
-  return cause as PermissionViolationError;
-}
-
-/** Subscribes and waits for the server's verdict: the subscription closes with the error if refused. */
-async function subscribeVerdict(nc: NatsConnection, subject: string): Promise<{ sub: Subscription; refused: PermissionViolationError | null }> {
-  const sub = nc.subscribe(subject);
-  await nc.flush(); // the server's -ERR for a refused SUB comes before the PONG
-  await new Promise((resolve) => setImmediate(resolve));
-  if (!sub.isClosed()) return { sub, refused: null };
-  const closedWith = await sub.closed;
-  return { sub, refused: closedWith instanceof PermissionViolationError ? closedWith : null };
-}
 
 /** The first `count` distinct keys a watcher delivers; a stalled watcher (no flow control) fails instead of hanging. */
 async function watchedKeys(kv: KV, key: string, count: number): Promise<string[]> {
