@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { subjectMatches } from '../protocol/subjects.js';
 import { agentsOf, type TraceRecord } from './record.js';
 import { FLAG_ERROR, FLAG_INFRASTRUCTURE, recordFlags } from './record-flags.js';
+import { synadiaSubjectType } from './synadia-rows.js';
 
 /**
  * A point in time as text. Normalized so that comparing strings compares instants: without it,
@@ -104,7 +105,8 @@ export function matchesQuery(record: TraceRecord, query: ParsedTraceFilter, flag
 /** The message type of a message record, the event name of an event record. */
 export function typeOf(record: TraceRecord): string | null {
   if (record.kind === 'event') return record.name;
-  return record.parsed.ok ? record.parsed.message.message_type : null;
+  // Not an AgentMessage: a Synadia protocol prompt, heartbeat or status request is told by its subject.
+  return record.parsed.ok ? record.parsed.message.message_type : synadiaSubjectType(record.subject);
 }
 
 /** Every id a record can be found by through `correlation`. */

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { AgentMessageSchema } from '../protocol/agent-message.js';
 import { isRuntimeEventName, RuntimeEventSchemas, type RuntimeEventName, type RuntimeEvents } from '../protocol/runtime-events.js';
+import { synadiaPromptAgents } from './synadia-rows.js';
 
 /** The trace format version written in each NDJSON file's header line. */
 export const TRACE_FORMAT = 'switchboard.trace/v1';
@@ -134,7 +135,7 @@ export type TraceHeader = z.infer<typeof TraceHeaderSchema>;
 /** The agents a record is about: sender and receiver of an AgentMessage, or the event's agent. */
 export function agentsOf(record: TraceRecord): string[] {
   if (record.kind === 'event') return [record.agent];
-  if (!record.parsed.ok) return [];
+  if (!record.parsed.ok) return synadiaPromptAgents(record.subject, record.reply);
   const { from_agent, to_agent } = record.parsed.message;
   return to_agent && to_agent !== from_agent ? [from_agent, to_agent] : [from_agent];
 }

@@ -6,6 +6,7 @@
  * inbox, the prompt it answers. Isomorphic.
  */
 import { decodeSynadiaChunk, parseSynadiaSubject, SYNADIA_ERROR_CODE_HEADER, SYNADIA_ERROR_HEADER } from '../protocol/synadia.js';
+import { inboxAgent, requestSubjectAgent } from './message-facts.js';
 import type { MessageRecord } from './record.js';
 
 /** The row types of the protocol's messages. */
@@ -23,6 +24,22 @@ export const SYNADIA_ROW_TYPES = [
 ] as const;
 /** One of {@link SYNADIA_ROW_TYPES}. */
 export type SynadiaRowType = (typeof SYNADIA_ROW_TYPES)[number];
+
+/** The protocol's label of a message by its subject alone (prompt, heartbeat, status request), else null: what the index keeps. */
+export function synadiaSubjectType(subject: string): SynadiaRowType | null {
+  // One check for every other subject.
+  if (!subject.startsWith('agents.')) return null;
+  const verb = parseSynadiaSubject(subject)?.verb;
+  return verb === 'prompt' ? 'synadia.prompt' : verb === 'hb' ? 'synadia.heartbeat' : verb === 'status' ? 'synadia.status_request' : null;
+}
+
+/** A prompt's agents, as the index keeps them: the asker (its inbox prefix) and the agent its subject names; else none. */
+export function synadiaPromptAgents(subject: string, reply: string | null): string[] {
+  if (synadiaSubjectType(subject) !== 'synadia.prompt') return [];
+  const asker = reply === null ? null : inboxAgent(reply);
+  const asked = requestSubjectAgent(subject);
+  return [asker, asked].filter((a): a is string => a !== null && a !== '');
+}
 
 /** True when `record` is a prompt of the protocol (published on `agents.prompt.{agent}.{owner}.{name}`). */
 export const isSynadiaPrompt = (record: MessageRecord): boolean => record.subject.startsWith('agents.prompt.') && parseSynadiaSubject(record.subject)?.verb === 'prompt';
@@ -48,14 +65,7 @@ export function synadiaError(record: MessageRecord): string | null {
  * message on the reply inbox of `prompt` (the prompt it answers, when known); null otherwise.
  */
 export function synadiaRowType(record: MessageRecord, prompt: MessageRecord | null): SynadiaRowType | null {
-  // Most subjects are ruled out by their first characters.
-  if (record.subject.startsWith('agents.')) {
-    const parsed = parseSynadiaSubject(record.subject);
-    if (parsed?.verb === 'prompt') return 'synadia.prompt';
-    if (parsed?.verb === 'hb') return 'synadia.heartbeat';
-    if (parsed?.verb === 'status') return 'synadia.status_request';
-    return null;
-  }
+  if (record.subject.startsWith('agents.')) return synadiaSubjectType(record.subject);
   if (!prompt || prompt.reply !== record.subject || !isSynadiaPrompt(prompt)) return null;
   if (synadiaError(record) !== null) return 'synadia.error';
   if (record.size === 0) return record.headers ? null : 'synadia.end'; // a header-only 503 is the server's "no responders"

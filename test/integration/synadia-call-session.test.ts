@@ -60,7 +60,10 @@ describe('synadia-bridge through the run session', () => {
     await session.stop(); // the recorder stores everything the server routed
     const store = await library.open(session.runId!);
     const page = await store.queryWithFacts({ kind: 'message', limit: 1000 });
+    // The index knows a prompt by its subject: the type and agent filters find it.
+    const prompts = await store.query({ type: 'synadia.prompt', agent: 'desk' });
     await store.close();
+    expect(prompts.records.map((r) => (r.kind === 'message' ? r.subject : null))).toEqual(['agents.prompt.claude-code.acme.reviewer']);
     const rows = page.records.flatMap((record, i) => (record.kind === 'message' ? [{ record, facts: page.facts[i]! }] : []));
     const prompt = rows.find((r) => r.record.subject === 'agents.prompt.claude-code.acme.reviewer');
     expect(prompt?.facts).toMatchObject({ type: 'synadia.prompt', from: 'desk', to: 'reviewer', status: 'ok' });

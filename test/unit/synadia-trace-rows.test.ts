@@ -8,6 +8,10 @@ import { FLAG_FAILED, RecordClassifier } from '../../agents/trace/record-flags.j
 import { ReplyIndex } from '../../agents/trace/reply-index.js';
 import { rowFacts } from '../../agents/trace/row-facts.js';
 import { synadiaRowType } from '../../agents/trace/synadia-rows.js';
+import { typeOf } from '../../agents/trace/query.js';
+import { agentsOf } from '../../agents/trace/record.js';
+import { RecordFormatter } from '../../main/host/trace/record-line.js';
+import { indexFieldsOf } from '../../main/host/trace/trace-index.js';
 import { encodeChunk } from '../fixtures/synadia-sdk/agent/src/index.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
@@ -60,6 +64,22 @@ describe('Synadia protocol rows in the trace', () => {
     expect(facts).toMatchObject({ from: 'asker', to: 'reviewer', type: 'synadia.prompt', status: 'ok', replySeq: ack.seq, latencyMs: 5 });
     expect(rowFacts(end, { request: prompt, waitedMs: 0, ended: true })).toMatchObject({ from: 'reviewer', to: 'asker', type: 'synadia.end', status: 'ok', requestSeq: prompt.seq, latencyMs: 90 });
     expect(rowFacts(first, { request: prompt, waitedMs: 0, ended: true })).toMatchObject({ type: 'synadia.response', status: 'ok', latencyMs: 40 });
+  });
+
+  it('indexes a prompt, a heartbeat and a status request by subject alone, the same way when recorded and when imported', () => {
+    const formatter = new RecordFormatter(64 * 1024);
+    const bytes = (text: string) => new TextEncoder().encode(text);
+    const recorded = formatter.message(1, T0, 0, PROMPT_SUBJECT, INBOX, null, bytes('Review the retry loop'));
+    expect([recorded.type, recorded.from, recorded.to]).toEqual(['synadia.prompt', 'asker', 'reviewer']);
+    expect([typeOf(prompt), agentsOf(prompt)]).toEqual(['synadia.prompt', ['asker', 'reviewer']]);
+    // A reopened store reads the same from the stored line.
+    expect(indexFieldsOf(JSON.stringify(prompt))).toMatchObject({ type: 'synadia.prompt', agents: ['asker', 'reviewer'] });
+    const beat = formatter.message(2, T0, 0, 'agents.hb.claude-code.acme.reviewer', null, null, bytes('{}'));
+    expect([beat.type, beat.from, beat.to]).toEqual(['synadia.heartbeat', null, null]);
+    expect(formatter.message(3, T0, 0, 'agents.status.claude-code.acme.reviewer', INBOX, null, bytes('')).type).toBe('synadia.status_request');
+    // Chunks are told only with their prompt (the table's facts), not in the index; other subjects are untouched.
+    expect(formatter.message(4, T0, 0, INBOX, null, null, bytes('{"type":"response","data":"x"}')).type).toBeNull();
+    expect(formatter.message(5, T0, 0, 'agents.request.reviewer', null, null, bytes('not json')).type).toBeNull();
   });
 
   it('fails an error answer, and the prompt whose first answer it is', () => {

@@ -9,6 +9,7 @@ import { decodeAgentMessage, nestingRefusal } from '../../../agents/protocol/cod
 import { MessageTypeSchema, type AgentMessage } from '../../../agents/protocol/agent-message.js';
 import { failedReply } from '../../../agents/trace/message-facts.js';
 import { factsOf, type FlagFacts } from '../../../agents/trace/record-flags.js';
+import { synadiaPromptAgents, synadiaSubjectType } from '../../../agents/trace/synadia-rows.js';
 
 const UTF8 = new TextDecoder('utf-8', { ignoreBOM: true });
 const MESSAGE_TYPES = new Set<string>(MessageTypeSchema.options);
@@ -61,7 +62,13 @@ export class RecordFormatter {
       headerMap || (m === null && encoding === 'utf8' && payload.includes('"failed"'))
         ? factsOf({ seq, time: this.lastIso, mono, kind: 'message', subject, reply, headers: headerMap, size, payload, encoding, truncated, parsed: m ? { ok: true, message: m } : { ok: false, reason: '' } })
         : { mono, reply, status: null, truncated, agentMessage: m !== null, failed: m !== null && failedReply(m) !== null };
-    return { line, from: m ? m.from_agent : null, to: m && m.to_agent && m.to_agent !== m.from_agent ? m.to_agent : null, type: m ? m.message_type : null, id: m ? m.message_id : null, facts };
+    if (!m) {
+      // Not an AgentMessage: a Synadia protocol prompt, heartbeat or status request is indexed by its subject (record.ts agentsOf, query.ts typeOf).
+      const type = synadiaSubjectType(subject);
+      const agents = type === 'synadia.prompt' ? synadiaPromptAgents(subject, reply) : [];
+      return { line, from: agents[0] ?? null, to: agents[1] ?? null, type, id: null, facts };
+    }
+    return { line, from: m.from_agent, to: m.to_agent && m.to_agent !== m.from_agent ? m.to_agent : null, type: m.message_type, id: m.message_id, facts };
   }
 
   /** The line of one runtime event; `nameJson`, `agentJson` and `payloadJson` are already JSON. */

@@ -7,6 +7,7 @@ import { subjectMatches } from '../../../agents/protocol/subjects.js';
 import { typeOf } from '../../../agents/trace/query.js';
 import { agentsOf, type TraceRecord } from '../../../agents/trace/record.js';
 import { eventFactsJson, factsOf, type FlagFacts } from '../../../agents/trace/record-flags.js';
+import { synadiaPromptAgents, synadiaSubjectType } from '../../../agents/trace/synadia-rows.js';
 
 export const KIND_MESSAGE = 0;
 export const KIND_EVENT = 1;
@@ -89,7 +90,10 @@ export function indexFieldsOf(line: string): IndexFields | null {
       if (!line.startsWith('null', headers + 11) || line.includes('failed')) return null;
       const truncated = line.startsWith(',"truncated":true', at - 17);
       if (line.startsWith('false', at + 16)) {
-        return { seq, time, mono, kind: 'message', subject, reply, agents: [], type: null, facts: { mono, reply, status: null, truncated, agentMessage: false, failed: false } };
+        // Not an AgentMessage: a Synadia prompt, heartbeat or status request is indexed by its subject (as record.ts and query.ts tell it).
+        const type = synadiaSubjectType(subject);
+        const agents = type === 'synadia.prompt' ? synadiaPromptAgents(subject, reply) : [];
+        return { seq, time, mono, kind: 'message', subject, reply, agents, type, facts: { mono, reply, status: null, truncated, agentMessage: false, failed: false } };
       }
       // A message's first fields, all strings (or null): message_type, from_agent, to_agent, content.
       start = at + 16;
