@@ -59,8 +59,8 @@ export function synadiaGrants(topology: Topology, users: Map<string, UserPermiss
   if (served.size === 0) return;
   const caller = newUser(freeName(SYNADIA_CALLER_USER, (n) => users.has(n)), 'synadia-caller');
   for (const verb of ['PING', 'INFO'] as const) {
-    grant(caller.publish, `$SRV.${verb}`, 'discovery of every service');
-    grant(caller.publish, `$SRV.${verb}.${SYNADIA_SERVICE_NAME}`, 'discovery of protocol agents (the SDK asks $SRV.INFO.agents)');
+    grant(caller.publish, `$SRV.${verb}`, `$SRV.${verb} of every service`);
+    grant(caller.publish, `$SRV.${verb}.${SYNADIA_SERVICE_NAME}`, `$SRV.${verb} of protocol agents${verb === 'INFO' ? " (the SDK's discover())" : ''}`);
   }
   grant(caller.publish, `$SRV.INFO.${SYNADIA_SERVICE_NAME}.*`, "one instance's $SRV.INFO by id (the SDK's targeted lookup)");
   for (const [name, { identity }] of served) {
