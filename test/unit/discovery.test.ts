@@ -147,6 +147,12 @@ describe('folding', () => {
     expect(agents[2]).toMatchObject({ description: 'echo', endpoints: [{ name: 'prompt', subject: 'agents.prompt.echo.o.e1' }], instances: 1, synadia: id });
   });
 
+  it('folds an agent heard 300 000 times in the window (a flooded heartbeat subject) without running out of call stack', () => {
+    const flood = Array.from({ length: 300_000 }, (_, i) => sighting({ instance: `i${i % 7}`, seenAt: T - i }));
+    const [agent] = foldSightings(flood);
+    expect(agent).toMatchObject({ name: 'a', status: 'available', instances: 7, lastSeen: new Date(T).toISOString() });
+  });
+
   it('takes capabilities from what the instances say now', () => {
     const [agent] = foldSightings([sighting({ instance: 'i1', seenAt: T - 10, capabilities: ['old'] }), sighting({ instance: 'i1', seenAt: T, capabilities: ['new'] })]);
     expect(agent?.capabilities).toEqual(['new']);

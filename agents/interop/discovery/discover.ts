@@ -109,9 +109,9 @@ export async function discoverAgents(nc: NatsConnection, options: DiscoveryOptio
   const stored = options.bucket === null ? Promise.resolve([]) : readRegistry(nc, options.bucket ?? DEFAULT_REGISTRY_BUCKET, waitMs, now, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
   await new Promise((resolve) => setTimeout(resolve, waitMs));
   for (const sub of subs) sub.unsubscribe();
-  sightings.push(...(await stored));
-  sightings.push(...serviceSightings(services, sightings));
-  return foldSightings(sightings);
+  // concat, not push(...): a flooded bus can hear more than a call takes arguments.
+  const heard = sightings.concat(await stored);
+  return foldSightings(heard.concat(serviceSightings(services, heard)));
 }
 
 /** $SRV replies as sightings; a PING reply takes its identity from the same instance's INFO or heartbeat. */

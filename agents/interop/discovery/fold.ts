@@ -76,7 +76,9 @@ function foldAgent(group: Sighting[]): DiscoveredAgent {
   const live = current.filter((s) => s.status === 'available' || s.status === 'busy');
   const statuses = current.map((s) => s.status);
   const status: SightingStatus = statuses.includes('available') ? 'available' : statuses.includes('busy') ? 'busy' : statuses.includes('unknown') ? 'unknown' : 'offline';
-  const seen = group.map((s) => s.seenAt).filter((t): t is number => t !== null);
+  // A loop, not Math.max(...): a flooded subject can give one agent more sightings than a call takes arguments.
+  let lastSeen: number | null = null;
+  for (const s of group) if (s.seenAt !== null && (lastSeen === null || s.seenAt > lastSeen)) lastSeen = s.seenAt;
   const endpoints = new Map<string, { name: string; subject: string }>();
   for (const s of byTime) for (const e of s.endpoints ?? []) endpoints.set(`${e.name}\0${e.subject}`, { name: e.name, subject: e.subject });
   const nodes = [...new Set((live.length > 0 ? live : current).map((s) => s.node).filter((n): n is string => typeof n === 'string' && n !== ''))].sort(compare);
@@ -89,7 +91,7 @@ function foldAgent(group: Sighting[]): DiscoveredAgent {
     capabilities: union(current).length > 0 ? union(current) : union(byTime),
     endpoints: [...endpoints.values()],
     status,
-    lastSeen: seen.length > 0 ? new Date(Math.max(...seen)).toISOString() : null,
+    lastSeen: lastSeen !== null ? new Date(lastSeen).toISOString() : null,
     node: nodes.length > 0 ? nodes.join(', ') : null,
     instances: live.length,
     version: last('version') ?? null,
