@@ -40,15 +40,21 @@ export function chooseReplicas(configured: number | undefined, cluster: ClusterV
   return { replicas: Math.min(3, cluster.nodes ?? 3), note: null };
 }
 
-/** Largest `connect_urls` count seen per cluster name: a node that is down right now still counts. */
-const largestSeen = new Map<string, number>();
+/**
+ * Per cluster name, the largest `connect_urls` count seen and every URL seen: a node that is
+ * down right now still counts. Names are not unique (two clusters may both be called "nats"):
+ * URLs sharing none with those seen are another cluster, whose count starts over.
+ */
+const largestSeen = new Map<string, { urls: ReadonlySet<string>; nodes: number }>();
 
 /** The cluster as `info` (the connection's latest INFO) describes it. */
 export function clusterView(info: Pick<ServerInfo, 'cluster' | 'connect_urls'> | undefined): ClusterView {
   if (!info?.cluster) return { clustered: false, nodes: null };
-  const advertised = new Set(info.connect_urls ?? []).size;
-  const nodes = Math.max(advertised, largestSeen.get(info.cluster) ?? 0);
-  if (nodes > 0) largestSeen.set(info.cluster, nodes);
+  const urls = new Set(info.connect_urls ?? []);
+  const seen = largestSeen.get(info.cluster);
+  const same = seen !== undefined && (urls.size === 0 || [...urls].some((url) => seen.urls.has(url)));
+  const nodes = Math.max(urls.size, same ? seen.nodes : 0);
+  if (urls.size > 0) largestSeen.set(info.cluster, { urls: same ? new Set([...seen.urls, ...urls]) : urls, nodes });
   return { clustered: true, nodes: nodes > 1 ? nodes : null };
 }
 

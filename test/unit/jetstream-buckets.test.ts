@@ -36,6 +36,15 @@ describe('clusterView', () => {
     const name = `unit-${Math.random()}`;
     expect(clusterView({ cluster: name, connect_urls: ['a:1', 'b:1', 'c:1', 'a:1'] })).toEqual({ clustered: true, nodes: 3 });
     expect(clusterView({ cluster: name, connect_urls: ['a:1', 'b:1'] })).toEqual({ clustered: true, nodes: 3 });
+    expect(clusterView({ cluster: name, connect_urls: ['a:1'] })).toEqual({ clustered: true, nodes: 3 });
+    expect(clusterView({ cluster: name, connect_urls: ['b:1', 'c:1'] })).toEqual({ clustered: true, nodes: 3 });
+  });
+
+  it('starts over for another cluster of the same name (its URLs share none with the last seen)', () => {
+    const name = `unit-${Math.random()}`;
+    expect(clusterView({ cluster: name, connect_urls: ['a:1', 'b:1', 'c:1', 'd:1', 'e:1'] }).nodes).toBe(5);
+    expect(clusterView({ cluster: name, connect_urls: ['x:1', 'y:1'] })).toEqual({ clustered: true, nodes: 2 });
+    expect(clusterView({ cluster: name, connect_urls: ['x:1'] })).toEqual({ clustered: true, nodes: 2 });
   });
 
   it('does not know the size when the cluster advertises nothing', () => {
