@@ -19,13 +19,14 @@ export const NOTHING_TO_SAY: AgentStopReport = { announced: true, deregistered: 
 /** One line per kind of loss across `reports` (agents of one network), e.g. "could not tell the bus that 3 agents went offline (no server reachable)". */
 export function unflushedLines(reports: readonly AgentStopReport[]): string[] {
   const lines: string[] = [];
-  const why = (lost: readonly AgentStopReport[]) => (lost.every((r) => !r.reachable) ? 'no server reachable' : 'the server did not confirm in time');
+  // A reachable server that did not confirm may have refused (a registry without a stream leader) or been late.
+  const why = (lost: readonly AgentStopReport[]) => (lost.every((r) => !r.reachable) ? 'no server reachable' : 'the server did not confirm it');
   const agents = (n: number) => (n === 1 ? '1 agent' : `${n} agents`);
   const silent = reports.filter((r) => !r.announced);
   if (silent.length) lines.push(`could not tell the bus that ${agents(silent.length)} went offline (${why(silent)})`);
   const registered = reports.filter((r) => r.deregistered === false);
   if (registered.length) {
-    lines.push(`could not mark ${agents(registered.length)} offline in the registry (${why(registered)}); peers drop them after missed heartbeats`);
+    lines.push(`could not mark ${agents(registered.length)} offline in the registry (${why(registered)}); peers drop ${registered.length === 1 ? 'it' : 'them'} after missed heartbeats`);
   }
   return lines;
 }

@@ -19,8 +19,8 @@ describe('unflushedLines', () => {
 
   it('a server that was there but did not confirm is told apart, and agents without a registry entry are not counted there', () => {
     expect(unflushedLines([late, { announced: false, deregistered: null, reachable: false }])).toEqual([
-      'could not tell the bus that 2 agents went offline (the server did not confirm in time)',
-      'could not mark 1 agent offline in the registry (the server did not confirm in time); peers drop them after missed heartbeats',
+      'could not tell the bus that 2 agents went offline (the server did not confirm it)',
+      'could not mark 1 agent offline in the registry (the server did not confirm it); peers drop it after missed heartbeats',
     ]);
   });
 });
