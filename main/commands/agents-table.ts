@@ -22,6 +22,9 @@ export function offers(agent: DiscoveredAgent): string {
   return agent.endpoints.map((e) => (e.name === 'prompt' ? `prompt (${e.subject})` : e.name)).join(', ') || '—';
 }
 
+/** A server without a `server_name` goes by its 56-character public key: its first 8 characters tell nodes apart. */
+export const nodeText = (node: string | null): string => (node === null ? '—' : node.replace(/\bN[A-Z2-7]{55}\b/g, (key) => `${key.slice(0, 8)}…`));
+
 /** The widest a cell prints: a service listing thousands of endpoints (or a long name) must not widen every row. */
 export const MAX_CELL_CHARS = 80;
 
@@ -37,7 +40,7 @@ export function agentsTable(agents: readonly ListedAgent[], now: number, withBus
       offers(a),
       a.instances > 1 ? `${a.status} (${a.instances} instances)` : a.status,
       ago(a.lastSeen, now),
-      a.node ?? '—',
+      nodeText(a.node),
       ...(withBus ? [a.bus] : []),
     ].map(fit),
   );

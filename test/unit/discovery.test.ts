@@ -13,7 +13,7 @@ import {
   statusWord,
   synadiaServiceSighting,
 } from '../../agents/interop/discovery/parse.js';
-import { agentsTable, ago, MAX_CELL_CHARS } from '../../main/commands/agents-table.js';
+import { agentsTable, ago, MAX_CELL_CHARS, nodeText } from '../../main/commands/agents-table.js';
 
 const T = Date.parse('2026-12-06T12:00:00Z');
 const meta = (over: Record<string, unknown> = {}) => ({
@@ -186,5 +186,14 @@ describe('the agents table', () => {
     for (const line of lines) expect(line.length).toBeLessThan(6 * (MAX_CELL_CHARS + 2));
     expect(lines.find((l) => l.startsWith('nnn'))).toContain('…');
     expect(lines.find((l) => l.startsWith('weather_bot'))).toMatch(/^weather_bot +seed-000 +weather +available/);
+  });
+
+  it("shortens an unnamed server's public key in NODE (a server without server_name goes by it) and keeps names", () => {
+    const key = `N${'A'.repeat(30)}${'B2'.repeat(12)}Q`;
+    expect(key).toHaveLength(56);
+    expect(nodeText(key)).toBe('NAAAAAAA…');
+    expect(nodeText(`n1, ${key}`)).toBe('n1, NAAAAAAA…');
+    expect(nodeText('nats-a')).toBe('nats-a');
+    expect(nodeText(null)).toBe('—');
   });
 });
