@@ -82,13 +82,18 @@ export class Correlator {
   add(record: TraceRecord): CorrelationStep {
     if (this.finished) throw new Error('Correlator.add after finish().');
     this.lastMono = Math.max(this.lastMono, record.mono);
-    const expired = this.expire(record.mono);
+    let expired = this.expire(record.mono);
     if (record.kind === 'event') {
       if (record.name === 'run.started') this.threads.addRun(record.payload.runId, record.payload.message.message_id);
       return { resolved: null, expired };
     }
     const message = agentMessageOf(record);
     const waiting = this.byInbox.get(record.subject);
+    // Held in the queue behind a longer timeout but past its own: the requester gave up before this reply.
+    if (waiting?.status === 'pending' && record.mono > waiting.request.mono + this.timeoutOf(waiting)) {
+      Object.assign(waiting, { status: 'timed_out', timedOutBy: 'timeout', waitedMs: this.timeoutOf(waiting) });
+      expired = [...expired, waiting];
+    }
     const resolved = waiting ? this.resolve(waiting, record, message) : null;
     if (expectsReply(record)) this.open(record, message);
     if (message && !isPresence(message)) {

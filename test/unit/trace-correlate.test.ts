@@ -89,6 +89,19 @@ describe('request ↔ reply pairing', () => {
     expect(pairs[2]).toMatchObject({ status: 'timed_out', timedOutBy: 'timeout', waitedMs: 1000 });
   });
 
+  it("keeps a reply past a request's own timeout as late, also while a longer one holds it in the queue", () => {
+    const r = recorder();
+    const correlator = new Correlator({ timeoutMs: 30_000 });
+    correlator.add(r.message(0, 'agents.request.b', { message_type: 'request', from_agent: 'a', to_agent: 'b', message_id: 'long' }, { reply: '_INBOX_a.x.1' }));
+    correlator.add(r.message(10, 'agents.request.b', { message_type: 'request', from_agent: 'a', to_agent: 'b', message_id: 'short', metadata: { timeout_ms: 3000 } }, { reply: '_INBOX_a.x.2' }));
+    // The requester gave up at 3010 ms (a node was lost meanwhile); the answer comes at 8 s.
+    const step = correlator.add(r.message(8000, '_INBOX_a.x.2', { message_type: 'response', from_agent: 'b', to_agent: 'a', message_id: 'a2', in_reply_to: 'short' }));
+    expect(step.resolved).toBeNull();
+    expect(step.expired.map((p) => p.request.messageId)).toEqual(['short']);
+    expect(correlator.pairOfRequest('short')).toMatchObject({ status: 'timed_out', timedOutBy: 'timeout', waitedMs: 3000, reply: null, lateReply: { seq: 3 } });
+    expect(correlator.pairOfRequest('long')!.status).toBe('pending');
+  });
+
   it('counts a reply exactly at the deadline as answered and keeps a later one as a late reply', () => {
     const r = recorder();
     const { pairs } = correlate(
