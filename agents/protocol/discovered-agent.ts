@@ -5,6 +5,9 @@
  */
 import { z } from 'zod';
 
+/** Who Switchboard's discovery says it is in its seed-002 discovery requests (a trace tells its probes by it). */
+export const DISCOVERY_SENDER = 'switchboard-discovery';
+
 /** The protocols discovery understands. */
 export const DiscoveryProtocolSchema = z.enum(['seed-000', 'seed-001', 'seed-002', 'synadia']);
 export type DiscoveryProtocol = z.infer<typeof DiscoveryProtocolSchema>;

@@ -7,6 +7,7 @@ import { SUBJECT_PROFILES, renderSubject, subjectMatches, type SubjectProfile } 
 import type { Edge, Topology } from '../topology/schema.js';
 import { synadiaServed } from '../topology/synadia-exposure.js';
 import { synadiaSubjects } from '../protocol/synadia.js';
+import { DISCOVERY_SENDER } from '../protocol/discovered-agent.js';
 import { correlate, type RequestPair } from './correlate.js';
 import { agentMessageOf, expectsReply, inboxAgent, isPresence } from './message-facts.js';
 import type { AgentMessage } from '../protocol/agent-message.js';
@@ -104,6 +105,8 @@ export class DesignedVsObservedTracker {
   add(record: TraceRecord): void {
     if (record.kind !== 'message') return;
     for (const index of this.subscribeEdges) if (subjectMatches(this.topology.spec.edges[index]!.subject!, record.subject)) this.counts[index]!++;
+    // The Agents on the bus panel's listing asks seed-002 agents too: its probe is not the topology's traffic.
+    if (isDiscoveryProbe(record)) return;
     const hop = messageHop(record, this.requestPattern, this.synadiaPrompts);
     const { message, sender, requested } = hop;
     if (sender) this.senders.add(sender);
@@ -234,6 +237,11 @@ export interface MessageHop {
 
 /** The regex naming the agent of a profile's request subject (for {@link messageHop}). */
 export const requestSubjectPattern = (profile: SubjectProfile): RegExp => templateRegex(profile.request, 'agent');
+
+/** Switchboard discovery's seed-002 request (`agents.{env}.discovery.requests` from {@link DISCOVERY_SENDER}). */
+function isDiscoveryProbe(record: MessageRecord): boolean {
+  return record.subject.endsWith('.discovery.requests') && record.payload.includes(`"id":"${DISCOVERY_SENDER}"`);
+}
 
 /** The prompt subjects of the topology's external Synadia agents (the SDKs' default), each to its node's name. */
 export function synadiaPromptTargets(topology: Topology): Map<string, string> {

@@ -1,6 +1,11 @@
 // Discovery's pure parts: each protocol's messages read into sightings (tolerantly for seed-002,
 // never throwing on strangers' messages) and sightings folded into one agent per agent.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { DISCOVERY_SENDER } from '../../agents/protocol/discovered-agent.js';
+import { loadTopology } from '../../agents/topology/load.js';
+import type { MessageRecord } from '../../agents/trace/record.js';
+import { designedVsObserved } from '../../agents/trace/designed-vs-observed.js';
 import { foldSightings, type Sighting } from '../../agents/interop/discovery/fold.js';
 import {
   parseAnnouncement,
@@ -197,3 +202,15 @@ describe('the agents table', () => {
     expect(nodeText(null)).toBe('—');
   });
 });
+
+describe('a listing in the trace', () => {
+  it("is not the topology's traffic: the seed-002 discovery request of the Agents on the bus panel is no undeclared subject (a real one still is)", () => {
+    const loaded = loadTopology(readFileSync('templates/seed-000-trio.yaml', 'utf8'), 'seed-000-trio.yaml');
+    const record = (seq: number, subject: string, payload: string): MessageRecord => ({ seq, time: '2026-01-02T00:00:00.000Z', mono: seq, kind: 'message', subject, reply: '_INBOX.x', headers: null, size: payload.length, payload, encoding: 'utf8', truncated: false, parsed: { ok: false, reason: 'not an AgentMessage' } });
+    const probe = JSON.stringify({ id: 'd1', type: 'query', source: { id: DISCOVERY_SENDER, type: 'agent' }, payload: { content: { query: 'discover' } } });
+    const stranger = JSON.stringify({ id: 'd2', type: 'query', source: { id: 'someone', type: 'agent' } });
+    const result = designedVsObserved(loaded.topology!, [record(1, 'agents.dev.discovery.requests', probe), record(2, 'agents.prod.discovery.requests', probe), record(3, 'agents.prod.discovery.requests', stranger)]);
+    expect(result.undeclaredSubjects.map((u) => [u.subject, u.count])).toEqual([['agents.prod.discovery.requests', 1]]);
+  });
+});
+

@@ -8,7 +8,7 @@
 import { createInbox, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import type { DiscoveredAgent } from '../../protocol/discovered-agent.js';
+import { DISCOVERY_SENDER, type DiscoveredAgent } from '../../protocol/discovered-agent.js';
 import { DEFAULT_REGISTRY_BUCKET } from '../../protocol/subjects.js';
 import { SYNADIA_HEARTBEAT_WILDCARD, SYNADIA_LEGACY_SERVICE_NAMES, SYNADIA_SERVICE_NAME, type SynadiaIdentity } from '../../protocol/synadia.js';
 import { DEFAULT_HEARTBEAT_MS } from '../../runtime/agent.js';
@@ -35,8 +35,6 @@ import {
 export const DEFAULT_DISCOVERY_WAIT_MS = 1500;
 /** Seed-002 environments asked even before one is heard of: a topology's default (`dev`) and the seed's own example (`prod`). */
 export const DEFAULT_SEED_002_ENVS: readonly string[] = ['dev', 'prod'];
-/** Who the seed-002 discovery request says it is from. */
-const DISCOVERY_SENDER = 'switchboard-discovery';
 
 /** Options for {@link discoverAgents}. */
 export interface DiscoveryOptions {
