@@ -132,6 +132,7 @@ export class AgentNetwork {
         ...(this.options.registryBucket !== undefined && { bucket: this.options.registryBucket }),
         buckets: this.buckets,
         ...(this.options.clock && { clock: this.options.clock }),
+        ...(this.options.warn && { warn: this.options.warn }),
       });
       await this.registryInstance.start();
       const externals = new SynadiaExternals(this.options.synadiaExternals ?? [], { ...(this.options.clock && { clock: this.options.clock }) });

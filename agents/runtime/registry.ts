@@ -46,6 +46,8 @@ export interface RegistryOptions {
   missedBeats?: number;
   /** Times presence (last heard from, the sweep) and waitFor; the system clock unless a test drives time. */
   clock?: Clock;
+  /** Tells the user the KV registry could not be followed (announcements still are). */
+  warn?: (message: string) => void;
 }
 
 /** Follows agents on one NATS connection. */
@@ -164,8 +166,11 @@ export class CapabilityRegistry {
       const buckets = this.opts.buckets ?? defaultBuckets;
       const kv: KV = await buckets.open(this.opts.connection, bucket, { history: 1 });
       this.watcher = await buckets.retry(() => kv.watch({ key: '>' }));
-    } catch {
-      return; // a server without JetStream (or without permission for it): announcements still work
+    } catch (error) {
+      // A server without JetStream (or permission for it), or a cluster without a leader: announcements still work.
+      // Without JetStream the agents' own registration fails next, saying what to change.
+      if ((error as { name?: string }).name !== 'JetStreamNotEnabled') this.opts.warn?.(`registry: not following the JetStream bucket ${bucket} (${(error as Error).message}); agents are known from their announcements only.`);
+      return;
     }
     void (async () => {
       for await (const entry of this.watcher!) {

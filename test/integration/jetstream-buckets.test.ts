@@ -7,6 +7,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { AgentNetwork } from '../../agents/runtime/network.js';
+import { CapabilityRegistry } from '../../agents/runtime/registry.js';
 import { JetStreamBuckets } from '../../agents/runtime/jetstream-buckets.js';
 import { DEFAULT_REGISTRY_BUCKET } from '../../agents/protocol/subjects.js';
 import { startTestCluster, startTestServer, type TestCluster } from '../helpers/nats-server.js';
@@ -148,6 +149,40 @@ describe('on a server without JetStream', () => {
       await announcing.start();
       await announcing.stop();
     } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('the registry when its bucket cannot be opened', () => {
+  it('says it follows announcements only (a cluster without a leader answers 503 until the retries end)', async () => {
+    const server = await startTestServer();
+    const connection = await connect({ ...server.connection, name: 'jetstream-buckets-registry' });
+    // What JetStreamBuckets throws once its retries through an election are spent.
+    const leaderless = { open: () => Promise.reject(new Error('JetStream system temporarily unavailable')) } as unknown as JetStreamBuckets;
+    const warnings: string[] = [];
+    const registry = new CapabilityRegistry({ connection, buckets: leaderless, heartbeatMs: 0, warn: (m) => warnings.push(m) });
+    try {
+      await registry.start();
+      expect(warnings).toEqual(['registry: not following the JetStream bucket switchboard_agents (JetStream system temporarily unavailable); agents are known from their announcements only.']);
+    } finally {
+      await registry.stop();
+      await connection.close();
+      await server.stop();
+    }
+  });
+
+  it('leaves a server without JetStream to the agents, which say what to change', async () => {
+    const server = await startTestServer({ jetstream: false });
+    const connection = await connect({ ...server.connection, name: 'jetstream-buckets-registry-nojs' });
+    const warnings: string[] = [];
+    const registry = new CapabilityRegistry({ connection, heartbeatMs: 0, warn: (m) => warnings.push(m) });
+    try {
+      await registry.start();
+      expect(warnings).toEqual([]);
+    } finally {
+      await registry.stop();
+      await connection.close();
       await server.stop();
     }
   });
