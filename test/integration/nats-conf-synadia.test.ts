@@ -6,14 +6,21 @@
 // external agent built from the protocol's agent SDK (logged in as its exported user) along its
 // request edge; and subjects outside the grants are refused.
 import { spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentNetwork } from '../../agents/runtime/network.js';
 import { planNetwork } from '../../agents/runtime/from-topology.js';
-import type { MessageHandler } from '../../agents/runtime/agent.js';
+import { DEFAULT_REGISTRY_BUCKET, type MessageHandler } from '../../agents/runtime/agent.js';
+import { OBSERVER_USER } from '../../agents/topology/export/nats-conf.js';
+import { loadTopology } from '../../agents/topology/load.js';
 import { AgentService } from '../fixtures/synadia-sdk/agent/src/index.js';
 import { Agents, type Agent as SynadiaAgent } from '../fixtures/synadia-sdk/client/src/index.js';
-import { natsServerBinary } from '../helpers/nats-binary.js';
+import { cliPath, runCli, type CliOutcome } from '../helpers/cli.js';
+import { natsServerBinary, repoRoot } from '../helpers/nats-binary.js';
+import { pidsWithCommandLine } from '../helpers/processes.js';
 import { refusal, startConfServer, subscribeVerdict, topology, violations, type ConfServer } from '../helpers/nats-conf-server.js';
 import { until } from '../helpers/until.js';
 
@@ -151,4 +158,52 @@ describe('a topology with a served agent and an external Synadia agent', () => {
     // The server logs these refusals: the no-violation check above reads a log that does show them.
     await until(() => violationLines(server).some((line) => line.includes('agents.prompt.stand-in.ops.reviewer')), 'the refusal in the server log', 5000);
   });
+});
+
+describe('the synadia-bridge template run as compose runs it: one `switchboard run --only` per agent, each with its own seed', () => {
+  it('a protocol client prompts the served desk, which delegates to the external reviewer and to docs_agent', async () => {
+    const file = path.join(repoRoot, 'templates', 'synadia-bridge.yaml');
+    const bridge = loadTopology(await readFile(file, 'utf8'), file).topology!;
+    const server = await startConfServer(bridge);
+    const dir = path.dirname(server.confPath);
+    const url = `nats://${String((await server.login(OBSERVER_USER)).servers)}`;
+    const runs: Promise<CliOutcome>[] = [];
+    let reviewer: AgentService | null = null;
+    let client: Agents | null = null;
+    try {
+      reviewer = new AgentService({ nc: await server.connectAs('reviewer'), agent: 'claude-code', owner: 'acme', name: 'reviewer', keepaliveIntervalS: null });
+      reviewer.onPrompt(async (envelope, response) => {
+        await response.send('Looks fine: ');
+        await response.send(envelope.prompt);
+      });
+      await reviewer.start();
+      for (const agent of ['docs_agent', 'desk']) {
+        runs.push(runCli(['run', file, '--nats', url, '--creds', path.join(dir, `${agent}.nk`), '--only', agent, '--duration', '50'], { timeoutMs: 60_000 }));
+      }
+      // Both registered (the observer reads the registry), and desk served.
+      const kv = await new Kvm(await server.connectAs(OBSERVER_USER)).open(DEFAULT_REGISTRY_BUCKET);
+      await until(async () => {
+        const keys: string[] = [];
+        // The bucket appears with the first agent that registers.
+        for await (const key of await kv.keys().catch(() => [])) keys.push(key);
+        return ['desk', 'docs_agent'].every((name) => keys.some((key) => key.startsWith(`${name}.`)));
+      }, 'desk and docs_agent in the registry', 30_000);
+      client = new Agents({ nc: await server.connectAs('synadia_caller') });
+      const agents = client;
+      let desk: SynadiaAgent | undefined;
+      await until(async () => (desk = (await agents.discover({ timeoutMs: 500 })).find((a) => a.agent === 'switchboard' && a.name === 'desk')) !== undefined, 'desk discovered', 15_000);
+      const text = (await answer(desk!, 'Review the retry loop in fetch.ts and find the docs on backoff')).join('');
+      expect(text).toContain('[code.review → reviewer] Looks fine: Review the retry loop in fetch.ts');
+      expect(text).toContain('[docs.search → docs_agent] Docs on backoff');
+      expect(violationLines(server)).toEqual([]);
+    } finally {
+      await client?.close();
+      await reviewer?.stop().catch(() => undefined);
+      // Only the two runs this test started: their command lines name its own seed files.
+      for (const pid of pidsWithCommandLine(cliPath, dir)) process.kill(pid, 'SIGTERM');
+      const outcomes = await Promise.allSettled(runs);
+      await server.stop();
+      for (const outcome of outcomes) if (outcome.status === 'fulfilled') expect(outcome.value.stderr).not.toMatch(/Permissions Violation/i);
+    }
+  }, 90_000);
 });
