@@ -182,7 +182,7 @@ export class JetStreamBuckets {
    */
   async retry<T>(task: () => Promise<T>): Promise<T> {
     try {
-      return await retryTransient(task, this.options.retry, (error) => isTransient(error) || isLeaderless(error));
+      return await this.retrying(task, (error) => isTransient(error) || isLeaderless(error));
     } catch (error) {
       if (!isLeaderless(error)) throw error;
       const on = String((error as { cause?: { message?: unknown } }).cause?.message ?? '').replace(/^no responders:\s*/i, '');
@@ -192,7 +192,21 @@ export class JetStreamBuckets {
 
   /** Retries a step of settling (before the bucket is known): there "no responders" is a server without JetStream. */
   private retrySettle<T>(task: () => Promise<T>): Promise<T> {
-    return retryTransient(task, this.options.retry);
+    return this.retrying(task, isTransient);
+  }
+
+  /** Retries as {@link retryTransient}; the first retry is said (once), so a wait of up to its bound is not silent. */
+  private retrying<T>(task: () => Promise<T>, retryable: (error: unknown) => boolean): Promise<T> {
+    const withinS = Math.round((this.options.retry ?? ELECTION_RETRY).withinMs / 1000);
+    const said = async () => {
+      try {
+        return await task();
+      } catch (error) {
+        if (retryable(error)) this.warnOnce('retrying', `JetStream: no answer yet (${isLeaderless(error) ? 'no stream leader' : (error as Error).message}); trying again for up to ${withinS} s (after a node's loss the cluster elects new leaders).`);
+        throw error;
+      }
+    };
+    return retryTransient(said, this.options.retry, retryable);
   }
 
   /** Finds or creates the bucket's stream; returns its replicas. */

@@ -113,6 +113,15 @@ describe('JetStreamBuckets.retry (writes to an opened bucket)', () => {
     expect(calls).toBe(3);
   });
 
+  it('says once that it is waiting, so a wait of up to its bound is not silent', async () => {
+    const warnings: string[] = [];
+    const buckets = new JetStreamBuckets({ retry: { attempts: 5, withinMs: 20_000 }, warn: (m) => warnings.push(m) });
+    let calls = 0;
+    await buckets.retry(async () => (++calls < 3 ? Promise.reject(leaderless()) : 'ok'));
+    await buckets.retry(async () => (++calls < 5 ? Promise.reject(leaderless()) : 'ok'));
+    expect(warnings).toEqual(['JetStream: no answer yet (no stream leader); trying again for up to 20 s (after a node\'s loss the cluster elects new leaders).']);
+  });
+
   it('says a stream still without a leader has none, not that the server lacks JetStream', async () => {
     const buckets = new JetStreamBuckets({ retry: { attempts: 2, withinMs: 5000 } });
     const failure = buckets.retry(async () => Promise.reject(leaderless()));
