@@ -9,6 +9,8 @@ import { SynadiaExposureSchema, type Topology } from './schema.js';
 
 /** The `{agent}` subject token and `metadata.agent` of every Switchboard agent served. */
 export const SYNADIA_AGENT_TOKEN = 'switchboard';
+/** The run client that asks served agents on behalf of protocol callers, on the serving process's credentials (never a peer to delegate to). */
+export const SYNADIA_CLIENT_NAME = 'synadia_client';
 
 /** How one agent is served. */
 export interface SynadiaServed {

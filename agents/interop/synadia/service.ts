@@ -25,8 +25,8 @@ import { startSynadiaHeartbeat, synadiaHeartbeat } from './heartbeat.js';
 import { admitSynadiaPrompt, type PromptLimits } from './prompt-admission.js';
 import { PromptReply } from './prompt-reply.js';
 
-/** The run client that asks agents on behalf of protocol callers (never a peer to delegate to). */
-export const SYNADIA_CLIENT_NAME = 'synadia_client';
+/** The run client that asks agents on behalf of protocol callers (one definition, isomorphic: the exported config grants it too). */
+export { SYNADIA_CLIENT_NAME } from '../../topology/synadia-exposure.js';
 /** The SDKs' keep-alive cadence while a prompt runs: callers fail a stream after 60 s of silence. */
 export const SYNADIA_KEEPALIVE_S = 30;
 /** How long a prompt waits for the agent's reply (the run session's own default). */

@@ -8,14 +8,12 @@
 import { inboxPrefixOf, renderSubject, type SubjectProfile } from '../../protocol/subjects.js';
 import { SYNADIA_HEARTBEAT_WILDCARD, SYNADIA_SERVICE_NAME, synadiaSubjects, type SynadiaIdentity } from '../../protocol/synadia.js';
 import type { Topology } from '../schema.js';
-import { synadiaServed } from '../synadia-exposure.js';
+import { SYNADIA_CLIENT_NAME as SYNADIA_CLIENT, synadiaServed } from '../synadia-exposure.js';
 import { freeName, grant, newUser, responsePattern } from './grants.js';
 import type { UserPermissions } from './nats-conf.js';
 
 /** The user protocol clients (the SDK's `Agents`, the `nats` CLI…) log in as to call served agents. */
 export const SYNADIA_CALLER_USER = 'synadia_caller';
-/** The run client serving prompts (agents/interop/synadia/service.ts SYNADIA_CLIENT_NAME; isomorphic copy). */
-const SYNADIA_CLIENT = 'synadia_client';
 /**
  * `allow_responses` of a protocol agent: a prompt's answer is a stream (ack, keep-alives, chunks,
  * terminator) to one reply subject, for as long as a caller waits (the caller's ceiling is 10 min).
