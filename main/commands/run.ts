@@ -14,6 +14,8 @@ import { appRoot, appVersion } from '../app-paths.js';
 import { positiveNumber, UsageError } from './flags.js';
 import { natsChoiceFromFlags, natsFlagHelp, natsFlagSpecs } from './nats-flags.js';
 import { readTopology } from './read-topology.js';
+import { synadiaServed } from '../../agents/topology/synadia-exposure.js';
+import { synadiaSubjects } from '../../agents/protocol/synadia.js';
 import { summarize } from './run-summary.js';
 import { serverNotes } from './server-notes.js';
 import { stopSignals } from './signals.js';
@@ -104,6 +106,9 @@ export async function run(argv: string[]): Promise<number> {
         }),
     });
     log(`${topology.metadata.name}: ${session.network.agents.length} agent instance(s) running${only ? ` (only ${only.join(', ')})` : ''}. Ctrl-C stops.`);
+    for (const [name, served] of synadiaServed(topology)) {
+      if (!only || only.includes(name)) log(`${name}: also served to Synadia Agent Protocol clients on ${synadiaSubjects(served.identity).prompt}`);
+    }
     outcome = { code: await runUntilDone(session, stop.promise, { input: values.input, to: values.to, timeout, duration, log }) };
   } catch (error) {
     outcome = { error };

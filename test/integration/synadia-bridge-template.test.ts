@@ -8,6 +8,7 @@ import { AgentService } from '../fixtures/synadia-sdk/agent/src/index.js';
 import { Agents } from '../fixtures/synadia-sdk/client/src/index.js';
 import { startTestServer, type TestServer } from '../helpers/nats-server.js';
 import { runTemplate, type TemplateRun } from '../helpers/template-network.js';
+import { runCli } from '../helpers/cli.js';
 
 const REVIEW = 'fetch.ts: the retry loop never gives up; cap it at 5 attempts.';
 const DOCS = 'Docs on backoff: retries wait 100 ms, doubling up to 5 s, with full jitter (guide/retries.md).';
@@ -58,6 +59,20 @@ describe('template synadia-bridge', () => {
       expect(text).toContain(`[code.review → reviewer] ${REVIEW}`);
     } finally {
       await client.close();
+    }
+  });
+});
+
+describe('switchboard run of the template', () => {
+  it('says which agents are also served to protocol clients, and on which subject', async () => {
+    const server = await startTestServer({ nkey: false });
+    try {
+      const outcome = await runCli(['run', 'templates/synadia-bridge.yaml', '--nats', server.url], { sigtermOn: [/Ctrl-C stops/] });
+      expect(outcome.code).toBe(0);
+      expect(outcome.stderr).toContain('desk: also served to Synadia Agent Protocol clients on agents.prompt.switchboard.acme.desk');
+      expect(outcome.stderr).not.toMatch(/docs_agent: also served/);
+    } finally {
+      await server.stop();
     }
   });
 });
