@@ -22,7 +22,8 @@ Formats:
   json        the same as JSON
   mermaid     a Mermaid flowchart of the topology
   nats-conf   a nats-server config with one nkey user per agent and least-privilege permissions
-              derived from the edges; -o is the config file, the agents' seeds are written beside it.
+              derived from the edges (plus synadia_caller, for protocol clients, when agents are served
+              over the Synadia Agent Protocol); -o is the config file, the seeds are written beside it.
               With --cluster N, -o is a folder: nats-1.conf … nats-N.conf (one per node: routes,
               JetStream with its own store), nats-users.conf (the users and permissions, included by
               every node), nats-routes.conf (route user, password made for this export, routes; secret)
