@@ -6,6 +6,7 @@
  */
 import type { AgentMessage } from '../protocol/agent-message.js';
 import { ConversationThreads, type Conversation } from './conversations.js';
+import { DeadlineHeap } from './deadline-heap.js';
 import { HandoffChains, type HandoffChain } from './handoff-chains.js';
 import { agentMessageOf, expectsReply, inboxAgent, isPresence, messageRef, replyLatency, replyOutcome, REQUEST_TIMEOUT_MS, requestSubjectAgent, requestTimeoutOf, type MessageRef } from './message-facts.js';
 import type { MessageRecord, TraceRecord } from './record.js';
@@ -62,9 +63,12 @@ export class Correlator {
   private readonly allPairs: RequestPair[] = [];
   private readonly byInbox = new Map<string, RequestPair>();
   private readonly byRequestId = new Map<string, RequestPair>();
-  /** Pending requests in arrival order: mono rises with arrival, so this is also deadline order. */
-  private queue: RequestPair[] = [];
-  private head = 0;
+  /**
+   * Requests by deadline (request mono + their own timeout): a short-timeout request behind a longer
+   * one expires at its own deadline. An answered pair leaves when its deadline passes (memory follows
+   * the requests inside their timeout, as the requesters' own do).
+   */
+  private readonly pending = new DeadlineHeap<RequestPair>();
   private readonly threads = new ConversationThreads();
   private readonly handoffs = new HandoffChains();
   private lastMono = 0;
@@ -82,18 +86,13 @@ export class Correlator {
   add(record: TraceRecord): CorrelationStep {
     if (this.finished) throw new Error('Correlator.add after finish().');
     this.lastMono = Math.max(this.lastMono, record.mono);
-    let expired = this.expire(record.mono);
+    const expired = this.expire(record.mono);
     if (record.kind === 'event') {
       if (record.name === 'run.started') this.threads.addRun(record.payload.runId, record.payload.message.message_id);
       return { resolved: null, expired };
     }
     const message = agentMessageOf(record);
     const waiting = this.byInbox.get(record.subject);
-    // Held in the queue behind a longer timeout but past its own: the requester gave up before this reply.
-    if (waiting?.status === 'pending' && record.mono > waiting.request.mono + this.timeoutOf(waiting)) {
-      Object.assign(waiting, { status: 'timed_out', timedOutBy: 'timeout', waitedMs: this.timeoutOf(waiting) });
-      expired = [...expired, waiting];
-    }
     const resolved = waiting ? this.resolve(waiting, record, message) : null;
     if (expectsReply(record)) this.open(record, message);
     if (message && !isPresence(message)) {
@@ -114,18 +113,16 @@ export class Correlator {
   finish(): Correlation {
     if (!this.finished) {
       this.finished = true;
-      for (let i = this.head; i < this.queue.length; i++) {
-        const pair = this.queue[i]!;
+      for (const pair of this.pending.values()) {
         if (pair.status !== 'pending') continue;
         pair.status = 'timed_out';
-        // Past its own timeout (held behind a longer one in the queue): it timed out, the trace did not just end.
+        // Past its own timeout (a record out of mono order never expired it): it timed out, the trace did not just end.
         const timeout = this.timeoutOf(pair);
         const waited = this.lastMono - pair.request.mono;
         pair.timedOutBy = waited > timeout ? 'timeout' : 'trace_end';
         pair.waitedMs = waited > timeout ? timeout : waited;
       }
-      this.queue = [];
-      this.head = 0;
+      this.pending.clear();
     }
     return { pairs: this.pairs(), chains: this.chains(), conversations: this.conversations() };
   }
@@ -182,7 +179,7 @@ export class Correlator {
     if (own !== this.timeoutMs) this.ownTimeout.set(pair, own);
     this.byInbox.set(reply, pair);
     if (message) this.byRequestId.set(message.message_id, pair);
-    this.queue.push(pair);
+    this.pending.push(pair, pair.request.mono + own);
   }
 
   private timeoutOf(pair: RequestPair): number {
@@ -211,24 +208,15 @@ export class Correlator {
 
   private expire(now: number): readonly RequestPair[] {
     let expired: RequestPair[] | null = null;
-    while (this.head < this.queue.length) {
-      const pair = this.queue[this.head]!;
-      if (pair.status === 'pending') {
-        // Arrival order is deadline order only for equal timeouts: one with a longer own timeout holds
-        // the ones behind it until it expires (they are then marked with their own timeout).
-        const timeout = this.timeoutOf(pair);
-        if (now <= pair.request.mono + timeout) break;
-        pair.status = 'timed_out';
-        pair.timedOutBy = 'timeout';
-        pair.waitedMs = timeout;
-        (expired ??= []).push(pair);
-      }
-      this.head++;
-    }
-    // Drop the consumed front now and then, so the queue's memory follows what is pending.
-    if (this.head > 4096 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
+    // One comparison per record while nothing is due (exactly at the deadline is still in time).
+    while (now > this.pending.peekDeadline()) {
+      const pair = this.pending.pop()!;
+      if (pair.status !== 'pending') continue;
+      const timeout = this.timeoutOf(pair);
+      pair.status = 'timed_out';
+      pair.timedOutBy = 'timeout';
+      pair.waitedMs = timeout;
+      (expired ??= []).push(pair);
     }
     return expired ?? NONE;
   }

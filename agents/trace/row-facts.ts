@@ -77,7 +77,7 @@ export function rowFacts(record: TraceRecord, ctx: FactsContext): RowFacts {
   if (reply) {
     latencyMs = replyLatency(record.mono, reply.mono, message?.timestamp ?? null, agentMessageOf(reply));
     const outcome = replyOutcome(reply);
-    if (latencyMs > timeoutMs) verdict = { status: 'timed_out', error: `answered after ${latencyMs} ms, past the ${timeoutMs} ms timeout` };
+    if (latencyMs > timeoutMs) verdict = lateReply(latencyMs, timeoutMs);
     else if (outcome.status === 'no_responders') verdict = { status: 'no_responders', error: `no responders on ${record.subject}` };
     else if (outcome.status === 'failed' && verdict.status === 'ok') verdict = { status: 'failed', error: outcome.error };
   } else if (waitsOn(record.reply) && verdict.status === 'ok') {
@@ -85,6 +85,13 @@ export function rowFacts(record: TraceRecord, ctx: FactsContext): RowFacts {
     else verdict = ctx.ended ? { status: 'timed_out', error: `no reply on ${record.reply} before the trace ended` } : { status: 'pending', error: null };
   }
   if (verdict.status === 'no_responders' && request) verdict = { status: 'no_responders', error: `no responders on ${request.subject}` };
+  // A reply past its requester's timeout reads as its request does (and as correlate.ts's late reply).
+  // Only under an AgentMessage request: a Synadia prompt's stream may run long, chunk after chunk.
+  const asked = request && (verdict.status === 'ok' || verdict.status === 'failed') ? agentMessageOf(request) : null;
+  if (asked && latencyMs !== null) {
+    const askedTimeout = requestTimeoutOf(asked, ctx.timeoutMs ?? REQUEST_TIMEOUT_MS);
+    if (latencyMs > askedTimeout) verdict = lateReply(latencyMs, askedTimeout);
+  }
   return { seq: record.seq, from, to, type: type ?? synadia, ...verdict, replySeq: reply?.seq ?? null, requestSeq: request?.seq ?? null, latencyMs, ...(isInjected(record) && { injected: true as const }) };
 }
 
@@ -114,6 +121,14 @@ export function isInjected(record: MessageRecord): boolean {
 }
 
 const OK = { status: 'ok', error: null } as const;
+
+/** A request answered after its requester gave up, said alike on the request's row and the reply's. */
+function lateReply(latencyMs: number, timeoutMs: number): { status: RowStatus; error: string } {
+  return { status: 'timed_out', error: `timed out: the reply came ${round(latencyMs - timeoutMs)} ms after the requester gave up at ${timeoutMs} ms` };
+}
+
+/** Whole ms, or tenths under 10 ms (mono is fractional). */
+const round = (ms: number): number => (ms >= 10 ? Math.round(ms) : Math.round(ms * 10) / 10);
 
 /** What a message says of itself: a 503, a failed reply, a cut payload, or a payload that should be an AgentMessage and is not. */
 function ownStatus(record: MessageRecord, message: AgentMessage | null, request: MessageRecord | null): { status: RowStatus; error: string | null } {

@@ -102,6 +102,35 @@ describe('request ↔ reply pairing', () => {
     expect(correlator.pairOfRequest('long')!.status).toBe('pending');
   });
 
+  it('expires a short-timeout request at its own deadline while a longer one before it still waits (live view)', () => {
+    const r = recorder();
+    const correlator = new Correlator({ timeoutMs: 30_000 });
+    correlator.add(r.message(0, 'agents.request.b', { message_type: 'request', from_agent: 'a', to_agent: 'b', message_id: 'long' }, { reply: '_INBOX_a.x.1' }));
+    correlator.add(r.message(10, 'agents.request.b', { message_type: 'request', from_agent: 'a', to_agent: 'b', message_id: 'mid', metadata: { timeout_ms: 5000 } }, { reply: '_INBOX_a.x.2' }));
+    correlator.add(r.message(20, 'agents.request.b', { message_type: 'request', from_agent: 'a', to_agent: 'b', message_id: 'short', metadata: { timeout_ms: 3000 } }, { reply: '_INBOX_a.x.3' }));
+    expect(correlator.add(r.event(3020, 'ooda.phase', 'a', {})).expired).toEqual([]);
+    // Past 'short' (3020) only; 'mid' (5010) and 'long' (30 000) wait on.
+    expect(correlator.add(r.event(3021, 'ooda.phase', 'a', {})).expired.map((p) => p.request.messageId)).toEqual(['short']);
+    expect(correlator.pairOfRequest('short')).toMatchObject({ status: 'timed_out', timedOutBy: 'timeout', waitedMs: 3000 });
+    expect(correlator.add(r.event(6000, 'ooda.phase', 'a', {})).expired.map((p) => p.request.messageId)).toEqual(['mid']);
+    expect(correlator.pairOfRequest('long')!.status).toBe('pending');
+    expect(correlator.add(r.event(30_001, 'ooda.phase', 'a', {})).expired.map((p) => p.request.messageId)).toEqual(['long']);
+  });
+
+  it('expires many requests of mixed timeouts each at its own deadline, in deadline order', () => {
+    const r = recorder();
+    const correlator = new Correlator({ timeoutMs: 30_000 });
+    const timeouts = [7000, 1000, 30_000, 2500, 1000, 12_000, 500, 2500];
+    timeouts.forEach((timeout, i) =>
+      correlator.add(r.message(i, 'agents.request.b', { message_type: 'request', from_agent: 'a', to_agent: 'b', message_id: `q${i}`, metadata: { timeout_ms: timeout } }, { reply: `_INBOX_a.x.${i}` })),
+    );
+    // q1 is answered in time: it leaves the heap at its deadline without being reported.
+    correlator.add(r.message(100, '_INBOX_a.x.1', { message_type: 'response', from_agent: 'b', to_agent: 'a', message_id: 'a1', in_reply_to: 'q1' }));
+    const seen: string[] = [];
+    for (let t = 0; t <= 40_000; t += 250) for (const p of correlator.add(r.event(t + 8, 'ooda.phase', 'a', {})).expired) seen.push(`${p.request.messageId}@${t + 8}`);
+    expect(seen).toEqual(['q6@508', 'q4@1008', 'q3@2508', 'q7@2508', 'q0@7008', 'q5@12008', 'q2@30008']);
+  });
+
   it('counts a reply exactly at the deadline as answered and keeps a later one as a late reply', () => {
     const r = recorder();
     const { pairs } = correlate(
@@ -163,10 +192,9 @@ describe('request ↔ reply pairing', () => {
     expect(pairs[0]).toMatchObject({ status: 'answered', frames: 3 });
   });
 
-  it('handles many requests and still times out those left pending after the queue is compacted', () => {
+  it('handles many requests and still times out those left pending among thousands answered', () => {
     const r = recorder();
-    // A long timeout keeps the first unanswered request at the queue's front while thousands of
-    // answered ones pile up behind it, so the queue is compacted around it.
+    // A long timeout keeps thousands of answered requests in the deadline heap beside the unanswered ones.
     const correlator = new Correlator({ timeoutMs: 40_000 });
     const n = 20_000;
     const unanswered = new Set([5_000, n - 10]);

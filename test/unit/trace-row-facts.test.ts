@@ -82,6 +82,33 @@ describe('a request that carries its own timeout (metadata.timeout_ms, set by Ag
   });
 });
 
+describe('a reply after the requester gave up (its own timeout passed)', () => {
+  it('reads timed out on the request and on the reply, with how late it came, as correlate says', () => {
+    const r = recorder();
+    const request = r.message(0, 'agents.request.b', { message_type: 'request', from_agent: 'a', to_agent: 'b', message_id: 'q1', metadata: { timeout_ms: 3000 } }, { reply: '_INBOX_a.x.1' });
+    const reply = r.message(3312, '_INBOX_a.x.1', { message_type: 'response', from_agent: 'b', to_agent: 'a', message_id: 'a1', in_reply_to: 'q1' });
+    const error = 'timed out: the reply came 312 ms after the requester gave up at 3000 ms';
+    expect(rowFacts(request, { ...ended, reply })).toMatchObject({ status: 'timed_out', error, replySeq: 2, latencyMs: 3312 });
+    expect(rowFacts(reply, { ...ended, request })).toMatchObject({ status: 'timed_out', error, requestSeq: 1, latencyMs: 3312 });
+    expect(correlate([request, reply]).pairs[0]).toMatchObject({ status: 'timed_out', lateReply: { seq: 2 } });
+    // A failed answer that came late: the requester never saw the failure either.
+    const failed = r.message(3312, '_INBOX_a.x.1', { message_type: 'response', from_agent: 'b', to_agent: 'a', message_id: 'a2', in_reply_to: 'q1', metadata: { status: 'failed', error: 'tool broke' } });
+    expect(rowFacts(failed, { ...ended, request })).toMatchObject({ status: 'timed_out', error });
+  });
+
+  it('keeps a reply inside the requester’s timeout ok, and uses the trace’s timeout when the request carries none', () => {
+    const r = recorder();
+    const request = r.message(0, 'agents.request.b', { message_type: 'request', from_agent: 'a', to_agent: 'b', message_id: 'q1', metadata: { timeout_ms: 3000 } }, { reply: '_INBOX_a.x.1' });
+    const inTime = r.message(3000, '_INBOX_a.x.1', { message_type: 'response', from_agent: 'b', to_agent: 'a', message_id: 'a1', in_reply_to: 'q1' });
+    expect(rowFacts(inTime, { ...ended, request })).toMatchObject({ status: 'ok', error: null });
+    expect(rowFacts(request, { ...ended, reply: inTime })).toMatchObject({ status: 'ok', error: null });
+    const plain = r.message(0, 'agents.request.b', { message_type: 'request', from_agent: 'a', to_agent: 'b', message_id: 'q2' }, { reply: '_INBOX_a.x.2' });
+    const late = r.message(30_004.5, '_INBOX_a.x.2', { message_type: 'response', from_agent: 'b', to_agent: 'a', message_id: 'a2', in_reply_to: 'q2' });
+    expect(rowFacts(late, { ...ended, request: plain })).toMatchObject({ status: 'timed_out', error: 'timed out: the reply came 4.5 ms after the requester gave up at 30000 ms' });
+    expect(rowFacts(late, { ...ended, request: plain, timeoutMs: 60_000 })).toMatchObject({ status: 'ok' });
+  });
+});
+
 describe('row statuses', () => {
   it('marks a failed reply and its request failed, with the reason', () => {
     const r = recorder();
