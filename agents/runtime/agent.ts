@@ -145,10 +145,12 @@ export class Agent implements AgentHandle {
     if (this.opts.registryBucket !== null) {
       try {
         const buckets = this.opts.buckets ?? defaultBuckets;
-        const kv = await buckets.open(nc, this.opts.registryBucket ?? DEFAULT_REGISTRY_BUCKET, { history: 1 });
+        // One deadline for the whole registration: a cluster without a majority fails it once, not per step.
+        const deadline = buckets.deadline();
+        const kv = await buckets.open(nc, this.opts.registryBucket ?? DEFAULT_REGISTRY_BUCKET, { history: 1 }, deadline);
         this.kv = kv;
         // Retried through a stream leader election (a node was just lost).
-        await buckets.retry(() => kv.put(this.registryKey, this.registration('available')));
+        await buckets.retry(() => kv.put(this.registryKey, this.registration('available')), deadline);
       } catch (error) {
         // Do not leave a half-started agent's connection open.
         this.nc = null;
@@ -238,7 +240,7 @@ export class Agent implements AgentHandle {
       priority: options.priority ?? Priority.normal,
     });
     const external = this.opts.externals?.(to);
-    if (external) return external.request(this, message, options.timeoutMs ?? this.opts.requestTimeoutMs ?? 30_000);
+    if (external) return external.request(this, message, timeout);
     const subject = renderSubject(this.profile.request, { agent: to });
     if (this.opts.isGone?.(to)) throw new AgentRequestError('no_responders', `No agent answers on ${subject}: ${to} has left (offline in the registry).`);
     // Subscribe to the frames before asking, so none is missed; the responder publishes them on

@@ -5,11 +5,13 @@
  * other settings is used, not refused: fewer replicas than wanted are raised (a bucket an older
  * build made with one replica is lost with its node), anything else is kept as it is; either is
  * said once as a warning. Requests caught by a leader election (a node just died) are retried,
- * bounded by count and time.
+ * bounded by count and time; the nested steps of one start (find, create, bind, then the put or
+ * watch that follows) share ONE deadline, so a cluster without a majority fails a start once.
  */
 import { jetstream, jetstreamManager, type JetStreamManager, type StreamInfo } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection, ServerInfo } from '@nats-io/transport-node';
+import { systemClock, type Clock } from './clock.js';
 
 /** What the server's INFO says about the cluster behind one connection. */
 export interface ClusterView {
@@ -95,16 +97,28 @@ export function isLeaderless(error: unknown): boolean {
   return e?.name === 'JetStreamNotEnabled' && /no responders/i.test(String(e.cause?.message ?? ''));
 }
 
-/** Runs `task`, retrying failures `retryable` calls transient with a growing pause, within `bounds`. */
-export async function retryTransient<T>(task: () => Promise<T>, bounds: RetryBounds = ELECTION_RETRY, retryable: (error: unknown) => boolean = isTransient): Promise<T> {
-  const started = Date.now();
+/** What {@link retryTransient} may be told besides its bounds. */
+export interface RetryOptions {
+  retryable?: (error: unknown) => boolean;
+  /** No retry starts after this (ms since the epoch, on `clock`): the deadline of the whole start the task is a step of. */
+  deadline?: number;
+  clock?: Pick<Clock, 'now' | 'sleep'>;
+}
+
+/**
+ * Runs `task`, retrying failures `retryable` calls transient with a growing pause, within `bounds`
+ * and never past `deadline`; a task started before the deadline still gets its one attempt.
+ */
+export async function retryTransient<T>(task: () => Promise<T>, bounds: RetryBounds = ELECTION_RETRY, options: RetryOptions = {}): Promise<T> {
+  const { retryable = isTransient, clock = systemClock } = options;
+  const until = Math.min(clock.now() + bounds.withinMs, options.deadline ?? Infinity);
   for (let attempt = 1; ; attempt++) {
     try {
       return await task();
     } catch (error) {
       const pause = Math.min(2000, 250 * 2 ** (attempt - 1));
-      if (!retryable(error) || attempt >= bounds.attempts || Date.now() + pause - started > bounds.withinMs) throw error;
-      await new Promise((resolve) => setTimeout(resolve, pause));
+      if (!retryable(error) || attempt >= bounds.attempts || clock.now() + pause > until) throw error;
+      await clock.sleep(pause);
     }
   }
 }
@@ -116,6 +130,8 @@ export interface JetStreamBucketsOptions {
   /** Tells the user (once per bucket) that a bucket differs from what was asked. */
   warn?: (message: string) => void;
   retry?: RetryBounds;
+  /** Time for the retries' pauses and deadlines (tests pass a fake one); the real one by default. */
+  clock?: Pick<Clock, 'now' | 'sleep'>;
   /**
    * Timeout of each JetStream request (ms, default 2000): one caught by an election fails fast and
    * is retried, instead of waiting nats.js's 5 s.
@@ -136,10 +152,25 @@ export class JetStreamBuckets {
   private readonly opened = new WeakMap<NatsConnection, Map<string, Promise<KV>>>();
   private readonly warned = new Set<string>();
 
-  constructor(private readonly options: JetStreamBucketsOptions = {}) {}
+  private readonly clock: Pick<Clock, 'now' | 'sleep'>;
 
-  /** The bucket `name` on `nc`, created when missing; cached per connection. */
-  open(nc: NatsConnection, name: string, settings: BucketSettings): Promise<KV> {
+  constructor(private readonly options: JetStreamBucketsOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /**
+   * The deadline of one start from now (its retry bound): pass it to {@link open} and to the
+   * {@link retry} of what follows (the agent's registration, the registry's watch).
+   */
+  deadline(): number {
+    return this.clock.now() + (this.options.retry ?? ELECTION_RETRY).withinMs;
+  }
+
+  /**
+   * The bucket `name` on `nc`, created when missing; cached per connection. Every step of it is
+   * retried through an election only until `deadline`.
+   */
+  open(nc: NatsConnection, name: string, settings: BucketSettings, deadline = this.deadline()): Promise<KV> {
     let buckets = this.opened.get(nc);
     if (!buckets) this.opened.set(nc, (buckets = new Map()));
     const cached = buckets.get(name);
@@ -149,14 +180,14 @@ export class JetStreamBuckets {
       const key = `${nc.info?.cluster ?? nc.info?.server_id ?? ''}\0${name}`;
       let settle = this.settled.get(key);
       if (!settle) {
-        settle = this.settle(nc, name, settings);
+        settle = this.settle(nc, name, settings, deadline);
         this.settled.set(key, settle);
         // A failed check is tried again by the next open (JetStream may be back by then).
         settle.catch(() => this.settled.delete(key));
       }
       const replicas = await settle;
       // Binds: the bucket exists now (created again with the same settings if it was deleted).
-      return this.retrySettle(() => this.kvm(nc).create(name, { history: settings.history, replicas }));
+      return this.retrySettle(() => this.kvm(nc).create(name, { history: settings.history, replicas }), deadline);
     })();
     buckets.set(name, opening);
     opening.catch(() => buckets.delete(name));
@@ -180,9 +211,9 @@ export class JetStreamBuckets {
    * Retries `task` on an opened bucket through a leader election, within this instance's bounds;
    * a stream still without a leader at the end is said as such, not as a server without JetStream.
    */
-  async retry<T>(task: () => Promise<T>): Promise<T> {
+  async retry<T>(task: () => Promise<T>, deadline = this.deadline()): Promise<T> {
     try {
-      return await this.retrying(task, (error) => isTransient(error) || isLeaderless(error));
+      return await this.retrying(task, (error) => isTransient(error) || isLeaderless(error), deadline);
     } catch (error) {
       if (!isLeaderless(error)) throw error;
       const on = String((error as { cause?: { message?: unknown } }).cause?.message ?? '').replace(/^no responders:\s*/i, '');
@@ -191,34 +222,34 @@ export class JetStreamBuckets {
   }
 
   /** Retries a step of settling (before the bucket is known): there "no responders" is a server without JetStream. */
-  private retrySettle<T>(task: () => Promise<T>): Promise<T> {
-    return this.retrying(task, isTransient);
+  private retrySettle<T>(task: () => Promise<T>, deadline: number): Promise<T> {
+    return this.retrying(task, isTransient, deadline);
   }
 
-  /** Retries as {@link retryTransient}; the first retry is said (once), so a wait of up to its bound is not silent. */
-  private retrying<T>(task: () => Promise<T>, retryable: (error: unknown) => boolean): Promise<T> {
-    const withinS = Math.round((this.options.retry ?? ELECTION_RETRY).withinMs / 1000);
+  /** Retries as {@link retryTransient} until `deadline`; the first retry is said (once), so the wait is not silent. */
+  private retrying<T>(task: () => Promise<T>, retryable: (error: unknown) => boolean, deadline: number): Promise<T> {
     const said = async () => {
       try {
         return await task();
       } catch (error) {
-        if (retryable(error)) this.warnOnce('retrying', `JetStream: no answer yet (${isLeaderless(error) ? 'no stream leader' : (error as Error).message}); trying again for up to ${withinS} s (after a node's loss the cluster elects new leaders).`);
+        const leftS = Math.round((deadline - this.clock.now()) / 1000);
+        if (retryable(error) && leftS > 0) this.warnOnce('retrying', `JetStream: no answer yet (${isLeaderless(error) ? 'no stream leader' : (error as Error).message}); trying again for up to ${leftS} s (after a node's loss the cluster elects new leaders).`);
         throw error;
       }
     };
-    return retryTransient(said, this.options.retry, retryable);
+    return retryTransient(said, this.options.retry, { retryable, deadline, clock: this.clock });
   }
 
   /** Finds or creates the bucket's stream; returns its replicas. */
-  private async settle(nc: NatsConnection, name: string, settings: BucketSettings): Promise<number> {
-    const jsm = await this.retrySettle(() => jetstreamManager(nc, this.jsOptions()));
+  private async settle(nc: NatsConnection, name: string, settings: BucketSettings, deadline: number): Promise<number> {
+    const jsm = await this.retrySettle(() => jetstreamManager(nc, this.jsOptions()), deadline);
     const choice = chooseReplicas(this.options.replicas, clusterView(nc.info));
     if (choice.note) this.warnOnce('replicas', `JetStream: ${choice.note}.`);
     for (let attempt = 0; attempt < 3; attempt++) {
-      const existing = await this.info(jsm, name);
-      if (existing) return this.reconcile(jsm, name, existing, choice.replicas, settings);
+      const existing = await this.info(jsm, name, deadline);
+      if (existing) return this.reconcile(jsm, name, existing, choice.replicas, settings, deadline);
       try {
-        return await this.create(nc, name, settings, choice.replicas, this.options.replicas !== undefined);
+        return await this.create(nc, name, settings, choice.replicas, this.options.replicas !== undefined, deadline);
       } catch (error) {
         // Another process created it meanwhile (perhaps with other settings): look again and use it.
         if (!/already in use/i.test((error as Error).message)) throw error;
@@ -227,9 +258,9 @@ export class JetStreamBuckets {
     throw new Error(`JetStream bucket ${name} could not be created or found.`);
   }
 
-  private async info(jsm: JetStreamManager, name: string): Promise<StreamInfo | null> {
+  private async info(jsm: JetStreamManager, name: string, deadline: number): Promise<StreamInfo | null> {
     try {
-      return await this.retrySettle(() => jsm.streams.info(`KV_${name}`));
+      return await this.retrySettle(() => jsm.streams.info(`KV_${name}`), deadline);
     } catch (error) {
       if ((error as { name?: string }).name === 'StreamNotFoundError' || /stream not found/i.test((error as Error).message)) return null;
       throw error;
@@ -237,10 +268,10 @@ export class JetStreamBuckets {
   }
 
   /** Creates it with `replicas`, stepping down while the cluster cannot place that many (said when they were configured). */
-  private async create(nc: NatsConnection, name: string, settings: BucketSettings, replicas: number, configured: boolean): Promise<number> {
+  private async create(nc: NatsConnection, name: string, settings: BucketSettings, replicas: number, configured: boolean, deadline: number): Promise<number> {
     for (let r = replicas; ; r--) {
       try {
-        await this.retrySettle(() => this.kvm(nc).create(name, { history: settings.history, replicas: r }));
+        await this.retrySettle(() => this.kvm(nc).create(name, { history: settings.history, replicas: r }), deadline);
         if (r < replicas && configured) this.warnOnce(name, `JetStream bucket ${name}: the cluster could not place ${replicas} replicas; created with ${r}.`);
         return r;
       } catch (error) {
@@ -250,7 +281,7 @@ export class JetStreamBuckets {
   }
 
   /** An existing bucket: raise its replicas when it has fewer than wanted; keep every other setting. */
-  private async reconcile(jsm: JetStreamManager, name: string, info: StreamInfo, wanted: number, settings: BucketSettings): Promise<number> {
+  private async reconcile(jsm: JetStreamManager, name: string, info: StreamInfo, wanted: number, settings: BucketSettings, deadline: number): Promise<number> {
     const have = info.config.num_replicas || 1;
     const history = info.config.max_msgs_per_subject;
     if (history !== settings.history) {
@@ -258,9 +289,9 @@ export class JetStreamBuckets {
     }
     if (have >= wanted) return have;
     try {
-      await this.retrySettle(() => jsm.streams.update(`KV_${name}`, { num_replicas: wanted }));
-      await this.settledLeader(jsm, name);
-      this.warnOnce(name, `JetStream bucket ${name} had ${have} replica(s) (made earlier with other settings): raised to ${wanted}.`);
+      await this.retrySettle(() => jsm.streams.update(`KV_${name}`, { num_replicas: wanted }), deadline);
+      const unsettled = await this.settledLeader(jsm, name, deadline);
+      this.warnOnce(name, `JetStream bucket ${name} had ${have} replica(s) (made earlier with other settings): raised to ${wanted}${unsettled ? ` (not confirmed yet: ${unsettled})` : ''}.`);
       return wanted;
     } catch (error) {
       this.warnOnce(name, `JetStream bucket ${name} has ${have} replica(s), fewer than ${wanted}, and could not be raised (${(error as Error).message}): used as it is.`);
@@ -269,16 +300,18 @@ export class JetStreamBuckets {
   }
 
   /**
-   * Waits (at most 5 s) until a rescaled stream has a leader and current, caught-up replicas:
-   * meanwhile its puts find no responders.
+   * Waits (at most 5 s, and not past `deadline`) until a rescaled stream has a leader and current,
+   * caught-up replicas: meanwhile its puts find no responders. Null when it has; else what it lacks.
    */
-  private async settledLeader(jsm: JetStreamManager, name: string): Promise<void> {
-    const until = Date.now() + 5000;
-    while (Date.now() < until) {
+  private async settledLeader(jsm: JetStreamManager, name: string, deadline: number): Promise<string | null> {
+    const until = Math.min(this.clock.now() + 5000, deadline);
+    for (;;) {
       const info = await jsm.streams.info(`KV_${name}`).catch(() => null);
+      const behind = (info?.cluster?.replicas ?? []).filter((r) => !r.current || r.lag).length;
       // Caught up too: a direct get (any replica answers it) must not read a new replica still empty.
-      if (info?.cluster?.leader && (info.cluster.replicas ?? []).every((r) => r.current && !r.lag)) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      if (info?.cluster?.leader && !behind) return null;
+      if (this.clock.now() + 100 >= until) return !info ? 'the stream did not answer' : info.cluster?.leader ? `${behind} replica(s) still catching up` : 'no leader elected';
+      await this.clock.sleep(100);
     }
   }
 

@@ -79,8 +79,8 @@ export interface NetworkOptions {
   events?: RuntimeEventBus;
   /** The run's clients (the app's or the CLI's sender, the republisher): on the bus, but not peers an agent delegates to. */
   clients?: readonly string[];
-  /** Stops what the plan started besides agents (MCP servers), after the agents. */
-  onStop?: () => Promise<void>;
+  /** Stops what the plan started besides agents (MCP servers), after the agents, by the stop's deadline. */
+  onStop?: (deadline: number) => Promise<void>;
   /** Budgets, run timeouts, heartbeats and presence; the system clock unless a test drives time. */
   clock?: Clock;
   /** External Synadia Agent Protocol agents its agents may ask (request_agent, delegate). */
@@ -205,7 +205,7 @@ export class AgentNetwork {
     await this.externals?.stop();
     if (this.registryConnection) await closeConnection(this.registryConnection, deadline);
     this.registryConnection = null;
-    await settledBy(this.options.onStop?.() ?? Promise.resolve(), deadline);
+    await settledBy(this.options.onStop?.(deadline) ?? Promise.resolve(), deadline);
     return unflushedLines(reports);
   }
 

@@ -164,8 +164,10 @@ export class CapabilityRegistry {
     try {
       // create() binds to the bucket when it exists; agents starting later write into it.
       const buckets = this.opts.buckets ?? defaultBuckets;
-      const kv: KV = await buckets.open(this.opts.connection, bucket, { history: 1 });
-      this.watcher = await buckets.retry(() => kv.watch({ key: '>' }));
+      // One deadline for opening and watching: a cluster without a majority is given up on once.
+      const deadline = buckets.deadline();
+      const kv: KV = await buckets.open(this.opts.connection, bucket, { history: 1 }, deadline);
+      this.watcher = await buckets.retry(() => kv.watch({ key: '>' }), deadline);
     } catch (error) {
       // A server without JetStream (or permission for it), or a cluster without a leader: announcements still work.
       // Without JetStream the agents' own registration fails next, saying what to change.

@@ -265,7 +265,7 @@ async function startMcp(options: RunSessionOptions, connection: NodeConnectionOp
   try {
     const mcp = await startMcpServers(options.topology, localAgents, { baseDir: options.baseDir, ...(mcpConnection && { connection: mcpConnection }) });
     // Its NATS exposure unsubscribes on a connection whose servers may be gone.
-    steps.push({ what: 'the MCP servers', run: async (deadline) => (await settledBy(mcp.stop(), deadline)) || options.warn('MCP servers: still stopping at the deadline; left to exit with the process') });
+    steps.push({ what: 'the MCP servers', run: async (deadline) => (await settledBy(mcp.stop(deadline), deadline)) || options.warn('MCP servers: still stopping at the deadline; left to exit with the process') });
     return mcp;
   } catch (error) {
     throw new RunFailure('start_failed', `an MCP server failed to start: ${(error as Error).message}`, { cause: error });

@@ -159,7 +159,7 @@ describe('the registry when its bucket cannot be opened', () => {
     const server = await startTestServer();
     const connection = await connect({ ...server.connection, name: 'jetstream-buckets-registry' });
     // What JetStreamBuckets throws once its retries through an election are spent.
-    const leaderless = { open: () => Promise.reject(new Error('JetStream system temporarily unavailable')) } as unknown as JetStreamBuckets;
+    const leaderless = { deadline: () => Date.now(), open: () => Promise.reject(new Error('JetStream system temporarily unavailable')) } as unknown as JetStreamBuckets;
     const warnings: string[] = [];
     const registry = new CapabilityRegistry({ connection, buckets: leaderless, heartbeatMs: 0, warn: (m) => warnings.push(m) });
     try {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { chooseReplicas, clusterView, isLeaderless, isPlacementRefused, isTransient, JetStreamBuckets, retryTransient } from '../../agents/runtime/jetstream-buckets.js';
 
 describe('chooseReplicas', () => {
@@ -132,5 +133,95 @@ describe('JetStreamBuckets.retry (writes to an opened bucket)', () => {
   it('leaves a server without JetStream (no responders to the API, no cause) to fail at once', () => {
     expect(isLeaderless(Object.assign(new Error('jetstream is not enabled'), { name: 'JetStreamNotEnabled' }))).toBe(false);
     expect(isLeaderless(leaderless())).toBe(true);
+  });
+});
+
+describe('JetStreamBuckets: one start has one deadline', () => {
+  const timeout = () => Object.assign(new Error('timeout'), { name: 'TimeoutError' });
+  const REQUEST_MS = 2000;
+
+  /** Time that moves only when a request times out or a retry pauses. */
+  function fakeClock() {
+    const clock = { t: 0, now: () => clock.t, sleep: async (ms: number) => void (clock.t += ms) };
+    return clock;
+  }
+
+  /**
+   * A connection to a cluster without a majority: every JetStream request times out after
+   * REQUEST_MS, except that `answers` may answer one (a stream leader seen for a moment).
+   */
+  function leaderlessConnection(clock: { t: number }, answers: (subject: string) => object | null = () => null, info?: object) {
+    const requests: string[] = [];
+    const nc = {
+      options: { inboxPrefix: '_INBOX' },
+      info,
+      features: { get: () => ({ ok: true, min: '2.9.0' }), supports: () => true, require: () => true },
+      getServerVersion: () => ({ major: 2, minor: 10, micro: 0 }),
+      request: async (subject: string) => {
+        requests.push(subject);
+        const answer = answers(subject);
+        if (answer) return { data: new TextEncoder().encode(JSON.stringify(answer)) };
+        clock.t += REQUEST_MS;
+        throw timeout();
+      },
+    };
+    return { nc: nc as unknown as NatsConnection, requests };
+  }
+
+  it('fails an open (and the put that would follow) on a leaderless cluster within the one bound, not one bound per step', async () => {
+    const clock = fakeClock();
+    const { nc, requests } = leaderlessConnection(clock);
+    const buckets = new JetStreamBuckets({ clock });
+    const deadline = buckets.deadline();
+    await expect(buckets.open(nc, 'registry', { history: 1 }, deadline)).rejects.toThrow('timeout');
+    // The last attempt started before the deadline; it may take its own request timeout.
+    expect(clock.t).toBeLessThanOrEqual(20_000 + REQUEST_MS);
+    expect(requests.length).toBeGreaterThan(1);
+    expect(requests.length).toBeLessThanOrEqual(12);
+  });
+
+  it('lets a later step (the bind after the stream was found) retry only in what is left of the deadline', async () => {
+    const clock = fakeClock();
+    let shown = false;
+    // The stream's info answers once, after 14 s of timeouts; the bind that follows meets none again.
+    const stream = { config: { name: 'KV_registry', num_replicas: 1, max_msgs_per_subject: 1, subjects: ['$KV.registry.>'] }, cluster: { leader: 'n1' }, state: { messages: 0 } };
+    const { nc, requests } = leaderlessConnection(clock, (subject) => (!shown && clock.t >= 14_000 && subject.endsWith('STREAM.INFO.KV_registry') ? ((shown = true), stream) : null));
+    const buckets = new JetStreamBuckets({ clock });
+    const deadline = buckets.deadline();
+    await expect(buckets.open(nc, 'registry', { history: 1 }, deadline)).rejects.toThrow('timeout');
+    expect(shown).toBe(true);
+    // Per step, the bind alone could have retried until 14 s + 20 s.
+    expect(clock.t).toBeLessThanOrEqual(20_000 + REQUEST_MS);
+    expect(requests.length).toBeLessThanOrEqual(12 + 1);
+  });
+
+  it('gives a step started at the deadline its one attempt and no retry', async () => {
+    const clock = fakeClock();
+    const buckets = new JetStreamBuckets({ clock });
+    const deadline = buckets.deadline();
+    clock.t = deadline;
+    let calls = 0;
+    await expect(buckets.retry(async () => Promise.reject((calls++, timeout())), deadline)).rejects.toThrow('timeout');
+    expect(calls).toBe(1);
+  });
+
+  it('without a deadline given, each call has the whole bound (as before)', async () => {
+    const clock = fakeClock();
+    const buckets = new JetStreamBuckets({ clock, retry: { attempts: 100, withinMs: 10_000 } });
+    await expect(buckets.retry(async () => Promise.reject((clock.t += REQUEST_MS, timeout())))).rejects.toThrow('timeout');
+    expect(clock.t).toBeGreaterThan(8_000);
+    expect(clock.t).toBeLessThanOrEqual(10_000 + REQUEST_MS);
+  });
+
+  it('says a raised bucket is not confirmed yet when no leader was elected before the wait ended', async () => {
+    const clock = fakeClock();
+    const warnings: string[] = [];
+    const config = { name: 'KV_old', num_replicas: 1, max_msgs_per_subject: 1, subjects: ['$KV.old.>'] };
+    // Raised to 3 replicas, the stream answers its info but never reports a leader.
+    const stream = { config, cluster: { name: 'c' }, state: { messages: 0 } };
+    const answers = (subject: string) => (subject.includes('STREAM.UPDATE') ? { ...stream, config: { ...config, num_replicas: 3 } } : subject.includes('STREAM.INFO') ? stream : null);
+    const { nc } = leaderlessConnection(clock, answers, { cluster: `unit-${Math.random()}`, connect_urls: ['a:1', 'b:1', 'c:1'] });
+    await new JetStreamBuckets({ clock, warn: (m) => warnings.push(m) }).open(nc, 'old', { history: 1 });
+    expect(warnings).toEqual([expect.stringMatching(/old had 1 replica.*raised to 3 \(not confirmed yet: no leader elected\)\.$/)]);
   });
 });

@@ -9,10 +9,10 @@ import type { ToolBackend } from '../gateway.js';
 import { exposeMcpOnNats, type McpNatsExposure } from './nats-exposure.js';
 import { McpStdioBackend } from './stdio-backend.js';
 
-/** Started MCP servers; `stop()` ends exposures, then the processes. */
+/** Started MCP servers; `stop()` ends exposures (talking to NATS only until `deadline`), then the processes. */
 export interface McpServers {
   backends: ReadonlyMap<string, ToolBackend>;
-  stop(): Promise<void>;
+  stop(deadline?: number): Promise<void>;
 }
 
 /** Options for {@link startMcpServers}. */
@@ -30,8 +30,8 @@ export async function startMcpServers(topology: Topology, agents: readonly strin
   );
   const backends = new Map<string, McpStdioBackend>();
   const exposures: McpNatsExposure[] = [];
-  const stop = async () => {
-    await Promise.all(exposures.splice(0).map((e) => e.stop().catch(() => undefined)));
+  const stop = async (deadline?: number) => {
+    await Promise.all(exposures.splice(0).map((e) => e.stop(deadline).catch(() => undefined)));
     await Promise.all([...backends.values()].map((b) => b.close().catch(() => undefined)));
   };
   try {

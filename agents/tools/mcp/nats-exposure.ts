@@ -58,8 +58,11 @@ export interface McpExposureOptions {
 /** A server being served on the bus. */
 export interface McpNatsExposure {
   subject: string;
-  /** Stops taking requests, cancels calls in flight (they answer with an error) and waits for them. */
-  stop(): Promise<void>;
+  /**
+   * Stops taking requests, cancels calls in flight (they answer with an error) and waits for them;
+   * what asks the server is done by `deadline` (the caller's stop's), or as soon as the server is lost.
+   */
+  stop(deadline?: number): Promise<void>;
 }
 
 /** A JSON-RPC 2.0 error, as MCP uses them. */
@@ -118,10 +121,10 @@ export async function exposeMcpOnNats(connection: NatsConnection, options: McpEx
   let stopped: Promise<void> | null = null;
   return {
     subject,
-    stop: () =>
+    stop: (deadline = deadlineIn(DEFAULT_STOP_MS)) =>
       (stopped ??= (async () => {
         // Draining asks the server: with none reachable it would wait for one (close-connection.ts).
-        if (isConnected(connection)) await settledBy(sub.drain().catch(() => sub.unsubscribe()), deadlineIn(DEFAULT_STOP_MS));
+        if (isConnected(connection)) await settledBy(sub.drain().catch(() => sub.unsubscribe()), deadline, connection);
         if (!connection.isClosed() && !sub.isClosed()) sub.unsubscribe();
         stopping.abort(new Error(`MCP server "${server}" stopped serving on NATS.`));
         await Promise.allSettled([...inFlight]);
