@@ -17,6 +17,7 @@ import { readTopology } from './read-topology.js';
 import { synadiaServed } from '../../agents/topology/synadia-exposure.js';
 import { synadiaSubjects } from '../../agents/protocol/synadia.js';
 import { summarize } from './run-summary.js';
+import { ConnectionNotes } from './connection-notes.js';
 import { serverNotes } from './server-notes.js';
 import { stopSignals } from './signals.js';
 import { saveTraceFile, traceFileLibrary } from './trace-file.js';
@@ -99,11 +100,18 @@ export async function run(argv: string[]): Promise<number> {
       appVersion,
       warn,
       onRecording: (id) => void (runId = id),
-      onNetwork: (network) =>
+      onNetwork: (network) => {
         network.events.onAny((name, payload) => {
           const line = summarize(name, payload);
           if (line) log(line);
-        }),
+        });
+        // A cluster node's loss under the agents: one line per loss, also without --trace.
+        const notes = new ConnectionNotes(warn);
+        network.events.on('agent.started', (e) => {
+          const agent = network.agents.find((a) => a.name === e.agent && a.instance === e.instance);
+          if (agent) notes.follow(agent.connection);
+        });
+      },
     });
     log(`${topology.metadata.name}: ${session.network.agents.length} agent instance(s) running${only ? ` (only ${only.join(', ')})` : ''}. Ctrl-C stops.`);
     for (const [name, served] of synadiaServed(topology)) {
