@@ -5,11 +5,10 @@
 // agent (one more `switchboard run --only`) starts and answers, and a request caught in flight by the
 // kill ends in a clear timeout that the trace marks as timed out after the requester's timeout.
 // The node is restarted (and the registry's replicas current again) before the next kill.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Agent, AgentRequestError } from '../../agents/runtime/agent.js';
 import { JetStreamBuckets } from '../../agents/runtime/jetstream-buckets.js';
@@ -17,9 +16,10 @@ import { DEFAULT_REGISTRY_BUCKET } from '../../agents/protocol/subjects.js';
 import { correlate } from '../../agents/trace/correlate.js';
 import { rowFacts } from '../../agents/trace/row-facts.js';
 import { TraceRecordSchema, type MessageRecord, type TraceRecord } from '../../agents/trace/record.js';
-import { cliPath } from '../helpers/cli.js';
+import { startRun } from '../helpers/cli.js';
 import { startTestCluster, type TestCluster, type TestServer } from '../helpers/nats-server.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
+import { until } from '../helpers/until.js';
 
 const TRIO = path.resolve('templates/seed-000-trio.yaml');
 const QUESTION = "What's the weather in Paris?";
@@ -34,64 +34,10 @@ const ANSWER_WITHIN_MS = 40_000;
 /** The whole test stops past this (the suite's budget is 150 s here). */
 const BUDGET_MS = 140_000;
 
-/** One `switchboard run` kept running. */
-interface RunProcess {
-  child: ChildProcess;
-  output: () => string;
-  /** Resolves with its exit code once it exits by itself (null after `withinMs`: then it is stopped). */
-  exit(withinMs: number): Promise<number | null>;
-  stop(): Promise<number | null>;
-}
-
 const cleanups: Array<() => Promise<unknown> | void> = [];
 afterAll(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 }, 60_000);
-
-/** Starts `switchboard run ARGS` and resolves once `ready` matches its stderr (rejects after `timeoutMs` or on exit). */
-async function startRun(args: string[], ready: RegExp, timeoutMs = 30_000): Promise<RunProcess & { readyAfterMs: number }> {
-  const started = performance.now();
-  const child = spawn(process.execPath, [cliPath, 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    try {
-      return await exited;
-    } finally {
-      clearTimeout(timer);
-    }
-  };
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`switchboard run ${args.join(' ')}: not ready within ${timeoutMs} ms:\n${output}`)), timeoutMs);
-    const check = () => {
-      if (!ready.test(output)) return;
-      clearTimeout(timer);
-      resolve();
-    };
-    child.stderr.on('data', check);
-    child.stdout.on('data', check);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      if (!ready.test(output)) reject(new Error(`switchboard run ${args.join(' ')} exited with ${code}:\n${output}`));
-    });
-  }).catch(async (error: unknown) => {
-    await stop();
-    throw error;
-  });
-  const exit = async (withinMs: number) => {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), withinMs)));
-    const code = await Promise.race([exited, late]);
-    clearTimeout(timer);
-    if (code === null) await stop();
-    return code;
-  };
-  return { child, output: () => output, exit, stop, readyAfterMs: performance.now() - started };
-}
 
 /** The node's `server_name`, from its monitoring endpoint. */
 async function serverName(node: TestServer): Promise<string> {
@@ -159,7 +105,7 @@ describe('kill -9 of each node of a 3-node JetStream cluster under a spread topo
       spread.map(async ([agent, node]) => {
         const trace = path.join(tmp, `${agent}.ndjson`);
         traces.set(agent, trace);
-        const run = await startRun([TRIO, '--only', agent, '--nats', node.url, '--trace', trace], /agent instance\(s\) running/);
+        const run = await startRun([TRIO, '--only', agent, '--nats', node.url, '--trace', trace]);
         cleanups.push(() => run.stop());
         return run;
       }),
@@ -194,15 +140,30 @@ describe('kill -9 of each node of a 3-node JetStream cluster under a spread topo
       const node = cluster.nodes[index]!;
       const survivor = cluster.nodes[(index + 1) % 3]!;
 
-      // The first kill catches a request in flight: its responder holds it on the node that dies.
+      // The first kill catches a request in flight: its responder, an agent connected only to the node
+      // that dies, holds its answer until the node is gone. Asked before, on a live node, it answers.
       let lost: Promise<unknown> | null = null;
-      let holder: NatsConnection | null = null;
+      let slow: Agent | null = null;
+      let answerNow = (): void => undefined;
       if (turn === 0) {
-        holder = await connect({ servers: [node.url], reconnect: false, name: 'fault_holder' });
-        let received!: () => void;
+        let received = (): void => undefined;
+        let held: Promise<void> = Promise.resolve();
+        slow = new Agent({
+          name: 'slow_agent',
+          connection: { servers: [node.url], reconnect: false, ignoreClusterUpdates: true },
+          registryBucket: null,
+          heartbeatMs: 0,
+          handler: async () => {
+            received();
+            await held;
+            return 'still here';
+          },
+        });
+        await slow.start();
+        const control = await client.request('slow_agent', 'are you there?', { timeoutMs: 10_000 });
+        expect(control.content, 'the responder answers while its node lives').toBe('still here');
+        held = new Promise<void>((resolve) => (answerNow = resolve));
         const got = new Promise<void>((resolve) => (received = resolve));
-        holder.subscribe('agents.request.slow_agent', { callback: () => received() }); // answers never: its node dies first
-        await holder.flush();
         lost = client.request('slow_agent', 'are you there?', { timeoutMs: LOST_TIMEOUT_MS }).then(
           () => null,
           (error: unknown) => error,
@@ -212,6 +173,7 @@ describe('kill -9 of each node of a 3-node JetStream cluster under a spread topo
 
       const killedAt = performance.now();
       await node.kill();
+      answerNow(); // past the kill: its only server is gone, so the answer cannot leave
       const answering = firstAnswer(client, killedAt);
       if (lost) {
         const error = (await lost) as AgentRequestError;
@@ -219,10 +181,17 @@ describe('kill -9 of each node of a 3-node JetStream cluster under a spread topo
         expect(error.code).toBe('timeout');
         expect(error.message).toBe(`slow_agent did not answer on agents.request.slow_agent within ${LOST_TIMEOUT_MS} ms.`);
         lostRequest = { subject: 'agents.request.slow_agent', error };
-        await holder?.close().catch(() => undefined);
+        await slow?.stop(0).catch(() => undefined);
       }
 
       const { afterMs, failures } = await answering;
+      // The process whose agents were on the killed node says the loss and the reconnect, once (not per agent).
+      const onNode = runs[index]!;
+      const lostLine = `nats: lost ${node.url}; reconnected to`;
+      await until(() => onNode.output().includes(lostLine), `run on node ${index} to say it reconnected`, 20_000);
+      const said = onNode.output().split('\n').filter((line) => line.includes(`nats: lost ${node.url};`));
+      console.log(`[faults] cluster-kill: the run on node ${index} said:\n  ${said.join('\n  ')}`);
+      expect(said).toHaveLength(2);
       console.log(`[faults] cluster-kill: node ${index}${turn === 0 ? ' (registry leader)' : ''} killed: first answer after ${afterMs.toFixed(0)} ms (${failures.length} request(s) failed before it)`);
 
       // The registry and a blackboard: readable and writable on the survivors.
@@ -234,7 +203,7 @@ describe('kill -9 of each node of a 3-node JetStream cluster under a spread topo
       const rwMs = performance.now() - rw;
 
       // A new agent starts on a survivor (its registry entry is written) and answers.
-      const extra = await startRun([TRIO, '--only', 'general_assistant', '--nats', survivor.url, '--input', 'hello', '--to', 'general_assistant', '--timeout', '20'], /agent instance\(s\) running/);
+      const extra = await startRun([TRIO, '--only', 'general_assistant', '--nats', survivor.url, '--input', 'hello', '--to', 'general_assistant', '--timeout', '20']);
       const startedAfterMs = performance.now() - killedAt;
       const code = await extra.exit(30_000); // it stops by itself once answered
       expect(code, extra.output()).toBe(0);
@@ -266,7 +235,11 @@ describe('kill -9 of each node of a 3-node JetStream cluster under a spread topo
     const firstKilled = order[0]!;
     const witness = spread.find(([, node]) => node !== cluster.nodes[firstKilled])![0];
     const records = readTrace(traces.get(witness)!);
-    const request = records.find((r): r is MessageRecord => r.kind === 'message' && r.subject === lostRequest!.subject);
+    // The last on its subject: the first was the control, answered.
+    const asked = records.filter((r): r is MessageRecord => r.kind === 'message' && r.subject === lostRequest!.subject);
+    expect(asked, `${witness}'s trace has the control and the lost request`).toHaveLength(2);
+    expect(correlate(records).pairs.find((p) => p.request.seq === asked[0]!.seq)).toMatchObject({ status: 'answered' });
+    const request = asked.at(-1);
     expect(request, `${witness}'s trace has the lost request`).toBeDefined();
     const pair = correlate(records).pairs.find((p) => p.request.seq === request!.seq);
     expect(pair).toMatchObject({ status: 'timed_out', timedOutBy: 'timeout', waitedMs: LOST_TIMEOUT_MS, reply: null });

@@ -4,7 +4,6 @@
 // not flush. And the normal case, servers alive: the offline announcements reach the bus, the
 // registry entries say offline, the trace holds them, nothing is said lost.
 // Takes here (2 cores, shared): ~11 s (6 s of it the cluster staying gone before the signal).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,7 +13,7 @@ import { decodeAgentMessage } from '../../agents/protocol/codec.js';
 import { DEFAULT_REGISTRY_BUCKET, SEED_000_PROFILE } from '../../agents/protocol/subjects.js';
 import { TraceRecordSchema, type TraceRecord } from '../../agents/trace/record.js';
 import { connectBridge } from '../helpers/bridge-client.js';
-import { cliPath, startServe } from '../helpers/cli.js';
+import { startRun, startServe } from '../helpers/cli.js';
 import { startTestCluster, type TestCluster } from '../helpers/nats-server.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 import { trioTemplate } from '../helpers/trio-run.js';
@@ -33,40 +32,6 @@ const cleanups: Array<() => Promise<unknown> | void> = [];
 afterAll(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 }, 60_000);
-
-/** A `switchboard run` kept running until the test signals it. */
-interface RunProcess {
-  child: ChildProcess;
-  output: () => string;
-  /** SIGTERM; resolves with the exit code and the ms from the signal to the exit (killed after 20 s: code null). */
-  sigterm(): Promise<{ code: number | null; ms: number }>;
-}
-
-/** Starts `switchboard run ARGS`; resolves once its agents run. */
-async function startRun(args: string[]): Promise<RunProcess> {
-  const child = spawn(process.execPath, [cliPath, 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
-  const process_ = { child, output: () => output, sigterm: () => sigterm(child) };
-  cleanups.push(() => void (child.exitCode === null && child.signalCode === null && child.kill('SIGKILL')));
-  await until(() => {
-    if (child.exitCode !== null) throw new Error(`switchboard run exited with ${child.exitCode}:\n${output}`);
-    return /agent instance\(s\) running/.test(output);
-  }, 'switchboard run started', 30_000);
-  return process_;
-}
-
-/** SIGTERM `child` and measure until it exits (SIGKILL after 20 s, then code null). */
-async function sigterm(child: ChildProcess): Promise<{ code: number | null; ms: number }> {
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const signalled = performance.now();
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  const code = await exited;
-  clearTimeout(timer);
-  return { code, ms: performance.now() - signalled };
-}
 
 function readTrace(file: string): TraceRecord[] {
   const [, ...lines] = readFileSync(file, 'utf8').trim().split('\n');
@@ -101,6 +66,7 @@ describe('shutdown with every NATS server of a 3-node cluster gone', () => {
     await observer.flush();
     const aliveTrace = path.join(tmp, 'alive.ndjson');
     const alive = await startRun([TRIO, '--nats', urls, '--trace', aliveTrace]);
+    cleanups.push(() => alive.stop());
     const normal = await alive.sigterm();
     console.log(`[faults] shutdown: servers alive: SIGTERM→exit ${normal.ms.toFixed(0)} ms (exit ${normal.code})`);
     expect(normal.code, alive.output()).toBe(0);
@@ -116,6 +82,7 @@ describe('shutdown with every NATS server of a 3-node cluster gone', () => {
     // Every server gone: a run (with a trace) and a serve running the trio, on the same cluster.
     const deadTrace = path.join(tmp, 'dead.ndjson');
     const run = await startRun([TRIO, '--nats', urls, '--trace', deadTrace]);
+    cleanups.push(() => run.stop());
     const serve = await startServe(['--nats', urls, '--data-dir', path.join(tmp, 'serve')]);
     cleanups.push(() => serve.stop(1000));
     const bridge = await connectBridge(serve.url);

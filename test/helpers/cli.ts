@@ -105,14 +105,85 @@ export async function startServe(args: string[], timeoutMs = 20_000, env?: NodeJ
     child,
     url,
     output: () => output,
-    stop: async (graceMs = 15_000) => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      try {
-        return await exited;
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+    stop: (graceMs = 15_000) => terminate(child, exited, graceMs),
   };
+}
+
+/** SIGTERM `child` (when still running) and wait for its exit code; SIGKILL after `graceMs` (then null). */
+async function terminate(child: ChildProcess, exited: Promise<number | null>, graceMs: number): Promise<number | null> {
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  try {
+    return await exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A running `switchboard run`. */
+export interface RunProcess {
+  child: ChildProcess;
+  /** stdout and stderr so far, interleaved as they came. */
+  output: () => string;
+  /** How long from the launch until `ready` matched. */
+  readyAfterMs: number;
+  /** Resolves with its exit code once it exits by itself (null after `withinMs`: then it is stopped). */
+  exit(withinMs: number): Promise<number | null>;
+  /** SIGTERM and wait: the exit code and the ms from the signal to the exit (SIGKILL after `graceMs`, default 20 s: code null). */
+  sigterm(graceMs?: number): Promise<{ code: number | null; ms: number }>;
+  /** {@link sigterm}'s exit code alone (for cleanups; an exited run resolves at once). */
+  stop(graceMs?: number): Promise<number | null>;
+}
+
+/** Options of {@link startRun}. */
+export interface StartRunOptions {
+  /** Ready once stdout or stderr matches this (default: the agents run). */
+  ready?: RegExp;
+  /** Killed and rejected when not ready after this long (default 30 s). */
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Starts `switchboard run ARGS` and resolves once it is ready (rejects, the process stopped, on a timeout or an early exit). */
+export async function startRun(args: readonly string[], options: StartRunOptions = {}): Promise<RunProcess> {
+  const ready = options.ready ?? /agent instance\(s\) running/;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const started = performance.now();
+  const child = spawn(process.execPath, [cliPath, 'run', ...args], { env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const sigterm = async (graceMs = 20_000) => {
+    const signalled = performance.now();
+    const code = await terminate(child, exited, graceMs);
+    return { code, ms: performance.now() - signalled };
+  };
+  const stop = async (graceMs?: number) => (await sigterm(graceMs)).code;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`switchboard run ${args.join(' ')}: not ready within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const check = () => {
+      if (!ready.test(output)) return;
+      clearTimeout(timer);
+      resolve();
+    };
+    child.stderr.on('data', check);
+    child.stdout.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      if (!ready.test(output)) reject(new Error(`switchboard run ${args.join(' ')} exited with ${code}:\n${output}`));
+    });
+  }).catch(async (error: unknown) => {
+    await stop();
+    throw error;
+  });
+  const exit = async (withinMs: number) => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), withinMs)));
+    const code = await Promise.race([exited, late]);
+    clearTimeout(timer);
+    if (code === null) await stop();
+    return code;
+  };
+  return { child, output: () => output, readyAfterMs: performance.now() - started, exit, sigterm, stop };
 }
