@@ -188,7 +188,11 @@ export class JetStreamBuckets {
       const replicas = await settle;
       // Binds: the bucket exists now (created again with the same settings if it was deleted).
       return this.retrySettle(() => this.kvm(nc).create(name, { history: settings.history, replicas }), deadline);
-    })();
+    })().catch((error: unknown) => {
+      if (!isTransient(error)) throw error;
+      // Said as what it most likely is (a bare "timeout" tells a user nothing), the error kept as the cause.
+      throw new Error(`JetStream: no answer opening bucket ${name} (${(error as Error).message}), retried until the start's deadline: the cluster has no leader for it (a node was lost and none was elected; are most of the cluster's nodes up?)`, { cause: error });
+    });
     buckets.set(name, opening);
     opening.catch(() => buckets.delete(name));
     return opening;

@@ -7,6 +7,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { AgentNetwork } from '../../agents/runtime/network.js';
+import { Agent } from '../../agents/runtime/agent.js';
 import { CapabilityRegistry } from '../../agents/runtime/registry.js';
 import { JetStreamBuckets } from '../../agents/runtime/jetstream-buckets.js';
 import { DEFAULT_REGISTRY_BUCKET } from '../../agents/protocol/subjects.js';
@@ -101,6 +102,17 @@ describe('on a 3-node JetStream cluster', () => {
     expect((await streamOf('board_five')).config.num_replicas).toBe(3);
     expect(warnings).toEqual([expect.stringMatching(/could not place 5 replicas; created with 3/)]);
   });
+
+  // Last in this cluster's tests: it leaves the cluster without a majority.
+  it('an agent started on the cluster once it lost its majority fails once, by one deadline, saying what is wrong', async () => {
+    await Promise.all([cluster.nodes[1]!.kill(), cluster.nodes[2]!.kill()]);
+    const warnings: string[] = [];
+    const agent = new Agent({ name: 'late', connection: { ...cluster.connection, servers: [cluster.nodes[0]!.url] }, handler: async (m) => m.content, heartbeatMs: 0, buckets: new JetStreamBuckets({ warn: (m) => warnings.push(m) }) });
+    const started = Date.now();
+    await expect(agent.start()).rejects.toThrow(/(no node took the write|no answer opening bucket).*no leader.*are most of the cluster's nodes up\?/);
+    console.log(`[jetstream-buckets] an agent start on a 3-node cluster with 2 nodes killed failed after ${Date.now() - started} ms (one deadline of 20 s; it was one per step, ~56 s)`);
+    expect(warnings).toEqual([expect.stringMatching(/^JetStream: no answer yet .*trying again for up to \d+ s/)]);
+  }, 50_000);
 });
 
 describe('on a 3-node cluster that does not advertise its nodes (no_advertise)', () => {
