@@ -141,8 +141,9 @@ export class TraceRecorder {
       },
       data: (chunk) => {
         this.busBytesNow += chunk.length;
-        this.capture(ENTRY_BUS, Buffer.from(chunk)); // the tap reuses its buffer; the journal keeps this until it flushes
+        // Before the bytes: messages in them were routed to the new connection, after the gap.
         if (this.gapEnding) this.gapEnded(tap);
+        this.capture(ENTRY_BUS, Buffer.from(chunk)); // the tap reuses its buffer; the journal keeps this until it flushes
       },
       // Plain connections read straight into the journal's read ring: no copy on the way to disk.
       readBuffer: () => {
@@ -161,8 +162,8 @@ export class TraceRecorder {
       },
       filled: (chunk) => {
         this.busBytesNow += chunk.length;
+        if (this.gapEnding) this.gapEnded(tap); // an entry between a read and its commit cannot touch the ring's unread part
         if (this.reserved) this.capture(ENTRY_BUS, chunk, true);
-        if (this.gapEnding) this.gapEnded(tap);
       },
       lost: (reason) => this.gapBegan(tap, reason),
     });
