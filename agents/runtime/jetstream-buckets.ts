@@ -86,7 +86,7 @@ export interface RetryBounds {
 }
 
 /** Default: a 2.9 cluster elects a new stream leader within a few seconds of a kill. */
-export const ELECTION_RETRY: RetryBounds = { attempts: 12, withinMs: 20_000 };
+export const ELECTION_RETRY: RetryBounds = { attempts: 16, withinMs: 30_000 };
 
 /**
  * A write to a bucket that exists found no stream leader: nats.js reports a JetStream publish's
@@ -275,7 +275,9 @@ export class JetStreamBuckets {
   private async create(nc: NatsConnection, name: string, settings: BucketSettings, replicas: number, configured: boolean, deadline: number): Promise<number> {
     for (let r = replicas; ; r--) {
       try {
-        await this.retrySettle(() => this.kvm(nc).create(name, { history: settings.history, replicas: r }), deadline);
+        // allow_direct off: a get is answered by the stream's leader, so a value just written is read back
+        // (a direct get may be answered by a replica that has not applied it yet, e.g. after a leader change).
+        await this.retrySettle(() => this.kvm(nc).create(name, { history: settings.history, replicas: r, allow_direct: false }), deadline);
         if (r < replicas && configured) this.warnOnce(name, `JetStream bucket ${name}: the cluster could not place ${replicas} replicas; created with ${r}.`);
         return r;
       } catch (error) {
