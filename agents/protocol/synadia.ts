@@ -7,7 +7,7 @@
  * speaks it (agents/interop/synadia/) and the trace labels it.
  */
 import { z } from 'zod';
-import { nestingRefusal, type Decoded } from './codec.js';
+import { decodeJson, nestingRefusal, type Decoded } from './codec.js';
 
 /** The micro service name every compliant agent registers under (SDK 0.3). */
 export const SYNADIA_SERVICE_NAME = 'agents';
@@ -73,17 +73,8 @@ export type SynadiaEnvelope = z.infer<typeof SynadiaEnvelopeSchema>;
 export function decodeSynadiaPrompt(text: string): Decoded<SynadiaEnvelope> {
   if (text.length === 0) return { ok: false, reason: 'the request is empty' };
   if (startsWithBrace(text)) {
-    const refusal = nestingRefusal(text);
-    if (refusal) return { ok: false, reason: refusal };
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch (error) {
-      return { ok: false, reason: `the JSON envelope does not parse: ${error instanceof Error ? error.message : String(error)}` };
-    }
-    const parsed = SynadiaEnvelopeSchema.safeParse(raw);
-    if (!parsed.success) return { ok: false, reason: `not a prompt envelope: ${z.prettifyError(parsed.error)}` };
-    return { ok: true, value: parsed.data };
+    const decoded = decodeJson(SynadiaEnvelopeSchema, text);
+    return decoded.ok ? decoded : { ok: false, reason: `not a prompt envelope: ${decoded.reason}` };
   }
   return { ok: true, value: { prompt: text } };
 }
