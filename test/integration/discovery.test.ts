@@ -12,6 +12,7 @@ import { SEED_001_PROFILE } from '../../agents/protocol/subjects.js';
 import { Agent } from '../../agents/runtime/agent.js';
 import { AgentService } from '../fixtures/synadia-sdk/agent/src/index.js';
 import { startTestCluster, startTestServer, type TestServer } from '../helpers/nats-server.js';
+import { until } from '../helpers/until.js';
 
 let nats: TestServer;
 let nc: NatsConnection;
@@ -109,7 +110,11 @@ describe('discoverAgents', () => {
       const synadia = new AgentService({ nc: conns[2]!, agent: 'echo', owner: 'tests', name: 'far', heartbeatIntervalS: 30 });
       synadia.onPrompt((envelope, response) => response.send(envelope.prompt));
       await synadia.start();
-      const agents = await discoverAgents(conns[0]!, { waitMs: 600 });
+      // Interest crosses the routes asynchronously: on a loaded machine one window may miss a beat
+      // from another node, so listen again (bounded) until every agent has been heard once.
+      let agents: DiscoveredAgent[] = [];
+      const heard = () => ['alpha', 'beta'].every((n) => find(agents, 'seed-000', n)) && find(agents, 'seed-000', 'gamma')?.instances === 2 && !!find(agents, 'synadia', 'far');
+      await until(async () => ((agents = await discoverAgents(conns[0]!, { waitMs: 600 })), heard()), 'discovery to hear every agent of the cluster', 15_000);
       await synadia.stop();
       expect(find(agents, 'seed-000', 'alpha')?.node).toBe(names[0]);
       expect(find(agents, 'seed-000', 'beta')?.node).toBe(names[1]);
