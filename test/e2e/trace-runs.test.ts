@@ -73,8 +73,12 @@ describe('the runs list', () => {
     // Its records in the trace.
     await page.getByTestId('view-trace').click();
     expect(await page.getByTestId('trace-run-badge').innerText()).toMatch(/recorded/i);
+    // Filtered to the request, so the row is in view however many records came before it (the Agents
+    // panel's first listing may land in the run when the page connects while it starts).
+    await page.getByTestId('trace-filter').fill('agents.request.weather_bot');
     await page.locator('[data-testid=trace-table] [data-col=from-to]', { hasText: 'task_coordinator → weather_bot' }).first().waitFor();
     await workbench.screenshot('runs-read-only-trace');
+    await page.getByTestId('trace-filter').fill('');
 
     // Back: the user's topology again, nothing lost.
     await page.getByTestId('run-view-back').click();
