@@ -18,6 +18,7 @@ import { TraceRecordSchema } from '../agents/trace/record.js';
 import { RelatedRecordsSchema, RowFactsSchema } from '../agents/trace/row-facts.js';
 import { TimelineInputSchema, TimelineSchema } from '../agents/trace/timeline.js';
 import { DiscoveredAgentSchema } from '../agents/protocol/discovered-agent.js';
+import { A2aCardSummarySchema } from '../agents/protocol/a2a-card.js';
 import { HostInfoSchema, LogLineSchema, ServerStatusSchema } from './contract-server.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -162,6 +163,11 @@ export const calls = {
     'The agents on the bus in every protocol Switchboard speaks (seed-000, seed-001, seed-002, Synadia), after listening `waitMs` (default 1500).',
     z.object({ waitMs: z.number().int().min(100).max(10_000).optional() }).strict().optional(),
     z.object({ agents: z.array(DiscoveredAgentSchema) }),
+  ),
+  'peer.getCard': call(
+    'Fetches and reads an A2A agent card (a base URL or the card URL itself) so an external A2A agent can be drawn with its skills.',
+    z.object({ url: z.string().min(1).max(2048) }).strict(),
+    z.object({ card: A2aCardSummarySchema }),
   ),
   'server.getLogs': call(
     'Recent server log lines, oldest first; `afterSeq` returns only newer lines.',

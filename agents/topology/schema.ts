@@ -20,7 +20,7 @@ export const NodeNameSchema = z
   .max(128);
 
 /** The name of an environment variable holding a secret: a reference, never the secret. */
-const SecretRefSchema = z
+export const SecretRefSchema = z
   .string()
   .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be the NAME of an environment variable (e.g. OPENAI_API_KEY), not a secret value');
 
@@ -112,6 +112,14 @@ export const PatternSchema = z
   })
   .strict();
 
+/** Seed 002's `batch_size` / `batch_timeout`, in the file's units. */
+export const BatchSchema = z
+  .object({
+    size: z.number().int().min(2).max(1000),
+    timeoutMs: z.number().int().min(1).max(60_000),
+  })
+  .strict();
+
 /** An agent this topology starts. */
 export const AgentSchema = z
   .object({
@@ -135,6 +143,10 @@ export const AgentSchema = z
     pattern: PatternSchema.optional(),
     /** Serve it as a Synadia Agent Protocol agent too (true/false overrides `spec.synadia.exposeAll`). */
     synadia: z.boolean().optional(),
+    /** Serve it over A2A too (an agent card and a JSON-RPC endpoint; true/false overrides `spec.a2a.exposeAll`). */
+    a2a: z.boolean().optional(),
+    /** Seed 002's batch processing: requests arriving within `timeoutMs` (at most `size`) are one OODA run, each answered on its own. */
+    batch: BatchSchema.optional(),
   })
   .strict();
 export type AgentSpecFile = z.infer<typeof AgentSchema>;
@@ -147,6 +159,28 @@ const SynadiaTokenSchema = z
 
 /** Who an external Synadia Agent Protocol agent is: its prompt endpoint is found by discovery. */
 export const SynadiaIdentitySchema = z.object({ agent: SynadiaTokenSchema, owner: SynadiaTokenSchema, name: SynadiaTokenSchema }).strict();
+
+/** A credential the protocol gateway attaches by reference: the header and the NAME of the variable holding its value. */
+export const CredentialRefSchema = z
+  .object({
+    header: z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name').default('Authorization'),
+    /** Prepended to the value with a space (`Bearer`); empty for a raw value. */
+    scheme: z.string().default('Bearer'),
+    secret: SecretRefSchema,
+  })
+  .strict();
+
+/** Where an external A2A agent is: its agent card's URL (http or https), and its credential by reference. */
+export const A2aPeerSchema = z
+  .object({
+    card: z.string().url().refine((u) => /^https?:\/\//.test(u), 'must be an http:// or https:// URL of an agent card'),
+    credential: CredentialRefSchema.optional(),
+    /** How long one call may take, end to end (the peer hangs: the call fails after it). */
+    timeoutMs: z.number().int().positive().max(600_000).default(60_000),
+    /** The card's skills as last fetched, so the canvas shows them without the network. */
+    skills: z.array(z.object({ id: z.string(), name: z.string(), description: z.string().default('') }).strict()).default([]),
+  })
+  .strict();
 
 /**
  * An agent that runs elsewhere (another process or language): drawn, traced, requested, not
@@ -161,6 +195,8 @@ export const ExternalAgentSchema = z
     answers: z.boolean().default(true),
     /** A Synadia Agent Protocol agent: its identity (`agents.prompt.{agent}.{owner}.{name}` by default). */
     synadia: SynadiaIdentitySchema.optional(),
+    /** An A2A agent (spec v1.0): reached through the protocol gateway only, found by its agent card. */
+    a2a: A2aPeerSchema.optional(),
   })
   .strict();
 
@@ -173,6 +209,41 @@ export const SynadiaExposureSchema = z
     exposeAll: z.boolean().default(false),
     /** Heartbeat cadence, seconds (the protocol's default: 30). */
     heartbeatS: z.number().min(1).max(3600).default(30),
+  })
+  .strict();
+
+/** Serving the topology's agents over A2A (spec v1.0): one HTTP listener, a card and a JSON-RPC endpoint per agent. */
+export const A2aExposureSchema = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1'),
+    /** 0 = any free port (the run prints the URL). */
+    port: z.number().int().min(0).max(65535).default(0),
+    /** Serve every agent (an agent's own `a2a: false` still opts it out). */
+    exposeAll: z.boolean().default(false),
+  })
+  .strict();
+
+/** A named field whose value the protocol gateway strips from outbound payloads, wherever it appears. */
+const PiiFieldSchema = z.string().min(1).max(128);
+
+/**
+ * The protocol gateway (seed 004, part 2): what it strips from outbound payloads to external
+ * protocols (A2A, MCP) and how it sanitizes what comes back. Stripped kinds are recorded, never values.
+ */
+export const ProtocolGatewaySchema = z
+  .object({
+    pii: z
+      .object({
+        emails: z.boolean().default(true),
+        phones: z.boolean().default(true),
+        cards: z.boolean().default(true),
+        /** JSON field names (any depth) whose values are removed. */
+        fields: z.array(PiiFieldSchema).default([]),
+      })
+      .strict()
+      .default({ emails: true, phones: true, cards: true, fields: [] }),
+    /** Inbound responses longer than this are refused. */
+    maxResponseBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
   })
   .strict();
 
@@ -263,7 +334,7 @@ export const EdgeSchema = z
 export type Edge = z.infer<typeof EdgeSchema>;
 
 /** Which subject templates and wire format the agents speak. */
-const ProfileNameSchema = z.enum(['seed-000', 'seed-001']);
+const ProfileNameSchema = z.enum(['seed-000', 'seed-001', 'seed-002']);
 
 export const TopologySpecSchema = z
   .object({
@@ -285,6 +356,10 @@ export const TopologySpecSchema = z
     jetstream: JetStreamSettingsSchema.optional(),
     /** Serve agents to Synadia Agent Protocol clients. */
     synadia: SynadiaExposureSchema.optional(),
+    /** Serve agents to A2A clients. */
+    a2a: A2aExposureSchema.optional(),
+    /** PII stripping and response limits of the protocol gateway (defaults apply when absent). */
+    protocolGateway: ProtocolGatewaySchema.optional(),
   })
   .strict();
 

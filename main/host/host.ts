@@ -91,6 +91,10 @@ export async function startHost(options: HostOptions): Promise<Host> {
     },
     'server.getLogs': async (input) => ({ lines: server.logs(input?.afterSeq, input?.limit) }),
     'bus.listAgents': async (input) => listAgents(server, input),
+    // Placeholder until the A2A work lands (agents/interop/a2a): says so instead of pretending.
+    'peer.getCard': async () => {
+      throw new RpcError('failed', 'Fetching A2A agent cards is not available in this build yet.');
+    },
     'topology.listTemplates': async () => ({ templates: (templates ??= await readTemplates(path.join(options.appRoot, 'templates'))) }),
     'file.open': async ({ path: file }) => files.open(file),
     'file.save': async ({ path: file, text, expectedMtimeMs, createOnly }) => files.save(file, text, expectedMtimeMs, createOnly),

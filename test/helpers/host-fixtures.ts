@@ -42,6 +42,9 @@ export function fakeHandlers(status: ServerStatus = sampleStatus()) {
       lines: [{ seq: (input?.afterSeq ?? 0) + 1, time: '2026-01-01T00:00:00.000Z', source: 'stdout' as const, text: 'hello' }],
     })),
     'bus.listAgents': vi.fn<CallHandlers['bus.listAgents']>(async () => ({ agents: [] })),
+    'peer.getCard': vi.fn<CallHandlers['peer.getCard']>(async ({ url }) => ({
+      card: { cardUrl: url, name: 'echo', description: '', version: '1.0.0', endpoint: { url, binding: 'JSONRPC', protocolVersion: '1.0' }, streaming: false, skills: [] },
+    })),
     'topology.listTemplates': vi.fn<CallHandlers['topology.listTemplates']>(async () => ({ templates: [] })),
     'file.open': vi.fn<CallHandlers['file.open']>(async ({ path }) => ({ path, text: '', mtimeMs: 0 })),
     'file.save': vi.fn<CallHandlers['file.save']>(async ({ path, text }) => ({ path, text, mtimeMs: 0 })),
