@@ -247,6 +247,28 @@ export const ProtocolGatewaySchema = z
   })
   .strict();
 
+/** One step of a durable workflow: the agent asked, and what it is asked (`{{input}}`, `{{previous}}`, `{{steps.NAME}}`; default `{{previous}}`). */
+export const WorkflowStepSchema = z
+  .object({
+    name: NodeNameSchema,
+    agent: NodeNameSchema,
+    input: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** A durable workflow (seed 003): steps across agents whose state is kept in a JetStream stream, so a restarted run resumes it. */
+export const WorkflowSchema = z
+  .object({
+    name: NodeNameSchema,
+    description: z.string().default(''),
+    steps: z.array(WorkflowStepSchema).min(1, 'a workflow needs at least one step'),
+    /** Attempts per step (a run killed mid-step counts as one) before the workflow fails. */
+    maxAttempts: z.number().int().min(1).max(20).default(3),
+    stepTimeoutMs: z.number().int().positive().max(3_600_000).default(120_000),
+  })
+  .strict();
+export type WorkflowSpec = z.infer<typeof WorkflowSchema>;
+
 /** JetStream settings of what the topology creates (registry bucket, blackboards). */
 export const JetStreamSettingsSchema = z
   .object({
@@ -360,6 +382,8 @@ export const TopologySpecSchema = z
     a2a: A2aExposureSchema.optional(),
     /** PII stripping and response limits of the protocol gateway (defaults apply when absent). */
     protocolGateway: ProtocolGatewaySchema.optional(),
+    /** Durable workflows on JetStream (seed 003), run by the `switchboard run` that starts each one's first step's agent. */
+    workflows: z.array(WorkflowSchema).optional(),
   })
   .strict();
 
