@@ -8,6 +8,8 @@
 import { z } from 'zod';
 import { isSubjectPattern } from '../protocol/subjects.js';
 import { ConditionalBreakpointSchema } from '../protocol/breakpoint.js';
+import { EvaluatorSchema } from './evaluator-schema.js';
+import { NegotiationDecisionSchema, NegotiationValueSchema } from '../protocol/seed-002-negotiation.js';
 
 /** The version this build reads and writes. */
 export const API_VERSION = 'switchboard.dev/v1';
@@ -88,6 +90,31 @@ const OodaPhaseSchema = z.enum(['observe', 'orient', 'decide', 'act']);
 /** The part an agent plays; collaboration patterns give roles their behaviour. */
 const RoleSchema = z.enum(['assistant', 'specialist', 'coordinator', 'dispatcher', 'peer', 'finalizer', 'auctioneer', 'bidder']);
 
+/** A proposer's negotiation (seed 002 A2A): whom it asks, under what constraints, how long, and how it decides. */
+export const NegotiateSchema = z
+  .object({
+    with: z.array(NodeNameSchema).min(1, 'negotiate.with needs at least one agent to propose to'),
+    type: z.string().min(1).default('task_assignment'),
+    decision: NegotiationDecisionSchema.default('all-accept'),
+    /** With `best-terms`: the numeric term that ranks accepted offers. */
+    prefer: z.object({ term: z.string().min(1), order: z.enum(['lowest', 'highest']).default('lowest') }).strict().optional(),
+    /** Answers after this are recorded as late and do not count. */
+    timeoutMs: z.number().int().min(1).max(600_000).default(5000),
+    proposal: z.record(z.string(), z.unknown()).default({}),
+    /** `max_X` / `min_X` / `required_X` bound a responder's term X (the guide's `max_cost`, `required_accuracy`). */
+    constraints: z.record(z.string(), NegotiationValueSchema).default({}),
+  })
+  .strict();
+
+/** A responder's scripted answer to proposals: accept (with its terms) when they meet the constraints, always, or never (with a reason). */
+export const AcceptSchema = z
+  .object({
+    when: z.enum(['constraints-met', 'always', 'never']).default('constraints-met'),
+    terms: z.record(z.string(), NegotiationValueSchema).default({}),
+    reason: z.string().min(1).optional(),
+  })
+  .strict();
+
 /** How an agent plays its role in a collaboration pattern (seed 004, part 1). */
 export const PatternSchema = z
   .object({
@@ -109,6 +136,13 @@ export const PatternSchema = z
     bid: z.object({ confidence: z.number().min(0).max(1), cost: z.number().min(0), latencyMs: z.number().min(0) }).strict().optional(),
     /** blackboard: entries whose updates start this agent (no orchestrator). */
     watch: z.array(z.object({ blackboard: NodeNameSchema, key: z.string().min(1) }).strict()).optional(),
+    /** coordinator (seed 004 1.1): who judges its reply before it is sent, and how often a failed verdict may make it revise (default 1). */
+    evaluator: EvaluatorSchema.optional(),
+    maxRevisions: z.number().int().min(0).max(10).optional(),
+    /** seed 002 A2A negotiation, proposer: a request to it proposes to `with` and the reply reports the outcome. */
+    negotiate: NegotiateSchema.optional(),
+    /** seed 002 A2A negotiation, responder: how it answers proposals on `agents.{env}.a2a.negotiate.{name}`. */
+    accept: AcceptSchema.optional(),
   })
   .strict();
 
