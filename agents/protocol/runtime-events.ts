@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { AgentMessageSchema, AgentMetadataSchema } from './agent-message.js';
 import { LlmRequestSchema, LlmResponseSchema, OodaDecisionSchema } from './llm.js';
+import { ProtocolRequestEventSchema, ProtocolResponseEventSchema } from './protocol-gateway.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 /** The four phases of one OODA cycle. */
@@ -104,6 +105,14 @@ export const RuntimeEventSchemas = {
   'replay.diverged': z.object({ agent, runId, kind: z.enum(['llm', 'tool', 'memory']), call: z.number(), expected: z.string(), actual: z.string() }),
   /** A fork used `decision` as `agent`'s `turn`-th decision; from here on the topology's own providers answer. */
   'replay.forked': z.object({ agent, runId, turn: z.number(), decision: OodaDecisionSchema }),
+  /** The protocol gateway sent a call to an external A2A agent (what was stripped: kinds and counts, never values). */
+  'protocol.a2a.request': ProtocolRequestEventSchema,
+  /** An external A2A agent's call ended: its final state, or the error (timeout, refused by sanitizing). */
+  'protocol.a2a.response': ProtocolResponseEventSchema,
+  /** The protocol gateway sent an MCP tools/call (after the tool gateway), stripped of PII. */
+  'protocol.mcp.request': ProtocolRequestEventSchema,
+  /** An MCP tools/call ended: its state, or the error (timeout, refused by sanitizing). */
+  'protocol.mcp.response': ProtocolResponseEventSchema,
   /** The recorder's bus connection dropped (`agent`: the recorder's connection name): messages routed until `bus.reconnected` are not in the trace. */
   'bus.disconnected': z.object({ agent, server: z.string(), reason: z.string() }),
   /** The recorder's bus connection is back after `gapMs`: the trace is missing what the bus carried in that gap. */

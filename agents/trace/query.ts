@@ -114,7 +114,10 @@ function correlationIds(record: TraceRecord): string[] {
   if (record.kind === 'event') {
     const p = record.payload;
     const ids: string[] = [];
-    if ('runId' in p) ids.push(p.runId);
+    if ('runId' in p && typeof p.runId === 'string') ids.push(p.runId); // null: a gateway call outside a run
+    // A protocol gateway call is found by its callId and by the bus request it serves.
+    if ('callId' in p) ids.push(p.callId);
+    if ('requestId' in p && typeof p.requestId === 'string') ids.push(p.requestId);
     if ('messageId' in p) ids.push(p.messageId);
     if ('message' in p) ids.push(p.message.message_id);
     return ids;

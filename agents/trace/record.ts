@@ -89,6 +89,10 @@ const EVENT_RECORDS = [
   eventRecord('run.completed'),
   eventRecord('replay.diverged'),
   eventRecord('replay.forked'),
+  eventRecord('protocol.a2a.request'),
+  eventRecord('protocol.a2a.response'),
+  eventRecord('protocol.mcp.request'),
+  eventRecord('protocol.mcp.response'),
   eventRecord('bus.disconnected'),
   eventRecord('bus.reconnected'),
 ] as const;
