@@ -17,6 +17,7 @@ import { readTopology } from './read-topology.js';
 import { synadiaServed } from '../../agents/topology/synadia-exposure.js';
 import { synadiaSubjects } from '../../agents/protocol/synadia.js';
 import { summarize } from './run-summary.js';
+import { checkWorkflowFlag, runWorkflow } from './run-workflow.js';
 import { ConnectionNotes } from './connection-notes.js';
 import { serverNotes } from './server-notes.js';
 import { stopSignals } from './signals.js';
@@ -34,6 +35,7 @@ ${natsFlagHelp}
   --only A,B          start only these agents (spread one topology over machines sharing a NATS cluster)
   --input TEXT        send TEXT as a request to --to, print the reply, and stop
   --to AGENT          the agent --input goes to
+  --workflow NAME     start workflow NAME (spec.workflows) with --input, print its result, and stop
   --timeout SECONDS   how long --input waits for its reply (default: 120)
   --duration SECONDS  stop after this long
   --trace FILE        write every bus message and runtime event to FILE as NDJSON
@@ -53,6 +55,7 @@ export async function run(argv: string[]): Promise<number> {
       only: { type: 'string' },
       input: { type: 'string' },
       to: { type: 'string' },
+      workflow: { type: 'string' },
       timeout: { type: 'string' },
       duration: { type: 'string' },
       trace: { type: 'string' },
@@ -65,7 +68,7 @@ export async function run(argv: string[]): Promise<number> {
   const nats = natsChoiceFromFlags(values);
   const [file, ...extra] = positionals;
   if (!file || extra.length) throw new UsageError('give exactly one topology file.');
-  if ((values.input === undefined) !== (values.to === undefined)) throw new UsageError('--input and --to go together.');
+  if (values.workflow === undefined && (values.input === undefined) !== (values.to === undefined)) throw new UsageError('--input and --to go together.');
   const duration = positiveNumber(values.duration, '--duration');
   const timeout = positiveNumber(values.timeout, '--timeout') ?? 120;
 
@@ -76,6 +79,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.to && ![...topology.spec.agents, ...topology.spec.externalAgents].some((a) => a.name === values.to)) {
     throw new UsageError(`--to: no agent named ${values.to} in ${topology.metadata.name}.`);
   }
+  checkWorkflowFlag(topology, values.workflow, values.to, values.input);
   planSession(topology, only); // an unknown --only name fails before any server starts
   const trace = values.trace === undefined ? null : { file: values.trace, library: await traceFileLibrary(values.trace) };
 
@@ -117,7 +121,8 @@ export async function run(argv: string[]): Promise<number> {
     for (const [name, served] of synadiaServed(topology)) {
       if (!only || only.includes(name)) log(`${name}: also served to Synadia Agent Protocol clients on ${synadiaSubjects(served.identity).prompt}`);
     }
-    outcome = { code: await runUntilDone(session, stop.promise, { input: values.input, to: values.to, timeout, duration, log }) };
+    for (const card of session.a2aCards) log(`${card.agent}: also served over A2A at ${card.url} (agent card: ${card.cardUrl})`);
+    outcome = { code: await runUntilDone(session, stop.promise, { input: values.input, to: values.to, workflow: values.workflow, timeout, duration, log }) };
   } catch (error) {
     outcome = { error };
   }
@@ -134,9 +139,13 @@ export async function run(argv: string[]): Promise<number> {
 async function runUntilDone(
   session: RunSession,
   signal: Promise<NodeJS.Signals>,
-  options: { input: string | undefined; to: string | undefined; timeout: number; duration: number | undefined; log: (text: string) => void },
+  options: { input: string | undefined; to: string | undefined; workflow: string | undefined; timeout: number; duration: number | undefined; log: (text: string) => void },
 ): Promise<number> {
-  const { input, to, timeout, duration, log } = options;
+  const { input, to, workflow, timeout, duration, log } = options;
+  if (input !== undefined && workflow !== undefined) {
+    console.log(await runWorkflow(session, workflow, input, signal, timeout * 1000, log));
+    if (duration === undefined) return 0;
+  }
   if (input !== undefined && to !== undefined) {
     // A signal does not wait for the reply (with the cluster gone it would wait the whole --timeout).
     const stopped = signal.then((name) => Promise.reject(new RunFailure('request_failed', `${name} arrived before ${to} answered.`)));

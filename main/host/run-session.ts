@@ -18,6 +18,11 @@ import type { Recording } from '../../agents/runtime/replay/recording.js';
 import { ReplayCoordinator, type ForkPoint } from '../../agents/runtime/replay/replay-coordinator.js';
 import { replayMcpServers } from '../../agents/runtime/replay/replay-mcp.js';
 import { RuntimeEventBus } from '../../agents/protocol/runtime-events.js';
+import { startWorkflows } from '../../agents/runtime/workflows/start-workflows.js';
+import { StepInterrupted, type WorkflowEngine } from '../../agents/runtime/workflows/workflow-engine.js';
+import { serveOnA2a } from '../../agents/interop/a2a/serve/expose.js';
+import type { A2aServedCard } from '../../agents/interop/a2a/serve/server.js';
+import { A2A_CLIENT_NAME } from '../../agents/topology/a2a-exposure.js';
 import { startMcpServers, type McpServers } from '../../agents/tools/mcp/host.js';
 import type { Topology } from '../../agents/topology/schema.js';
 import { toConnectionOptions } from './nats/connect-options.js';
@@ -98,7 +103,30 @@ export class RunSession {
     private readonly teardown: readonly Step[],
     /** The replay this session runs, or null for a live run. */
     readonly replay: ReplayCoordinator | null = null,
+    /** Where the run's agents served over A2A are reached (empty when none is). */
+    readonly a2aCards: readonly A2aServedCard[] = [],
   ) {}
+
+  /** The durable workflow engine (seed 003), or null when the topology declares no workflows. */
+  workflows: WorkflowEngine | null = null;
+
+  /** Starts the workflow engine (its stop joins `steps`); steps ask agents through {@link send}. */
+  private async startWorkflows(events: RuntimeEventBus, steps: Step[]): Promise<void> {
+    const { topology, only, warn } = this.options;
+    const ask = async (to: string, input: string, timeoutMs: number) => {
+      try {
+        return (await this.send(to, input, { timeoutMs })).content;
+      } catch (error) {
+        throw this.stopping ? new StepInterrupted() : error; // stopped under it: not a failed attempt
+      }
+    };
+    const started = await startWorkflows({ topology, ...(only && { only }), connection: this.connection, buckets: this.network.buckets, events, ask, warn }).catch((error: unknown) => {
+      throw isNatsError(error) ? natsFailure(error, 'the workflow engine cannot connect') : new RunFailure('start_failed', (error as Error).message, { cause: error });
+    });
+    if (!started) return;
+    this.workflows = started.engine;
+    steps.push({ what: 'the workflow engine', run: (deadline) => started.stop(deadline) });
+  }
 
   /** The recorded run's id, or null when it is not recorded. */
   get runId(): string | null {
@@ -146,7 +174,7 @@ export class RunSession {
         jetstream: plan.jetstream,
         warn: options.warn,
         events,
-        clients: [options.senderName, ...(options.replay?.recording.inputs.map((input) => input.from) ?? []), WORKBENCH_SENDER],
+        clients: [options.senderName, ...(options.replay?.recording.inputs.map((input) => input.from) ?? []), WORKBENCH_SENDER, A2A_CLIENT_NAME],
         ...(replay && { replay }),
         ...(options.secrets && { secrets: options.secrets }),
       });
@@ -158,7 +186,12 @@ export class RunSession {
         throw isNatsError(error) ? natsFailure(error, 'an agent cannot connect') : new RunFailure('start_failed', `an agent failed to start: ${(error as Error).message}`, { cause: error });
       }
       steps.push({ what: 'the agents', run: async (deadline) => (await network.stop(deadline)).forEach(options.warn) });
-      return new RunSession(options, connection, network, store, plan.profile, steps, replay);
+      // After the agents, stopped before them: its tasks in flight end as failed, not unanswered.
+      const a2a = await serveOnA2a({ topology, ...(options.only && { only: options.only }), connection, profile: plan.profile, version: options.appVersion ?? '0.0.0', isGone: (name) => network.registry.get(name)?.status === 'offline' });
+      if (a2a) steps.push({ what: 'the A2A server', run: (deadline) => a2a.stop(deadline) });
+      const session = new RunSession(options, connection, network, store, plan.profile, steps, replay, a2a?.cards);
+      await session.startWorkflows(events, steps); // after the agents: a resumed step asks them at once
+      return session;
     } catch (error) {
       await undo(steps, options.warn);
       throw error instanceof RunFailure ? error : new RunFailure('start_failed', (error as Error).message, { cause: error });

@@ -1,0 +1,65 @@
+/**
+ * Serves a run's A2A-exposed agents (agents/topology/a2a-exposure.ts says which): one run client,
+ * `a2a_client`, that asks the agents on callers' behalf over the bus, and one HTTP listener for
+ * all of them. The run session starts it after its agents and stops it before them.
+ */
+import type { NodeConnectionOptions } from '@nats-io/transport-node';
+import type { SubjectProfile } from '../../../protocol/subjects.js';
+import { Agent } from '../../../runtime/agent.js';
+import { A2A_CLIENT_NAME, a2aServed } from '../../../topology/a2a-exposure.js';
+import type { Topology } from '../../../topology/schema.js';
+import { A2aServer, type A2aServedCard } from './server.js';
+
+/** Options of {@link serveOnA2a}. */
+export interface A2aServingOptions {
+  topology: Topology;
+  /** The agents this process runs (`--only`); served agents elsewhere are served there. */
+  only?: readonly string[];
+  connection: NodeConnectionOptions;
+  profile: SubjectProfile;
+  /** The Switchboard version the cards declare. */
+  version: string;
+  /** As the network's agents: an agent known gone fails at once. */
+  isGone?: (agent: string) => boolean;
+  /** Inbound text cleaning (the protocol gateway's). */
+  sanitize?: (text: string) => string;
+}
+
+/** A2A serving of a run; `stop` by the run's stop deadline. */
+export interface A2aServing {
+  cards: readonly A2aServedCard[];
+  stop(deadline: number): Promise<void>;
+}
+
+/** Starts the client and the listener when the topology serves any local agent over A2A; null when it serves none. */
+export async function serveOnA2a(options: A2aServingOptions): Promise<A2aServing | null> {
+  const served = a2aServed(options.topology);
+  const names = served.agents.filter((name) => !options.only || options.only.includes(name));
+  if (names.length === 0) return null;
+  const agents = options.topology.spec.agents
+    .filter((agent) => names.includes(agent.name))
+    .map((agent) => ({ name: agent.name, description: agent.description, capabilities: agent.capabilities }));
+  const client = new Agent({
+    name: A2A_CLIENT_NAME,
+    connection: options.connection,
+    profile: options.profile,
+    heartbeatMs: 0,
+    registryBucket: null,
+    ...(options.isGone && { isGone: options.isGone }),
+  });
+  await client.start();
+  let server: A2aServer;
+  try {
+    server = await A2aServer.start({ host: served.host, port: served.port, agents, client, version: options.version, ...(options.sanitize && { sanitize: options.sanitize }) });
+  } catch (error) {
+    await client.stop();
+    throw error;
+  }
+  return {
+    cards: server.cards,
+    stop: async (deadline) => {
+      await server.stop(deadline);
+      await client.stop(undefined, deadline);
+    },
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * One HTTP listener serving Switchboard agents over A2A (spec v1.0) with the official SDK: per
+ * agent a DefaultRequestHandler (in-memory task store) behind `jsonRpcHandler` at `/a2a/{agent}`
+ * and its card at `/a2a/{agent}/.well-known/agent-card.json`; when exactly one agent is served,
+ * its card is also the root card (`/.well-known/agent-card.json`), so a client given only the
+ * base URL finds it. Any other path is a JSON 404 naming what is served.
+ */
+import { createServer, type Server } from 'node:http';
+import { AGENT_CARD_PATH } from '@a2a-js/sdk';
+import { DefaultRequestHandler, InMemoryTaskStore } from '@a2a-js/sdk/server';
+import { agentCardHandler, jsonRpcHandler, UserBuilder } from '@a2a-js/sdk/server/express';
+import express from 'express';
+import { a2aAgentPath } from '../../../topology/a2a-exposure.js';
+import type { AgentHandle } from '../../../tools/agent-handle.js';
+import { servedAgentCard, type ServedAgent } from './card.js';
+import { ServedAgentExecutor } from './executor.js';
+
+/** What a stop tells the callers of tasks still in flight. */
+export const A2A_STOPPED_REASON = 'stopped: the Switchboard run stopped before the agent answered';
+
+/** Where one served agent is reached. */
+export interface A2aServedCard {
+  agent: string;
+  /** Its JSON-RPC endpoint (the card's interface URL). */
+  url: string;
+  /** Its agent card. */
+  cardUrl: string;
+}
+
+/** Options of {@link A2aServer.start}. */
+export interface A2aServerOptions {
+  host: string;
+  /** 0: any free port. */
+  port: number;
+  agents: readonly ServedAgent[];
+  /** Asks the agents on callers' behalf. */
+  client: Pick<AgentHandle, 'request'>;
+  /** The version every card declares (Switchboard's). */
+  version: string;
+  /** Inbound text cleaning (the protocol gateway's), or throws why the text is refused. */
+  sanitize?: (text: string) => string;
+  requestTimeoutMs?: number;
+}
+
+/** The listener; stop it with {@link A2aServer.stop}. */
+export class A2aServer {
+  private constructor(
+    private readonly server: Server,
+    private readonly executors: readonly ServedAgentExecutor[],
+    /** `http://host:port`. */
+    readonly baseUrl: string,
+    readonly cards: readonly A2aServedCard[],
+  ) {}
+
+  /** Listens on host:port; a port in use or an address not on this machine is a clear error. */
+  static async start(options: A2aServerOptions): Promise<A2aServer> {
+    const app = express();
+    const server = createServer(app);
+    const port = await listen(server, options.host, options.port);
+    const baseUrl = `http://${urlHost(options.host)}:${port}`;
+    const executors: ServedAgentExecutor[] = [];
+    const cards: A2aServedCard[] = [];
+    for (const agent of options.agents) {
+      const executor = new ServedAgentExecutor({
+        agent: agent.name,
+        client: options.client,
+        ...(options.sanitize && { sanitize: options.sanitize }),
+        ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
+      });
+      executors.push(executor);
+      const handler = new DefaultRequestHandler(servedAgentCard(agent, baseUrl, options.version), new InMemoryTaskStore(), executor);
+      const path = a2aAgentPath(agent.name);
+      app.use(`${path}/${AGENT_CARD_PATH}`, agentCardHandler({ agentCardProvider: handler }));
+      if (options.agents.length === 1) app.use(`/${AGENT_CARD_PATH}`, agentCardHandler({ agentCardProvider: handler }));
+      app.use(path, jsonRpcHandler({ requestHandler: handler, userBuilder: UserBuilder.noAuthentication }));
+      cards.push({ agent: agent.name, url: `${baseUrl}${path}`, cardUrl: `${baseUrl}${path}/${AGENT_CARD_PATH}` });
+    }
+    const served = options.agents.map((agent) => a2aAgentPath(agent.name)).join(', ');
+    app.use((req, res) => {
+      res.status(404).json({ error: 'not_found', message: `no A2A agent is served at ${req.path} (served: ${served})` });
+    });
+    return new A2aServer(server, executors, baseUrl, cards);
+  }
+
+  /** Refuses new calls, fails the tasks in flight ("stopped"), and closes the port by `deadline`. */
+  async stop(deadline: number): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const executor of this.executors) executor.abandon(A2A_STOPPED_REASON);
+    let timer: NodeJS.Timeout | undefined;
+    // Streams and blocking calls got their failed status; whatever is still open goes at the deadline.
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))));
+    await Promise.race([closed, late]);
+    clearTimeout(timer);
+    this.server.closeAllConnections();
+    await closed;
+  }
+}
+
+/** Binds `server`; resolves with the port bound. */
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const failed = (error: NodeJS.ErrnoException) => {
+      const where = `${host}:${port}`;
+      if (error.code === 'EADDRINUSE') reject(new Error(`A2A: ${where} is in use (spec.a2a.port): choose another port, or 0 for any free one.`));
+      else if (error.code === 'EADDRNOTAVAIL') reject(new Error(`A2A: cannot listen on ${where}: ${host} is not an address of this machine (spec.a2a.host).`));
+      else if (error.code === 'EACCES') reject(new Error(`A2A: not allowed to listen on ${where} (a port below 1024 needs privileges; spec.a2a.port).`));
+      else reject(new Error(`A2A: cannot listen on ${where}: ${error.message}`));
+    };
+    server.once('error', failed);
+    server.listen(port, host, () => {
+      server.off('error', failed);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+/** The host as a URL spells it: a wildcard bind is reached on loopback, an IPv6 address in brackets. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
