@@ -1,12 +1,13 @@
 /**
  * Subjects as data. A profile names the subject templates a topology speaks; seed 000's is the
- * default, seed 001's is the other fully supported one. Templates use `{agent}`, `{from}`, `{to}`,
- * `{message_id}`; every substituted value must be a single subject token.
+ * default, seed 001's and seed 002's are the others. Templates use `{agent}`, `{from}`, `{to}`,
+ * `{message_id}` and (seed 002) `{env}`, the topology's `spec.environment`, filled once by
+ * {@link profileFor}; every substituted value must be a single subject token.
  */
 import { z } from 'zod';
 
 /** Which wire format travels on the request subject. */
-const WireFormatSchema = z.enum(['agent-message', 'task']);
+const WireFormatSchema = z.enum(['agent-message', 'task', 'seed-002']);
 export type WireFormat = z.infer<typeof WireFormatSchema>;
 
 /** The subject templates of one profile. Absent entries are channels the profile does not have. */
@@ -18,6 +19,12 @@ export const SubjectProfileSchema = z.object({
   direct: z.string().optional(),
   response: z.string().optional(),
   handoff: z.string().optional(),
+  /** Where the agent listens for requests when wider than `request` (seed 002: any task type addressed to it). */
+  listen: z.string().optional(),
+  /** Capability routing: one agent having `{capability}` takes each task (a queue group per capability). */
+  capability: z.string().optional(),
+  /** Where agents answer discovery requests (every agent answers; no queue group). */
+  discovery: z.string().optional(),
 });
 export type SubjectProfile = z.infer<typeof SubjectProfileSchema>;
 
@@ -46,11 +53,58 @@ export const SEED_001_PROFILE: SubjectProfile = {
   request: 'agent.{agent}.task',
 };
 
+/**
+ * Seed 002 (the NATS integration guide): `agents.{env}.{message_type}.{domain}.{specificity}` with
+ * its envelope. Task subjects are `agents.{env}.task.{capability}.{specificity}`; the seed leaves
+ * specificity open (its agent subscribes `task.analysis.*`), so Switchboard's convention is:
+ * specificity `any` = capability routing (every agent having the capability, replicas included,
+ * shares one queue group per capability: exactly one takes the task), specificity = an agent's
+ * name = a task addressed to that agent (its replicas share it), whatever the task type; its own
+ * requests use the task type `chat`. An agent may therefore not be named `any`. Status messages
+ * (start, heartbeats, stop) go on the agent's status subject, which is the profile's presence channel.
+ */
+export const SEED_002_PROFILE: SubjectProfile = {
+  name: 'seed-002',
+  wire: 'seed-002',
+  broadcast: 'agents.{env}.status.{agent}',
+  request: 'agents.{env}.task.chat.{agent}',
+  listen: 'agents.{env}.task.*.{agent}',
+  capability: 'agents.{env}.task.{capability}.any',
+  discovery: 'agents.{env}.discovery.requests',
+};
+
+/** Seed 002's capability-routing specificity (see {@link SEED_002_PROFILE}). */
+export const SEED_002_ANY = 'any';
+
 /** The profiles shipped with the runtime, by name. */
 export const SUBJECT_PROFILES: Record<string, SubjectProfile> = {
   [SEED_000_PROFILE.name]: SEED_000_PROFILE,
   [SEED_001_PROFILE.name]: SEED_001_PROFILE,
+  [SEED_002_PROFILE.name]: SEED_002_PROFILE,
 };
+
+/** The profile `name` with `{env}` filled in (seed 002); undefined for an unknown name. Other profiles come back as they are. */
+export function profileFor(name: string, environment: string): SubjectProfile | undefined {
+  const profile = SUBJECT_PROFILES[name];
+  if (!profile || !Object.values(profile).some((v) => v.includes('{env}'))) return profile;
+  if (!isSubjectToken(environment)) throw new Error(`"${environment}" cannot stand in a subject as {env}: it must be one token without ".", "*", ">" or spaces.`);
+  const filled = Object.entries(profile).map(([key, value]) => [key, key === 'name' || key === 'wire' ? value : value.replaceAll('{env}', environment)]);
+  return Object.fromEntries(filled) as SubjectProfile;
+}
+
+/** The subject an agent publishes its presence and broadcasts on (seed 002: its own status subject). */
+export const broadcastSubject = (profile: SubjectProfile, agent: string): string => renderSubject(profile.broadcast, { agent });
+
+/** What an agent subscribes to for others' presence and broadcasts (seed 002: every status subject). */
+export const broadcastPattern = (profile: SubjectProfile): string => profile.broadcast.replace('{agent}', '*');
+
+/** Every request subscription of `agent`: subject and queue group (its own name, or the capability's). */
+export function requestListens(profile: SubjectProfile, agent: string, capabilities: readonly string[] = []): [subject: string, queue: string][] {
+  const own: [string, string] = [profile.listen ? profile.listen.replace('{agent}', agent) : renderSubject(profile.request, { agent }), agent];
+  if (!profile.capability) return [own];
+  const template = profile.capability;
+  return [own, ...capabilities.filter(isSubjectToken).map((capability): [string, string] => [renderSubject(template, { capability }), `capability.${capability}`])];
+}
 
 const TOKEN = /^[^\s.*>]+$/;
 

@@ -1,13 +1,17 @@
 /**
- * The two wire formats behind one handler: seed 000's AgentMessage, and seed 001's
- * TaskRequest/TaskResponse. Incoming requests become AgentMessages; replies go out in the
- * format the request came in. Decoding never throws (invalid input is described).
+ * The three wire formats behind one handler: seed 000's AgentMessage, seed 001's
+ * TaskRequest/TaskResponse, and seed 002's envelope (seed-002-wire.ts). Incoming requests become
+ * AgentMessages; replies go out in the format the request came in. Decoding never throws
+ * (invalid input is described).
  */
 import { randomUUID } from 'node:crypto';
 import { AgentMessageSchema, type AgentMessage } from '../protocol/agent-message.js';
-import { decodeJson, type Decoded } from '../protocol/codec.js';
+import { decodeAgentMessage, decodeJson, type Decoded } from '../protocol/codec.js';
 import type { WireFormat } from '../protocol/subjects.js';
 import { TaskRequestSchema, TaskResponseSchema, type TaskRequest, type TaskResponse } from '../protocol/task-message.js';
+import { decodeSeed002, encodeSeed002 } from './seed-002-wire.js';
+
+export { withReplyTo } from './seed-002-wire.js';
 
 /** Builds a new AgentMessage with a fresh id and timestamp. */
 export function newMessage(fields: Pick<AgentMessage, 'message_type' | 'from_agent' | 'to_agent' | 'content'> & Partial<AgentMessage>): AgentMessage {
@@ -24,6 +28,7 @@ export function newMessage(fields: Pick<AgentMessage, 'message_type' | 'from_age
 /** Decodes a request body in `wire` format as an AgentMessage addressed to `agent`. */
 export function decodeRequest(wire: WireFormat, text: string, agent: string): Decoded<AgentMessage> {
   if (wire === 'agent-message') return decodeJson(AgentMessageSchema, text);
+  if (wire === 'seed-002') return decodeSeed002(text, agent);
   const task = decodeJson(TaskRequestSchema, text);
   if (!task.ok) return task;
   return { ok: true, value: taskToMessage(task.value, agent) };
@@ -46,6 +51,7 @@ function taskToMessage(task: TaskRequest, agent: string): AgentMessage {
 /** Encodes a reply to `request` in `wire` format. */
 export function encodeReply(wire: WireFormat, reply: AgentMessage): string {
   if (wire === 'agent-message') return JSON.stringify(reply);
+  if (wire === 'seed-002') return encodeSeed002(reply);
   const failed = reply.metadata['status'] === 'failed';
   const response: TaskResponse = {
     task_id: reply.in_reply_to ?? reply.message_id,
@@ -59,6 +65,7 @@ export function encodeReply(wire: WireFormat, reply: AgentMessage): string {
 /** Encodes an outgoing request to `to` in `wire` format. */
 export function encodeRequest(wire: WireFormat, request: AgentMessage): string {
   if (wire === 'agent-message') return JSON.stringify(request);
+  if (wire === 'seed-002') return encodeSeed002(request);
   const task: TaskRequest = {
     task_id: request.message_id,
     task_type: typeof request.metadata['task_type'] === 'string' ? request.metadata['task_type'] : 'chat',
@@ -71,6 +78,7 @@ export function encodeRequest(wire: WireFormat, request: AgentMessage): string {
 /** Decodes a reply in `wire` format as an AgentMessage. */
 export function decodeReply(wire: WireFormat, text: string, request: AgentMessage): Decoded<AgentMessage> {
   if (wire === 'agent-message') return decodeJson(AgentMessageSchema, text);
+  if (wire === 'seed-002') return decodeSeed002(text, request.from_agent);
   const task = decodeJson(TaskResponseSchema, text);
   if (!task.ok) return task;
   const r = task.value;
@@ -87,4 +95,14 @@ export function decodeReply(wire: WireFormat, text: string, request: AgentMessag
       metadata: failed ? { status: 'failed', error: r.error ?? r.status } : { status: 'completed', result: r.result },
     }),
   };
+}
+
+/** Encodes any other message (presence, broadcasts, stream frames): seed 002 wraps it in its envelope, the others send AgentMessage. */
+export function encodeMessage(wire: WireFormat, message: AgentMessage): string {
+  return wire === 'seed-002' ? encodeSeed002(message) : JSON.stringify(message);
+}
+
+/** Decodes any other message in `wire` format (presence, broadcasts) as an AgentMessage. */
+export function decodeMessage(wire: WireFormat, text: string): Decoded<AgentMessage> {
+  return wire === 'seed-002' ? decodeSeed002(text, null) : decodeAgentMessage(text);
 }
