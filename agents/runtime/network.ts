@@ -11,11 +11,12 @@ import { inboxPrefixOf, SEED_000_PROFILE, type SubjectProfile } from '../protoco
 import type { ToolExecutor } from '../tools/tool-executor.js';
 import { Agent, DEFAULT_HEARTBEAT_MS, type MessageHandler } from './agent.js';
 import type { Budget } from './budget.js';
-import type { Clock } from './clock.js';
+import { systemClock, type Clock } from './clock.js';
 import { closeConnection, DEFAULT_STOP_MS, deadlineIn, settledBy } from './close-connection.js';
 import { RuntimeEventBus } from '../protocol/runtime-events.js';
 import { breakpointOf, type TopologyBreakpoint } from '../protocol/breakpoint.js';
 import { createOodaHandler } from './ooda.js';
+import { batchHandler, type BatchSettings } from './batcher.js';
 import { JetStreamBuckets } from './jetstream-buckets.js';
 import { CapabilityRegistry } from './registry.js';
 import { StepController } from './step-controller.js';
@@ -23,7 +24,6 @@ import { unflushedLines } from './stop-report.js';
 import { SynadiaExternals, type SynadiaExternal } from '../interop/synadia/externals.js';
 import { serveOnSynadia } from '../interop/synadia/expose.js';
 import { SYNADIA_CLIENT_NAME, type SynadiaExposure } from '../interop/synadia/service.js';
-import { answerSeed002Discovery } from './seed-002-discovery.js';
 
 /** What a network shares with the behaviours and tools of its agents. */
 export interface NetworkServices {
@@ -58,6 +58,8 @@ export interface AgentSpec {
   onStarted?: (agent: Agent, handler: MessageHandler, services: NetworkServices) => Promise<() => Promise<void>>;
   /** Serve each instance as a Synadia Agent Protocol agent too (agents/interop/synadia/). */
   synadia?: SynadiaExposure;
+  /** Seed 002's batches: requests within the window are one run, each answered on its own (batcher.ts). */
+  batch?: BatchSettings;
 }
 
 /** Options for {@link AgentNetwork}. */
@@ -147,6 +149,9 @@ export class AgentNetwork {
         const ooda = spec.handler ?? (spec.llm ? this.oodaHandler({ ...spec, llm: spec.llm }, tools) : null);
         const handler = spec.behaviour ? spec.behaviour(ooda, services) : ooda;
         if (!handler) throw new Error(`Agent ${spec.name} needs llm settings (an OODA agent), a handler, or a behaviour.`);
+        // Windows close before the agents stop (undo runs first): a waiting request is answered, not dropped.
+        const batched = spec.batch ? batchHandler(handler, spec.batch, this.options.clock ?? systemClock) : null;
+        if (batched) this.undo.push(async () => batched.close());
         const replicas = Math.max(1, spec.replicas ?? 1);
         for (let i = 0; i < replicas; i++) {
           const agent = new Agent({
@@ -158,7 +163,7 @@ export class AgentNetwork {
             model: spec.llm?.model ?? '',
             connection: this.options.connection,
             profile,
-            handler,
+            handler: batched?.handler ?? handler,
             events: this.events,
             heartbeatMs,
             ...(this.options.clock && { clock: this.options.clock }),
@@ -169,7 +174,6 @@ export class AgentNetwork {
           });
           this.agents.push(agent);
           await agent.start();
-          if (profile.discovery) this.undo.push(answerSeed002Discovery(agent, profile.discovery));
           if (spec.onStarted) this.undo.push(await spec.onStarted(agent, handler, services));
         }
       }

@@ -75,12 +75,12 @@ interface ActOutcome {
 export function createOodaHandler(options: OodaOptions): MessageHandler {
   const memory = new ConversationMemory(options.contextTokens ?? 8000);
   const tools = options.tools ?? NO_TOOLS;
-  return (message, context) => new OodaRun(options, memory, tools, message, context).run();
+  // A batch names its run before it starts (batch.formed); any other run gets a fresh id.
+  return (message, context: HandlerContext & { runId?: string }) => new OodaRun(options, memory, tools, message, context, context.runId ?? randomUUID()).run();
 }
 
 /** One run: the turns an incoming message takes, under one budget. */
 class OodaRun {
-  private readonly runId = randomUUID();
   private readonly agent: string;
   private readonly events: RuntimeEventBus;
   private readonly tracker: BudgetTracker;
@@ -97,6 +97,7 @@ class OodaRun {
     private readonly tools: ToolExecutor,
     private readonly message: AgentMessage,
     private readonly context: HandlerContext,
+    private readonly runId: string,
   ) {
     this.agent = context.agent.name;
     this.events = context.agent.events;

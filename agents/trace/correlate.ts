@@ -89,6 +89,8 @@ export class Correlator {
     const expired = this.expire(record.mono);
     if (record.kind === 'event') {
       if (record.name === 'run.started') this.threads.addRun(record.payload.runId, record.payload.message.message_id);
+      // A batch's one run belongs to each member's conversation (its run.started names the batch's own request).
+      else if (record.name === 'batch.formed') for (const member of record.payload.members) this.threads.addRun(record.payload.runId, member.messageId);
       return { resolved: null, expired };
     }
     const message = agentMessageOf(record);

@@ -45,6 +45,8 @@ export function eventFields(record: EventRecord): Field[] {
       return [...head, ['message', record.payload.messageId], ['error', record.payload.error]];
     case 'run.started':
       return [...head, ['run', record.payload.runId], ['message', record.payload.message.message_id], ['content', clip(record.payload.message.content)]];
+    case 'batch.formed':
+      return [...head, ['run', record.payload.runId], ['members', `${record.payload.members.length}: ${clip(record.payload.members.map((m) => `${m.from} ${m.messageId}`).join(', '))}`]];
     case 'ooda.phase':
       return [...head, ['run', record.payload.runId], ['turn', String(record.payload.turn)], ['phase', record.payload.phase], ['duration', `${record.payload.durationMs} ms`]];
     case 'ooda.paused':

@@ -1,0 +1,68 @@
+/**
+ * How one model call answers a batch: the members are numbered (with their senders) in one
+ * request, the model is asked for a JSON object keyed by member number, and the answer is split
+ * back into one answer per member. A member the answer does not cover gets a reason instead —
+ * never another member's answer.
+ */
+
+/** One member as the model sees it. */
+export interface BatchPromptMember {
+  from: string;
+  content: string;
+}
+
+/** What the split gives one member: its answer, or why it has none. */
+export type MemberAnswer = { ok: true; content: string } | { ok: false; reason: string };
+
+/** The one request the model gets for a batch: an instruction, then each member numbered from 1. */
+export function batchPrompt(members: readonly BatchPromptMember[]): string {
+  const example = members.length > 1 ? '{"1": "…", "2": "…"}' : '{"1": "…"}';
+  const head =
+    `${members.length} requests arrived together. Answer each one on its own. Reply with only a JSON object ` +
+    `whose keys are the request numbers and whose values are your answers as strings, e.g. ${example}.`;
+  return [head, ...members.map((m, i) => `Request ${i + 1} (from ${m.from}):\n${m.content}`)].join('\n\n');
+}
+
+/**
+ * Splits the model's answer for `count` members: a JSON object keyed "1".."count" (or an array in
+ * member order), possibly fenced or with prose around it. Non-string values are sent as JSON.
+ */
+export function splitBatchAnswer(text: string, count: number): MemberAnswer[] {
+  const parsed = parseAnswer(text);
+  if (parsed === null) {
+    const reason = `the batch answer is not a JSON object keyed by request number (it begins "${preview(text)}")`;
+    return Array.from({ length: count }, () => ({ ok: false, reason }));
+  }
+  return Array.from({ length: count }, (_, i): MemberAnswer => {
+    const value = Array.isArray(parsed) ? parsed[i] : parsed[String(i + 1)];
+    if (value === undefined || value === null) return { ok: false, reason: `the batch answer has no answer for request ${i + 1} of ${count}` };
+    return { ok: true, content: typeof value === 'string' ? value : JSON.stringify(value) };
+  });
+}
+
+/** The JSON object or array in `text` (the whole text, a fenced block, or from the first brace to the last), else null. */
+function parseAnswer(text: string): Record<string, unknown> | unknown[] | null {
+  const fenced = /```(?:json)?\s*([\s\S]*?)```/i.exec(text)?.[1];
+  const candidates = [text, fenced, between(text, '{', '}'), between(text, '[', ']')];
+  for (const candidate of candidates) {
+    if (candidate === undefined) continue;
+    try {
+      const value: unknown = JSON.parse(candidate.trim());
+      if (value !== null && typeof value === 'object') return value as Record<string, unknown> | unknown[];
+    } catch {
+      // Not this one: try the next way of finding it.
+    }
+  }
+  return null;
+}
+
+function between(text: string, open: string, close: string): string | undefined {
+  const start = text.indexOf(open);
+  const end = text.lastIndexOf(close);
+  return start >= 0 && end > start ? text.slice(start, end + 1) : undefined;
+}
+
+function preview(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 60 ? `${flat.slice(0, 60)}…` : flat;
+}
