@@ -10,6 +10,7 @@ import { AgentMessageSchema, AgentMetadataSchema } from './agent-message.js';
 import { LlmRequestSchema, LlmResponseSchema, OodaDecisionSchema } from './llm.js';
 import { ProtocolRequestEventSchema, ProtocolResponseEventSchema } from './protocol-gateway.js';
 import { TypedEmitter } from './typed-emitter.js';
+import { WorkflowEventSchemas } from './workflow-record.js';
 
 /** The four phases of one OODA cycle. */
 export const OodaPhaseSchema = z.enum(['observe', 'orient', 'decide', 'act']);
@@ -113,6 +114,8 @@ export const RuntimeEventSchemas = {
   'protocol.mcp.request': ProtocolRequestEventSchema,
   /** An MCP tools/call ended: its state, or the error (timeout, refused by sanitizing). */
   'protocol.mcp.response': ProtocolResponseEventSchema,
+  /** Durable workflows (seed 003): started, resumed after a restart, each step's attempt, finished or failed (workflow-record.ts documents each). */
+  ...WorkflowEventSchemas,
   /** The recorder's bus connection dropped (`agent`: the recorder's connection name): messages routed until `bus.reconnected` are not in the trace. */
   'bus.disconnected': z.object({ agent, server: z.string(), reason: z.string() }),
   /** The recorder's bus connection is back after `gapMs`: the trace is missing what the bus carried in that gap. */

@@ -8,7 +8,8 @@
  * bounded by count and time; the nested steps of one start (find, create, bind, then the put or
  * watch that follows) share ONE deadline, so a cluster without a majority fails a start once.
  */
-import { jetstream, jetstreamManager, type JetStreamManager, type StreamInfo } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, StorageType, type JetStreamManager, type StreamInfo } from '@nats-io/jetstream';
+import { nanos } from '@nats-io/nats-core';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection, ServerInfo } from '@nats-io/transport-node';
 import { systemClock, type Clock } from './clock.js';
@@ -122,6 +123,9 @@ export async function retryTransient<T>(task: () => Promise<T>, bounds: RetryBou
     }
   }
 }
+
+/** How long a stream opened by {@link JetStreamBuckets.openStream} remembers message ids: a run restarted within it does not store a record twice. */
+export const DUPLICATE_WINDOW_MS = 10 * 60_000;
 
 /** Options for {@link JetStreamBuckets}. */
 export interface JetStreamBucketsOptions {
@@ -250,7 +254,7 @@ export class JetStreamBuckets {
     const choice = chooseReplicas(this.options.replicas, clusterView(nc.info));
     if (choice.note) this.warnOnce('replicas', `JetStream: ${choice.note}.`);
     for (let attempt = 0; attempt < 3; attempt++) {
-      const existing = await this.info(jsm, name, deadline);
+      const existing = await this.info(jsm, `KV_${name}`, deadline);
       if (existing) return this.reconcile(jsm, name, existing, choice.replicas, settings, deadline);
       try {
         return await this.create(nc, name, settings, choice.replicas, this.options.replicas !== undefined, deadline);
@@ -262,9 +266,10 @@ export class JetStreamBuckets {
     throw new Error(`JetStream bucket ${name} could not be created or found.`);
   }
 
-  private async info(jsm: JetStreamManager, name: string, deadline: number): Promise<StreamInfo | null> {
+  /** The stream `stream`'s info, or null when there is none. */
+  private async info(jsm: JetStreamManager, stream: string, deadline: number): Promise<StreamInfo | null> {
     try {
-      return await this.retrySettle(() => jsm.streams.info(`KV_${name}`), deadline);
+      return await this.retrySettle(() => jsm.streams.info(stream), deadline);
     } catch (error) {
       if ((error as { name?: string }).name === 'StreamNotFoundError' || /stream not found/i.test((error as Error).message)) return null;
       throw error;
@@ -272,18 +277,45 @@ export class JetStreamBuckets {
   }
 
   /** Creates it with `replicas`, stepping down while the cluster cannot place that many (said when they were configured). */
-  private async create(nc: NatsConnection, name: string, settings: BucketSettings, replicas: number, configured: boolean, deadline: number): Promise<number> {
+  private create(nc: NatsConnection, name: string, settings: BucketSettings, replicas: number, configured: boolean, deadline: number): Promise<number> {
+    // allow_direct off: a get is answered by the stream's leader, so a value just written is read back
+    // (a direct get may be answered by a replica that has not applied it yet, e.g. after a leader change).
+    return this.placed(`bucket ${name}`, replicas, configured, (r) => this.retrySettle(() => this.kvm(nc).create(name, { history: settings.history, replicas: r, allow_direct: false }), deadline));
+  }
+
+  /** Runs `make` with `replicas`, then fewer while the cluster refuses to place them; returns the count placed. */
+  private async placed(what: string, replicas: number, configured: boolean, make: (replicas: number) => Promise<unknown>): Promise<number> {
     for (let r = replicas; ; r--) {
       try {
-        // allow_direct off: a get is answered by the stream's leader, so a value just written is read back
-        // (a direct get may be answered by a replica that has not applied it yet, e.g. after a leader change).
-        await this.retrySettle(() => this.kvm(nc).create(name, { history: settings.history, replicas: r, allow_direct: false }), deadline);
-        if (r < replicas && configured) this.warnOnce(name, `JetStream bucket ${name}: the cluster could not place ${replicas} replicas; created with ${r}.`);
+        await make(r);
+        if (r < replicas && configured) this.warnOnce(what, `JetStream ${what}: the cluster could not place ${replicas} replicas; created with ${r}.`);
         return r;
       } catch (error) {
         if (r <= 1 || !isPlacementRefused(error)) throw error;
       }
     }
+  }
+
+  /**
+   * The stream `name` on `subjects` (seed 003's workflow stream), created when missing with the
+   * buckets' replica rule and a duplicate window (records published with a message id are stored
+   * once); one that exists is used as it is. Returns its replicas.
+   */
+  async openStream(nc: NatsConnection, name: string, subjects: string[], deadline = this.deadline()): Promise<number> {
+    const jsm = await this.retrySettle(() => jetstreamManager(nc, this.jsOptions()), deadline);
+    const choice = chooseReplicas(this.options.replicas, clusterView(nc.info));
+    if (choice.note) this.warnOnce('replicas', `JetStream: ${choice.note}.`);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const existing = await this.info(jsm, name, deadline);
+      if (existing) return existing.config.num_replicas || 1;
+      try {
+        const config = { name, subjects, storage: StorageType.File, allow_direct: false, duplicate_window: nanos(DUPLICATE_WINDOW_MS) };
+        return await this.placed(`stream ${name}`, choice.replicas, this.options.replicas !== undefined, (r) => this.retrySettle(() => jsm.streams.add({ ...config, num_replicas: r }), deadline));
+      } catch (error) {
+        if (!/already in use/i.test((error as Error).message)) throw error;
+      }
+    }
+    throw new Error(`JetStream stream ${name} could not be created or found.`);
   }
 
   /** An existing bucket: raise its replicas when it has fewer than wanted; keep every other setting. */

@@ -5,6 +5,7 @@
  */
 import { BUILT_IN_VARIABLES, templateVariables } from './prompt-template.js';
 import type { Topology } from './schema.js';
+import { checkWorkflows } from './validate-workflows.js';
 
 /** One finding, at a path into the document (`spec.agents.2.llm`). */
 export interface Problem {
@@ -91,6 +92,7 @@ export function validateTopology(topology: Topology): Problem[] {
   });
 
   checkPatterns(topology, error);
+  checkWorkflows(topology, error);
   const synadia = checkSynadiaExternals(topology, error, warn);
 
   const hasDirect = spec.profile === 'seed-000';

@@ -93,6 +93,12 @@ const EVENT_RECORDS = [
   eventRecord('protocol.a2a.response'),
   eventRecord('protocol.mcp.request'),
   eventRecord('protocol.mcp.response'),
+  eventRecord('workflow.started'),
+  eventRecord('workflow.resumed'),
+  eventRecord('workflow.stepStarted'),
+  eventRecord('workflow.stepFinished'),
+  eventRecord('workflow.finished'),
+  eventRecord('workflow.failed'),
   eventRecord('bus.disconnected'),
   eventRecord('bus.reconnected'),
 ] as const;

@@ -26,6 +26,12 @@ const LINES: { [N in RuntimeEventName]?: (event: RuntimeEvents[N]) => Line } = {
   'budget.exceeded': (e) => [e.agent, `✗ budget ${e.budget} exceeded (${e.used} > ${e.limit})`],
   'run.completed': (e) => [e.agent, e.status === 'completed' ? `✓ replied after ${e.turns} turn(s), ${e.tokens} tokens: ${clip(e.reply)}` : `✗ run failed: ${clip(e.error ?? '')}`],
   'replay.diverged': (e) => [e.agent, `✗ replay diverged at ${e.kind === 'llm' ? 'decision' : e.kind === 'tool' ? 'tool call' : 'memory consolidation'} ${e.call}`],
+  'workflow.started': (e) => [e.agent, `workflow ${e.workflow} ${e.workflowId} started: ${e.steps.join(' → ')}`],
+  'workflow.resumed': (e) => [e.agent, `↻ workflow ${e.workflow} ${e.workflowId} resumed at ${e.step} (attempt ${e.attempt}${e.interrupted ? ', interrupted before' : ''}); ${e.done.length} step(s) already done${e.done.length ? `: ${e.done.join(', ')}` : ''}`],
+  'workflow.stepStarted': (e) => [e.agent, `workflow ${e.workflow} ${e.workflowId}: step ${e.step} (attempt ${e.attempt})`],
+  'workflow.stepFinished': (e) => [e.agent, e.status === 'completed' ? `workflow ${e.workflow} ${e.workflowId}: ✓ step ${e.step}: ${clip(e.result ?? '')}` : `workflow ${e.workflow} ${e.workflowId}: ✗ step ${e.step} attempt ${e.attempt}: ${clip(e.error ?? '')}`],
+  'workflow.finished': (e) => [e.agent, `✓ workflow ${e.workflow} ${e.workflowId} finished: ${clip(e.result)}`],
+  'workflow.failed': (e) => [e.agent, `✗ workflow ${e.workflow} ${e.workflowId} failed: ${clip(e.reason, 160)}`],
   'replay.forked': (e) => [e.agent, `⑂ forked at decision ${e.turn}: ${e.decision.toolCalls.length ? `tools ${e.decision.toolCalls.map((c) => c.name).join(', ')}` : clip(e.decision.text)}`],
 };
 
