@@ -12,14 +12,14 @@ import type { KV } from '@nats-io/kv';
 import { AgentMetadataSchema, Priority, type AgentMessage, type AgentMetadata } from '../protocol/agent-message.js';
 import { decodeAgentMessage } from '../protocol/codec.js';
 import { REQUEST_TIMEOUT_KEY } from '../trace/message-facts.js';
-import { DEFAULT_REGISTRY_BUCKET, inboxPrefixOf, renderSubject, SEED_000_PROFILE, type SubjectProfile } from '../protocol/subjects.js';
+import { broadcastPattern, broadcastSubject, DEFAULT_REGISTRY_BUCKET, inboxPrefixOf, renderSubject, requestListens, SEED_000_PROFILE, type SubjectProfile } from '../protocol/subjects.js';
 import { RuntimeEventBus } from '../protocol/runtime-events.js';
 import type { AgentHandle, RequestOptions } from '../tools/agent-handle.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { closeConnection, deadlineIn, isConnected, settledBy, succeededBy } from './close-connection.js';
 import { defaultBuckets, type JetStreamBuckets } from './jetstream-buckets.js';
 import { NOTHING_TO_SAY, type AgentStopReport } from './stop-report.js';
-import { decodeReply, decodeRequest, encodeReply, encodeRequest, newMessage } from './wire.js';
+import { decodeMessage, decodeReply, decodeRequest, encodeMessage, encodeReply, encodeRequest, newMessage, withReplyTo } from './wire.js';
 
 /** What a handler returns: the reply's content, optionally with metadata. */
 export type HandlerResult = string | { content: string; metadata?: Record<string, unknown> };
@@ -165,21 +165,21 @@ export class Agent implements AgentHandle {
     }
 
     const subjects: string[] = [];
-    const listen = (subject: string, kind: 'request' | 'direct' | 'broadcast') => {
+    const listen = (subject: string, kind: 'request' | 'direct' | 'broadcast', queue = this.name) => {
       subjects.push(subject);
       this.subs.push(
         nc.subscribe(subject, {
           // Replicas share requests and direct messages; every replica hears broadcasts.
-          ...(kind !== 'broadcast' && { queue: this.name }),
+          ...(kind !== 'broadcast' && { queue }),
           callback: (error, msg) => {
-            if (!error) this.onMessage(kind, msg);
+            if (!error) this.onMessage(kind, kind === 'request' ? withReplyTo(this.profile.wire, msg, nc) : msg);
           },
         }),
       );
     };
-    listen(this.requestSubject, 'request');
+    for (const [subject, queue] of requestListens(this.profile, this.name, this.opts.capabilities)) listen(subject, 'request', queue);
     if (this.profile.direct) listen(renderSubject(this.profile.direct, { agent: this.name }), 'direct');
-    listen(this.profile.broadcast, 'broadcast');
+    listen(broadcastPattern(this.profile), 'broadcast');
 
     await this.announce('announcement', 'available');
     const every = this.opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
@@ -285,7 +285,7 @@ export class Agent implements AgentHandle {
   /** Publishes to every agent on the broadcast subject. */
   async broadcast(content: string, metadata: Record<string, unknown> = {}): Promise<AgentMessage> {
     const message = newMessage({ message_type: 'broadcast', from_agent: this.name, to_agent: null, content, metadata });
-    this.publish(this.profile.broadcast, message);
+    this.publish(broadcastSubject(this.profile, this.name), message);
     return message;
   }
 
@@ -328,7 +328,7 @@ export class Agent implements AgentHandle {
 
   private onMessage(kind: 'request' | 'direct' | 'broadcast', msg: Msg): void {
     const text = msg.string();
-    const decoded = kind === 'request' ? decodeRequest(this.profile.wire, text, this.name) : decodeAgentMessage(text);
+    const decoded = kind === 'request' ? decodeRequest(this.profile.wire, text, this.name) : decodeMessage(this.profile.wire, text);
     if (!decoded.ok) {
       this.events.emit('message.invalid', { agent: this.name, subject: msg.subject, reason: decoded.reason, preview: text.slice(0, 200) });
       if (msg.reply) this.replyFailed(msg, null, `invalid message: ${decoded.reason}`, 'invalid_message');
@@ -446,7 +446,7 @@ export class Agent implements AgentHandle {
 
   private publish(subject: string, message: AgentMessage): void {
     this.sent(subject, message);
-    this.connection.publish(subject, JSON.stringify(message));
+    this.connection.publish(subject, encodeMessage(this.profile.wire, message));
   }
 
   private sent(subject: string, message: AgentMessage): void {
@@ -461,7 +461,7 @@ export class Agent implements AgentHandle {
       content: status === 'offline' ? `${this.name} is leaving` : `${this.name} is ${type === 'heartbeat' ? 'alive' : 'available'}`,
       metadata: { agent: this.metadata(status), instance: this.instance, node: this.node },
     });
-    this.publish(this.profile.broadcast, message);
+    this.publish(broadcastSubject(this.profile, this.name), message);
     await this.connection.flush();
   }
 

@@ -5,7 +5,7 @@
  * topology can be spread over several machines.
  */
 import type { LlmSettings } from '../llm/factory.js';
-import { DEFAULT_REGISTRY_BUCKET, SUBJECT_PROFILES, type SubjectProfile } from '../protocol/subjects.js';
+import { DEFAULT_REGISTRY_BUCKET, profileFor, type SubjectProfile } from '../protocol/subjects.js';
 import type { Topology } from '../topology/schema.js';
 import { synadiaServed } from '../topology/synadia-exposure.js';
 import { createAgentTools } from '../tools/agent-tools.js';
@@ -111,7 +111,7 @@ export function planNetwork(topology: Topology, only?: readonly string[], mcp: M
         }
       }
     });
-  const profile = SUBJECT_PROFILES[spec.profile];
+  const profile = profileFor(spec.profile, spec.environment);
   if (!profile) throw new Error(`Unknown subject profile ${spec.profile}.`);
   return { profile, agents, synadiaExternals: synadiaExternalsOf(topology), registryBucket: spec.registry === 'kv' ? DEFAULT_REGISTRY_BUCKET : null, jetstream: { ...spec.jetstream } };
 }

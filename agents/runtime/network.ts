@@ -24,6 +24,7 @@ import { unflushedLines } from './stop-report.js';
 import { SynadiaExternals, type SynadiaExternal } from '../interop/synadia/externals.js';
 import { serveOnSynadia } from '../interop/synadia/expose.js';
 import { SYNADIA_CLIENT_NAME, type SynadiaExposure } from '../interop/synadia/service.js';
+import { answerSeed002Discovery } from './seed-002-discovery.js';
 
 /** What a network shares with the behaviours and tools of its agents. */
 export interface NetworkServices {
@@ -174,6 +175,7 @@ export class AgentNetwork {
           });
           this.agents.push(agent);
           await agent.start();
+          if (profile.discovery) this.undo.push(answerSeed002Discovery(agent, profile.discovery));
           if (spec.onStarted) this.undo.push(await spec.onStarted(agent, handler, services));
         }
       }

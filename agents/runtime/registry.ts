@@ -9,12 +9,12 @@ import type { KV } from '@nats-io/kv';
 import type { QueuedIterator } from '@nats-io/nats-core';
 import type { KvWatchEntry } from '@nats-io/kv';
 import { AgentMetadataSchema, type AgentMetadata } from '../protocol/agent-message.js';
-import { decodeAgentMessage } from '../protocol/codec.js';
-import { DEFAULT_REGISTRY_BUCKET, renderSubject, SEED_000_PROFILE, type SubjectProfile } from '../protocol/subjects.js';
+import { broadcastPattern, DEFAULT_REGISTRY_BUCKET, renderSubject, SEED_000_PROFILE, type SubjectProfile } from '../protocol/subjects.js';
 import { DEFAULT_HEARTBEAT_MS } from './agent.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { DEFAULT_STOP_MS, deadlineIn, isConnected, settledBy } from './close-connection.js';
 import { defaultBuckets, type JetStreamBuckets } from './jetstream-buckets.js';
+import { decodeMessage } from './wire.js';
 
 /** One agent as the registry knows it (replicas folded together). */
 export interface RegistryEntry {
@@ -70,10 +70,10 @@ export class CapabilityRegistry {
   /** Loads the KV registry (if there is one) and starts following announcements. */
   async start(): Promise<void> {
     const nc = this.opts.connection;
-    this.sub = nc.subscribe(this.profile.broadcast, {
+    this.sub = nc.subscribe(broadcastPattern(this.profile), {
       callback: (error, msg) => {
         if (error) return;
-        const decoded = decodeAgentMessage(msg.string());
+        const decoded = decodeMessage(this.profile.wire, msg.string());
         if (!decoded.ok) return; // the agents record invalid traffic; the registry only listens for presence
         const { message_type, metadata } = decoded.value;
         if (message_type !== 'announcement' && message_type !== 'heartbeat') return;

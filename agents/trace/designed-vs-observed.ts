@@ -3,7 +3,7 @@
  * edge declares, agent-to-agent flows no edge declares, edges never used, and requests nobody
  * answered. One pass over the records (a tracker), so it runs over a million-record trace. Isomorphic.
  */
-import { SUBJECT_PROFILES, renderSubject, subjectMatches, type SubjectProfile } from '../protocol/subjects.js';
+import { broadcastPattern, profileFor, renderSubject, subjectMatches, type SubjectProfile } from '../protocol/subjects.js';
 import type { Edge, Topology } from '../topology/schema.js';
 import { synadiaServed } from '../topology/synadia-exposure.js';
 import { synadiaSubjects } from '../protocol/synadia.js';
@@ -78,14 +78,15 @@ export class DesignedVsObservedTracker {
 
   constructor(private readonly topology: Topology) {
     const spec = topology.spec;
-    const profile = SUBJECT_PROFILES[spec.profile];
+    const profile = profileFor(spec.profile, spec.environment);
     if (!profile) throw new Error(`Unknown subject profile ${spec.profile}.`);
     this.profile = profile;
     this.members = new Set([...spec.agents.map((a) => a.name), ...spec.externalAgents.map((a) => a.name)]);
     this.counts = spec.edges.map(() => 0);
     this.requestPattern = requestSubjectPattern(profile);
     this.synadiaPrompts = synadiaPromptTargets(topology);
-    this.exact.add(profile.broadcast);
+    // Seed 002's presence is per agent (`agents.{env}.status.{agent}`); its capability tasks and discovery are the profile's own traffic.
+    for (const pattern of [broadcastPattern(profile), profile.capability?.replace('{capability}', '*'), profile.discovery, profile.discovery?.replace(/requests$/, 'responses')]) if (pattern) this.patterns.push(pattern);
     // Agents served over the Synadia protocol: their prompts, status requests and heartbeats are designed.
     for (const { identity } of synadiaServed(topology).values()) for (const subject of Object.values(synadiaSubjects(identity))) this.exact.add(subject);
     // So are a declared external Synadia agent's heartbeats and prompts (a prompt is a request: its

@@ -4,7 +4,7 @@
  * Pure functions of one record. Isomorphic.
  */
 import type { AgentMessage, MessageType } from '../protocol/agent-message.js';
-import { SUBJECT_PROFILES } from '../protocol/subjects.js';
+import { SEED_002_ANY, SUBJECT_PROFILES } from '../protocol/subjects.js';
 import { parseSynadiaSubject } from '../protocol/synadia.js';
 import type { MessageRecord, TraceRecord } from './record.js';
 
@@ -49,16 +49,19 @@ export function inboxAgent(subject: string): string | null {
   return INBOX_AGENT.exec(subject)?.[1] ?? null;
 }
 
-// The request templates of every shipped profile as regexes, to name the agent a request is for.
+// The request templates of every shipped profile as regexes, to name the agent a request is for
+// (seed 002: a task of any type addressed to an agent, in any environment).
 const REQUEST_SUBJECTS = Object.values(SUBJECT_PROFILES).map(
-  (profile) => new RegExp(`^${profile.request.replace(/[.$^]/g, (c) => `\\${c}`).replace('{agent}', '([^.]+)')}$`),
+  (profile) =>
+    new RegExp(`^${(profile.listen ?? profile.request).replace(/[.$^]/g, (c) => `\\${c}`).replace('{env}', '[^.]+').replace('*', '[^.]+').replace('{agent}', '([^.]+)')}$`),
 );
 
 /** The agent a request subject addresses under any shipped profile (`agents.request.B`, `agent.B.task`). */
 export function requestSubjectAgent(subject: string): string | null {
   for (const pattern of REQUEST_SUBJECTS) {
     const match = pattern.exec(subject);
-    if (match?.[1]) return match[1];
+    // Seed 002's capability routing (`task.{capability}.any`) names no agent.
+    if (match?.[1] && match[1] !== SEED_002_ANY) return match[1];
   }
   // A Synadia protocol prompt (`agents.prompt.{agent}.{owner}.{name}`) is for the agent named by its last token.
   const synadia = subject.startsWith('agents.prompt.') ? parseSynadiaSubject(subject) : null;

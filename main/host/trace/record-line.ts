@@ -8,6 +8,7 @@ import { isUtf8 } from 'node:buffer';
 import { decodeAgentMessage, nestingRefusal } from '../../../agents/protocol/codec.js';
 import { MessageTypeSchema, type AgentMessage } from '../../../agents/protocol/agent-message.js';
 import { failedReply } from '../../../agents/trace/message-facts.js';
+import { decodeSeed002Value, looksLikeSeed002 } from '../../../agents/protocol/seed-002-envelope.js';
 import { factsOf, type FlagFacts } from '../../../agents/trace/record-flags.js';
 import { synadiaPromptAgents, synadiaSubjectType } from '../../../agents/trace/synadia-rows.js';
 
@@ -98,8 +99,8 @@ export interface ParsedJson {
 
 /**
  * What a payload is as an AgentMessage, as `{"ok":…}` JSON. Agrees with decodeAgentMessage on
- * every JSON object (a hand-written check for the common case, zod for the rest); other text is
- * described without parsing.
+ * every JSON object but seed 002's envelope, which is read as the AgentMessage it stands for
+ * (a hand-written check for the common case, zod for the rest); other text is described without parsing.
  */
 export function parsePayload(text: string): ParsedJson {
   let k = 0;
@@ -116,6 +117,11 @@ export function parsePayload(text: string): ParsedJson {
   }
   const fast = raw === undefined ? null : agentMessageOf(raw);
   if (fast) return { json: `{"ok":true,"message":${JSON.stringify(fast)}}`, message: fast };
+  // Seed 002's envelope is read as the AgentMessage it stands for (its type, correlation, failure); checked only when it is not one.
+  if (looksLikeSeed002(raw)) {
+    const seed002 = decodeSeed002Value(raw);
+    return seed002.ok ? { json: `{"ok":true,"message":${JSON.stringify(seed002.value)}}`, message: seed002.value } : { json: parsedReason(seed002.reason), message: null };
+  }
   const decoded = decodeAgentMessage(text);
   if (decoded.ok) return { json: `{"ok":true,"message":${JSON.stringify(decoded.value)}}`, message: decoded.value };
   return { json: parsedReason(decoded.reason), message: null };
