@@ -54,6 +54,8 @@ export const RuntimeEventSchemas = {
   'handler.failed': z.object({ agent, messageId: z.string(), error: z.string() }),
   /** An OODA run began for an incoming message. */
   'run.started': z.object({ agent, runId, message: AgentMessageSchema }),
+  /** Requests that arrived within an agent's batch window (seed 002) became ONE run, `runId`; each member is answered on its own. */
+  'batch.formed': z.object({ agent, runId, members: z.array(z.object({ messageId: z.string(), from: z.string(), subject: z.string() })) }),
   /** An OODA phase finished, with what went in and what came out (`act`'s output is an OodaActOutput). */
   'ooda.phase': z.object({ agent, runId, turn: z.number(), phase: OodaPhaseSchema, input: z.unknown(), output: z.unknown(), durationMs: z.number() }),
   /** A run stopped at a breakpoint or a step, before `phase`; `cause`: why, and what hit ("tool get_weather"; absent in older traces). */

@@ -78,6 +78,7 @@ const EVENT_RECORDS = [
   eventRecord('message.sent'),
   eventRecord('handler.failed'),
   eventRecord('run.started'),
+  eventRecord('batch.formed'),
   eventRecord('ooda.phase'),
   eventRecord('ooda.paused'),
   eventRecord('ooda.resumed'),
