@@ -21,6 +21,7 @@ import { DesignChecks } from './trace/design-checks.js';
 import { RunComparisons } from './trace/compare-runs.js';
 import type { NatsServerHandle } from './nats/server-handle.js';
 import { startNatsServer, type NatsChoice } from './run-session-server.js';
+import { getPeerCard } from './peer-card.js';
 
 /** Options for {@link startHost}. */
 export interface HostOptions {
@@ -91,10 +92,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     },
     'server.getLogs': async (input) => ({ lines: server.logs(input?.afterSeq, input?.limit) }),
     'bus.listAgents': async (input) => listAgents(server, input),
-    // Placeholder until the A2A work lands (agents/interop/a2a): says so instead of pretending.
-    'peer.getCard': async () => {
-      throw new RpcError('failed', 'Fetching A2A agent cards is not available in this build yet.');
-    },
+    'peer.getCard': async ({ url }) => getPeerCard(url),
     'topology.listTemplates': async () => ({ templates: (templates ??= await readTemplates(path.join(options.appRoot, 'templates'))) }),
     'file.open': async ({ path: file }) => files.open(file),
     'file.save': async ({ path: file, text, expectedMtimeMs, createOnly }) => files.save(file, text, expectedMtimeMs, createOnly),
