@@ -2,42 +2,14 @@
 // (agents/tools/agent-handle.ts), the scripted provider, and a test clock for budgets and pauses.
 import { describe, expect, it } from 'vitest';
 import { ScriptedProvider, type ScriptedConfig } from '../../agents/llm/scripted.js';
-import type { AgentMetadata } from '../../agents/protocol/agent-message.js';
-import { RuntimeEventBus, type RuntimeEvents } from '../../agents/protocol/runtime-events.js';
+import type { RuntimeEvents } from '../../agents/protocol/runtime-events.js';
 import { createOodaHandler, type OodaOptions } from '../../agents/runtime/ooda.js';
 import { StepController } from '../../agents/runtime/step-controller.js';
 import { newMessage } from '../../agents/runtime/wire.js';
 import type { AgentHandle } from '../../agents/tools/agent-handle.js';
 import { FunctionTools, type FunctionTool } from '../../agents/tools/tool-executor.js';
+import { fakeAgent } from '../helpers/fake-agent.js';
 import { TestClock } from '../helpers/test-clock.js';
-
-/** An agent that only has a name and events: messaging it is a test failure. */
-function fakeAgent(name: string): AgentHandle {
-  const unreachable = () => Promise.reject(new Error(`${name} has no network in this test.`));
-  return {
-    name,
-    instance: 'r1',
-    events: new RuntimeEventBus(),
-    get connection(): never {
-      throw new Error(`${name} has no NATS connection in this test.`);
-    },
-    metadata: (status): AgentMetadata => ({
-      name,
-      description: 'a weather specialist',
-      capabilities: ['weather_lookup'],
-      tools: [],
-      status,
-      model: 'scripted',
-      version: '1.0.0',
-      registered_at: '2026-01-01T00:00:00.000Z',
-      last_heartbeat: '2026-01-01T00:00:00.000Z',
-    }),
-    send: unreachable,
-    request: unreachable,
-    handoff: unreachable,
-    broadcast: unreachable,
-  };
-}
 
 function record<E extends keyof RuntimeEvents>(agent: AgentHandle, name: E): RuntimeEvents[E][] {
   const seen: RuntimeEvents[E][] = [];
