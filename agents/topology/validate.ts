@@ -6,6 +6,7 @@
 import { BUILT_IN_VARIABLES, templateVariables } from './prompt-template.js';
 import type { Topology } from './schema.js';
 import { checkWorkflows } from './validate-workflows.js';
+import { checkBatches } from './validate-batch.js';
 
 /** One finding, at a path into the document (`spec.agents.2.llm`). */
 export interface Problem {
@@ -93,6 +94,7 @@ export function validateTopology(topology: Topology): Problem[] {
 
   checkPatterns(topology, error);
   checkWorkflows(topology, error);
+  checkBatches(topology, error, warn);
   const synadia = checkSynadiaExternals(topology, error, warn);
 
   const hasDirect = spec.profile === 'seed-000';

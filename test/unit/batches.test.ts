@@ -10,6 +10,8 @@ import { BatchWindows, type WindowCloseReason } from '../../agents/runtime/batch
 import { batchHandler, BatchMemberError } from '../../agents/runtime/batcher.js';
 import { createOodaHandler } from '../../agents/runtime/ooda.js';
 import { StepController } from '../../agents/runtime/step-controller.js';
+import { loadTopology } from '../../agents/topology/load.js';
+import { API_VERSION } from '../../agents/topology/schema.js';
 import { newMessage } from '../../agents/runtime/wire.js';
 import type { AgentHandle } from '../../agents/tools/agent-handle.js';
 import { fakeAgent } from '../helpers/fake-agent.js';
@@ -194,5 +196,35 @@ describe('the batcher around the OODA loop', () => {
     controller.resume(runId);
     await expect(Promise.all(asked.map((a) => a.answer))).resolves.toHaveLength(3);
     expect(paused).toHaveLength(1);
+  });
+});
+
+describe('validation of batch settings', () => {
+  const file = (agent: string) =>
+    `apiVersion: ${API_VERSION}\nkind: Topology\nmetadata:\n  name: t\nspec:\n  llms:\n    offline:\n      provider: scripted\n  agents:\n    - ${agent}\n`;
+  const problems = (agent: string) => loadTopology(file(agent), 't.yaml').problems.map(({ severity, path, message }) => ({ severity, path: path.join('.'), message }));
+
+  it('takes a batch on an agent that answers requests with its model', () => {
+    expect(problems('{ name: a, llm: offline, batch: { size: 10, timeoutMs: 200 } }')).toEqual([]);
+  });
+
+  it('refuses a batch on a role whose requests drive a pattern', () => {
+    expect(problems('{ name: a, llm: offline, role: auctioneer, batch: { size: 10, timeoutMs: 200 } }')).toContainEqual({
+      severity: 'error',
+      path: 'spec.agents.0.batch',
+      message: 'An auctioneer does not answer requests with a model run of its own (its requests drive its pattern), so it cannot take them in batches; batch works on roles assistant, specialist, coordinator.',
+    });
+  });
+
+  it('says what is wrong with a size or timeout that makes no sense', () => {
+    expect(problems('{ name: a, llm: offline, batch: { size: 1, timeoutMs: 200 } }')).toContainEqual(expect.objectContaining({ severity: 'error', path: 'spec.agents.0.batch.size', message: expect.stringMatching(/>=\s*2/) }));
+    expect(problems('{ name: a, llm: offline, batch: { size: 5, timeoutMs: 0 } }')).toContainEqual(expect.objectContaining({ severity: 'error', path: 'spec.agents.0.batch.timeoutMs' }));
+    expect(problems('{ name: a, llm: offline, batch: { size: 5, timeoutMs: 45000 } }')).toEqual([
+      {
+        severity: 'warning',
+        path: 'spec.agents.0.batch.timeoutMs',
+        message: '45000 ms is at least the 30 s a request waits by default: the members of a batch that does not fill 5 time out before it runs.',
+      },
+    ]);
   });
 });
