@@ -64,5 +64,7 @@ export const ProtocolResponseEventSchema = z.object({
   preview: z.string(),
   /** Bytes of the answer as received (before sanitizing). */
   bytes: z.number(),
+  /** Control characters sanitizing removed from the answer (absent: none). */
+  controlCharsRemoved: z.number().optional(),
 });
 export type ProtocolResponseEvent = z.infer<typeof ProtocolResponseEventSchema>;

@@ -85,9 +85,11 @@ export interface ExchangeRequest {
 export interface ExchangeResult {
   ok: boolean;
   callId: string;
-  /** The sanitized answer text, or the error message when `ok` is false. */
+  /** The sanitized answer text (also a peer's own failure text), or the error sentence when no answer came. */
   text: string;
   state: string;
+  /** A sentence naming the peer and what went wrong (timeout, refused, the peer's failed state), or null. */
+  error: string | null;
   data?: unknown;
   metadata?: Record<string, unknown>;
   /** What was stripped from the outbound payload (kinds, paths, counts). */

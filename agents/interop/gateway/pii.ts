@@ -1,0 +1,165 @@
+/**
+ * PII stripping for outbound payloads (seed 004, part 2: the protocol gateway strips personal data
+ * before anything leaves for an external protocol). Pure: text and JSON (any depth) in, the cleaned
+ * copy and what was removed out: kind, where and how many, never the value.
+ */
+import type { Stripped, StrippedKind } from './types.js';
+
+/** Which rules apply (`spec.protocolGateway.pii`, defaults applied). */
+export interface PiiRules {
+  emails: boolean;
+  phones: boolean;
+  cards: boolean;
+  /** JSON field names (any depth, compared case-insensitively) whose values are removed whole. */
+  fields: readonly string[];
+}
+
+/** Every rule on, no named fields: what the gateway does when the topology says nothing. */
+export const DEFAULT_PII_RULES: PiiRules = { emails: true, phones: true, cards: true, fields: [] };
+
+/** What replaces a removed value, by kind (a user reading the peer's side sees that something was there). */
+export const PII_REPLACEMENT: Record<StrippedKind, string> = {
+  email: '[email removed]',
+  phone: '[phone removed]',
+  card: '[card removed]',
+  field: '[removed]',
+};
+
+/** A payload after stripping, and what was removed. */
+export interface PiiResult<T> {
+  value: T;
+  stripped: Stripped[];
+}
+
+// `%40` is an @ in a URL's query or path (`?user=alice%40example.com`): still an address.
+const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._+-]+(?:%[0-9A-Fa-f]{2}[A-Za-z0-9._+-]*)*?(?:@|%40)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![A-Za-z0-9-])/g;
+// 13-19 digits, optionally in groups split by one space or dash; Luhn decides (order numbers survive).
+const CARD = /(?<![\d.,-])\d(?:[ -]?\d){12,18}(?![\d]|[.,-]\d)/g;
+// International: a + (or 00) then country code and groups; 8-15 digits in all (E.164).
+const PHONE_INTL = /(?<![\w+./#-])(?:\+|\b00)\d{1,3}(?:[ .-]?\(?\d{1,8}\)?){1,6}(?![\w]|[ .-]\d)/g;
+// North American: (555) 123-4567, 555-123-4567, 555.123.4567, 555 123 4567.
+const PHONE_NANP = /(?<![\w.+/#-])(?:\(\d{3}\)\s?|\d{3}[-. ])\d{3}[-. ]\d{4}(?![\w]|[.-]\d)/g;
+// National with a trunk 0: 020 7946 0958, 030-1234567, 01 23 45 67 89 (no dots: dates like 01.02.2024 stay).
+const PHONE_TRUNK = /(?<![\w.+/#-])0\d{1,4}(?:[ -]\d{2,8}){1,4}(?![\w]|[ .-]\d)/g;
+
+const digitsOf = (text: string) => text.replace(/\D/g, '');
+
+/** The Luhn check card numbers pass and almost all other 13-19 digit numbers fail. */
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/** Counts per kind while one string is cleaned. */
+type Counts = Partial<Record<StrippedKind, number>>;
+
+function replaceCounted(text: string, pattern: RegExp, kind: StrippedKind, counts: Counts, accept: (match: string) => boolean = () => true): string {
+  return text.replace(pattern, (match) => {
+    if (!accept(match)) return match;
+    counts[kind] = (counts[kind] ?? 0) + 1;
+    return PII_REPLACEMENT[kind];
+  });
+}
+
+/** Cards first (their digits would read as phone numbers), then phones, then e-mail addresses. */
+function cleanString(text: string, rules: PiiRules, counts: Counts): string {
+  let out = text;
+  if (rules.cards) out = replaceCounted(out, CARD, 'card', counts, (m) => luhnValid(digitsOf(m)) && /^\d+(?:([ -])\d+(?:\1\d+)*)?$/.test(m));
+  if (rules.phones) {
+    out = replaceCounted(out, PHONE_INTL, 'phone', counts, (m) => {
+      const n = digitsOf(m).replace(/^00/, '').length;
+      return n >= 8 && n <= 15;
+    });
+    out = replaceCounted(out, PHONE_NANP, 'phone', counts);
+    out = replaceCounted(out, PHONE_TRUNK, 'phone', counts, (m) => {
+      const n = digitsOf(m).length;
+      return n >= 9 && n <= 12;
+    });
+  }
+  if (rules.emails) out = replaceCounted(out, EMAIL, 'email', counts);
+  return out;
+}
+
+/** A JSON path segment: `.name` for a plain key, `["odd key"]` otherwise, `[i]` for an index. */
+function childPath(path: string, key: string | number): string {
+  if (typeof key === 'number') return `${path}[${key}]`;
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+}
+
+/** Collects `{ kind, path, count }`, one entry per kind and path. */
+class Findings {
+  readonly list: Stripped[] = [];
+  add(path: string, counts: Counts): void {
+    for (const kind of ['card', 'phone', 'email'] as const) {
+      const count = counts[kind];
+      if (count) this.list.push({ kind, path, count });
+    }
+  }
+  field(path: string): void {
+    this.list.push({ kind: 'field', path, count: 1 });
+  }
+}
+
+function walk(value: unknown, path: string, rules: PiiRules, fields: ReadonlySet<string>, found: Findings, depth: number): unknown {
+  if (typeof value === 'string') {
+    const counts: Counts = {};
+    const out = cleanString(value, rules, counts);
+    found.add(path, counts);
+    return out;
+  }
+  // Deeper than any real payload: left as it is (decoders refuse such nesting before it gets here).
+  if (value === null || typeof value !== 'object' || depth > 512) return value;
+  if (Array.isArray(value)) return value.map((item, i) => walk(item, childPath(path, i), rules, fields, found, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    const at = childPath(path, key);
+    if (fields.has(key.toLowerCase())) {
+      out[key] = PII_REPLACEMENT.field;
+      found.field(at);
+    } else out[key] = walk(item, at, rules, fields, found, depth + 1);
+  }
+  return out;
+}
+
+/**
+ * Strips PII from `value` (a string, or any JSON value), reporting paths from `root` (`text`,
+ * `data`, `$`). A string that holds a JSON object or array is stripped as JSON (named fields
+ * apply inside it) and serialized again.
+ */
+export function stripPii<T>(value: T, rules: PiiRules = DEFAULT_PII_RULES, root = '$'): PiiResult<T> {
+  const fields = new Set(rules.fields.map((f) => f.toLowerCase()));
+  const found = new Findings();
+  if (typeof value === 'string' && fields.size > 0) {
+    const parsed = parseJsonContainer(value);
+    if (parsed !== undefined) {
+      const cleaned = walk(parsed, root, rules, fields, found, 0);
+      return { value: (found.list.length > 0 ? JSON.stringify(cleaned) : value) as T, stripped: found.list };
+    }
+  }
+  return { value: walk(value, root, rules, fields, found, 0) as T, stripped: found.list };
+}
+
+/** The object or array a string holds as JSON, else undefined. */
+function parseJsonContainer(text: string): unknown {
+  const start = text.trimStart()[0];
+  if (start !== '{' && start !== '[') return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The rules of a topology's `spec.protocolGateway` (absent: every rule on). */
+export function piiRulesOf(settings: { pii?: Partial<PiiRules> } | undefined): PiiRules {
+  return { ...DEFAULT_PII_RULES, ...settings?.pii };
+}
