@@ -7,8 +7,10 @@ import { toYaml } from '../../../agents/topology/save';
 import type { Topology } from '../../../agents/topology/schema';
 import { NO_SELECTION, type Selection } from '../stores/design-store';
 import type { Stores } from '../stores/stores';
+import type { A2aCardSummary } from '../../../agents/protocol/a2a-card';
 import type { DiscoveredAgent } from '../../../agents/protocol/discovered-agent';
-import { addDiscovered } from './model/add-discovered';
+import { addDiscovered, type AddDiscoveredResult } from './model/add-discovered';
+import { addA2aPeer } from './model/add-a2a';
 import { addNode, emptyTopology } from './model/add-node';
 import { allNodeNames, copyFragment, duplicateNodes, fragmentNames, isEmptyFragment, pasteFragment } from './model/clipboard';
 import { CONNECTION_LABEL, type ConnectionKind } from './model/connection-kinds';
@@ -54,14 +56,24 @@ export function addNodeAt(stores: DesignStores, kind: NodeKind, at: Point): stri
 
 /** Adds an agent found on the bus as an external agent at `at`; an agent already there is selected, a clash is said, never overwritten. */
 export function addDiscoveredAt(stores: DesignStores, agent: DiscoveredAgent, at: Point): string | null {
+  return addExternal(stores, (t) => addDiscovered(t, agent, snap(at)), 'from the bus');
+}
+
+/** Adds the A2A agent a fetched card describes as an external agent at `at` (same rules as {@link addDiscoveredAt}). */
+export function addA2aPeerAt(stores: DesignStores, card: A2aCardSummary, at: Point): string | null {
+  return addExternal(stores, (t) => addA2aPeer(t, card, snap(at)), 'from its A2A card');
+}
+
+/** One way to add an external agent: open a document if none is, apply, select it; an existing one is selected and said. */
+function addExternal(stores: DesignStores, add: (topology: Topology) => AddDiscoveredResult, from: string): string | null {
   if (!doc(stores).topology) doc(stores).open(toYaml(emptyTopology()), { path: null });
-  const result = addDiscovered(doc(stores).topology!, agent, snap(at));
+  const result = add(doc(stores).topology!);
   if (!result.ok) {
     if (result.existing) design(stores).select({ nodes: [result.existing], edges: [] });
     design(stores).notify(result.reason, result.existing ? 'info' : 'error');
     return result.existing;
   }
-  doc(stores).edit(`Add ${result.name} from the bus`, () => result.topology);
+  doc(stores).edit(`Add ${result.name} ${from}`, () => result.topology);
   design(stores).select({ nodes: [result.name], edges: [] });
   if (result.note) design(stores).notify(result.note);
   return result.name;

@@ -1,5 +1,6 @@
 /** The left palette: the kinds of node a topology is made of, and the agents on the bus; drag one onto the canvas (or click to add it). */
 import type { DragEvent, ReactNode } from 'react';
+import { A2aCardPanel } from '../bus/a2a-card-panel';
 import { AgentsPanel } from '../bus/agents-panel';
 import { addNodeAt } from '../design/actions';
 import { NODE_KIND_MIME } from '../design/canvas/designer-canvas';
@@ -55,6 +56,7 @@ export function Palette() {
         ))}
       </ul>
       <AgentsPanel />
+      <A2aCardPanel />
       <p className="panel-note">Drag from a node’s right handle to another node to connect them; the line’s kind follows from the two ends.</p>
       <div className="palette-legend" aria-label="Line kinds">
         {CONNECTION_KINDS.map((kind) => (

@@ -57,10 +57,11 @@ export function buildNodes(input: BuildInput, cache: BuildCache): DesignNode[] {
     const position = input.position(ref.name, index);
     const model = ref.kind === 'agent' ? modelLabel(topology, ref.spec.llm) : undefined;
     const status = ref.kind === 'agent' ? input.status[ref.name] : undefined;
+    const servedA2a = ref.kind === 'agent' ? (ref.spec.a2a ?? topology.spec.a2a?.exposeAll ?? false) : undefined;
     const measured = input.measured.get(ref.name);
     const selected = input.selectedNodes.has(ref.name);
     const live = ref.kind === 'agent' || ref.kind === 'external' ? input.live?.agents[ref.name] : undefined;
-    const key = [ref.kind, ref.spec, position.x, position.y, selected, problemKey(problems), model, status, measured?.width, measured?.height, live && JSON.stringify(live)];
+    const key = [ref.kind, ref.spec, position.x, position.y, selected, problemKey(problems), model, servedA2a, status, measured?.width, measured?.height, live && JSON.stringify(live)];
     const previous = cache.nodes.get(ref.name);
     const node: DesignNode =
       previous && sameKey(previous.key, key)
@@ -70,7 +71,7 @@ export function buildNodes(input: BuildInput, cache: BuildCache): DesignNode[] {
             type: ref.kind,
             position,
             selected,
-            data: { kind: ref.kind, spec: ref.spec, problems, ...(model !== undefined && { model }), ...(status !== undefined && { status }), ...(live && { live }) },
+            data: { kind: ref.kind, spec: ref.spec, problems, ...(model !== undefined && { model }), ...(servedA2a && { servedA2a }), ...(status !== undefined && { status }), ...(live && { live }) },
             ...(measured && { measured }),
           } as DesignNode);
     next.set(ref.name, { node, key });

@@ -15,6 +15,8 @@ export type DesignNodeData<K extends NodeKind = NodeKind> = {
   problems: Problem[];
   /** "scripted", "openai · gpt-4o": what the agent's llm settings resolve to. */
   model?: string;
+  /** Agents: served over A2A (its own `a2a`, else the topology's `exposeAll`). */
+  servedA2a?: boolean;
   status?: AgentStatus;
   /** While a run is shown: the agent's state, counters, and requests to it nobody answered. */
   live?: AgentLive;

@@ -19,6 +19,16 @@ const AgentNode = memo(function AgentNode({ data, selected }: NodeProps<DesignNo
           <RoleIcon role={agent.role} />
         </span>
         <span className="dnode-name">{agent.name}</span>
+        {data.servedA2a && (
+          <span className="replicas" title="Served over A2A: A2A clients can read its card and send it messages">
+            A2A
+          </span>
+        )}
+        {agent.batch && (
+          <span className="replicas" title={`Batches: requests within ${agent.batch.timeoutMs} ms (up to ${agent.batch.size}) are one run`}>
+            batch ≤{agent.batch.size}
+          </span>
+        )}
         {agent.replicas > 1 && (
           <span className="replicas" title={`${agent.replicas} replicas share the load`}>
             ×{agent.replicas}
@@ -47,16 +57,25 @@ const ExternalNode = memo(function ExternalNode({ data, selected }: NodeProps<De
         <span className="dnode-name">{agent.name}</span>
       </div>
       <div className="dnode-sub">
-        <span title={agent.synadia ? `A Synadia Agent Protocol agent: agents.prompt.${agent.synadia.agent}.${agent.synadia.owner}.${agent.synadia.name}` : undefined}>
+        <span title={externalTitle(agent)}>
           external{agent.synadia ? ` · Synadia ${agent.synadia.agent}` : ''}
+          {agent.a2a ? ' · A2A' : ''}
           {agent.answers ? '' : ' · no requests'}
         </span>
       </div>
-      <Chips items={agent.capabilities} />
+      {/* An A2A agent shows what its card says it can do; the others their declared capabilities. */}
+      <Chips items={agent.a2a && agent.a2a.skills.length > 0 ? agent.a2a.skills.map((s) => s.name || s.id) : agent.capabilities} />
       {data.live && <LiveAgentRow name={agent.name} live={data.live} />}
     </NodeShell>
   );
 });
+
+/** How an external agent is reached, for its tooltip. */
+function externalTitle(agent: DesignNode<'external'>['data']['spec']): string | undefined {
+  if (agent.synadia) return `A Synadia Agent Protocol agent: agents.prompt.${agent.synadia.agent}.${agent.synadia.owner}.${agent.synadia.name}`;
+  if (agent.a2a) return `An A2A agent (card ${agent.a2a.card}), reached through the protocol gateway${agent.a2a.skills.length > 0 ? `\nSkills: ${agent.a2a.skills.map((s) => s.name || s.id).join(', ')}` : ''}`;
+  return undefined;
+}
 
 /** A tool agents may be allowed to call. */
 const ToolNode = memo(function ToolNode({ data, selected }: NodeProps<DesignNode<'tool'>>) {

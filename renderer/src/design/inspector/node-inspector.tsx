@@ -13,6 +13,7 @@ import { FieldShell, SchemaField } from './fields';
 import { nodeProblems } from './field-problems';
 import { NameField } from './name-field';
 import { PatternFields } from './pattern-fields';
+import { AgentA2aField, BatchField, ExternalA2aField } from './a2a-fields';
 import { AgentSynadiaField, ExternalSynadiaField } from './synadia-fields';
 import { useStores } from '../../stores/stores-context';
 
@@ -37,7 +38,9 @@ export function NodeInspector({ topology, node, problems }: { topology: Topology
   const edit = useDocumentStore((s) => s.edit);
   const readOnly = useDocumentStore((s) => s.readOnly);
   const schema = SCHEMAS[node.kind];
-  const keys = Object.keys(schema.shape).filter((k) => k !== 'name');
+  // An external agent speaks one protocol: once it is a Synadia or an A2A agent, the other's fields are noise.
+  const other = node.kind === 'external' ? (node.spec.a2a ? 'synadia' : node.spec.synadia ? 'a2a' : null) : null;
+  const keys = Object.keys(schema.shape).filter((k) => k !== 'name' && k !== other);
   const byField = nodeProblems(topology, problems, node, new Set(keys));
   const spec = node.spec as Record<string, unknown>;
   const commit = (key: string) => (value: unknown) => edit(`Edit ${node.name} ${key}`, (t) => updateNode(t, node.name, { [key]: value }), `field:${node.kind}:${node.index}:${key}`);
@@ -61,6 +64,13 @@ export function NodeInspector({ topology, node, problems }: { topology: Topology
       ) : (
         <AgentSynadiaField topology={topology} agent={node.name} value={spec['synadia'] as boolean | undefined} onCommit={commit('synadia')} problems={byField.at('synadia')} readOnly={readOnly} />
       ),
+    a2a: () =>
+      node.kind === 'external' ? (
+        <ExternalA2aField name={node.name} value={node.spec.a2a} onCommit={commit('a2a')} problems={byField.at('a2a')} readOnly={readOnly} />
+      ) : (
+        <AgentA2aField topology={topology} agent={node.name} value={spec['a2a'] as boolean | undefined} onCommit={commit('a2a')} problems={byField.at('a2a')} readOnly={readOnly} />
+      ),
+    batch: () => <BatchField value={spec['batch'] as z.infer<typeof AgentSchema>['batch']} onCommit={commit('batch')} problems={byField.at('batch')} readOnly={readOnly} />,
     pattern: () => <PatternFields agent={node.spec as z.infer<typeof AgentSchema>} onCommit={commit('pattern')} problems={byField.at('pattern')} readOnly={readOnly} />,
   };
 
@@ -78,7 +88,7 @@ export function NodeInspector({ topology, node, problems }: { topology: Topology
       )}
       <NameField key={node.name} topology={topology} kind={node.kind} name={node.name} readOnly={readOnly} />
       {keys.map((key) =>
-        (node.kind === 'agent' || key === 'synadia') && custom[key] ? (
+        (node.kind === 'agent' || key === 'synadia' || key === 'a2a') && custom[key] ? (
           <div key={key}>{custom[key]()}</div>
         ) : (
           <SchemaField

@@ -4,6 +4,7 @@ import { LlmSettingsSchema, NodeNameSchema, TopologySchema, TopologySpecSchema, 
 import type { Problem } from '../../../../agents/topology/validate';
 import { useDocumentStore } from '../../stores/document-store';
 import { SchemaField } from './fields';
+import { TopologyGatewayFields } from './gateway-fields';
 import { TopologyClusterFields } from './synadia-fields';
 
 const METADATA = TopologySchema.shape.metadata;
@@ -43,6 +44,7 @@ export function TopologyCard({ topology, problems }: { topology: Topology; probl
       <SchemaField name="llms" label="LLM settings" schema={LLMS} value={topology.spec.llms} onCommit={setSpec('llms')} problems={at('spec', 'llms')} readOnly={readOnly} hint="Named model settings agents refer to; API keys by environment variable name (apiKeyEnv), never inline." />
       <SchemaField name="budget" label="Budget envelope" schema={TopologySpecSchema.shape.budget} value={topology.spec.budget} onCommit={setSpec('budget')} problems={at('spec', 'budget')} readOnly={readOnly} />
       <TopologyClusterFields topology={topology} problems={at} readOnly={readOnly} onCommit={(key, value) => setSpec(key)(value)} />
+      <TopologyGatewayFields topology={topology} problems={at} readOnly={readOnly} onCommit={(key, value) => setSpec(key)(value)} />
       <SchemaField name="example" label="Example request" schema={METADATA.shape.example} value={topology.metadata.example} onCommit={setMetadata('example')} problems={at('metadata', 'example')} readOnly={readOnly} />
     </section>
   );
