@@ -7,7 +7,8 @@
  * - `task`: answers with a completed task whose artifact is `done: {text}` (no streaming);
  * - `hang`: says it is working and never finishes (until cancelled or the server closes);
  * - `fail`: a failed task whose status message says `the peer broke: {text}`;
- * - `input`: a task that asks for input (`input-required`).
+ * - `input`: a task that asks for input (`input-required`);
+ * - `later`: returns its task still working; it completes (`later: {text}`) 150 ms after, for `getTask` to find.
  * Also `/html` (a web page, not a card), `/nameless/.well-known/agent-card.json` (JSON without a
  * name) and `/grpc-only/.well-known/agent-card.json` (a card whose only interface is gRPC).
  * Every message an agent receives is kept in `received` (its text, data and request headers), so a
@@ -24,12 +25,13 @@ import {
   type AgentExecutor,
   type ExecutionEventBus,
   type RequestContext,
+  type TaskStore,
 } from '@a2a-js/sdk/server';
 import { agentCardHandler, jsonRpcHandler, UserBuilder } from '@a2a-js/sdk/server/express';
 import { a2aAgentMessage, messagePayload, textPart } from '../../agents/interop/a2a/translate.js';
 
 /** The test agents one server serves. */
-export const A2A_TEST_AGENTS = ['echo', 'stream', 'task', 'hang', 'fail', 'input'] as const;
+export const A2A_TEST_AGENTS = ['echo', 'stream', 'task', 'hang', 'fail', 'input', 'later'] as const;
 export type A2aTestAgent = (typeof A2A_TEST_AGENTS)[number];
 
 /** One message a test agent received. */
@@ -72,8 +74,9 @@ export async function startA2aServers(options: A2aServersOptions = {}): Promise<
   });
   for (const agent of A2A_TEST_AGENTS) {
     const card = (): AgentCard => cardOf(agent, `${base}/${agent}/rpc`);
-    const executor = executorOf(agent, options, (message) => received.push({ agent, ...messagePayload(message), headers: lastHeaders }), held);
-    const handler = new DefaultRequestHandler(card(), new InMemoryTaskStore(), executor);
+    const store = new InMemoryTaskStore();
+    const executor = executorOf(agent, options, (message) => received.push({ agent, ...messagePayload(message), headers: lastHeaders }), held, store);
+    const handler = new DefaultRequestHandler(card(), store, executor);
     app.use(`/${agent}/${AGENT_CARD_PATH}`, agentCardHandler({ agentCardProvider: async () => card() }));
     app.use(`/${agent}/rpc`, jsonRpcHandler({ requestHandler: handler, userBuilder: UserBuilder.noAuthentication }));
   }
@@ -144,7 +147,7 @@ function artifact(bus: ExecutionEventBus, ctx: RequestContext, artifactId: strin
   );
 }
 
-function executorOf(agent: A2aTestAgent, options: A2aServersOptions, receive: (m: Message) => void, held: Set<() => void>): AgentExecutor {
+function executorOf(agent: A2aTestAgent, options: A2aServersOptions, receive: (m: Message) => void, held: Set<() => void>, store: TaskStore): AgentExecutor {
   const cancels = new Map<string, () => void>();
   return {
     async execute(ctx, bus) {
@@ -166,6 +169,11 @@ function executorOf(agent: A2aTestAgent, options: A2aServersOptions, receive: (m
       } else if (agent === 'fail') {
         bus.publish(AgentEvent.task(taskOf(ctx, TaskState.TASK_STATE_SUBMITTED)));
         status(bus, ctx, TaskState.TASK_STATE_FAILED, `the peer broke: ${text}`);
+      } else if (agent === 'later') {
+        const working = taskOf(ctx, TaskState.TASK_STATE_WORKING);
+        bus.publish(AgentEvent.task(working));
+        const done = { ...working, status: taskOf(ctx, TaskState.TASK_STATE_COMPLETED).status, artifacts: [{ artifactId: 'answer', name: 'answer', description: '', parts: [textPart(`later: ${text}`)], metadata: undefined, extensions: [] }] };
+        setTimeout(() => void store.save(done, ctx.context), 150);
       } else if (agent === 'input') {
         bus.publish(AgentEvent.task(taskOf(ctx, TaskState.TASK_STATE_SUBMITTED)));
         status(bus, ctx, TaskState.TASK_STATE_INPUT_REQUIRED, 'Which account do you mean?');

@@ -150,7 +150,8 @@ function classify(error: unknown, cardUrl: string, timeoutMs: number, timedOut: 
   if (code === 'ECONNREFUSED') return new A2aCardError('unreachable', `Cannot reach the agent card at ${cardUrl}: connection refused (nothing listens on ${where}).`);
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new A2aCardError('unreachable', `Cannot reach the agent card at ${cardUrl}: host not found (DNS lookup of ${new URL(cardUrl).hostname} failed).`);
   if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') return new A2aCardError('timeout', `Cannot reach the agent card at ${cardUrl}: connecting to ${where} timed out.`);
-  const detail = error instanceof Error ? error.message : String(error);
+  // `fetch failed` says nothing: the innermost cause says what (e.g. "bad port").
+  const detail = innermostMessage(error);
   return new A2aCardError('unreachable', `Cannot read the agent card at ${cardUrl}: ${code ? `${code} (${detail})` : detail}.`);
 }
 
@@ -161,4 +162,13 @@ function causeCode(error: unknown): string | undefined {
     if (typeof code === 'string') return code;
   }
   return undefined;
+}
+
+/** The message of the innermost cause of `error` (what actually failed). */
+function innermostMessage(error: unknown): string {
+  let message = error instanceof Error ? error.message : String(error);
+  for (let e: unknown = (error as { cause?: unknown })?.cause, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof Error && e.message) message = e.message;
+  }
+  return message;
 }
