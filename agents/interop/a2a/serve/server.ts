@@ -5,7 +5,7 @@
  * its card is also the root card (`/.well-known/agent-card.json`), so a client given only the
  * base URL finds it. Any other path is a JSON 404 naming what is served.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { AGENT_CARD_PATH } from '@a2a-js/sdk';
 import { DefaultRequestHandler, InMemoryTaskStore } from '@a2a-js/sdk/server';
 import { agentCardHandler, jsonRpcHandler, UserBuilder } from '@a2a-js/sdk/server/express';
@@ -46,6 +46,7 @@ export interface A2aServerOptions {
 export class A2aServer {
   private constructor(
     private readonly server: Server,
+    private readonly open: OpenCalls,
     private readonly executors: readonly ServedAgentExecutor[],
     /** `http://host:port`. */
     readonly baseUrl: string,
@@ -56,6 +57,9 @@ export class A2aServer {
   static async start(options: A2aServerOptions): Promise<A2aServer> {
     const app = express();
     const server = createServer(app);
+    // Calls being answered: a stop waits for them (they end at once: their tasks fail), not for idle keep-alive sockets.
+    const open = new OpenCalls();
+    app.use((_req, res, next) => (open.add(res), next()));
     const port = await listen(server, options.host, options.port);
     const baseUrl = `http://${urlHost(options.host)}:${port}`;
     const executors: ServedAgentExecutor[] = [];
@@ -79,7 +83,7 @@ export class A2aServer {
     app.use((req, res) => {
       res.status(404).json({ error: 'not_found', message: `no A2A agent is served at ${req.path} (served: ${served})` });
     });
-    return new A2aServer(server, executors, baseUrl, cards);
+    return new A2aServer(server, open, executors, baseUrl, cards);
   }
 
   /** Refuses new calls, fails the tasks in flight ("stopped"), and closes the port by `deadline`. */
@@ -89,7 +93,7 @@ export class A2aServer {
     let timer: NodeJS.Timeout | undefined;
     // Streams and blocking calls got their failed status; whatever is still open goes at the deadline.
     const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))));
-    await Promise.race([closed, late]);
+    await Promise.race([this.open.drained(), late]);
     clearTimeout(timer);
     this.server.closeAllConnections();
     await closed;
@@ -120,4 +124,23 @@ function urlHost(host: string): string {
   if (host === '0.0.0.0') return '127.0.0.1';
   if (host === '::') return '[::1]';
   return host.includes(':') ? `[${host}]` : host;
+}
+
+/** The responses not yet finished, and a wait until there are none. */
+class OpenCalls {
+  private readonly responses = new Set<ServerResponse>();
+  private waiters: (() => void)[] = [];
+
+  add(res: ServerResponse): void {
+    this.responses.add(res);
+    res.once('close', () => {
+      this.responses.delete(res);
+      if (this.responses.size === 0) for (const resolve of this.waiters.splice(0)) resolve();
+    });
+  }
+
+  /** Resolves once every response has finished (or its connection closed). */
+  drained(): Promise<void> {
+    return this.responses.size === 0 ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+  }
 }

@@ -1,0 +1,221 @@
+// Switchboard agents served over A2A (spec v1.0), checked with the official SDK's client on a real
+// nats-server through the one run session: the card read by ClientFactory, a blocking answer, a
+// streamed one (artifact updates, then completed), a breakpoint-held run answered after resume, a
+// budget failure as a failed task, 404s for what is not served, a port in use, and a stop that
+// fails the tasks in flight, closes the port and leaves the client's bus request in the trace.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Role, TaskState, type Message, type StreamResponse, type Task } from '@a2a-js/sdk';
+import { ClientFactory, type Client } from '@a2a-js/sdk/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { A2A_STOPPED_REASON } from '../../agents/interop/a2a/serve/server.js';
+import { loadTopology } from '../../agents/topology/load.js';
+import { startNatsServer, type SessionServer } from '../../main/host/run-session-server.js';
+import { RunSession } from '../../main/host/run-session.js';
+import { TraceLibrary } from '../../main/host/trace/index.js';
+import { repoRoot } from '../helpers/nats-binary.js';
+import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
+import { until } from '../helpers/until.js';
+
+const TOPOLOGY = `
+apiVersion: switchboard.dev/v1
+kind: Topology
+metadata: { name: a2a-serve }
+spec:
+  a2a: { exposeAll: true }
+  llms: { offline: { provider: scripted } }
+  agents:
+    - name: echo
+      description: Says back what it is told
+      capabilities: [echoing, repeating]
+      llm: offline
+      script: { fallback: "Echo says: {{input}}", stream_chunks: 4 }
+    - name: broke
+      description: Has no budget left
+      llm: offline
+      budget: { maxTokens: 1 }
+    - name: hidden
+      llm: offline
+      a2a: false
+`;
+
+let server: SessionServer;
+let tmp: string;
+let library: TraceLibrary;
+let session: RunSession;
+const warnings: string[] = [];
+
+beforeAll(async () => {
+  tmp = await makeTempDir('a2a-serve');
+  server = await startNatsServer({ mode: 'embedded' }, { appRoot: repoRoot });
+  const topology = loadTopology(TOPOLOGY, 'a2a-serve.yaml').topology!;
+  library = new TraceLibrary(path.join(tmp, 'traces'));
+  session = await RunSession.start({ server: server.handle, topology, text: TOPOLOGY, baseDir: repoRoot, senderName: 'a2a_test', appVersion: '0.1.0-a2a', warn: (text) => warnings.push(text), library });
+}, 60_000);
+afterAll(async () => {
+  await session?.stop();
+  await server?.stop();
+  await removeTempDir(tmp);
+});
+
+/** The served card of `agent`, as the run reports it. */
+const served = (agent: string) => {
+  const card = session.a2aCards.find((c) => c.agent === agent);
+  if (!card) throw new Error(`${agent} is not served (served: ${session.a2aCards.map((c) => c.agent).join(', ')})`);
+  return card;
+};
+
+/** An SDK client of `agent`, built from its card URL as any A2A client would. */
+const clientOf = (agent: string): Promise<Client> => new ClientFactory().createFromUrl(served(agent).cardUrl, '');
+
+/** A user message with one text part, every field as the SDK's types spell it. */
+function userMessage(text: string): Message {
+  const part = { content: { $case: 'text' as const, value: text }, metadata: undefined, filename: '', mediaType: 'text/plain' };
+  return { messageId: crypto.randomUUID(), contextId: '', taskId: '', role: Role.ROLE_USER, parts: [part], metadata: undefined, extensions: [], referenceTaskIds: [] };
+}
+
+/** The send request around `text`. */
+const request = (text: string) => ({ tenant: '', message: userMessage(text), configuration: undefined, metadata: undefined });
+
+/** A blocking send's task (a bare message would be a defect here: the executor always makes a task). */
+async function send(client: Client, text: string): Promise<Task> {
+  const result = await client.sendMessage(request(text));
+  if (!('status' in result)) throw new Error(`expected a task, got ${JSON.stringify(result)}`);
+  return result;
+}
+
+/** The text parts of a message or artifact list, joined. */
+const textOf = (parts: readonly { content?: { $case: string; value?: unknown } | undefined }[] | undefined): string =>
+  (parts ?? []).map((p) => (p.content?.$case === 'text' ? String(p.content.value) : '')).join('');
+
+/** Every event of a streamed send (into `events` as they come, when given). */
+async function stream(client: Client, text: string, events: StreamResponse[] = []): Promise<StreamResponse[]> {
+  for await (const event of client.sendMessageStream(request(text))) events.push(event);
+  return events;
+}
+
+describe('agents served over A2A', () => {
+  it('serves each exposed agent its card (skills from its capabilities, streaming, one JSON-RPC interface) and a root card only when one is served', async () => {
+    expect(session.a2aCards.map((c) => c.agent)).toEqual(['echo', 'broke']);
+    const client = await clientOf('echo');
+    const card = await client.getAgentCard();
+    expect(card).toMatchObject({ name: 'echo', description: 'Says back what it is told', version: '0.1.0-a2a', capabilities: { streaming: true }, defaultInputModes: ['text/plain'] });
+    expect(card.skills.map((s) => s.id)).toEqual(['echoing', 'repeating']);
+    expect(card.supportedInterfaces).toEqual([expect.objectContaining({ url: served('echo').url, protocolBinding: 'JSONRPC', protocolVersion: '1.0' })]);
+    expect(served('echo').url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/a2a\/echo$/);
+    // Two agents served: no root card (it could only be one of them).
+    const root = await fetch(new URL('/.well-known/agent-card.json', served('echo').url));
+    expect(root.status).toBe(404);
+  });
+
+  it('answers a message with a completed task whose artifact is the agent answer; the asking client is no peer', async () => {
+    const task = await send(await clientOf('echo'), 'hello there');
+    expect(task.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(task.artifacts.map((a) => textOf(a.parts)).join('')).toBe('Echo says: hello there');
+  });
+
+  it('streams the answer as artifact updates (appended, the last marked), then a completed status', async () => {
+    const events = await stream(await clientOf('echo'), 'stream it');
+    const kinds = events.map((e) => e.payload?.$case);
+    expect(kinds[0]).toBe('task');
+    const artifacts = events.flatMap((e) => (e.payload?.$case === 'artifactUpdate' ? [e.payload.value] : []));
+    expect(artifacts.length).toBeGreaterThan(1);
+    expect(artifacts.map((a) => textOf(a.artifact?.parts)).join('')).toBe('Echo says: stream it');
+    expect(artifacts.map((a) => a.append)).toEqual(artifacts.map((_, i) => i > 0));
+    expect(artifacts.map((a) => a.lastChunk)).toEqual(artifacts.map((_, i) => i === artifacts.length - 1));
+    const last = events.at(-1)!.payload;
+    expect(last?.$case === 'statusUpdate' && last.value.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(kinds.indexOf('artifactUpdate')).toBeLessThan(kinds.length - 1);
+  });
+
+  it('holds a call at a breakpoint of the agent until it is resumed', async () => {
+    const controller = session.network.controller;
+    controller.setBreakpoint('echo', 'decide');
+    let answered = false;
+    const pending = send(await clientOf('echo'), 'wait for me').then((task) => ((answered = true), task));
+    await until(() => controller.paused().some((p) => p.agent === 'echo'), 'echo paused at decide', 10_000);
+    expect(answered).toBe(false);
+    controller.setBreakpoint('echo', 'decide', false);
+    controller.continueAll();
+    const task = await pending;
+    expect(task.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(task.artifacts.map((a) => textOf(a.parts)).join('')).toBe('Echo says: wait for me');
+  });
+
+  it('turns a budget failure into a failed task that says why', async () => {
+    const task = await send(await clientOf('broke'), 'anything');
+    expect(task.status?.state).toBe(TaskState.TASK_STATE_FAILED);
+    expect(textOf(task.status?.message?.parts)).toMatch(/^budget_exceeded: /);
+  });
+
+  it('answers 404 with what is served for an unknown agent, an opted-out one, and their cards', async () => {
+    const base = served('echo').url.replace(/\/a2a\/echo$/, '');
+    for (const url of [`${base}/a2a/nobody`, `${base}/a2a/hidden`]) {
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'SendMessage', params: {} }) });
+      expect(response.status).toBe(404);
+      expect(await response.json()).toMatchObject({ error: 'not_found', message: expect.stringContaining('served: /a2a/echo, /a2a/broke') });
+      expect((await fetch(`${url}/.well-known/agent-card.json`)).status).toBe(404);
+    }
+    const failure = await new ClientFactory().createFromUrl(`${base}/a2a/nobody/.well-known/agent-card.json`, '').catch((error: unknown) => error);
+    expect(String(failure)).toContain('404');
+  });
+
+  it('says a port in use clearly, and a run serving one agent also serves the root card', async () => {
+    const port = Number(new URL(served('echo').url).port);
+    // Agents of their own names: a stopped run's agents go offline in the registry the main run shares.
+    const other = (a2a: string) => `
+apiVersion: switchboard.dev/v1
+kind: Topology
+metadata: { name: a2a-other }
+spec:
+  a2a: ${a2a}
+  llms: { offline: { provider: scripted } }
+  agents:
+    - { name: solo, llm: offline, a2a: true, script: { fallback: "Solo: {{input}}" } }
+    - { name: quiet, llm: offline }
+`;
+    const busy = loadTopology(other(`{ port: ${port} }`), 'busy.yaml').topology!;
+    const failure = await RunSession.start({ server: server.handle, topology: busy, text: null, baseDir: repoRoot, senderName: 'a2a_busy', warn: () => undefined }).catch((error: unknown) => error);
+    expect((failure as Error).message).toContain(`A2A: 127.0.0.1:${port} is in use (spec.a2a.port)`);
+    const single = loadTopology(other('{}'), 'single.yaml').topology!;
+    const one = await RunSession.start({ server: server.handle, topology: single, text: null, baseDir: repoRoot, senderName: 'a2a_single', warn: () => undefined });
+    try {
+      expect(one.a2aCards.map((c) => c.agent)).toEqual(['solo']);
+      const client = await new ClientFactory().createFromUrl(new URL('/', one.a2aCards[0]!.url).href);
+      expect((await client.getAgentCard()).supportedInterfaces[0]?.url).toBe(one.a2aCards[0]!.url);
+      expect((await send(client, 'hi')).artifacts.map((x) => textOf(x.parts)).join('')).toBe('Solo: hi');
+    } finally {
+      await one.stop();
+    }
+  });
+
+  it('stops with the run: calls in flight end failed ("stopped"), the port closes, and the client request is in the trace', async () => {
+    const client = await clientOf('echo');
+    await send(client, 'for the record');
+    session.network.controller.setBreakpoint('echo', 'decide');
+    const blocking = send(client, 'caught by the stop');
+    await until(() => session.network.controller.paused().some((p) => p.agent === 'echo'), 'echo paused at decide', 10_000);
+    // The agent works one request at a time: the streamed call waits behind the held one, in flight all the same.
+    const events: StreamResponse[] = [];
+    const streamed = stream(client, 'streamed into the stop', events);
+    await until(() => events.some((e) => e.payload?.$case === 'statusUpdate' && e.payload.value.status?.state === TaskState.TASK_STATE_WORKING), 'the streamed call working', 10_000);
+    const url = served('echo').url;
+    await session.stop();
+    const task = await blocking;
+    expect(task.status?.state).toBe(TaskState.TASK_STATE_FAILED);
+    expect(textOf(task.status?.message?.parts)).toBe(A2A_STOPPED_REASON);
+    const last = (await streamed).at(-1)?.payload;
+    expect(last?.$case === 'statusUpdate' && last.value.status?.state).toBe(TaskState.TASK_STATE_FAILED);
+    await expect(fetch(url, { method: 'POST' })).rejects.toThrow();
+    expect(warnings).toEqual([]);
+    const out = path.join(tmp, 'run.ndjson');
+    await library.exportNdjson(session.runId!, out);
+    const records = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { kind?: string; subject?: string; payload?: string });
+    const asked = records.find((r) => r.kind === 'message' && r.subject === 'agents.request.echo' && r.payload?.includes('for the record'));
+    expect(asked?.payload).toContain('"from_agent":"a2a_client"');
+    expect(asked?.payload).toContain('"protocol":"a2a"');
+  });
+});
