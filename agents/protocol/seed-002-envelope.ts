@@ -8,6 +8,7 @@
 import type { AgentMessage, MessageType } from './agent-message.js';
 import { SEED_002_VERSION, Seed002MessageSchema, seed002Text, type Seed002Message, type Seed002Type } from './seed-002.js';
 import { REQUEST_TIMEOUT_KEY } from '../trace/message-facts.js';
+import { CAPABILITY_PREFIX } from './subjects.js';
 
 /** Where a seed-002 request's `replyTo` is kept in the AgentMessage's metadata. */
 export const SEED_002_REPLY_TO_KEY = 'reply_to';
@@ -27,20 +28,22 @@ const fromSeed002Priority = (p: number) => Math.max(0, Math.round((p - 1) / 2));
 export function messageToSeed002(message: AgentMessage, type: Seed002Type = seed002TypeOf(message.message_type)): Seed002Message {
   const { [REQUEST_TIMEOUT_KEY]: timeout, [SEED_002_REPLY_TO_KEY]: replyTo, [SEED_002_TYPE_KEY]: _type, ...metadata } = message.metadata;
   const failed = metadata['status'] === 'failed';
+  const capability = message.to_agent?.startsWith(CAPABILITY_PREFIX) ? message.to_agent.slice(CAPABILITY_PREFIX.length) : null;
   return {
     id: message.message_id,
     timestamp: Date.parse(message.timestamp) / 1000,
     version: SEED_002_VERSION,
     type,
     source: { id: message.from_agent, type: 'agent' },
-    target: message.to_agent,
+    // `@capability` is capability routing: no one agent is the target, the capability is required.
+    target: capability === null ? message.to_agent : null,
     ...(typeof replyTo === 'string' && { replyTo }),
     correlationId: message.in_reply_to,
     context: { metadata: type === 'event' ? { ...metadata, message_type: message.message_type } : metadata },
     payload: { content: failed ? { error: String(metadata['error'] ?? message.content) } : contentOf(message) },
     routing: {
       priority: toSeed002Priority(message.priority),
-      capabilities: [],
+      capabilities: capability === null ? [] : [capability],
       ...(typeof timeout === 'number' && Number.isSafeInteger(timeout) && timeout > 0 && { timeout }),
     },
   };

@@ -98,6 +98,15 @@ export const broadcastSubject = (profile: SubjectProfile, agent: string): string
 /** What an agent subscribes to for others' presence and broadcasts (seed 002: every status subject). */
 export const broadcastPattern = (profile: SubjectProfile): string => profile.broadcast.replace('{agent}', '*');
 
+/** What names a capability instead of an agent in a request's addressee (seed 002: `@network`, any agent having it). */
+export const CAPABILITY_PREFIX = '@';
+
+/** Where a request to `to` goes: its request subject, or with seed 002 for `@capability` the capability's task subject. */
+export function requestSubjectOf(profile: SubjectProfile, to: string): string {
+  if (profile.capability && to.startsWith(CAPABILITY_PREFIX)) return renderSubject(profile.capability, { capability: to.slice(CAPABILITY_PREFIX.length) });
+  return renderSubject(profile.request, { agent: to });
+}
+
 /** Every request subscription of `agent`: subject and queue group (its own name, or the capability's). */
 export function requestListens(profile: SubjectProfile, agent: string, capabilities: readonly string[] = []): [subject: string, queue: string][] {
   const own: [string, string] = [profile.listen ? profile.listen.replace('{agent}', agent) : renderSubject(profile.request, { agent }), agent];

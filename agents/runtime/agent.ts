@@ -12,7 +12,7 @@ import type { KV } from '@nats-io/kv';
 import { AgentMetadataSchema, Priority, type AgentMessage, type AgentMetadata } from '../protocol/agent-message.js';
 import { decodeAgentMessage } from '../protocol/codec.js';
 import { REQUEST_TIMEOUT_KEY } from '../trace/message-facts.js';
-import { broadcastPattern, broadcastSubject, DEFAULT_REGISTRY_BUCKET, inboxPrefixOf, renderSubject, requestListens, SEED_000_PROFILE, type SubjectProfile } from '../protocol/subjects.js';
+import { broadcastPattern, broadcastSubject, DEFAULT_REGISTRY_BUCKET, inboxPrefixOf, renderSubject, requestListens, requestSubjectOf, SEED_000_PROFILE, type SubjectProfile } from '../protocol/subjects.js';
 import { RuntimeEventBus } from '../protocol/runtime-events.js';
 import type { AgentHandle, RequestOptions } from '../tools/agent-handle.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
@@ -241,7 +241,7 @@ export class Agent implements AgentHandle {
     });
     const external = this.opts.externals?.(to);
     if (external) return external.request(this, message, timeout);
-    const subject = renderSubject(this.profile.request, { agent: to });
+    const subject = requestSubjectOf(this.profile, to);
     if (this.opts.isGone?.(to)) throw new AgentRequestError('no_responders', `No agent answers on ${subject}: ${to} has left (offline in the registry).`);
     // Subscribe to the frames before asking, so none is missed; the responder publishes them on
     // its one connection before the reply, and one subscriber connection keeps that order.

@@ -10,6 +10,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { DISCOVERY_SENDER, type DiscoveredAgent } from '../../protocol/discovered-agent.js';
 import { DEFAULT_REGISTRY_BUCKET } from '../../protocol/subjects.js';
+import { seed002Subjects } from '../../protocol/seed-002.js';
 import { SYNADIA_HEARTBEAT_WILDCARD, SYNADIA_LEGACY_SERVICE_NAMES, SYNADIA_SERVICE_NAME, type SynadiaIdentity } from '../../protocol/synadia.js';
 import { DEFAULT_HEARTBEAT_MS } from '../../runtime/agent.js';
 import { foldSightings, type Sighting } from './fold.js';
@@ -21,7 +22,6 @@ import {
   parseSeed002Status,
   parseSynadiaHeartbeat,
   parseSynadiaService,
-  seed002RequestSubject,
   SEED_000_PRESENCE,
   SEED_001_PRESENCE,
   SEED_001_REGISTERED,
@@ -72,7 +72,7 @@ export async function discoverAgents(nc: NatsConnection, options: DiscoveryOptio
   listen(SEED_001_REGISTERED, (msg) => add(parseSeed001Event(msg.string(), now())));
 
   const onSeed002Response = (msg: Msg, env: string) => {
-    for (const s of parseSeed002Response(`agents.${env}.discovery.responses`, msg.string(), now())) sightings.push(s);
+    for (const s of parseSeed002Response(seed002Subjects.discoveryResponses(env), msg.string(), now())) sightings.push(s);
   };
   const askedEnvs = new Set<string>();
   const askSeed002 = (env: string) => {
@@ -81,7 +81,7 @@ export async function discoverAgents(nc: NatsConnection, options: DiscoveryOptio
     // An inbox per environment: a reply there says which environment its agent lives in.
     const inbox = createInbox();
     listen(inbox, (msg) => onSeed002Response(msg, env));
-    safely(() => nc.publish(seed002RequestSubject(env), JSON.stringify(seed002Request(env, now())), { reply: inbox }));
+    safely(() => nc.publish(seed002Subjects.discoveryRequests(env), JSON.stringify(seed002Request(env, now())), { reply: inbox }));
   };
   listen(SEED_002_STATUS, (msg) => {
     const sighting = parseSeed002Status(msg.subject, msg.string(), now());
@@ -152,7 +152,7 @@ function seed002Request(env: string, at: number): Record<string, unknown> {
     version: '1.0',
     type: 'query',
     source: { id: DISCOVERY_SENDER, type: 'agent' },
-    replyTo: `agents.${env}.discovery.responses`,
+    replyTo: seed002Subjects.discoveryResponses(env),
     payload: { content: { query: 'discover' } },
     routing: { priority: 5, capabilities: [] },
   };

@@ -6,7 +6,8 @@
  */
 import { AgentMetadataSchema } from '../../protocol/agent-message.js';
 import { decodeAgentMessage } from '../../protocol/codec.js';
-import { isSubjectToken, renderSubject, SEED_000_PROFILE, SEED_001_PROFILE } from '../../protocol/subjects.js';
+import { isSubjectToken, renderSubject, SEED_000_PROFILE, SEED_001_PROFILE, SEED_002_PROFILE } from '../../protocol/subjects.js';
+import { seed002Subjects } from '../../protocol/seed-002.js';
 import { isSynadiaServiceName, parseSynadiaSubject, SynadiaHeartbeatSchema, type SynadiaIdentity } from '../../protocol/synadia.js';
 import type { Sighting, SightingStatus } from './fold.js';
 
@@ -16,11 +17,9 @@ export const SEED_000_PRESENCE = SEED_000_PROFILE.broadcast;
 export const SEED_001_PRESENCE = SEED_001_PROFILE.broadcast;
 export const SEED_001_REGISTERED = 'platform.events.agent_registered';
 /** Seed 002's status messages (`agents.{env}.status.{agent_id}`: four tokens, unlike Synadia's five). */
-export const SEED_002_STATUS = 'agents.*.status.*';
+export const SEED_002_STATUS = seed002Subjects.status('*', '*');
 /** Seed 002's discovery responses, in every environment. */
-export const SEED_002_RESPONSES = 'agents.*.discovery.responses';
-/** Seed 002's discovery request subject of `env`. */
-export const seed002RequestSubject = (env: string): string => `agents.${env}.discovery.requests`;
+export const SEED_002_RESPONSES = seed002Subjects.discoveryResponses('*');
 
 /** How many heartbeat periods a stored registration may be old and still count as there. */
 const STORED_FRESH_BEATS = 3;
@@ -72,7 +71,7 @@ export function parseRegistration(key: string, text: string, now: number, heartb
   if (!parsed.success) return null;
   const agent = parsed.data;
   const extra = raw as Record<string, unknown>;
-  const protocol = extra['profile'] === SEED_001_PROFILE.name ? 'seed-001' : 'seed-000';
+  const protocol = extra['profile'] === SEED_001_PROFILE.name ? 'seed-001' : extra['profile'] === SEED_002_PROFILE.name ? 'seed-002' : 'seed-000';
   const beat = Date.parse(agent.last_heartbeat);
   const period = typeof extra['heartbeat_ms'] === 'number' && extra['heartbeat_ms'] >= 0 ? extra['heartbeat_ms'] : heartbeatMs;
   const fresh = period === 0 || (Number.isFinite(beat) && now - beat <= period * STORED_FRESH_BEATS);
@@ -85,7 +84,8 @@ export function parseRegistration(key: string, text: string, now: number, heartb
     live: false,
     description: agent.description,
     capabilities: agent.capabilities,
-    endpoints: requestEndpoint(protocol, agent.name),
+    // A seed-002 registration names no environment: its status messages and discovery answers give the subjects.
+    endpoints: protocol === 'seed-002' ? [] : requestEndpoint(protocol, agent.name),
     node: typeof extra['node'] === 'string' ? extra['node'] : null,
     version: agent.version,
     synadia: null,
@@ -239,7 +239,7 @@ function seed002Sighting(name: string, env: string, scopes: Json[], receivedAt: 
     ...looseFields(scopes, receivedAt),
     description: firstString(scopes, ['description']) ?? (type ? `${type} agent` : ''),
     capabilities: firstStrings(scopes, ['capabilities']),
-    endpoints: env ? [{ name: 'control', subject: `agents.${env}.control.${name}` }] : [],
+    endpoints: env ? [{ name: 'control', subject: seed002Subjects.control(env, name) }] : [],
     node: firstString(scopes, ['node', 'server_name']) ?? null,
     version: firstString(scopes, ['agent_version', 'version_info']) ?? null,
     synadia: null,
