@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { AgentMessageSchema, AgentMetadataSchema } from './agent-message.js';
 import { LlmRequestSchema, LlmResponseSchema, OodaDecisionSchema } from './llm.js';
 import { ProtocolRequestEventSchema, ProtocolResponseEventSchema } from './protocol-gateway.js';
+import { NegotiationEventSchemas } from './seed-002-negotiation.js';
 import { TypedEmitter } from './typed-emitter.js';
 import { WorkflowEventSchemas } from './workflow-record.js';
 
@@ -118,6 +119,8 @@ export const RuntimeEventSchemas = {
   'protocol.mcp.response': ProtocolResponseEventSchema,
   /** Durable workflows (seed 003): started, resumed after a restart, each step's attempt, finished or failed (workflow-record.ts documents each). */
   ...WorkflowEventSchemas,
+  /** Seed 002 A2A negotiation: proposed, each answer (late ones too), finished (seed-002-negotiation.ts documents each). */
+  ...NegotiationEventSchemas,
   /** The recorder's bus connection dropped (`agent`: the recorder's connection name): messages routed until `bus.reconnected` are not in the trace. */
   'bus.disconnected': z.object({ agent, server: z.string(), reason: z.string() }),
   /** The recorder's bus connection is back after `gapMs`: the trace is missing what the bus carried in that gap. */

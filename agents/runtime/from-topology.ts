@@ -14,6 +14,7 @@ import type { AgentSpec } from './network.js';
 import { synadiaExternalsOf, type SynadiaExternal } from '../interop/synadia/externals.js';
 import { auctioneerHandler, bidderBehaviour } from './patterns/auction.js';
 import { startWatches } from './patterns/blackboard-watch.js';
+import { withNegotiation } from './patterns/negotiation.js';
 import { dispatcherHandler, finalizerHandler, peerBehaviour } from './patterns/swarm.js';
 
 /** What a network needs from a topology. */
@@ -113,5 +114,7 @@ export function planNetwork(topology: Topology, only?: readonly string[], mcp: M
     });
   const profile = profileFor(spec.profile, spec.environment);
   if (!profile) throw new Error(`Unknown subject profile ${spec.profile}.`);
-  return { profile, agents, synadiaExternals: synadiaExternalsOf(topology), registryBucket: spec.registry === 'kv' ? DEFAULT_REGISTRY_BUCKET : null, jetstream: { ...spec.jetstream } };
+  // Seed 002 A2A negotiation, whatever the role: a proposer's requests negotiate, a responder answers proposals.
+  const negotiating = agents.map((built) => withNegotiation(built, spec.environment, spec.agents.find((a) => a.name === built.name)?.pattern ?? {}));
+  return { profile, agents: negotiating, synadiaExternals: synadiaExternalsOf(topology), registryBucket: spec.registry === 'kv' ? DEFAULT_REGISTRY_BUCKET : null, jetstream: { ...spec.jetstream } };
 }

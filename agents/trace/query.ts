@@ -119,13 +119,18 @@ function correlationIds(record: TraceRecord): string[] {
     if ('callId' in p) ids.push(p.callId);
     if ('requestId' in p && typeof p.requestId === 'string') ids.push(p.requestId);
     if ('messageId' in p) ids.push(p.messageId);
+    // A negotiation's events are found by its id (its bus messages carry it as their conversation id).
+    if ('negotiationId' in p) ids.push(p.negotiationId);
     if ('message' in p) ids.push(p.message.message_id);
+    // A batch's one run is found by each member's request id too.
+    if ('members' in p) for (const member of p.members) ids.push(member.messageId);
     return ids;
   }
   if (!record.parsed.ok) return [];
   const m = record.parsed.message;
-  const meta = m.metadata as { conversation_id?: unknown; session_id?: unknown };
-  return [m.message_id, m.in_reply_to, meta.conversation_id, meta.session_id].filter((v): v is string => typeof v === 'string');
+  const meta = m.metadata as { conversation_id?: unknown; session_id?: unknown; batch_run_id?: unknown };
+  // A batch member's reply is found by the batch's run id.
+  return [m.message_id, m.in_reply_to, meta.conversation_id, meta.session_id, meta.batch_run_id].filter((v): v is string => typeof v === 'string');
 }
 
 /** The text `text` searches: the payload of a message, the JSON of an event. */

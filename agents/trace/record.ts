@@ -100,6 +100,9 @@ const EVENT_RECORDS = [
   eventRecord('workflow.stepFinished'),
   eventRecord('workflow.finished'),
   eventRecord('workflow.failed'),
+  eventRecord('negotiation.proposed'),
+  eventRecord('negotiation.answered'),
+  eventRecord('negotiation.finished'),
   eventRecord('bus.disconnected'),
   eventRecord('bus.reconnected'),
 ] as const;

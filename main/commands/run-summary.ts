@@ -32,6 +32,9 @@ const LINES: { [N in RuntimeEventName]?: (event: RuntimeEvents[N]) => Line } = {
   'workflow.stepFinished': (e) => [e.agent, e.status === 'completed' ? `workflow ${e.workflow} ${e.workflowId}: ✓ step ${e.step}: ${clip(e.result ?? '')}` : `workflow ${e.workflow} ${e.workflowId}: ✗ step ${e.step} attempt ${e.attempt}: ${clip(e.error ?? '')}`],
   'workflow.finished': (e) => [e.agent, `✓ workflow ${e.workflow} ${e.workflowId} finished: ${clip(e.result)}`],
   'workflow.failed': (e) => [e.agent, `✗ workflow ${e.workflow} ${e.workflowId} failed: ${clip(e.reason, 160)}`],
+  'negotiation.proposed': (e) => [e.agent, `negotiation ${e.negotiationId} (${e.type}, ${e.decision}) proposed to ${e.with.join(', ')}`],
+  'negotiation.answered': (e) => [e.agent, `negotiation ${e.negotiationId}: ${e.from} ${e.accept ? `accepted ${clip(JSON.stringify(e.terms ?? {}), 60)}` : `declined: ${clip(e.reason ?? '')}`}${e.late ? ` (late, ${e.afterMs} ms: not counted)` : ''}`],
+  'negotiation.finished': (e) => [e.agent, e.state === 'finalized' ? `✓ negotiation ${e.negotiationId} finalized: ${e.selected.join(', ')} selected` : `✗ negotiation ${e.negotiationId} failed: ${clip(e.reason ?? '', 160)}`],
   'replay.forked': (e) => [e.agent, `⑂ forked at decision ${e.turn}: ${e.decision.toolCalls.length ? `tools ${e.decision.toolCalls.map((c) => c.name).join(', ')}` : clip(e.decision.text)}`],
 };
 

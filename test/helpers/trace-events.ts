@@ -57,6 +57,9 @@ const SAMPLES: RuntimeEvents = {
   'run.completed': { agent: 'agent', runId, status: 'completed', reply: 'ok', error: null, turns: 1, tokens: 2 },
   'replay.diverged': { agent: 'agent', runId, kind: 'llm', call: 1, expected: 'the system prompt at character 1: "a"', actual: '"b"' },
   'replay.forked': { agent: 'agent', runId, turn: 1, decision: { text: 'edited', toolCalls: [] } },
+  'negotiation.proposed': { agent: 'agent', negotiationId: 'neg-1', type: 'task_assignment', with: ['a', 'b'], decision: 'all-accept', proposal: { task: 't' }, constraints: { max_cost: 100 }, deadline: 1735689600000 },
+  'negotiation.answered': { agent: 'agent', negotiationId: 'neg-1', from: 'a', accept: true, terms: { cost: 60 }, reason: null, afterMs: 12, late: false },
+  'negotiation.finished': { agent: 'agent', negotiationId: 'neg-1', state: 'finalized', reason: null, selected: ['a'], responses: { a: { status: 'accepted', terms: { cost: 60 }, afterMs: 12 }, b: { status: 'timed-out' } } },
   'bus.disconnected': { agent: 'switchboard-recorder', server: 'nats://127.0.0.1:4222', reason: 'the connection closed' },
   'bus.reconnected': { agent: 'switchboard-recorder', server: 'nats://127.0.0.1:4222', gapMs: 312 },
 };

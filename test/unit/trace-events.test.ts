@@ -170,6 +170,9 @@ describe('the CLI line of each event kind', () => {
       'run.completed': line('run.completed', { status: 'failed', error: 'out of budget' }),
       'replay.diverged': line('replay.diverged'),
       'replay.forked': line('replay.forked'),
+      'negotiation.proposed': line('negotiation.proposed'),
+      'negotiation.answered': line('negotiation.answered', { from: 'b', accept: false, terms: null, reason: 'too busy', afterMs: 2100, late: true }),
+      'negotiation.finished': line('negotiation.finished', { state: 'failed', reason: 'all-accept: not every agent accepted: b timed out', selected: [] }),
       'bus.disconnected': line('bus.disconnected'),
       'bus.reconnected': line('bus.reconnected'),
     };
@@ -194,6 +197,9 @@ describe('the CLI line of each event kind', () => {
       'run.completed': `12:34:56.789 ${agent} ✗ run failed: out of budget`,
       'replay.diverged': `12:34:56.789 ${agent} ✗ replay diverged at decision 1`,
       'replay.forked': `12:34:56.789 ${agent} ⑂ forked at decision 1: edited`,
+      'negotiation.proposed': `12:34:56.789 ${agent} negotiation neg-1 (task_assignment, all-accept) proposed to a, b`,
+      'negotiation.answered': `12:34:56.789 ${agent} negotiation neg-1: b declined: too busy (late, 2100 ms: not counted)`,
+      'negotiation.finished': `12:34:56.789 ${agent} ✗ negotiation neg-1 failed: all-accept: not every agent accepted: b timed out`,
       // The recorder records these itself (the console gets its warning instead).
       'bus.disconnected': null,
       'bus.reconnected': null,
