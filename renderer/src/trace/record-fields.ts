@@ -3,6 +3,8 @@
  * label/value pairs. Events narrow on `record.name` (the record union's discriminant): no casts.
  */
 import type { AgentMessage } from '../../../agents/protocol/agent-message';
+import type { ProtocolRequestEvent } from '../../../agents/protocol/protocol-gateway';
+import { strippedText } from '../../../agents/trace/event-gist';
 import type { EventRecord } from '../../../agents/trace/record';
 
 /** A label and its value as shown. */
@@ -22,6 +24,17 @@ export function messageFields(m: AgentMessage): Field[] {
 }
 
 const clip = (text: string, max = 300) => (text.length > max ? `${text.slice(0, max)}…` : text);
+
+/** What every protocol gateway event says: the call, its peer and direction, what was stripped (kinds and counts; never values). */
+function gatewayFields(p: ProtocolRequestEvent): Field[] {
+  return [
+    ['call', `${p.protocol.toUpperCase()} ${p.direction === 'outbound' ? `${p.agent} → ${p.peer}` : `${p.peer} → ${p.agent}`}${p.operation ? ` · ${p.operation}` : ''}`],
+    ['call id', p.callId],
+    ...(p.requestId ? [['for request', p.requestId] as Field] : []),
+    ...(p.runId ? [['run', p.runId] as Field] : []),
+    ['PII', strippedText(p.stripped) || 'nothing stripped'],
+  ];
+}
 
 /** The main facts of an event's payload, by event name (the whole payload is shown as a tree too). */
 export function eventFields(record: EventRecord): Field[] {
@@ -46,7 +59,12 @@ export function eventFields(record: EventRecord): Field[] {
     case 'run.started':
       return [...head, ['run', record.payload.runId], ['message', record.payload.message.message_id], ['content', clip(record.payload.message.content)]];
     case 'batch.formed':
-      return [...head, ['run', record.payload.runId], ['members', `${record.payload.members.length}: ${clip(record.payload.members.map((m) => `${m.from} ${m.messageId}`).join(', '))}`]];
+      return [
+        ...head,
+        ['run', `${record.payload.runId} (one run, one model call for all of them)`],
+        ['members', `${record.payload.members.length} requests, each answered on its own`],
+        ...record.payload.members.map((m, i): Field => [`#${i + 1}`, `${m.from} · ${m.messageId} · ${m.subject}`]),
+      ];
     case 'ooda.phase':
       return [...head, ['run', record.payload.runId], ['turn', String(record.payload.turn)], ['phase', record.payload.phase], ['duration', `${record.payload.durationMs} ms`]];
     case 'ooda.paused':
@@ -91,6 +109,79 @@ export function eventFields(record: EventRecord): Field[] {
       return [...head, ['run', record.payload.runId], ['conversation', record.payload.conversation], ['messages', `${record.payload.before} → ${record.payload.after}`]];
     case 'budget.exceeded':
       return [...head, ['run', record.payload.runId], ['budget', record.payload.budget], ['used', `${record.payload.used} of ${record.payload.limit}`]];
+    case 'protocol.a2a.request':
+    case 'protocol.mcp.request':
+      return [...head, ...gatewayFields(record.payload), ['sent', clip(record.payload.preview)]];
+    case 'protocol.a2a.response':
+    case 'protocol.mcp.response': {
+      const p = record.payload;
+      return [
+        ...head,
+        ...gatewayFields(p),
+        ['state', p.state],
+        ['duration', `${p.durationMs.toFixed(0)} ms`],
+        ...(p.error ? [['error', p.error] as Field] : []),
+        ['answer', `${clip(p.preview)} (${p.bytes} bytes${p.controlCharsRemoved ? `, ${p.controlCharsRemoved} control characters removed` : ''})`],
+      ];
+    }
+    case 'workflow.started':
+      return [...head, ['workflow', `${record.payload.workflow} ${record.payload.workflowId}`], ['steps', record.payload.steps.join(' → ')], ['input', clip(record.payload.input)]];
+    case 'workflow.resumed': {
+      const p = record.payload;
+      return [
+        ...head,
+        ['workflow', `${p.workflow} ${p.workflowId}`],
+        ['resumed at', `${p.step}${p.attempt > 1 ? `, attempt ${p.attempt}` : ''}`],
+        ['already done', p.done.length > 0 ? `${p.done.join(', ')} (not redone)` : 'nothing'],
+        ['why', p.interrupted ? 'the run executing it stopped mid-way (crash or kill) and this run picked it up from the stream' : 'picked up from the stream'],
+      ];
+    }
+    case 'workflow.stepStarted':
+      return [...head, ['workflow', `${record.payload.workflow} ${record.payload.workflowId}`], ['step', `${record.payload.step}, attempt ${record.payload.attempt}`], ['input', clip(record.payload.input)]];
+    case 'workflow.stepFinished': {
+      const p = record.payload;
+      return [...head, ['workflow', `${p.workflow} ${p.workflowId}`], ['step', `${p.step}, attempt ${p.attempt}`], ['status', p.status], ['duration', `${p.durationMs.toFixed(0)} ms`], p.error ? ['error', p.error] : ['result', clip(p.result ?? '')]];
+    }
+    case 'workflow.finished':
+      return [...head, ['workflow', `${record.payload.workflow} ${record.payload.workflowId}`], ['result', clip(record.payload.result)]];
+    case 'workflow.failed':
+      return [...head, ['workflow', `${record.payload.workflow} ${record.payload.workflowId}`], ['failed at', `${record.payload.step} after ${record.payload.attempts} attempts`], ['reason', record.payload.reason]];
+    case 'evaluation.judged': {
+      const p = record.payload;
+      const next = p.next === 'send' ? 'reply sent' : p.next === 'revise' ? 'revising with this feedback' : 'reply sent unapproved';
+      return [...head, ['run', p.runId], ['round', String(p.round)], ['evaluator', p.evaluator], ['verdict', p.verdict], ['feedback', clip(p.feedback)], ['next', p.reason ? `${next}: ${p.reason}` : next]];
+    }
+    case 'negotiation.proposed': {
+      const p = record.payload;
+      return [
+        ...head,
+        ['negotiation', `${p.type} ${p.negotiationId}`],
+        ['proposed to', p.with.join(', ')],
+        ['decision', p.decision],
+        ['proposal', clip(JSON.stringify(p.proposal))],
+        ['constraints', clip(JSON.stringify(p.constraints))],
+        ['deadline', new Date(p.deadline).toISOString().slice(11, 23)],
+      ];
+    }
+    case 'negotiation.answered': {
+      const p = record.payload;
+      return [
+        ...head,
+        ['negotiation', p.negotiationId],
+        ['from', p.from],
+        ['answer', p.accept ? `accepted: ${clip(JSON.stringify(p.terms ?? {}))}` : `declined: ${p.reason ?? ''}`],
+        ['after', `${p.afterMs.toFixed(0)} ms${p.late ? ' — late: after the deadline, not counted' : ''}`],
+      ];
+    }
+    case 'negotiation.finished': {
+      const p = record.payload;
+      return [
+        ...head,
+        ['negotiation', p.negotiationId],
+        ['outcome', p.state === 'finalized' ? `finalized${p.selected.length > 0 ? `: ${p.selected.join(', ')}` : ''}` : `failed: ${p.reason ?? ''}`],
+        ...Object.entries(p.responses).map(([from, r]): Field => [from, r.status === 'accepted' ? `accepted ${clip(JSON.stringify(r.terms), 120)}` : r.status === 'declined' ? `declined: ${r.reason}` : 'no answer before the deadline']),
+      ];
+    }
     case 'run.completed':
       return [
         ...head,

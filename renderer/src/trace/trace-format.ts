@@ -2,6 +2,7 @@
  * How the trace explorer writes a record: its table cells (time, Δ, from → to, type, size) and
  * its payload as JSON, text and a hex + ASCII dump. Pure and DOM-free (unit-tested).
  */
+import { eventGist } from '../../../agents/trace/event-gist';
 import type { TraceRecord } from '../../../agents/trace/record';
 import type { SynadiaRowType } from '../../../agents/trace/synadia-rows';
 import { formatBytes } from '../lib/format';
@@ -83,7 +84,7 @@ export function gapText(record: TraceRecord): string {
 
 /** The cells of a record's row. */
 export function rowCells(record: TraceRecord): RowCells {
-  if (record.kind === 'event') return { fromTo: record.agent, subject: gapText(record), type: record.name, size: '' };
+  if (record.kind === 'event') return { fromTo: record.agent, subject: isGapEvent(record) ? gapText(record) : (eventGist(record) ?? ''), type: record.name, size: '' };
   const size = formatBytes(record.size);
   if (!record.parsed.ok) return { fromTo: '', subject: record.subject, type: null, size };
   const m = record.parsed.message;
