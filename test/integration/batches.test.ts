@@ -11,6 +11,7 @@ import { AgentNetwork } from '../../agents/runtime/network.js';
 import { loadTopology } from '../../agents/topology/load.js';
 import { API_VERSION } from '../../agents/topology/schema.js';
 import { correlate } from '../../agents/trace/correlate.js';
+import { matchesQuery, TraceFilterSchema } from '../../agents/trace/query.js';
 import type { EventRecordOf, MessageRecord, TraceRecord } from '../../agents/trace/record.js';
 import { TraceRecorder } from '../../main/host/trace/recorder.js';
 import { TraceLibrary, type TraceStore } from '../../main/host/trace/index.js';
@@ -99,6 +100,14 @@ describe('batches on a real nats-server', () => {
       expect(prompt).toContain(`Request ${member} (from user):\n${questions[i]}\n`.trimEnd());
     }
     expect(new Set(replies.map((r) => r.in_reply_to)).size).toBe(10);
+
+    // Filtering the trace by the run id finds the run's events and the 10 replies; by a member's id, its request, its reply and the batch.
+    const byId = (id: string) => trace.filter((r) => matchesQuery(r, TraceFilterSchema.parse({ correlation: id })));
+    const ofRun = byId(runId);
+    expect(ofRun.filter((r) => r.kind === 'message' && r.parsed.ok && r.parsed.message.message_type === 'response')).toHaveLength(10);
+    expect(ofRun.some((r) => r.kind === 'event' && r.name === 'llm.call')).toBe(true);
+    const member = formed!.payload.members[0]!.messageId;
+    expect(byId(member).map((r) => (r.kind === 'event' ? r.name : r.parsed.ok ? r.parsed.message.message_type : '?'))).toEqual(expect.arrayContaining(['request', 'batch.formed', 'response']));
 
     // The trace correlates each request with its own reply and threads the one run into each member's conversation.
     const correlation = correlate(trace);
