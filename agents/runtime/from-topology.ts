@@ -12,6 +12,7 @@ import { createAgentTools } from '../tools/agent-tools.js';
 import type { ToolBackend } from '../tools/gateway.js';
 import type { AgentSpec } from './network.js';
 import { synadiaExternalsOf, type SynadiaExternal } from '../interop/synadia/externals.js';
+import { a2aExternalsOf, type A2aExternal } from '../interop/a2a/externals.js';
 import { auctioneerHandler, bidderBehaviour } from './patterns/auction.js';
 import { startWatches } from './patterns/blackboard-watch.js';
 import { withNegotiation } from './patterns/negotiation.js';
@@ -24,6 +25,8 @@ export interface NetworkPlan {
   registryBucket: string | null;
   /** The external agents it may ask that speak the Synadia Agent Protocol. */
   synadiaExternals: SynadiaExternal[];
+  /** The external A2A agents it may ask, through the protocol gateway. */
+  a2aExternals: A2aExternal[];
   /** The topology's `spec.jetstream` (replicas of the buckets it creates). */
   jetstream: { replicas?: number };
 }
@@ -116,5 +119,5 @@ export function planNetwork(topology: Topology, only?: readonly string[], mcp: M
   if (!profile) throw new Error(`Unknown subject profile ${spec.profile}.`);
   // Seed 002 A2A negotiation, whatever the role: a proposer's requests negotiate, a responder answers proposals.
   const negotiating = agents.map((built) => withNegotiation(built, spec.environment, spec.agents.find((a) => a.name === built.name)?.pattern ?? {}));
-  return { profile, agents: negotiating, synadiaExternals: synadiaExternalsOf(topology), registryBucket: spec.registry === 'kv' ? DEFAULT_REGISTRY_BUCKET : null, jetstream: { ...spec.jetstream } };
+  return { profile, agents: negotiating, synadiaExternals: synadiaExternalsOf(topology), a2aExternals: a2aExternalsOf(topology), registryBucket: spec.registry === 'kv' ? DEFAULT_REGISTRY_BUCKET : null, jetstream: { ...spec.jetstream } };
 }

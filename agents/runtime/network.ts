@@ -22,6 +22,7 @@ import { CapabilityRegistry } from './registry.js';
 import { StepController } from './step-controller.js';
 import { unflushedLines } from './stop-report.js';
 import { SynadiaExternals, type SynadiaExternal } from '../interop/synadia/externals.js';
+import { A2aExternals, type A2aExternal } from '../interop/a2a/externals.js';
 import { serveOnSynadia } from '../interop/synadia/expose.js';
 import { SYNADIA_CLIENT_NAME, type SynadiaExposure } from '../interop/synadia/service.js';
 import { answerSeed002Discovery } from './seed-002-discovery.js';
@@ -89,6 +90,8 @@ export interface NetworkOptions {
   clock?: Clock;
   /** External Synadia Agent Protocol agents its agents may ask (request_agent, delegate). */
   synadiaExternals?: readonly SynadiaExternal[];
+  /** External A2A agents its agents may ask, through the protocol gateway (agents/interop/a2a/externals.ts). */
+  a2aExternals?: readonly A2aExternal[];
   /** The Switchboard version agents served over the Synadia protocol declare. */
   version?: string;
 }
@@ -142,6 +145,8 @@ export class AgentNetwork {
       const externals = new SynadiaExternals(this.options.synadiaExternals ?? [], { ...(this.options.clock && { clock: this.options.clock }) });
       this.externals = externals;
       await externals.start(this.registryConnection, this.registryInstance);
+      const a2aExternals = new A2aExternals(this.options.a2aExternals ?? []);
+      a2aExternals.start(this.registryInstance);
       const services: NetworkServices = { events: this.events, controller: this.controller, registry: this.registryInstance, buckets: this.buckets };
       for (const spec of this.options.agents) {
         this.controller.addBreakpoints((spec.breakpoints ?? []).map((entry) => breakpointOf(spec.name, entry)));
@@ -169,7 +174,7 @@ export class AgentNetwork {
             heartbeatMs,
             ...(this.options.clock && { clock: this.options.clock }),
             isGone: (name) => this.registryInstance?.get(name)?.status === 'offline',
-            externals: externals.resolve,
+            externals: (name) => externals.resolve(name) ?? a2aExternals.resolve(name),
             ...(this.options.registryBucket !== undefined && { registryBucket: this.options.registryBucket }),
             buckets: this.buckets,
           });

@@ -28,8 +28,8 @@ export interface RegistryEntry {
   requestSubject: string;
   /** Live instances (replicas) by id, with when each was last heard from (ms since epoch). */
   instances: Record<string, number>;
-  /** Where the registry learned of it first (`synadia`: a declared Synadia protocol agent's heartbeats). */
-  source: 'kv' | 'announcement' | 'synadia';
+  /** Where the registry learned of it first (`synadia`: a declared Synadia protocol agent's heartbeats; `a2a`: a declared A2A agent). */
+  source: 'kv' | 'announcement' | 'synadia' | 'a2a';
 }
 
 /** Options for {@link CapabilityRegistry}. */
@@ -130,9 +130,9 @@ export class CapabilityRegistry {
    * Learns an agent this registry does not follow itself (a declared Synadia agent, from its
    * heartbeats or discovery); it counts as gone after `silentMs` without a word.
    */
-  hear(metadata: AgentMetadata, instance: string, silentMs: number): void {
+  hear(metadata: AgentMetadata, instance: string, silentMs: number, source: 'synadia' | 'a2a' = 'synadia'): void {
     this.silence.set(metadata.name, silentMs);
-    this.learn(metadata, instance, 'synadia');
+    this.learn(metadata, instance, source);
   }
 
   /** Called with an agent's entry whenever it changes. */

@@ -8,6 +8,7 @@ import type { Topology } from './schema.js';
 import { checkNegotiations } from './validate-negotiation.js';
 import { checkWorkflows } from './validate-workflows.js';
 import { checkBatches } from './validate-batch.js';
+import { a2aExampleProblem, checkA2aEdge, checkA2aExternals } from './validate-a2a.js';
 
 /** One finding, at a path into the document (`spec.agents.2.llm`). */
 export interface Problem {
@@ -98,6 +99,7 @@ export function validateTopology(topology: Topology): Problem[] {
   checkBatches(topology, error, warn);
   checkNegotiations(topology, error, warn);
   const synadia = checkSynadiaExternals(topology, error, warn);
+  const a2a = checkA2aExternals(topology, error);
 
   const hasDirect = spec.profile === 'seed-000';
   spec.edges.forEach((edge, i) => {
@@ -110,6 +112,7 @@ export function validateTopology(topology: Topology): Problem[] {
     // A Synadia protocol agent takes prompts (requests) and sends nothing a topology routes.
     if (synadia.has(edge.from) && edge.kind !== 'subscribe') error(['edges', i, 'from'], `"${edge.from}" is a Synadia protocol agent: it answers prompts and sends nothing here; draw a request edge to it instead.`);
     if (synadia.has(edge.to) && edge.kind !== 'request' && edge.kind !== 'subscribe') error(['edges', i, 'kind'], `A ${edge.kind} edge cannot reach "${edge.to}": a Synadia protocol agent takes requests (prompts) only.`);
+    checkA2aEdge(edge, i, a2a, error);
     const talkers: NodeKind[] = ['agent', 'external'];
     switch (edge.kind) {
       case 'request':
@@ -140,6 +143,9 @@ export function validateTopology(topology: Topology): Problem[] {
   } else if (example && synadia.has(example.to)) {
     problems.push({ severity: 'error', path: ['metadata', 'example', 'to'], message: `The example goes to "${example.to}", a Synadia protocol agent: send it to an agent of the topology that asks it.` });
   }
+
+  const a2aExample = a2aExampleProblem(topology, a2a);
+  if (a2aExample) problems.push({ severity: 'error', path: ['metadata', 'example', 'to'], message: a2aExample });
 
   for (const name of Object.keys(topology.layout.nodes)) {
     if (!nodes.has(name)) problems.push({ severity: 'warning', path: ['layout', 'nodes', name], message: `Layout for "${name}", which is not a node.` });

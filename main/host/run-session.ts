@@ -170,6 +170,7 @@ export class RunSession {
         profile: plan.profile,
         registryBucket: plan.registryBucket,
         synadiaExternals: plan.synadiaExternals,
+        a2aExternals: plan.a2aExternals,
         ...(options.appVersion && { version: options.appVersion }),
         jetstream: plan.jetstream,
         warn: options.warn,

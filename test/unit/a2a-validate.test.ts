@@ -1,0 +1,44 @@
+// Validation of external A2A agents (agents/topology/validate-a2a.ts through validateTopology):
+// only request edges reach one, it answers, it is not also a Synadia agent, no example goes to
+// it, and its card URL is http(s) (the schema).
+import { describe, expect, it } from 'vitest';
+import { TopologySchema, type TopologyInput } from '../../agents/topology/schema.js';
+import { validateTopology } from '../../agents/topology/validate.js';
+
+function problems(spec: Partial<TopologyInput['spec']>, example?: { to: string; input: string }) {
+  const topology = TopologySchema.parse({
+    apiVersion: 'switchboard.dev/v1',
+    kind: 'Topology',
+    metadata: { name: 'a2a', ...(example && { example }) },
+    spec: { agents: [{ name: 'desk', role: 'assistant', llm: 'offline', prompt: 'p' }], ...spec },
+  });
+  return validateTopology(topology).filter((p) => p.severity === 'error').map((p) => `${p.path.join('.')}: ${p.message}`);
+}
+
+const peer = (extra: Record<string, unknown> = {}) => ({ name: 'travel', a2a: { card: 'http://127.0.0.1:4000/' }, ...extra });
+
+describe('external A2A agents in validation', () => {
+  it('accepts a request edge to an A2A agent', () => {
+    expect(problems({ externalAgents: [peer()], edges: [{ from: 'desk', to: 'travel', kind: 'request' }] })).toEqual([]);
+  });
+
+  it('refuses other edges, answers: false, synadia too, and an example sent to it', () => {
+    expect(problems({ externalAgents: [peer()], edges: [{ from: 'desk', to: 'travel', kind: 'handoff' }] })).toContain(
+      'spec.edges.0.kind: A handoff edge cannot reach "travel": an A2A agent takes requests only (through the protocol gateway).',
+    );
+    expect(problems({ externalAgents: [peer()], edges: [{ from: 'travel', to: 'desk', kind: 'request' }] })).toContain(
+      'spec.edges.0.from: "travel" is an A2A agent: it answers requests through the protocol gateway and sends nothing here; draw a request edge to it instead.',
+    );
+    expect(problems({ externalAgents: [peer({ answers: false })] })).toContain('spec.externalAgents.0.answers: "travel" is an A2A agent, which answers requests: "answers: false" contradicts "a2a".');
+    expect(problems({ externalAgents: [peer({ synadia: { agent: 'x', owner: 'y', name: 'z' } })] })).toContain(
+      'spec.externalAgents.0.a2a: "travel" cannot be both a Synadia protocol agent and an A2A agent: keep one of "synadia" and "a2a".',
+    );
+    expect(problems({ externalAgents: [peer()] }, { to: 'travel', input: 'hi' })).toContain(
+      'metadata.example.to: The example goes to "travel", an A2A agent: send it to an agent of the topology that asks it.',
+    );
+  });
+
+  it('refuses a card URL that is not http(s)', () => {
+    expect(() => problems({ externalAgents: [{ name: 'travel', a2a: { card: 'ftp://example.com/card.json' } }] })).toThrow(/http:\/\/ or https:\/\/ URL of an agent card/);
+  });
+});
