@@ -22,6 +22,12 @@ export function workflowSubject(workflow: string, id: string, step: string | nul
   return `ai.workflows.${workflow}.${id}${step === null ? '' : `.${step}`}`;
 }
 
+/** The instance id a workflow record's subject names, or null for any other subject (one startsWith for the rest). */
+export function workflowIdOfSubject(subject: string): string | null {
+  if (!subject.startsWith('ai.workflows.')) return null;
+  return subject.split('.')[3] ?? null;
+}
+
 /** One record in the stream: a workflow requested/finished/failed, or a step started/completed/failed. */
 export const WorkflowRecordSchema = z.object({
   workflow: z.string().min(1),

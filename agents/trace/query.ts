@@ -7,6 +7,7 @@ import { subjectMatches } from '../protocol/subjects.js';
 import { agentsOf, type TraceRecord } from './record.js';
 import { FLAG_ERROR, FLAG_INFRASTRUCTURE, recordFlags } from './record-flags.js';
 import { synadiaSubjectType } from './synadia-rows.js';
+import { workflowIdOfSubject } from '../protocol/workflow-record.js';
 
 /**
  * A point in time as text. Normalized so that comparing strings compares instants: without it,
@@ -121,12 +122,17 @@ function correlationIds(record: TraceRecord): string[] {
     if ('messageId' in p) ids.push(p.messageId);
     // A negotiation's events are found by its id (its bus messages carry it as their conversation id).
     if ('negotiationId' in p) ids.push(p.negotiationId);
+    // A durable workflow's events are found by its instance id (as its records in the stream are).
+    if ('workflowId' in p) ids.push(p.workflowId);
     if ('message' in p) ids.push(p.message.message_id);
     // A batch's one run is found by each member's request id too.
     if ('members' in p) for (const member of p.members) ids.push(member.messageId);
     return ids;
   }
-  if (!record.parsed.ok) return [];
+  if (!record.parsed.ok) {
+    const workflowId = workflowIdOfSubject(record.subject);
+    return workflowId ? [workflowId] : [];
+  }
   const m = record.parsed.message;
   const meta = m.metadata as { conversation_id?: unknown; session_id?: unknown; batch_run_id?: unknown };
   // A batch member's reply is found by the batch's run id.

@@ -2,7 +2,9 @@
 // resume point, step input templates.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fillStepInput, workflowRecordMsgId, type WorkflowRecord } from '../../agents/protocol/workflow-record.js';
+import { fillStepInput, workflowIdOfSubject, workflowRecordMsgId, workflowSubject, type WorkflowRecord } from '../../agents/protocol/workflow-record.js';
+import { matchesQuery, TraceFilterSchema } from '../../agents/trace/query.js';
+import { TraceRecordSchema } from '../../agents/trace/record.js';
 import { foldRecord, resumePoint, type WorkflowInstance } from '../../agents/runtime/workflows/workflow-state.js';
 import { loadTopology } from '../../agents/topology/load.js';
 import type { WorkflowSpec } from '../../agents/topology/schema.js';
@@ -111,5 +113,22 @@ describe('step input templates', () => {
   it('fills the input, the previous result and earlier steps', () => {
     const steps = new Map([['a', 'A!']]);
     expect(fillStepInput('{{ steps.a }} / {{previous}} / {{input}} / {{steps.zz}}', { input: 'in', previous: 'P', steps })).toBe('A! / P / in / {{steps.zz}}');
+  });
+});
+
+describe('workflow records in the trace', () => {
+  const base = { seq: 1, time: '2026-12-06T00:00:00.000Z', mono: 1 };
+  const event = TraceRecordSchema.parse({ ...base, kind: 'event', name: 'workflow.resumed', agent: 'switchboard-workflows', payload: { agent: 'switchboard-workflows', workflow: 'w', workflowId: 'wf-1', step: 'b', attempt: 2, done: ['a'], interrupted: true } });
+  const payload = JSON.stringify(rec('b', 'started', 2));
+  const message = TraceRecordSchema.parse({ ...base, kind: 'message', subject: workflowSubject('w', 'wf-1', 'b'), reply: null, headers: null, size: payload.length, payload, encoding: 'utf8', truncated: false, parsed: { ok: false, reason: 'not an AgentMessage' } });
+  const other = TraceRecordSchema.parse({ ...base, kind: 'message', subject: 'ai.other', reply: null, headers: null, size: 2, payload: '{}', encoding: 'utf8', truncated: false, parsed: { ok: false, reason: 'not an AgentMessage' } });
+
+  it('are found by the instance id: the engine\'s events and the stream\'s records on the bus', () => {
+    const byId = TraceFilterSchema.parse({ correlation: 'wf-1' });
+    expect(matchesQuery(event, byId)).toBe(true);
+    expect(matchesQuery(message, byId)).toBe(true);
+    expect(matchesQuery(other, byId)).toBe(false);
+    expect(matchesQuery(event, TraceFilterSchema.parse({ correlation: 'wf-2' }))).toBe(false);
+    expect(workflowIdOfSubject(workflowSubject('w', 'wf-1'))).toBe('wf-1');
   });
 });
