@@ -10,6 +10,7 @@
  */
 import { type Message, type SendMessageRequest, type Task } from '@a2a-js/sdk';
 import { ClientFactory, type Client, type RequestOptions } from '@a2a-js/sdk/client';
+import type { Topology } from '../../topology/schema.js';
 import type { AdapterCall, AdapterResult, ProtocolAdapter } from '../gateway/types.js';
 import { fetchAgentCard } from './card.js';
 import {
@@ -65,6 +66,14 @@ export class A2aAdapter implements ProtocolAdapter {
     private readonly options: A2aAdapterOptions = {},
   ) {
     this.peers = new Map(peers.map((p) => [p.name, p]));
+  }
+
+  /** The adapter for a topology's external A2A agents (`externalAgents[].a2a`), as the run's gateway service uses it. */
+  static forTopology(topology: Topology, options: A2aAdapterOptions = {}): A2aAdapter {
+    return new A2aAdapter(
+      topology.spec.externalAgents.flatMap((e) => (e.a2a ? [{ name: e.name, card: e.a2a.card }] : [])),
+      options,
+    );
   }
 
   /** Sends one message to `input.peer` and resolves with its final answer (see the module doc). */

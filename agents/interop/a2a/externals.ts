@@ -13,7 +13,6 @@ import { AgentRequestError, type ExternalCaller } from '../../runtime/agent.js';
 import type { CapabilityRegistry } from '../../runtime/registry.js';
 import type { Topology } from '../../topology/schema.js';
 import type { AgentHandle } from '../../tools/agent-handle.js';
-import type { A2aPeerRef } from './client.js';
 
 /** One external A2A agent as the topology declares it. */
 export interface A2aExternal {
@@ -29,11 +28,6 @@ export function a2aExternalsOf(topology: Topology): A2aExternal[] {
   return topology.spec.externalAgents.flatMap((e) =>
     e.a2a ? [{ name: e.name, description: e.description, capabilities: e.capabilities, card: e.a2a.card, skills: e.a2a.skills }] : [],
   );
-}
-
-/** The peers the A2A adapter calls (agents/interop/a2a/client.ts), from the topology. */
-export function a2aPeersOf(topology: Topology): A2aPeerRef[] {
-  return a2aExternalsOf(topology).map(({ name, card }) => ({ name, card }));
 }
 
 /** A registry entry never goes stale by silence: an A2A agent has no heartbeat. */
