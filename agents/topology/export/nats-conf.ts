@@ -4,10 +4,12 @@
  * Only public keys go in the config; each seed goes to its own `<user>.nk` secrets file. Isomorphic:
  * the keys come from the caller's `createUser` (nats-core's `nkeys.createUser()`), never from node:*.
  */
-import { DEFAULT_REGISTRY_BUCKET, inboxPrefixOf, SUBJECT_PROFILES, renderSubject, type SubjectProfile } from '../../protocol/subjects.js';
+import { broadcastPattern, broadcastSubject, DEFAULT_REGISTRY_BUCKET, inboxPrefixOf, profileFor, renderSubject, requestListens, type SubjectProfile } from '../../protocol/subjects.js';
 import type { Topology } from '../schema.js';
+import { negotiationGrants } from './negotiation-grants.js';
 import { grant, newUser, responsePattern } from './grants.js';
 import { SYNADIA_STREAMED_RESPONSES, synadiaGrants } from './nats-conf-synadia.js';
+import { seed002Grants } from './nats-conf-seed-002.js';
 
 /** The registry's KV bucket (one definition, in the protocol). */
 export const REGISTRY_BUCKET = DEFAULT_REGISTRY_BUCKET;
@@ -76,7 +78,7 @@ export interface NatsConfExport {
 /** Every user of `topology`'s server: its agents, its external agents, then the observer. */
 export function derivePermissions(topology: Topology): UserPermissions[] {
   const spec = topology.spec;
-  const profile = SUBJECT_PROFILES[spec.profile];
+  const profile = profileFor(spec.profile, spec.environment);
   if (!profile) throw new Error(`Unknown subject profile ${spec.profile}.`);
   const users = new Map<string, UserPermissions>();
   for (const agent of spec.agents) users.set(agent.name, newUser(agent.name, 'agent'));
@@ -84,7 +86,7 @@ export function derivePermissions(topology: Topology): UserPermissions[] {
 
   // A Synadia protocol agent is no Switchboard agent: it gets the protocol's grants only (nats-conf-synadia.ts).
   const switchboard = (user: UserPermissions | undefined) => (user?.kind === 'synadia' ? undefined : user);
-  for (const user of users.values()) if (switchboard(user)) ownGrants(user, profile);
+  for (const user of users.values()) if (switchboard(user)) ownGrants(user, profile, spec.agents.find((a) => a.name === user.name)?.capabilities);
   for (const edge of spec.edges) {
     const from = switchboard(users.get(edge.from));
     const to = switchboard(users.get(edge.to));
@@ -127,6 +129,8 @@ export function derivePermissions(topology: Topology): UserPermissions[] {
   }
 
   synadiaGrants(topology, users, profile);
+  negotiationGrants(topology, users);
+  seed002Grants(topology, users, profile);
 
   let observer = OBSERVER_USER;
   for (let n = 2; users.has(observer); n++) observer = `${OBSERVER_USER}-observer${n > 2 ? `-${n}` : ''}`;
@@ -134,6 +138,7 @@ export function derivePermissions(topology: Topology): UserPermissions[] {
   grant(tap.subscribe, '>', 'the trace recorder taps every message');
   grant(tap.publish, '$JS.API.>', 'the workbench reads the registry and blackboards through the JetStream API');
   grant(tap.publish, '$JS.FC.>', 'flow-control replies of its KV watchers');
+  if (profile.discovery) grant(tap.publish, profile.discovery, 'the Agents panel asks seed-002 agents who is there');
   return [...users.values(), tap];
 }
 
@@ -186,11 +191,13 @@ export const hostPort = (host: string, port: number) => `${host.includes(':') ? 
 // ---------------------------------------------------------------------------------------------
 
 /** What every agent needs to exist on the bus, whatever its edges. */
-function ownGrants(user: UserPermissions, profile: SubjectProfile): void {
-  grant(user.publish, profile.broadcast, 'announcements, heartbeats and broadcasts');
-  grant(user.subscribe, renderSubject(profile.request, { agent: user.name }), 'its request subject (replicas share it in a queue group)');
+function ownGrants(user: UserPermissions, profile: SubjectProfile, capabilities: readonly string[] = []): void {
+  grant(user.publish, broadcastSubject(profile, user.name), 'announcements, heartbeats and broadcasts');
+  for (const [subject, queue] of requestListens(profile, user.name, capabilities)) {
+    grant(user.subscribe, subject, queue === user.name ? 'its request subject (replicas share it in a queue group)' : `tasks for its capability (queue group ${queue}, shared with every agent having it)`);
+  }
   if (profile.direct) grant(user.subscribe, renderSubject(profile.direct, { agent: user.name }), 'its direct subject: messages, handoffs, report-backs');
-  grant(user.subscribe, profile.broadcast, "other agents' presence and broadcasts");
+  grant(user.subscribe, broadcastPattern(profile), "other agents' presence and broadcasts");
   grant(user.subscribe, `${inboxPrefixFor(user.name)}.>`, 'its own inbox: replies, JetStream API answers, KV watcher deliveries');
 }
 
