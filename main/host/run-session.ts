@@ -188,7 +188,7 @@ export class RunSession {
       }
       steps.push({ what: 'the agents', run: async (deadline) => (await network.stop(deadline)).forEach(options.warn) });
       // After the agents, stopped before them: its tasks in flight end as failed, not unanswered.
-      const a2a = await serveOnA2a({ topology, ...(options.only && { only: options.only }), connection, profile: plan.profile, version: options.appVersion ?? '0.0.0', isGone: (name) => network.registry.get(name)?.status === 'offline' });
+      const a2a = await serveOnA2a({ topology, ...(options.only && { only: options.only }), connection, profile: plan.profile, version: options.appVersion ?? '0.0.0', events, isGone: (name) => network.registry.get(name)?.status === 'offline' });
       if (a2a) steps.push({ what: 'the A2A server', run: (deadline) => a2a.stop(deadline) });
       const session = new RunSession(options, connection, network, store, plan.profile, steps, replay, a2a?.cards);
       await session.startWorkflows(events, steps); // after the agents: a resumed step asks them at once

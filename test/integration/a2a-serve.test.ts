@@ -3,7 +3,7 @@
 // streamed one (artifact updates, then completed), a breakpoint-held run answered after resume, a
 // budget failure as a failed task, 404s for what is not served, a port in use, and a stop that
 // fails the tasks in flight, closes the port and leaves the client's bus request in the trace.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Role, TaskState, type Message, type StreamResponse, type Task } from '@a2a-js/sdk';
 import { ClientFactory, type Client } from '@a2a-js/sdk/client';
@@ -13,6 +13,7 @@ import { loadTopology } from '../../agents/topology/load.js';
 import { startNatsServer, type SessionServer } from '../../main/host/run-session-server.js';
 import { RunSession } from '../../main/host/run-session.js';
 import { TraceLibrary } from '../../main/host/trace/index.js';
+import { startRun } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/nats-binary.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 import { until } from '../helpers/until.js';
@@ -142,6 +143,14 @@ describe('agents served over A2A', () => {
     expect(task.artifacts.map((a) => textOf(a.parts)).join('')).toBe('Echo says: wait for me');
   });
 
+  it('cleans the caller text with the protocol gateway (control characters out) and passes data parts on as JSON', async () => {
+    const task = await send(await clientOf('echo'), 'clean\u0007 me\u001b[31m up');
+    expect(task.artifacts.map((x) => textOf(x.parts)).join('')).toBe('Echo says: clean me up');
+    const data = { ...request(''), message: { ...userMessage(''), parts: [{ content: { $case: 'data' as const, value: { order: 42 } }, metadata: undefined, filename: '', mediaType: 'application/json' }] } };
+    const result = await (await clientOf('echo')).sendMessage(data);
+    expect('artifacts' in result && result.artifacts.map((x) => textOf(x.parts)).join('')).toBe('Echo says: {"order":42}');
+  });
+
   it('turns a budget failure into a failed task that says why', async () => {
     const task = await send(await clientOf('broke'), 'anything');
     expect(task.status?.state).toBe(TaskState.TASK_STATE_FAILED);
@@ -217,5 +226,37 @@ spec:
     const asked = records.find((r) => r.kind === 'message' && r.subject === 'agents.request.echo' && r.payload?.includes('for the record'));
     expect(asked?.payload).toContain('"from_agent":"a2a_client"');
     expect(asked?.payload).toContain('"protocol":"a2a"');
+    // The served call as the protocol gateway's events, inbound, paired by the A2A task id and tied to the bus request.
+    const rows = records as { kind?: string; name?: string; payload?: unknown }[];
+    const calls = rows.filter((r) => r.kind === 'event' && r.name === 'protocol.a2a.request').map((r) => r.payload as { callId: string; agent: string; direction: string; preview: string });
+    const recorded = calls.find((c) => c.preview === 'for the record');
+    expect(recorded).toMatchObject({ agent: 'echo', direction: 'inbound', peer: 'a2a-caller' });
+    const answered = rows.find((r) => r.kind === 'event' && r.name === 'protocol.a2a.response' && (r.payload as { callId: string }).callId === recorded!.callId)?.payload;
+    const requestId = (JSON.parse(asked!.payload!) as { message_id: string }).message_id;
+    expect(answered).toMatchObject({ state: 'completed', error: null, preview: 'Echo says: for the record', requestId });
+    expect(asked?.payload).toContain(`"a2a_task_id":"${recorded!.callId}"`);
+    const stopped = rows.filter((r) => r.kind === 'event' && r.name === 'protocol.a2a.response' && (r.payload as { error: string | null }).error === A2A_STOPPED_REASON);
+    expect(stopped).toHaveLength(2);
   });
+});
+
+describe('switchboard run serving agents over A2A', () => {
+  it('prints each served agent URL and card URL; an SDK client gets the answer there; SIGTERM closes the port', async () => {
+    const file = path.join(tmp, 'served.yaml');
+    writeFileSync(file, TOPOLOGY);
+    const run = await startRun([file], { ready: /broke: also served over A2A at \S+ \(agent card: \S+\)/ });
+    try {
+      const lines = run.output().split('\n').filter((line) => line.includes('also served over A2A'));
+      expect(lines).toHaveLength(2);
+      const [, url, cardUrl] = /^echo: also served over A2A at (\S+) \(agent card: (\S+)\)$/m.exec(run.output()) ?? [];
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/a2a\/echo$/);
+      expect(cardUrl).toBe(`${url}/.well-known/agent-card.json`);
+      const client = await new ClientFactory().createFromUrl(cardUrl!, '');
+      expect((await send(client, 'from the CLI')).artifacts.map((x) => textOf(x.parts)).join('')).toBe('Echo says: from the CLI');
+      expect((await run.sigterm()).code).toBe(0);
+      await expect(fetch(url!, { method: 'POST' })).rejects.toThrow();
+    } finally {
+      await run.stop();
+    }
+  }, 60_000);
 });

@@ -6,37 +6,22 @@
  * (each published one chunk late, so the last carries `lastChunk`), then `completed`; a failed
  * request is a `failed` status whose message says why; a run that stops fails its tasks in flight.
  */
-import type { Message, Part, Task, TaskArtifactUpdateEvent, TaskState as TaskStateType } from '@a2a-js/sdk';
-import { Role, TaskState } from '@a2a-js/sdk';
-import { randomUUID } from 'node:crypto';
+import { TaskState, type Task, type TaskArtifactUpdateEvent } from '@a2a-js/sdk';
 import { AgentEvent, type AgentExecutor, type ExecutionEventBus, type RequestContext } from '@a2a-js/sdk/server';
+import { GATEWAY_PREVIEW_CHARS } from '../../../protocol/protocol-gateway.js';
+import type { RuntimeEventBus } from '../../../protocol/runtime-events.js';
+import { AgentRequestError } from '../../../runtime/agent.js';
 import type { AgentHandle } from '../../../tools/agent-handle.js';
 import { failureOf } from '../../synadia/service.js';
+import { A2A_DATA_KEY, a2aAgentMessage, messagePayload, taskStateName, textPart } from '../translate.js';
+
+/** How the trace names whoever called a served agent over A2A (the listener takes no credentials: no name to give). */
+export const A2A_INBOUND_PEER = 'a2a-caller';
 
 /** How long a served call waits for the agent (breakpoints can hold it; the run session's own default). */
 export const A2A_SERVED_REQUEST_TIMEOUT_MS = 120_000;
 /** The id of the one artifact an answer is streamed into. */
 export const A2A_ANSWER_ARTIFACT = 'answer';
-
-/** A text part as the SDK's types spell it. */
-export function textPart(text: string): Part {
-  return { content: { $case: 'text', value: text }, metadata: undefined, filename: '', mediaType: 'text/plain' };
-}
-
-/** The text a served agent is asked: text parts as they are, data parts as JSON, files by name or URL. */
-export function requestText(message: Message): string {
-  return message.parts
-    .map((part) => {
-      const content = part.content;
-      if (!content) return '';
-      if (content.$case === 'text') return content.value;
-      if (content.$case === 'data') return JSON.stringify(content.value);
-      if (content.$case === 'url') return content.value;
-      return part.filename ? `[file ${part.filename}]` : '';
-    })
-    .filter((text) => text !== '')
-    .join('\n');
-}
 
 /** Options of {@link ServedAgentExecutor}. */
 export interface ServedAgentExecutorOptions {
@@ -47,11 +32,13 @@ export interface ServedAgentExecutorOptions {
   /** Cleans a caller's text before it reaches the bus (the protocol gateway's inbound sanitizing), or throws why not. */
   sanitize?: (text: string) => string;
   requestTimeoutMs?: number;
+  /** Where the served calls are recorded (`protocol.a2a.request/response`, direction inbound). */
+  events?: RuntimeEventBus;
 }
 
 /** One task being worked on: how to end it once (by its answer, its failure, a cancel or the run's stop). */
 interface Running {
-  end(state: TaskStateType, reason?: string): void;
+  end(state: TaskState, reason?: string, requestId?: string): void;
 }
 
 /** Runs A2A tasks of one served agent as bus requests to it. */
@@ -67,23 +54,32 @@ export class ServedAgentExecutor implements AgentExecutor {
 
   execute = async (context: RequestContext, bus: ExecutionEventBus): Promise<void> => {
     const { taskId, contextId } = context;
-    const status = (state: TaskStateType, text?: string) =>
-      bus.publish(AgentEvent.statusUpdate({ taskId, contextId, status: { state, message: text === undefined ? undefined : agentMessage(taskId, contextId, text), timestamp: new Date().toISOString() }, metadata: undefined }));
+    const agent = this.options.agent;
+    const status = (state: TaskState, text?: string) =>
+      bus.publish(AgentEvent.statusUpdate({ taskId, contextId, status: { state, message: text === undefined ? undefined : a2aAgentMessage({ text, contextId, taskId }), timestamp: new Date().toISOString() }, metadata: undefined }));
+    // The served call in the trace: callId is the A2A task id (also in the bus request's metadata).
+    const call = { agent, peer: A2A_INBOUND_PEER, protocol: 'a2a' as const, direction: 'inbound' as const, callId: taskId, runId: null, operation: null };
+    const started = performance.now();
+    let answerText = '';
     let ended = false;
     const running: Running = {
-      end: (state, reason) => {
+      end: (state, reason, requestId) => {
         if (ended) return;
         ended = true;
         this.running.delete(taskId);
         status(state, reason);
+        const ok = state === TaskState.TASK_STATE_COMPLETED;
+        const preview = cut(ok ? answerText : (reason ?? ''));
+        this.options.events?.emit('protocol.a2a.response', { ...call, requestId: requestId ?? null, stripped: [], state: taskStateName(state), durationMs: performance.now() - started, error: ok ? null : (reason ?? null), preview, bytes: Buffer.byteLength(preview) });
       },
     };
     const task: Task = { id: taskId, contextId, status: { state: TaskState.TASK_STATE_SUBMITTED, message: undefined, timestamp: new Date().toISOString() }, artifacts: [], history: [context.userMessage], metadata: undefined };
     bus.publish(AgentEvent.task(context.task ?? task));
+    const payload = messagePayload(context.userMessage);
+    this.options.events?.emit('protocol.a2a.request', { ...call, requestId: null, stripped: [], preview: cut(payload.text) });
     let text: string;
     try {
-      text = requestText(context.userMessage);
-      if (this.options.sanitize) text = this.options.sanitize(text);
+      text = this.options.sanitize ? this.options.sanitize(payload.text) : payload.text;
       if (text.trim() === '') throw new Error('the message has no text for the agent');
     } catch (error) {
       return running.end(TaskState.TASK_STATE_REJECTED, error instanceof Error ? error.message : String(error));
@@ -107,22 +103,24 @@ export class ServedAgentExecutor implements AgentExecutor {
       bus.publish(AgentEvent.artifactUpdate(event));
     };
     try {
-      const answer = await this.options.client.request(this.options.agent, text, {
+      const answer = await this.options.client.request(agent, text, {
         timeoutMs: this.options.requestTimeoutMs ?? A2A_SERVED_REQUEST_TIMEOUT_MS,
-        metadata: { protocol: 'a2a', a2a_task_id: taskId, a2a_context_id: contextId },
+        metadata: { protocol: 'a2a', a2a_task_id: taskId, a2a_context_id: contextId, ...(payload.data !== undefined && { [A2A_DATA_KEY]: payload.data }) },
         stream: (frame) => {
           if (frame.message_type !== 'stream.chunk' || frame.content.length === 0) return;
           if (held !== null) artifact(held, false);
           held = frame.content;
         },
       });
+      answerText = answer.content;
       // A profile without a response channel streams nothing: the reply is the one chunk.
       if (held !== null) artifact(held, true);
       else artifact(answer.content, true);
-      running.end(TaskState.TASK_STATE_COMPLETED);
+      running.end(TaskState.TASK_STATE_COMPLETED, undefined, answer.in_reply_to ?? undefined);
     } catch (error) {
       const failure = failureOf(error);
-      running.end(TaskState.TASK_STATE_FAILED, `${failure.error}: ${failure.message}`);
+      const requestId = error instanceof AgentRequestError ? (error.reply?.in_reply_to ?? undefined) : undefined;
+      running.end(TaskState.TASK_STATE_FAILED, `${failure.error}: ${failure.message}`, requestId);
     }
   };
 
@@ -137,7 +135,4 @@ export class ServedAgentExecutor implements AgentExecutor {
   }
 }
 
-/** An agent-role message with one text part. */
-function agentMessage(taskId: string, contextId: string, text: string): Message {
-  return { messageId: randomUUID(), contextId, taskId, role: Role.ROLE_AGENT, parts: [textPart(text)], metadata: undefined, extensions: [], referenceTaskIds: [] };
-}
+const cut = (text: string) => (text.length > GATEWAY_PREVIEW_CHARS ? `${text.slice(0, GATEWAY_PREVIEW_CHARS - 1)}…` : text);

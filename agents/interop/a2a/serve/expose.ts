@@ -4,10 +4,12 @@
  * all of them. The run session starts it after its agents and stops it before them.
  */
 import type { NodeConnectionOptions } from '@nats-io/transport-node';
+import type { RuntimeEventBus } from '../../../protocol/runtime-events.js';
 import type { SubjectProfile } from '../../../protocol/subjects.js';
 import { Agent } from '../../../runtime/agent.js';
 import { A2A_CLIENT_NAME, a2aServed } from '../../../topology/a2a-exposure.js';
 import type { Topology } from '../../../topology/schema.js';
+import { sanitizeInboundText } from '../../gateway/sanitize.js';
 import { A2aServer, type A2aServedCard } from './server.js';
 
 /** Options of {@link serveOnA2a}. */
@@ -21,8 +23,8 @@ export interface A2aServingOptions {
   version: string;
   /** As the network's agents: an agent known gone fails at once. */
   isGone?: (agent: string) => boolean;
-  /** Inbound text cleaning (the protocol gateway's). */
-  sanitize?: (text: string) => string;
+  /** Where served calls are recorded (`protocol.a2a.request/response`, inbound). */
+  events?: RuntimeEventBus;
 }
 
 /** A2A serving of a run; `stop` by the run's stop deadline. */
@@ -50,7 +52,10 @@ export async function serveOnA2a(options: A2aServingOptions): Promise<A2aServing
   await client.start();
   let server: A2aServer;
   try {
-    server = await A2aServer.start({ host: served.host, port: served.port, agents, client, version: options.version, ...(options.sanitize && { sanitize: options.sanitize }) });
+    // The protocol gateway's inbound rule: within the topology's size limit, control characters out.
+    const maxBytes = options.topology.spec.protocolGateway?.maxResponseBytes;
+    const sanitize = (text: string, agent: string) => sanitizeInboundText(text, { peer: 'A2A caller', what: `message to ${agent}`, ...(maxBytes !== undefined && { maxBytes }) }).text;
+    server = await A2aServer.start({ host: served.host, port: served.port, agents, client, version: options.version, sanitize, ...(options.events && { events: options.events }) });
   } catch (error) {
     await client.stop();
     throw error;

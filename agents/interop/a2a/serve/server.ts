@@ -10,6 +10,7 @@ import { AGENT_CARD_PATH } from '@a2a-js/sdk';
 import { DefaultRequestHandler, InMemoryTaskStore } from '@a2a-js/sdk/server';
 import { agentCardHandler, jsonRpcHandler, UserBuilder } from '@a2a-js/sdk/server/express';
 import express from 'express';
+import type { RuntimeEventBus } from '../../../protocol/runtime-events.js';
 import { a2aAgentPath } from '../../../topology/a2a-exposure.js';
 import type { AgentHandle } from '../../../tools/agent-handle.js';
 import { servedAgentCard, type ServedAgent } from './card.js';
@@ -37,9 +38,11 @@ export interface A2aServerOptions {
   client: Pick<AgentHandle, 'request'>;
   /** The version every card declares (Switchboard's). */
   version: string;
-  /** Inbound text cleaning (the protocol gateway's), or throws why the text is refused. */
-  sanitize?: (text: string) => string;
+  /** Inbound text cleaning of a call to `agent` (the protocol gateway's), or throws why the text is refused. */
+  sanitize?: (text: string, agent: string) => string;
   requestTimeoutMs?: number;
+  /** Where served calls are recorded (`protocol.a2a.request/response`, inbound). */
+  events?: RuntimeEventBus;
 }
 
 /** The listener; stop it with {@link A2aServer.stop}. */
@@ -64,11 +67,13 @@ export class A2aServer {
     const baseUrl = `http://${urlHost(options.host)}:${port}`;
     const executors: ServedAgentExecutor[] = [];
     const cards: A2aServedCard[] = [];
+    const sanitize = options.sanitize;
     for (const agent of options.agents) {
       const executor = new ServedAgentExecutor({
         agent: agent.name,
         client: options.client,
-        ...(options.sanitize && { sanitize: options.sanitize }),
+        ...(sanitize && { sanitize: (text: string) => sanitize(text, agent.name) }),
+        ...(options.events && { events: options.events }),
         ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
       });
       executors.push(executor);
