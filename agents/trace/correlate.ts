@@ -10,6 +10,14 @@ import { DeadlineHeap } from './deadline-heap.js';
 import { HandoffChains, type HandoffChain } from './handoff-chains.js';
 import { agentMessageOf, expectsReply, inboxAgent, isPresence, messageRef, replyLatency, replyOutcome, REQUEST_TIMEOUT_MS, requestSubjectAgent, requestTimeoutOf, type MessageRef } from './message-facts.js';
 import type { MessageRecord, TraceRecord } from './record.js';
+import { SEED_002_REPLY_TO_KEY, SEED_002_TYPE_KEY } from '../protocol/seed-002-envelope.js';
+
+/** The replyTo of a seed-002 task or query sent without an inbox: its answer is expected there. */
+function seed002ReplyTo(message: AgentMessage): string | null {
+  const type = message.metadata[SEED_002_TYPE_KEY];
+  const replyTo = message.metadata[SEED_002_REPLY_TO_KEY];
+  return (type === 'task' || type === 'query') && typeof replyTo === 'string' && replyTo !== '' ? replyTo : null;
+}
 
 /** Where a request stands: `pending` only while records are still coming. */
 export type RequestStatus = 'pending' | 'answered' | 'failed' | 'no_responders' | 'timed_out';
@@ -94,9 +102,13 @@ export class Correlator {
       return { resolved: null, expired };
     }
     const message = agentMessageOf(record);
-    const waiting = this.byInbox.get(record.subject);
+    const waiting = this.byInbox.get(record.subject) ?? this.byCorrelation(record.subject, message);
     const resolved = waiting ? this.resolve(waiting, record, message) : null;
-    if (expectsReply(record)) this.open(record, message);
+    if (expectsReply(record)) this.open(record, message, record.reply!);
+    else if (message) {
+      const replyTo = seed002ReplyTo(message);
+      if (replyTo) this.open(record, message, replyTo);
+    }
     if (message && !isPresence(message)) {
       this.threads.addMessage(record, message);
       if (message.message_type === 'handoff') this.handoffs.add(record, message);
@@ -159,8 +171,13 @@ export class Correlator {
     return this.threads.idOf(messageId);
   }
 
-  private open(record: MessageRecord, message: AgentMessage | null): void {
-    const reply = record.reply!;
+  /** A seed-002 result sent to its task's replyTo (no inbox): the pending task its correlationId names, if it went there. */
+  private byCorrelation(subject: string, message: AgentMessage | null): RequestPair | undefined {
+    const pair = message?.in_reply_to ? this.byRequestId.get(message.in_reply_to) : undefined;
+    return pair && pair.replySubject === subject ? pair : undefined;
+  }
+
+  private open(record: MessageRecord, message: AgentMessage | null, reply: string): void {
     const pair: RequestPair = {
       request: messageRef(record, message),
       replySubject: reply,
@@ -179,7 +196,8 @@ export class Correlator {
     if (message) this.sentAt.set(pair, message.timestamp);
     const own = requestTimeoutOf(message, this.timeoutMs);
     if (own !== this.timeoutMs) this.ownTimeout.set(pair, own);
-    this.byInbox.set(reply, pair);
+    // A replyTo may be shared by many tasks (the seed's result subjects): those pair by correlationId only.
+    if (reply === record.reply) this.byInbox.set(reply, pair);
     if (message) this.byRequestId.set(message.message_id, pair);
     this.pending.push(pair, pair.request.mono + own);
   }

@@ -138,3 +138,32 @@ describe('the trace reads seed-002 traffic', () => {
     if (!bad.parsed.ok) expect(bad.parsed.reason).toMatch(/seed-002.*type/);
   });
 });
+
+describe('the trace pairs a task sent with replyTo and no inbox', () => {
+  const record = (seq: number, subject: string, body: unknown): MessageRecord => {
+    const payload = JSON.stringify(body);
+    return TraceRecordSchema.parse({ seq, time: new Date(seq).toISOString(), mono: seq, kind: 'message', subject, reply: null, headers: null, size: payload.length, payload, encoding: 'utf8', truncated: false, parsed: JSON.parse(parsePayload(payload).json) as unknown }) as MessageRecord;
+  };
+  const result = (id: string, correlationId: string) => ({ ...guideTask, id, type: 'result', source: { id: 'net' }, target: 'analyst-client', replyTo: null, correlationId, payload: { content: { text: `answer to ${correlationId}` } } });
+
+  it('by correlationId, also when two tasks share the replyTo subject and are answered out of order', () => {
+    const replyTo = guideTask.replyTo;
+    const records = [
+      record(1, 'agents.prod.task.network.any', { ...guideTask, id: 't-1' }),
+      record(2, 'agents.prod.task.network.any', { ...guideTask, id: 't-2' }),
+      record(3, replyTo, result('r-2', 't-2')),
+      record(4, replyTo, result('r-1', 't-1')),
+      record(5, 'agents.prod.result.other.network', result('r-x', 't-1')), // not where t-1 asked: no pair
+    ];
+    const { pairs } = correlate(records);
+    expect(pairs.map((p) => [p.request.messageId, p.status, p.reply?.seq, p.replySubject])).toEqual([
+      ['t-1', 'answered', 4, replyTo],
+      ['t-2', 'answered', 3, replyTo],
+    ]);
+  });
+
+  it('a task without replyTo and without inbox expects nothing', () => {
+    const { pairs } = correlate([record(1, 'agents.prod.task.network.any', { ...guideTask, id: 't-3', replyTo: null })]);
+    expect(pairs).toEqual([]);
+  });
+});
