@@ -36,7 +36,7 @@ describe('a durable workflow whose runner is killed with kill -9 mid-way', () =>
     const tap: NatsConnection = await connect({ ...nats.connection, name: 'workflow_resume_tap' });
     cleanups.push(() => tap.close());
     const asked = new Map<string, number>();
-    tap.subscribe('agents.request.*', { callback: (_, msg) => asked.set(msg.subject.split('.')[2]!, (asked.get(msg.subject.split('.')[2]!) ?? 0) + 1) });
+    tap.subscribe('agents.request.*', { callback: (_, msg) => void asked.set(msg.subject.split('.')[2]!, (asked.get(msg.subject.split('.')[2]!) ?? 0) + 1) });
     await tap.flush();
 
     // enrich: the middle step, slow the first time (its answer comes after its requester is gone).

@@ -32,7 +32,7 @@ beforeAll(async () => {
   text = await readFile(path.join(repoRoot, 'templates/durable-pipeline.yaml'), 'utf8');
   pipeline = loadTopology(text, 'durable-pipeline.yaml').topology!;
   bus = await connect({ ...toConnectionOptions(server.handle.connectSettings()), name: 'workflows_test_tap' });
-  bus.subscribe('agents.request.*', { callback: (_, msg) => asked.set(msg.subject.split('.')[2]!, (asked.get(msg.subject.split('.')[2]!) ?? 0) + 1) });
+  bus.subscribe('agents.request.*', { callback: (_, msg) => void asked.set(msg.subject.split('.')[2]!, (asked.get(msg.subject.split('.')[2]!) ?? 0) + 1) });
   await bus.flush();
 });
 afterAll(async () => {

@@ -21,7 +21,7 @@ const issuesOf = (value: unknown) => {
 
 describe('event records', () => {
   it('has a record schema for every runtime event, and a record round-trips through JSON unchanged', () => {
-    expect(RUNTIME_EVENT_NAMES).toHaveLength(21);
+    expect(RUNTIME_EVENT_NAMES).toHaveLength(36);
     for (const [i, name] of RUNTIME_EVENT_NAMES.entries()) {
       const record = eventRecord(base(i + 1), name, 'a');
       const line = JSON.stringify(record);
@@ -173,6 +173,12 @@ describe('the CLI line of each event kind', () => {
       'negotiation.proposed': line('negotiation.proposed'),
       'negotiation.answered': line('negotiation.answered', { from: 'b', accept: false, terms: null, reason: 'too busy', afterMs: 2100, late: true }),
       'negotiation.finished': line('negotiation.finished', { state: 'failed', reason: 'all-accept: not every agent accepted: b timed out', selected: [] }),
+      'workflow.started': line('workflow.started'),
+      'workflow.resumed': line('workflow.resumed'),
+      'workflow.stepStarted': line('workflow.stepStarted'),
+      'workflow.stepFinished': line('workflow.stepFinished', { status: 'failed', attempt: 2, result: null, error: 'down' }),
+      'workflow.finished': line('workflow.finished'),
+      'workflow.failed': line('workflow.failed'),
       'bus.disconnected': line('bus.disconnected'),
       'bus.reconnected': line('bus.reconnected'),
     };
@@ -201,6 +207,12 @@ describe('the CLI line of each event kind', () => {
       'negotiation.answered': `12:34:56.789 ${agent} negotiation neg-1: b declined: too busy (late, 2100 ms: not counted)`,
       'negotiation.finished': `12:34:56.789 ${agent} ✗ negotiation neg-1 failed: all-accept: not every agent accepted: b timed out`,
       // The recorder records these itself (the console gets its warning instead).
+      'workflow.started': `12:34:56.789 switchboard-workflows workflow wf wf-1 started: a → b`,
+      'workflow.resumed': `12:34:56.789 switchboard-workflows ↻ workflow wf wf-1 resumed at b (attempt 1, interrupted before); 1 step(s) already done: a`,
+      'workflow.stepStarted': `12:34:56.789 ${agent} workflow wf wf-1: step a (attempt 1)`,
+      'workflow.stepFinished': `12:34:56.789 ${agent} workflow wf wf-1: ✗ step a attempt 2: down`,
+      'workflow.finished': `12:34:56.789 switchboard-workflows ✓ workflow wf wf-1 finished: done`,
+      'workflow.failed': `12:34:56.789 switchboard-workflows ✗ workflow wf wf-1 failed: failed`,
       'bus.disconnected': null,
       'bus.reconnected': null,
     });
