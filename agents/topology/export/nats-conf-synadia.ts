@@ -5,11 +5,12 @@
  * clients when some agent is served, the declared external protocol agents' own users, and what a
  * Switchboard agent needs to call one of those (discovery, its prompt endpoint). Isomorphic.
  */
-import { inboxPrefixOf, renderSubject, type SubjectProfile } from '../../protocol/subjects.js';
+import { inboxPrefixOf, type SubjectProfile } from '../../protocol/subjects.js';
 import { SYNADIA_HEARTBEAT_WILDCARD, SYNADIA_SERVICE_NAME, synadiaSubjects, type SynadiaIdentity } from '../../protocol/synadia.js';
 import type { Topology } from '../schema.js';
 import { SYNADIA_CLIENT_NAME as SYNADIA_CLIENT, synadiaServed } from '../synadia-exposure.js';
-import { freeName, grant, newUser, responsePattern } from './grants.js';
+import { freeName, grant, newUser } from './grants.js';
+import { runClientGrants } from './nats-conf-a2a.js';
 import type { UserPermissions } from './nats-conf.js';
 
 /** The user protocol clients (the SDK's `Agents`, the `nats` CLI…) log in as to call served agents. */
@@ -92,14 +93,5 @@ function protocolAgentGrants(user: UserPermissions, identity: SynadiaIdentity, w
 /** A served agent: the protocol's side, plus the run client `synadia_client` that runs on its credentials. */
 function servedGrants(user: UserPermissions, identity: SynadiaIdentity, profile: SubjectProfile): void {
   protocolAgentGrants(user, identity, 'the served agent\'s');
-  const why = `${SYNADIA_CLIENT} (runs on this user): `;
-  grant(user.subscribe, renderSubject(profile.request, { agent: SYNADIA_CLIENT }), `${why}its Agent listens on its request subject (nobody may publish there)`);
-  if (profile.direct) grant(user.subscribe, renderSubject(profile.direct, { agent: SYNADIA_CLIENT }), `${why}and its direct subject (nobody may publish there)`);
-  grant(user.subscribe, `${inboxPrefixOf(SYNADIA_CLIENT)}.>`, `${why}its inbox: the agent's replies`);
-  grant(user.publish, renderSubject(profile.request, { agent: user.name }), `${why}asks the agent on a prompt's behalf`);
-  user.allowResponses = true; // the agent answers those requests
-  if (profile.response) {
-    grant(user.subscribe, responsePattern(profile.response, user.name), `${why}the stream frames it relays as chunks`);
-    grant(user.publish, responsePattern(profile.response, user.name), 'Synadia protocol: stream frames of its answers to prompts');
-  }
+  runClientGrants(user, SYNADIA_CLIENT, profile, "asks the agent on a prompt's behalf");
 }

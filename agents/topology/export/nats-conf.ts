@@ -7,6 +7,7 @@
 import { broadcastPattern, broadcastSubject, DEFAULT_REGISTRY_BUCKET, inboxPrefixOf, profileFor, renderSubject, requestListens, type SubjectProfile } from '../../protocol/subjects.js';
 import type { Topology } from '../schema.js';
 import { negotiationGrants } from './negotiation-grants.js';
+import { a2aGrants } from './nats-conf-a2a.js';
 import { grant, newUser, responsePattern } from './grants.js';
 import { SYNADIA_STREAMED_RESPONSES, synadiaGrants } from './nats-conf-synadia.js';
 import { seed002Grants } from './nats-conf-seed-002.js';
@@ -129,6 +130,7 @@ export function derivePermissions(topology: Topology): UserPermissions[] {
   }
 
   synadiaGrants(topology, users, profile);
+  a2aGrants(topology, users, profile);
   negotiationGrants(topology, users);
   seed002Grants(topology, users, profile);
 

@@ -1,0 +1,43 @@
+// The exported config's grants for agents served over A2A: the run client a2a_client runs on the
+// served agent's credentials (its request subject, inbox, the agent's request subject and stream
+// frames); an agent not served gets none of it. The runner's own behaviour is
+// test/integration/a2a-serve.test.ts.
+import { describe, expect, it } from 'vitest';
+import { derivePermissions, type UserPermissions } from '../../agents/topology/export/nats-conf.js';
+import { a2aServed } from '../../agents/topology/a2a-exposure.js';
+import { TopologySchema, type Topology, type TopologyInput } from '../../agents/topology/schema.js';
+
+function topology(spec: TopologyInput['spec']): Topology {
+  return TopologySchema.parse({ apiVersion: 'switchboard.dev/v1', kind: 'Topology', metadata: { name: 'a2a' }, spec });
+}
+
+const pub = (user: UserPermissions | undefined) => user!.publish.map((g) => g.subject);
+const sub = (user: UserPermissions | undefined) => user!.subscribe.map((g) => g.subject);
+
+const served = topology({
+  registry: 'announcements',
+  a2a: { exposeAll: true, port: 8300 },
+  agents: [
+    { name: 'desk', llm: 'offline' },
+    { name: 'helper', llm: 'offline', a2a: false },
+  ],
+});
+
+describe('A2A serving in exported config', () => {
+  it('says which agents are served and where: exposeAll, overridden per agent', () => {
+    expect(a2aServed(served)).toEqual({ host: '127.0.0.1', port: 8300, agents: ['desk'] });
+    expect(a2aServed(topology({ agents: [{ name: 'a', llm: 'offline', a2a: true }, { name: 'b', llm: 'offline' }] })).agents).toEqual(['a']);
+    expect(a2aServed(topology({ agents: [{ name: 'a', llm: 'offline' }] })).agents).toEqual([]);
+  });
+
+  it('grants a2a_client on the served agent user what it needs to ask the agent and relay its stream', () => {
+    const users = new Map(derivePermissions(served).map((u) => [u.name, u]));
+    const desk = users.get('desk');
+    expect(sub(desk)).toEqual(expect.arrayContaining(['agents.request.a2a_client', '_INBOX_a2a_client.>', 'agents.response.desk.*']));
+    expect(pub(desk)).toEqual(expect.arrayContaining(['agents.request.desk', 'agents.response.desk.*']));
+    expect(desk!.allowResponses).toBe(true);
+    expect(desk!.subscribe.find((g) => g.subject === '_INBOX_a2a_client.>')!.why).toMatch(/^a2a_client \(runs on this user\)/);
+    const helper = users.get('helper');
+    expect([...sub(helper), ...pub(helper)].filter((s) => s.includes('a2a_client'))).toEqual([]);
+  });
+});
