@@ -17,6 +17,7 @@ const LINES: { [N in RuntimeEventName]?: (event: RuntimeEvents[N]) => Line } = {
   'message.received': (e) => [e.agent, `← ${e.message.message_type} from ${e.message.from_agent}: ${clip(e.message.content)}`],
   'message.invalid': (e) => [e.agent, `✗ invalid message on ${e.subject}: ${clip(e.reason)}`],
   'handler.failed': (e) => [e.agent, `✗ failed: ${clip(e.error)}`],
+  'batch.formed': (e) => [e.agent, `batch of ${e.members.length} → one run ${e.runId.slice(0, 8)} (from ${[...new Set(e.members.map((m) => m.from))].join(', ')})`],
   'ooda.phase': (e) => (e.phase === 'act' ? [e.agent, `act (turn ${e.turn}) ${describeAct(e.output)} ${e.durationMs.toFixed(1)} ms`] : null),
   'llm.call': (e) => {
     const usage = e.response ? `${e.response.usage.inputTokens}+${e.response.usage.outputTokens} tokens` : `error: ${clip(e.error ?? '', 60)}`;
