@@ -6,6 +6,19 @@
  */
 import { z } from 'zod';
 
+/** The protocol gateway's own NATS connection name (and its user in exported config). */
+export const PROTOCOL_GATEWAY_NAME = 'switchboard-protocol-gateway';
+/** The queue group its subscriptions share, so replicas of the gateway split the calls. */
+export const PROTOCOL_GATEWAY_QUEUE = 'protocol-gateway';
+
+/** Seed 004 sequence 2.3's subjects: an agent publishes a delegation to an external A2A agent on `protocol.a2a.request.{peer}`. */
+export const protocolGatewaySubjects = {
+  /** Where requests to the external A2A agent `peer` go (a request with a reply inbox). */
+  a2aRequest: (peer: string) => `protocol.a2a.request.${peer}`,
+  /** Every A2A peer's requests (what the gateway's user may subscribe to). */
+  a2aRequests: 'protocol.a2a.request.*',
+} as const;
+
 /** The external protocols the gateway speaks. */
 export const GatewayProtocolSchema = z.enum(['a2a', 'mcp']);
 export type GatewayProtocol = z.infer<typeof GatewayProtocolSchema>;

@@ -2,6 +2,7 @@
  * An agent's tools as its topology entry declares them: one gateway over the topology's scripted
  * tools, the built-ins it lists, and the MCP servers it may use (`server/tool`, `server/*`).
  */
+import { mcpThroughProtocolGateway } from '../interop/gateway/mcp.js';
 import type { RuntimeEventBus } from '../protocol/runtime-events.js';
 import type { Topology } from '../topology/schema.js';
 import type { JetStreamBuckets } from '../runtime/jetstream-buckets.js';
@@ -42,10 +43,16 @@ export async function createAgentTools(topology: Topology, agentName: string, se
       delegation: { timeoutMs: agent.pattern?.subtaskTimeoutMs ?? 30_000, maxParallel: agent.pattern?.maxParallel ?? 8 },
       ...(services.buckets && { buckets: services.buckets }),
     }),
-    ...[...servers].flatMap((server) => {
-      const backend = services.mcp.get(server);
-      return backend ? [backend] : [];
-    }),
+    // Seed 004 sequence 2.2: MCP-backed calls pass this (tool) gateway, then the protocol gateway.
+    ...mcpThroughProtocolGateway(
+      topology,
+      agentName,
+      services.events,
+      [...servers].flatMap((server) => {
+        const backend = services.mcp.get(server);
+        return backend ? [backend] : [];
+      }),
+    ),
   ];
   const policies = new Map<string, ToolPolicy>(spec.tools.map((t) => [t.name, policyOf(t)]));
   const serverPolicies = new Map<string, ToolPolicy>(spec.mcpServers.map((s) => [s.name, policyOf(s)]));
