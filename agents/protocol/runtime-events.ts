@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { AgentMessageSchema, AgentMetadataSchema } from './agent-message.js';
+import { EvaluationJudgedEventSchema } from './evaluation-event.js';
 import { LlmRequestSchema, LlmResponseSchema, OodaDecisionSchema } from './llm.js';
 import { ProtocolRequestEventSchema, ProtocolResponseEventSchema } from './protocol-gateway.js';
 import { NegotiationEventSchemas } from './seed-002-negotiation.js';
@@ -95,6 +96,8 @@ export const RuntimeEventSchemas = {
   'memory.consolidated': z.object({ agent, runId, conversation: z.string(), before: z.number(), after: z.number(), summary: z.string().nullable().optional() }),
   /** A budget ran out; the run ends with a failed reply. */
   'budget.exceeded': z.object({ agent, runId, budget: z.enum(['max_turns', 'max_tokens', 'timeout']), limit: z.number(), used: z.number() }),
+  /** An evaluator judged the reply a run was about to send (seed 004 1.1): verdict, feedback, and whether it is sent, revised or sent unapproved. */
+  'evaluation.judged': EvaluationJudgedEventSchema,
   /** A run ended. */
   'run.completed': z.object({
     agent,

@@ -15,6 +15,7 @@ import { synadiaExternalsOf, type SynadiaExternal } from '../interop/synadia/ext
 import { a2aExternalsOf, type A2aExternal } from '../interop/a2a/externals.js';
 import { auctioneerHandler, bidderBehaviour } from './patterns/auction.js';
 import { startWatches } from './patterns/blackboard-watch.js';
+import { DEFAULT_MAX_REVISIONS } from '../topology/evaluator-schema.js';
 import { withNegotiation } from './patterns/negotiation.js';
 import { dispatcherHandler, finalizerHandler, peerBehaviour } from './patterns/swarm.js';
 
@@ -71,6 +72,7 @@ export function planNetwork(topology: Topology, only?: readonly string[], mcp: M
         tools: (services) => createAgentTools(topology, agent.name, { events: services.events, registry: services.registry, mcp: mcp.backends, buckets: services.buckets }),
         ...(Object.keys(budget).length > 0 && { budget }),
         breakpoints: agent.breakpoints,
+        ...(pattern.evaluator && { evaluation: { evaluator: pattern.evaluator, maxRevisions: pattern.maxRevisions ?? DEFAULT_MAX_REVISIONS } }),
         ...(served && { synadia: { owner: served.identity.owner, heartbeatS: served.heartbeatS } }),
         ...(agent.batch && { batch: agent.batch }),
       };

@@ -16,6 +16,7 @@ import { closeConnection, DEFAULT_STOP_MS, deadlineIn, settledBy } from './close
 import { RuntimeEventBus } from '../protocol/runtime-events.js';
 import { breakpointOf, type TopologyBreakpoint } from '../protocol/breakpoint.js';
 import { createOodaHandler } from './ooda.js';
+import type { EvaluationSettings } from './patterns/evaluation.js';
 import { batchHandler, type BatchSettings } from './batcher.js';
 import { JetStreamBuckets } from './jetstream-buckets.js';
 import { CapabilityRegistry } from './registry.js';
@@ -60,6 +61,8 @@ export interface AgentSpec {
   onStarted?: (agent: Agent, handler: MessageHandler, services: NetworkServices) => Promise<() => Promise<void>>;
   /** Serve each instance as a Synadia Agent Protocol agent too (agents/interop/synadia/). */
   synadia?: SynadiaExposure;
+  /** Seed 004's evaluation layer: who judges its replies before they are sent (patterns/evaluation.ts). */
+  evaluation?: EvaluationSettings;
   /** Seed 002's batches: requests within the window are one run, each answered on its own (batcher.ts). */
   batch?: BatchSettings;
 }
@@ -251,6 +254,7 @@ export class AgentNetwork {
       ...((spec.variables || this.options.replay) && { variables: { ...(this.options.replay && { date: this.options.replay.date }), ...spec.variables } }),
       ...(tools && { tools }),
       ...(spec.budget && { budget: spec.budget }),
+      ...(spec.evaluation && { evaluation: spec.evaluation }),
       ...(spec.contextTokens !== undefined && { contextTokens: spec.contextTokens }),
       controller: this.controller,
       ...(this.options.clock && { clock: this.options.clock }),

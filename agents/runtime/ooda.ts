@@ -19,6 +19,7 @@ import type { OodaPhase, RuntimeEventBus } from '../protocol/runtime-events.js';
 import { ConversationMemory } from './memory.js';
 import type { RunContext } from './breakpoint-conditions.js';
 import type { StepController } from './step-controller.js';
+import { SynthesisReview, type EvaluationSettings } from './patterns/evaluation.js';
 
 /** Reads blackboard entries for Orient (the blackboard tools of the patterns issue implement it). */
 export interface BlackboardReader {
@@ -45,13 +46,16 @@ export interface OodaOptions {
   temperature?: number;
   /** Times the budget and arms the run's timeout; the system clock unless a test drives time. */
   clock?: Clock;
+  /** Seed 004's evaluation layer: an evaluator judges each reply before it is sent (patterns/evaluation.ts). */
+  evaluation?: EvaluationSettings;
 }
 
 type Decision = OodaDecision;
 
 /** What Observe saw. */
 interface Observation {
-  kind: 'message' | 'tool_results';
+  /** `feedback`: an evaluator rejected the reply; this turn revises it. */
+  kind: 'message' | 'tool_results' | 'feedback';
   from: string;
   content: string;
   conversation: string;
@@ -90,6 +94,7 @@ class OodaRun {
   private turn = 0;
   /** What breakpoint conditions are asked about: this run and the message that started it. */
   private readonly debugged: RunContext;
+  private readonly review: SynthesisReview | null;
 
   constructor(
     private readonly options: OodaOptions,
@@ -104,6 +109,7 @@ class OodaRun {
     this.clock = options.clock ?? systemClock;
     this.tracker = new BudgetTracker(options.budget ?? {}, this.clock);
     this.debugged = { agent: this.agent, runId: this.runId, subject: context.subject, message };
+    this.review = options.evaluation ? new SynthesisReview(options.evaluation, { agent: context.agent, runId: this.runId, request: message, tracker: this.tracker }) : null;
   }
 
   async run(): Promise<string> {
@@ -123,9 +129,15 @@ class OodaRun {
         const decision = await this.phase('decide', oriented, (o) => this.decide(o));
         const outcome = await this.phase('act', decision, (d) => this.act(d));
         if (outcome.reply !== null) {
-          this.memory.remember(conversation, userMessage, { role: 'assistant', content: outcome.reply });
-          this.finish('completed', outcome.reply, null);
-          return outcome.reply;
+          const judged = this.review ? await this.review.judge(outcome.reply) : { send: outcome.reply };
+          if ('revise' in judged) {
+            messages = [...messages, { role: 'assistant', content: outcome.reply }, { role: 'user', content: judged.revise }];
+            observation = { kind: 'feedback', from: judged.from, content: judged.revise, conversation };
+            continue;
+          }
+          this.memory.remember(conversation, userMessage, { role: 'assistant', content: judged.send });
+          this.finish('completed', judged.send, null);
+          return judged.send;
         }
         messages = [
           ...messages,
@@ -177,8 +189,8 @@ class OodaRun {
 
   private async orient(observation: Observation, soFar: LlmMessage[], userMessage: LlmMessage): Promise<Orientation> {
     const { agent } = this.context;
-    if (observation.kind === 'tool_results') {
-      return { system: this.system(agent.name), messages: soFar }; // the tool results are in soFar already
+    if (observation.kind !== 'message') {
+      return { system: this.system(agent.name), messages: soFar }; // the tool results or the feedback are in soFar already
     }
     const consolidated = await this.memory.consolidate(observation.conversation, this.options.llm, this.options.model, this.abort.signal);
     if (consolidated) {

@@ -5,6 +5,7 @@
  */
 import { BUILT_IN_VARIABLES, templateVariables } from './prompt-template.js';
 import type { Topology } from './schema.js';
+import { checkEvaluators } from './evaluator-schema.js';
 import { checkNegotiations } from './validate-negotiation.js';
 import { checkWorkflows } from './validate-workflows.js';
 import { checkBatches } from './validate-batch.js';
@@ -95,6 +96,7 @@ export function validateTopology(topology: Topology): Problem[] {
   });
 
   checkPatterns(topology, error);
+  checkEvaluators(topology, error);
   checkWorkflows(topology, error);
   checkBatches(topology, error, warn);
   checkNegotiations(topology, error, warn);

@@ -87,6 +87,7 @@ const EVENT_RECORDS = [
   eventRecord('tool.result'),
   eventRecord('memory.consolidated'),
   eventRecord('budget.exceeded'),
+  eventRecord('evaluation.judged'),
   eventRecord('run.completed'),
   eventRecord('replay.diverged'),
   eventRecord('replay.forked'),

@@ -1,0 +1,112 @@
+// The evaluation layer's pure parts: reading an evaluator's answer as a verdict, judging a reply by
+// rules, the topology's evaluator settings and their validation, and when a revision would go past
+// the budget envelope.
+import { describe, expect, it } from 'vitest';
+import { judgeByRules, parseVerdict } from '../../agents/runtime/patterns/evaluation-verdict.js';
+import { revisionOverBudget } from '../../agents/runtime/patterns/evaluation.js';
+import { BudgetTracker } from '../../agents/runtime/budget.js';
+import { loadTopology } from '../../agents/topology/load.js';
+import { TestClock } from '../helpers/test-clock.js';
+
+describe('parseVerdict', () => {
+  it('reads the JSON format, alone, fenced or amid prose, in any letter case', () => {
+    expect(parseVerdict('{"verdict": "pass", "feedback": "fine"}')).toEqual({ verdict: 'pass', feedback: 'fine' });
+    expect(parseVerdict('```json\n{"verdict":"FAIL","feedback":" Name the delivery day. "}\n```')).toEqual({ verdict: 'fail', feedback: 'Name the delivery day.' });
+    expect(parseVerdict('My verdict: {"verdict": "fail"} as requested')).toEqual({ verdict: 'fail', feedback: '' });
+  });
+
+  it('falls back to a first word PASS or FAIL, with what follows as feedback', () => {
+    expect(parseVerdict('PASS')).toEqual({ verdict: 'pass', feedback: '' });
+    expect(parseVerdict('FAIL: too long')).toEqual({ verdict: 'fail', feedback: 'too long' });
+    expect(parseVerdict('  **Failed** - the order number is missing')).toEqual({ verdict: 'fail', feedback: 'the order number is missing' });
+    expect(parseVerdict('passed.')).toEqual({ verdict: 'pass', feedback: '' });
+  });
+
+  it('gives no verdict for anything else (JSON without a verdict, prose, words that only start like one)', () => {
+    expect(parseVerdict('{"verdict": "maybe"}')).toBeNull();
+    expect(parseVerdict('{"ok": true}')).toBeNull();
+    expect(parseVerdict('{not json')).toBeNull();
+    expect(parseVerdict('Looks good to me')).toBeNull();
+    expect(parseVerdict('Failure to launch')).toBeNull();
+    expect(parseVerdict('Passing thoughts')).toBeNull();
+    expect(parseVerdict('')).toBeNull();
+  });
+});
+
+describe('judgeByRules', () => {
+  const rules = [
+    { mustContain: 'order' },
+    { mustNotContain: 'TODO', feedback: 'Finish the answer.' },
+    { matches: '\\b\\d{4}\\b' },
+    { maxLength: 40 },
+  ];
+
+  it('passes when every rule passes (text comparisons ignore letter case)', () => {
+    expect(judgeByRules(rules, 'ORDER 1234 shipped')).toEqual({ verdict: 'pass', feedback: 'all 4 rules pass' });
+  });
+
+  it('names each failing rule with its own feedback, or what failed', () => {
+    const judged = judgeByRules(rules, 'TODO: look it up, then answer the customer politely');
+    expect(judged.verdict).toBe('fail');
+    expect(judged.feedback).toBe(
+      'rule 1 (mustContain "order"): the reply does not contain "order"; ' +
+        'rule 2 (mustNotContain "TODO"): Finish the answer.; ' +
+        'rule 3 (matches /\\b\\d{4}\\b/): the reply does not match /\\b\\d{4}\\b/; ' +
+        'rule 4 (maxLength 40): the reply is 51 characters, more than 40',
+    );
+  });
+});
+
+describe('revisionOverBudget', () => {
+  const spent = (budget: ConstructorParameters<typeof BudgetTracker>[0], turns: number, tokens: number, clock = new TestClock()) => {
+    const tracker = new BudgetTracker(budget, clock);
+    tracker.turns = turns;
+    tracker.tokens = tokens;
+    return tracker;
+  };
+
+  it('allows a revision that fits, refuses one past maxTurns, maxTokens (by the average turn) or the time', async () => {
+    expect(revisionOverBudget(spent({}, 5, 10_000))).toBeNull();
+    expect(revisionOverBudget(spent({ maxTurns: 3, maxTokens: 1000 }, 2, 400))).toBeNull();
+    expect(revisionOverBudget(spent({ maxTurns: 2 }, 2, 0))).toBe("a revision would be turn 3, over the budget's maxTurns of 2");
+    expect(revisionOverBudget(spent({ maxTokens: 1000 }, 2, 800))).toBe("a revision would use about 400 more tokens, past the budget's maxTokens of 1000 (800 used)");
+    const clock = new TestClock();
+    const timed = spent({ timeoutMs: 1000 }, 1, 0, clock);
+    expect(revisionOverBudget(timed)).toBeNull();
+    await clock.advance(1000);
+    expect(revisionOverBudget(timed)).toBe('the run has no time left in its budget');
+  });
+});
+
+describe('pattern.evaluator in a topology', () => {
+  const topology = (pattern: string, extra = '') => `apiVersion: switchboard.dev/v1
+kind: Topology
+metadata: { name: t }
+spec:
+  llms: { offline: { provider: scripted } }
+  agents:
+    - name: coordinator
+      role: coordinator
+      llm: offline
+      pattern: ${pattern}
+    - name: reviewer
+      llm: offline
+${extra}`;
+  const problems = (text: string) => loadTopology(text, 't.yaml').problems.map((p) => `${p.path.join('.')}: ${p.message}`);
+
+  it('takes an agent (timeout defaulted) or rules, and maxRevisions', () => {
+    const agent = loadTopology(topology('{ evaluator: { agent: reviewer }, maxRevisions: 2 }'), 't.yaml');
+    expect(agent.problems).toEqual([]);
+    expect(agent.topology!.spec.agents[0]!.pattern).toEqual({ evaluator: { agent: 'reviewer', timeoutMs: 30_000 }, maxRevisions: 2 });
+    expect(problems(topology('{ evaluator: { rules: [{ mustContain: x, feedback: say x }, { maxLength: 10 }] } }'))).toEqual([]);
+  });
+
+  it('refuses an unknown agent, the agent itself, an empty or unknown rule, a bad regular expression', () => {
+    expect(problems(topology('{ evaluator: { agent: nobody } }'))).toEqual(['spec.agents.0.pattern.evaluator.agent: Unknown agent "nobody".']);
+    expect(problems(topology('{ evaluator: { agent: coordinator } }'))).toEqual(['spec.agents.0.pattern.evaluator.agent: coordinator cannot evaluate its own replies: name another agent.']);
+    expect(problems(topology('{ evaluator: { rules: [] } }'))).not.toEqual([]);
+    expect(problems(topology('{ evaluator: { rules: [{ shorterThan: 3 }] } }'))).not.toEqual([]);
+    expect(problems(topology("{ evaluator: { rules: [{ matches: '(' }] } }")).join('\n')).toContain('must be a valid regular expression');
+    expect(problems(topology('{ maxRevisions: 11 }'))).not.toEqual([]);
+  });
+});
