@@ -133,7 +133,7 @@ function CredentialField({ value, onCommit, readOnly }: { value: Credential | un
       {value && (
         <>
           <SchemaField name="header" label="Header" schema={CREDENTIAL.header} value={value.header} onCommit={set('header')} readOnly={readOnly} />
-          <SchemaField name="scheme" label="Scheme" schema={CREDENTIAL.scheme} value={value.scheme} onCommit={set('scheme')} readOnly={readOnly} hint={<>Sent as <code>{value.header}: {value.scheme ? `${value.scheme} ` : ''}$${value.secret}</code></>} />
+          <SchemaField name="scheme" label="Scheme" schema={CREDENTIAL.scheme} value={value.scheme} onCommit={set('scheme')} readOnly={readOnly} hint={<>Sent as <code>{`${value.header}: ${value.scheme ? `${value.scheme} ` : ''}$${value.secret}`}</code></>} />
         </>
       )}
     </>
