@@ -25,9 +25,3 @@ export const A2aCardSummarySchema = z
   .strict();
 export type A2aCardSummary = z.infer<typeof A2aCardSummarySchema>;
 
-
-/** Where agents ask the protocol gateway to call an external A2A agent (seed 004 sequence 2.3): `protocol.a2a.request.{peer}`. */
-export const A2A_GATEWAY_SUBJECT_PREFIX = 'protocol.a2a.request';
-
-/** The gateway subject for calls to the external A2A agent `peer` (its name in the topology). */
-export const a2aGatewaySubject = (peer: string): string => `${A2A_GATEWAY_SUBJECT_PREFIX}.${peer}`;

@@ -8,7 +8,7 @@
  */
 import { errors, type Msg } from '@nats-io/transport-node';
 import { AgentMessageSchema, type AgentMessage, type AgentMetadata } from '../../protocol/agent-message.js';
-import { a2aGatewaySubject } from '../../protocol/a2a-card.js';
+import { protocolGatewaySubjects } from '../../protocol/protocol-gateway.js';
 import { AgentRequestError, type ExternalCaller } from '../../runtime/agent.js';
 import type { CapabilityRegistry } from '../../runtime/registry.js';
 import type { Topology } from '../../topology/schema.js';
@@ -39,7 +39,7 @@ export class A2aCaller implements ExternalCaller {
 
   /** Publishes `message` on the gateway's subject for this peer and returns the gateway's reply (a failed one throws). */
   async request(from: AgentHandle, message: AgentMessage, timeoutMs: number): Promise<AgentMessage> {
-    const subject = a2aGatewaySubject(this.name);
+    const subject = protocolGatewaySubjects.a2aRequest(this.name);
     let reply: Msg;
     try {
       reply = await from.connection.request(subject, JSON.stringify(message), { timeout: timeoutMs });
