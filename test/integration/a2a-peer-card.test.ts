@@ -9,6 +9,7 @@ import { startHost, type Host } from '../../main/host/host.js';
 import { calls } from '../../preload/contract.js';
 import { startA2aServers, type A2aTestServers } from '../helpers/a2a-servers.js';
 import { repoRoot } from '../helpers/nats-binary.js';
+import { freePort } from '../helpers/ports.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 
 let host: Host;
@@ -61,13 +62,7 @@ describe('peer.getCard', () => {
   });
 
   it('says why a card cannot be read', async () => {
-    // A port nothing listens on: a listener opened and closed again.
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const freePort = (probe.address() as AddressInfo).port;
-    await new Promise((resolve) => probe.close(resolve));
-
-    const refused = await failure(`http://127.0.0.1:${freePort}/`);
+    const refused = await failure(`http://127.0.0.1:${await freePort()}/`);
     expect(refused.code).toBe('unavailable');
     expect(refused.message).toMatch(/connection refused/);
 

@@ -2,11 +2,11 @@
 // (test/helpers/a2a-servers.ts, HTTP on 127.0.0.1 only): a message answer, a completed task,
 // streamed artifacts assembled in order, a task polled until done, a failed task, a peer asking for input, a peer that
 // hangs (the call's signal ends it), credential headers passed on, and an unreachable card.
-import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { A2aAdapter } from '../../agents/interop/a2a/client.js';
 import type { AdapterCall } from '../../agents/interop/gateway/types.js';
 import { A2A_TEST_AGENTS, startA2aServers, type A2aTestServers } from '../helpers/a2a-servers.js';
+import { freePort } from '../helpers/ports.js';
 
 let peers: A2aTestServers;
 let adapter: A2aAdapter;
@@ -15,11 +15,7 @@ let gone: string;
 
 beforeAll(async () => {
   peers = await startA2aServers();
-  // A port nothing listens on: a listener opened and closed again.
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  gone = `http://127.0.0.1:${(probe.address() as AddressInfo).port}/`;
-  await new Promise((resolve) => probe.close(resolve));
+  gone = `http://127.0.0.1:${await freePort()}/`;
   adapter = new A2aAdapter([...A2A_TEST_AGENTS.map((name) => ({ name, card: peers.url(name) })), { name: 'gone', card: gone }], { pollIntervalMs: 50 });
 });
 afterAll(() => peers?.close());
