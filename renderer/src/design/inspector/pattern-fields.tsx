@@ -10,10 +10,20 @@ type Pattern = NonNullable<Agent['pattern']>;
 
 /** Which pattern settings each role plays with (PatternSchema's comments say the same). */
 const ROLE_KEYS: Record<string, (keyof Pattern)[]> = {
-  coordinator: ['subtaskTimeoutMs', 'maxParallel'],
+  coordinator: ['subtaskTimeoutMs', 'maxParallel', 'evaluator', 'maxRevisions'],
+  assistant: ['negotiate', 'accept'],
+  specialist: ['accept'],
   dispatcher: ['peers', 'finalizer', 'blackboard', 'maxRounds', 'maxMessages', 'convergence', 'timeoutMs'],
   auctioneer: ['bidTimeoutMs', 'weights'],
   bidder: ['bid'],
+};
+
+/** What the settings that are not obvious from their name do. */
+const HINTS: Partial<Record<keyof Pattern, string>> = {
+  evaluator: 'Seed 004’s evaluation layer: {"agent": "reviewer"} asks an agent for a verdict; {"rules": [{"mustContain": "…"}, {"maxLength": 800}]} checks rules. Empty: replies are sent unjudged.',
+  maxRevisions: 'How often a failed verdict may make it revise before the reply goes out unapproved (default 1).',
+  negotiate: 'Seed 002 negotiation: a request to this agent proposes to the agents in "with" and its reply reports the outcome, e.g. {"with": ["a", "b"], "decision": "best-terms", "prefer": {"term": "cost"}, "constraints": {"max_cost": 100}}.',
+  accept: 'How it answers negotiation proposals: {"when": "constraints-met", "terms": {"cost": 60}} accepts when its terms meet the constraints; "never" declines with "reason".',
 };
 
 /** The pattern fieldset. */
@@ -40,6 +50,7 @@ export function PatternFields({ agent, onCommit, problems, readOnly }: { agent: 
           readOnly={readOnly}
           onCommit={commit(key)}
           problems={problems.filter((p) => p.path[0] === key).map((p) => ({ ...p, path: p.path.slice(1) }))}
+          {...(HINTS[key] && { hint: HINTS[key] })}
         />
       ))}
     </fieldset>

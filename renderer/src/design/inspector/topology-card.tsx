@@ -45,6 +45,16 @@ export function TopologyCard({ topology, problems }: { topology: Topology; probl
       <SchemaField name="budget" label="Budget envelope" schema={TopologySpecSchema.shape.budget} value={topology.spec.budget} onCommit={setSpec('budget')} problems={at('spec', 'budget')} readOnly={readOnly} />
       <TopologyClusterFields topology={topology} problems={at} readOnly={readOnly} onCommit={(key, value) => setSpec(key)(value)} />
       <TopologyGatewayFields topology={topology} problems={at} readOnly={readOnly} onCommit={(key, value) => setSpec(key)(value)} />
+      <SchemaField
+        name="workflows"
+        label="Durable workflows"
+        schema={TopologySpecSchema.shape.workflows}
+        value={topology.spec.workflows}
+        onCommit={setSpec('workflows')}
+        problems={at('spec', 'workflows')}
+        readOnly={readOnly}
+        hint='Seed 003: steps across agents kept in a JetStream stream, so a run killed mid-way resumes at the first unfinished step. E.g. [{"name": "pipeline", "steps": [{"name": "extract", "agent": "extractor"}, {"name": "report", "agent": "writer", "input": "Report on {{previous}}"}]}]. Start one with switchboard run --workflow NAME --input TEXT.'
+      />
       <SchemaField name="example" label="Example request" schema={METADATA.shape.example} value={topology.metadata.example} onCommit={setMetadata('example')} problems={at('metadata', 'example')} readOnly={readOnly} />
     </section>
   );
