@@ -64,7 +64,7 @@ export function headerStatus(headers: MessageRecord['headers']): number | null {
   return null;
 }
 
-/** True for the runtime's failure events: a handler or run that failed, a budget run out, an LLM error, a tool error or refusal, an invalid message received, the recorder losing the bus (a gap in the trace). */
+/** True for the runtime's failure events: a handler or run that failed, a budget run out, an LLM error, a tool error or refusal, an evaluator that gave no verdict, an invalid message received, the recorder losing the bus (a gap in the trace). */
 export function isFailureEvent(record: TraceRecord): boolean {
   if (record.kind !== 'event') return false;
   switch (record.name) {
@@ -79,13 +79,15 @@ export function isFailureEvent(record: TraceRecord): boolean {
       return record.payload.error !== null;
     case 'tool.result':
       return record.payload.isError || record.payload.refused !== null;
+    case 'evaluation.judged':
+      return record.payload.verdict === 'error'; // the evaluator gave no verdict (a fail is the layer working)
     default:
       return false;
   }
 }
 
 /** Event names whose failure depends on the payload (the others are decided by name alone). */
-const PAYLOAD_DECIDES = new Set(['run.completed', 'llm.call', 'tool.result']);
+const PAYLOAD_DECIDES = new Set(['run.completed', 'llm.call', 'tool.result', 'evaluation.judged']);
 const ALWAYS_FAILED = new Set(['handler.failed', 'budget.exceeded', 'message.invalid', 'bus.disconnected']);
 
 /** {@link isFailureEvent} from an event's name and payload JSON, parsing the payload only when it can tell. */
@@ -93,10 +95,11 @@ export function isFailureEventJson(name: string, payloadJson: string): boolean {
   if (ALWAYS_FAILED.has(name)) return true;
   if (!PAYLOAD_DECIDES.has(name)) return false;
   // Each verdict needs one of these words in the payload: most payloads are never parsed.
-  if (!/"failed"|"error":"|"isError":true|"refused":"/.test(payloadJson)) return false;
+  if (!/"failed"|"error":"|"isError":true|"refused":"|"verdict":"error"/.test(payloadJson)) return false;
   try {
-    const p = JSON.parse(payloadJson) as { status?: unknown; error?: unknown; isError?: unknown; refused?: unknown };
+    const p = JSON.parse(payloadJson) as { status?: unknown; error?: unknown; isError?: unknown; refused?: unknown; verdict?: unknown };
     if (name === 'run.completed') return p.status === 'failed';
+    if (name === 'evaluation.judged') return p.verdict === 'error';
     if (name === 'llm.call') return p.error !== null && p.error !== undefined;
     return p.isError === true || (p.refused !== null && p.refused !== undefined);
   } catch {

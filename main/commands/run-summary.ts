@@ -25,6 +25,7 @@ const LINES: { [N in RuntimeEventName]?: (event: RuntimeEvents[N]) => Line } = {
   },
   'ooda.paused': (e) => [e.agent, `⏸ paused before ${e.phase} (turn ${e.turn}${e.cause ? `, ${e.cause.detail ?? e.cause.reason}` : ''})`],
   'budget.exceeded': (e) => [e.agent, `✗ budget ${e.budget} exceeded (${e.used} > ${e.limit})`],
+  'evaluation.judged': (e) => [e.agent, `${e.verdict === 'pass' ? '✓' : '✗'} evaluation round ${e.round} by ${e.evaluator}: ${e.verdict}${e.feedback ? ` (${clip(e.feedback, 100)})` : ''} → ${e.next === 'send_unapproved' ? `sent unapproved: ${clip(e.reason ?? '', 100)}` : e.next}`],
   'run.completed': (e) => [e.agent, e.status === 'completed' ? `✓ replied after ${e.turns} turn(s), ${e.tokens} tokens: ${clip(e.reply)}` : `✗ run failed: ${clip(e.error ?? '')}`],
   'replay.diverged': (e) => [e.agent, `✗ replay diverged at ${e.kind === 'llm' ? 'decision' : e.kind === 'tool' ? 'tool call' : 'memory consolidation'} ${e.call}`],
   'workflow.started': (e) => [e.agent, `workflow ${e.workflow} ${e.workflowId} started: ${e.steps.join(' → ')}`],

@@ -6,7 +6,11 @@ import { judgeByRules, parseVerdict } from '../../agents/runtime/patterns/evalua
 import { revisionOverBudget } from '../../agents/runtime/patterns/evaluation.js';
 import { BudgetTracker } from '../../agents/runtime/budget.js';
 import { loadTopology } from '../../agents/topology/load.js';
+import { isFailureEvent, isFailureEventJson } from '../../agents/trace/record-flags.js';
+import { rowFacts } from '../../agents/trace/row-facts.js';
+import { summarize } from '../../main/commands/run-summary.js';
 import { TestClock } from '../helpers/test-clock.js';
+import { eventRecord, samplePayload } from '../helpers/trace-events.js';
 
 describe('parseVerdict', () => {
   it('reads the JSON format, alone, fenced or amid prose, in any letter case', () => {
@@ -108,5 +112,29 @@ ${extra}`;
     expect(problems(topology('{ evaluator: { rules: [{ shorterThan: 3 }] } }'))).not.toEqual([]);
     expect(problems(topology("{ evaluator: { rules: [{ matches: '(' }] } }")).join('\n')).toContain('must be a valid regular expression');
     expect(problems(topology('{ maxRevisions: 11 }'))).not.toEqual([]);
+  });
+});
+
+describe('evaluation.judged in the trace and the console', () => {
+  const base = { seq: 1, time: '2026-12-06T20:00:00.000Z', mono: 1 };
+  const judged = (fields: Parameters<typeof eventRecord<'evaluation.judged'>>[3]) => eventRecord(base, 'evaluation.judged', 'coordinator', fields);
+
+  it('is a failure row only when the evaluator gave no verdict (a fail is the layer working), from the record and its JSON alike', () => {
+    const noVerdict = judged({ verdict: 'error', feedback: 'reviewer did not answer', next: 'send_unapproved', reason: 'no verdict: reviewer did not answer' });
+    const failed = judged({ verdict: 'fail', feedback: 'say "error":"x"', next: 'revise' });
+    for (const [record, failure] of [[noVerdict, true], [failed, false], [judged({}), false]] as const) {
+      expect(isFailureEvent(record)).toBe(failure);
+      expect(isFailureEventJson(record.name, JSON.stringify(record.payload))).toBe(failure);
+    }
+    expect(rowFacts(noVerdict, { waitedMs: 0, ended: false })).toMatchObject({ type: 'evaluation.judged', from: 'coordinator', status: 'failed', error: 'no verdict: reviewer did not answer' });
+    expect(rowFacts(failed, { waitedMs: 0, ended: false })).toMatchObject({ status: 'ok', error: null });
+  });
+
+  it('prints one line per verdict in switchboard run', () => {
+    const at = new Date('2026-12-06T20:00:00.000Z');
+    const line = (fields: Parameters<typeof samplePayload<'evaluation.judged'>>[1]) => summarize('evaluation.judged', samplePayload('evaluation.judged', { agent: 'coordinator', ...fields }), at)!.slice(13);
+    expect(line({ round: 1, evaluator: 'reviewer', verdict: 'fail', feedback: 'Name the day.', next: 'revise' })).toBe('coordinator        ✗ evaluation round 1 by reviewer: fail (Name the day.) → revise');
+    expect(line({ round: 2, evaluator: 'rules', verdict: 'pass', feedback: 'all 2 rules pass', next: 'send' })).toBe('coordinator        ✓ evaluation round 2 by rules: pass (all 2 rules pass) → send');
+    expect(line({ verdict: 'error', feedback: 'timeout', next: 'send_unapproved', reason: 'no verdict: timeout' })).toBe('coordinator        ✗ evaluation round 1 by rules: error (timeout) → sent unapproved: no verdict: timeout');
   });
 });
