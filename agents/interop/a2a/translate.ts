@@ -1,14 +1,13 @@
 /**
  * Translation between Switchboard's internal envelope (seed 000's AgentMessage: text `content`,
  * structured `metadata.data`) and A2A v1.0 messages as the official SDK (`@a2a-js/sdk`) types them:
- * text parts carry the text, data parts carry JSON; a task's answer is its artifacts (in order),
- * else its status message, else the agent's last message in its history. Used by the A2A client
- * (calling external A2A agents) and by the A2A server (serving Switchboard agents).
+ * text parts carry the text, data parts carry JSON; streamed artifacts are assembled in order.
+ * Used by the A2A client (calling external A2A agents) and by the A2A server (serving Switchboard
+ * agents).
  */
 import { randomUUID } from 'node:crypto';
 import { Role, TaskState, type Artifact, type Message, type Part, type Task, type TaskArtifactUpdateEvent } from '@a2a-js/sdk';
 import type { AgentMessage } from '../../protocol/agent-message.js';
-import { newMessage } from '../../runtime/wire.js';
 
 /** The metadata key under which an AgentMessage carries structured (JSON) data next to its text. */
 export const A2A_DATA_KEY = 'data';
@@ -53,7 +52,7 @@ export function dataPart(value: unknown): Part {
 }
 
 /** Parts of one payload: the text (when not empty), then the data (when given). */
-export function partsOf(text: string, data?: unknown): Part[] {
+function partsOf(text: string, data?: unknown): Part[] {
   const parts: Part[] = [];
   if (text !== '' || data === undefined) parts.push(textPart(text));
   if (data !== undefined) parts.push(dataPart(data));
@@ -94,12 +93,12 @@ export function partsText(parts: readonly Part[]): string {
 }
 
 /** The text parts only (data left out: it travels as data), joined by newlines. */
-export function partsPlainText(parts: readonly Part[]): string {
+function partsPlainText(parts: readonly Part[]): string {
   return parts.flatMap((p) => (p.content?.$case === 'text' ? [p.content.value] : [])).join('\n');
 }
 
 /** The data of some parts: undefined without data parts, the one value for one, an array for several. */
-export function partsData(parts: readonly Part[]): unknown {
+function partsData(parts: readonly Part[]): unknown {
   const values = parts.flatMap((p) => (p.content?.$case === 'data' ? [p.content.value ?? null] : []));
   return values.length === 0 ? undefined : values.length === 1 ? values[0] : values;
 }
@@ -116,37 +115,6 @@ export function messagePayload(message: Pick<Message, 'parts'>): { text: string;
 export function envelopePayload(message: Pick<AgentMessage, 'content' | 'metadata'>): { text: string; data?: unknown } {
   const data = message.metadata[A2A_DATA_KEY];
   return data === undefined ? { text: message.content } : { text: message.content, data };
-}
-
-/** An A2A message received by a served agent, as the internal request it becomes (A2A ids kept in `metadata.a2a`). */
-export function requestFromA2a(message: Message, from: string, to: string): AgentMessage {
-  const { text, data } = messagePayload(message);
-  return newMessage({
-    message_type: 'request',
-    from_agent: from,
-    to_agent: to,
-    content: text,
-    metadata: {
-      ...(data !== undefined && { [A2A_DATA_KEY]: data }),
-      a2a: { messageId: message.messageId, contextId: message.contextId, taskId: message.taskId },
-    },
-  });
-}
-
-/** An internal reply as the agent message an A2A server returns (its data, if any, as a data part). */
-export function a2aReplyOf(reply: Pick<AgentMessage, 'content' | 'metadata'>, ids: { contextId: string; taskId?: string }): Message {
-  return a2aAgentMessage({ ...envelopePayload(reply), ...ids });
-}
-
-/** The answer a finished task gives: its artifacts' text (in order), else its status message, else the agent's last message. */
-export function taskAnswer(task: Pick<Task, 'status' | 'artifacts' | 'history'>): { text: string; data?: unknown; state: A2aTaskStateName } {
-  const state = taskStateName(task.status?.state);
-  const artifactParts = task.artifacts.flatMap((a) => a.parts);
-  if (artifactParts.length > 0) return { ...messagePayload({ parts: artifactParts }), state };
-  const status = task.status?.message;
-  if (status && status.parts.length > 0) return { ...messagePayload(status), state };
-  const last = [...task.history].reverse().find((m) => m.role === Role.ROLE_AGENT);
-  return { ...(last ? messagePayload(last) : { text: '' }), state };
 }
 
 /** The peer's own words about a task's state (its status message's text), or '' when it said nothing. */
