@@ -21,6 +21,7 @@ import { RuntimeEventBus } from '../../agents/protocol/runtime-events.js';
 import { startWorkflows } from '../../agents/runtime/workflows/start-workflows.js';
 import { StepInterrupted, type WorkflowEngine } from '../../agents/runtime/workflows/workflow-engine.js';
 import { serveOnA2a } from '../../agents/interop/a2a/serve/expose.js';
+import { A2aGatewayService } from '../../agents/interop/gateway/service.js';
 import type { A2aServedCard } from '../../agents/interop/a2a/serve/server.js';
 import { A2A_CLIENT_NAME } from '../../agents/topology/a2a-exposure.js';
 import { startMcpServers, type McpServers } from '../../agents/tools/mcp/host.js';
@@ -190,6 +191,9 @@ export class RunSession {
       // After the agents, stopped before them: its tasks in flight end as failed, not unanswered.
       const a2a = await serveOnA2a({ topology, ...(options.only && { only: options.only }), connection, profile: plan.profile, version: options.appVersion ?? '0.0.0', events, isGone: (name) => network.registry.get(name)?.status === 'offline' });
       if (a2a) steps.push({ what: 'the A2A server', run: (deadline) => a2a.stop(deadline) });
+      // Seed 004 sequence 2.3: requests to external A2A agents are answered by the protocol gateway on the bus (a plain replay calls nothing outside).
+      const gateway = options.replay && !options.replay.fork ? null : await A2aGatewayService.start({ topology, ...(options.only && { only: options.only }), connection, events, ...(options.secrets && { secrets: options.secrets }) }).catch((error: unknown) => { throw isNatsError(error) ? natsFailure(error, 'the protocol gateway cannot connect') : error; });
+      if (gateway) steps.push({ what: 'the protocol gateway', run: (deadline) => gateway.stop(deadline) });
       const session = new RunSession(options, connection, network, store, plan.profile, steps, replay, a2a?.cards);
       await session.startWorkflows(events, steps); // after the agents: a resumed step asks them at once
       return session;

@@ -16,14 +16,21 @@ import type { RuntimeEventBus } from '../../protocol/runtime-events.js';
 import { closeConnection, deadlineIn, DEFAULT_STOP_MS, settledBy } from '../../runtime/close-connection.js';
 import { newMessage } from '../../runtime/wire.js';
 import type { Topology } from '../../topology/schema.js';
+import { A2aAdapter } from '../a2a/client.js';
 import { envelopePayload } from '../a2a/translate.js';
 import { ProtocolGateway } from './gateway.js';
 import type { ExchangeResult, GatewayPeer, ProtocolAdapter } from './types.js';
 
-/** The external A2A agents of a topology as gateway peers (name, timeout, credential). */
-export function a2aPeersOf(topology: Topology): GatewayPeer[] {
+/**
+ * The external A2A agents of a topology as gateway peers (name, timeout, credential). With `only`
+ * (a process running some of the agents, on their credentials), the peers those agents have
+ * request edges to: each such process runs its own gateway (one queue group), and its user is
+ * granted exactly those subjects (agents/topology/export/nats-conf-protocol-gateway.ts).
+ */
+export function a2aPeersOf(topology: Topology, only?: readonly string[]): GatewayPeer[] {
+  const reached = only && new Set(topology.spec.edges.filter((e) => e.kind === 'request' && only.includes(e.from)).map((e) => e.to));
   return topology.spec.externalAgents.flatMap((e) =>
-    e.a2a ? [{ name: e.name, protocol: 'a2a' as const, timeoutMs: e.a2a.timeoutMs, ...(e.a2a.credential && { credential: e.a2a.credential }) }] : [],
+    e.a2a && (!reached || reached.has(e.name)) ? [{ name: e.name, protocol: 'a2a' as const, timeoutMs: e.a2a.timeoutMs, ...(e.a2a.credential && { credential: e.a2a.credential }) }] : [],
   );
 }
 
@@ -32,8 +39,10 @@ export interface A2aGatewayServiceOptions {
   /** Where to connect (the run's servers); the service opens its own connection. */
   connection: NodeConnectionOptions;
   topology: Topology;
-  /** The A2A wire side (agents/interop/a2a/client.ts; a stub in tests). */
-  adapter: ProtocolAdapter;
+  /** The agents this process runs (`switchboard run --only`); all when absent. */
+  only?: readonly string[];
+  /** The A2A wire side: the SDK client for the topology's peers (agents/interop/a2a/client.ts) unless given (a stub in tests). */
+  adapter?: ProtocolAdapter;
   /** Where `protocol.a2a.request/response` go (the run's runtime events: the recorder listens). */
   events: RuntimeEventBus;
   secrets?: SecretSource;
@@ -51,10 +60,10 @@ export class A2aGatewayService {
 
   /** Connects and subscribes for each A2A peer; null when the topology has none (nothing started). */
   static async start(options: A2aGatewayServiceOptions): Promise<A2aGatewayService | null> {
-    const peers = a2aPeersOf(options.topology);
+    const peers = a2aPeersOf(options.topology, options.only);
     if (peers.length === 0) return null;
     const gateway = new ProtocolGateway({
-      adapters: [options.adapter],
+      adapters: [options.adapter ?? A2aAdapter.forTopology(options.topology)],
       events: options.events,
       settings: options.topology.spec.protocolGateway,
       ...(options.secrets && { secrets: options.secrets }),
