@@ -2,7 +2,8 @@
 // template's workflow runs to its result, its records are in the AI_WORKFLOWS stream and a record
 // written again is stored once; a run stopped mid-step is resumed by the next at that step without
 // asking a finished one again; a step that keeps failing is retried maxAttempts times, then the
-// workflow fails with the reason; a run restarted after a finish redoes nothing.
+// workflow fails with the reason; a run restarted after a finish redoes nothing; of two runs that
+// both execute a workflow, one runs each instance (the attempt's message id is its claim).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -193,6 +194,26 @@ describe('durable workflows', () => {
       await session.stop();
       await enrich.stop();
     }
+  });
+
+  it('two runs that both execute the workflow: the first to record an attempt runs it, the other leaves it (each step asked once)', async () => {
+    reset();
+    const one = collect();
+    const two = collect();
+    const a = await RunSession.start(options({ onNetwork: one.hook }));
+    const b = await RunSession.start(options({ onNetwork: two.hook, senderName: 'workflows_test_2' }));
+    try {
+      const { outcome } = await a.workflows!.request('order_report', 'order 11');
+      expect((await outcome).status).toBe('finished');
+      await until(() => [...one.names, ...two.names].includes('workflow.finished'), 'workflow.finished');
+    } finally {
+      await b.stop();
+      await a.stop();
+    }
+    expect(Object.fromEntries(asked)).toEqual({ extract: 1, enrich: 1, report: 1 });
+    const both = [...one.names, ...two.names];
+    expect(both.filter((n) => n === 'workflow.started')).toHaveLength(1);
+    expect(both.filter((n) => n.startsWith('workflow.stepStarted'))).toHaveLength(3);
   });
 
   it('refuses a request for a workflow the topology does not declare, with the ones it does', async () => {

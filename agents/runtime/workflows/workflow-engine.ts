@@ -150,10 +150,13 @@ export class WorkflowEngine {
     const point = resumePoint(spec, instance) ?? { index: spec.steps.length, attempt: 1, done: spec.steps.map((s) => s.name), interrupted: false };
     const { events } = this.options;
     const base = { agent: WORKFLOW_ENGINE_AGENT, workflow: spec.name, workflowId: instance.id };
-    if (resumed) events.emit('workflow.resumed', { ...base, step: spec.steps[point.index]?.name ?? '(finish)', attempt: point.attempt, done: point.done, interrupted: point.interrupted });
-    else events.emit('workflow.started', { ...base, input: instance.input, steps: spec.steps.map((s) => s.name) });
+    // Said once this run has claimed the instance's next attempt (another run may have claimed it first).
+    const announce = () =>
+      resumed
+        ? events.emit('workflow.resumed', { ...base, step: spec.steps[point.index]?.name ?? '(finish)', attempt: point.attempt, done: point.done, interrupted: point.interrupted })
+        : events.emit('workflow.started', { ...base, input: instance.input, steps: spec.steps.map((s) => s.name) });
     this.active.add(key);
-    void this.drive(spec, instance, point)
+    void this.drive(spec, instance, point, announce)
       .catch((error: unknown) => {
         // The stream could not take a record: nothing is lost, the next start goes on from what it holds.
         if (!this.stopped) this.options.warn(`workflow ${spec.name} ${instance.id}: ${(error as Error).message}; it goes on when the run is started again.`);
@@ -162,7 +165,12 @@ export class WorkflowEngine {
   }
 
   /** Runs the steps from `from` on: each attempt recorded before and after its agent is asked; bounded retries. */
-  private async drive(spec: WorkflowSpec, instance: WorkflowInstance, from: ResumePoint): Promise<void> {
+  private async drive(spec: WorkflowSpec, instance: WorkflowInstance, from: ResumePoint, announce: () => void): Promise<void> {
+    let announced = false;
+    const claimed = () => {
+      if (!announced) announce();
+      announced = true;
+    };
     const results = stepResults(instance);
     const { events } = this.options;
     const base = { workflow: spec.name, workflowId: instance.id };
@@ -173,12 +181,16 @@ export class WorkflowEngine {
       for (let attempt = i === from.index ? from.attempt : 1; ; attempt++) {
         if (attempt > spec.maxAttempts) {
           const reason = `step ${step.name} (${step.agent}) failed ${spec.maxAttempts} time(s): ${lastReason ?? 'unknown'}`;
+          claimed();
           await this.publish({ workflow: spec.name, id: instance.id, step: null, status: 'failed', attempt: 0, text: null, reason });
           events.emit('workflow.failed', { agent: WORKFLOW_ENGINE_AGENT, ...base, step: step.name, attempts: spec.maxAttempts, reason });
           return;
         }
         const input = fillStepInput(step.input ?? DEFAULT_STEP_INPUT, { input: instance.input, previous, steps: results });
-        await this.publish({ workflow: spec.name, id: instance.id, step: step.name, status: 'started', attempt, text: null, reason: null });
+        // The attempt's message id is its claim: a run that finds it already stored (two runs picked the
+        // instance up) leaves the instance to the run that recorded it first.
+        if (!(await this.publish({ workflow: spec.name, id: instance.id, step: step.name, status: 'started', attempt, text: null, reason: null }))) return;
+        claimed();
         events.emit('workflow.stepStarted', { agent: step.agent, ...base, step: step.name, attempt, input });
         const started = performance.now();
         let answer: string;
@@ -201,15 +213,17 @@ export class WorkflowEngine {
         break;
       }
     }
+    claimed(); // nothing was left to run: only the finish to record
     await this.publish({ workflow: spec.name, id: instance.id, step: null, status: 'finished', attempt: 0, text: previous, reason: null });
     events.emit('workflow.finished', { agent: WORKFLOW_ENGINE_AGENT, ...base, result: previous });
   }
 
-  /** Publishes one record to the stream (retried through an election), with its message id for dedupe. */
-  private async publish(fields: Omit<WorkflowRecord, 'at'>): Promise<void> {
+  /** Publishes one record to the stream (retried through an election) with its message id; false when the stream already held it (stored once). */
+  private async publish(fields: Omit<WorkflowRecord, 'at'>): Promise<boolean> {
     const record: WorkflowRecord = { ...fields, at: new Date().toISOString() };
     const { buckets } = this.options;
-    await buckets.retry(() => this.js.publish(workflowSubject(record.workflow, record.id, record.step), JSON.stringify(record), { msgID: workflowRecordMsgId(record) }));
+    const ack = await buckets.retry(() => this.js.publish(workflowSubject(record.workflow, record.id, record.step), JSON.stringify(record), { msgID: workflowRecordMsgId(record) }));
+    return !ack.duplicate;
   }
 }
 
