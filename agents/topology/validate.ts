@@ -8,6 +8,7 @@ import type { Topology } from './schema.js';
 import { checkEvaluators } from './evaluator-schema.js';
 import { checkNegotiations } from './validate-negotiation.js';
 import { checkWorkflows } from './validate-workflows.js';
+import { checkSeed002 } from './validate-seed-002.js';
 import { checkBatches } from './validate-batch.js';
 import { a2aExampleProblem, checkA2aEdge, checkA2aExternals } from './validate-a2a.js';
 
@@ -99,6 +100,7 @@ export function validateTopology(topology: Topology): Problem[] {
   checkEvaluators(topology, error);
   checkWorkflows(topology, error);
   checkBatches(topology, error, warn);
+  checkSeed002(topology, error, warn);
   checkNegotiations(topology, error, warn);
   const synadia = checkSynadiaExternals(topology, error, warn);
   const a2a = checkA2aExternals(topology, error);

@@ -10,6 +10,8 @@ import { requestSubjectAgent } from '../../agents/trace/message-facts.js';
 import { correlate } from '../../agents/trace/correlate.js';
 import { parsePayload } from '../../main/host/trace/record-line.js';
 import { TraceRecordSchema, type MessageRecord } from '../../agents/trace/record.js';
+import { TopologySchema } from '../../agents/topology/schema.js';
+import { validateTopology } from '../../agents/topology/validate.js';
 
 // The guide's example message, as a third party writes it.
 const guideTask = {
@@ -165,5 +167,23 @@ describe('the trace pairs a task sent with replyTo and no inbox', () => {
   it('a task without replyTo and without inbox expects nothing', () => {
     const { pairs } = correlate([record(1, 'agents.prod.task.network.any', { ...guideTask, id: 't-3', replyTo: null })]);
     expect(pairs).toEqual([]);
+  });
+});
+
+describe('seed-002 topology validation', () => {
+  const problems = (agents: { name: string; capabilities?: string[] }[]) => {
+    const topology = TopologySchema.parse({ apiVersion: 'switchboard.dev/v1', kind: 'Topology', metadata: { name: 't' }, spec: { profile: 'seed-002', llms: { offline: { provider: 'scripted' } }, agents: agents.map((a) => ({ llm: 'offline', ...a })) } });
+    return validateTopology(topology).map((p) => `${p.severity} ${p.path.join('.')}: ${p.message}`);
+  };
+  it('refuses an agent named any, and warns of a capability that cannot be a subject token', () => {
+    const found = problems([{ name: 'any' }, { name: 'net', capabilities: ['network ops', 'dns'] }]);
+    expect(found).toEqual([
+      expect.stringMatching(/^error spec\.agents\.0\.name: "any" is seed 002's capability-routing specificity/),
+      expect.stringMatching(/^warning spec\.agents\.1\.capabilities\.0: "network ops" cannot be routed to/),
+    ]);
+  });
+  it('accepts the same names under seed-000', () => {
+    const topology = TopologySchema.parse({ apiVersion: 'switchboard.dev/v1', kind: 'Topology', metadata: { name: 't' }, spec: { llms: { offline: { provider: 'scripted' } }, agents: [{ name: 'any', llm: 'offline', capabilities: ['network ops'] }] } });
+    expect(validateTopology(topology)).toEqual([]);
   });
 });
