@@ -17,6 +17,7 @@ import type { Topology } from '../../agents/topology/schema.js';
 import { startNatsServer, type SessionServer } from '../../main/host/run-session-server.js';
 import { RunSession, type RunSessionOptions } from '../../main/host/run-session.js';
 import { toConnectionOptions } from '../../main/host/nats/connect-options.js';
+import { runCli } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/nats-binary.js';
 import { until } from '../helpers/until.js';
 
@@ -214,6 +215,20 @@ describe('durable workflows', () => {
     const both = [...one.names, ...two.names];
     expect(both.filter((n) => n === 'workflow.started')).toHaveLength(1);
     expect(both.filter((n) => n.startsWith('workflow.stepStarted'))).toHaveLength(3);
+  });
+
+  it('switchboard run --workflow prints the result and exits 0; an unknown workflow is a usage error before anything starts', async () => {
+    const template = path.join(repoRoot, 'templates/durable-pipeline.yaml');
+    const done = await runCli(['run', template, '--workflow', 'order_report', '--input', 'order 5']);
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stdout.trim()).toBe('Report: facts: order 5; customer tier: gold; region: EU (order as received: order 5)');
+    expect(done.stderr).toMatch(/workflow order_report wf-\S+ requested/);
+    const unknown = await runCli(['run', template, '--workflow', 'nope', '--input', 'x']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--workflow: no workflow named nope in durable-pipeline (declared: order_report).');
+    const alone = await runCli(['run', template, '--workflow', 'order_report']);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain("--workflow needs --input (the workflow's input).");
   });
 
   it('refuses a request for a workflow the topology does not declare, with the ones it does', async () => {
