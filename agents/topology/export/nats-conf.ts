@@ -7,6 +7,7 @@
 import { broadcastPattern, broadcastSubject, DEFAULT_REGISTRY_BUCKET, inboxPrefixOf, profileFor, renderSubject, requestListens, type SubjectProfile } from '../../protocol/subjects.js';
 import type { Topology } from '../schema.js';
 import { negotiationGrants } from './negotiation-grants.js';
+import { a2aPeerNames, protocolGatewayGrants } from './nats-conf-protocol-gateway.js';
 import { a2aGrants } from './nats-conf-a2a.js';
 import { grant, newUser, responsePattern } from './grants.js';
 import { SYNADIA_STREAMED_RESPONSES, synadiaGrants } from './nats-conf-synadia.js';
@@ -83,7 +84,8 @@ export function derivePermissions(topology: Topology): UserPermissions[] {
   if (!profile) throw new Error(`Unknown subject profile ${spec.profile}.`);
   const users = new Map<string, UserPermissions>();
   for (const agent of spec.agents) users.set(agent.name, newUser(agent.name, 'agent'));
-  for (const external of spec.externalAgents) if (!users.has(external.name)) users.set(external.name, newUser(external.name, external.synadia ? 'synadia' : 'external'));
+  const a2aPeers = a2aPeerNames(topology); // not on the bus: reached through the protocol gateway
+  for (const external of spec.externalAgents) if (!users.has(external.name) && !a2aPeers.has(external.name)) users.set(external.name, newUser(external.name, external.synadia ? 'synadia' : 'external'));
 
   // A Synadia protocol agent is no Switchboard agent: it gets the protocol's grants only (nats-conf-synadia.ts).
   const switchboard = (user: UserPermissions | undefined) => (user?.kind === 'synadia' ? undefined : user);
@@ -94,7 +96,7 @@ export function derivePermissions(topology: Topology): UserPermissions[] {
     const label = `${edge.kind} edge ${edge.from} -> ${edge.to}`;
     switch (edge.kind) {
       case 'request':
-        if (users.get(edge.to)?.kind === 'synadia') break; // asked over the protocol instead
+        if (users.get(edge.to)?.kind === 'synadia' || a2aPeers.has(edge.to)) break; // asked over the protocol / through the protocol gateway instead
         if (from) grant(from.publish, renderSubject(profile.request, { agent: edge.to }), `${label}: ask`);
         if (from && profile.response) grant(from.subscribe, responsePattern(profile.response, edge.to), `${label}: its stream frames`);
         if (to) {
@@ -132,6 +134,7 @@ export function derivePermissions(topology: Topology): UserPermissions[] {
   synadiaGrants(topology, users, profile);
   a2aGrants(topology, users, profile);
   negotiationGrants(topology, users);
+  protocolGatewayGrants(topology, users);
   seed002Grants(topology, users, profile);
 
   let observer = OBSERVER_USER;
