@@ -41,6 +41,7 @@ export async function createAgentTools(topology: Topology, agentName: string, se
       blackboards: new Map(spec.blackboards.filter((b) => agent.blackboards.includes(b.name)).map((b) => [b.name, b.bucket ?? b.name])),
       registry: services.registry,
       delegation: { timeoutMs: agent.pattern?.subtaskTimeoutMs ?? 30_000, maxParallel: agent.pattern?.maxParallel ?? 8 },
+      environment: spec.environment,
       ...(services.buckets && { buckets: services.buckets }),
     }),
     // Seed 004 sequence 2.2: MCP-backed calls pass this (tool) gateway, then the protocol gateway.

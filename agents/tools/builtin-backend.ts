@@ -7,6 +7,7 @@ import type { KV } from '@nats-io/kv';
 import type { LlmTool } from '../llm/provider.js';
 import { defaultBuckets, type JetStreamBuckets } from '../runtime/jetstream-buckets.js';
 import type { CapabilityLookup } from './agent-handle.js';
+import { NEGOTIATE_TOOL, runNegotiateTool } from './negotiate-tool.js';
 import type { ToolBackend } from './gateway.js';
 import type { ToolCallContext, ToolResult } from './tool-executor.js';
 
@@ -22,6 +23,8 @@ export interface AgentAccess {
   delegation: { timeoutMs: number; maxParallel: number };
   /** Opens blackboards with the topology's replicas (the network's); default replicas otherwise. */
   buckets?: JetStreamBuckets;
+  /** Seed 002's `{env}` (spec.environment): where `negotiate` proposes. */
+  environment?: string;
 }
 
 const str = (args: Record<string, unknown>, key: string): string => {
@@ -103,6 +106,7 @@ const BUILT_INS: Record<string, BuiltIn> = {
     ),
     run: async (args, context, access) => delegate(args, context, access),
   },
+  negotiate: { ...NEGOTIATE_TOOL, run: async (args, { agent }, access) => runNegotiateTool(args, agent, access.environment ?? 'dev') },
   blackboard_read: {
     name: 'blackboard_read',
     description: 'Read one entry of a blackboard.',

@@ -5,6 +5,7 @@
  */
 import { BUILT_IN_VARIABLES, templateVariables } from './prompt-template.js';
 import type { Topology } from './schema.js';
+import { checkNegotiations } from './validate-negotiation.js';
 import { checkEvaluators } from './evaluator-schema.js';
 import { checkNegotiations } from './validate-negotiation.js';
 import { checkWorkflows } from './validate-workflows.js';
@@ -24,7 +25,7 @@ export interface Problem {
 type NodeKind = 'agent' | 'external' | 'tool' | 'blackboard';
 
 /** Built-in tools every agent may list (the tools issue implements them in the gateway). */
-export const BUILT_IN_TOOLS = ['send_message', 'request_agent', 'handoff', 'broadcast', 'delegate', 'blackboard_read', 'blackboard_write', 'blackboard_list'] as const;
+export const BUILT_IN_TOOLS = ['send_message', 'request_agent', 'handoff', 'broadcast', 'delegate', 'negotiate', 'blackboard_read', 'blackboard_write', 'blackboard_list'] as const;
 
 /** All semantic problems of a schema-valid topology. */
 export function validateTopology(topology: Topology): Problem[] {

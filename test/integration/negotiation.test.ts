@@ -6,6 +6,7 @@ import path from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Seed002MessageSchema, type Seed002Message } from '../../agents/protocol/seed-002.js';
+import type { Topology } from '../../agents/topology/schema.js';
 import { correlate } from '../../agents/trace/correlate.js';
 import type { MessageRecord, TraceRecord } from '../../agents/trace/record.js';
 import { TraceLibrary, type TraceStore } from '../../main/host/trace/index.js';
@@ -34,7 +35,7 @@ afterAll(async () => {
 });
 
 /** The template's network (some agents with `only`, a shorter deadline with `timeoutMs`), recorded by a trace recorder. */
-async function start(options: { only?: string[]; timeoutMs?: number } = {}): Promise<{ run: TemplateRun; store: TraceStore; recorder: TraceRecorder }> {
+async function start(options: { only?: string[]; timeoutMs?: number; change?: (t: Topology) => void } = {}): Promise<{ run: TemplateRun; store: TraceStore; recorder: TraceRecorder }> {
   const store = await library.create({});
   const recorder = new TraceRecorder(store, { warn: () => undefined });
   await recorder.tap(nats.connection);
@@ -43,6 +44,7 @@ async function start(options: { only?: string[]; timeoutMs?: number } = {}): Pro
     ...(options.only && { only: options.only }),
     change: (t) => {
       if (options.timeoutMs !== undefined) t.spec.agents[0]!.pattern!.negotiate!.timeoutMs = options.timeoutMs;
+      options.change?.(t);
     },
   });
   recorder.attach(run.network.events);
@@ -173,5 +175,33 @@ describe('negotiation among three agents', () => {
     expect((reply.metadata['negotiation'] as Outcome).responses).toMatchObject({ fast_analyst: { status: 'accepted' }, careful_analyst: { status: 'timed-out' }, gpu_analyst: { status: 'timed-out' } });
     const invalid = eventsNamed(run, 'message.invalid').filter((e) => e.agent === 'planner');
     expect(invalid.map((e) => e.reason)).toEqual(expect.arrayContaining([expect.stringMatching(/^not JSON/), expect.stringMatching(/gpu_analyst's answer is not \{accept: true, terms\} or \{accept: false, reason\}/)]));
+  });
+
+  it('is started by the model through the built-in negotiate tool (an LLM-driven proposer), which reasons on the outcome', async () => {
+    const { run } = await start({
+      change: (t) => {
+        const planner = t.spec.agents[0]!;
+        delete planner.pattern;
+        planner.tools = ['negotiate'];
+        planner.script = {
+          rules: [
+            { after_tool: 'negotiate', reply: 'Planner: {{tool_result}}' },
+            {
+              contains: 'analy',
+              tool_calls: [{ name: 'negotiate', arguments: { with: ['careful_analyst', 'gpu_analyst'], proposal: { task: '{{input}}' }, constraints: { max_cost: 100 }, decision: 'any-accept', timeout_ms: 2000 } }],
+            },
+          ],
+        };
+      },
+    });
+    const reply = await run.user.request('planner', 'Analyze 10GB', { timeoutMs: 10_000 });
+    const [finished] = eventsNamed(run, 'negotiation.finished');
+    expect(finished).toMatchObject({ agent: 'planner', state: 'finalized', selected: ['careful_analyst'], responses: { gpu_analyst: { status: 'declined' } } });
+    expect(reply.content.split('\n')).toEqual([
+      `Planner: Negotiation ${finished!.negotiationId} (task_assignment, any-accept) finalized: careful_analyst selected.`,
+      '- careful_analyst: accepted {"cost":90,"accuracy":0.99,"estimated_minutes":30}',
+      '- gpu_analyst: declined (Insufficient budget (cost 150 is above max_cost 100))',
+    ]);
+    expect(eventsNamed(run, 'tool.result').map((r) => `${r.agent}:${r.tool}:${r.isError}`)).toEqual(['planner:negotiate:false']);
   });
 });

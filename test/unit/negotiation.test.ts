@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { answerProposal, decideNegotiation, startNegotiation, stepNegotiation, type NegotiationInput, type NegotiationResponse, type NegotiationState } from '../../agents/runtime/patterns/negotiation-state.js';
 import { outcomeText, proposalOf } from '../../agents/runtime/patterns/negotiation.js';
 import { loadTopology } from '../../agents/topology/load.js';
+import { runNegotiateTool } from '../../agents/tools/negotiate-tool.js';
+import type { AgentHandle } from '../../agents/tools/agent-handle.js';
 import type { NegotiationDecision } from '../../agents/protocol/seed-002-negotiation.js';
 
 const T0 = 1_000_000;
@@ -175,5 +177,19 @@ describe('topology checks', () => {
       'warning spec.agents.0.pattern.negotiate.with.3: careful_analyst has no pattern.accept, so it never answers proposals: it is recorded as timed out.',
       'error spec.agents.0.pattern.negotiate.decision: decision best-terms needs negotiate.prefer { term, order } (which term ranks the accepted offers).',
     ]);
+  });
+});
+
+describe('the negotiate tool', () => {
+  const agent = { name: 'planner' } as AgentHandle; // bad arguments fail before the bus is touched
+  const bad = (args: Record<string, unknown>) => runNegotiateTool(args, agent, 'dev').then(() => 'ran', (e: Error) => e.message);
+  it('refuses bad arguments with a clear error', async () => {
+    expect(await bad({ proposal: {} })).toBe('"with" must be a non-empty list of agent names.');
+    expect(await bad({ with: [], proposal: {} })).toBe('"with" must be a non-empty list of agent names.');
+    expect(await bad({ with: ['a.b'], proposal: {} })).toBe('"with" must be a non-empty list of agent names.');
+    expect(await bad({ with: ['planner'], proposal: {} })).toBe('planner cannot negotiate with itself.');
+    expect(await bad({ with: ['a'], proposal: {}, decision: 'vote' })).toBe('"decision" must be one of all-accept, any-accept, majority, best-terms.');
+    expect(await bad({ with: ['a'], proposal: {}, timeout_ms: 0 })).toBe('"timeout_ms" must be a whole number of milliseconds from 1 to 600000 (got 0).');
+    expect(await bad({ with: ['a'], proposal: 'do it' })).toBe('"proposal" must be an object.');
   });
 });
