@@ -7,7 +7,6 @@ import { BUILT_IN_VARIABLES, templateVariables } from './prompt-template.js';
 import type { Topology } from './schema.js';
 import { checkNegotiations } from './validate-negotiation.js';
 import { checkEvaluators } from './evaluator-schema.js';
-import { checkNegotiations } from './validate-negotiation.js';
 import { checkWorkflows } from './validate-workflows.js';
 import { checkSeed002 } from './validate-seed-002.js';
 import { checkBatches } from './validate-batch.js';
