@@ -39,6 +39,8 @@ ${natsFlagHelp}
   --timeout SECONDS   how long --input waits for its reply (default: 120)
   --duration SECONDS  stop after this long
   --trace FILE        write every bus message and runtime event to FILE as NDJSON
+  --a2a-listen HOST:PORT  serve the topology's A2A agents (spec.a2a) on this address instead of spec.a2a's
+                      (a container: 0.0.0.0 and a published port)
   --quiet             no event lines, only the reply
   -h, --help          show this help
 
@@ -53,6 +55,7 @@ export async function run(argv: string[]): Promise<number> {
     options: {
       ...natsFlagSpecs,
       only: { type: 'string' },
+      'a2a-listen': { type: 'string' },
       input: { type: 'string' },
       to: { type: 'string' },
       workflow: { type: 'string' },
@@ -71,6 +74,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.workflow === undefined && (values.input === undefined) !== (values.to === undefined)) throw new UsageError('--input and --to go together.');
   const duration = positiveNumber(values.duration, '--duration');
   const timeout = positiveNumber(values.timeout, '--timeout') ?? 120;
+  const a2aListen = values['a2a-listen'] === undefined ? undefined : listenAddress(values['a2a-listen']);
 
   const read = await readTopology(file);
   if (!read.ok) return read.exitCode;
@@ -98,6 +102,7 @@ export async function run(argv: string[]): Promise<number> {
       text: await readFile(file, 'utf8'),
       baseDir: path.dirname(path.resolve(file)),
       ...(only && { only }),
+      ...(a2aListen && { a2aListen }),
       ...(trace && { library: trace.library }),
       busTap: 'best-effort',
       senderName: 'switchboard_cli',
@@ -159,4 +164,12 @@ async function runUntilDone(
   clearTimeout(timer);
   log(`${why}: stopping…`);
   return 0;
+}
+
+/** `--a2a-listen HOST:PORT` (an IPv6 host in brackets). */
+function listenAddress(value: string): { host: string; port: number } {
+  const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(value);
+  const port = match ? Number(match[2]) : NaN;
+  if (!match || port > 65535) throw new UsageError(`--a2a-listen: give HOST:PORT (e.g. 0.0.0.0:8300; port 0 for any free one), not ${JSON.stringify(value)}.`);
+  return { host: match[1]!, port };
 }

@@ -66,6 +66,8 @@ export interface RunSessionOptions {
   replay?: { recording: Recording; fork?: ForkPoint };
   /** The Switchboard version: agents served over the Synadia protocol declare it. */
   appVersion?: string;
+  /** Where agents served over A2A listen, instead of `spec.a2a`'s host and port (`switchboard run --a2a-listen`). */
+  a2aListen?: { host: string; port: number };
 }
 
 /** Options for {@link RunSession.send}. */
@@ -189,7 +191,7 @@ export class RunSession {
       }
       steps.push({ what: 'the agents', run: async (deadline) => (await network.stop(deadline)).forEach(options.warn) });
       // After the agents, stopped before them: its tasks in flight end as failed, not unanswered.
-      const a2a = await serveOnA2a({ topology, ...(options.only && { only: options.only }), connection, profile: plan.profile, version: options.appVersion ?? '0.0.0', events, isGone: (name) => network.registry.get(name)?.status === 'offline' });
+      const a2a = await serveOnA2a({ topology, ...(options.only && { only: options.only }), ...(options.a2aListen && { listen: options.a2aListen }), connection, profile: plan.profile, version: options.appVersion ?? '0.0.0', events, isGone: (name) => network.registry.get(name)?.status === 'offline' });
       if (a2a) steps.push({ what: 'the A2A server', run: (deadline) => a2a.stop(deadline) });
       // Seed 004 sequence 2.3: requests to external A2A agents are answered by the protocol gateway on the bus (a plain replay calls nothing outside).
       const gateway = options.replay && !options.replay.fork ? null : await A2aGatewayService.start({ topology, ...(options.only && { only: options.only }), connection, events, ...(options.secrets && { secrets: options.secrets }) }).catch((error: unknown) => { throw isNatsError(error) ? natsFailure(error, 'the protocol gateway cannot connect') : error; });

@@ -13,7 +13,8 @@ import { loadTopology } from '../../agents/topology/load.js';
 import { startNatsServer, type SessionServer } from '../../main/host/run-session-server.js';
 import { RunSession } from '../../main/host/run-session.js';
 import { TraceLibrary } from '../../main/host/trace/index.js';
-import { startRun } from '../helpers/cli.js';
+import { runCli, startRun } from '../helpers/cli.js';
+import { freePort } from '../helpers/ports.js';
 import { repoRoot } from '../helpers/nats-binary.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 import { until } from '../helpers/until.js';
@@ -241,15 +242,19 @@ spec:
 });
 
 describe('switchboard run serving agents over A2A', () => {
-  it('prints each served agent URL and card URL; an SDK client gets the answer there; SIGTERM closes the port', async () => {
+  it('prints each served agent URL and card URL (on --a2a-listen, when given); an SDK client gets the answer there; SIGTERM closes the port', async () => {
     const file = path.join(tmp, 'served.yaml');
     writeFileSync(file, TOPOLOGY);
-    const run = await startRun([file], { ready: /broke: also served over A2A at \S+ \(agent card: \S+\)/ });
+    const bad = await runCli(['run', file, '--a2a-listen', 'everywhere']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--a2a-listen: give HOST:PORT');
+    const port = await freePort();
+    const run = await startRun([file, '--a2a-listen', `127.0.0.1:${port}`], { ready: /broke: also served over A2A at \S+ \(agent card: \S+\)/ });
     try {
       const lines = run.output().split('\n').filter((line) => line.includes('also served over A2A'));
       expect(lines).toHaveLength(2);
       const [, url, cardUrl] = /^echo: also served over A2A at (\S+) \(agent card: (\S+)\)$/m.exec(run.output()) ?? [];
-      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/a2a\/echo$/);
+      expect(url).toBe(`http://127.0.0.1:${port}/a2a/echo`);
       expect(cardUrl).toBe(`${url}/.well-known/agent-card.json`);
       const client = await new ClientFactory().createFromUrl(cardUrl!, '');
       expect((await send(client, 'from the CLI')).artifacts.map((x) => textOf(x.parts)).join('')).toBe('Echo says: from the CLI');

@@ -3,6 +3,8 @@
 // frames); an agent not served gets none of it. The runner's own behaviour is
 // test/integration/a2a-serve.test.ts.
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { exportCompose } from '../../agents/topology/export/compose.js';
 import { derivePermissions, type UserPermissions } from '../../agents/topology/export/nats-conf.js';
 import { a2aServed } from '../../agents/topology/a2a-exposure.js';
 import { TopologySchema, type Topology, type TopologyInput } from '../../agents/topology/schema.js';
@@ -39,5 +41,18 @@ describe('A2A serving in exported config', () => {
     expect(desk!.subscribe.find((g) => g.subject === '_INBOX_a2a_client.>')!.why).toMatch(/^a2a_client \(runs on this user\)/);
     const helper = users.get('helper');
     expect([...sub(helper), ...pub(helper)].filter((s) => s.includes('a2a_client'))).toEqual([]);
+  });
+
+  it('compose: a served agent listens on 0.0.0.0 in its container on its own port, published as itself (one apart; 8300 up when spec.a2a.port is 0); replicas publish none', () => {
+    type Service = { command: string[]; ports?: string[] };
+    const services = (t: Topology) => (parse(exportCompose(t)) as { services: Record<string, Service> }).services;
+    const fixed = services(served);
+    expect(fixed['desk']!.command.slice(-2)).toEqual(['--a2a-listen', '0.0.0.0:8300']);
+    expect(fixed['desk']!.ports).toEqual(['8300:8300']);
+    expect(fixed['helper']!.command).not.toContain('--a2a-listen');
+    expect(fixed['helper']!.ports).toBeUndefined();
+    const any = services(topology({ a2a: { exposeAll: true }, agents: [{ name: 'a', llm: 'offline' }, { name: 'b', llm: 'offline' }, { name: 'c', llm: 'offline', replicas: 2 }] }));
+    expect([any['a']!.ports, any['b']!.ports, any['c']!.ports]).toEqual([['8300:8300'], ['8301:8301'], undefined]);
+    expect(any['c']!.command.slice(-1)).toEqual(['0.0.0.0:8302']);
   });
 });

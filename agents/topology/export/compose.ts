@@ -4,9 +4,11 @@
  * headless `switchboard run --only <agent>` service per agent, each with only its own nkey seed
  * mounted and only the environment variables its model settings name (passed through from the
  * host, never written here). On a cluster the agents are spread over the nodes: each lists its
- * own node first, then the others. External agents run elsewhere: no service.
+ * own node first, then the others. External agents run elsewhere: no service. An agent served over
+ * A2A listens on 0.0.0.0 in its container (`--a2a-listen`) on its own port, published as itself.
  */
 import { stringify } from 'yaml';
+import { a2aServed, type A2aServed } from '../a2a-exposure.js';
 import type { Topology } from '../schema.js';
 import { slugOf } from './names.js';
 import { CLUSTER_FILES, defaultNodeNames } from './nats-cluster.js';
@@ -65,6 +67,7 @@ export function exportCompose(topology: Topology, options: ComposeOptions = {}):
       ports: [`${4222 + i}:4222`, `${8222 + i}:8222`],
     };
   }
+  const a2a = a2aServed(topology);
   for (const [k, agent] of agents.entries()) {
     // The k-th agent's node is k mod N; it lists that node first and the others after it.
     const own = k % nodes.length;
@@ -72,7 +75,8 @@ export function exportCompose(topology: Topology, options: ComposeOptions = {}):
     const environment = Object.fromEntries(secretEnv(topology, agent.llm).map((name) => [name, `\${${name}}`]));
     services[agent.name] = {
       image: opts.image,
-      command: ['switchboard', 'run', `/topology/${topologyName}`, '--nats', urls, '--creds', `/secrets/${agent.name}.nk`, '--only', agent.name],
+      command: ['switchboard', 'run', `/topology/${topologyName}`, '--nats', urls, '--creds', `/secrets/${agent.name}.nk`, '--only', agent.name, ...a2aListen(a2a, agent.name)],
+      ...a2aPorts(a2a, agent),
       volumes: [`${relative(opts.topologyFile)}:/topology/${topologyName}:ro`, `${secretsDir}/${agent.name}.nk:/secrets/${agent.name}.nk:ro`],
       ...(Object.keys(environment).length > 0 && { environment }),
       depends_on: [...nodes], // a copy each: a shared array would come out as a YAML anchor and alias
@@ -93,6 +97,27 @@ export function natsServiceNames(topology: Topology, nodes: number): string[] {
   let prefix = 'nats';
   for (let n = 2; names(prefix).some((name) => taken.has(name)); n++) prefix = `nats-server${n > 2 ? `-${n}` : ''}`;
   return names(prefix);
+}
+
+/** The first host port of agents served over A2A when `spec.a2a.port` is 0 (any free port means nothing to publish). */
+export const COMPOSE_A2A_BASE_PORT = 8300;
+
+/** The port a served agent listens on in its container and is published on: one apart per served agent. */
+function a2aPort(served: A2aServed, agent: string): number | null {
+  const index = served.agents.indexOf(agent);
+  return index < 0 ? null : (served.port || COMPOSE_A2A_BASE_PORT) + index;
+}
+
+/** A served agent listens on every interface of its container (loopback would be unreachable from the host). */
+function a2aListen(served: A2aServed, agent: string): string[] {
+  const port = a2aPort(served, agent);
+  return port === null ? [] : ['--a2a-listen', `0.0.0.0:${port}`];
+}
+
+/** Its port, published as itself, so the card's URL (http://127.0.0.1:PORT/a2a/AGENT) is right on the host; replicas would clash on one host port: none published. */
+function a2aPorts(served: A2aServed, agent: { name: string; replicas: number }): { ports?: string[] } {
+  const port = a2aPort(served, agent.name);
+  return port === null || agent.replicas > 1 ? {} : { ports: [`${port}:${port}`] };
 }
 
 /** The environment variables an agent's model settings read its secrets from. */

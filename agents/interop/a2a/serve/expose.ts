@@ -25,6 +25,8 @@ export interface A2aServingOptions {
   isGone?: (agent: string) => boolean;
   /** Where served calls are recorded (`protocol.a2a.request/response`, inbound). */
   events?: RuntimeEventBus;
+  /** Listen here instead of `spec.a2a`'s host and port (a container binds 0.0.0.0). */
+  listen?: { host: string; port: number };
 }
 
 /** A2A serving of a run; `stop` by the run's stop deadline. */
@@ -55,7 +57,8 @@ export async function serveOnA2a(options: A2aServingOptions): Promise<A2aServing
     // The protocol gateway's inbound rule: within the topology's size limit, control characters out.
     const maxBytes = options.topology.spec.protocolGateway?.maxResponseBytes;
     const sanitize = (text: string, agent: string) => sanitizeInboundText(text, { peer: 'A2A caller', what: `message to ${agent}`, ...(maxBytes !== undefined && { maxBytes }) }).text;
-    server = await A2aServer.start({ host: served.host, port: served.port, agents, client, version: options.version, sanitize, ...(options.events && { events: options.events }) });
+    const { host, port } = options.listen ?? served;
+    server = await A2aServer.start({ host, port, agents, client, version: options.version, sanitize, ...(options.events && { events: options.events }) });
   } catch (error) {
     await client.stop();
     throw error;
