@@ -236,6 +236,11 @@ export const calls = {
     z.object({ to: z.string().min(1), input: z.string().min(1), timeoutMs: z.number().int().positive().max(600_000).optional() }).strict(),
     z.object({ content: z.string(), metadata: z.record(z.string(), z.unknown()) }),
   ),
+  'run.startWorkflow': call(
+    'Starts a durable workflow (spec.workflows) of the running topology and waits for its end: its result, or why it failed. Past `timeoutMs` it goes on in its stream.',
+    z.object({ workflow: z.string().min(1), input: z.string().min(1), timeoutMs: z.number().int().positive().max(600_000).optional() }).strict(),
+    z.object({ workflowId: z.string(), status: z.enum(['finished', 'failed']), result: z.string().nullable(), reason: z.string().nullable() }),
+  ),
   'ooda.setBreakpoints': call(
     'Replaces the running topology’s breakpoints (the designer sends its whole set on every change); a condition that cannot be evaluated where it is set is refused.',
     z.object({ breakpoints: z.array(BreakpointSchema) }).strict(),

@@ -107,6 +107,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     'run.stop': async () => runs.stop(),
     'run.getStatus': async () => runs.current(),
     'run.send': async ({ to, input, timeoutMs }) => runs.send(to, input, timeoutMs),
+    'run.startWorkflow': async ({ workflow, input, timeoutMs }) => runs.startWorkflow(workflow, input, timeoutMs),
     'ooda.setBreakpoints': async ({ breakpoints }) => (runs.setBreakpoints(breakpoints), {}),
     'ooda.pause': async ({ agent }) => (runs.controller().pause(agent), {}),
     'ooda.continueAll': async () => (runs.controller().continueAll(), {}),

@@ -148,6 +148,29 @@ export class RunManager {
     }
   }
 
+  /** Starts a durable workflow and waits (at most `timeoutMs`) for its end; it goes on in its stream past that. */
+  async startWorkflow(workflow: string, input: string, timeoutMs = 120_000): Promise<{ workflowId: string; status: 'finished' | 'failed'; result: string | null; reason: string | null }> {
+    if (!this.active) throw new RpcError('unavailable', 'Nothing is running: start a topology first.');
+    const engine = this.active.workflows;
+    if (!engine) throw new RpcError('invalid_input', 'The running topology declares no workflows (spec.workflows).');
+    let started: Awaited<ReturnType<typeof engine.request>>;
+    try {
+      started = await engine.request(workflow, input);
+    } catch (error) {
+      throw new RpcError('invalid_input', error instanceof Error ? error.message : String(error));
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new RpcError('failed', `Workflow ${workflow} ${started.id} did not end within ${timeoutMs / 1000} s; it goes on in its stream (the trace shows its steps).`)), timeoutMs);
+    });
+    try {
+      const ended = await Promise.race([started.outcome, late]);
+      return { workflowId: started.id, status: ended.status, result: ended.result ?? null, reason: ended.reason ?? null };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** The running network's step controller (the debugger's calls); refuses when nothing runs. */
   controller(): AgentNetwork['controller'] {
     if (!this.active) throw new RpcError('unavailable', 'Nothing is running: start a topology first.');

@@ -59,6 +59,7 @@ export function fakeHandlers(status: ServerStatus = sampleStatus()) {
     'run.stop': vi.fn<CallHandlers['run.stop']>(async () => idleRun),
     'run.getStatus': vi.fn<CallHandlers['run.getStatus']>(async () => idleRun),
     'run.send': vi.fn<CallHandlers['run.send']>(async () => ({ content: 'ok', metadata: {} })),
+    'run.startWorkflow': vi.fn<CallHandlers['run.startWorkflow']>(async () => ({ workflowId: 'wf-1', status: 'finished', result: 'ok', reason: null })),
     'ooda.setBreakpoints': vi.fn<CallHandlers['ooda.setBreakpoints']>(async () => ({})),
     'ooda.pause': vi.fn<CallHandlers['ooda.pause']>(async () => ({})),
     'ooda.continueAll': vi.fn<CallHandlers['ooda.continueAll']>(async () => ({})),

@@ -10,7 +10,7 @@ import './run.css';
 
 /** The Trace tab's content. */
 export function TracePanel() {
-  const { status, records, skipped, reply, busy, error, send } = useRunStore();
+  const { status, records, skipped, reply, busy, error, send, startWorkflow } = useRunStore();
   const topology = useDocumentStore((s) => s.topology);
   const running = status?.state === 'running';
   const agents = useMemo(() => status?.agents.map((a) => a.name) ?? [], [status]);
@@ -19,8 +19,11 @@ export function TracePanel() {
   const [typed, setInput] = useState<string | null>(null);
   const list = useRef<HTMLDivElement>(null);
   const setView = useViewStore((s) => s.setView);
+  // Durable workflows are started from the same box: `workflow:NAME` (a node name cannot hold ":").
+  const workflows = useMemo(() => (running ? (topology?.spec.workflows ?? []).map((w) => w.name) : []), [running, topology]);
   // Until the user picks, the template's example is the first thing worth sending.
-  const to = agents.includes(chosen) ? chosen : example && agents.includes(example.to) ? example.to : (agents[0] ?? '');
+  const to = agents.includes(chosen) || workflows.includes(chosen.replace(/^workflow:/, '')) ? chosen : example && agents.includes(example.to) ? example.to : (agents[0] ?? '');
+  const workflow = to.startsWith('workflow:') ? to.slice('workflow:'.length) : null;
   const input = typed ?? example?.input ?? '';
 
   useEffect(() => {
@@ -37,7 +40,8 @@ export function TracePanel() {
         className="trace-send"
         onSubmit={(e) => {
           e.preventDefault();
-          if (to && input) void send(to, input);
+          if (workflow && input) void startWorkflow(workflow, input);
+          else if (to && input) void send(to, input);
         }}
       >
         <select value={to} onChange={(e) => setTo(e.target.value)} disabled={!running} aria-label="Send to" data-testid="send-to">
@@ -46,10 +50,19 @@ export function TracePanel() {
               {name}
             </option>
           ))}
+          {workflows.length > 0 && (
+            <optgroup label="Durable workflows">
+              {workflows.map((name) => (
+                <option key={name} value={`workflow:${name}`}>
+                  workflow {name}
+                </option>
+              ))}
+            </optgroup>
+          )}
         </select>
-        <input value={input} onChange={(e) => setInput(e.target.value)} placeholder={running ? 'A request for the agent…' : 'Start the topology to send requests'} disabled={!running} aria-label="Request" data-testid="send-input" />
+        <input value={input} onChange={(e) => setInput(e.target.value)} placeholder={running ? (workflow ? 'The workflow’s input…' : 'A request for the agent…') : 'Start the topology to send requests'} disabled={!running} aria-label="Request" data-testid="send-input" />
         <button type="submit" className="btn btn-primary" disabled={!running || busy || !to || !input} data-testid="send-button">
-          Send
+          {workflow ? 'Start' : 'Send'}
         </button>
         <span className="muted trace-meta">
           run {status.runId} · {records.length} records{skipped ? ` (${skipped} older in the store)` : ''}

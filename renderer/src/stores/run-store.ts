@@ -34,6 +34,8 @@ export interface RunStore {
   start(): Promise<void>;
   stop(): Promise<void>;
   send(to: string, input: string): Promise<void>;
+  /** Starts a durable workflow of the running topology and shows how it ended (its steps are in the trace). */
+  startWorkflow(workflow: string, input: string): Promise<void>;
   /** Lets a paused run go on (`stepOver`: to the next Observe of that run); before Act, `replace` is the edited decision. */
   resume(runId: string, mode: ResumeMode, replace?: unknown): Promise<void>;
   /** Stops an agent before its next phase. */
@@ -172,6 +174,18 @@ export function createRunStore(client: ApiClient, { document, design }: RunStore
         if (!document.getState().topology) return;
         document.getState().edit('Breakpoints', (topology) => withBreakpoints(topology, list));
       },
+
+      startWorkflow: (workflow, input) =>
+        attempt(async () => {
+          const to = `workflow ${workflow}`;
+          try {
+            const ended = await client.call('run.startWorkflow', { workflow, input });
+            const failed = ended.status === 'failed';
+            set({ reply: { to: `${to} ${ended.workflowId}`, content: failed ? `failed: ${ended.reason ?? 'no reason given'}` : (ended.result ?? ''), failed } });
+          } catch (error) {
+            set({ reply: { to, content: error instanceof Error ? error.message : String(error), failed: true } });
+          }
+        }),
 
       send: (to, input) =>
         attempt(async () => {
