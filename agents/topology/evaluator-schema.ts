@@ -45,8 +45,8 @@ export type Evaluator = z.infer<typeof EvaluatorSchema>;
 /** How many revisions a failed verdict may cause when `maxRevisions` is not given. */
 export const DEFAULT_MAX_REVISIONS = 1;
 
-/** The evaluator names an agent that exists and is not the one it judges. */
-export function checkEvaluators(topology: Topology, error: (path: (string | number)[], message: string) => void): void {
+/** The evaluator names an agent that exists and is not the one it judges, and an edge lets it be asked. */
+export function checkEvaluators(topology: Topology, error: (path: (string | number)[], message: string) => void, warn: (path: (string | number)[], message: string) => void): void {
   const spec = topology.spec;
   const known = new Set([...spec.agents.map((a) => a.name), ...spec.externalAgents.map((e) => e.name)]);
   spec.agents.forEach((agent, i) => {
@@ -55,5 +55,9 @@ export function checkEvaluators(topology: Topology, error: (path: (string | numb
     const at = ['agents', i, 'pattern', 'evaluator', 'agent'];
     if (evaluator.agent === agent.name) error(at, `${agent.name} cannot evaluate its own replies: name another agent.`);
     else if (!known.has(evaluator.agent)) error(at, `Unknown agent "${evaluator.agent}".`);
+    // Exported permissions follow the edges: without one the coordinator may not ask its evaluator.
+    else if (!spec.edges.some((e) => e.from === agent.name && e.to === evaluator.agent && e.kind === 'request')) {
+      warn(at, `No request edge from ${agent.name} to ${evaluator.agent}: add { from: ${agent.name}, to: ${evaluator.agent}, kind: request } (exported permissions follow the edges).`);
+    }
   });
 }

@@ -97,7 +97,7 @@ export function validateTopology(topology: Topology): Problem[] {
   });
 
   checkPatterns(topology, error);
-  checkEvaluators(topology, error);
+  checkEvaluators(topology, error, warn);
   checkWorkflows(topology, error);
   checkBatches(topology, error, warn);
   checkSeed002(topology, error, warn);

@@ -53,6 +53,14 @@ const verdicts = (run: TemplateRun) => eventsNamed(run, 'evaluation.judged').map
 const coordinatorCalls = (run: TemplateRun) => eventsNamed(run, 'llm.call').filter((c) => c.agent === 'coordinator').length;
 
 describe('evaluation layer', () => {
+  it('the coordinator template judges its synthesis by its own rules: the example passes and goes out unchanged', async () => {
+    const run = await start(() => undefined);
+    const reply = await run.user.request('coordinator', EXAMPLE, { timeoutMs: 20_000 });
+    expect(reply.content).toMatch(/^Here is what your specialists found:\n1\. \[product\.search → product_agent\] 3 matches/);
+    expect(reply.content).not.toContain('unapproved');
+    expect(eventsNamed(run, 'evaluation.judged')).toMatchObject([{ agent: 'coordinator', round: 1, evaluator: 'rules', verdict: 'pass', feedback: 'all 2 rules pass', next: 'send', reason: null }]);
+  });
+
   it('an evaluator agent fails the first synthesis: the coordinator revises once, the user gets the revision, both verdicts are in the trace with the run', async () => {
     const run = await start(withEvaluator({ evaluator: { agent: 'reviewer', timeoutMs: 5000 } }, picky));
     const tmp = await makeTempDir('evaluation');

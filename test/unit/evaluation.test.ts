@@ -83,7 +83,7 @@ describe('revisionOverBudget', () => {
 });
 
 describe('pattern.evaluator in a topology', () => {
-  const topology = (pattern: string, extra = '') => `apiVersion: switchboard.dev/v1
+  const topology = (pattern: string, edges = '[{ from: coordinator, to: reviewer, kind: request }]') => `apiVersion: switchboard.dev/v1
 kind: Topology
 metadata: { name: t }
 spec:
@@ -95,7 +95,7 @@ spec:
       pattern: ${pattern}
     - name: reviewer
       llm: offline
-${extra}`;
+  edges: ${edges}`;
   const problems = (text: string) => loadTopology(text, 't.yaml').problems.map((p) => `${p.path.join('.')}: ${p.message}`);
 
   it('takes an agent (timeout defaulted) or rules, and maxRevisions', () => {
@@ -103,6 +103,13 @@ ${extra}`;
     expect(agent.problems).toEqual([]);
     expect(agent.topology!.spec.agents[0]!.pattern).toEqual({ evaluator: { agent: 'reviewer', timeoutMs: 30_000 }, maxRevisions: 2 });
     expect(problems(topology('{ evaluator: { rules: [{ mustContain: x, feedback: say x }, { maxLength: 10 }] } }'))).toEqual([]);
+  });
+
+  it('warns when no request edge lets the coordinator ask its evaluator agent (exported permissions follow edges)', () => {
+    expect(problems(topology('{ evaluator: { agent: reviewer } }', '[]'))).toEqual([
+      'spec.agents.0.pattern.evaluator.agent: No request edge from coordinator to reviewer: add { from: coordinator, to: reviewer, kind: request } (exported permissions follow the edges).',
+    ]);
+    expect(problems(topology('{ evaluator: { rules: [{ maxLength: 10 }] } }', '[]'))).toEqual([]);
   });
 
   it('refuses an unknown agent, the agent itself, an empty or unknown rule, a bad regular expression', () => {
