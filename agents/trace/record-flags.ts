@@ -64,7 +64,7 @@ export function headerStatus(headers: MessageRecord['headers']): number | null {
   return null;
 }
 
-/** True for the runtime's failure events: a handler or run that failed, a budget run out, an LLM error, a tool error or refusal, an evaluator that gave no verdict, an invalid message received, the recorder losing the bus (a gap in the trace). */
+/** True for the runtime's failure events: a handler or run that failed, a budget run out, an LLM error, a tool error or refusal, an evaluator that gave no verdict, a failed negotiation, an invalid message received, the recorder losing the bus (a gap in the trace). */
 export function isFailureEvent(record: TraceRecord): boolean {
   if (record.kind !== 'event') return false;
   switch (record.name) {
@@ -81,13 +81,15 @@ export function isFailureEvent(record: TraceRecord): boolean {
       return record.payload.isError || record.payload.refused !== null;
     case 'evaluation.judged':
       return record.payload.verdict === 'error'; // the evaluator gave no verdict (a fail is the layer working)
+    case 'negotiation.finished':
+      return record.payload.state === 'failed'; // no agreement: nobody answered, or the rule was not met
     default:
       return false;
   }
 }
 
 /** Event names whose failure depends on the payload (the others are decided by name alone). */
-const PAYLOAD_DECIDES = new Set(['run.completed', 'llm.call', 'tool.result', 'evaluation.judged']);
+const PAYLOAD_DECIDES = new Set(['run.completed', 'llm.call', 'tool.result', 'evaluation.judged', 'negotiation.finished']);
 const ALWAYS_FAILED = new Set(['handler.failed', 'budget.exceeded', 'message.invalid', 'bus.disconnected']);
 
 /** {@link isFailureEvent} from an event's name and payload JSON, parsing the payload only when it can tell. */
@@ -97,9 +99,10 @@ export function isFailureEventJson(name: string, payloadJson: string): boolean {
   // Each verdict needs one of these words in the payload: most payloads are never parsed.
   if (!/"failed"|"error":"|"isError":true|"refused":"|"verdict":"error"/.test(payloadJson)) return false;
   try {
-    const p = JSON.parse(payloadJson) as { status?: unknown; error?: unknown; isError?: unknown; refused?: unknown; verdict?: unknown };
+    const p = JSON.parse(payloadJson) as { status?: unknown; error?: unknown; isError?: unknown; refused?: unknown; verdict?: unknown; state?: unknown };
     if (name === 'run.completed') return p.status === 'failed';
     if (name === 'evaluation.judged') return p.verdict === 'error';
+    if (name === 'negotiation.finished') return p.state === 'failed';
     if (name === 'llm.call') return p.error !== null && p.error !== undefined;
     return p.isError === true || (p.refused !== null && p.refused !== undefined);
   } catch {

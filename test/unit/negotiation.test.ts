@@ -8,6 +8,8 @@ import { outcomeText, proposalOf } from '../../agents/runtime/patterns/negotiati
 import { loadTopology } from '../../agents/topology/load.js';
 import { runNegotiateTool } from '../../agents/tools/negotiate-tool.js';
 import type { AgentHandle } from '../../agents/tools/agent-handle.js';
+import { isFailureEvent, isFailureEventJson } from '../../agents/trace/record-flags.js';
+import { eventRecord } from '../helpers/trace-events.js';
 import type { NegotiationDecision } from '../../agents/protocol/seed-002-negotiation.js';
 
 const T0 = 1_000_000;
@@ -191,5 +193,18 @@ describe('the negotiate tool', () => {
     expect(await bad({ with: ['a'], proposal: {}, decision: 'vote' })).toBe('"decision" must be one of all-accept, any-accept, majority, best-terms.');
     expect(await bad({ with: ['a'], proposal: {}, timeout_ms: 0 })).toBe('"timeout_ms" must be a whole number of milliseconds from 1 to 600000 (got 0).');
     expect(await bad({ with: ['a'], proposal: 'do it' })).toBe('"proposal" must be an object.');
+  });
+});
+
+describe('in the trace', () => {
+  it('a failed negotiation is a failure row (also from its JSON, as the recorder decides), a finalized one and its answers are not', () => {
+    const base = { seq: 1, time: '2025-01-01T00:00:00.000Z', mono: 1 };
+    const failed = eventRecord(base, 'negotiation.finished', 'planner', { state: 'failed', reason: 'nobody answered before the deadline (500 ms): a timed out', selected: [], responses: { a: { status: 'timed-out' } } });
+    const finalized = eventRecord(base, 'negotiation.finished', 'planner');
+    const declined = eventRecord(base, 'negotiation.answered', 'planner', { accept: false, terms: null, reason: 'failed to agree' });
+    for (const [record, failure] of [[failed, true], [finalized, false], [declined, false]] as const) {
+      expect(isFailureEvent(record)).toBe(failure);
+      expect(isFailureEventJson(record.name, JSON.stringify(record.payload))).toBe(failure);
+    }
   });
 });
