@@ -1,4 +1,5 @@
 /** Pure rules of the run panel: which live records are kept, and what each agent's dot shows. */
+import { eventGist } from '../../../agents/trace/event-gist';
 import type { TraceRecord } from '../../../agents/trace/record';
 import type { RunStatus } from '../../../preload/contract';
 import type { AgentStatus } from '../stores/design-store';
@@ -43,7 +44,7 @@ export function describeRecord(record: TraceRecord): { who: string; what: string
             ? record.payload.tool
             : record.name === 'run.completed'
               ? `${record.payload.status}: ${record.payload.error ?? record.payload.reply}`
-              : gapText(record);
+              : (eventGist(record) ?? gapText(record));
     return { who: record.agent, what: record.name, detail };
   }
   if (!record.parsed.ok) return { who: '', what: record.subject, detail: record.payload.slice(0, 120) };
