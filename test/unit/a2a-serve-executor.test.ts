@@ -70,7 +70,7 @@ describe('ServedAgentExecutor', () => {
     const second = recordingBus();
     const held = executor.execute(contextOf(a2aUserMessage({ text: 'held' }), 't2'), second.bus);
     expect(executor.inFlight).toBe(2);
-    await executor.cancelTask('t1', first.bus);
+    await executor.cancelTask('t1');
     answers[0]!(reply('too late'));
     await running;
     expect(first.states().at(-1)).toBe(TaskState.TASK_STATE_CANCELED);
