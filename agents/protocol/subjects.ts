@@ -62,6 +62,9 @@ export const SEED_001_PROFILE: SubjectProfile = {
  * name = a task addressed to that agent (its replicas share it), whatever the task type; its own
  * requests use the task type `chat`. An agent may therefore not be named `any`. Status messages
  * (start, heartbeats, stop) go on the agent's status subject, which is the profile's presence channel.
+ * A result goes to the task's reply inbox, else to its `replyTo`; it is not also published on
+ * `agents.{env}.result.{agent}.{task_type}`: a third-party listener names that subject as `replyTo`
+ * (exported configs allow results there), and every answer is not sent twice.
  */
 export const SEED_002_PROFILE: SubjectProfile = {
   name: 'seed-002',

@@ -130,10 +130,13 @@ export function factsOf(record: TraceRecord): FlagFacts {
   };
 }
 
-// Subjects that carry AgentMessages: every template of the profiles whose wire is AgentMessage.
+// Subjects that carry AgentMessages: every template of the profiles whose wire is AgentMessage, and
+// seed 002's task subjects (its envelope is read as one; its status subjects are left out: other
+// implementations publish their own shapes there).
 const AGENT_MESSAGE_PATTERNS = Object.values(SUBJECT_PROFILES)
-  .filter((profile) => profile.wire === 'agent-message')
-  .flatMap((profile) => [profile.broadcast, profile.request, profile.direct, profile.response, profile.handoff])
+  .flatMap((profile) =>
+    profile.wire === 'agent-message' ? [profile.broadcast, profile.request, profile.direct, profile.response, profile.handoff] : profile.wire === 'seed-002' ? [profile.listen, profile.capability] : [],
+  )
   .filter((template): template is string => template !== undefined)
   .map((template) => template.replace(/\{\w+\}/g, '*'));
 // Their first tokens (all literal in the shipped profiles): most subjects are ruled out without splitting.

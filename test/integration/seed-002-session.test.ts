@@ -53,6 +53,7 @@ describe('seed-002-ops through the run session', () => {
     const store = await library.open(session.runId!);
     const page = await store.queryWithFacts({ kind: 'message', limit: 1000 });
     const invalidEvents = await store.query({ kind: 'event', type: 'message.invalid' });
+    const errors = await store.query({ kind: 'message', errors: true, subject: 'agents.prod.task.>' });
     await store.close();
     const rows = page.records.flatMap((record, i) => (record.kind === 'message' ? [{ record, facts: page.facts[i]! }] : []));
 
@@ -69,6 +70,8 @@ describe('seed-002-ops through the run session', () => {
 
     const invalid = rows.find((r) => r.record.subject === 'agents.prod.task.database.any' && !r.record.parsed.ok);
     expect(invalid?.record.parsed).toMatchObject({ ok: false, reason: expect.stringMatching(/not a seed-002 message: type/) });
+    // Flagged as an error (invalid on a task subject), unlike the valid tasks there.
+    expect(errors.records.map((r) => r.seq)).toEqual([invalid!.record.seq]);
     expect(invalidEvents.records).toHaveLength(1);
     expect(invalidEvents.records[0]).toMatchObject({ kind: 'event', agent: 'db_ops', payload: { subject: 'agents.prod.task.database.any' } });
     expect(warnings).toEqual([]);
