@@ -4,13 +4,15 @@ import { RunFailure } from '../host/run-session-failure.js';
 import { UsageError } from './flags.js';
 import type { Topology } from '../../agents/topology/schema.js';
 
-/** --workflow must name a workflow of the topology (checked before any server starts). */
-export function checkWorkflowFlag(topology: Topology, workflow: string | undefined, to: string | undefined, input: string | undefined): void {
+/** --workflow must name a workflow of the topology that this run executes (checked before any server starts). */
+export function checkWorkflowFlag(topology: Topology, workflow: string | undefined, to: string | undefined, input: string | undefined, only: readonly string[] | undefined): void {
   if (workflow === undefined) return;
   if (to !== undefined) throw new UsageError('give --to or --workflow, not both.');
   if (input === undefined) throw new UsageError('--workflow needs --input (the workflow\'s input).');
   const declared = (topology.spec.workflows ?? []).map((w) => w.name);
   if (!declared.includes(workflow)) throw new UsageError(`--workflow: no workflow named ${workflow} in ${topology.metadata.name}${declared.length ? ` (declared: ${declared.join(', ')})` : ''}.`);
+  const first = topology.spec.workflows!.find((w) => w.name === workflow)!.steps[0]!.agent;
+  if (only && !only.includes(first)) throw new UsageError(`--workflow ${workflow} is executed by the run of its first step's agent: add ${first} to --only.`);
 }
 
 /**

@@ -83,7 +83,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.to && ![...topology.spec.agents, ...topology.spec.externalAgents].some((a) => a.name === values.to)) {
     throw new UsageError(`--to: no agent named ${values.to} in ${topology.metadata.name}.`);
   }
-  checkWorkflowFlag(topology, values.workflow, values.to, values.input);
+  checkWorkflowFlag(topology, values.workflow, values.to, values.input, only);
   planSession(topology, only); // an unknown --only name fails before any server starts
   const trace = values.trace === undefined ? null : { file: values.trace, library: await traceFileLibrary(values.trace) };
 

@@ -2,10 +2,11 @@
  * Where a run starts the workflow engine: a topology that declares workflows gets one engine per
  * run, on its own connection. Each workflow is executed by the run that starts its first step's
  * agent (every run without --only), so a topology spread over `run --only` processes executes it
- * once; every engine reads the stream, so any run can request a workflow and hear how it ended.
+ * once; the runs of the other agents start no engine.
  */
 import { connect, type NodeConnectionOptions } from '@nats-io/transport-node';
 import type { RuntimeEventBus } from '../../protocol/runtime-events.js';
+import { inboxPrefixOf } from '../../protocol/subjects.js';
 import { WORKFLOW_ENGINE_AGENT, WORKFLOW_STREAM } from '../../protocol/workflow-record.js';
 import type { Topology } from '../../topology/schema.js';
 import { closeConnection } from '../close-connection.js';
@@ -23,7 +24,7 @@ export interface StartedWorkflows {
   stop(deadline: number): Promise<void>;
 }
 
-/** Starts the engine for `topology`'s workflows, or returns null when it declares none. */
+/** Starts the engine for `topology`'s workflows, or returns null when this run executes none. */
 export async function startWorkflows(options: {
   topology: Topology;
   only?: readonly string[];
@@ -34,9 +35,12 @@ export async function startWorkflows(options: {
   warn: (text: string) => void;
 }): Promise<StartedWorkflows | null> {
   const workflows = options.topology.spec.workflows ?? [];
-  if (!workflows.length) return null;
-  const nc = await connect({ ...options.connection, name: WORKFLOW_ENGINE_AGENT });
-  const engine = new WorkflowEngine({ nc, workflows, runs: workflowsRunBy(options.topology, options.only), buckets: options.buckets, events: options.events, ask: options.ask, warn: options.warn });
+  const runs = workflowsRunBy(options.topology, options.only);
+  // A run that executes none opens nothing: its credentials (an exported config) grant no stream.
+  if (!runs.size) return null;
+  // Its own inbox prefix, as an agent's: an exported config grants it (JetStream API answers, the consumer's deliveries).
+  const nc = await connect({ inboxPrefix: inboxPrefixOf(WORKFLOW_ENGINE_AGENT), ...options.connection, name: WORKFLOW_ENGINE_AGENT });
+  const engine = new WorkflowEngine({ nc, workflows, runs, buckets: options.buckets, events: options.events, ask: options.ask, warn: options.warn });
   const stop = async (deadline: number) => {
     await engine.stop();
     await closeConnection(nc, deadline);

@@ -9,6 +9,7 @@ import type { Topology } from '../schema.js';
 import { negotiationGrants } from './negotiation-grants.js';
 import { a2aPeerNames, protocolGatewayGrants } from './nats-conf-protocol-gateway.js';
 import { a2aGrants } from './nats-conf-a2a.js';
+import { workflowGrants } from './nats-conf-workflows.js';
 import { grant, newUser, responsePattern } from './grants.js';
 import { SYNADIA_STREAMED_RESPONSES, synadiaGrants } from './nats-conf-synadia.js';
 import { seed002Grants } from './nats-conf-seed-002.js';
@@ -133,6 +134,7 @@ export function derivePermissions(topology: Topology): UserPermissions[] {
 
   synadiaGrants(topology, users, profile);
   a2aGrants(topology, users, profile);
+  workflowGrants(topology, users, profile);
   negotiationGrants(topology, users);
   protocolGatewayGrants(topology, users);
   seed002Grants(topology, users, profile);
