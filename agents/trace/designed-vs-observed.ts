@@ -7,6 +7,7 @@ import { broadcastPattern, profileFor, renderSubject, subjectMatches, type Subje
 import type { Edge, Topology } from '../topology/schema.js';
 import { synadiaServed } from '../topology/synadia-exposure.js';
 import { synadiaSubjects } from '../protocol/synadia.js';
+import { seed002Subjects } from '../protocol/seed-002.js';
 import { DISCOVERY_SENDER } from '../protocol/discovered-agent.js';
 import { correlate, type RequestPair } from './correlate.js';
 import { agentMessageOf, expectsReply, inboxAgent, isPresence } from './message-facts.js';
@@ -93,6 +94,8 @@ export class DesignedVsObservedTracker {
     // flow is checked against the request edges like any other).
     for (const external of spec.externalAgents) if (external.synadia) this.exact.add(synadiaSubjects(external.synadia).heartbeat);
     for (const subject of this.synadiaPrompts.keys()) this.exact.add(subject);
+    // Seed 002 A2A negotiation: a proposer's proposals to each of its `with` are designed (answers travel on its inbox).
+    for (const agent of spec.agents) for (const target of agent.pattern?.negotiate?.with ?? []) this.exact.add(seed002Subjects.negotiate(spec.environment, target));
     // Stream frames answer whoever asked, entry requests included, so every responder's are legal.
     if (profile.response) for (const name of this.members) this.patterns.push(renderSubject(profile.response.replaceAll('{message_id}', '*'), { agent: name }));
     spec.edges.forEach((edge, index) => {

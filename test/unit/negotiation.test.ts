@@ -9,7 +9,8 @@ import { loadTopology } from '../../agents/topology/load.js';
 import { runNegotiateTool } from '../../agents/tools/negotiate-tool.js';
 import type { AgentHandle } from '../../agents/tools/agent-handle.js';
 import { isFailureEvent, isFailureEventJson } from '../../agents/trace/record-flags.js';
-import { eventRecord } from '../helpers/trace-events.js';
+import { eventRecord, messageRecord } from '../helpers/trace-events.js';
+import { designedVsObserved } from '../../agents/trace/designed-vs-observed.js';
 import type { NegotiationDecision } from '../../agents/protocol/seed-002-negotiation.js';
 
 const T0 = 1_000_000;
@@ -206,5 +207,17 @@ describe('in the trace', () => {
       expect(isFailureEvent(record)).toBe(failure);
       expect(isFailureEventJson(record.name, JSON.stringify(record.payload))).toBe(failure);
     }
+  });
+});
+
+describe('designed vs observed', () => {
+  it('a proposal to one of negotiate.with is designed traffic; one to another agent is not', () => {
+    const topology = loadTopology(readFileSync('templates/seed-002-negotiation.yaml', 'utf8'), 't.yaml').topology!;
+    const base = (seq: number) => ({ seq, time: '2025-01-01T00:00:00.000Z', mono: seq });
+    const records = [
+      messageRecord(base(1), 'agents.dev.a2a.negotiate.gpu_analyst', '{}', { reply: '_INBOX_planner.x.gpu_analyst' }),
+      messageRecord(base(2), 'agents.dev.a2a.negotiate.planner', '{}', { reply: '_INBOX_gpu_analyst.x.planner' }),
+    ];
+    expect(designedVsObserved(topology, records).undeclaredSubjects.map((u) => u.subject)).toEqual(['agents.dev.a2a.negotiate.planner']);
   });
 });
