@@ -2,9 +2,9 @@
 // on a real nats-server: the asker's request_agent / delegate go out on protocol.a2a.request.{peer},
 // the run's protocol gateway calls peers built with @a2a-js/sdk (test/helpers/a2a-servers.ts).
 // Answers come back (a message, streamed artifacts assembled); PII is stripped before the peer
-// sees it and recorded as stripped (never the value); a failed task, a peer that hangs, an
-// unreachable card and a URL that is not a card each end in a clear failed reply; the trace holds
-// the bus request and the gateway's protocol.a2a.request/response, tied to it.
+// sees it and recorded as stripped (never the value); a failed task, a peer that hangs, one asking
+// for input, an unreachable card and a URL that is not a card each end in a clear failed reply;
+// the trace holds the bus request and the gateway's protocol.a2a.request/response, tied to it.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTopology } from '../../agents/topology/load.js';
@@ -48,6 +48,7 @@ spec:
     - { name: hang, a2a: { card: "${peers.url('hang')}", timeoutMs: 1000 } }
     - { name: gone, a2a: { card: "${gone}" } }
     - { name: page, a2a: { card: "${peers.base}/html" } }
+    - { name: input, a2a: { card: "${peers.url('input')}" } }
   edges:
     - { from: asker, to: echo, kind: request }
     - { from: asker, to: stream, kind: request }
@@ -55,6 +56,7 @@ spec:
     - { from: asker, to: hang, kind: request }
     - { from: asker, to: gone, kind: request }
     - { from: asker, to: page, kind: request }
+    - { from: asker, to: input, kind: request }
 `;
 }
 
@@ -105,7 +107,7 @@ describe('calling external A2A agents', () => {
     expect(await ask('ask stream: go')).toContain('Hello, world\n(3 chunks for: go)');
   });
 
-  it('says clearly when the peer fails, hangs, cannot be reached or is not an A2A agent', async () => {
+  it('says clearly when the peer fails, hangs, asks for input, cannot be reached or is not an A2A agent', async () => {
     const failed = await ask('ask fail: the numbers');
     expect(failed).toMatch(/fail.*failed.*the peer broke: the numbers/s);
     const started = Date.now();
@@ -116,7 +118,9 @@ describe('calling external A2A agents', () => {
     expect(gone).toMatch(/connection refused/);
     const page = await ask('ask page: hello');
     expect(page).toMatch(/is not an A2A agent card: it is a web page/);
-    console.log([failed, hang, gone, page].join('\n'));
+    const input = await ask('ask input: pay the bill');
+    expect(input).toMatch(/ended the call as "input-required": it asked for more input: "Which account do you mean\?"; a delegated request cannot answer back/);
+    console.log([failed, hang, gone, page, input].join('\n'));
   });
 
   it('traces the bus request and the gateway exchange, tied to it, without the stripped value', async () => {

@@ -48,10 +48,10 @@ describe('A2aAdapter', () => {
   });
 
   it("fails a failed task with the peer's words, and an input request clearly", async () => {
-    expect(await call('fail', 'x')).toEqual(expect.objectContaining({ state: 'failed', text: 'fail failed the task: the peer broke: x.' }));
+    expect(await call('fail', 'x')).toEqual(expect.objectContaining({ state: 'failed', text: 'the peer broke: x' }));
     const input = await call('input', 'pay it');
     expect(input.state).toBe('input-required');
-    expect(input.text).toBe('input asked for more input: "Which account do you mean?"; a delegated request cannot answer back, so the task was left input-required.');
+    expect(input.text).toBe('it asked for more input: "Which account do you mean?"; a delegated request cannot answer back, so the task was left input-required.');
   });
 
   it('ends a call to a peer that hangs when its signal aborts', async () => {

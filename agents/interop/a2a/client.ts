@@ -99,7 +99,7 @@ export class A2aAdapter implements ProtocolAdapter {
       if (progress.taskId !== '' && !isTerminalState(progress.state)) this.cancel(client, progress.taskId, input.headers);
       throw error;
     }
-    return resultOf(peer.name, progress);
+    return resultOf(progress);
   }
 
   /** The SDK client of `peer`, built from its card (fetched once; a failed fetch is retried next call). */
@@ -164,7 +164,7 @@ export class A2aAdapter implements ProtocolAdapter {
 }
 
 /** The adapter's result for a call that ended in `progress`. */
-function resultOf(peer: string, progress: TaskProgress): AdapterResult {
+function resultOf(progress: TaskProgress): AdapterResult {
   const metadata: Record<string, unknown> = { ...(progress.taskId && { taskId: progress.taskId }), ...(progress.contextId && { contextId: progress.contextId }) };
   if (progress.message) return { ...messagePayload(progress.message), state: 'completed', metadata: { ...metadata, contextId: progress.message.contextId || progress.contextId } };
   const state = progress.state;
@@ -177,9 +177,10 @@ function resultOf(peer: string, progress: TaskProgress): AdapterResult {
   if (isInterruptedState(state)) {
     const asked = progress.status ? `: "${progress.status}"` : '';
     const what = state === 'auth-required' ? 'authentication' : 'more input';
-    return { text: `${peer} asked for ${what}${asked}; a delegated request cannot answer back, so the task was left ${state}.`, state, metadata };
+    return { text: `it asked for ${what}${asked}; a delegated request cannot answer back, so the task was left ${state}.`, state, metadata };
   }
-  return { text: `${peer} ${state === 'canceled' ? 'canceled' : state} the task: ${progress.status || 'it gave no reason'}.`, state, metadata };
+  // The gateway says who ended the call and how ("A2A agent "x" ended the call as "failed": …"): the peer's own words follow.
+  return { text: progress.status || `the task ended ${state} without a reason.`, state, metadata };
 }
 
 /** Waits `ms`, or rejects when `signal` aborts. */
