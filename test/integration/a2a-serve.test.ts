@@ -152,6 +152,15 @@ describe('agents served over A2A', () => {
     expect('artifacts' in result && result.artifacts.map((x) => textOf(x.parts)).join('')).toBe('Echo says: {"order":42}');
   });
 
+  it('takes messages up to the protocol gateway size limit (past the SDK parser 100 kB) and refuses a larger body with a JSON-RPC error', async () => {
+    const big = 'x'.repeat(300_000);
+    const task = await send(await clientOf('echo'), big);
+    expect(task.artifacts.map((x) => textOf(x.parts)).join('')).toBe(`Echo says: ${big}`);
+    const response = await fetch(served('echo').url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'SendMessage', params: { text: 'y'.repeat(2 * 1024 * 1024) } }) });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ error: { code: -32600, message: expect.stringMatching(/^the request is \d+ bytes, more than the limit of 1048576 bytes \(spec\.protocolGateway\.maxResponseBytes\)$/) } });
+  });
+
   it('turns a budget failure into a failed task that says why', async () => {
     const task = await send(await clientOf('broke'), 'anything');
     expect(task.status?.state).toBe(TaskState.TASK_STATE_FAILED);

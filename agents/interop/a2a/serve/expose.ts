@@ -58,7 +58,7 @@ export async function serveOnA2a(options: A2aServingOptions): Promise<A2aServing
     const maxBytes = options.topology.spec.protocolGateway?.maxResponseBytes;
     const sanitize = (text: string, agent: string) => sanitizeInboundText(text, { peer: 'A2A caller', what: `message to ${agent}`, ...(maxBytes !== undefined && { maxBytes }) }).text;
     const { host, port } = options.listen ?? served;
-    server = await A2aServer.start({ host, port, agents, client, version: options.version, sanitize, ...(options.events && { events: options.events }) });
+    server = await A2aServer.start({ host, port, agents, client, version: options.version, sanitize, ...(maxBytes !== undefined && { maxRequestBytes: maxBytes }), ...(options.events && { events: options.events }) });
   } catch (error) {
     await client.stop();
     throw error;

@@ -9,7 +9,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import { AGENT_CARD_PATH } from '@a2a-js/sdk';
 import { DefaultRequestHandler, InMemoryTaskStore } from '@a2a-js/sdk/server';
 import { agentCardHandler, jsonRpcHandler, UserBuilder } from '@a2a-js/sdk/server/express';
-import express from 'express';
+import express, { type ErrorRequestHandler } from 'express';
 import type { RuntimeEventBus } from '../../../protocol/runtime-events.js';
 import { a2aAgentPath } from '../../../topology/a2a-exposure.js';
 import type { AgentHandle } from '../../../tools/agent-handle.js';
@@ -43,6 +43,8 @@ export interface A2aServerOptions {
   requestTimeoutMs?: number;
   /** Where served calls are recorded (`protocol.a2a.request/response`, inbound). */
   events?: RuntimeEventBus;
+  /** The largest request body taken (default 1 MiB; the SDK's own parser stops at 100 kB). */
+  maxRequestBytes?: number;
 }
 
 /** The listener; stop it with {@link A2aServer.stop}. */
@@ -63,6 +65,9 @@ export class A2aServer {
     // Calls being answered: a stop waits for them (they end at once: their tasks fail), not for idle keep-alive sockets.
     const open = new OpenCalls();
     app.use((_req, res, next) => (open.add(res), next()));
+    // Parsed here, so the SDK's own parser (100 kB) leaves it be; too large is a JSON-RPC error, not an HTML page.
+    const maxBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+    app.use(express.json({ limit: maxBytes }), tooLarge(maxBytes));
     const port = await listen(server, options.host, options.port);
     const baseUrl = `http://${urlHost(options.host)}:${port}`;
     const executors: ServedAgentExecutor[] = [];
@@ -103,6 +108,18 @@ export class A2aServer {
     this.server.closeAllConnections();
     await closed;
   }
+}
+
+/** The request body limit when the caller gives none (the protocol gateway's default size limit). */
+export const DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
+
+/** Answers a body over the limit with a JSON-RPC error (HTTP 413) that says the limit. */
+function tooLarge(maxBytes: number): ErrorRequestHandler {
+  return (error: { type?: string; length?: number }, _req, res, next) => {
+    if (error.type !== 'entity.too.large') return next(error);
+    const size = error.length === undefined ? 'the request is' : `the request is ${error.length} bytes,`;
+    res.status(413).json({ jsonrpc: '2.0', id: null, error: { code: -32600, message: `${size} more than the limit of ${maxBytes} bytes (spec.protocolGateway.maxResponseBytes)` } });
+  };
 }
 
 /** Binds `server`; resolves with the port bound. */
