@@ -233,7 +233,8 @@ class OodaRun {
     let response: LlmResponse | null = null;
     let error: string | null = null;
     try {
-      const stream = this.context.stream;
+      // A reply under evaluation may be revised: it streams whole once approved (the agent's stream end), not as written.
+      const stream = this.review ? undefined : this.context.stream;
       response = await llm.complete(request, { signal: this.abort.signal, runId: this.runId, ...(stream && { onText: (delta: string) => stream.write(delta) }) });
       return { text: response.text, toolCalls: response.toolCalls };
     } catch (caught) {

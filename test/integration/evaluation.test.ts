@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { AgentMessage } from '../../agents/protocol/agent-message.js';
 import { renderSubject } from '../../agents/protocol/subjects.js';
 import type { Topology } from '../../agents/topology/schema.js';
 import { TraceLibrary } from '../../main/host/trace/index.js';
@@ -106,6 +107,16 @@ describe('evaluation layer', () => {
     } finally {
       await removeTempDir(tmp);
     }
+  });
+
+  it('a streamed request gets the approved reply only: the rejected synthesis is never streamed', async () => {
+    const run = await start(withEvaluator({ evaluator: { agent: 'reviewer', timeoutMs: 5000 } }, picky));
+    const frames: AgentMessage[] = [];
+    const reply = await run.user.request('coordinator', EXAMPLE, { timeoutMs: 20_000, stream: (frame) => frames.push(frame) });
+    expect(reply.content).toBe(REVISED);
+    expect(frames.map((f) => f.message_type)).toEqual(['stream.begin', 'stream.chunk', 'stream.end']);
+    expect(frames[1]!.content).toBe(REVISED);
+    expect(verdicts(run).map((v) => v.verdict)).toEqual(['fail', 'pass']);
   });
 
   it('a rule set judges the synthesis, naming each failing rule; the revision passes', async () => {
