@@ -190,8 +190,9 @@ export class RunSession {
         throw isNatsError(error) ? natsFailure(error, 'an agent cannot connect') : new RunFailure('start_failed', `an agent failed to start: ${(error as Error).message}`, { cause: error });
       }
       steps.push({ what: 'the agents', run: async (deadline) => (await network.stop(deadline)).forEach(options.warn) });
-      // After the agents, stopped before them: its tasks in flight end as failed, not unanswered.
-      const a2a = await serveOnA2a({ topology, ...(options.only && { only: options.only }), ...(options.a2aListen && { listen: options.a2aListen }), connection, profile: plan.profile, version: options.appVersion ?? '0.0.0', events, isGone: (name) => network.registry.get(name)?.status === 'offline' });
+      // After the agents, stopped before them: its tasks in flight end as failed, not unanswered. A
+      // replay takes no outside callers (nor the live run's port).
+      const a2a = options.replay ? null : await serveOnA2a({ topology, ...(options.only && { only: options.only }), ...(options.a2aListen && { listen: options.a2aListen }), connection, profile: plan.profile, version: options.appVersion ?? '0.0.0', events, isGone: (name) => network.registry.get(name)?.status === 'offline' });
       if (a2a) steps.push({ what: 'the A2A server', run: (deadline) => a2a.stop(deadline) });
       // Seed 004 sequence 2.3: requests to external A2A agents are answered by the protocol gateway on the bus (a plain replay calls nothing outside).
       const gateway = options.replay && !options.replay.fork ? null : await A2aGatewayService.start({ topology, ...(options.only && { only: options.only }), connection, events, ...(options.secrets && { secrets: options.secrets }) }).catch((error: unknown) => { throw isNatsError(error) ? natsFailure(error, 'the protocol gateway cannot connect') : error; });
