@@ -10,6 +10,7 @@ import { checkEvaluators } from './evaluator-schema.js';
 import { checkWorkflows } from './validate-workflows.js';
 import { checkSeed002 } from './validate-seed-002.js';
 import { checkBatches } from './validate-batch.js';
+import { checkA2aServing } from './validate-a2a-serve.js';
 import { a2aExampleProblem, checkA2aEdge, checkA2aExternals } from './validate-a2a.js';
 
 /** One finding, at a path into the document (`spec.agents.2.llm`). */
@@ -100,6 +101,7 @@ export function validateTopology(topology: Topology): Problem[] {
   checkEvaluators(topology, error, warn);
   checkWorkflows(topology, error);
   checkBatches(topology, error, warn);
+  checkA2aServing(topology, warn);
   checkSeed002(topology, error, warn);
   checkNegotiations(topology, error, warn);
   const synadia = checkSynadiaExternals(topology, error, warn);

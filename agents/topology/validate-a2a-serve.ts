@@ -1,0 +1,26 @@
+/**
+ * What the schema cannot say about serving agents over A2A (`spec.a2a`, an agent's `a2a`): settings
+ * that serve nobody, and a listener reachable beyond this machine, which takes calls from anyone
+ * (the served endpoint asks for no credentials).
+ */
+import { a2aServed } from './a2a-exposure.js';
+import type { Topology } from './schema.js';
+
+type Report = (path: (string | number)[], message: string) => void;
+
+/** Loopback addresses: only this machine reaches them. */
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/i;
+
+/** Reports the warnings of the topology's A2A serving (paths under `spec`). */
+export function checkA2aServing(topology: Topology, warn: Report): void {
+  const settings = topology.spec.a2a;
+  if (!settings) return;
+  const served = a2aServed(topology);
+  if (served.agents.length === 0) {
+    warn(['a2a'], "No agent is served over A2A: set spec.a2a.exposeAll, or an agent's a2a: true.");
+    return;
+  }
+  if (!LOOPBACK.test(served.host)) {
+    warn(['a2a', 'host'], `Served on ${served.host}, the agents take A2A calls from anyone who can reach this address (the endpoint asks for no credentials); keep 127.0.0.1, or put a proxy that checks callers in front.`);
+  }
+}
