@@ -3,14 +3,14 @@ import path from 'node:path';
 
 const fixture = path.resolve('test/fixtures/mcp/echo-server.mjs');
 
-/** The topology's YAML; `command` runs the echo server (node by default), `expose` puts it on the bus (seed 002). */
-export function echoMcpTopology(options: { expose?: boolean; command?: string } = {}): string {
+/** The topology's YAML; `command` runs the echo server (node by default), `expose` puts it on the bus (seed 002), `protocolGateway` is `spec.protocolGateway` (YAML flow). */
+export function echoMcpTopology(options: { expose?: boolean; command?: string; protocolGateway?: string } = {}): string {
   return `apiVersion: switchboard.dev/v1
 kind: Topology
 metadata: { name: mcp-demo }
 spec:
   llms: { offline: { provider: scripted } }
-  mcpServers:
+${options.protocolGateway ? `  protocolGateway: ${options.protocolGateway}\n` : ''}  mcpServers:
     - name: echo
       command: ${JSON.stringify(options.command ?? process.execPath)}
       args: [${JSON.stringify(fixture)}]

@@ -23,12 +23,12 @@ import { matchesQuery, TraceFilterSchema } from '../../agents/trace/query.js';
 import type { EventRecordOf, TraceRecord } from '../../agents/trace/record.js';
 import { TraceLibrary, type TraceStore } from '../../main/host/trace/index.js';
 import { TraceRecorder } from '../../main/host/trace/recorder.js';
+import { echoMcpTopology } from '../helpers/mcp-echo-topology.js';
 import { startTestServer, type TestServer } from '../helpers/nats-server.js';
 import { storedRecords } from '../helpers/stored-records.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 import { until } from '../helpers/until.js';
 
-const fixture = path.resolve('test/fixtures/mcp/echo-server.mjs');
 let nats: TestServer;
 let tmp: string;
 let library: TraceLibrary;
@@ -70,28 +70,7 @@ async function record(events: RuntimeEventBus) {
 const eventsNamed = <N extends 'protocol.mcp.request' | 'protocol.mcp.response' | 'protocol.a2a.request' | 'protocol.a2a.response' | 'tool.result'>(all: TraceRecord[], name: N) =>
   all.filter((r): r is EventRecordOf<N> => r.kind === 'event' && r.name === name);
 
-const mcpTopology = `apiVersion: switchboard.dev/v1
-kind: Topology
-metadata: { name: gateway-mcp }
-spec:
-  llms: { offline: { provider: scripted } }
-  protocolGateway: { pii: { fields: [ssn] }, maxResponseBytes: 1024 }
-  mcpServers:
-    - name: echo
-      command: ${JSON.stringify(process.execPath)}
-      args: [${JSON.stringify(fixture)}]
-      timeoutMs: 5000
-  agents:
-    - name: helper
-      llm: offline
-      tools: [echo/echo]
-      script:
-        rules:
-          - matches: "^say ([\\\\s\\\\S]+)$"
-            tool_calls: [{ name: echo__echo, arguments: { text: "{{match.1}}" } }]
-          - after_tool: echo__echo
-            reply: "MCP said: {{tool_result}}"
-`;
+const mcpTopology = echoMcpTopology({ protocolGateway: '{ pii: { fields: [ssn] }, maxResponseBytes: 1024 }' });
 
 describe('MCP-backed tools through the protocol gateway (sequence 2.2)', () => {
   it('strips PII before the MCP server sees it, records what was stripped (never the value), refuses an oversized answer and cleans control characters', async () => {
@@ -199,9 +178,10 @@ describe('the protocol gateway service on the bus (sequence 2.3, stub adapter)',
     // The trace: the bus request, the gateway's two events carrying its id, and the reply, all found by the request's id.
     const all = await records((r) => eventsNamed(r, 'protocol.a2a.response').length === 3 && r.some((x) => x.kind === 'message' && x.payload.includes(`"in_reply_to":"${hung.request.message_id}"`)), 'the gateway calls in the trace');
     const found = all.filter((r) => matchesQuery(r, TraceFilterSchema.parse({ correlation: ok.request.message_id })));
-    expect(found.map((r) => (r.kind === 'event' ? r.name : r.subject.startsWith('_INBOX') ? 'reply' : r.subject))).toEqual([
-      protocolGatewaySubjects.a2aRequest('travel'),
+    // Sorted: the bus tap and the runtime events reach the recorder by different paths.
+    expect(found.map((r) => (r.kind === 'event' ? r.name : r.subject.startsWith('_INBOX') ? 'reply' : r.subject)).sort()).toEqual([
       'protocol.a2a.request',
+      protocolGatewaySubjects.a2aRequest('travel'),
       'protocol.a2a.response',
       'reply',
     ]);
