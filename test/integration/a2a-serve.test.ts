@@ -31,6 +31,7 @@ spec:
       description: Says back what it is told
       capabilities: [echoing, repeating]
       llm: offline
+      prompt: "Peers: {{peers}}"
       script: { fallback: "Echo says: {{input}}", stream_chunks: 4 }
     - name: broke
       description: Has no budget left
@@ -46,13 +47,14 @@ let tmp: string;
 let library: TraceLibrary;
 let session: RunSession;
 const warnings: string[] = [];
+const systemPrompts: string[] = [];
 
 beforeAll(async () => {
   tmp = await makeTempDir('a2a-serve');
   server = await startNatsServer({ mode: 'embedded' }, { appRoot: repoRoot });
   const topology = loadTopology(TOPOLOGY, 'a2a-serve.yaml').topology!;
   library = new TraceLibrary(path.join(tmp, 'traces'));
-  session = await RunSession.start({ server: server.handle, topology, text: TOPOLOGY, baseDir: repoRoot, senderName: 'a2a_test', appVersion: '0.1.0-a2a', warn: (text) => warnings.push(text), library });
+  session = await RunSession.start({ server: server.handle, topology, text: TOPOLOGY, baseDir: repoRoot, senderName: 'a2a_test', appVersion: '0.1.0-a2a', warn: (text) => warnings.push(text), library, onNetwork: (network) => network.events.on('llm.call', (call) => void (call.agent === 'echo' && systemPrompts.push(call.request.system))) });
 }, 60_000);
 afterAll(async () => {
   await session?.stop();
@@ -114,6 +116,8 @@ describe('agents served over A2A', () => {
     const task = await send(await clientOf('echo'), 'hello there');
     expect(task.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
     expect(task.artifacts.map((a) => textOf(a.parts)).join('')).toBe('Echo says: hello there');
+    expect(systemPrompts.at(-1)).toContain('broke');
+    expect(systemPrompts.join('\n')).not.toContain('a2a_client');
   });
 
   it('streams the answer as artifact updates (appended, the last marked), then a completed status', async () => {
