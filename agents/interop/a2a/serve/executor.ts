@@ -52,6 +52,7 @@ export class ServedAgentExecutor implements AgentExecutor {
     return this.running.size;
   }
 
+  /** One A2A task: the agent asked on the caller's behalf, its answer streamed back as the task's artifact. */
   execute = async (context: RequestContext, bus: ExecutionEventBus): Promise<void> => {
     const { taskId, contextId } = context;
     const agent = this.options.agent;
@@ -124,6 +125,7 @@ export class ServedAgentExecutor implements AgentExecutor {
     }
   };
 
+  /** Ends the task as canceled. */
   cancelTask = async (taskId: string): Promise<void> => {
     // The bus request cannot be taken back: its answer is dropped when it comes.
     this.running.get(taskId)?.end(TaskState.TASK_STATE_CANCELED, 'canceled by the caller');
