@@ -3,7 +3,10 @@
 // the budget envelope.
 import { describe, expect, it } from 'vitest';
 import { judgeByRules, parseVerdict } from '../../agents/runtime/patterns/evaluation-verdict.js';
-import { revisionOverBudget } from '../../agents/runtime/patterns/evaluation.js';
+import { evaluationRequest, revisionOverBudget, SynthesisReview, type EvaluationSettings } from '../../agents/runtime/patterns/evaluation.js';
+import { RuntimeEventBus, type RuntimeEvents } from '../../agents/protocol/runtime-events.js';
+import { newMessage } from '../../agents/runtime/wire.js';
+import type { AgentHandle, RequestOptions } from '../../agents/tools/agent-handle.js';
 import { BudgetTracker } from '../../agents/runtime/budget.js';
 import { loadTopology } from '../../agents/topology/load.js';
 import { isFailureEvent, isFailureEventJson } from '../../agents/trace/record-flags.js';
@@ -143,5 +146,53 @@ describe('evaluation.judged in the trace and the console', () => {
     expect(line({ round: 1, evaluator: 'reviewer', verdict: 'fail', feedback: 'Name the day.', next: 'revise' })).toBe('coordinator        ✗ evaluation round 1 by reviewer: fail (Name the day.) → revise');
     expect(line({ round: 2, evaluator: 'rules', verdict: 'pass', feedback: 'all 2 rules pass', next: 'send' })).toBe('coordinator        ✓ evaluation round 2 by rules: pass (all 2 rules pass) → send');
     expect(line({ verdict: 'error', feedback: 'timeout', next: 'send_unapproved', reason: 'no verdict: timeout' })).toBe('coordinator        ✗ evaluation round 1 by rules: error (timeout) → sent unapproved: no verdict: timeout');
+  });
+});
+
+describe('SynthesisReview', () => {
+  /** An agent whose requests to the evaluator answer `answer` (or fail with it), recording the events. */
+  const reviewed = (answer: string | Error, settings: EvaluationSettings) => {
+    const events = new RuntimeEventBus();
+    const judged: RuntimeEvents['evaluation.judged'][] = [];
+    events.on('evaluation.judged', (e) => judged.push(e));
+    const asked: { to: string; content: string; options: RequestOptions | undefined }[] = [];
+    const agent = {
+      name: 'coordinator',
+      events,
+      request: async (to: string, content: string, options?: RequestOptions) => {
+        asked.push({ to, content, options });
+        if (answer instanceof Error) throw answer;
+        return newMessage({ message_type: 'response', from_agent: to, to_agent: 'coordinator', content: answer });
+      },
+    } as unknown as AgentHandle;
+    const request = newMessage({ message_type: 'request', from_agent: 'user', to_agent: 'coordinator', content: 'the task' });
+    const review = new SynthesisReview(settings, { agent, runId: 'run-1', request, tracker: new BudgetTracker({ timeoutMs: 60_000 }, new TestClock()) });
+    return { review, judged, asked };
+  };
+
+  it('asks the evaluator agent with the task, the reply and the format, bounded by its timeout; an unreadable answer is no verdict: sent unapproved', async () => {
+    const { review, judged, asked } = reviewed('Looks good to me', { evaluator: { agent: 'reviewer', timeoutMs: 5000 }, maxRevisions: 1 });
+    const outcome = await review.judge('the synthesis');
+    expect(asked).toEqual([{ to: 'reviewer', content: evaluationRequest('the task', 'the synthesis'), options: { timeoutMs: 5000, metadata: { conversation_id: 'run-1', evaluation: { of: 'coordinator', round: 1 } } } }]);
+    expect(asked[0]!.content).toContain('Answer with JSON only: {"verdict": "pass" | "fail"');
+    const reason = 'no verdict: reviewer\'s answer is not a verdict (expected {"verdict": "pass" | "fail", "feedback": "what to change when it fails"}, or PASS / FAIL: …): "Looks good to me"';
+    expect(outcome).toEqual({ send: `the synthesis\n\n[Sent unapproved by the evaluator (reviewer): ${reason}]` });
+    expect(judged).toEqual([{ agent: 'coordinator', runId: 'run-1', round: 1, evaluator: 'reviewer', verdict: 'error', feedback: reason.slice('no verdict: '.length), next: 'send_unapproved', reason }]);
+  });
+
+  it('revises on fail with the feedback in the prompt; with maxRevisions 0 it sends unapproved instead', async () => {
+    const once = reviewed('FAIL: name the day', { evaluator: { agent: 'reviewer', timeoutMs: 5000 }, maxRevisions: 1 });
+    expect(await once.review.judge('draft')).toEqual({
+      revise: 'The evaluator (reviewer) did not approve your reply (revision 1 of at most 1): name the day\nRevise your reply to address this feedback, and answer with the revised reply only.',
+      from: 'reviewer',
+    });
+    const never = reviewed('FAIL: name the day', { evaluator: { agent: 'reviewer', timeoutMs: 5000 }, maxRevisions: 0 });
+    expect(await never.review.judge('draft')).toEqual({ send: 'draft\n\n[Sent unapproved by the evaluator (reviewer): failed (name the day); not revised: maxRevisions is 0]' });
+  });
+
+  it('an evaluator request that fails is no verdict, with its error', async () => {
+    const { review, judged } = reviewed(new Error('reviewer failed: out of budget'), { evaluator: { agent: 'reviewer', timeoutMs: 5000 }, maxRevisions: 1 });
+    expect(await review.judge('draft')).toEqual({ send: 'draft\n\n[Sent unapproved by the evaluator (reviewer): no verdict: reviewer failed: out of budget]' });
+    expect(judged.map((j) => [j.verdict, j.next])).toEqual([['error', 'send_unapproved']]);
   });
 });

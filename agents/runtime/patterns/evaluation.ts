@@ -53,7 +53,7 @@ export class SynthesisReview {
     let reason: string | null = null;
     if (judged.verdict === 'error') reason = `no verdict: ${judged.feedback}`;
     else if (judged.verdict === 'fail') {
-      const blocked = this.round > maxRevisions ? `${maxRevisions} revision${maxRevisions === 1 ? '' : 's'} allowed, all used` : revisionOverBudget(this.run.tracker);
+      const blocked = this.round > maxRevisions ? (maxRevisions === 0 ? 'maxRevisions is 0' : `${maxRevisions} revision${maxRevisions === 1 ? '' : 's'} allowed, all used`) : revisionOverBudget(this.run.tracker);
       if (blocked) reason = `failed (${judged.feedback || 'no feedback'}); not revised: ${blocked}`;
     }
     const next = judged.verdict === 'pass' ? 'send' : reason ? 'send_unapproved' : 'revise';
