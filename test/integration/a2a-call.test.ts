@@ -17,6 +17,8 @@ import { freePort } from '../helpers/ports.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 
 const EMAIL = 'jane.doe@example.com';
+/** The echo peer's credential, attached by reference (the topology names the variable). */
+const TOKEN = 'a2a-call-secret-7f3';
 
 function topologyText(peers: A2aTestServers, gone: string): string {
   return `
@@ -42,7 +44,7 @@ spec:
           - after_tool: delegate
             reply: "{{tool_result}}"
   externalAgents:
-    - { name: echo, capabilities: [echo.text], a2a: { card: "${peers.url('echo')}", skills: [{ id: summarize, name: Summarize }] } }
+    - { name: echo, capabilities: [echo.text], a2a: { card: "${peers.url('echo')}", credential: { secret: A2A_CALL_TEST_TOKEN }, skills: [{ id: summarize, name: Summarize }] } }
     - { name: stream, a2a: { card: "${peers.url('stream')}/.well-known/agent-card.json" } }
     - { name: fail, a2a: { card: "${peers.url('fail')}" } }
     - { name: hang, a2a: { card: "${peers.url('hang')}", timeoutMs: 1000 } }
@@ -69,6 +71,7 @@ const warnings: string[] = [];
 
 beforeAll(async () => {
   tmp = await makeTempDir('a2a-call');
+  process.env['A2A_CALL_TEST_TOKEN'] = TOKEN;
   peers = await startA2aServers();
   const gone = `http://127.0.0.1:${await freePort()}/`;
   server = await startNatsServer({ mode: 'embedded' }, { appRoot: repoRoot });
@@ -84,17 +87,19 @@ afterAll(async () => {
   await server?.stop();
   await peers?.close();
   await removeTempDir(tmp);
+  delete process.env['A2A_CALL_TEST_TOKEN'];
 });
 
 const ask = async (content: string) => (await session.send('asker', content, { timeoutMs: 20_000 })).content;
 
 describe('calling external A2A agents', () => {
-  it('gets the answer through request_agent, with PII stripped before the peer sees it', async () => {
+  it('gets the answer through request_agent, with PII stripped before the peer sees it and the credential attached', async () => {
     const answer = await ask(`ask echo: mail ${EMAIL} the summary`);
     expect(answer).toContain('echo: mail [email removed] the summary');
     const seen = peers.received.filter((r) => r.agent === 'echo');
     expect(seen).toHaveLength(1);
     expect(JSON.stringify(seen)).not.toContain(EMAIL);
+    expect(seen[0]!.headers['authorization']).toBe(`Bearer ${TOKEN}`);
   });
 
   it('gets the answer through delegate by capability (the registry lists the A2A agent)', async () => {
@@ -123,13 +128,16 @@ describe('calling external A2A agents', () => {
     console.log([failed, hang, gone, page, input].join('\n'));
   });
 
-  it('traces the bus request and the gateway exchange, tied to it, without the stripped value', async () => {
+  it('traces the bus request and the gateway exchange, tied to it, without the stripped value or the credential', async () => {
     await session.stop();
     const store = await library.open(session.runId!);
     const messages = await store.queryWithFacts({ subject: 'protocol.a2a.request.echo', limit: 1000 });
     const events = await store.query({ kind: 'event', type: 'protocol.a2a.request', limit: 1000 });
     const responses = await store.query({ kind: 'event', type: 'protocol.a2a.response', limit: 1000 });
+    const everything = await store.query({ limit: 1000 });
     await store.close();
+    expect(everything.records.length).toBeLessThan(1000); // all of the run was read
+    expect(JSON.stringify(everything.records)).not.toContain(TOKEN);
     // The bus request (asker -> echo, on the gateway's subject) is answered on asker's inbox, and the rows say so.
     const first = messages.records[0];
     expect(first?.kind === 'message' && first.parsed.ok && first.parsed.message.to_agent).toBe('echo');
@@ -139,8 +147,10 @@ describe('calling external A2A agents', () => {
     const requestId = first?.kind === 'message' && first.parsed.ok ? first.parsed.message.message_id : null;
     const request = events.records.find((r) => r.kind === 'event' && r.name === 'protocol.a2a.request' && r.payload.requestId === requestId);
     expect(request?.kind === 'event' && request.payload).toMatchObject({ agent: 'asker', peer: 'echo', direction: 'outbound', stripped: [{ kind: 'email', count: 1 }] });
-    expect(JSON.stringify(events.records)).not.toContain(EMAIL);
-    expect(JSON.stringify(responses.records)).not.toContain(EMAIL);
+    for (const secret of [EMAIL, TOKEN]) {
+      expect(JSON.stringify(events.records)).not.toContain(secret);
+      expect(JSON.stringify(responses.records)).not.toContain(secret);
+    }
     const states = responses.records.flatMap((r) => (r.kind === 'event' && r.name === 'protocol.a2a.response' ? [`${r.payload.peer}:${r.payload.state}`] : []));
     expect(states).toEqual(expect.arrayContaining(['echo:completed', 'stream:completed', 'fail:failed', 'hang:timeout']));
   });
