@@ -3,7 +3,9 @@
  * `agents.{env}.a2a.negotiate.{agent}` as a `query` whose `payload.content` is `{ negotiation }`;
  * the answer is a `result` to `replyTo` with `correlationId` = the proposal's `id` and
  * `payload.content` = `{ negotiation: { id }, accept: true, terms } | { …, accept: false, reason }`
- * (the guide's handler return values). Isomorphic: the runtime and the trace read the same shapes.
+ * (the guide's handler return values). Both may carry a `text` (one readable line: what the trace
+ * shows as the message's content); it is not needed to understand them. Isomorphic: the runtime
+ * and the trace read the same shapes.
  */
 import { z } from 'zod';
 

@@ -112,9 +112,16 @@ describe('negotiation among three agents', () => {
       const envelope = Seed002MessageSchema.parse(JSON.parse(proposal.payload));
       expect(envelope).toMatchObject({ type: 'query', source: { id: 'planner' }, context: { conversationId: outcome.id }, replyTo: proposal.reply });
       expect(proposal.parsed).toMatchObject({ ok: true, message: { message_type: 'request', from_agent: 'planner' } });
+      // Read in the trace (and a sequence diagram) by its text, not its JSON.
+      expect((proposal.parsed as { message: { content: string } }).message.content).toBe(
+        `negotiation ${outcome.id} (task_assignment): data_size=10GB, task=Analyze 10GB of sales data by Friday; constraints max_cost=100, required_accuracy=0.95`,
+      );
     }
     const pairs = correlate(records).pairs.filter((p) => p.request.subject.includes('.a2a.negotiate.'));
     expect(pairs.map((p) => `${p.to}:${p.status}`).sort()).toEqual(['careful_analyst:answered', 'fast_analyst:answered', 'gpu_analyst:answered']);
+    const answerText = (to: string) => (records.find((r) => r.seq === pairs.find((p) => p.to === to)!.reply!.seq) as MessageRecord).parsed;
+    expect(answerText('gpu_analyst')).toMatchObject({ ok: true, message: { message_type: 'response', content: `declines ${outcome.id}: Insufficient budget (cost 150 is above max_cost 100)` } });
+    expect(answerText('fast_analyst')).toMatchObject({ ok: true, message: { content: `accepts ${outcome.id}: cost=60, accuracy=0.96, estimated_minutes=5` } });
     const found = (await store.query({ correlation: outcome.id, limit: 1000 })).records;
     const label = (r: TraceRecord) => (r.kind === 'event' ? r.name : r.subject.startsWith('agents.') ? 'proposal' : 'answer');
     expect(found.map(label).sort()).toEqual(['answer', 'answer', 'answer', 'negotiation.answered', 'negotiation.answered', 'negotiation.answered', 'negotiation.finished', 'negotiation.proposed', 'proposal', 'proposal', 'proposal']);

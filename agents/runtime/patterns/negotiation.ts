@@ -111,7 +111,8 @@ export function negotiateWithAgents(agent: AgentHandle, environment: string, set
       constraints: settings.constraints,
       deadline: state.deadline,
     });
-    const content = { negotiation: { id, type: settings.type, proposal: settings.proposal, constraints: settings.constraints, deadline: state.deadline } };
+    // `text` is what a reader of the bus sees (the trace's content column, a sequence diagram's arrow); the rest is the negotiation.
+    const content = { text: `negotiation ${id} (${settings.type}): ${pairs(settings.proposal)}${Object.keys(settings.constraints).length ? `; constraints ${pairs(settings.constraints)}` : ''}`, negotiation: { id, type: settings.type, proposal: settings.proposal, constraints: settings.constraints, deadline: state.deadline } };
     for (const target of settings.with) {
       const replyTo = `${inbox}.${target}`;
       // The negotiation id is the conversation: the trace threads proposals and answers by it.
@@ -135,6 +136,13 @@ function decodeAnswer(msg: Msg, targetOf: ReadonlyMap<string, string>, id: strin
   return { ok: true, from, answer: value.accept ? { accept: true, terms: value.terms } : { accept: false, reason: value.reason } };
 }
 
+/** `key=value, …` of a flat record (nested values as JSON), for the `text` of proposals and answers. */
+function pairs(record: Record<string, unknown>): string {
+  return Object.entries(record)
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join(', ');
+}
+
 /** `register_a2a_handler` with a scripted rule: answers proposals to `agent` (replicas share them); returns how to stop. */
 export function answerNegotiations(agent: AgentHandle, environment: string, rule: AcceptRule): () => Promise<void> {
   const nc = agent.connection;
@@ -150,7 +158,9 @@ export function answerNegotiations(agent: AgentHandle, environment: string, rule
       const to = msg.reply ?? decoded.value.replyTo;
       if (!to) return invalid(`negotiation ${proposal.data.negotiation.id}: the proposal has no replyTo`);
       const answer = answerProposal(rule, proposal.data.negotiation.constraints);
-      const content = { negotiation: { id: proposal.data.negotiation.id }, ...answer };
+      const id = proposal.data.negotiation.id;
+      const text = answer.accept ? `accepts ${id}${Object.keys(answer.terms).length ? `: ${pairs(answer.terms)}` : ''}` : `declines ${id}: ${answer.reason}`;
+      const content = { text, negotiation: { id }, ...answer };
       const context = { conversationId: decoded.value.context.conversationId ?? proposal.data.negotiation.id, metadata: {} };
       nc.publish(to, JSON.stringify(envelope(agent.name, 'result', content, { target: decoded.value.source.id, correlationId: decoded.value.id, context })));
     },
