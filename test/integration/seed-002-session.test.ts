@@ -2,7 +2,8 @@
 // it, embedded server, recorder tapping every subject): the example is answered offline, and the
 // stored trace reads the seed-002 traffic — the capability task and its result as request and
 // response paired (facts: from, to, requestSeq), status messages as presence, a raw client's
-// invalid envelope as an invalid message plus a `message.invalid` event.
+// invalid envelope as an invalid message plus a `message.invalid` event. Then the same example
+// through the built `switchboard run`, with its trace file.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -13,6 +14,7 @@ import { startNatsServer, type SessionServer } from '../../main/host/run-session
 import { RunSession } from '../../main/host/run-session.js';
 import { TraceLibrary } from '../../main/host/trace/index.js';
 import { repoRoot } from '../helpers/nats-binary.js';
+import { runCli } from '../helpers/cli.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 
 const TEMPLATE = readFileSync(path.join(repoRoot, 'templates/seed-002-ops.yaml'), 'utf8');
@@ -75,5 +77,19 @@ describe('seed-002-ops through the run session', () => {
     expect(invalidEvents.records).toHaveLength(1);
     expect(invalidEvents.records[0]).toMatchObject({ kind: 'event', agent: 'db_ops', payload: { subject: 'agents.prod.task.database.any' } });
     expect(warnings).toEqual([]);
+  });
+});
+
+describe('seed-002-ops through switchboard run', () => {
+  it('prints the network specialist’s answer (exit 0), and its trace file has the task and its result', async () => {
+    const trace = path.join(tmp, 'seed-002.ndjson');
+    const out = await runCli(['run', path.join(repoRoot, 'templates/seed-002-ops.yaml'), '--quiet', '--trace', trace, '--input', 'DNS lookups time out for api.example.com', '--to', 'ops_desk']);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/^net_ops: the resolver for api\.example\.com is unreachable/);
+    const records = readFileSync(trace, 'utf8').trim().split('\n').slice(1).map((line) => JSON.parse(line) as { kind: string; subject?: string; parsed?: { ok: boolean; message?: { message_type: string; message_id: string; in_reply_to: string | null } } });
+    const task = records.find((r) => r.subject === 'agents.prod.task.network.any');
+    expect(task?.parsed).toMatchObject({ ok: true, message: { message_type: 'request' } });
+    const result = records.find((r) => r.parsed?.message?.in_reply_to === task!.parsed!.message!.message_id);
+    expect(result?.parsed?.message?.message_type).toBe('response');
   });
 });
