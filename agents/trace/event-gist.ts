@@ -77,3 +77,34 @@ export function eventGist(record: EventRecord): string | null {
       return null;
   }
 }
+
+/**
+ * The id that ties an event to the other records of the same exchange (the bus request a gateway
+ * call served, a workflow instance, a negotiation, a batch run) and what to call that exchange:
+ * searching the trace for it finds them all. Null for events without one.
+ */
+export function exchangeOf(record: EventRecord): { what: string; id: string } | null {
+  switch (record.name) {
+    case 'protocol.a2a.request':
+    case 'protocol.a2a.response':
+    case 'protocol.mcp.request':
+    case 'protocol.mcp.response':
+      return record.payload.requestId ? { what: 'call', id: record.payload.requestId } : { what: 'call', id: record.payload.callId };
+    case 'workflow.started':
+    case 'workflow.resumed':
+    case 'workflow.stepStarted':
+    case 'workflow.stepFinished':
+    case 'workflow.finished':
+    case 'workflow.failed':
+      return { what: 'workflow', id: record.payload.workflowId };
+    case 'negotiation.proposed':
+    case 'negotiation.answered':
+    case 'negotiation.finished':
+      return { what: 'negotiation', id: record.payload.negotiationId };
+    case 'batch.formed':
+      return { what: 'batch', id: record.payload.runId };
+    default:
+      return null;
+  }
+}
+

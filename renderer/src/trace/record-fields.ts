@@ -62,7 +62,7 @@ export function eventFields(record: EventRecord): Field[] {
       return [
         ...head,
         ['run', `${record.payload.runId} (one run, one model call for all of them)`],
-        ['members', `${record.payload.members.length} requests, each answered on its own`],
+        ['members', `${record.payload.members.length} request${record.payload.members.length === 1 ? '' : 's'}, each answered on its own`],
         ...record.payload.members.map((m, i): Field => [`#${i + 1}`, `${m.from} · ${m.messageId} · ${m.subject}`]),
       ];
     case 'ooda.phase':

@@ -17,7 +17,7 @@ const THREAD_PAGE = 20;
 const MAX_INDENT = 8;
 
 /** The record's request or reply, its handoff chain and its conversation, once loaded. */
-export function RelatedRecordsView({ seq }: { seq: number }) {
+export function RelatedRecordsView({ seq, event = false }: { seq: number; event?: boolean }) {
   const related = useTraceStore((s) => (s.related?.seq === seq ? s.related : null));
   const bySeq = useMemo(() => new Map(related?.records.map((r) => [r.seq, r])), [related]);
   if (!related) {
@@ -29,7 +29,8 @@ export function RelatedRecordsView({ seq }: { seq: number }) {
   }
   return (
     <>
-      <RequestReply related={related} bySeq={bySeq} />
+      {/* An event is neither a request nor a reply: the section says something only when correlation tied one to it. */}
+      {(!event || related.facts.requestSeq !== null || related.facts.replySeq !== null) && <RequestReply related={related} bySeq={bySeq} />}
       {related.chain && <HandoffChainView chain={related.chain} seq={seq} bySeq={bySeq} />}
       {related.conversation && <ConversationView conversation={related.conversation} seq={seq} bySeq={bySeq} />}
     </>

@@ -15,6 +15,7 @@ import { DetailActions } from './detail-copy';
 import { Fields, InjectedBadge, Section } from './detail-parts';
 import { JsonTree } from './json-tree';
 import { eventFields, messageFields, type Field } from './record-fields';
+import { ExchangeLink } from './exchange-link';
 import { RelatedRecordsView } from './related-records';
 import { RepublishDialog } from './republish-dialog';
 import { SynadiaSection } from './synadia-detail';
@@ -139,9 +140,10 @@ function RecordDetail({ record }: { record: TraceRecord }) {
         <Section title={`Event · ${record.name}`} testId="detail-event">
           <Fields fields={eventFields(record)} />
           <CycleLink record={record} />
+          <ExchangeLink record={record} />
         </Section>
       )}
-      <RelatedRecordsView seq={record.seq} />
+      <RelatedRecordsView seq={record.seq} event={record.kind === 'event'} />
       {record.kind === 'message' && (
         <Section title={`Headers${record.headers ? ` (${Object.keys(record.headers).length})` : ''}`}>
           {record.headers ? <Fields fields={Object.entries(record.headers).map(([k, v]): Field => [k, v.join(', ')])} /> : <p className="muted">No headers.</p>}
