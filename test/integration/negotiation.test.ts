@@ -2,45 +2,25 @@
 // (scripted, offline): three analysts answer the planner's proposal on
 // agents.dev.a2a.negotiate.{agent} in seed 002's envelope; the trace recorder keeps the bus
 // messages and the negotiation.* events, which all correlate by the negotiation id.
-import path from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Seed002MessageSchema, type Seed002Message } from '../../agents/protocol/seed-002.js';
 import type { Topology } from '../../agents/topology/schema.js';
 import { correlate } from '../../agents/trace/correlate.js';
 import type { MessageRecord, TraceRecord } from '../../agents/trace/record.js';
-import { TraceLibrary, type TraceStore } from '../../main/host/trace/index.js';
-import { TraceRecorder } from '../../main/host/trace/recorder.js';
-import { startTestServer, type TestServer } from '../helpers/nats-server.js';
+import type { TraceStore } from '../../main/host/trace/index.js';
+import type { TraceRecorder } from '../../main/host/trace/recorder.js';
+import { useRecordedBus } from '../helpers/recorded-bus.js';
 import { storedRecords } from '../helpers/stored-records.js';
 import { eventsNamed, runTemplate, type TemplateRun } from '../helpers/template-network.js';
-import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 import { until } from '../helpers/until.js';
 
-let nats: TestServer;
-let tmp: string;
-let library: TraceLibrary;
-const cleanups: (() => Promise<unknown>)[] = [];
-beforeAll(async () => {
-  nats = await startTestServer();
-  tmp = await makeTempDir('negotiation');
-  library = new TraceLibrary(path.join(tmp, 'traces'));
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-afterAll(async () => {
-  await nats.stop();
-  await removeTempDir(tmp);
-});
+const bus = useRecordedBus('negotiation');
 
 /** The template's network (some agents with `only`, a shorter deadline with `timeoutMs`), recorded by a trace recorder. */
 async function start(options: { only?: string[]; timeoutMs?: number; change?: (t: Topology) => void } = {}): Promise<{ run: TemplateRun; store: TraceStore; recorder: TraceRecorder }> {
-  const store = await library.create({});
-  const recorder = new TraceRecorder(store, { warn: () => undefined });
-  await recorder.tap(nats.connection);
-  cleanups.push(() => store.close(), () => recorder.stop());
-  const run = await runTemplate(nats.connection, 'seed-002-negotiation', {
+  const { store, recorder } = await bus.record();
+  const run = await runTemplate(bus.nats.connection, 'seed-002-negotiation', {
     ...(options.only && { only: options.only }),
     change: (t) => {
       if (options.timeoutMs !== undefined) t.spec.agents[0]!.pattern!.negotiate!.timeoutMs = options.timeoutMs;
@@ -48,13 +28,13 @@ async function start(options: { only?: string[]; timeoutMs?: number; change?: (t
     },
   });
   recorder.attach(run.network.events);
-  cleanups.push(() => run.stop());
+  bus.cleanups.push(() => run.stop());
   return { run, store, recorder };
 }
 
 async function client(name: string): Promise<NatsConnection> {
-  const nc = await connect({ ...nats.connection, name });
-  cleanups.push(() => nc.close());
+  const nc = await connect({ ...bus.nats.connection, name });
+  bus.cleanups.push(() => nc.close());
   return nc;
 }
 
