@@ -12,6 +12,10 @@ import { parsePayload } from '../../main/host/trace/record-line.js';
 import { TraceRecordSchema, type MessageRecord } from '../../agents/trace/record.js';
 import { TopologySchema } from '../../agents/topology/schema.js';
 import { validateTopology } from '../../agents/topology/validate.js';
+import { loadTopology } from '../../agents/topology/load.js';
+import { connectionSubject } from '../../renderer/src/design/model/subjects.js';
+import { subjectAgent } from '../../renderer/src/live/overlays.js';
+import { readFileSync } from 'node:fs';
 
 // The guide's example message, as a third party writes it.
 const guideTask = {
@@ -185,5 +189,14 @@ describe('seed-002 topology validation', () => {
   it('accepts the same names under seed-000', () => {
     const topology = TopologySchema.parse({ apiVersion: 'switchboard.dev/v1', kind: 'Topology', metadata: { name: 't' }, spec: { llms: { offline: { provider: 'scripted' } }, agents: [{ name: 'any', llm: 'offline', capabilities: ['network ops'] }] } });
     expect(validateTopology(topology)).toEqual([]);
+  });
+});
+
+describe('the canvas reads seed-002 subjects', () => {
+  const ops = loadTopology(readFileSync('templates/seed-002-ops.yaml', 'utf8'), 'seed-002-ops.yaml').topology!;
+  it('labels lines with the environment filled in, and finds the agent a task subject addresses', () => {
+    expect(connectionSubject(ops, { kind: 'request', from: 'ops_desk', to: 'net_ops' })).toBe('agents.prod.task.chat.net_ops');
+    expect(connectionSubject(ops, { kind: 'broadcast', from: 'ops_desk', to: 'net_ops' })).toBe('agents.prod.status.ops_desk');
+    expect(subjectAgent(ops, 'agents.prod.task.chat.net_ops')).toBe('net_ops');
   });
 });

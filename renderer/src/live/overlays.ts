@@ -4,7 +4,7 @@
  * dashed "undeclared" lines from their sender — or an "outside" node — to the agent or subject
  * they went to) and into the findings list beside it. Pure.
  */
-import { SUBJECT_PROFILES } from '../../../agents/protocol/subjects';
+import { profileFor } from '../../../agents/protocol/subjects';
 import type { Topology } from '../../../agents/topology/schema';
 import type { DesignCheck } from '../../../agents/trace/design-check';
 import { requestSubjectPattern } from '../../../agents/trace/designed-vs-observed';
@@ -72,7 +72,7 @@ function lineOfEdge(lines: readonly Connection[], edge: DesignCheck['edges'][num
 
 /** The agent a subject addresses under the profile's request or direct template. */
 export function subjectAgent(topology: Topology, subject: string): string | null {
-  const profile = SUBJECT_PROFILES[topology.spec.profile];
+  const profile = profileFor(topology.spec.profile, topology.spec.environment);
   if (!profile) return null;
   for (const template of [profile.request, profile.direct]) {
     const name = template ? requestSubjectPattern({ ...profile, request: template }).exec(subject)?.[1] : undefined;

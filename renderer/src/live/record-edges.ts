@@ -4,7 +4,7 @@
  * line it answers, a broadcast on its sender's broadcast lines, a subject on every subscribe line
  * whose pattern matches it, and a tool call on the agent's tool line. Pure.
  */
-import { SUBJECT_PROFILES, subjectMatches } from '../../../agents/protocol/subjects';
+import { profileFor, subjectMatches } from '../../../agents/protocol/subjects';
 import type { Topology } from '../../../agents/topology/schema';
 import type { DesignCheck } from '../../../agents/trace/design-check';
 import { messageHop, requestSubjectPattern, synadiaPromptTargets } from '../../../agents/trace/designed-vs-observed';
@@ -53,7 +53,7 @@ export function edgeLookup(topology: Topology, lines: readonly Connection[] = li
     else if (line.kind === 'tool') add(tools, `${line.from}|${line.to}`, line.id);
     else if (line.kind === 'request' || line.kind === 'direct' || line.kind === 'handoff') add(byKey, `${line.kind}|${line.from}|${line.to}`, line.id);
   }
-  const profile = SUBJECT_PROFILES[topology.spec.profile];
+  const profile = profileFor(topology.spec.profile, topology.spec.environment);
   return { byKey, subscribe, tools, requestPattern: profile ? requestSubjectPattern(profile) : null, synadiaPrompts: synadiaPromptTargets(topology), topology, nodes: new Set(listNodes(topology).map((n) => n.name)) };
 }
 

@@ -1,11 +1,11 @@
 /** The NATS subject a line stands for, from the topology's profile, for the canvas's hover label. */
-import { renderSubject, SUBJECT_PROFILES } from '../../../../agents/protocol/subjects';
+import { broadcastSubject, profileFor, renderSubject } from '../../../../agents/protocol/subjects';
 import type { Topology } from '../../../../agents/topology/schema';
 import type { Connection } from './connections';
 
 /** The subject (or what carries the line, when it is not a subject), never throwing. */
 export function connectionSubject(topology: Topology, line: Pick<Connection, 'kind' | 'from' | 'to' | 'detail'>): string {
-  const profile = SUBJECT_PROFILES[topology.spec.profile];
+  const profile = profileFor(topology.spec.profile, topology.spec.environment);
   const bucketOf = (board: string) => topology.spec.blackboards.find((b) => b.name === board)?.bucket ?? board;
   try {
     switch (line.kind) {
@@ -16,7 +16,7 @@ export function connectionSubject(topology: Topology, line: Pick<Connection, 'ki
       case 'handoff':
         return profile?.handoff ? renderSubject(profile.handoff, { from: line.from, to: line.to }) : `no handoff subjects in ${topology.spec.profile}`;
       case 'broadcast':
-        return profile?.broadcast ?? '';
+        return profile ? broadcastSubject(profile, line.from) : '';
       case 'subscribe':
         return line.detail ?? '(no subject)';
       case 'watch':
