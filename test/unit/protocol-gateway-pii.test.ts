@@ -67,6 +67,16 @@ describe('protocol gateway: PII stripping', () => {
     expect(text(input, { emails: true, phones: false, cards: false, fields: [] }).value).toBe('[email removed] +44 20 7946 0958 4111111111111111');
   });
 
+  it('sums per kind at the root once there are more than MAX_STRIPPED_ENTRIES paths', () => {
+    const many = Array.from({ length: 150 }, (_, i) => ({ email: `u${i}@example.com`, ssn: 'x' }));
+    const r = stripPii(many, { ...all, fields: ['ssn'] }, 'data');
+    expect(r.stripped).toEqual([
+      { kind: 'email', path: 'data', count: 150 },
+      { kind: 'field', path: 'data', count: 150 },
+    ]);
+    expect(r.value[149]).toEqual({ email: '[email removed]', ssn: '[removed]' });
+  });
+
   it('never puts a removed value in what it reports', () => {
     const r = stripPii({ a: 'secret.person@example.com', ssn: 'X-SECRET-9' }, { ...all, fields: ['ssn'] }, 'data');
     const report = JSON.stringify(r.stripped);

@@ -141,10 +141,22 @@ export function stripPii<T>(value: T, rules: PiiRules = DEFAULT_PII_RULES, root 
     const parsed = parseJsonContainer(value);
     if (parsed !== undefined) {
       const cleaned = walk(parsed, root, rules, fields, found, 0);
-      return { value: (found.list.length > 0 ? JSON.stringify(cleaned) : value) as T, stripped: found.list };
+      return { value: (found.list.length > 0 ? JSON.stringify(cleaned) : value) as T, stripped: bounded(found.list, root) };
     }
   }
-  return { value: walk(value, root, rules, fields, found, 0) as T, stripped: found.list };
+  const cleaned = walk(value, root, rules, fields, found, 0) as T;
+  return { value: cleaned, stripped: bounded(found.list, root) };
+}
+
+/** More entries than this are summed per kind under the root path (a trace record stays small whatever the payload). */
+export const MAX_STRIPPED_ENTRIES = 100;
+
+/** At most MAX_STRIPPED_ENTRIES entries: beyond, one per kind at `root` with the total count. */
+function bounded(list: Stripped[], root: string): Stripped[] {
+  if (list.length <= MAX_STRIPPED_ENTRIES) return list;
+  const totals = new Map<StrippedKind, number>();
+  for (const s of list) totals.set(s.kind, (totals.get(s.kind) ?? 0) + s.count);
+  return [...totals].map(([kind, count]) => ({ kind, path: root, count }));
 }
 
 /** The object or array a string holds as JSON, else undefined. */
