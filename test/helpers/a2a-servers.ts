@@ -17,7 +17,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
-import { AGENT_CARD_PATH, TaskState, type AgentCard, type Message, type Task } from '@a2a-js/sdk';
+import { AGENT_CARD_PATH, TaskState, type AgentCard, type Task } from '@a2a-js/sdk';
 import {
   AgentEvent,
   DefaultRequestHandler,
@@ -66,16 +66,10 @@ export async function startA2aServers(options: A2aServersOptions = {}): Promise<
   const held = new Set<() => void>();
   const app = express();
   let base = '';
-  // The request's headers, seen by the executor of the same request (the SDK's context does not carry them).
-  let lastHeaders: A2aReceived['headers'] = {};
-  app.use((req, _res, next) => {
-    lastHeaders = { ...req.headers };
-    next();
-  });
   for (const agent of A2A_TEST_AGENTS) {
     const card = (): AgentCard => cardOf(agent, `${base}/${agent}/rpc`);
     const store = new InMemoryTaskStore();
-    const executor = executorOf(agent, options, (message) => received.push({ agent, ...messagePayload(message), headers: lastHeaders }), held, store);
+    const executor = executorOf(agent, options, (ctx) => received.push({ agent, ...messagePayload(ctx.userMessage), headers: headersOf(ctx) }), held, store);
     const handler = new DefaultRequestHandler(card(), store, executor);
     app.use(`/${agent}/${AGENT_CARD_PATH}`, agentCardHandler({ agentCardProvider: async () => card() }));
     app.use(`/${agent}/rpc`, jsonRpcHandler({ requestHandler: handler, userBuilder: UserBuilder.noAuthentication }));
@@ -121,6 +115,9 @@ function cardOf(agent: A2aTestAgent, rpcUrl: string): AgentCard {
   };
 }
 
+/** The HTTP headers of the request `ctx` serves (the SDK's default context keeps them in its state under 'headers'). */
+const headersOf = (ctx: RequestContext): A2aReceived['headers'] => ({ ...(ctx.context.state.get('headers') as A2aReceived['headers'] | undefined) });
+
 const taskOf = (ctx: RequestContext, state: TaskState, text?: string): Task => ({
   id: ctx.taskId,
   contextId: ctx.contextId,
@@ -147,13 +144,12 @@ function artifact(bus: ExecutionEventBus, ctx: RequestContext, artifactId: strin
   );
 }
 
-function executorOf(agent: A2aTestAgent, options: A2aServersOptions, receive: (m: Message) => void, held: Set<() => void>, store: TaskStore): AgentExecutor {
+function executorOf(agent: A2aTestAgent, options: A2aServersOptions, receive: (ctx: RequestContext) => void, held: Set<() => void>, store: TaskStore): AgentExecutor {
   const cancels = new Map<string, () => void>();
   return {
     async execute(ctx, bus) {
-      const message = ctx.userMessage;
-      receive(message);
-      const { text, data } = messagePayload(message);
+      receive(ctx);
+      const { text, data } = messagePayload(ctx.userMessage);
       if (agent === 'echo') {
         bus.publish(AgentEvent.message(a2aAgentMessage({ text: `echo: ${text}`, ...(data !== undefined && { data }), contextId: ctx.contextId })));
       } else if (agent === 'task') {
