@@ -87,19 +87,27 @@ export class WorkflowEngine {
     const deadline = buckets.deadline();
     await buckets.openStream(nc, WORKFLOW_STREAM, [WORKFLOW_SUBJECTS], deadline);
     const jsm = await jetstreamManager(nc, { timeout: 2000, checkAPI: false });
-    const last = (await buckets.retry(() => jsm.streams.info(WORKFLOW_STREAM), deadline)).state.last_seq;
+    const { last_seq: last, messages: stored } = (await buckets.retry(() => jsm.streams.info(WORKFLOW_STREAM), deadline)).state;
     // An ordered consumer from the first record: nothing of it is left on the server after a kill.
     const consumer = await buckets.retry(() => this.js.consumers.get(WORKFLOW_STREAM), deadline);
     const messages = (this.messages = await consumer.consume());
     let markCaughtUp!: () => void;
-    const caughtUp = new Promise<void>((resolve) => (markCaughtUp = resolve));
-    if (last === 0) markCaughtUp();
+    let readFailed!: (error: Error) => void;
+    const caughtUp = new Promise<void>((resolve, reject) => ((markCaughtUp = resolve), (readFailed = reject)));
+    // The last record may be gone (a purge, a removed message): an empty stream, or the consumer saying
+    // nothing more is pending, is read to its end too — else the start would wait for a record never delivered.
+    if (stored === 0) markCaughtUp();
     void (async () => {
       for await (const msg of messages) {
         this.onRecord(msg);
-        if (msg.seq >= last) markCaughtUp();
+        if (msg.seq >= last || msg.info.pending === 0) markCaughtUp();
       }
-    })().catch((error: unknown) => !this.stopped && this.options.warn(`workflows: reading ${WORKFLOW_STREAM} stopped: ${(error as Error).message}`));
+    })()
+      .catch((error: unknown) => {
+        if (!this.stopped) this.options.warn(`workflows: reading ${WORKFLOW_STREAM} stopped: ${(error as Error).message}`);
+      })
+      // The reading ended before the stream was read to its end: the start fails rather than waiting on.
+      .finally(() => readFailed(new Error(`reading ${WORKFLOW_STREAM} ended before its last record`)));
     await caughtUp;
     this.caughtUp = true;
     for (const instance of this.instances.values()) this.pickUp(instance, true);
