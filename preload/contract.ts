@@ -89,6 +89,8 @@ export const RunStatusSchema = z.object({
   error: z.string().nullable(),
   /** For a replay or a fork (`run.replay`): what it re-runs and how far it followed; null or absent for a normal run. */
   replay: ReplayStatusSchema.nullable().optional(),
+  /** Agents of the run that clients of other protocols can reach: an A2A endpoint and card, or a Synadia prompt subject. */
+  served: z.array(z.object({ agent: z.string(), protocol: z.enum(['a2a', 'synadia']), address: z.string(), card: z.string().nullable() })).optional(),
 });
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 

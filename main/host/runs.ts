@@ -20,6 +20,9 @@ import type { SecretStore } from './secrets.js';
 import { WorkCancelled, type LongWork } from './trace/long-work.js';
 import { TraceLibrary, traceRoot, type TraceStore } from './trace/index.js';
 import { OpenRuns } from './trace/open-runs.js';
+import { synadiaSubjects } from '../../agents/protocol/synadia.js';
+import type { Topology } from '../../agents/topology/schema.js';
+import { synadiaServed } from '../../agents/topology/synadia-exposure.js';
 
 /** The app's runs: the host's server, the app's trace library, live batches and pauses to the UI. */
 export class RunManager {
@@ -91,6 +94,7 @@ export class RunManager {
         startedAt: new Date().toISOString(),
         error: null,
         replay: replay?.status ?? null,
+        served: replay ? [] : servedBy(session, topology),
       });
       if (replay) void this.followReplay(session, replay.status);
       return status;
@@ -236,4 +240,11 @@ function refusing(work: () => void): void {
     if (error instanceof RpcError) throw error;
     throw new RpcError('invalid_input', error instanceof Error ? error.message : String(error));
   }
+}
+
+/** What the run serves to other protocols' clients: A2A endpoints (with their cards) and Synadia prompt subjects. */
+function servedBy(session: RunSession, topology: Topology): NonNullable<RunStatus['served']> {
+  const a2a = session.a2aCards.map((card) => ({ agent: card.agent, protocol: 'a2a' as const, address: card.url, card: card.cardUrl }));
+  const synadia = [...synadiaServed(topology)].map(([agent, served]) => ({ agent, protocol: 'synadia' as const, address: synadiaSubjects(served.identity).prompt, card: null }));
+  return [...a2a, ...synadia];
 }

@@ -107,6 +107,31 @@ describe('other protocols in the trace', () => {
     await stop();
   });
 
+  it('says where a served agent\'s A2A card is, and that card reads back in the A2A panel', async () => {
+    const served = `apiVersion: switchboard.dev/v1
+kind: Topology
+metadata: { name: a2a-served, example: { to: desk, input: hello } }
+spec:
+  llms: { offline: { provider: scripted } }
+  agents:
+    - { name: desk, description: Answers A2A clients, capabilities: [triage], llm: offline, a2a: true, script: { fallback: "desk: {{input}}" } }
+`;
+    await runExample(served, 'a2a-served.yaml', /desk: hello/);
+    const list = page.getByTestId('run-served');
+    expect(await list.locator('summary').innerText()).toBe('served: 1 over A2A');
+    await list.locator('summary').click();
+    const card = await list.locator('code').innerText();
+    expect(card).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/a2a\/desk\/\.well-known\/agent-card\.json$/);
+    await workbench.screenshot('s7-ui-run-served');
+    await list.locator('summary').click();
+    await page.getByTestId('a2a-card-url').fill(card);
+    await page.getByTestId('a2a-card-fetch').click();
+    const shown = page.getByTestId('a2a-card');
+    await shown.waitFor();
+    expect(await shown.innerText()).toMatch(/desk[\s\S]*Answers A2A clients[\s\S]*triage/);
+    await stop();
+  });
+
   it('pairs a seed-002 task with its result on seed 002 subjects', async () => {
     await runExample(ops, 'seed-002-ops.yaml', /.+/);
     await page.getByTestId('view-trace').click();

@@ -1,5 +1,6 @@
 /** Run and Stop in the top bar with how many runs are paused, their commands (F5, Shift+F5) and the debugger's (F8, F10…) in the shared registry. */
 import { useEffect } from 'react';
+import type { RunStatus } from '../../../preload/contract';
 import { registerCommands } from '../commands/registry';
 import { PausedCount } from '../debugger/paused-badge';
 import { registerDebuggerCommands } from '../debugger/paused-commands';
@@ -8,6 +9,7 @@ import { useRunStore } from '../stores/run-store';
 import { useServerStore } from '../stores/server-store';
 import type { Stores } from '../stores/stores';
 import { useStores } from '../stores/stores-context';
+import './run.css';
 
 type RunStores = Pick<Stores, 'document' | 'run' | 'server'>;
 
@@ -57,9 +59,10 @@ export function RunControls() {
       </button>
       {state === 'running' && (
         <span className="muted" data-testid="run-state">
-          running {status?.agents.reduce((n, a) => n + a.instances, 0)} agents
+          running {agentCount(status?.agents ?? [])}
         </span>
       )}
+      {state === 'running' && status?.served && status.served.length > 0 && <ServedList served={status.served} />}
       {state === 'running' && <PausedCount />}
       {state === 'failed' && (
         <span className="pill pill-failed" title={status?.error ?? ''} data-testid="run-state">
@@ -67,5 +70,33 @@ export function RunControls() {
         </span>
       )}
     </div>
+  );
+}
+
+/** "running 3 agents", "1 agent": instances, not names (replicas count). */
+function agentCount(agents: RunStatus['agents']): string {
+  const n = agents.reduce((sum, a) => sum + a.instances, 0);
+  return `${n} agent${n === 1 ? '' : 's'}`;
+}
+
+/** The run's agents that other protocols' clients can reach: where, and (A2A) the card to give them. */
+function ServedList({ served }: { served: NonNullable<RunStatus['served']> }) {
+  const a2a = served.filter((s) => s.protocol === 'a2a').length;
+  const synadia = served.length - a2a;
+  const label = [a2a > 0 ? `${a2a} over A2A` : null, synadia > 0 ? `${synadia} to Synadia clients` : null].filter(Boolean).join(', ');
+  return (
+    <details className="served-list" data-testid="run-served">
+      <summary title="Agents this run serves to clients of other protocols">served: {label}</summary>
+      <ul>
+        {served.map((s) => (
+          <li key={`${s.protocol}:${s.agent}`}>
+            <strong>{s.agent}</strong> <span className="muted">{s.protocol === 'a2a' ? 'A2A card' : 'Synadia prompt'}</span>{' '}
+            <code className="served-address" title="Select to copy">
+              {s.card ?? s.address}
+            </code>
+          </li>
+        ))}
+      </ul>
+    </details>
   );
 }
