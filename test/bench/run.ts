@@ -10,6 +10,7 @@ import { runAgentBench } from './agents.bench.js';
 import { runClusterBench } from './cluster.bench.js';
 import { runDesignerBench } from './designer.bench.js';
 import { runPatternsBench } from './patterns.bench.js';
+import { runProtocolsBench } from './protocols.bench.js';
 import { runReplayBench } from './replay.bench.js';
 import { runStartupBench } from './startup.bench.js';
 import { runTraceBench } from './trace.bench.js';
@@ -29,6 +30,7 @@ const GROUPS: Record<string, { run: () => Promise<void>; built?: true }> = {
   replay: { run: runReplayBench },
   timeline: { run: runTimelineBench },
   cluster: { run: runClusterBench },
+  protocols: { run: runProtocolsBench },
 };
 const USAGE = `Usage: npm run bench [-- --only NAME]\nGroups: ${Object.keys(GROUPS).join(', ')}`;
 
