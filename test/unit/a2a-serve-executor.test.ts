@@ -9,6 +9,8 @@ import { ServedAgentExecutor } from '../../agents/interop/a2a/serve/executor.js'
 import { a2aUserMessage } from '../../agents/interop/a2a/translate.js';
 import type { AgentMessage } from '../../agents/protocol/agent-message.js';
 import { newMessage } from '../../agents/runtime/wire.js';
+import { GATEWAY_PREVIEW_CHARS, type ProtocolResponseEvent } from '../../agents/protocol/protocol-gateway.js';
+import { RuntimeEventBus } from '../../agents/protocol/runtime-events.js';
 import type { RequestOptions } from '../../agents/tools/agent-handle.js';
 
 /** The request context the SDK would build for `message` (the executor reads these fields only). */
@@ -49,6 +51,18 @@ describe('ServedAgentExecutor', () => {
       ['hi', true, true],
     ]);
     expect(executor.inFlight).toBe(0);
+  });
+
+  it('records the served call\'s response with the bytes of the whole answer, not of its preview', async () => {
+    const long = 'é'.repeat(GATEWAY_PREVIEW_CHARS * 2);
+    const events = new RuntimeEventBus();
+    const responses: ProtocolResponseEvent[] = [];
+    events.on('protocol.a2a.response', (e) => void responses.push(e));
+    const executor = new ServedAgentExecutor({ agent: 'echo', client: { request: async () => reply(long) }, events });
+    await executor.execute(contextOf(a2aUserMessage({ text: 'hi' })), recordingBus().bus);
+    expect(responses).toHaveLength(1);
+    expect(responses[0]!.preview.length).toBe(GATEWAY_PREVIEW_CHARS);
+    expect(responses[0]!.bytes).toBe(Buffer.byteLength(long));
   });
 
   it('rejects a message without text, without asking the agent', async () => {

@@ -70,8 +70,9 @@ export class ServedAgentExecutor implements AgentExecutor {
         this.running.delete(taskId);
         status(state, reason);
         const ok = state === TaskState.TASK_STATE_COMPLETED;
-        const preview = cut(ok ? answerText : (reason ?? ''));
-        this.options.events?.emit('protocol.a2a.response', { ...call, requestId: requestId ?? null, stripped: [], state: taskStateName(state), durationMs: performance.now() - started, error: ok ? null : (reason ?? null), preview, bytes: Buffer.byteLength(preview) });
+        const text = ok ? answerText : (reason ?? '');
+        // bytes: the whole answer's, as the gateway's outbound calls record it (the preview is cut).
+        this.options.events?.emit('protocol.a2a.response', { ...call, requestId: requestId ?? null, stripped: [], state: taskStateName(state), durationMs: performance.now() - started, error: ok ? null : (reason ?? null), preview: cut(text), bytes: Buffer.byteLength(text) });
       },
     };
     const task: Task = { id: taskId, contextId, status: { state: TaskState.TASK_STATE_SUBMITTED, message: undefined, timestamp: new Date().toISOString() }, artifacts: [], history: [context.userMessage], metadata: undefined };
