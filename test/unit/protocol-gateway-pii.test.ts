@@ -77,6 +77,30 @@ describe('protocol gateway: PII stripping', () => {
     expect(r.value[149]).toEqual({ email: '[email removed]', ssn: '[removed]' });
   });
 
+  it('removes addresses with non-ASCII letters or an apostrophe whole (nothing of them is left)', () => {
+    for (const address of ['josé@example.com', 'alice@bücher.de', "o'brien@example.com", 'Zoë.Ünal@mail.example.org']) {
+      expect(text(`to ${address}.`).value, address).toBe('to [email removed].');
+    }
+    expect(text("'alice@example.com'").value).toBe("'[email removed]'");
+  });
+
+  it('removes a NANP number written with its leading 1', () => {
+    for (const n of ['1-800-555-1234', '1 (555) 123-4567', '1.555.123.4567']) expect(text(`call ${n} now`).value, n).toBe('call [phone removed] now');
+  });
+
+  it('keeps millisecond timestamps and a date followed by a time (they are neither cards nor phones)', () => {
+    const input = 'at 1733500000000 (1733500000001, 1733500000002, 1733500000003, 1733500000004, 1733500000005, 1733500000006, 1733500000007, 1733500000008, 1733500000009); meeting 01-02-2024 10:30';
+    const r = text(input);
+    expect(r.value).toBe(input);
+    expect(r.stripped).toEqual([]);
+  });
+
+  it('removes a card number given as a JSON number', () => {
+    const r = stripPii({ card: 4111111111111111, qty: 3, ts: 1733500000000 }, all, 'data');
+    expect(r.value).toEqual({ card: '[card removed]', qty: 3, ts: 1733500000000 });
+    expect(r.stripped).toEqual([{ kind: 'card', path: 'data.card', count: 1 }]);
+  });
+
   it('never puts a removed value in what it reports', () => {
     const r = stripPii({ a: 'secret.person@example.com', ssn: 'X-SECRET-9' }, { ...all, fields: ['ssn'] }, 'data');
     const report = JSON.stringify(r.stripped);

@@ -31,16 +31,25 @@ export interface PiiResult<T> {
   stripped: Stripped[];
 }
 
-// `%40` is an @ in a URL's query or path (`?user=alice%40example.com`): still an address.
-const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._+-]+(?:%[0-9A-Fa-f]{2}[A-Za-z0-9._+-]*)*?(?:@|%40)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![A-Za-z0-9-])/g;
-// 13-19 digits, optionally in groups split by one space or dash; Luhn decides (order numbers survive).
-const CARD = /(?<![\d.,-])\d(?:[ -]?\d){12,18}(?![\d]|[.,-]\d)/g;
+// `%40` is an @ in a URL's query or path (`?user=alice%40example.com`): still an address. Letters
+// are any script's (josé@example.com, alice@bücher.de: an ASCII-only class left them whole), and
+// an apostrophe may join a local part (o'brien@…), never start one ('alice@…' keeps its quote).
+const EMAIL = /(?<![\p{L}\p{M}\p{N}._%+-])[\p{L}\p{M}\p{N}._+-]+(?:'[\p{L}\p{M}\p{N}._+-]+)*(?:%[0-9A-Fa-f]{2}[\p{L}\p{M}\p{N}._+-]*)*?(?:@|%40)[\p{L}\p{N}](?:[\p{L}\p{M}\p{N}-]*[\p{L}\p{M}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{M}\p{N}-]*[\p{L}\p{M}\p{N}])?)*\.\p{L}{2,24}(?![\p{L}\p{M}\p{N}-])/gu;
+// 13-19 digits, optionally in groups split by one space or dash, starting 2-6 as the card networks'
+// numbers do (Mastercard 2/5, Amex/Diners/JCB 3, Visa 4, Discover/UnionPay 6) — a millisecond
+// timestamp (1733500000000) starts with 1 and one in ten passes Luhn; Luhn decides (order numbers survive).
+const CARD = /(?<![\d.,-])[2-6](?:[ -]?\d){12,18}(?![\d]|[.,-]\d)/g;
+/** A card number in a JSON number (the digits of a safe integer). */
+const CARD_DIGITS = /^[2-6]\d{12,18}$/;
 // International: a + (or 00) then country code and groups; 8-15 digits in all (E.164).
 const PHONE_INTL = /(?<![\w+./#-])(?:\+|\b00)\d{1,3}(?:[ .-]?\(?\d{1,8}\)?){1,6}(?![\w]|[ .-]\d)/g;
-// North American: (555) 123-4567, 555-123-4567, 555.123.4567, 555 123 4567.
-const PHONE_NANP = /(?<![\w.+/#-])(?:\(\d{3}\)\s?|\d{3}[-. ])\d{3}[-. ]\d{4}(?![\w]|[.-]\d)/g;
+// North American: (555) 123-4567, 555-123-4567, 555.123.4567, 555 123 4567, also with the leading 1
+// (1-800-555-1234: the lookbehind refused the dash before 800, so it was left whole).
+const PHONE_NANP = /(?<![\w.+/#-])(?:1[-. ]?)?(?:\(\d{3}\)\s?|\d{3}[-. ])\d{3}[-. ]\d{4}(?![\w]|[.-]\d)/g;
 // National with a trunk 0: 020 7946 0958, 030-1234567, 01 23 45 67 89 (no dots: dates like 01.02.2024 stay).
 const PHONE_TRUNK = /(?<![\w.+/#-])0\d{1,4}(?:[ -]\d{2,8}){1,4}(?![\w]|[ .-]\d)/g;
+// A day-month-year (or month-day-year) date: 01-02-2024 10:30 read as 0 + four groups of digits.
+const DATE_START = /^(?:0[1-9]|[12]\d|3[01])[ -](?:0[1-9]|[12]\d|3[01])[ -](?:19|20)\d\d(?!\d)/;
 
 const digitsOf = (text: string) => text.replace(/\D/g, '');
 
@@ -81,7 +90,7 @@ function cleanString(text: string, rules: PiiRules, counts: Counts): string {
     out = replaceCounted(out, PHONE_NANP, 'phone', counts);
     out = replaceCounted(out, PHONE_TRUNK, 'phone', counts, (m) => {
       const n = digitsOf(m).length;
-      return n >= 9 && n <= 12;
+      return n >= 9 && n <= 12 && !DATE_START.test(m);
     });
   }
   if (rules.emails) out = replaceCounted(out, EMAIL, 'email', counts);
@@ -109,6 +118,11 @@ class Findings {
 }
 
 function walk(value: unknown, path: string, rules: PiiRules, fields: ReadonlySet<string>, found: Findings, depth: number): unknown {
+  // A card number sent as a JSON number ({"card": 4111111111111111}) is still a card number.
+  if (typeof value === 'number' && rules.cards && Number.isSafeInteger(value) && CARD_DIGITS.test(String(value)) && luhnValid(String(value))) {
+    found.add(path, { card: 1 });
+    return PII_REPLACEMENT.card;
+  }
   if (typeof value === 'string') {
     const counts: Counts = {};
     const out = cleanString(value, rules, counts);
