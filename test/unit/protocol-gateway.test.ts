@@ -166,6 +166,21 @@ describe('protocol gateway: one exchange', () => {
     expect((await shapeless.gateway.exchange({ agent: 'a', peer, text: 'hi' })).error).toMatch(/not the expected shape/);
   });
 
+  it("a transport error carrying the peer's own text (the SDK's 'SSE error event: …') is cleaned of control characters and cut before the trace and the caller see it", async () => {
+    const raw = `SSE error event: {"message":"\u001b]0;pwned\u0007\u001b[2Jgone\u202e"}${'y'.repeat(200_000)}`;
+    const { gateway, seen } = gatewayWith(fakeAdapter(() => Promise.reject(new Error(raw))).adapter, { TRAVEL_TOKEN: 't' });
+    const result = await gateway.exchange({ agent: 'a', peer, text: 'hi' });
+    expect(result).toMatchObject({ ok: false, state: 'error' });
+    expect(result.error).toMatch(/^A2A agent "travel" could not be called: SSE error event: \{"message":"gone"\}y+…$/);
+    expect(result.error!.length).toBeLessThan(1200);
+    const response = seen.find((e) => e.name === 'protocol.a2a.response')!.payload as { error: string; preview: string };
+    for (const text of [result.text, response.error, response.preview]) {
+      // eslint-disable-next-line no-control-regex -- asserting none is left
+      expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+      expect(text.length).toBeLessThan(1200);
+    }
+  });
+
   it('MCP calls are recorded as protocol.mcp.*, with the run and the tool', async () => {
     const { adapter } = fakeAdapter(() => ({ text: 'done', state: 'completed' }), 'mcp');
     const { gateway, seen } = gatewayWith(adapter);

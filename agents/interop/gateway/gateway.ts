@@ -11,7 +11,7 @@ import { GATEWAY_PREVIEW_CHARS, type ProtocolRequestEvent } from '../../protocol
 import type { RuntimeEventBus } from '../../protocol/runtime-events.js';
 import { credentialHeaders, envSecretSource } from './credentials.js';
 import { piiRulesOf, stripPii, type PiiRules } from './pii.js';
-import { DEFAULT_MAX_RESPONSE_BYTES, sanitizeAdapterResult } from './sanitize.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, sanitizeAdapterResult, stripControlChars } from './sanitize.js';
 import type { AdapterResult, ExchangeRequest, ExchangeResult, GatewayPeer, GatewayProtocol, ProtocolAdapter, ProtocolGatewaySettings } from './types.js';
 
 /** Options of {@link ProtocolGateway}. */
@@ -117,7 +117,9 @@ export class ProtocolGateway {
     } catch (error) {
       if (timeout.aborted) return fail(`${label} did not answer within ${peer.timeoutMs} ms (its timeoutMs).`, 'timeout');
       if (signal.aborted) return fail(`The call to ${label} was cancelled (the run stopped).`, 'canceled');
-      return fail(`${label} could not be called: ${messageOf(error)}`);
+      // Transport errors can carry the peer's own text (the SDK's "SSE error event: {…}", a JSON-RPC
+      // error's message): it is inbound, so cleaned and cut like an answer before the trace and the caller see it.
+      return fail(cut(stripControlChars(`${label} could not be called: ${messageOf(error)}`).text));
     }
     try {
       const { result, bytes, removed } = sanitizeAdapterResult(raw, { peer: label, maxBytes: this.maxBytes });
