@@ -87,7 +87,7 @@ describe('templates and export', () => {
   it('lists every template, the trio first, each with its example', async () => {
     const { templates } = await h()['topology.listTemplates'](undefined);
     expect(templates[0]!.id).toBe('seed-000-trio');
-    expect(templates.map((t) => t.id).sort()).toEqual(['auction', 'blackboard', 'coordinator', 'durable-pipeline', 'hybrid', 'seed-000-trio', 'seed-002-batch', 'seed-002-negotiation', 'seed-002-ops', 'swarm', 'synadia-bridge']);
+    expect(templates.map((t) => t.id).sort()).toEqual(['a2a-loopback', 'auction', 'blackboard', 'coordinator', 'durable-pipeline', 'hybrid', 'seed-000-trio', 'seed-002-batch', 'seed-002-negotiation', 'seed-002-ops', 'swarm', 'synadia-bridge']);
     expect(templates.every((t) => t.example !== null)).toBe(true);
   });
 
