@@ -66,8 +66,7 @@ export async function fetchAgentCard(url: string, options: FetchCardOptions = {}
   const fetchImpl: typeof fetch = async (input, init) => {
     const response = await fetch(input, { ...init, signal, headers: { ...(init?.headers as Record<string, string>), ...options.headers } });
     if (!response.ok) throw new A2aCardError('http', `${cardUrl} answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}: no agent card there.`);
-    const text = await response.text();
-    if (text.length > MAX_CARD_BYTES) throw new A2aCardError('not_a_card', `${cardUrl} is not an A2A agent card: it sent ${text.length} bytes (a card is at most ${MAX_CARD_BYTES}).`);
+    const text = await readCapped(response, cardUrl);
     checkCardJson(cardUrl, text, response.headers.get('content-type') ?? '');
     return new Response(text, { status: 200, headers: { 'content-type': 'application/json' } });
   };
@@ -114,6 +113,30 @@ export function summarizeCard(card: AgentCard, cardUrl: string): A2aCardSummary 
       .filter((s) => s && typeof s.id === 'string')
       .map((s) => ({ id: s.id, name: typeof s.name === 'string' && s.name !== '' ? s.name : s.id, description: typeof s.description === 'string' ? s.description : '' })),
   };
+}
+
+/** The body as text, read no further than MAX_CARD_BYTES (a server sending without end is refused at once, not read until the timeout). */
+async function readCapped(response: Response, cardUrl: string): Promise<string> {
+  const tooBig = () => new A2aCardError('not_a_card', `${cardUrl} is not an A2A agent card: it sent more than ${MAX_CARD_BYTES} bytes (a card is a few kB).`);
+  if (Number(response.headers.get('content-length') ?? 0) > MAX_CARD_BYTES) {
+    void response.body?.cancel().catch(() => undefined);
+    throw tooBig();
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    if (bytes > MAX_CARD_BYTES) {
+      void reader.cancel().catch(() => undefined);
+      throw tooBig();
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
 /** Refuses what is not a card: a web page, text that is not JSON, JSON without a name or interfaces. */
