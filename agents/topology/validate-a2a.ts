@@ -16,6 +16,10 @@ export function checkA2aExternals(topology: Topology, error: Report): Set<string
     if (!external.a2a) return;
     names.add(external.name);
     if (!external.answers) error(['externalAgents', i, 'answers'], `"${external.name}" is an A2A agent, which answers requests: "answers: false" contradicts "a2a".`);
+    if (hasUserInfo(external.a2a.card)) {
+      // fetch refuses such a URL with an error quoting it whole: the secret would reach the trace and the app.
+      error(['externalAgents', i, 'a2a', 'card'], `"${external.name}"'s card URL carries a user name or password: remove it and give the secret by reference in a2a.credential (the NAME of an environment variable).`);
+    }
     if (external.synadia) error(['externalAgents', i, 'a2a'], `"${external.name}" cannot be both a Synadia protocol agent and an A2A agent: keep one of "synadia" and "a2a".`);
   });
   return names;
@@ -31,4 +35,9 @@ export function checkA2aEdge(edge: { from: string; to: string; kind: string }, i
 export function a2aExampleProblem(topology: Topology, a2a: ReadonlySet<string>): string | null {
   const to = topology.metadata.example?.to;
   return to && a2a.has(to) ? `The example goes to "${to}", an A2A agent: send it to an agent of the topology that asks it.` : null;
+}
+
+/** Whether an http(s) URL names a user or password (`https://user:secret@host/`): an @ before the path. */
+function hasUserInfo(url: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url);
 }

@@ -38,6 +38,14 @@ describe('external A2A agents in validation', () => {
     );
   });
 
+  it('refuses a card URL carrying a user or password (it would be in the file and in every error naming the URL), pointing to credential', () => {
+    const found = problems({ externalAgents: [{ name: 'travel', a2a: { card: 'https://bob:s3cret@agents.example.com/travel/' } }] });
+    expect(found).toEqual([
+      'spec.externalAgents.0.a2a.card: "travel"\'s card URL carries a user name or password: remove it and give the secret by reference in a2a.credential (the NAME of an environment variable).',
+    ]);
+    expect(found.join('\n')).not.toContain('s3cret');
+  });
+
   it('refuses a card URL that is not http(s)', () => {
     expect(() => problems({ externalAgents: [{ name: 'travel', a2a: { card: 'ftp://example.com/card.json' } }] })).toThrow(/http:\/\/ or https:\/\/ URL of an agent card/);
   });
