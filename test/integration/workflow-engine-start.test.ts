@@ -1,6 +1,7 @@
 // The workflow engine's start reads AI_WORKFLOWS to its end before it resumes anything: a stream
 // whose last record is gone (purged by hand with `nats stream purge`, or its last message removed)
-// must still count as read to its end — the engine starts instead of waiting forever.
+// must still count as read to its end — the engine starts instead of waiting forever. And a stop
+// during the pause between a step's attempts ends the pause: no timer is left pending.
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,8 @@ import { JetStreamBuckets } from '../../agents/runtime/jetstream-buckets.js';
 import { WorkflowEngine } from '../../agents/runtime/workflows/workflow-engine.js';
 import { WorkflowSchema, type WorkflowSpec } from '../../agents/topology/schema.js';
 import { startTestServer, type TestServer } from '../helpers/nats-server.js';
+import { TestClock } from '../helpers/test-clock.js';
+import { until } from '../helpers/until.js';
 
 let server: TestServer;
 let nc: NatsConnection;
@@ -63,5 +66,22 @@ describe('workflow engine start', () => {
     const again = await third.request('w', 'two');
     expect(await again.outcome).toMatchObject({ status: 'finished', result: 'TWO' });
     await third.stop();
+  });
+});
+
+describe('workflow engine stop', () => {
+  it('ends the pause between a failed attempt and the next: nothing is left pending', async () => {
+    const clock = new TestClock();
+    const events = new RuntimeEventBus();
+    const failed: string[] = [];
+    events.on('workflow.stepFinished', (e) => void failed.push(e.status));
+    const retried = WorkflowSchema.parse({ name: 'r', steps: [{ name: 'a', agent: 'x' }], maxAttempts: 3 });
+    const e = new WorkflowEngine({ nc, workflows: [retried], runs: new Set(['r']), buckets: new JetStreamBuckets(), events, ask: () => Promise.reject(new Error('down')), warn: () => undefined, retryPauseMs: () => 60_000, clock });
+    await startWithin(e, 10_000);
+    await e.request('r', 'in');
+    await until(() => failed.length === 1 && clock.pending === 1, 'the first attempt to fail and its pause to begin');
+    await e.stop();
+    expect(clock.pending).toBe(0);
+    expect(failed).toEqual(['failed']);
   });
 });

@@ -23,6 +23,7 @@ import {
   type WorkflowRecord,
 } from '../../protocol/workflow-record.js';
 import type { WorkflowSpec } from '../../topology/schema.js';
+import { systemClock, type Clock } from '../clock.js';
 import type { JetStreamBuckets } from '../jetstream-buckets.js';
 import { foldRecord, instanceKey, resumePoint, stepResults, type ResumePoint, type WorkflowInstance } from './workflow-state.js';
 
@@ -42,6 +43,8 @@ export interface WorkflowEngineOptions {
   warn: (text: string) => void;
   /** Pause before attempt `attempt` (default 250 ms doubling, at most 5 s). */
   retryPauseMs?: (attempt: number) => number;
+  /** Times the pauses between attempts (tests pass a controllable one); the real one by default. */
+  clock?: Clock;
 }
 
 /** How a workflow instance ended. */
@@ -69,6 +72,8 @@ export class WorkflowEngine {
   private readonly instances = new Map<string, WorkflowInstance>();
   private readonly active = new Set<string>();
   private readonly waiters = new Map<string, ((outcome: WorkflowOutcome) => void)[]>();
+  /** Ends each pause between attempts now (a stop must not leave them pending). */
+  private readonly pauses = new Set<() => void>();
   private readonly specs: Map<string, WorkflowSpec>;
   private readonly js: JetStreamClient;
   private messages: ConsumerMessages | null = null;
@@ -131,6 +136,7 @@ export class WorkflowEngine {
   /** Stops reading and running: an instance in flight stays unfinished in the stream, for the next start. */
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const end of [...this.pauses]) end();
     await this.messages?.close().catch(() => undefined);
   }
 
@@ -209,7 +215,7 @@ export class WorkflowEngine {
           lastReason = error instanceof Error ? error.message : String(error);
           await this.publish({ workflow: spec.name, id: instance.id, step: step.name, status: 'failed', attempt, text: null, reason: lastReason });
           events.emit('workflow.stepFinished', { agent: step.agent, ...base, step: step.name, attempt, status: 'failed', result: null, error: lastReason, durationMs: performance.now() - started });
-          if (attempt < spec.maxAttempts) await new Promise((resolve) => setTimeout(resolve, (this.options.retryPauseMs ?? defaultPause)(attempt + 1)));
+          if (attempt < spec.maxAttempts) await this.pause((this.options.retryPauseMs ?? defaultPause)(attempt + 1));
           if (this.stopped) return;
           continue;
         }
@@ -224,6 +230,20 @@ export class WorkflowEngine {
     claimed(); // nothing was left to run: only the finish to record
     await this.publish({ workflow: spec.name, id: instance.id, step: null, status: 'finished', attempt: 0, text: previous, reason: null });
     events.emit('workflow.finished', { agent: WORKFLOW_ENGINE_AGENT, ...base, result: previous });
+  }
+
+  /** Waits `ms` before the next attempt, or until the stop (then the drive returns: the next start goes on). */
+  private pause(ms: number): Promise<void> {
+    const clock = this.options.clock ?? systemClock;
+    return new Promise((resolve) => {
+      const end = () => {
+        this.pauses.delete(end);
+        clock.clear(timer);
+        resolve();
+      };
+      const timer = clock.setTimeout(end, ms);
+      this.pauses.add(end);
+    });
   }
 
   /** Publishes one record to the stream (retried through an election) with its message id; false when the stream already held it (stored once). */
