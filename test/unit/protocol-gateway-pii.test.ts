@@ -101,6 +101,22 @@ describe('protocol gateway: PII stripping', () => {
     expect(r.stripped).toEqual([{ kind: 'card', path: 'data.card', count: 1 }]);
   });
 
+  it('strips keys too (a map keyed by address or phone), and reports paths with the cleaned key', () => {
+    const r = stripPii({ scores: { 'ann@example.com': 3, '+44 20 7946 0958': { note: 'ok' }, plain: 1 } }, all, 'data');
+    expect(r.value).toEqual({ scores: { '[email removed]': 3, '[phone removed]': { note: 'ok' }, plain: 1 } });
+    expect(r.stripped).toEqual([
+      { kind: 'email', path: 'data.scores["[email removed]"]', count: 1 },
+      { kind: 'phone', path: 'data.scores["[phone removed]"]', count: 1 },
+    ]);
+    expect(JSON.stringify(r)).not.toContain('ann@example.com');
+    // Two keys that clean to the same text stay two entries.
+    const two = stripPii({ 'a@example.com': 1, 'b@example.com': 2 }, all, 'data');
+    expect(Object.values(two.value)).toEqual([1, 2]);
+    // A "__proto__" key (JSON.parse makes it an own key) stays a key, its value stripped, nothing set as prototype.
+    const proto = stripPii(JSON.parse('{"__proto__":{"to":"c@example.com"}}') as Record<string, unknown>, all, 'data');
+    expect(JSON.stringify(proto.value)).toBe('{"__proto__":{"to":"[email removed]"}}');
+  });
+
   it('never puts a removed value in what it reports', () => {
     const r = stripPii({ a: 'secret.person@example.com', ssn: 'X-SECRET-9' }, { ...all, fields: ['ssn'] }, 'data');
     const report = JSON.stringify(r.stripped);

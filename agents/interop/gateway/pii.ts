@@ -132,15 +132,23 @@ function walk(value: unknown, path: string, rules: PiiRules, fields: ReadonlySet
   // Deeper than any real payload: left as it is (decoders refuse such nesting before it gets here).
   if (value === null || typeof value !== 'object' || depth > 512) return value;
   if (Array.isArray(value)) return value.map((item, i) => walk(item, childPath(path, i), rules, fields, found, depth + 1));
-  const out: Record<string, unknown> = {};
+  // Keys are stripped too (a map keyed by address or phone number), and the report's path names
+  // the cleaned key; entries are built with fromEntries so a "__proto__" key stays an own key.
+  const entries: [string, unknown][] = [];
+  const taken = new Set<string>();
   for (const [key, item] of Object.entries(value)) {
-    const at = childPath(path, key);
+    const keyCounts: Counts = {};
+    let clean = cleanString(key, rules, keyCounts);
+    for (let n = 2; clean !== key && taken.has(clean); n++) clean = `${cleanString(key, rules, {})} ${n}`;
+    taken.add(clean);
+    const at = childPath(path, clean);
+    found.add(at, keyCounts);
     if (fields.has(key.toLowerCase())) {
-      out[key] = PII_REPLACEMENT.field;
+      entries.push([clean, PII_REPLACEMENT.field]);
       found.field(at);
-    } else out[key] = walk(item, at, rules, fields, found, depth + 1);
+    } else entries.push([clean, walk(item, at, rules, fields, found, depth + 1)]);
   }
-  return out;
+  return Object.fromEntries(entries);
 }
 
 /**
