@@ -67,7 +67,7 @@ export class A2aServer {
     app.use((_req, res, next) => (open.add(res), next()));
     // Parsed here, so the SDK's own parser (100 kB) leaves it be; too large is a JSON-RPC error, not an HTML page.
     const maxBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
-    app.use(express.json({ limit: maxBytes }), tooLarge(maxBytes));
+    app.use(express.json({ limit: maxBytes }), bodyErrors(maxBytes));
     const port = await listen(server, options.host, options.port);
     const baseUrl = `http://${urlHost(options.host)}:${port}`;
     const executors: ServedAgentExecutor[] = [];
@@ -113,9 +113,14 @@ export class A2aServer {
 /** The request body limit when the caller gives none (the protocol gateway's default size limit). */
 export const DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
 
-/** Answers a body over the limit with a JSON-RPC error (HTTP 413) that says the limit. */
-function tooLarge(maxBytes: number): ErrorRequestHandler {
+/**
+ * Answers a body the parser refused as JSON-RPC: one that is not JSON is a parse error (-32700, HTTP
+ * 200, as the SDK's own parser answers it: parsed here, its handler never sees the error), one over
+ * the limit an error (HTTP 413) that says the limit; never express's HTML error page.
+ */
+function bodyErrors(maxBytes: number): ErrorRequestHandler {
   return (error: { type?: string; length?: number }, _req, res, next) => {
+    if (error.type === 'entity.parse.failed') return void res.status(200).json({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Invalid JSON payload.' } });
     if (error.type !== 'entity.too.large') return next(error);
     const size = error.length === undefined ? 'the request is' : `the request is ${error.length} bytes,`;
     res.status(413).json({ jsonrpc: '2.0', id: null, error: { code: -32600, message: `${size} more than the limit of ${maxBytes} bytes (spec.protocolGateway.maxResponseBytes)` } });
