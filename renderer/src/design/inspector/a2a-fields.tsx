@@ -3,14 +3,15 @@
  * credential by reference, timeout, the card's skills with "Refresh card"), and an agent's seed-002
  * batch window. Each says what leaving it empty means.
  */
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import type { z } from 'zod';
 import { A2aExposureSchema, A2aPeerSchema, BatchSchema, CredentialRefSchema, type Topology } from '../../../../agents/topology/schema';
 import type { Problem } from '../../../../agents/topology/validate';
 import { useBusStore } from '../../stores/bus-store';
 import { useDocumentStore } from '../../stores/document-store';
 import { refreshA2aSkills } from '../model/add-a2a';
-import { FieldShell, SchemaField, useDraft } from './fields';
+import { SchemaField, useDraft } from './fields';
+import { ServeField } from './serve-field';
 
 type Peer = z.infer<typeof A2aPeerSchema>;
 type Credential = z.infer<typeof CredentialRefSchema>;
@@ -26,23 +27,19 @@ export const servedCardUrl = (topology: Topology, agent: string): string => {
 
 /** An agent's `a2a`: follow the topology's "serve every agent", or say yes or no for this one. */
 export function AgentA2aField({ topology, agent, value, onCommit, problems, readOnly }: { topology: Topology; agent: string; value: boolean | undefined; onCommit(value: boolean | undefined): void; problems: Problem[]; readOnly: boolean }) {
-  const id = useId();
   const exposure = topology.spec.a2a ?? DEFAULT_EXPOSURE;
-  const served = value ?? exposure.exposeAll;
   return (
-    <FieldShell
+    <ServeField
       label="Serve over A2A"
-      id={id}
-      problems={problems}
       testId="field-a2a"
-      hint={served ? <>A2A clients read its card at <code>{servedCardUrl(topology, agent)}</code>{exposure.port === 0 ? ' (the run prints the port)' : ''}.</> : 'A2A clients (any Agent2Agent SDK) can send it messages when served.'}
-    >
-      <select id={id} value={value === undefined ? '' : String(value)} disabled={readOnly} onChange={(e) => onCommit(e.target.value === '' ? undefined : e.target.value === 'true')}>
-        <option value="">As the topology says ({exposure.exposeAll ? 'served' : 'not served'})</option>
-        <option value="true">Served</option>
-        <option value="false">Not served</option>
-      </select>
-    </FieldShell>
+      exposeAll={exposure.exposeAll}
+      value={value}
+      onCommit={onCommit}
+      problems={problems}
+      readOnly={readOnly}
+      servedHint={<>A2A clients read its card at <code>{servedCardUrl(topology, agent)}</code>{exposure.port === 0 ? ' (the run prints the port)' : ''}.</>}
+      notServedHint="A2A clients (any Agent2Agent SDK) can send it messages when served."
+    />
   );
 }
 

@@ -3,11 +3,11 @@
  * agent, an external agent's Synadia identity, and the topology's Synadia exposure and JetStream
  * replicas. Each says what leaving it empty means, since "empty" is a real setting here.
  */
-import { useId } from 'react';
 import type { z } from 'zod';
 import { JetStreamSettingsSchema, SynadiaExposureSchema, SynadiaIdentitySchema, type Topology } from '../../../../agents/topology/schema';
 import type { Problem } from '../../../../agents/topology/validate';
-import { FieldShell, SchemaField, useDraft } from './fields';
+import { SchemaField, useDraft } from './fields';
+import { ServeField } from './serve-field';
 
 type Exposure = z.infer<typeof SynadiaExposureSchema>;
 type Identity = z.infer<typeof SynadiaIdentitySchema>;
@@ -16,23 +16,19 @@ const EXPOSURE = SynadiaExposureSchema.shape;
 
 /** An agent's `synadia`: follow the topology's "serve every agent", or say yes or no for this one. */
 export function AgentSynadiaField({ topology, agent, value, onCommit, problems, readOnly }: { topology: Topology; agent: string; value: boolean | undefined; onCommit(value: boolean | undefined): void; problems: Problem[]; readOnly: boolean }) {
-  const id = useId();
   const exposure = topology.spec.synadia ?? DEFAULT_EXPOSURE;
-  const served = value ?? exposure.exposeAll;
   return (
-    <FieldShell
+    <ServeField
       label="Serve as a Synadia agent"
-      id={id}
-      problems={problems}
       testId="field-synadia"
-      hint={served ? <>Protocol clients reach it on <code>agents.prompt.switchboard.{exposure.owner}.{agent}</code>.</> : 'Synadia Agent Protocol clients (Claude Code, Codex… plugins) can discover and prompt it when served.'}
-    >
-      <select id={id} value={value === undefined ? '' : String(value)} disabled={readOnly} onChange={(e) => onCommit(e.target.value === '' ? undefined : e.target.value === 'true')}>
-        <option value="">As the topology says ({exposure.exposeAll ? 'served' : 'not served'})</option>
-        <option value="true">Served</option>
-        <option value="false">Not served</option>
-      </select>
-    </FieldShell>
+      exposeAll={exposure.exposeAll}
+      value={value}
+      onCommit={onCommit}
+      problems={problems}
+      readOnly={readOnly}
+      servedHint={<>Protocol clients reach it on <code>agents.prompt.switchboard.{exposure.owner}.{agent}</code>.</>}
+      notServedHint="Synadia Agent Protocol clients (Claude Code, Codex… plugins) can discover and prompt it when served."
+    />
   );
 }
 
