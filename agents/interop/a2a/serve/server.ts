@@ -89,8 +89,11 @@ export class A2aServer {
       app.use(path, jsonRpcHandler({ requestHandler: handler, userBuilder: UserBuilder.noAuthentication }));
       cards.push({ agent: agent.name, url: `${baseUrl}${path}`, cardUrl: `${baseUrl}${path}/${AGENT_CARD_PATH}` });
     }
-    const served = options.agents.map((agent) => a2aAgentPath(agent.name)).join(', ');
+    const paths = options.agents.map((agent) => a2aAgentPath(agent.name));
+    const served = paths.join(', ');
     app.use((req, res) => {
+      // A served endpoint asked with another method than JSON-RPC's POST: say so, not that nothing is served there.
+      if (paths.includes(req.path.replace(/\/$/, ''))) return void res.status(405).set('Allow', 'POST').json({ error: 'method_not_allowed', message: `${req.path} takes JSON-RPC requests by POST (its agent card: ${req.path.replace(/\/$/, '')}/${AGENT_CARD_PATH})` });
       res.status(404).json({ error: 'not_found', message: `no A2A agent is served at ${req.path} (served: ${served})` });
     });
     return new A2aServer(server, open, executors, baseUrl, cards);
