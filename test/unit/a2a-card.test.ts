@@ -2,7 +2,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { A2aCardError, fetchAgentCard } from '../../agents/interop/a2a/card.js';
+import type { AgentCard } from '@a2a-js/sdk';
+import { A2aCardError, assertCredentialStaysHome, fetchAgentCard } from '../../agents/interop/a2a/card.js';
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -40,5 +41,21 @@ describe('agent card: bounded reading', () => {
     expect((error as A2aCardError).problem).toBe('not_a_card');
     expect((error as A2aCardError).message).toMatch(/is not an A2A agent card: it sent more than 1048576 bytes/);
     console.log(`card server had sent ${sent()} bytes when the reader stopped`);
+  });
+});
+
+describe('a credential stays with the card\'s origin', () => {
+  const card = (...urls: string[]) => ({ name: 'partner', supportedInterfaces: urls.map((url) => ({ url, protocolBinding: 'JSONRPC', protocolVersion: '1.0', tenant: '' })) }) as unknown as AgentCard;
+  const home = 'https://partner.example.com/.well-known/agent-card.json';
+
+  it('lets calls go to the card\'s own origin', () => {
+    expect(() => assertCredentialStaysHome(card('https://partner.example.com/a2a/rpc'), home)).not.toThrow();
+  });
+
+  it('refuses a card sending calls to another host, or down to plain http, naming both origins', () => {
+    expect(() => assertCredentialStaysHome(card('https://collector.example.net/rpc'), home)).toThrow(
+      "partner's card sends calls to https://collector.example.net, not to https://partner.example.com where the card is: its credential is only sent to the card's own origin.",
+    );
+    expect(() => assertCredentialStaysHome(card('https://partner.example.com/rpc', 'http://partner.example.com/rpc'), home)).toThrow(/sends calls to http:\/\/partner\.example\.com/);
   });
 });

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { credentialHeaders } from '../../agents/interop/gateway/credentials.js';
 import { ProtocolGateway } from '../../agents/interop/gateway/gateway.js';
+import { withinCallerTimeout } from '../../agents/interop/gateway/service.js';
 import { sanitizeAdapterResult, sanitizeInboundText, stripControlChars } from '../../agents/interop/gateway/sanitize.js';
 import type { AdapterCall, AdapterResult, GatewayPeer, ProtocolAdapter } from '../../agents/interop/gateway/types.js';
 import { RuntimeEventBus, RuntimeEventSchemas } from '../../agents/protocol/runtime-events.js';
+import { newMessage } from '../../agents/runtime/wire.js';
 
 /** An adapter that records what it was sent and answers with `answer` (or never, or throws). */
 function fakeAdapter(answer: (call: AdapterCall) => Promise<unknown> | unknown, protocol: 'a2a' | 'mcp' = 'a2a') {
@@ -187,5 +189,24 @@ describe('protocol gateway: one exchange', () => {
     await gateway.exchange({ agent: 'a', peer: { name: 'files', protocol: 'mcp', timeoutMs: 1000 }, text: '', data: { path: '/tmp/x' }, runId: 'run-1', operation: 'read_file' });
     expect(seen.map((e) => e.name)).toEqual(['protocol.mcp.request', 'protocol.mcp.response']);
     expect(seen[0]!.payload).toMatchObject({ runId: 'run-1', operation: 'read_file', requestId: null, peer: 'files' });
+  });
+});
+
+describe('protocol gateway: the caller\'s timeout bounds the call', () => {
+  const peer: GatewayPeer = { name: 'travel', protocol: 'a2a', timeoutMs: 60_000 };
+  const request = (timeout?: number) => newMessage({ message_type: 'request', from_agent: 'desk', to_agent: 'travel', content: 'hi', metadata: timeout === undefined ? {} : { timeout_ms: timeout } });
+
+  it('ends the call a little before a caller that gives up sooner than the peer\'s timeoutMs, and says why', async () => {
+    const bounded = withinCallerTimeout(peer, request(30_000));
+    expect(bounded).toEqual({ ...peer, timeoutMs: 29_500, timeoutFrom: "within the caller's 30000 ms timeout" });
+    expect(withinCallerTimeout(peer, request(1000)).timeoutMs).toBe(900);
+    const gateway = new ProtocolGateway({ adapters: [{ protocol: 'a2a', call: () => new Promise<AdapterResult>(() => undefined) }], events: new RuntimeEventBus() });
+    const result = await gateway.exchange({ agent: 'desk', peer: withinCallerTimeout({ ...peer, timeoutMs: 5000 }, request(60)), text: 'hi', requestId: null });
+    expect(result).toMatchObject({ ok: false, state: 'timeout', error: `A2A agent "travel" did not answer within 54 ms (within the caller's 60 ms timeout).` });
+  });
+
+  it('keeps the peer\'s own timeoutMs when the caller waits longer or says nothing', () => {
+    expect(withinCallerTimeout(peer, request(120_000))).toBe(peer);
+    expect(withinCallerTimeout(peer, request())).toBe(peer);
   });
 });

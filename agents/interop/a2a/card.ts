@@ -98,6 +98,29 @@ export function chooseInterface(card: AgentCard, cardUrl: string): AgentInterfac
   throw new A2aCardError('no_interface', `${card.name || cardUrl}'s card offers no interface Switchboard speaks (${A2A_BINDINGS.join(' or ')}): it offers ${offered || 'none'}.`);
 }
 
+/**
+ * Refuses a card whose interfaces Switchboard would call live on another origin than the card
+ * itself, when a credential is attached: a card can name any URL, and the credential must not
+ * follow it to another host or down from https to http.
+ */
+export function assertCredentialStaysHome(card: AgentCard, cardUrl: string): void {
+  const home = new URL(cardUrl).origin;
+  const interfaces = (Array.isArray(card.supportedInterfaces) ? card.supportedInterfaces : []).filter(
+    (i) => typeof i?.url === 'string' && typeof i.protocolBinding === 'string' && (A2A_BINDINGS as readonly string[]).includes(i.protocolBinding.toUpperCase()),
+  );
+  for (const i of interfaces) {
+    let origin: string;
+    try {
+      origin = new URL(i.url).origin;
+    } catch {
+      origin = i.url;
+    }
+    if (origin !== home) {
+      throw new A2aCardError('no_interface', `${card.name || cardUrl}'s card sends calls to ${origin}, not to ${home} where the card is: its credential is only sent to the card's own origin. Declare the card URL on ${origin}, or drop the credential.`);
+    }
+  }
+}
+
 /** What Switchboard keeps of a card (the crossing shape; see agents/protocol/a2a-card.ts). */
 export function summarizeCard(card: AgentCard, cardUrl: string): A2aCardSummary {
   const endpoint = chooseInterface(card, cardUrl);

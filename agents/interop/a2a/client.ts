@@ -12,7 +12,7 @@ import { type Message, type SendMessageRequest, type Task } from '@a2a-js/sdk';
 import { ClientFactory, type Client, type RequestOptions } from '@a2a-js/sdk/client';
 import type { Topology } from '../../topology/schema.js';
 import type { AdapterCall, AdapterResult, ProtocolAdapter } from '../gateway/types.js';
-import { fetchAgentCard } from './card.js';
+import { assertCredentialStaysHome, fetchAgentCard } from './card.js';
 import {
   a2aUserMessage,
   ArtifactAssembler,
@@ -107,7 +107,8 @@ export class A2aAdapter implements ProtocolAdapter {
     let client = this.clients.get(peer.name);
     if (!client) {
       client = (async () => {
-        const { card } = await fetchAgentCard(peer.card, { headers: input.headers, signal: input.signal, ...(this.options.cardTimeoutMs !== undefined && { timeoutMs: this.options.cardTimeoutMs }) });
+        const { card, cardUrl } = await fetchAgentCard(peer.card, { headers: input.headers, signal: input.signal, ...(this.options.cardTimeoutMs !== undefined && { timeoutMs: this.options.cardTimeoutMs }) });
+        if (Object.keys(input.headers).length > 0) assertCredentialStaysHome(card, cardUrl);
         // Only the bindings Switchboard speaks (JSON-RPC, HTTP+JSON): the factory's defaults.
         return { client: await new ClientFactory().createFromAgentCard(card), streaming: card.capabilities?.streaming === true };
       })();

@@ -115,7 +115,7 @@ export class ProtocolGateway {
         signal,
       );
     } catch (error) {
-      if (timeout.aborted) return fail(`${label} did not answer within ${peer.timeoutMs} ms (its timeoutMs).`, 'timeout');
+      if (timeout.aborted) return fail(`${label} did not answer within ${peer.timeoutMs} ms (${peer.timeoutFrom ?? 'its timeoutMs'}).`, 'timeout');
       if (signal.aborted) return fail(`The call to ${label} was cancelled (the run stopped).`, 'canceled');
       // Transport errors can carry the peer's own text (the SDK's "SSE error event: {…}", a JSON-RPC
       // error's message): it is inbound, so cleaned and cut like an answer before the trace and the caller see it.

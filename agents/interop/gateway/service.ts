@@ -11,6 +11,7 @@ import { connect, type Msg, type NatsConnection, type NodeConnectionOptions, typ
 import type { SecretSource } from '../../llm/factory.js';
 import type { AgentMessage } from '../../protocol/agent-message.js';
 import { decodeAgentMessage } from '../../protocol/codec.js';
+import { requestTimeoutOf } from '../../trace/message-facts.js';
 import { PROTOCOL_GATEWAY_NAME, PROTOCOL_GATEWAY_QUEUE, protocolGatewaySubjects } from '../../protocol/protocol-gateway.js';
 import type { RuntimeEventBus } from '../../protocol/runtime-events.js';
 import { closeConnection, deadlineIn, DEFAULT_STOP_MS, settledBy } from '../../runtime/close-connection.js';
@@ -97,11 +98,12 @@ export class A2aGatewayService {
     if (!decoded.ok) return void reply(msg, failed(peer.name, null, `invalid message for ${peer.name}: ${decoded.reason}`, 'invalid_message'));
     const request = decoded.value;
     const controller = new AbortController();
+    const bounded = withinCallerTimeout(peer, request);
     const conversation = request.metadata['conversation_id'];
     const work = gateway
       .exchange({
         agent: request.from_agent,
-        peer,
+        peer: bounded,
         ...envelopePayload(request),
         requestId: request.message_id,
         ...(typeof conversation === 'string' && { contextId: conversation }),
@@ -169,4 +171,16 @@ function reply(msg: Msg, message: AgentMessage): void {
       // the connection is gone: the asker times out
     }
   }
+}
+
+/**
+ * The peer as this call may use it: when the caller gives up sooner than the peer's `timeoutMs`
+ * (its timeout travels in `metadata.timeout_ms`), the call ends a little before the caller does,
+ * so the caller gets the gateway's "did not answer" rather than a bare bus timeout, and the peer's
+ * task is cancelled instead of running on for nobody.
+ */
+export function withinCallerTimeout(peer: GatewayPeer, request: AgentMessage): GatewayPeer {
+  const caller = requestTimeoutOf(request, Number.POSITIVE_INFINITY);
+  const bound = Math.max(1, Math.floor(caller - Math.min(500, caller * 0.1)));
+  return bound < peer.timeoutMs ? { ...peer, timeoutMs: bound, timeoutFrom: `within the caller's ${caller} ms timeout` } : peer;
 }

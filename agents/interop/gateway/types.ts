@@ -61,6 +61,8 @@ export interface GatewayPeer {
   name: string;
   protocol: GatewayProtocol;
   timeoutMs: number;
+  /** Where `timeoutMs` comes from when it is not the peer's own setting (said in the timeout error). */
+  timeoutFrom?: string;
   credential?: CredentialRef;
 }
 
