@@ -30,6 +30,8 @@ export class RunManager {
   /** Past runs kept open between queries (reopening rebuilds the index). */
   readonly opened: OpenRuns;
   private active: RunSession | null = null;
+  /** Ends the app's waits for workflows when the run stops (run.startWorkflow). */
+  private readonly workflowWaits = new Set<() => void>();
   private status: RunStatus = { state: 'idle', runId: null, topology: null, agents: [], startedAt: null, error: null, replay: null };
 
   constructor(
@@ -114,6 +116,7 @@ export class RunManager {
     if (!run) return this.status;
     this.active = null;
     this.set({ ...this.status, state: 'stopping' });
+    for (const interrupt of this.workflowWaits) interrupt();
     const stopped = run.stop();
     this.stopping = { runId: run.runId, done: stopped.then(() => undefined, () => undefined) };
     try {
@@ -161,17 +164,24 @@ export class RunManager {
     try {
       started = await engine.request(workflow, input);
     } catch (error) {
-      throw new RpcError('invalid_input', error instanceof Error ? error.message : String(error));
+      const message = error instanceof Error ? error.message : String(error);
+      // An unknown name is the caller's mistake; anything else is the stream refusing the write.
+      throw new RpcError(message.startsWith('no workflow named') ? 'invalid_input' : 'unavailable', `Workflow ${workflow} was not started: ${message}`);
     }
     let timer: NodeJS.Timeout | undefined;
+    let interrupt = () => undefined as void;
     const late = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new RpcError('failed', `Workflow ${workflow} ${started.id} did not end within ${timeoutMs / 1000} s; it goes on in its stream (the trace shows its steps).`)), timeoutMs);
+      // A stop ends the wait at once: the workflow is not failed, it waits in its stream for the next run.
+      interrupt = () => reject(new RpcError('failed', `The run stopped before workflow ${workflow} ${started.id} ended; it resumes at its first unfinished step when the topology runs again.`));
     });
+    this.workflowWaits.add(interrupt);
     try {
       const ended = await Promise.race([started.outcome, late]);
       return { workflowId: started.id, status: ended.status, result: ended.result ?? null, reason: ended.reason ?? null };
     } finally {
       clearTimeout(timer);
+      this.workflowWaits.delete(interrupt);
     }
   }
 
