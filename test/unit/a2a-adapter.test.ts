@@ -65,3 +65,17 @@ describe('A2aAdapter', () => {
     await expect(call('nobody', 'hi')).rejects.toThrow(/"nobody" is not a declared A2A agent/);
   });
 });
+
+describe('A2aAdapter: answers larger than the gateway allows', () => {
+  it('cuts an answer off while it is read, past the wire cap of maxResponseBytes, and says so', async () => {
+    const big = await startA2aServers({ chunks: Array.from({ length: 40 }, () => 'x'.repeat(8 * 1024)) });
+    try {
+      const capped = new A2aAdapter([{ name: 'echo', card: big.url('echo') }, { name: 'stream', card: big.url('stream') }], { maxResponseBytes: 32 * 1024 });
+      const at = (peer: string, text: string) => capped.call({ peer, text, headers: {}, signal: AbortSignal.timeout(10_000) });
+      await expect(at('stream', 'go')).rejects.toThrow(/passed 131072 bytes .*larger than spec\.protocolGateway\.maxResponseBytes allows, so it was cut off/);
+      expect(await at('echo', 'small')).toMatchObject({ text: 'echo: small', state: 'completed' });
+    } finally {
+      await big.close();
+    }
+  });
+});

@@ -9,9 +9,11 @@
  * input-required / auth-required -> a clear failure (delegation cannot answer a question back).
  */
 import { type Message, type SendMessageRequest, type Task } from '@a2a-js/sdk';
-import { ClientFactory, type Client, type RequestOptions } from '@a2a-js/sdk/client';
+import { ClientFactory, ClientFactoryOptions, JsonRpcTransportFactory, RestTransportFactory, type Client, type RequestOptions } from '@a2a-js/sdk/client';
 import type { Topology } from '../../topology/schema.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../gateway/sanitize.js';
 import type { AdapterCall, AdapterResult, ProtocolAdapter } from '../gateway/types.js';
+import { cappedFetch, wireCapOf } from './capped-fetch.js';
 import { assertCredentialStaysHome, fetchAgentCard } from './card.js';
 import {
   a2aUserMessage,
@@ -37,6 +39,8 @@ export interface A2aAdapterOptions {
   pollIntervalMs?: number;
   /** Longest card fetch (default: the card module's 5 s, or less when the call's signal ends first). */
   cardTimeoutMs?: number;
+  /** The gateway's answer limit (`spec.protocolGateway.maxResponseBytes`): the wire is cut at a multiple of it while being read. */
+  maxResponseBytes?: number;
 }
 
 /** What one call saw of the peer's task so far. */
@@ -72,7 +76,7 @@ export class A2aAdapter implements ProtocolAdapter {
   static forTopology(topology: Topology, options: A2aAdapterOptions = {}): A2aAdapter {
     return new A2aAdapter(
       topology.spec.externalAgents.flatMap((e) => (e.a2a ? [{ name: e.name, card: e.a2a.card }] : [])),
-      options,
+      { ...(topology.spec.protocolGateway && { maxResponseBytes: topology.spec.protocolGateway.maxResponseBytes }), ...options },
     );
   }
 
@@ -110,7 +114,10 @@ export class A2aAdapter implements ProtocolAdapter {
         const { card, cardUrl } = await fetchAgentCard(peer.card, { headers: input.headers, signal: input.signal, ...(this.options.cardTimeoutMs !== undefined && { timeoutMs: this.options.cardTimeoutMs }) });
         if (Object.keys(input.headers).length > 0) assertCredentialStaysHome(card, cardUrl);
         // Only the bindings Switchboard speaks (JSON-RPC, HTTP+JSON): the factory's defaults.
-        return { client: await new ClientFactory().createFromAgentCard(card), streaming: card.capabilities?.streaming === true };
+        const fetchImpl = cappedFetch(wireCapOf(this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES));
+        const transports = [new JsonRpcTransportFactory({ fetchImpl }), new RestTransportFactory({ fetchImpl })];
+        const factory = new ClientFactory(ClientFactoryOptions.createFrom(ClientFactoryOptions.default, { transports }));
+        return { client: await factory.createFromAgentCard(card), streaming: card.capabilities?.streaming === true };
       })();
       this.clients.set(peer.name, client);
       client.catch(() => this.clients.delete(peer.name));
