@@ -27,6 +27,8 @@ export interface A2aServingOptions {
   events?: RuntimeEventBus;
   /** Listen here instead of `spec.a2a`'s host and port (a container binds 0.0.0.0). */
   listen?: { host: string; port: number };
+  /** Where a listener failure after start is said. */
+  warn?: (text: string) => void;
 }
 
 /** A2A serving of a run; `stop` by the run's stop deadline. */
@@ -58,7 +60,7 @@ export async function serveOnA2a(options: A2aServingOptions): Promise<A2aServing
     const maxBytes = options.topology.spec.protocolGateway?.maxResponseBytes;
     const sanitize = (text: string, agent: string) => sanitizeInboundText(text, { peer: 'A2A caller', what: `message to ${agent}`, ...(maxBytes !== undefined && { maxBytes }) }).text;
     const { host, port } = options.listen ?? served;
-    server = await A2aServer.start({ host, port, agents, client, version: options.version, sanitize, ...(maxBytes !== undefined && { maxRequestBytes: maxBytes }), ...(options.events && { events: options.events }) });
+    server = await A2aServer.start({ host, port, agents, client, version: options.version, sanitize, ...(maxBytes !== undefined && { maxRequestBytes: maxBytes }), ...(options.events && { events: options.events }), ...(options.warn && { warn: options.warn }) });
   } catch (error) {
     await client.stop();
     throw error;

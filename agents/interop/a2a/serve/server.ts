@@ -45,6 +45,8 @@ export interface A2aServerOptions {
   events?: RuntimeEventBus;
   /** The largest request body taken (default 1 MiB; the SDK's own parser stops at 100 kB). */
   maxRequestBytes?: number;
+  /** Where a listener failure after start is said (default: stderr). */
+  warn?: (text: string) => void;
 }
 
 /** The listener; stop it with {@link A2aServer.stop}. */
@@ -70,6 +72,8 @@ export class A2aServer {
     app.use(express.json({ limit: maxBytes }), bodyErrors(maxBytes));
     const port = await listen(server, options.host, options.port);
     const baseUrl = `http://${urlHost(options.host)}:${port}`;
+    // Past listen, a server error (EMFILE, a socket error) is said, never an uncaught crash of the run.
+    server.on('error', (error) => (options.warn ?? console.error)(`A2A: the listener on ${baseUrl} failed: ${error.message}`));
     const executors: ServedAgentExecutor[] = [];
     const cards: A2aServedCard[] = [];
     const sanitize = options.sanitize;
