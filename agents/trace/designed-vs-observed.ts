@@ -7,6 +7,7 @@ import { broadcastPattern, profileFor, renderSubject, subjectMatches, type Subje
 import type { Edge, Topology } from '../topology/schema.js';
 import { synadiaServed } from '../topology/synadia-exposure.js';
 import { synadiaSubjects } from '../protocol/synadia.js';
+import { protocolGatewaySubjects } from '../protocol/protocol-gateway.js';
 import { seed002Subjects } from '../protocol/seed-002.js';
 import { DISCOVERY_SENDER } from '../protocol/discovered-agent.js';
 import { correlate, type RequestPair } from './correlate.js';
@@ -85,7 +86,7 @@ export class DesignedVsObservedTracker {
     this.members = new Set([...spec.agents.map((a) => a.name), ...spec.externalAgents.map((a) => a.name)]);
     this.counts = spec.edges.map(() => 0);
     this.requestPattern = requestSubjectPattern(profile);
-    this.synadiaPrompts = synadiaPromptTargets(topology);
+    this.synadiaPrompts = externalRequestTargets(topology);
     // Seed 002's presence is per agent (`agents.{env}.status.{agent}`); its capability tasks and discovery are the profile's own traffic.
     for (const pattern of [broadcastPattern(profile), profile.capability?.replace('{capability}', '*'), profile.discovery, profile.discovery?.replace(/requests$/, 'responses')]) if (pattern) this.patterns.push(pattern);
     // Agents served over the Synadia protocol: their prompts, status requests and heartbeats are designed.
@@ -247,9 +248,18 @@ function isDiscoveryProbe(record: MessageRecord): boolean {
   return record.subject.endsWith('.discovery.requests') && record.payload.includes(`"id":"${DISCOVERY_SENDER}"`);
 }
 
-/** The prompt subjects of the topology's external Synadia agents (the SDKs' default), each to its node's name. */
-export function synadiaPromptTargets(topology: Topology): Map<string, string> {
-  return new Map(topology.spec.externalAgents.flatMap((e) => (e.synadia ? [[synadiaSubjects(e.synadia).prompt, e.name] as const] : [])));
+/**
+ * The subjects a request to an external agent of another protocol travels on, each to its node's
+ * name: a Synadia agent's prompt subject (the SDKs' default), and the protocol gateway's subject for
+ * an A2A agent (`protocol.a2a.request.{name}`). Each is a request along the topology's request edges.
+ */
+export function externalRequestTargets(topology: Topology): Map<string, string> {
+  return new Map(
+    topology.spec.externalAgents.flatMap((e) => [
+      ...(e.synadia ? [[synadiaSubjects(e.synadia).prompt, e.name] as const] : []),
+      ...(e.a2a ? [[protocolGatewaySubjects.a2aRequest(e.name), e.name] as const] : []),
+    ]),
+  );
 }
 
 const NO_PROMPTS: ReadonlyMap<string, string> = new Map();

@@ -7,7 +7,7 @@
 import { profileFor, subjectMatches } from '../../../agents/protocol/subjects';
 import type { Topology } from '../../../agents/topology/schema';
 import type { DesignCheck } from '../../../agents/trace/design-check';
-import { messageHop, requestSubjectPattern, synadiaPromptTargets } from '../../../agents/trace/designed-vs-observed';
+import { messageHop, requestSubjectPattern, externalRequestTargets } from '../../../agents/trace/designed-vs-observed';
 import type { TraceRecord } from '../../../agents/trace/record';
 import { listConnections, type Connection } from '../design/model/connections';
 import { listNodes } from '../design/model/node-kinds';
@@ -54,7 +54,7 @@ export function edgeLookup(topology: Topology, lines: readonly Connection[] = li
     else if (line.kind === 'request' || line.kind === 'direct' || line.kind === 'handoff') add(byKey, `${line.kind}|${line.from}|${line.to}`, line.id);
   }
   const profile = profileFor(topology.spec.profile, topology.spec.environment);
-  return { byKey, subscribe, tools, requestPattern: profile ? requestSubjectPattern(profile) : null, synadiaPrompts: synadiaPromptTargets(topology), topology, nodes: new Set(listNodes(topology).map((n) => n.name)) };
+  return { byKey, subscribe, tools, requestPattern: profile ? requestSubjectPattern(profile) : null, synadiaPrompts: externalRequestTargets(topology), topology, nodes: new Set(listNodes(topology).map((n) => n.name)) };
 }
 
 const NONE: readonly string[] = [];
