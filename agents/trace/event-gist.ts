@@ -37,7 +37,8 @@ export function eventGist(record: EventRecord): string | null {
     case 'protocol.a2a.response':
     case 'protocol.mcp.response': {
       const p = record.payload;
-      return [`${p.peer}: ${p.state}`, `${Math.round(p.durationMs)} ms`, p.error ? clip(p.error, 60) : null].filter(Boolean).join(' · ');
+      // Inbound: our agent answered a peer's call (served over A2A); outbound: the peer answered ours.
+      return [`${p.direction === 'inbound' ? `answered ${p.peer}` : p.peer}: ${p.state}`, `${Math.round(p.durationMs)} ms`, p.error ? clip(p.error, 60) : null].filter(Boolean).join(' · ');
     }
     case 'workflow.started':
       return `${record.payload.workflow} ${record.payload.workflowId}: ${record.payload.steps.join(' → ')}`;

@@ -25,6 +25,9 @@ describe('the gist of gateway events', () => {
     const failed = event('protocol.a2a.response', 'desk', { peer: 'travel', state: 'error', durationMs: 5003.4, error: 'travel did not answer within 5000 ms', bytes: 0 });
     expect(eventGist(failed)).toBe('travel: error · 5003 ms · travel did not answer within 5000 ms');
     expect(fields(failed)['error']).toBe('travel did not answer within 5000 ms');
+    const served = event('protocol.a2a.response', 'travel_agent', { peer: 'a2a-caller', direction: 'inbound', state: 'completed', durationMs: 145.2, error: null });
+    expect(eventGist(served)).toBe('answered a2a-caller: completed · 145 ms');
+    expect(fields(served)['call']).toBe('A2A a2a-caller → travel_agent');
   });
 
   it('writes nothing when nothing was stripped', () => expect(strippedText([])).toBe(''));
