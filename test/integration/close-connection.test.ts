@@ -1,6 +1,7 @@
 // The one bounded close (agents/runtime/close-connection.ts) and an agent's bounded stop, on a real
 // nats-server that is alive, killed (kill -9: the client reconnects forever), or stopped (SIGSTOP:
 // connected, but it never answers, so a drain would wait for ever).
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { SEED_000_PROFILE } from '../../agents/protocol/subjects.js';
@@ -27,9 +28,12 @@ async function connection(target: TestServer): Promise<NatsConnection> {
 }
 
 /** SIGSTOP: the server keeps its sockets but answers nothing until SIGCONT (done in cleanup). */
-function freeze(target: TestServer): void {
+async function freeze(target: TestServer): Promise<void> {
   const pid = target.pid;
   process.kill(pid, 'SIGSTOP');
+  // SIGSTOP is delivered asynchronously: until the kernel says the process is stopped ("T"), a busy
+  // machine can let the server answer one more PING, and a drain would finish before it froze.
+  await until(() => /^\d+ \(.*\) [Tt] /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')), `nats-server ${pid} stopped`, 5000, 1);
   cleanups.push(() => {
     try {
       process.kill(pid, 'SIGCONT');
@@ -70,7 +74,7 @@ describe('closeConnection', () => {
     const nc = await connection(target);
     nc.subscribe('close.frozen', { callback: () => undefined });
     await nc.flush();
-    freeze(target);
+    await freeze(target);
     const started = performance.now();
     expect(await closeConnection(nc, deadlineIn(300))).toBe('closed_late');
     const ms = performance.now() - started;
@@ -84,7 +88,7 @@ describe('closeConnection', () => {
     const nc = await connection(target);
     nc.subscribe('close.frozen', { callback: () => undefined });
     await nc.flush();
-    freeze(target);
+    await freeze(target);
     const started = performance.now();
     const closing = closeConnection(nc, deadlineIn(10_000));
     await target.kill(); // a frozen process dies too: its sockets close, the client sees it
@@ -129,7 +133,7 @@ describe('Agent.stop by a deadline', () => {
     const target = await server();
     const stopper = agent(target);
     await stopper.start();
-    freeze(target);
+    await freeze(target);
     const started = performance.now();
     const report = await stopper.stop(5000, deadlineIn(1500));
     const ms = performance.now() - started;
