@@ -201,7 +201,7 @@ describe('protocol gateway: the caller\'s timeout bounds the call', () => {
     expect(bounded).toEqual({ ...peer, timeoutMs: 29_500, timeoutFrom: "within the caller's 30000 ms timeout" });
     expect(withinCallerTimeout(peer, request(1000)).timeoutMs).toBe(900);
     const gateway = new ProtocolGateway({ adapters: [{ protocol: 'a2a', call: () => new Promise<AdapterResult>(() => undefined) }], events: new RuntimeEventBus() });
-    const result = await gateway.exchange({ agent: 'desk', peer: withinCallerTimeout({ ...peer, timeoutMs: 5000 }, request(60)), text: 'hi', requestId: null });
+    const result = await gateway.exchange({ agent: 'desk', peer: withinCallerTimeout({ ...peer, timeoutMs: 5000 }, request(60)), text: 'hi' });
     expect(result).toMatchObject({ ok: false, state: 'timeout', error: `A2A agent "travel" did not answer within 54 ms (within the caller's 60 ms timeout).` });
   });
 
