@@ -4,8 +4,7 @@
 // the model left out gets a clear failed reply; a stop while a batch waits answers every member;
 // the seed-001 and seed-002 profiles answer members in their own wire formats.
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Agent, AgentRequestError } from '../../agents/runtime/agent.js';
 import { planNetwork } from '../../agents/runtime/from-topology.js';
 import { AgentNetwork } from '../../agents/runtime/network.js';
@@ -14,30 +13,11 @@ import { API_VERSION, type Topology } from '../../agents/topology/schema.js';
 import { correlate } from '../../agents/trace/correlate.js';
 import { matchesQuery, TraceFilterSchema } from '../../agents/trace/query.js';
 import type { EventRecordOf, MessageRecord, TraceRecord } from '../../agents/trace/record.js';
-import { TraceRecorder } from '../../main/host/trace/recorder.js';
-import { TraceLibrary, type TraceStore } from '../../main/host/trace/index.js';
-import { startTestServer, type TestServer } from '../helpers/nats-server.js';
 import { storedRecords } from '../helpers/stored-records.js';
-import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
+import { useRecordedBus } from '../helpers/recorded-bus.js';
 import { until } from '../helpers/until.js';
 
-let nats: TestServer;
-let tmp: string;
-let library: TraceLibrary;
-const cleanups: (() => Promise<unknown>)[] = [];
-
-beforeAll(async () => {
-  nats = await startTestServer();
-  tmp = await makeTempDir('batches');
-  library = new TraceLibrary(path.join(tmp, 'traces'));
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-afterAll(async () => {
-  await nats.stop();
-  await removeTempDir(tmp);
-});
+const bus = useRecordedBus('batches');
 
 /** A JSON answer for members 1..n ("answer N"), as a scripted reply. */
 const answersUpTo = (n: number) => JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [String(i + 1), `answer ${i + 1}`])));
@@ -56,15 +36,13 @@ function topology(batch: string, reply: string, profile = 'seed-000') {
 /** Starts the topology with a trace recorder on the bus and the runtime events, and a user agent. */
 async function start(batch: string | Topology, reply = '', profile?: string) {
   const plan = planNetwork(typeof batch === 'string' ? topology(batch, reply, profile) : batch);
-  const store: TraceStore = await library.create({});
-  const recorder = new TraceRecorder(store, { warn: () => undefined });
-  await recorder.tap(nats.connection);
-  const network = new AgentNetwork({ connection: nats.connection, agents: plan.agents, profile: plan.profile, registryBucket: null, heartbeatMs: 0 });
+  const { store, recorder } = await bus.record();
+  const network = new AgentNetwork({ connection: bus.nats.connection, agents: plan.agents, profile: plan.profile, registryBucket: null, heartbeatMs: 0 });
   recorder.attach(network.events);
   await network.start();
-  const user = new Agent({ name: 'user', connection: nats.connection, profile: plan.profile, heartbeatMs: 0, registryBucket: null });
+  const user = new Agent({ name: 'user', connection: bus.nats.connection, profile: plan.profile, heartbeatMs: 0, registryBucket: null });
   await user.start();
-  cleanups.push(() => store.close(), () => recorder.stop(), () => network.stop(), () => user.stop());
+  bus.cleanups.push(() => network.stop(), () => user.stop());
   const records = async (check: (all: TraceRecord[]) => boolean) => {
     let all: TraceRecord[] = [];
     await until(async () => check((all = await storedRecords(store))), 'the trace to hold the batch');

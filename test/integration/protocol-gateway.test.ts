@@ -4,9 +4,8 @@
 // counts, never values); an oversized or control-character answer is refused / cleaned. The
 // gateway's bus service (sequence 2.3) answers protocol.a2a.request.{peer} through a STUB adapter
 // here (the real A2A path is A2A-CALL's test), correlated to the bus request it serves.
-import path from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { A2aGatewayService } from '../../agents/interop/gateway/service.js';
 import type { AdapterCall, ProtocolAdapter } from '../../agents/interop/gateway/types.js';
 import { AgentMessageSchema } from '../../agents/protocol/agent-message.js';
@@ -21,31 +20,12 @@ import { loadTopology } from '../../agents/topology/load.js';
 import type { Topology } from '../../agents/topology/schema.js';
 import { matchesQuery, TraceFilterSchema } from '../../agents/trace/query.js';
 import type { EventRecordOf, TraceRecord } from '../../agents/trace/record.js';
-import { TraceLibrary, type TraceStore } from '../../main/host/trace/index.js';
-import { TraceRecorder } from '../../main/host/trace/recorder.js';
 import { echoMcpTopology } from '../helpers/mcp-echo-topology.js';
-import { startTestServer, type TestServer } from '../helpers/nats-server.js';
 import { storedRecords } from '../helpers/stored-records.js';
-import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
+import { useRecordedBus } from '../helpers/recorded-bus.js';
 import { until } from '../helpers/until.js';
 
-let nats: TestServer;
-let tmp: string;
-let library: TraceLibrary;
-const cleanups: (() => Promise<unknown>)[] = [];
-
-beforeAll(async () => {
-  nats = await startTestServer();
-  tmp = await makeTempDir('protocol-gateway');
-  library = new TraceLibrary(path.join(tmp, 'traces'));
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-});
-afterAll(async () => {
-  await nats.stop();
-  await removeTempDir(tmp);
-});
+const bus = useRecordedBus('protocol-gateway');
 
 function load(text: string): Topology {
   const loaded = loadTopology(text, 'gateway.yaml');
@@ -55,11 +35,8 @@ function load(text: string): Topology {
 
 /** A recorder on the bus and on `events`; `records(check)` waits until the stored trace passes `check`. */
 async function record(events: RuntimeEventBus) {
-  const store: TraceStore = await library.create({});
-  const recorder = new TraceRecorder(store, { warn: () => undefined });
-  await recorder.tap(nats.connection);
+  const { store, recorder } = await bus.record();
   recorder.attach(events);
-  cleanups.push(() => store.close(), () => recorder.stop());
   return async (check: (all: TraceRecord[]) => boolean, what: string) => {
     let all: TraceRecord[] = [];
     await until(async () => check((all = await storedRecords(store))), what);
@@ -76,14 +53,14 @@ describe('MCP-backed tools through the protocol gateway (sequence 2.2)', () => {
   it('strips PII before the MCP server sees it, records what was stripped (never the value), refuses an oversized answer and cleans control characters', async () => {
     const topology = load(mcpTopology);
     const mcp = await startMcpServers(topology, ['helper']);
-    cleanups.push(() => mcp.stop());
+    bus.cleanups.push(() => mcp.stop());
     const plan = planNetwork(topology, undefined, { backends: mcp.backends });
-    const network = new AgentNetwork({ connection: nats.connection, agents: plan.agents, heartbeatMs: 0, registryBucket: null });
+    const network = new AgentNetwork({ connection: bus.nats.connection, agents: plan.agents, heartbeatMs: 0, registryBucket: null });
     const records = await record(network.events);
     await network.start();
-    const user = new Agent({ name: 'user', connection: nats.connection, heartbeatMs: 0, registryBucket: null });
+    const user = new Agent({ name: 'user', connection: bus.nats.connection, heartbeatMs: 0, registryBucket: null });
     await user.start();
-    cleanups.push(() => network.stop(), () => user.stop());
+    bus.cleanups.push(() => network.stop(), () => user.stop());
 
     // The echo server answers what it received: the answer shows what left the gateway.
     const reply = await user.request('helper', 'say write to ann.lee@example.com or +44 20 7946 0958, card 4111 1111 1111 1111, order 4111111111111112');
@@ -152,11 +129,11 @@ describe('the protocol gateway service on the bus (sequence 2.3, stub adapter)',
     const events = new RuntimeEventBus();
     const records = await record(events);
     const { adapter, calls } = stubAdapter();
-    const service = await A2aGatewayService.start({ connection: nats.connection, topology: load(a2aTopology), adapter, events, secrets: { get: (n) => (n === 'GATEWAY_TEST_TOKEN' ? 'tok-XYZ' : undefined) } });
+    const service = await A2aGatewayService.start({ connection: bus.nats.connection, topology: load(a2aTopology), adapter, events, secrets: { get: (n) => (n === 'GATEWAY_TEST_TOKEN' ? 'tok-XYZ' : undefined) } });
     expect(service).not.toBeNull();
-    cleanups.push(() => service!.stop());
-    const nc: NatsConnection = await connect({ ...nats.connection, name: 'gateway-test-caller' });
-    cleanups.push(() => nc.close());
+    bus.cleanups.push(() => service!.stop());
+    const nc: NatsConnection = await connect({ ...bus.nats.connection, name: 'gateway-test-caller' });
+    bus.cleanups.push(() => nc.close());
     const ask = async (content: string, metadata: Record<string, unknown> = {}) => {
       const request = newMessage({ message_type: 'request', from_agent: 'coordinator', to_agent: 'travel', content, metadata });
       const msg = await nc.request(protocolGatewaySubjects.a2aRequest('travel'), JSON.stringify(request), { timeout: 5000 });
@@ -192,17 +169,17 @@ describe('the protocol gateway service on the bus (sequence 2.3, stub adapter)',
     expect(JSON.stringify(eventsNamed(all, 'protocol.a2a.request'))).not.toContain('bob@example.com');
     expect(JSON.stringify(all)).not.toContain('tok-XYZ');
     // Its own named connection, for exported permissions and the server's connz.
-    const connz = (await (await fetch(`${nats.monitorUrl}/connz`)).json()) as { connections: { name?: string }[] };
+    const connz = (await (await fetch(`${bus.nats.monitorUrl}/connz`)).json()) as { connections: { name?: string }[] };
     expect(connz.connections.map((c) => c.name)).toContain(PROTOCOL_GATEWAY_NAME);
   });
 
   it('stop ends calls in flight with a failed reply, within the deadline, and starts nothing without A2A peers', async () => {
     const { adapter } = stubAdapter();
     const events = new RuntimeEventBus();
-    expect(await A2aGatewayService.start({ connection: nats.connection, topology: load(mcpTopology), adapter, events })).toBeNull();
-    const service = (await A2aGatewayService.start({ connection: nats.connection, topology: load(a2aTopology.replace('timeoutMs: 300', 'timeoutMs: 60000')), adapter, events, secrets: { get: () => 't' } }))!;
-    const nc = await connect({ ...nats.connection, name: 'gateway-test-stopper' });
-    cleanups.push(() => nc.close());
+    expect(await A2aGatewayService.start({ connection: bus.nats.connection, topology: load(mcpTopology), adapter, events })).toBeNull();
+    const service = (await A2aGatewayService.start({ connection: bus.nats.connection, topology: load(a2aTopology.replace('timeoutMs: 300', 'timeoutMs: 60000')), adapter, events, secrets: { get: () => 't' } }))!;
+    const nc = await connect({ ...bus.nats.connection, name: 'gateway-test-stopper' });
+    bus.cleanups.push(() => nc.close());
     const request = newMessage({ message_type: 'request', from_agent: 'coordinator', to_agent: 'travel', content: 'hang' });
     const pending = nc.request(protocolGatewaySubjects.a2aRequest('travel'), JSON.stringify(request), { timeout: 10_000 });
     await until(() => service.callsInFlight === 1, 'the call to be in flight');
