@@ -160,8 +160,20 @@ describe('kill -9 of each node of a 3-node JetStream cluster under a spread topo
           },
         });
         await slow.start();
-        const control = await client.request('slow_agent', 'are you there?', { timeoutMs: 10_000 });
-        expect(control.content, 'the responder answers while its node lives').toBe('still here');
+        // Its subscription reaches the client's server over a route a moment after it starts: a
+        // request published before then is dropped (the recorder's wildcard interest forwards it
+        // elsewhere, so no "no responders" comes back either). Ask until it answers, 1 s per attempt.
+        let control: string | null = null;
+        for (let attempt = 0; attempt < 10 && control === null; attempt++) {
+          control = await client.request('slow_agent', 'are you there?', { timeoutMs: 1000 }).then(
+            (reply) => reply.content,
+            (error: unknown) => {
+              expect(error).toBeInstanceOf(AgentRequestError);
+              return null;
+            },
+          );
+        }
+        expect(control, 'the responder answers while its node lives').toBe('still here');
         held = new Promise<void>((resolve) => (answerNow = resolve));
         const got = new Promise<void>((resolve) => (received = resolve));
         lost = client.request('slow_agent', 'are you there?', { timeoutMs: LOST_TIMEOUT_MS }).then(
