@@ -73,6 +73,8 @@ export interface AgentOptions {
   isGone?: (agent: string) => boolean;
   /** Agents of another protocol (declared Synadia agents): requests to a name it resolves go to its caller. */
   externals?: (agent: string) => ExternalCaller | undefined;
+  /** A run's client (the app's sender, a protocol's client): its presence says `client: true`, and discovery leaves it out. */
+  client?: boolean;
 }
 
 /** Answers requests to an agent that speaks another protocol; `message` is the request as sent. */
@@ -459,7 +461,7 @@ export class Agent implements AgentHandle {
       from_agent: this.name,
       to_agent: null,
       content: status === 'offline' ? `${this.name} is leaving` : `${this.name} is ${type === 'heartbeat' ? 'alive' : 'available'}`,
-      metadata: { agent: this.metadata(status), instance: this.instance, node: this.node },
+      metadata: { agent: this.metadata(status), instance: this.instance, node: this.node, ...(this.opts.client && { client: true }) },
     });
     this.publish(broadcastSubject(this.profile, this.name), message);
     await this.connection.flush();

@@ -263,6 +263,7 @@ export class RunSession {
       heartbeatMs: 0,
       registryBucket: null,
       isGone: (name) => this.network.registry.get(name)?.status === 'offline',
+      client: true,
     });
     try {
       await sender.start();

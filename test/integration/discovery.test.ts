@@ -8,7 +8,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discoverAgents } from '../../agents/interop/discovery/discover.js';
 import type { DiscoveredAgent } from '../../agents/protocol/discovered-agent.js';
-import { SEED_001_PROFILE } from '../../agents/protocol/subjects.js';
+import { profileFor, SEED_001_PROFILE } from '../../agents/protocol/subjects.js';
 import { Agent } from '../../agents/runtime/agent.js';
 import { AgentService } from '../fixtures/synadia-sdk/agent/src/index.js';
 import { startTestCluster, startTestServer, type TestServer } from '../helpers/nats-server.js';
@@ -124,6 +124,26 @@ describe('discoverAgents', () => {
       await Promise.all(started.map((a) => a.stop(200)));
       await Promise.all(conns.map((c) => c.close()));
       await cluster.stop();
+    }
+  });
+
+  it("leaves out a run's clients (the app's sender, a protocol's client): they announce themselves, as agents do, but answer nothing", async () => {
+    const seed002 = profileFor('seed-002', 'test')!;
+    const started = [
+      new Agent({ name: 'worker_bot', connection: nats.connection, heartbeatMs: 0, registryBucket: null }),
+      new Agent({ name: 'switchboard_app', connection: nats.connection, heartbeatMs: 0, registryBucket: null, client: true }),
+      new Agent({ name: 'planner', profile: seed002, connection: nats.connection, heartbeatMs: 0, registryBucket: null }),
+      new Agent({ name: 'a2a_client', profile: seed002, connection: nats.connection, heartbeatMs: 0, registryBucket: null, client: true }),
+    ];
+    // They announce only when they start (no heartbeats, no registry): started while discovery listens.
+    const listing = discoverAgents(nc, { waitMs: 800, seed002Envs: [], bucket: null });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    try {
+      for (const agent of started) await agent.start();
+      const names = (await listing).map((a) => `${a.protocol}:${a.name}`).sort();
+      expect(names).toEqual(['seed-000:worker_bot', 'seed-002:planner']);
+    } finally {
+      for (const agent of started) await agent.stop(0);
     }
   });
 

@@ -40,6 +40,7 @@ export function parseAnnouncement(protocol: 'seed-000' | 'seed-001', text: strin
   if (!decoded.ok) return null;
   const { message_type, metadata, from_agent } = decoded.value;
   if (message_type !== 'announcement' && message_type !== 'heartbeat') return null;
+  if (metadata['client'] === true) return null; // a run's client (the app's sender): on the bus to ask, no agent
   const parsed = AgentMetadataSchema.safeParse(metadata['agent']);
   if (!parsed.success) return null;
   const agent = parsed.data;
@@ -122,6 +123,7 @@ export function parseSeed002Status(subject: string, text: string, receivedAt: nu
   if (SEED_000_VERBS.includes(tokens[1]!)) return null;
   const record = asRecord(safeJson(text));
   if (!record) return null;
+  if (asRecord(asRecord(record['context'])?.['metadata'])?.['client'] === true) return null; // a run's client
   return seed002Sighting(tokens[3]!, tokens[1]!, scopesOf(record), receivedAt);
 }
 

@@ -30,6 +30,7 @@ export interface SynadiaServingOptions {
 export async function serveOnSynadia(options: SynadiaServingOptions): Promise<() => Promise<void>> {
   const client = new Agent({
     name: SYNADIA_CLIENT_NAME,
+    client: true,
     connection: options.connection,
     profile: options.profile,
     heartbeatMs: 0,

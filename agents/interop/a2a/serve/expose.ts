@@ -47,6 +47,7 @@ export async function serveOnA2a(options: A2aServingOptions): Promise<A2aServing
     .map((agent) => ({ name: agent.name, description: agent.description, capabilities: agent.capabilities }));
   const client = new Agent({
     name: A2A_CLIENT_NAME,
+    client: true,
     connection: options.connection,
     profile: options.profile,
     heartbeatMs: 0,
