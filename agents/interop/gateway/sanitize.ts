@@ -2,8 +2,9 @@
  * Inbound sanitizing (seed 004, part 2: "Sanitize inbound response"): what comes back from an
  * external protocol is checked before any agent sees it: the adapter's result shape, a size limit
  * (`spec.protocolGateway.maxResponseBytes`), and control characters removed (\n and \t stay;
- * terminal escape sequences and bidirectional overrides go too, so a peer cannot repaint a
- * terminal or reorder what a reader sees). A violation is an error naming the peer and the rule.
+ * terminal escape sequences, bidirectional overrides and invisible characters go too, so a peer
+ * cannot repaint a terminal, reorder what a reader sees, or hide from them text a model reads).
+ * A violation is an error naming the peer and the rule.
  */
 import { z } from 'zod';
 import type { AdapterResult } from './types.js';
@@ -30,10 +31,22 @@ const ESCAPES = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u0
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
-/** `text` without control characters (\n and \t kept; \r\n read as \n); `removed`: how many characters went. */
+// Invisible characters that carry text a reader cannot see: zero-width space, word joiner and the
+// invisible operators, a byte-order mark inside text, and Unicode tag characters ("ASCII smuggling":
+// instructions a model reads and a person does not), except inside an emoji tag sequence (🏴 + tags:
+// the flags of Scotland, Wales, England). Joiners (ZWJ/ZWNJ, emoji and scripts need them) and the
+// directional marks LRM/RLM stay.
+const INVISIBLE = /[\u200b\u2060-\u2064\ufeff]|(?<!\u{1F3F4}[\u{E0020}-\u{E007E}]*)[\u{E0000}-\u{E007F}]/gu;
+
+/** `text` without control and invisible characters (\n and \t kept; \r\n read as \n); `removed`: how many characters went. */
 export function stripControlChars(text: string): { text: string; removed: number } {
-  const out = text.replace(/\r\n/g, '\n').replace(ESCAPES, '').replace(CONTROLS, '');
-  return { text: out, removed: text.length - out.length - (text.match(/\r\n/g)?.length ?? 0) };
+  let removed = 0;
+  const drop = (match: string): string => {
+    removed += match === '\r\n' ? 0 : [...match].length;
+    return match === '\r\n' ? '\n' : '';
+  };
+  const out = text.replace(/\r\n/g, drop).replace(ESCAPES, drop).replace(CONTROLS, drop).replace(INVISIBLE, drop);
+  return { text: out, removed };
 }
 
 /** Every string of a JSON value cleaned of control characters (keys too). */
