@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { credentialHeaders } from '../../agents/interop/gateway/credentials.js';
 import { ProtocolGateway } from '../../agents/interop/gateway/gateway.js';
 import { withinCallerTimeout } from '../../agents/interop/gateway/service.js';
-import { sanitizeAdapterResult, sanitizeInboundText, stripControlChars } from '../../agents/interop/gateway/sanitize.js';
+import { sanitizeAdapterResult, sanitizeInboundPayload, stripControlChars } from '../../agents/interop/gateway/sanitize.js';
 import type { AdapterCall, AdapterResult, GatewayPeer, ProtocolAdapter } from '../../agents/interop/gateway/types.js';
 import { RuntimeEventBus, RuntimeEventSchemas } from '../../agents/protocol/runtime-events.js';
 import { newMessage } from '../../agents/runtime/wire.js';
@@ -66,9 +66,11 @@ describe('protocol gateway: sanitizing', () => {
     expect(r.removed).toBe(6);
   });
 
-  it('sanitizes one inbound text for a served agent', () => {
-    expect(sanitizeInboundText('hi\u0000', { peer: 'client' }).text).toBe('hi');
-    expect(() => sanitizeInboundText('x'.repeat(5000), { peer: 'A2A client', maxBytes: 4096, what: 'message' })).toThrow(/A2A client's message was refused: 5000 bytes/);
+  it("sanitizes one inbound message for a served agent: its text and every string of its data (keys too), within the size limit counting both", () => {
+    expect(sanitizeInboundPayload({ text: 'hi\u0000' }, { peer: 'client' })).toEqual({ text: 'hi', removed: 1 });
+    expect(sanitizeInboundPayload({ text: 'book', data: { 'ci\u001b[2Jty': 'Par\u202eis', nights: [2, 'x\u200by'] } }, { peer: 'client' })).toEqual({ text: 'book', data: { city: 'Paris', nights: [2, 'xy'] }, removed: 6 });
+    expect(() => sanitizeInboundPayload({ text: 'x'.repeat(5000) }, { peer: 'A2A client', maxBytes: 4096, what: 'message' })).toThrow(/A2A client's message was refused: 5000 bytes/);
+    expect(() => sanitizeInboundPayload({ text: 'x', data: { blob: 'y'.repeat(5000) } }, { peer: 'A2A client', maxBytes: 4096 })).toThrow(/refused: 50\d\d bytes/);
   });
 });
 

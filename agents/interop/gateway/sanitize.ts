@@ -61,12 +61,22 @@ function cleanDeep(value: unknown, count: { removed: number }, depth = 0): unkno
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [cleanDeep(k, count, depth + 1) as string, cleanDeep(v, count, depth + 1)]));
 }
 
-/** Sanitizes one inbound text (an A2A message served to our agents, a peer's answer): size, then control characters. */
-export function sanitizeInboundText(text: string, options: { peer: string; maxBytes?: number; what?: string }): { text: string; removed: number } {
+/** A caller's message to a served agent: its text, and its structured data when it sent some. */
+export interface InboundPayload {
+  text: string;
+  data?: unknown;
+}
+
+/** Sanitizes one inbound message (an A2A caller's, to a served agent): size (text and data together), then control characters out of every string. */
+export function sanitizeInboundPayload(payload: InboundPayload, options: { peer: string; maxBytes?: number; what?: string }): InboundPayload & { removed: number } {
   const max = options.maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  const bytes = Buffer.byteLength(text, 'utf8');
+  const bytes = Buffer.byteLength(payload.text, 'utf8') + (payload.data === undefined ? 0 : Buffer.byteLength(JSON.stringify(payload.data) ?? '', 'utf8'));
   if (bytes > max) throw sizeError(options.peer, options.what ?? 'message', bytes, max);
-  return stripControlChars(text);
+  const { text, removed } = stripControlChars(payload.text);
+  if (payload.data === undefined) return { text, removed };
+  const count = { removed };
+  const data = cleanDeep(payload.data, count);
+  return { text, data, removed: count.removed };
 }
 
 function sizeError(peer: string, what: string, bytes: number, max: number): SanitizeError {

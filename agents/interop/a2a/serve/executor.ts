@@ -12,6 +12,7 @@ import { GATEWAY_PREVIEW_CHARS } from '../../../protocol/protocol-gateway.js';
 import type { RuntimeEventBus } from '../../../protocol/runtime-events.js';
 import { AgentRequestError } from '../../../runtime/agent.js';
 import type { AgentHandle } from '../../../tools/agent-handle.js';
+import type { InboundPayload } from '../../gateway/sanitize.js';
 import { failureOf } from '../../synadia/service.js';
 import { A2A_DATA_KEY, a2aAgentMessage, messagePayload, taskStateName, textPart } from '../translate.js';
 
@@ -29,8 +30,8 @@ export interface ServedAgentExecutorOptions {
   agent: string;
   /** Asks the agent on a caller's behalf. */
   client: Pick<AgentHandle, 'request'>;
-  /** Cleans a caller's text before it reaches the bus (the protocol gateway's inbound sanitizing), or throws why not. */
-  sanitize?: (text: string) => string;
+  /** Cleans a caller's message (text and data) before it reaches the bus (the protocol gateway's inbound sanitizing), or throws why not. */
+  sanitize?: (payload: InboundPayload) => InboundPayload;
   requestTimeoutMs?: number;
   /** Where the served calls are recorded (`protocol.a2a.request/response`, direction inbound). */
   events?: RuntimeEventBus;
@@ -77,12 +78,12 @@ export class ServedAgentExecutor implements AgentExecutor {
     };
     const task: Task = { id: taskId, contextId, status: { state: TaskState.TASK_STATE_SUBMITTED, message: undefined, timestamp: new Date().toISOString() }, artifacts: [], history: [context.userMessage], metadata: undefined };
     bus.publish(AgentEvent.task(context.task ?? task));
-    const payload = messagePayload(context.userMessage);
-    this.options.events?.emit('protocol.a2a.request', { ...call, requestId: null, stripped: [], preview: cut(payload.text) });
-    let text: string;
+    const received = messagePayload(context.userMessage);
+    this.options.events?.emit('protocol.a2a.request', { ...call, requestId: null, stripped: [], preview: cut(received.text) });
+    let payload: InboundPayload;
     try {
-      text = this.options.sanitize ? this.options.sanitize(payload.text) : payload.text;
-      if (text.trim() === '') throw new Error('the message has no text for the agent');
+      payload = this.options.sanitize ? this.options.sanitize(received) : received;
+      if (payload.text.trim() === '') throw new Error('the message has no text for the agent');
     } catch (error) {
       return running.end(TaskState.TASK_STATE_REJECTED, error instanceof Error ? error.message : String(error));
     }
@@ -105,7 +106,7 @@ export class ServedAgentExecutor implements AgentExecutor {
       bus.publish(AgentEvent.artifactUpdate(event));
     };
     try {
-      const answer = await this.options.client.request(agent, text, {
+      const answer = await this.options.client.request(agent, payload.text, {
         timeoutMs: this.options.requestTimeoutMs ?? A2A_SERVED_REQUEST_TIMEOUT_MS,
         metadata: { protocol: 'a2a', a2a_task_id: taskId, a2a_context_id: contextId, ...(payload.data !== undefined && { [A2A_DATA_KEY]: payload.data }) },
         stream: (frame) => {

@@ -9,7 +9,7 @@ import type { SubjectProfile } from '../../../protocol/subjects.js';
 import { Agent } from '../../../runtime/agent.js';
 import { A2A_CLIENT_NAME, a2aServed } from '../../../topology/a2a-exposure.js';
 import type { Topology } from '../../../topology/schema.js';
-import { sanitizeInboundText } from '../../gateway/sanitize.js';
+import { sanitizeInboundPayload, type InboundPayload } from '../../gateway/sanitize.js';
 import { A2aServer, type A2aServedCard } from './server.js';
 
 /** Options of {@link serveOnA2a}. */
@@ -59,7 +59,10 @@ export async function serveOnA2a(options: A2aServingOptions): Promise<A2aServing
   try {
     // The protocol gateway's inbound rule: within the topology's size limit, control characters out.
     const maxBytes = options.topology.spec.protocolGateway?.maxResponseBytes;
-    const sanitize = (text: string, agent: string) => sanitizeInboundText(text, { peer: 'A2A caller', what: `message to ${agent}`, ...(maxBytes !== undefined && { maxBytes }) }).text;
+    const sanitize = (payload: InboundPayload, agent: string) => {
+      const { text, data } = sanitizeInboundPayload(payload, { peer: 'A2A caller', what: `message to ${agent}`, ...(maxBytes !== undefined && { maxBytes }) });
+      return data === undefined ? { text } : { text, data };
+    };
     const { host, port } = options.listen ?? served;
     server = await A2aServer.start({ host, port, agents, client, version: options.version, sanitize, ...(maxBytes !== undefined && { maxRequestBytes: maxBytes }), ...(options.events && { events: options.events }), ...(options.warn && { warn: options.warn }) });
   } catch (error) {

@@ -13,6 +13,7 @@ import express, { type ErrorRequestHandler } from 'express';
 import type { RuntimeEventBus } from '../../../protocol/runtime-events.js';
 import { a2aAgentPath } from '../../../topology/a2a-exposure.js';
 import type { AgentHandle } from '../../../tools/agent-handle.js';
+import type { InboundPayload } from '../../gateway/sanitize.js';
 import { servedAgentCard, type ServedAgent } from './card.js';
 import { ServedAgentExecutor } from './executor.js';
 
@@ -38,8 +39,8 @@ export interface A2aServerOptions {
   client: Pick<AgentHandle, 'request'>;
   /** The version every card declares (Switchboard's). */
   version: string;
-  /** Inbound text cleaning of a call to `agent` (the protocol gateway's), or throws why the text is refused. */
-  sanitize?: (text: string, agent: string) => string;
+  /** Inbound cleaning of a call to `agent` (the protocol gateway's), or throws why the message is refused. */
+  sanitize?: (payload: InboundPayload, agent: string) => InboundPayload;
   requestTimeoutMs?: number;
   /** Where served calls are recorded (`protocol.a2a.request/response`, inbound). */
   events?: RuntimeEventBus;
@@ -81,7 +82,7 @@ export class A2aServer {
       const executor = new ServedAgentExecutor({
         agent: agent.name,
         client: options.client,
-        ...(sanitize && { sanitize: (text: string) => sanitize(text, agent.name) }),
+        ...(sanitize && { sanitize: (payload: InboundPayload) => sanitize(payload, agent.name) }),
         ...(options.events && { events: options.events }),
         ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
       });
