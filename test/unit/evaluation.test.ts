@@ -22,6 +22,13 @@ describe('parseVerdict', () => {
     expect(parseVerdict('My verdict: {"verdict": "fail"} as requested')).toEqual({ verdict: 'fail', feedback: '' });
   });
 
+  it('finds the verdict when the prose around it has braces too, or its feedback does', () => {
+    expect(parseVerdict('The reply uses {placeholders} like {name}. {"verdict": "fail", "feedback": "fill in {name}"} Thanks {!}')).toEqual({ verdict: 'fail', feedback: 'fill in {name}' });
+    expect(parseVerdict('An open { never closed, then {"verdict": "pass"}')).toEqual({ verdict: 'pass', feedback: '' });
+    expect(parseVerdict('{"draft": {"a": 1}} and {"verdict": "pass", "feedback": "a \\"quoted\\" } brace"}')).toEqual({ verdict: 'pass', feedback: 'a "quoted" } brace' });
+    expect(parseVerdict('{'.repeat(10_000) + '{"verdict": "pass"}')).toBeNull(); // past the first 64 braces: no verdict, and quickly
+  });
+
   it('falls back to a first word PASS or FAIL, with what follows as feedback', () => {
     expect(parseVerdict('PASS')).toEqual({ verdict: 'pass', feedback: '' });
     expect(parseVerdict('FAIL: too long')).toEqual({ verdict: 'fail', feedback: 'too long' });
