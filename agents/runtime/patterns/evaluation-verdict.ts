@@ -3,6 +3,7 @@
  * reply by a declared rule set. No NATS, no clock: unit-tested directly.
  */
 import type { EvaluationRule } from '../../topology/evaluator-schema.js';
+import { jsonValuesIn } from '../json-in-text.js';
 
 /** A verdict with its feedback (empty when the evaluator said nothing more). */
 export interface Judgement {
@@ -26,43 +27,15 @@ export function parseVerdict(answer: string): Judgement | null {
   return { verdict: plain[1]!.toLowerCase() as Judgement['verdict'], feedback: plain[2]!.trim() };
 }
 
-/** How many `{` an answer is read from before it counts as no verdict (each costs a scan). */
-const MAX_OBJECT_STARTS = 64;
-
 /** The verdict of the first balanced `{…}` in `answer` that parses as one (prose around it may hold braces too). */
 function jsonVerdict(answer: string): Judgement | null {
-  let tried = 0;
-  for (let start = answer.indexOf('{'); start >= 0 && tried < MAX_OBJECT_STARTS; start = answer.indexOf('{', start + 1), tried++) {
-    const end = objectEnd(answer, start);
-    if (end < 0) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(answer.slice(start, end + 1));
-    } catch {
-      continue;
-    }
+  for (const value of jsonValuesIn(answer)) {
     if (typeof value !== 'object' || value === null) continue;
     const { verdict, feedback } = value as { verdict?: unknown; feedback?: unknown };
     const word = typeof verdict === 'string' ? verdict.trim().toLowerCase() : '';
     if (word === 'pass' || word === 'fail') return { verdict: word, feedback: typeof feedback === 'string' ? feedback.trim() : '' };
   }
   return null;
-}
-
-/** The index of the `}` that closes the `{` at `start` (braces inside JSON strings do not count), or -1. */
-function objectEnd(text: string, start: number): number {
-  let depth = 0;
-  let inString = false;
-  for (let i = start; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '{') depth++;
-    else if (c === '}' && --depth === 0) return i;
-  }
-  return -1;
 }
 
 /** Judges `reply` by `rules`: fail when any rule fails, each failing rule named with its feedback. */
