@@ -11,13 +11,24 @@ export const PROTOCOL_GATEWAY_NAME = 'switchboard-protocol-gateway';
 /** The queue group its subscriptions share, so replicas of the gateway split the calls. */
 export const PROTOCOL_GATEWAY_QUEUE = 'protocol-gateway';
 
-/** Seed 004 sequence 2.3's subjects: an agent publishes a delegation to an external A2A agent on `protocol.a2a.request.{peer}`. */
+/**
+ * Seed 004 sequence 2.3's subjects: an agent publishes a delegation to an external A2A agent on
+ * `protocol.a2a.request.{peer}.{caller}`. One subject per caller, so an exported config lets each
+ * agent's process take its own calls only (before PII is stripped they hold what the caller sent).
+ */
 export const protocolGatewaySubjects = {
-  /** Where requests to the external A2A agent `peer` go (a request with a reply inbox). */
-  a2aRequest: (peer: string) => `protocol.a2a.request.${peer}`,
-  /** Every A2A peer's requests (what the gateway's user may subscribe to). */
-  a2aRequests: 'protocol.a2a.request.*',
+  /** Where `caller`'s requests to the external A2A agent `peer` go (a request with a reply inbox). */
+  a2aRequest: (peer: string, caller: string) => `protocol.a2a.request.${peer}.${caller}`,
+  /** Every caller's requests to `peer` (what a gateway serving the whole topology subscribes to). */
+  a2aRequestsTo: (peer: string) => `protocol.a2a.request.${peer}.*`,
 } as const;
+
+/** The peer and the caller a protocol gateway request subject names; null for any other subject. */
+export function a2aRequestOf(subject: string): { peer: string; caller: string } | null {
+  const tokens = subject.split('.');
+  if (tokens.length !== 5 || tokens[0] !== 'protocol' || tokens[1] !== 'a2a' || tokens[2] !== 'request') return null;
+  return { peer: tokens[3]!, caller: tokens[4]! };
+}
 
 /** The external protocols the gateway speaks. */
 export const GatewayProtocolSchema = z.enum(['a2a', 'mcp']);

@@ -7,7 +7,7 @@ import { broadcastPattern, profileFor, renderSubject, subjectMatches, type Subje
 import type { Edge, Topology } from '../topology/schema.js';
 import { synadiaServed } from '../topology/synadia-exposure.js';
 import { synadiaSubjects } from '../protocol/synadia.js';
-import { protocolGatewaySubjects } from '../protocol/protocol-gateway.js';
+import { a2aRequestOf, protocolGatewaySubjects } from '../protocol/protocol-gateway.js';
 import { seed002Subjects } from '../protocol/seed-002.js';
 import { DISCOVERY_SENDER } from '../protocol/discovered-agent.js';
 import { correlate, type RequestPair } from './correlate.js';
@@ -72,7 +72,7 @@ export class DesignedVsObservedTracker {
   private readonly exact = new Set<string>();
   private readonly patterns: string[] = [];
   private readonly requestPattern: RegExp;
-  private readonly synadiaPrompts: ReadonlyMap<string, string>;
+  private readonly externalTargets: ExternalRequestTargets;
   private readonly undeclared = new Map<string, { count: number; senders: Set<string>; firstSeq: number }>();
   private readonly flows = new Map<string, UndeclaredFlow>();
   private readonly handoffsSeen = new Set<string>();
@@ -86,7 +86,7 @@ export class DesignedVsObservedTracker {
     this.members = new Set([...spec.agents.map((a) => a.name), ...spec.externalAgents.map((a) => a.name)]);
     this.counts = spec.edges.map(() => 0);
     this.requestPattern = requestSubjectPattern(profile);
-    this.synadiaPrompts = externalRequestTargets(topology);
+    this.externalTargets = externalRequestTargets(topology);
     // Seed 002's presence is per agent (`agents.{env}.status.{agent}`); its capability tasks and discovery are the profile's own traffic.
     for (const pattern of [broadcastPattern(profile), profile.capability?.replace('{capability}', '*'), profile.discovery, profile.discovery?.replace(/requests$/, 'responses')]) if (pattern) this.patterns.push(pattern);
     // Agents served over the Synadia protocol: their prompts, status requests and heartbeats are designed.
@@ -94,7 +94,8 @@ export class DesignedVsObservedTracker {
     // So are a declared external Synadia agent's heartbeats and prompts (a prompt is a request: its
     // flow is checked against the request edges like any other).
     for (const external of spec.externalAgents) if (external.synadia) this.exact.add(synadiaSubjects(external.synadia).heartbeat);
-    for (const subject of this.synadiaPrompts.keys()) this.exact.add(subject);
+    for (const subject of this.externalTargets.exact.keys()) this.exact.add(subject);
+    this.patterns.push(...this.externalTargets.patterns);
     // Seed 002 A2A negotiation: a proposer's proposals to each of its `with` are designed (answers travel on its inbox).
     for (const agent of spec.agents) for (const target of agent.pattern?.negotiate?.with ?? []) this.exact.add(seed002Subjects.negotiate(spec.environment, target));
     // Stream frames answer whoever asked, entry requests included, so every responder's are legal.
@@ -112,7 +113,7 @@ export class DesignedVsObservedTracker {
     for (const index of this.subscribeEdges) if (subjectMatches(this.topology.spec.edges[index]!.subject!, record.subject)) this.counts[index]!++;
     // The Agents on the bus panel's listing asks seed-002 agents too: its probe is not the topology's traffic.
     if (isDiscoveryProbe(record)) return;
-    const hop = messageHop(record, this.requestPattern, this.synadiaPrompts);
+    const hop = messageHop(record, this.requestPattern, this.externalTargets);
     const { message, sender, requested } = hop;
     if (sender) this.senders.add(sender);
     if (hop.presence) return;
@@ -248,27 +249,53 @@ function isDiscoveryProbe(record: MessageRecord): boolean {
   return record.subject.endsWith('.discovery.requests') && record.payload.includes(`"id":"${DISCOVERY_SENDER}"`);
 }
 
-/**
- * The subjects a request to an external agent of another protocol travels on, each to its node's
- * name: a Synadia agent's prompt subject (the SDKs' default), and the protocol gateway's subject for
- * an A2A agent (`protocol.a2a.request.{name}`). Each is a request along the topology's request edges.
- */
-export function externalRequestTargets(topology: Topology): Map<string, string> {
-  return new Map(
-    topology.spec.externalAgents.flatMap((e) => [
-      ...(e.synadia ? [[synadiaSubjects(e.synadia).prompt, e.name] as const] : []),
-      ...(e.a2a ? [[protocolGatewaySubjects.a2aRequest(e.name), e.name] as const] : []),
-    ]),
-  );
+/** Which external agent a request subject asks, if any (a Map of exact subjects is one). */
+export interface ExternalTargets {
+  get(subject: string): string | undefined;
 }
 
-const NO_PROMPTS: ReadonlyMap<string, string> = new Map();
+/**
+ * The subjects a request to an external agent of another protocol travels on, each to its node's
+ * name: a Synadia agent's prompt subject (the SDKs' default, exact), and the protocol gateway's
+ * subjects for an A2A agent (`protocol.a2a.request.{name}.{caller}`, `patterns`). Each is a request
+ * along the topology's request edges.
+ */
+export class ExternalRequestTargets implements ExternalTargets {
+  /** Exact subjects (Synadia prompts) to their agent. */
+  readonly exact: ReadonlyMap<string, string>;
+  private readonly a2a: ReadonlySet<string>;
 
-/** Who sent `record` and which kind of edge it travels on (the tracker's reading, for the canvas too); a Synadia prompt to a declared external agent is a request to it. */
-export function messageHop(record: MessageRecord, requestPattern: RegExp, synadiaPrompts: ReadonlyMap<string, string> = NO_PROMPTS): MessageHop {
+  constructor(topology: Topology) {
+    const externals = topology.spec.externalAgents;
+    this.exact = new Map(externals.flatMap((e) => (e.synadia ? [[synadiaSubjects(e.synadia).prompt, e.name] as const] : [])));
+    this.a2a = new Set(externals.filter((e) => e.a2a).map((e) => e.name));
+  }
+
+  get(subject: string): string | undefined {
+    const exact = this.exact.get(subject);
+    if (exact !== undefined) return exact;
+    const peer = a2aRequestOf(subject)?.peer;
+    return peer !== undefined && this.a2a.has(peer) ? peer : undefined;
+  }
+
+  /** The wildcard subjects of the A2A agents' calls (every caller). */
+  get patterns(): string[] {
+    return [...this.a2a].map((name) => protocolGatewaySubjects.a2aRequestsTo(name));
+  }
+}
+
+/** The external request targets of `topology` ({@link ExternalRequestTargets}). */
+export function externalRequestTargets(topology: Topology): ExternalRequestTargets {
+  return new ExternalRequestTargets(topology);
+}
+
+const NO_EXTERNALS: ExternalTargets = new Map<string, string>();
+
+/** Who sent `record` and which kind of edge it travels on (the tracker's reading, for the canvas too); a Synadia prompt or an A2A gateway call to a declared external agent is a request to it. */
+export function messageHop(record: MessageRecord, requestPattern: RegExp, externalTargets: ExternalTargets = NO_EXTERNALS): MessageHop {
   const message = agentMessageOf(record);
   const sender = message?.from_agent ?? (expectsReply(record) ? inboxAgent(record.reply!) : null);
-  const requested = requestPattern.exec(record.subject)?.[1] ?? synadiaPrompts.get(record.subject) ?? null;
+  const requested = requestPattern.exec(record.subject)?.[1] ?? externalTargets.get(record.subject) ?? null;
   const hop: MessageHop = { message, sender, requested, presence: message !== null && isPresence(message), broadcast: false, flow: null };
   if (hop.presence) return hop;
   if (message) {

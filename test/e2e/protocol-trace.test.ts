@@ -93,14 +93,14 @@ describe('other protocols in the trace', () => {
     // Every record of the call: the bus request it served, the gateway's request and response.
     await detail.getByTestId('show-exchange').click();
     expect(await page.getByTestId('trace-filter').inputValue()).toMatch(/^"[0-9a-f-]{36}"$/);
-    await page.locator('[data-testid=trace-table] [data-subject="protocol.a2a.request.echo"]').first().waitFor();
+    await page.locator('[data-testid=trace-table] [data-subject="protocol.a2a.request.echo.desk"]').first().waitFor();
     expect(await rowsOf('protocol.a2a.request').count()).toBe(1);
     expect(await rowsOf('protocol.a2a.response').count()).toBe(1);
     await workbench.screenshot('s7-ui-trace-a2a-exchange');
 
     // The bus request the call served: desk → echo on the gateway's subject, answered.
-    await page.getByTestId('trace-filter').fill('protocol.a2a.request.echo');
-    const onBus = page.locator('[data-testid=trace-table] [data-subject="protocol.a2a.request.echo"]').first();
+    await page.getByTestId('trace-filter').fill('protocol.a2a.request.echo.desk');
+    const onBus = page.locator('[data-testid=trace-table] [data-subject="protocol.a2a.request.echo.desk"]').first();
     await onBus.waitFor();
     expect(await onBus.locator('[data-col=from-to]').innerText()).toBe('desk → echo');
     expect(await onBus.locator('[data-col=status]').innerText()).toBe('');

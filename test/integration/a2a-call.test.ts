@@ -131,7 +131,7 @@ describe('calling external A2A agents', () => {
   it('traces the bus request and the gateway exchange, tied to it, without the stripped value or the credential', async () => {
     await session.stop();
     const store = await library.open(session.runId!);
-    const messages = await store.queryWithFacts({ subject: 'protocol.a2a.request.echo', limit: 1000 });
+    const messages = await store.queryWithFacts({ subject: 'protocol.a2a.request.echo.*', limit: 1000 });
     const events = await store.query({ kind: 'event', type: 'protocol.a2a.request', limit: 1000 });
     const responses = await store.query({ kind: 'event', type: 'protocol.a2a.response', limit: 1000 });
     const everything = await store.query({ limit: 1000 });

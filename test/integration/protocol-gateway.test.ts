@@ -125,7 +125,7 @@ spec:
 `;
 
 describe('the protocol gateway service on the bus (sequence 2.3, stub adapter)', () => {
-  it('answers protocol.a2a.request.{peer} with an AgentMessage in_reply_to the request, correlated in the trace; failures and hangs are failed replies', async () => {
+  it('answers protocol.a2a.request.{peer}.{caller} with an AgentMessage in_reply_to the request, correlated in the trace; failures and hangs are failed replies', async () => {
     const events = new RuntimeEventBus();
     const records = await record(events);
     const { adapter, calls } = stubAdapter();
@@ -136,7 +136,7 @@ describe('the protocol gateway service on the bus (sequence 2.3, stub adapter)',
     bus.cleanups.push(() => nc.close());
     const ask = async (content: string, metadata: Record<string, unknown> = {}) => {
       const request = newMessage({ message_type: 'request', from_agent: 'coordinator', to_agent: 'travel', content, metadata });
-      const msg = await nc.request(protocolGatewaySubjects.a2aRequest('travel'), JSON.stringify(request), { timeout: 5000 });
+      const msg = await nc.request(protocolGatewaySubjects.a2aRequest('travel', 'coordinator'), JSON.stringify(request), { timeout: 5000 });
       return { request, reply: AgentMessageSchema.parse(msg.json()) };
     };
 
@@ -149,8 +149,13 @@ describe('the protocol gateway service on the bus (sequence 2.3, stub adapter)',
     expect(failed.reply.metadata).toMatchObject({ status: 'failed', error_code: 'a2a_failed', error: 'A2A agent "travel" ended the call as "failed": No seats left.' });
     const hung = await ask('hang');
     expect(hung.reply.metadata).toMatchObject({ status: 'failed', error_code: 'a2a_timeout', error: 'A2A agent "travel" did not answer within 300 ms (its timeoutMs).' });
-    const invalid = await nc.request(protocolGatewaySubjects.a2aRequest('travel'), 'not json', { timeout: 5000 });
+    const invalid = await nc.request(protocolGatewaySubjects.a2aRequest('travel', 'coordinator'), 'not json', { timeout: 5000 });
     expect(AgentMessageSchema.parse(invalid.json()).metadata).toMatchObject({ status: 'failed', error_code: 'invalid_message' });
+    // The subject names the caller: a message claiming to come from someone else is refused, the peer not called.
+    const forged = newMessage({ message_type: 'request', from_agent: 'mallory', to_agent: 'travel', content: 'book as mallory' });
+    const refused = AgentMessageSchema.parse((await nc.request(protocolGatewaySubjects.a2aRequest('travel', 'coordinator'), JSON.stringify(forged), { timeout: 5000 })).json());
+    expect(refused).toMatchObject({ in_reply_to: forged.message_id, metadata: { status: 'failed', error_code: 'invalid_message', error: 'a request on protocol.a2a.request.travel.coordinator must come from coordinator, not mallory; travel was not called.' } });
+    expect(calls.map((c) => c.text)).not.toContain('book as mallory');
 
     // The trace: the bus request, the gateway's two events carrying its id, and the reply, all found by the request's id.
     const all = await records((r) => eventsNamed(r, 'protocol.a2a.response').length === 3 && r.some((x) => x.kind === 'message' && x.payload.includes(`"in_reply_to":"${hung.request.message_id}"`)), 'the gateway calls in the trace');
@@ -158,7 +163,7 @@ describe('the protocol gateway service on the bus (sequence 2.3, stub adapter)',
     // Sorted: the bus tap and the runtime events reach the recorder by different paths.
     expect(found.map((r) => (r.kind === 'event' ? r.name : r.subject.startsWith('_INBOX') ? 'reply' : r.subject)).sort()).toEqual([
       'protocol.a2a.request',
-      protocolGatewaySubjects.a2aRequest('travel'),
+      protocolGatewaySubjects.a2aRequest('travel', 'coordinator'),
       'protocol.a2a.response',
       'reply',
     ]);
@@ -181,7 +186,7 @@ describe('the protocol gateway service on the bus (sequence 2.3, stub adapter)',
     const nc = await connect({ ...bus.nats.connection, name: 'gateway-test-stopper' });
     bus.cleanups.push(() => nc.close());
     const request = newMessage({ message_type: 'request', from_agent: 'coordinator', to_agent: 'travel', content: 'hang' });
-    const pending = nc.request(protocolGatewaySubjects.a2aRequest('travel'), JSON.stringify(request), { timeout: 10_000 });
+    const pending = nc.request(protocolGatewaySubjects.a2aRequest('travel', 'coordinator'), JSON.stringify(request), { timeout: 10_000 });
     await until(() => service.callsInFlight === 1, 'the call to be in flight');
     const stopped = service.stop(Date.now() + 3000);
     const reply = AgentMessageSchema.parse((await pending).json());

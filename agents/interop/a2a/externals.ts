@@ -1,6 +1,6 @@
 /**
  * The declared external A2A agents of one network (seed 004 sequence 2.3): an agent's request to
- * one is published on `protocol.a2a.request.{peer}` as an ordinary AgentMessage, where the
+ * one is published on `protocol.a2a.request.{peer}.{caller}` as an ordinary AgentMessage, where the
  * protocol gateway (its own service on the bus) answers it; no tool gateway in between. So
  * request_agent, delegate and the patterns reach an A2A agent exactly like a local one. The
  * registry lists them (capabilities from the topology plus the card's skill ids) as available:
@@ -39,7 +39,7 @@ export class A2aCaller implements ExternalCaller {
 
   /** Publishes `message` on the gateway's subject for this peer and returns the gateway's reply (a failed one throws). */
   async request(from: AgentHandle, message: AgentMessage, timeoutMs: number): Promise<AgentMessage> {
-    const subject = protocolGatewaySubjects.a2aRequest(this.name);
+    const subject = protocolGatewaySubjects.a2aRequest(this.name, from.name);
     let reply: Msg;
     try {
       reply = await from.connection.request(subject, JSON.stringify(message), { timeout: timeoutMs });

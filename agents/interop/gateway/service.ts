@@ -1,7 +1,8 @@
 /**
  * The protocol gateway as a service on the bus (seed 004 sequence 2.3: "Coord->>Bus: Publish
  * protocol.a2a.request; Bus-->>PGW"): its own NATS connection subscribes
- * `protocol.a2a.request.{peer}` (queue group) for each external A2A agent of the topology. A
+ * `protocol.a2a.request.{peer}.{caller}` (queue group) for each external A2A agent of the topology
+ * and each caller this process runs (every caller when it runs the whole topology). A
  * request is the internal envelope (AgentMessage); the gateway runs one exchange (strip PII,
  * credentials, the A2A adapter, sanitize) and replies with an AgentMessage response
  * `in_reply_to` the request: the answer, or a failed reply (`metadata.status: 'failed'`, `error`,
@@ -12,7 +13,7 @@ import type { SecretSource } from '../../llm/factory.js';
 import type { AgentMessage } from '../../protocol/agent-message.js';
 import { decodeAgentMessage } from '../../protocol/codec.js';
 import { requestTimeoutOf } from '../../trace/message-facts.js';
-import { PROTOCOL_GATEWAY_NAME, PROTOCOL_GATEWAY_QUEUE, protocolGatewaySubjects } from '../../protocol/protocol-gateway.js';
+import { a2aRequestOf, PROTOCOL_GATEWAY_NAME, PROTOCOL_GATEWAY_QUEUE, protocolGatewaySubjects } from '../../protocol/protocol-gateway.js';
 import type { RuntimeEventBus } from '../../protocol/runtime-events.js';
 import { closeConnection, deadlineIn, DEFAULT_STOP_MS, settledBy } from '../../runtime/close-connection.js';
 import { newMessage } from '../../runtime/wire.js';
@@ -23,16 +24,21 @@ import { ProtocolGateway } from './gateway.js';
 import type { ExchangeResult, GatewayPeer, ProtocolAdapter } from './types.js';
 
 /**
- * The external A2A agents of a topology as gateway peers (name, timeout, credential). With `only`
- * (a process running some of the agents, on their credentials), the peers those agents have
- * request edges to: each such process runs its own gateway (one queue group), and its user is
- * granted exactly those subjects (agents/topology/export/nats-conf-protocol-gateway.ts).
+ * The external A2A agents of a topology as gateway peers (name, timeout, credential), each with the
+ * subjects its calls come on: `protocol.a2a.request.{peer}.*` for a process running the whole
+ * topology. With `only` (a process running some of the agents, on their credentials), the peers
+ * those agents have request edges to, on `{peer}.{caller}` for each such caller: each process runs
+ * its own gateway (one queue group), and its user is granted exactly those subjects
+ * (agents/topology/export/nats-conf-protocol-gateway.ts).
  */
-export function a2aPeersOf(topology: Topology, only?: readonly string[]): GatewayPeer[] {
-  const reached = only && new Set(topology.spec.edges.filter((e) => e.kind === 'request' && only.includes(e.from)).map((e) => e.to));
-  return topology.spec.externalAgents.flatMap((e) =>
-    e.a2a && (!reached || reached.has(e.name)) ? [{ name: e.name, protocol: 'a2a' as const, timeoutMs: e.a2a.timeoutMs, ...(e.a2a.credential && { credential: e.a2a.credential }) }] : [],
-  );
+export function a2aGatewayRoutes(topology: Topology, only?: readonly string[]): { peer: GatewayPeer; subjects: string[] }[] {
+  return topology.spec.externalAgents.flatMap((e) => {
+    if (!e.a2a) return [];
+    const callers = only && topology.spec.edges.filter((edge) => edge.kind === 'request' && edge.to === e.name && only.includes(edge.from)).map((edge) => edge.from);
+    if (callers?.length === 0) return [];
+    const subjects = callers ? [...new Set(callers)].map((caller) => protocolGatewaySubjects.a2aRequest(e.name, caller)) : [protocolGatewaySubjects.a2aRequestsTo(e.name)];
+    return [{ peer: { name: e.name, protocol: 'a2a' as const, timeoutMs: e.a2a.timeoutMs, ...(e.a2a.credential && { credential: e.a2a.credential }) }, subjects }];
+  });
 }
 
 /** Options of {@link A2aGatewayService.start}. */
@@ -61,8 +67,8 @@ export class A2aGatewayService {
 
   /** Connects and subscribes for each A2A peer; null when the topology has none (nothing started). */
   static async start(options: A2aGatewayServiceOptions): Promise<A2aGatewayService | null> {
-    const peers = a2aPeersOf(options.topology, options.only);
-    if (peers.length === 0) return null;
+    const routes = a2aGatewayRoutes(options.topology, options.only);
+    if (routes.length === 0) return null;
     const gateway = new ProtocolGateway({
       adapters: [options.adapter ?? A2aAdapter.forTopology(options.topology)],
       events: options.events,
@@ -72,15 +78,17 @@ export class A2aGatewayService {
     const nc = await connect({ ...options.connection, name: PROTOCOL_GATEWAY_NAME });
     const subscriptions: Subscription[] = [];
     const service = new A2aGatewayService(nc, subscriptions);
-    for (const peer of peers) {
-      subscriptions.push(
-        nc.subscribe(protocolGatewaySubjects.a2aRequest(peer.name), {
-          queue: PROTOCOL_GATEWAY_QUEUE,
-          callback: (error, msg) => {
-            if (!error) service.handle(gateway, peer, msg);
-          },
-        }),
-      );
+    for (const { peer, subjects } of routes) {
+      for (const subject of subjects) {
+        subscriptions.push(
+          nc.subscribe(subject, {
+            queue: PROTOCOL_GATEWAY_QUEUE,
+            callback: (error, msg) => {
+              if (!error) service.handle(gateway, peer, msg);
+            },
+          }),
+        );
+      }
     }
     try {
       await nc.flush(); // subscribed on the server before the run says it is ready
@@ -97,6 +105,9 @@ export class A2aGatewayService {
     const decoded = decodeAgentMessage(msg.string());
     if (!decoded.ok) return void reply(msg, failed(peer.name, null, `invalid message for ${peer.name}: ${decoded.reason}`, 'invalid_message'));
     const request = decoded.value;
+    // The subject names the caller (an exported config lets only that agent publish it): the message must agree.
+    const caller = a2aRequestOf(msg.subject)?.caller;
+    if (caller !== request.from_agent) return void reply(msg, failed(peer.name, request, `a request on ${msg.subject} must come from ${caller ?? 'its caller'}, not ${request.from_agent}; ${peer.name} was not called.`, 'invalid_message'));
     const controller = new AbortController();
     const bounded = withinCallerTimeout(peer, request);
     const conversation = request.metadata['conversation_id'];

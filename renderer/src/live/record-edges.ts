@@ -7,7 +7,7 @@
 import { profileFor, subjectMatches } from '../../../agents/protocol/subjects';
 import type { Topology } from '../../../agents/topology/schema';
 import type { DesignCheck } from '../../../agents/trace/design-check';
-import { messageHop, requestSubjectPattern, externalRequestTargets } from '../../../agents/trace/designed-vs-observed';
+import { messageHop, requestSubjectPattern, externalRequestTargets, type ExternalTargets } from '../../../agents/trace/designed-vs-observed';
 import type { TraceRecord } from '../../../agents/trace/record';
 import { listConnections, type Connection } from '../design/model/connections';
 import { listNodes } from '../design/model/node-kinds';
@@ -21,8 +21,8 @@ export interface EdgeLookup {
   /** Tool lines by `agent|tool or server`. */
   tools: Map<string, string[]>;
   requestPattern: RegExp | null;
-  /** Prompt subjects of the external Synadia agents, to their node (a prompt travels the request line to it). */
-  synadiaPrompts: ReadonlyMap<string, string>;
+  /** Request subjects of the external Synadia and A2A agents, to their node (a prompt travels the request line to it). */
+  externalTargets: ExternalTargets;
   topology: Topology;
   /** The nodes the canvas draws. */
   nodes: ReadonlySet<string>;
@@ -54,7 +54,7 @@ export function edgeLookup(topology: Topology, lines: readonly Connection[] = li
     else if (line.kind === 'request' || line.kind === 'direct' || line.kind === 'handoff') add(byKey, `${line.kind}|${line.from}|${line.to}`, line.id);
   }
   const profile = profileFor(topology.spec.profile, topology.spec.environment);
-  return { byKey, subscribe, tools, requestPattern: profile ? requestSubjectPattern(profile) : null, synadiaPrompts: externalRequestTargets(topology), topology, nodes: new Set(listNodes(topology).map((n) => n.name)) };
+  return { byKey, subscribe, tools, requestPattern: profile ? requestSubjectPattern(profile) : null, externalTargets: externalRequestTargets(topology), topology, nodes: new Set(listNodes(topology).map((n) => n.name)) };
 }
 
 const NONE: readonly string[] = [];
@@ -69,7 +69,7 @@ export function edgesOfRecord(lookup: EdgeLookup, record: TraceRecord): readonly
   const found: string[] = [];
   for (const line of lookup.subscribe) if (subjectMatches(line.subject, record.subject)) found.push(line.id);
   if (!lookup.requestPattern) return found;
-  const hop = messageHop(record, lookup.requestPattern, lookup.synadiaPrompts);
+  const hop = messageHop(record, lookup.requestPattern, lookup.externalTargets);
   const { sender, message } = hop;
   const get = (key: string) => lookup.byKey.get(key) ?? NONE;
   if (hop.broadcast && sender) found.push(...get(`broadcast|${sender}`));
@@ -89,7 +89,7 @@ export function edgesOfRecord(lookup: EdgeLookup, record: TraceRecord): readonly
 /** The dashed line a record travelled on when the host has found its flow or subject undeclared (overlays.ts draws it), else null. */
 export function undeclaredLineOfRecord(lookup: EdgeLookup, undeclared: UndeclaredLookup, record: TraceRecord): string | null {
   if (record.kind !== 'message' || !lookup.requestPattern) return null;
-  const hop = messageHop(record, lookup.requestPattern, lookup.synadiaPrompts);
+  const hop = messageHop(record, lookup.requestPattern, lookup.externalTargets);
   if (hop.presence) return null;
   const from = drawnNode(lookup.nodes, hop.sender);
   if (hop.flow && hop.sender && undeclared.flows.has(`${hop.flow.kind}|${hop.sender}|${hop.flow.to}`)) return undeclaredLineId(from, drawnNode(lookup.nodes, hop.flow.to));
