@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 // against `switchboard serve`), faults (`npm run test:faults`). All but unit start real processes on
 // random ports and spawn the built CLI: their globalSetup rebuilds dist/ first when a source is newer (global-build.ts).
 const build = ['test/helpers/global-build.ts'];
+// expect.poll waits for what a real process or page does next: 1 s (vitest's default) is too short
+// on a loaded 2-core machine (a page still loading its file); a poll that passes returns at once.
+const POLL = { timeout: 10_000, interval: 50 };
 export default defineConfig({
   test: {
     projects: [
@@ -16,6 +19,7 @@ export default defineConfig({
           globalSetup: build,
           testTimeout: 30_000,
           hookTimeout: 30_000,
+          expect: { poll: POLL },
         },
       },
       {
@@ -27,6 +31,7 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,
+          expect: { poll: POLL },
         },
       },
       {

@@ -19,6 +19,7 @@ import { TraceRecordSchema, type MessageRecord, type TraceRecord } from '../../a
 import { startRun } from '../helpers/cli.js';
 import { startTestCluster, type TestCluster, type TestServer } from '../helpers/nats-server.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
+import { askUntilAnswered } from '../helpers/ask.js';
 import { until } from '../helpers/until.js';
 
 const TRIO = path.resolve('templates/seed-000-trio.yaml');
@@ -160,19 +161,8 @@ describe('kill -9 of each node of a 3-node JetStream cluster under a spread topo
           },
         });
         await slow.start();
-        // Its subscription reaches the client's server over a route a moment after it starts: a
-        // request published before then is dropped (the recorder's wildcard interest forwards it
-        // elsewhere, so no "no responders" comes back either). Ask until it answers, 1 s per attempt.
-        let control: string | null = null;
-        for (let attempt = 0; attempt < 10 && control === null; attempt++) {
-          control = await client.request('slow_agent', 'are you there?', { timeoutMs: 1000 }).then(
-            (reply) => reply.content,
-            (error: unknown) => {
-              expect(error).toBeInstanceOf(AgentRequestError);
-              return null;
-            },
-          );
-        }
+        // Its subscription reaches the client's server over a route a moment after it starts (test/helpers/ask.ts).
+        const control = (await askUntilAnswered(client, 'slow_agent', 'are you there?')).content;
         expect(control, 'the responder answers while its node lives').toBe('still here');
         held = new Promise<void>((resolve) => (answerNow = resolve));
         const got = new Promise<void>((resolve) => (received = resolve));

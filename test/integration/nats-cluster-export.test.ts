@@ -14,6 +14,7 @@ import { connect, nkeyAuthenticator, type NatsConnection, type NodeConnectionOpt
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../agents/runtime/agent.js';
+import { askUntilAnswered } from '../helpers/ask.js';
 import { runCli } from '../helpers/cli.js';
 import { natsServerBinary } from '../helpers/nats-binary.js';
 import { startTestServer, type TestServer } from '../helpers/nats-server.js';
@@ -179,7 +180,8 @@ describe('export --format nats-conf --cluster 3, run on loopback', () => {
       await agent.start(); // registers in the KV registry through the cluster
     }
     expect(agents.map((a) => a.connection.info?.server_name)).toEqual(['nats-1', 'nats-2']);
-    const reply = await agents[0]!.request('answerer', 'hello', { timeoutMs: 10_000 });
+    // The answerer's subscription reaches nats-1 over a route a moment after it starts.
+    const reply = await askUntilAnswered(agents[0]!, 'answerer', 'hello');
     expect(reply.content).toBe('answerer on nats-2 answers: hello');
   }, 60_000);
 
