@@ -65,19 +65,16 @@ export function SequenceExportDialog({ from, layoutNames, declared, onClose }: S
   useEffect(() => {
     if (tab !== 'png' || !drawing) return;
     let current = true;
-    let made: string | null = null;
+    // The PNG shown stays until the new one is drawn (its URL is revoked once nothing shows it, below).
     svgToPng(drawing).then(
-      (blob) => {
-        made = URL.createObjectURL(blob);
-        if (current) setPng({ blob, url: made });
-      },
+      (blob) => current && setPng({ blob, url: URL.createObjectURL(blob) }),
       (e: unknown) => current && setPng({ error: e instanceof Error ? e.message : String(e) }),
     );
     return () => {
       current = false;
-      if (made) URL.revokeObjectURL(made);
     };
   }, [tab, drawing]);
+  useEffect(() => () => void (png && 'url' in png && URL.revokeObjectURL(png.url)), [png]);
 
   const shown = rows?.length ?? 0;
   const cut = shown === EXPORT_ROWS && from + shown < total;
