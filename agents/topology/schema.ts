@@ -254,6 +254,8 @@ export const A2aExposureSchema = z
     port: z.number().int().min(0).max(65535).default(0),
     /** Serve every agent (an agent's own `a2a: false` still opts it out). */
     exposeAll: z.boolean().default(false),
+    /** What callers must send (the secret by reference, read when the run starts); the cards say so. Without it the endpoints take any call. */
+    credential: CredentialRefSchema.optional(),
   })
   .strict();
 

@@ -1,7 +1,7 @@
 /**
  * What the schema cannot say about serving agents over A2A (`spec.a2a`, an agent's `a2a`): settings
- * that serve nobody, and a listener reachable beyond this machine, which takes calls from anyone
- * (the served endpoint asks for no credentials).
+ * that serve nobody, and a listener reachable beyond this machine without `spec.a2a.credential`,
+ * which takes calls from anyone.
  */
 import { a2aServed } from './a2a-exposure.js';
 import type { Topology } from './schema.js';
@@ -20,7 +20,7 @@ export function checkA2aServing(topology: Topology, warn: Report): void {
     warn(['a2a'], "No agent is served over A2A: set spec.a2a.exposeAll, or an agent's a2a: true.");
     return;
   }
-  if (!LOOPBACK.test(served.host)) {
-    warn(['a2a', 'host'], `Served on ${served.host}, the agents take A2A calls from anyone who can reach this address (the endpoint asks for no credentials); keep 127.0.0.1, or put a proxy that checks callers in front.`);
+  if (!LOOPBACK.test(served.host) && !served.credential) {
+    warn(['a2a', 'host'], `Served on ${served.host}, the agents take A2A calls from anyone who can reach this address: set spec.a2a.credential (callers must send it), keep 127.0.0.1, or put a proxy that checks callers in front.`);
   }
 }

@@ -192,7 +192,7 @@ export class RunSession {
       steps.push({ what: 'the agents', run: async (deadline) => (await network.stop(deadline)).forEach(options.warn) });
       // After the agents, stopped before them: its tasks in flight end as failed, not unanswered. A
       // replay takes no outside callers (nor the live run's port).
-      const a2a = options.replay ? null : await serveOnA2a({ topology, ...(options.only && { only: options.only }), ...(options.a2aListen && { listen: options.a2aListen }), connection, profile: plan.profile, version: options.appVersion ?? '0.0.0', events, warn: options.warn, isGone: (name) => network.registry.get(name)?.status === 'offline' });
+      const a2a = options.replay ? null : await serveOnA2a({ topology, ...(options.only && { only: options.only }), ...(options.a2aListen && { listen: options.a2aListen }), connection, profile: plan.profile, version: options.appVersion ?? '0.0.0', events, warn: options.warn, ...(options.secrets && { secrets: options.secrets }), isGone: (name) => network.registry.get(name)?.status === 'offline' });
       if (a2a) steps.push({ what: 'the A2A server', run: (deadline) => a2a.stop(deadline) });
       // Seed 004 sequence 2.3: requests to external A2A agents are answered by the protocol gateway on the bus (a plain replay calls nothing outside).
       const gateway = options.replay && !options.replay.fork ? null : await A2aGatewayService.start({ topology, ...(options.only && { only: options.only }), connection, events, ...(options.secrets && { secrets: options.secrets }) }).catch((error: unknown) => { throw isNatsError(error) ? natsFailure(error, 'the protocol gateway cannot connect') : error; });

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Role, TaskState, type Message, type StreamResponse, type Task } from '@a2a-js/sdk';
-import { ClientFactory, type Client } from '@a2a-js/sdk/client';
+import { ClientFactory, ClientFactoryOptions, createAuthenticatingFetchWithRetry, JsonRpcTransportFactory, type Client } from '@a2a-js/sdk/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { A2A_STOPPED_REASON } from '../../agents/interop/a2a/serve/server.js';
 import { loadTopology } from '../../agents/topology/load.js';
@@ -275,6 +275,80 @@ describe('switchboard run serving agents over A2A', () => {
       await expect(fetch(url!, { method: 'POST' })).rejects.toThrow();
     } finally {
       await run.stop();
+    }
+  }, 60_000);
+});
+
+describe('callers must send spec.a2a.credential when it is set', () => {
+  const SECRET = 'A2A_SERVE_TEST_TOKEN';
+  const guardedTopology = (port: number) => `apiVersion: switchboard.dev/v1
+kind: Topology
+metadata: { name: a2a-guarded }
+spec:
+  a2a: { port: ${port}, credential: { secret: ${SECRET} } }
+  llms: { offline: { provider: scripted } }
+  agents:
+    - name: desk
+      llm: offline
+      tools: [request_agent]
+      script:
+        rules:
+          - matches: "ask (.+)"
+            tool_calls: [{ name: request_agent, arguments: { agent: vault_remote, content: "{{match.1}}" } }]
+          - after_tool: request_agent
+            reply: "vault said: {{tool_result}}"
+    - name: vault
+      llm: offline
+      a2a: true
+      script: { fallback: "Vault says: {{input}}" }
+  externalAgents:
+    - name: vault_remote
+      a2a: { card: "http://127.0.0.1:${port}/a2a/vault/", credential: { secret: ${SECRET} }, timeoutMs: 10000 }
+  edges:
+    - { from: desk, to: vault_remote, kind: request }
+`;
+
+  it('refuses a call without it or with a wrong one (401) before the agent sees it, answers one with it (the SDK retrying with the header it asked for), and declares it on the public card; the protocol gateway sends it to a peer that asks', async () => {
+    const text = guardedTopology(await freePort());
+    const topology = loadTopology(text, 'a2a-guarded.yaml').topology!;
+    const secrets = { get: (name: string) => (name === SECRET ? 'tok-s3cret' : undefined) };
+    const unset = await RunSession.start({ server: server.handle, topology, text, baseDir: repoRoot, senderName: 'a2a_guard_test', appVersion: '0.1.0-a2a', library, warn: (line) => warnings.push(line), secrets: { get: () => undefined } }).then(
+      () => null,
+      (error: unknown) => error as Error,
+    );
+    expect(unset?.message).toContain(`spec.a2a.credential: set the environment variable ${SECRET} before the run`);
+    const guarded = await RunSession.start({ server: server.handle, topology, text, baseDir: repoRoot, senderName: 'a2a_guard_test', appVersion: '0.1.0-a2a', library, warn: (line) => warnings.push(line), secrets });
+    try {
+      const { url, cardUrl } = guarded.a2aCards[0]!;
+      // The card stays public and says how to call.
+      const card = (await (await fetch(cardUrl)).json()) as { securitySchemes: Record<string, unknown>; securityRequirements: unknown[] };
+      expect(card.securitySchemes).toEqual({ switchboard: { httpAuthSecurityScheme: expect.objectContaining({ scheme: 'Bearer' }) } });
+      expect(card.securityRequirements).toEqual([{ schemes: { switchboard: { list: [] } } }]);
+      const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'SendMessage', params: { message: { messageId: 'm1', role: 'ROLE_USER', parts: [{ text: 'let me in' }] } } });
+      const post = (headers: Record<string, string>) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      const none = await post({});
+      expect(none.status).toBe(401);
+      expect(none.headers.get('www-authenticate')).toBe('Bearer realm="switchboard"');
+      expect(((await none.json()) as { error: { message: string } }).error.message).toBe("this A2A agent asks for a credential: send Authorization: Bearer <token> (its card's securitySchemes say so)");
+      const wrong = await post({ authorization: 'Bearer tok-guess' });
+      expect(wrong.status).toBe(401);
+      expect(JSON.stringify(await wrong.json())).not.toContain('tok-s3cret');
+      // The official SDK client: refused without it; with the SDK's own authenticating fetch, answered.
+      await expect(send(await new ClientFactory().createFromUrl(cardUrl, ''), 'no token')).rejects.toThrow(/this A2A agent asks for a credential: send Authorization: Bearer <token>/);
+      const asked: string[] = [];
+      const fetchImpl = createAuthenticatingFetchWithRetry(fetch, {
+        headers: async () => ({}),
+        shouldRetryWithHeaders: async (_req, res) => (asked.push(res.headers.get('www-authenticate') ?? ''), res.status === 401 ? { Authorization: 'Bearer tok-s3cret' } : undefined),
+      });
+      const options = ClientFactoryOptions.createFrom(ClientFactoryOptions.default, { transports: [new JsonRpcTransportFactory({ fetchImpl })] });
+      const authed = await new ClientFactory(options).createFromUrl(cardUrl, '');
+      expect((await send(authed, 'with token')).artifacts.map((x) => textOf(x.parts)).join('')).toBe('Vault says: with token');
+      expect(asked).toEqual(['Bearer realm="switchboard"']);
+      // Switchboard's own gateway calling a guarded peer attaches the credential by reference.
+      const reply = await guarded.send('desk', 'ask open sesame', { timeoutMs: 20_000 });
+      expect(reply.content).toBe('vault said: Vault says: open sesame');
+    } finally {
+      await guarded.stop();
     }
   }, 60_000);
 });

@@ -1,5 +1,5 @@
 // Validation of A2A serving (spec.a2a, an agent's a2a): warnings for settings that serve nobody
-// and for a listener beyond loopback (the served endpoint asks for no credentials).
+// and for a listener beyond loopback that asks callers for no credential (spec.a2a.credential).
 import { describe, expect, it } from 'vitest';
 import { TopologySchema, type TopologyInput } from '../../agents/topology/schema.js';
 import { validateTopology } from '../../agents/topology/validate.js';
@@ -23,6 +23,10 @@ describe('validate: A2A serving', () => {
   it('warns that a listener beyond loopback takes calls from anyone', () => {
     const [problem] = problems({ a2a: { host: '0.0.0.0', exposeAll: true }, agents: [{ name: 'desk', llm: 'offline' }] });
     expect(problem).toMatchObject({ severity: 'warning', path: ['spec', 'a2a', 'host'] });
-    expect(problem?.message).toMatch(/^Served on 0\.0\.0\.0, the agents take A2A calls from anyone/);
+    expect(problem?.message).toMatch(/^Served on 0\.0\.0\.0, the agents take A2A calls from anyone.*set spec\.a2a\.credential/);
+  });
+
+  it('says nothing of a listener beyond loopback when callers must send a credential', () => {
+    expect(problems({ a2a: { host: '0.0.0.0', exposeAll: true, credential: { secret: 'A2A_TOKEN' } }, agents: [{ name: 'desk', llm: 'offline' }] })).toEqual([]);
   });
 });

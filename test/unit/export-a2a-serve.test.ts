@@ -55,4 +55,24 @@ describe('A2A serving in exported config', () => {
     expect([any['a']!.ports, any['b']!.ports, any['c']!.ports]).toEqual([['8300:8300'], ['8301:8301'], undefined]);
     expect(any['c']!.command.slice(-1)).toEqual(['0.0.0.0:8302']);
   });
+
+  it("compose passes each agent's process the secrets it reads, by name only: its model's key, its A2A peers' credentials, the served credential", () => {
+    type Service = { environment?: Record<string, string> };
+    const withSecrets = topology({
+      llms: { cloud: { provider: 'openai', model: 'gpt-4o-mini', apiKeyEnv: 'OPENAI_KEY' }, offline: { provider: 'scripted' } },
+      a2a: { credential: { secret: 'SERVED_TOKEN' } },
+      agents: [
+        { name: 'desk', llm: 'cloud', a2a: true },
+        { name: 'booker', llm: 'offline' },
+        { name: 'quiet', llm: 'offline' },
+      ],
+      externalAgents: [{ name: 'travel', a2a: { card: 'https://travel.example.com/', credential: { secret: 'TRAVEL_TOKEN' } } }],
+      edges: [{ from: 'booker', to: 'travel', kind: 'request' }],
+    });
+    const services = (parse(exportCompose(withSecrets)) as { services: Record<string, Service> }).services;
+    expect(services['desk']!.environment).toEqual({ OPENAI_KEY: '${OPENAI_KEY}', SERVED_TOKEN: '${SERVED_TOKEN}' });
+    expect(services['booker']!.environment).toEqual({ TRAVEL_TOKEN: '${TRAVEL_TOKEN}' });
+    expect(services['quiet']!.environment).toBeUndefined();
+    expect(a2aServed(withSecrets).credential).toEqual({ header: 'Authorization', scheme: 'Bearer', secret: 'SERVED_TOKEN' });
+  });
 });

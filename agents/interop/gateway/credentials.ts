@@ -16,6 +16,8 @@ export class CredentialError extends Error {
     readonly peer: string,
     readonly variable: string,
     message: string,
+    /** What is wrong with it: not set (or empty), or a value a header cannot hold. */
+    readonly problem: 'unset' | 'line_break' = 'unset',
   ) {
     super(message);
     this.name = 'CredentialError';
@@ -30,6 +32,6 @@ export function credentialHeaders(peer: string, ref: CredentialRef | undefined, 
     throw new CredentialError(peer, ref.secret, `${peer}'s credential is not set: set the environment variable ${ref.secret} (its ${ref.header} header) before calling it.`);
   }
   // A line break in a header value would let the secret inject headers of its own.
-  if (/[\r\n\0]/.test(value)) throw new CredentialError(peer, ref.secret, `${peer}'s credential in ${ref.secret} contains a line break; a header value cannot.`);
+  if (/[\r\n\0]/.test(value)) throw new CredentialError(peer, ref.secret, `${peer}'s credential in ${ref.secret} contains a line break; a header value cannot.`, 'line_break');
   return { [ref.header]: ref.scheme ? `${ref.scheme} ${value}` : value };
 }

@@ -72,7 +72,7 @@ export function exportCompose(topology: Topology, options: ComposeOptions = {}):
     // The k-th agent's node is k mod N; it lists that node first and the others after it.
     const own = k % nodes.length;
     const urls = [...nodes.slice(own), ...nodes.slice(0, own)].map((node) => `nats://${node}:4222`).join(',');
-    const environment = Object.fromEntries(secretEnv(topology, agent.llm).map((name) => [name, `\${${name}}`]));
+    const environment = Object.fromEntries(secretEnv(topology, agent, a2a).map((name) => [name, `\${${name}}`]));
     services[agent.name] = {
       image: opts.image,
       command: ['switchboard', 'run', `/topology/${topologyName}`, '--nats', urls, '--creds', `/secrets/${agent.name}.nk`, '--only', agent.name, ...a2aListen(a2a, agent.name)],
@@ -120,12 +120,22 @@ function a2aPorts(served: A2aServed, agent: { name: string; replicas: number }):
   return port === null || agent.replicas > 1 ? {} : { ports: [`${port}:${port}`] };
 }
 
-/** The environment variables an agent's model settings read its secrets from. */
-function secretEnv(topology: Topology, llm: string): string[] {
-  const settings = topology.spec.llms[llm];
-  if (settings?.provider !== 'openai' && settings?.provider !== 'anthropic') return [];
-  const name = settings.apiKeyEnv ?? DEFAULT_KEY_ENV[settings.provider];
-  return name ? [name] : [];
+/**
+ * The environment variables an agent's process reads secrets from: its model's key, the
+ * credentials of the A2A agents it asks (the protocol gateway runs in its process), and the
+ * credential callers must send when it is served over A2A.
+ */
+function secretEnv(topology: Topology, agent: { name: string; llm: string }, served: A2aServed): string[] {
+  const names = new Set<string>();
+  const settings = topology.spec.llms[agent.llm];
+  if (settings?.provider === 'openai' || settings?.provider === 'anthropic') {
+    const key = settings.apiKeyEnv ?? DEFAULT_KEY_ENV[settings.provider];
+    if (key) names.add(key);
+  }
+  const asked = new Set(topology.spec.edges.filter((e) => e.kind === 'request' && e.from === agent.name).map((e) => e.to));
+  for (const external of topology.spec.externalAgents) if (asked.has(external.name) && external.a2a?.credential) names.add(external.a2a.credential.secret);
+  if (served.credential && served.agents.includes(agent.name)) names.add(served.credential.secret);
+  return [...names];
 }
 
 /** Compose reads a bare name in a bind mount as a volume name: host paths need `./`. */

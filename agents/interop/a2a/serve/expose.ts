@@ -10,6 +10,8 @@ import { Agent } from '../../../runtime/agent.js';
 import { A2A_CLIENT_NAME, a2aServed } from '../../../topology/a2a-exposure.js';
 import type { Topology } from '../../../topology/schema.js';
 import { sanitizeInboundPayload, type InboundPayload } from '../../gateway/sanitize.js';
+import type { SecretSource } from '../../../llm/factory.js';
+import { callerCredential } from './caller-auth.js';
 import { A2aServer, type A2aServedCard } from './server.js';
 
 /** Options of {@link serveOnA2a}. */
@@ -29,6 +31,8 @@ export interface A2aServingOptions {
   listen?: { host: string; port: number };
   /** Where a listener failure after start is said. */
   warn?: (text: string) => void;
+  /** Where `spec.a2a.credential`'s secret is read (the environment unless given). */
+  secrets?: SecretSource;
 }
 
 /** A2A serving of a run; `stop` by the run's stop deadline. */
@@ -42,6 +46,8 @@ export async function serveOnA2a(options: A2aServingOptions): Promise<A2aServing
   const served = a2aServed(options.topology);
   const names = served.agents.filter((name) => !options.only || options.only.includes(name));
   if (names.length === 0) return null;
+  // Read before anything starts: a missing secret fails the run with its name, never a value.
+  const credential = served.credential && callerCredential(served.credential, options.secrets);
   const agents = options.topology.spec.agents
     .filter((agent) => names.includes(agent.name))
     .map((agent) => ({ name: agent.name, description: agent.description, capabilities: agent.capabilities }));
@@ -64,7 +70,7 @@ export async function serveOnA2a(options: A2aServingOptions): Promise<A2aServing
       return data === undefined ? { text } : { text, data };
     };
     const { host, port } = options.listen ?? served;
-    server = await A2aServer.start({ host, port, agents, client, version: options.version, sanitize, ...(maxBytes !== undefined && { maxRequestBytes: maxBytes }), ...(options.events && { events: options.events }), ...(options.warn && { warn: options.warn }) });
+    server = await A2aServer.start({ host, port, agents, client, version: options.version, sanitize, ...(maxBytes !== undefined && { maxRequestBytes: maxBytes }), ...(options.events && { events: options.events }), ...(options.warn && { warn: options.warn }), ...(credential && { credential }) });
   } catch (error) {
     await client.stop();
     throw error;

@@ -6,7 +6,7 @@
  * base URL finds it. Any other path is a JSON 404 naming what is served.
  */
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import { AGENT_CARD_PATH } from '@a2a-js/sdk';
+import { AGENT_CARD_PATH, AgentCard } from '@a2a-js/sdk';
 import { DefaultRequestHandler, InMemoryTaskStore } from '@a2a-js/sdk/server';
 import { agentCardHandler, jsonRpcHandler, UserBuilder } from '@a2a-js/sdk/server/express';
 import express, { type ErrorRequestHandler } from 'express';
@@ -15,6 +15,7 @@ import { a2aAgentPath } from '../../../topology/a2a-exposure.js';
 import type { AgentHandle } from '../../../tools/agent-handle.js';
 import type { InboundPayload } from '../../gateway/sanitize.js';
 import { servedAgentCard, type ServedAgent } from './card.js';
+import { requireCallerCredential, securityOfCard, type CallerCredential } from './caller-auth.js';
 import { ServedAgentExecutor } from './executor.js';
 
 /** What a stop tells the callers of tasks still in flight. */
@@ -48,6 +49,8 @@ export interface A2aServerOptions {
   maxRequestBytes?: number;
   /** Where a listener failure after start is said (default: stderr). */
   warn?: (text: string) => void;
+  /** What callers must send; without it every call is taken. */
+  credential?: CallerCredential;
 }
 
 /** The listener; stop it with {@link A2aServer.stop}. */
@@ -68,6 +71,8 @@ export class A2aServer {
     // Calls being answered: a stop waits for them (they end at once: their tasks fail), not for idle keep-alive sockets.
     const open = new OpenCalls();
     app.use((_req, res, next) => (open.add(res), next()));
+    // A caller without the credential is refused before its body is read; the cards stay public.
+    if (options.credential) app.use(requireCallerCredential(options.credential));
     // Parsed here, so the SDK's own parser (100 kB) leaves it be; too large is a JSON-RPC error, not an HTML page.
     const maxBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
     app.use(express.json({ limit: maxBytes }), bodyErrors(maxBytes));
@@ -87,10 +92,12 @@ export class A2aServer {
         ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
       });
       executors.push(executor);
-      const handler = new DefaultRequestHandler(servedAgentCard(agent, baseUrl, options.version), new InMemoryTaskStore(), executor);
+      const card = servedAgentCard(agent, baseUrl, options.version, options.credential && securityOfCard(options.credential));
+      const handler = new DefaultRequestHandler(card, new InMemoryTaskStore(), executor);
       const path = a2aAgentPath(agent.name);
-      app.use(`${path}/${AGENT_CARD_PATH}`, agentCardHandler({ agentCardProvider: handler }));
-      if (options.agents.length === 1) app.use(`/${AGENT_CARD_PATH}`, agentCardHandler({ agentCardProvider: handler }));
+      const published = publishedCard(card);
+      app.use(`${path}/${AGENT_CARD_PATH}`, agentCardHandler({ agentCardProvider: published }));
+      if (options.agents.length === 1) app.use(`/${AGENT_CARD_PATH}`, agentCardHandler({ agentCardProvider: published }));
       app.use(path, jsonRpcHandler({ requestHandler: handler, userBuilder: UserBuilder.noAuthentication }));
       cards.push({ agent: agent.name, url: `${baseUrl}${path}`, cardUrl: `${baseUrl}${path}/${AGENT_CARD_PATH}` });
     }
@@ -116,6 +123,17 @@ export class A2aServer {
     this.server.closeAllConnections();
     await closed;
   }
+}
+
+/**
+ * The card as the listener sends it: the SDK writes its objects as they are, so a security scheme (a
+ * oneof, `{scheme: {$case, value}}` in memory) is put as spec v1.0's JSON says
+ * (`{"httpAuthSecurityScheme": {...}}`), which the SDK clients and other runtimes read.
+ */
+function publishedCard(card: AgentCard): () => Promise<AgentCard> {
+  const securitySchemes = (AgentCard.toJSON(card) as { securitySchemes?: unknown }).securitySchemes ?? {};
+  const published = { ...card, securitySchemes } as unknown as AgentCard;
+  return () => Promise.resolve(published);
 }
 
 /** The request body limit when the caller gives none (the protocol gateway's default size limit). */

@@ -109,8 +109,11 @@ export function ExternalA2aField({ name, value, onCommit, problems, readOnly }: 
   );
 }
 
-/** The credential the protocol gateway attaches: a header filled from an environment variable, never a value. */
-function CredentialField({ value, onCommit, readOnly }: { value: Credential | undefined; onCommit(value: Credential | undefined): void; readOnly: boolean }) {
+/** The hint under a peer's credential: what the gateway does with it. */
+const PEER_CREDENTIAL_HINT = 'The NAME of the variable holding the token, never the token: the gateway reads it when it calls. Empty: no credential.';
+
+/** A credential by reference (a peer's, or what callers of served agents must send): a header filled from an environment variable, never a value. */
+export function CredentialField({ value, onCommit, readOnly, hint = PEER_CREDENTIAL_HINT, testId = 'a2a-secret' }: { value: Credential | undefined; onCommit(value: Credential | undefined): void; readOnly: boolean; hint?: string; testId?: string }) {
   const [secret, setSecret] = useDraft(value?.secret, (v) => v ?? '');
   const secretError = secret === '' ? null : (CREDENTIAL.secret.safeParse(secret).error?.issues[0]?.message ?? null);
   const change = (text: string) => {
@@ -123,10 +126,10 @@ function CredentialField({ value, onCommit, readOnly }: { value: Credential | un
     <>
       <label className="field">
         <span className="field-label">Credential: environment variable</span>
-        <input type="text" value={secret} readOnly={readOnly} spellCheck={false} aria-invalid={Boolean(secretError)} data-testid="a2a-secret" placeholder="e.g. PARTNER_AGENT_TOKEN" onChange={(e) => change(e.target.value)} />
+        <input type="text" value={secret} readOnly={readOnly} spellCheck={false} aria-invalid={Boolean(secretError)} data-testid={testId} placeholder="e.g. PARTNER_AGENT_TOKEN" onChange={(e) => change(e.target.value)} />
       </label>
       <FieldFeedback error={secretError} problems={[]} />
-      <span className="field-hint">The NAME of the variable holding the token, never the token: the gateway reads it when it calls. Empty: no credential.</span>
+      <span className="field-hint">{hint}</span>
       {value && (
         <>
           <SchemaField name="header" label="Header" schema={CREDENTIAL.header} value={value.header} onCommit={set('header')} readOnly={readOnly} />

@@ -1,11 +1,12 @@
 /**
  * The topology's settings for other protocols' agents: serving its agents over A2A (address, who is
- * served) and the protocol gateway's rules (which personal data is stripped from what leaves for
+ * served, the credential callers must send) and the protocol gateway's rules (which personal data is stripped from what leaves for
  * A2A and MCP peers, how large an answer may be). Left at the defaults, nothing is written.
  */
 import type { z } from 'zod';
 import { A2aExposureSchema, ProtocolGatewaySchema, type Topology } from '../../../../agents/topology/schema';
 import type { Problem } from '../../../../agents/topology/validate';
+import { CredentialField } from './a2a-fields';
 import { SchemaField } from './fields';
 
 type Exposure = z.infer<typeof A2aExposureSchema>;
@@ -39,8 +40,9 @@ export function TopologyGatewayFields({ topology, problems, readOnly, onCommit }
       <fieldset className="fieldset" data-testid="field-a2a-exposure">
         <legend className="fieldset-title">A2A serving</legend>
         <SchemaField name="exposeAll" label="Serve every agent over A2A" schema={EXPOSURE.exposeAll} value={exposure.exposeAll} onCommit={setExposure('exposeAll')} problems={problems('spec', 'a2a', 'exposeAll')} readOnly={readOnly} hint="Each served agent gets an agent card and a JSON-RPC endpoint. An agent’s own setting overrides this." />
-        <SchemaField name="host" label="Listen on" schema={EXPOSURE.host} value={exposure.host} onCommit={setExposure('host')} problems={problems('spec', 'a2a', 'host')} readOnly={readOnly} hint="127.0.0.1: this machine only. 0.0.0.0 lets other machines in — put it behind your own authentication." />
+        <SchemaField name="host" label="Listen on" schema={EXPOSURE.host} value={exposure.host} onCommit={setExposure('host')} problems={problems('spec', 'a2a', 'host')} readOnly={readOnly} hint="127.0.0.1: this machine only. 0.0.0.0 lets other machines in — ask them for a credential (below)." />
         <SchemaField name="port" label="Port" schema={EXPOSURE.port} value={exposure.port} onCommit={setExposure('port')} problems={problems('spec', 'a2a', 'port')} readOnly={readOnly} hint="0: any free port (the run prints the URLs)." />
+        <CredentialField value={exposure.credential} onCommit={setExposure('credential')} readOnly={readOnly} testId="a2a-serve-secret" hint="What callers must send: the NAME of the variable holding the token, read when the run starts. The cards say so; a call without it is refused (401). Empty: any caller is answered." />
       </fieldset>
       <fieldset className="fieldset" data-testid="field-protocol-gateway">
         <legend className="fieldset-title">Protocol gateway</legend>
