@@ -45,6 +45,10 @@ describe('protocol gateway: sanitizing', () => {
     const scotland = '\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}';
     const kept = `${family} ${scotland} \u05e9\u200f(1) \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645`;
     expect(stripControlChars(kept)).toEqual({ text: kept, removed: 0 });
+    // A flag's opening does not shelter hidden text after it, and a long run of tags is cleaned in linear time.
+    expect(stripControlChars(`\u{1F3F4}${hidden}\u{E007F} ok`)).toEqual({ text: '\u{1F3F4} ok', removed: hidden.length / 2 + 1 });
+    const flood = stripControlChars(`\u{1F3F4}${'\u{E0061}'.repeat(300_000)}`);
+    expect(flood).toEqual({ text: '\u{1F3F4}', removed: 300_000 });
   });
 
   it('refuses an answer over the size limit, naming the peer and the rule', () => {

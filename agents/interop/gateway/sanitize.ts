@@ -33,10 +33,11 @@ const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u
 
 // Invisible characters that carry text a reader cannot see: zero-width space, word joiner and the
 // invisible operators, a byte-order mark inside text, and Unicode tag characters ("ASCII smuggling":
-// instructions a model reads and a person does not), except inside an emoji tag sequence (🏴 + tags:
-// the flags of Scotland, Wales, England). Joiners (ZWJ/ZWNJ, emoji and scripts need them) and the
-// directional marks LRM/RLM stay.
-const INVISIBLE = /[\u200b\u2060-\u2064\ufeff]|(?<!\u{1F3F4}[\u{E0020}-\u{E007E}]*)[\u{E0000}-\u{E007F}]/gu;
+// instructions a model reads and a person does not). A real emoji tag sequence (🏴, 1-7 tag letters
+// or digits, the cancel tag: the flags of Scotland, Wales, England) is kept whole; nothing else of
+// the tag block is. Forward-only, so a long run of tags costs linear time. Joiners (ZWJ/ZWNJ, emoji
+// and scripts need them) and the directional marks LRM/RLM stay.
+const INVISIBLE = /(\u{1F3F4}[\u{E0030}-\u{E0039}\u{E0061}-\u{E007A}]{1,7}\u{E007F})|[\u200b\u2060-\u2064\ufeff\u{E0000}-\u{E007F}]/gu;
 
 /** `text` without control and invisible characters (\n and \t kept; \r\n read as \n); `removed`: how many characters went. */
 export function stripControlChars(text: string): { text: string; removed: number } {
@@ -45,7 +46,11 @@ export function stripControlChars(text: string): { text: string; removed: number
     removed += match === '\r\n' ? 0 : [...match].length;
     return match === '\r\n' ? '\n' : '';
   };
-  const out = text.replace(/\r\n/g, drop).replace(ESCAPES, drop).replace(CONTROLS, drop).replace(INVISIBLE, drop);
+  const out = text
+    .replace(/\r\n/g, drop)
+    .replace(ESCAPES, drop)
+    .replace(CONTROLS, drop)
+    .replace(INVISIBLE, (match: string, flag: string | undefined) => flag ?? drop(match));
   return { text: out, removed };
 }
 
