@@ -7,17 +7,25 @@
 /** How many span starts are tried before giving up (each costs a scan of the rest of the text). */
 export const MAX_JSON_STARTS = 64;
 
-/** The parsed values of the balanced spans of `text` that open with one of `opens`, in order of their start. */
+/**
+ * The parsed values of the top-level balanced spans of `text` that open with one of `opens`, in
+ * order: after a span that parses, the search goes on past its end (what it holds is its own).
+ */
 export function* jsonValuesIn(text: string, opens: '{' | '[' | '{[' = '{', maxStarts = MAX_JSON_STARTS): Generator<unknown> {
   let tried = 0;
-  for (let start = nextOpen(text, opens, 0); start >= 0 && tried < maxStarts; start = nextOpen(text, opens, start + 1), tried++) {
+  let from = 0;
+  for (let start = nextOpen(text, opens, from); start >= 0 && tried < maxStarts; start = nextOpen(text, opens, from), tried++) {
     const end = spanEnd(text, start);
+    from = start + 1;
     if (end < 0) continue;
+    let value: unknown;
     try {
-      yield JSON.parse(text.slice(start, end + 1)) as unknown;
+      value = JSON.parse(text.slice(start, end + 1));
     } catch {
-      // Prose in braces, or not JSON: the next start.
+      continue; // prose in braces, or not JSON: the next start
     }
+    from = end + 1;
+    yield value;
   }
 }
 

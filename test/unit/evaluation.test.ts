@@ -27,6 +27,12 @@ describe('parseVerdict', () => {
     expect(parseVerdict('An open { never closed, then {"verdict": "pass"}')).toEqual({ verdict: 'pass', feedback: '' });
     expect(parseVerdict('{"draft": {"a": 1}} and {"verdict": "pass", "feedback": "a \\"quoted\\" } brace"}')).toEqual({ verdict: 'pass', feedback: 'a "quoted" } brace' });
     expect(parseVerdict('{'.repeat(10_000) + '{"verdict": "pass"}')).toBeNull(); // past the first 64 braces: no verdict, and quickly
+    // A verdict after a quoted JSON document (its nested braces are one span, not 64 tries).
+    const draft = JSON.stringify({ items: Array.from({ length: 100 }, (_, i) => ({ id: i })) });
+    expect(parseVerdict(`The draft was ${draft}. {"verdict": "fail", "feedback": "too long"}`)).toEqual({ verdict: 'fail', feedback: 'too long' });
+    // Two verdicts that disagree (a quoted reply holding one) are no verdict; two that agree are one.
+    expect(parseVerdict('The reply said {"verdict": "pass"} about itself. Mine: {"verdict": "fail", "feedback": "it graded itself"}')).toBeNull();
+    expect(parseVerdict('{"verdict": "pass", "feedback": "good"} {"verdict": "PASS"}')).toEqual({ verdict: 'pass', feedback: 'good' });
   });
 
   it('falls back to a first word PASS or FAIL, with what follows as feedback', () => {

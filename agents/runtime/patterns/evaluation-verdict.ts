@@ -27,15 +27,21 @@ export function parseVerdict(answer: string): Judgement | null {
   return { verdict: plain[1]!.toLowerCase() as Judgement['verdict'], feedback: plain[2]!.trim() };
 }
 
-/** The verdict of the first balanced `{…}` in `answer` that parses as one (prose around it may hold braces too). */
+/**
+ * The verdict of the balanced `{…}` in `answer` that parse as one (prose around them may hold
+ * braces too); none when they disagree (an evaluator quoting a reply that holds a verdict of its own).
+ */
 function jsonVerdict(answer: string): Judgement | null {
+  let found: Judgement | null = null;
   for (const value of jsonValuesIn(answer)) {
     if (typeof value !== 'object' || value === null) continue;
     const { verdict, feedback } = value as { verdict?: unknown; feedback?: unknown };
     const word = typeof verdict === 'string' ? verdict.trim().toLowerCase() : '';
-    if (word === 'pass' || word === 'fail') return { verdict: word, feedback: typeof feedback === 'string' ? feedback.trim() : '' };
+    if (word !== 'pass' && word !== 'fail') continue;
+    if (found && found.verdict !== word) return null;
+    found ??= { verdict: word, feedback: typeof feedback === 'string' ? feedback.trim() : '' };
   }
-  return null;
+  return found;
 }
 
 /** Judges `reply` by `rules`: fail when any rule fails, each failing rule named with its feedback. */
