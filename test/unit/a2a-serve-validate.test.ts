@@ -26,7 +26,10 @@ describe('validate: A2A serving', () => {
     expect(problem?.message).toMatch(/^Served on 0\.0\.0\.0, the agents take A2A calls from anyone.*set spec\.a2a\.credential/);
   });
 
-  it('says nothing of a listener beyond loopback when callers must send a credential', () => {
-    expect(problems({ a2a: { host: '0.0.0.0', exposeAll: true, credential: { secret: 'A2A_TOKEN' } }, agents: [{ name: 'desk', llm: 'offline' }] })).toEqual([]);
+  it('warns that a credential sent to a listener beyond loopback crosses the network unencrypted (plain http)', () => {
+    const [problem, ...rest] = problems({ a2a: { host: '0.0.0.0', exposeAll: true, credential: { secret: 'A2A_TOKEN' } }, agents: [{ name: 'desk', llm: 'offline' }] });
+    expect(rest).toEqual([]);
+    expect(problem).toMatchObject({ severity: 'warning', path: ['spec', 'a2a', 'host'] });
+    expect(problem?.message).toMatch(/^Served on 0\.0\.0\.0 over plain http, callers' credential crosses the network unencrypted: put a TLS proxy in front/);
   });
 });
