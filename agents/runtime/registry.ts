@@ -77,6 +77,7 @@ export class CapabilityRegistry {
         if (!decoded.ok) return; // the agents record invalid traffic; the registry only listens for presence
         const { message_type, metadata } = decoded.value;
         if (message_type !== 'announcement' && message_type !== 'heartbeat') return;
+        if (metadata['client'] === true) return; // a run's client (another process's sender): no peer
         const parsed = AgentMetadataSchema.safeParse(metadata['agent']);
         const instance = typeof metadata['instance'] === 'string' ? metadata['instance'] : decoded.value.from_agent;
         if (parsed.success) this.learn(parsed.data, instance, 'announcement');

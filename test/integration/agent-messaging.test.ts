@@ -95,6 +95,19 @@ describe('presence and the registry', () => {
     // It never beats again: after three missed beats it is gone.
     await reg.waitFor((r) => r.get('py_agent')?.status === 'offline', 2000);
   });
+
+  it("does not learn a run's client (another process's sender): it announces itself but is no peer", async () => {
+    const reg = await registry({ heartbeatMs: 0, bucket: null });
+    const nc = await client();
+    const now = new Date().toISOString();
+    for (const [name, extra] of [['switchboard_cli', { client: true }], ['ts_agent', {}]] as const) {
+      const metadata = { agent: { name, capabilities: [], status: 'available', registered_at: now, last_heartbeat: now }, ...extra };
+      nc.publish('agents.all', JSON.stringify(newMessage({ message_type: 'announcement', from_agent: name, to_agent: null, content: 'hello', metadata })));
+    }
+    await reg.waitFor((r) => r.get('ts_agent')?.status === 'available');
+    expect(reg.get('switchboard_cli')).toBeUndefined();
+    expect(reg.describe()).not.toContain('switchboard_cli');
+  });
 });
 
 describe('seed 000 flows', () => {
