@@ -79,6 +79,8 @@ describe('the designer canvas', () => {
     await popover.locator('button[data-kind=handoff]').click();
     await expect.poll(async () => (await topology()).spec.edges).toEqual([{ from: 'agent_1', to: 'agent_2', kind: 'handoff' }]);
     await page.keyboard.press('Escape');
+    // Closed before the next line is drawn: an Escape handled during a drag would cancel that drag.
+    await popover.waitFor({ state: 'detached' });
 
     // Dropped on a node's body (not its handle) it connects too; an agent → tool line grants the tool.
     await drawLine(handle('agent_2', 'source'), node('tool_1').locator('.dnode-name'));

@@ -40,7 +40,7 @@ function RecordPane({ side, runId, row, record }: { side: CompareSide; runId: st
           <span className="muted">—</span>
         )}
         <span className="spacer" />
-        <button type="button" className="btn btn-small" disabled={!digest} onClick={() => void showInTrace(side)} title={`Open run ${runId} in the Trace view with this record selected`} data-testid={`compare-show-${side}`}>
+        <button type="button" className="btn btn-small" disabled={!digest} onClick={() => digest && void showInTrace(runId, digest.seq)} title={`Open run ${runId} in the Trace view with this record selected`} data-testid={`compare-show-${side}`}>
           Show in trace
         </button>
       </header>

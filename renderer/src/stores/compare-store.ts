@@ -48,8 +48,8 @@ export interface CompareStore {
   select(index: number, reveal?: boolean): Promise<void>;
   /** Selects the next (1) or previous (-1) difference. */
   step(direction: 1 | -1): Promise<void>;
-  /** Opens the selected row's record of `side` in the Trace view. */
-  showInTrace(side: CompareSide): Promise<void>;
+  /** Opens run `runId` in the Trace view with record `seq` selected (the record the user saw, whatever the selection is by the time the click lands). */
+  showInTrace(runId: string, seq: number): Promise<void>;
 }
 
 /** The stores "Show in trace" drives. */
@@ -169,14 +169,10 @@ export function createCompareStore(client: ApiClient, deps: CompareStoreDeps): S
         }
       },
 
-      async showInTrace(side) {
-        const { selected, rows } = get();
-        const runId = get()[side];
-        const digest = selected === null ? null : compareRowAt(rows, selected)?.[side];
-        if (!runId || !digest) return;
+      async showInTrace(runId, seq) {
         await deps.runs.getState().showRecords(runId);
         deps.view.getState().setView('trace');
-        deps.trace.getState().select(digest.seq);
+        deps.trace.getState().select(seq);
       },
     };
   });
