@@ -204,11 +204,29 @@ export const CredentialRefSchema = z
   })
   .strict();
 
+/**
+ * OAuth 2.0 client credentials (RFC 6749 §4.4) the protocol gateway trades for a bearer token at
+ * `tokenUrl` (the client authenticated with HTTP Basic), cached until it expires.
+ */
+export const OAuth2CredentialSchema = z
+  .object({
+    tokenUrl: z.string().url().refine((u) => /^https?:\/\//.test(u), 'must be an http:// or https:// URL of a token endpoint'),
+    clientId: z.string().min(1),
+    /** The NAME of the variable holding the client secret. */
+    clientSecret: SecretRefSchema,
+    scopes: z.array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'must be one scope token (no spaces or quotes)')).default([]),
+    /** Sent as `audience` when the token endpoint asks for one (Auth0, some gateways). */
+    audience: z.string().min(1).optional(),
+  })
+  .strict();
+
 /** Where an external A2A agent is: its agent card's URL (http or https), and its credential by reference. */
 export const A2aPeerSchema = z
   .object({
     card: z.string().url().refine((u) => /^https?:\/\//.test(u), 'must be an http:// or https:// URL of an agent card'),
     credential: CredentialRefSchema.optional(),
+    /** A bearer token from an OAuth 2.0 token endpoint instead of a fixed `credential`. */
+    oauth2: OAuth2CredentialSchema.optional(),
     /** How long one call may take, end to end (the peer hangs: the call fails after it). */
     timeoutMs: z.number().int().positive().max(600_000).default(60_000),
     /** The card's skills as last fetched, so the canvas shows them without the network. */

@@ -6,6 +6,7 @@
  * schema's (http/https).
  */
 import type { Topology } from './schema.js';
+import { LOOPBACK } from './validate-a2a-serve.js';
 
 type Report = (path: (string | number)[], message: string) => void;
 
@@ -21,6 +22,12 @@ export function checkA2aExternals(topology: Topology, error: Report): Set<string
       error(['externalAgents', i, 'a2a', 'card'], `"${external.name}"'s card URL carries a user name or password: remove it and give the secret by reference in a2a.credential (the NAME of an environment variable).`);
     }
     if (external.synadia) error(['externalAgents', i, 'a2a'], `"${external.name}" cannot be both a Synadia protocol agent and an A2A agent: keep one of "synadia" and "a2a".`);
+    const oauth2 = external.a2a.oauth2;
+    if (oauth2 && external.a2a.credential) error(['externalAgents', i, 'a2a', 'oauth2'], `"${external.name}" has both a credential and oauth2: keep one (oauth2 fetches the bearer token the credential would fix).`);
+    if (oauth2 && hasUserInfo(oauth2.tokenUrl)) error(['externalAgents', i, 'a2a', 'oauth2', 'tokenUrl'], `"${external.name}"'s token URL carries a user name or password: give the client by clientId and clientSecret (the NAME of an environment variable).`);
+    else if (oauth2 && oauth2.tokenUrl.startsWith('http:') && !LOOPBACK.test(hostOf(oauth2.tokenUrl))) {
+      error(['externalAgents', i, 'a2a', 'oauth2', 'tokenUrl'], `"${external.name}"'s token URL is plain http on another machine: the client secret would cross the network unencrypted. Use https (http is for a token endpoint on this machine).`);
+    }
   });
   return names;
 }
@@ -40,4 +47,10 @@ export function a2aExampleProblem(topology: Topology, a2a: ReadonlySet<string>):
 /** Whether an http(s) URL names a user or password (`https://user:secret@host/`): an @ before the path. */
 function hasUserInfo(url: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url);
+}
+
+/** The host of an http(s) URL without port or IPv6 brackets (`http://[::1]:8080/x` → `::1`); isomorphic, no URL class. */
+function hostOf(url: string): string {
+  const authority = /^https?:\/\/([^/?#]*)/i.exec(url)?.[1] ?? '';
+  return authority.replace(/:\d*$/, '').replace(/^\[(.*)\]$/, '$1');
 }

@@ -76,6 +76,8 @@ describe('A2A agents on the canvas', () => {
     const a2a = inspector.getByTestId('field-a2a');
     // An A2A agent shows no Synadia identity fields: it speaks one protocol.
     expect(await inspector.getByTestId('field-synadia').count()).toBe(0);
+    expect(await a2a.getByTestId('a2a-auth').inputValue()).toBe('none');
+    await a2a.getByTestId('a2a-auth').selectOption('header');
     await a2a.getByTestId('a2a-secret').fill('sk-live-123');
     expect(await a2a.locator('.field-error').first().innerText()).toMatch(/NAME of an environment variable/);
     expect((await topology())!.spec.externalAgents.find((e) => e.a2a)!.a2a!.credential).toBeUndefined();
@@ -85,6 +87,23 @@ describe('A2A agents on the canvas', () => {
     expect(await a2a.innerText()).toContain('Authorization: Bearer $ECHO_TOKEN');
     await a2a.scrollIntoViewIfNeeded();
     await workbench.screenshot('s7-ui-a2a-inspector');
+
+    // OAuth2 client credentials instead: kept as a draft until the token URL, client id and secret variable are valid.
+    await a2a.getByTestId('a2a-auth').selectOption('oauth2');
+    await page.waitForFunction(() => window.__switchboardTest!.topology()?.spec.externalAgents.find((e) => e.a2a)?.a2a?.credential === undefined);
+    await a2a.getByTestId('a2a-oauth2-tokenUrl').fill('https://auth.example.com/oauth/token');
+    await a2a.getByTestId('a2a-oauth2-clientId').fill('switchboard');
+    expect(await a2a.locator('.field-error').first().innerText()).toMatch(/^clientSecret: /);
+    expect((await topology())!.spec.externalAgents.find((e) => e.a2a)!.a2a!.oauth2).toBeUndefined();
+    await a2a.getByTestId('a2a-oauth2-clientSecret').fill('PARTNER_CLIENT_SECRET');
+    await a2a.getByTestId('a2a-oauth2-scopes').fill('agents.call, travel.read');
+    await page.waitForFunction(() => window.__switchboardTest!.topology()?.spec.externalAgents.find((e) => e.a2a)?.a2a?.oauth2?.scopes.length === 2);
+    expect((await topology())!.spec.externalAgents.find((e) => e.a2a)!.a2a!.oauth2).toEqual({ tokenUrl: 'https://auth.example.com/oauth/token', clientId: 'switchboard', clientSecret: 'PARTNER_CLIENT_SECRET', scopes: ['agents.call', 'travel.read'] });
+    expect(await a2a.locator('.field-error').count()).toBe(0);
+    await a2a.scrollIntoViewIfNeeded();
+    await workbench.screenshot('s8-ui-a2a-oauth2');
+    await a2a.getByTestId('a2a-auth').selectOption('none');
+    await page.waitForFunction(() => window.__switchboardTest!.topology()?.spec.externalAgents.find((e) => e.a2a)?.a2a?.oauth2 === undefined);
 
     await a2a.getByTestId('a2a-refresh').click();
     await a2a.getByTestId('a2a-refresh').filter({ hasText: 'Refresh card' }).waitFor();

@@ -49,4 +49,17 @@ describe('external A2A agents in validation', () => {
   it('refuses a card URL that is not http(s)', () => {
     expect(() => problems({ externalAgents: [{ name: 'travel', a2a: { card: 'ftp://example.com/card.json' } }] })).toThrow(/http:\/\/ or https:\/\/ URL of an agent card/);
   });
+
+  it('takes OAuth2 client credentials over https, or http on this machine; refuses them beside a credential, over plain http elsewhere, or with a password in the URL', () => {
+    const oauth2 = (tokenUrl: string, extra: Record<string, unknown> = {}) => ({ name: 'travel', a2a: { card: 'https://travel.example.com/', oauth2: { tokenUrl, clientId: 'sb', clientSecret: 'TRAVEL_CLIENT_SECRET' }, ...extra } });
+    for (const ok of ['https://auth.example.com/token', 'http://127.0.0.1:9000/token', 'http://localhost/token', 'http://[::1]:8080/token']) expect(problems({ externalAgents: [oauth2(ok)] }), ok).toEqual([]);
+    expect(problems({ externalAgents: [oauth2('http://auth.example.com/token')] })).toEqual([
+      'spec.externalAgents.0.a2a.oauth2.tokenUrl: "travel"\'s token URL is plain http on another machine: the client secret would cross the network unencrypted. Use https (http is for a token endpoint on this machine).',
+    ]);
+    expect(problems({ externalAgents: [oauth2('https://sb:hunter2@auth.example.com/token')] })[0]).toMatch(/^spec\.externalAgents\.0\.a2a\.oauth2\.tokenUrl: "travel"'s token URL carries a user name or password/);
+    expect(problems({ externalAgents: [oauth2('https://auth.example.com/token', { credential: { secret: 'TRAVEL_TOKEN' } })] })).toEqual([
+      'spec.externalAgents.0.a2a.oauth2: "travel" has both a credential and oauth2: keep one (oauth2 fetches the bearer token the credential would fix).',
+    ]);
+    expect(() => TopologySchema.parse({ apiVersion: 'switchboard.dev/v1', kind: 'Topology', metadata: { name: 'x' }, spec: { agents: [{ name: 'desk', llm: 'offline' }], externalAgents: [{ name: 't', a2a: { card: 'https://t.example.com/', oauth2: { tokenUrl: 'https://a.example.com/', clientId: 'sb', clientSecret: 'hunter2-literal' } } }] } })).toThrow(/NAME of an environment variable/);
+  });
 });

@@ -56,7 +56,7 @@ describe('A2A serving in exported config', () => {
     expect(any['c']!.command.slice(-1)).toEqual(['0.0.0.0:8302']);
   });
 
-  it("compose passes each agent's process the secrets it reads, by name only: its model's key, its A2A peers' credentials, the served credential", () => {
+  it("compose passes each agent's process the secrets it reads, by name only: its model's key, its A2A peers' credentials and OAuth2 client secrets, the served credential", () => {
     type Service = { environment?: Record<string, string> };
     const withSecrets = topology({
       llms: { cloud: { provider: 'openai', model: 'gpt-4o-mini', apiKeyEnv: 'OPENAI_KEY' }, offline: { provider: 'scripted' } },
@@ -66,12 +66,18 @@ describe('A2A serving in exported config', () => {
         { name: 'booker', llm: 'offline' },
         { name: 'quiet', llm: 'offline' },
       ],
-      externalAgents: [{ name: 'travel', a2a: { card: 'https://travel.example.com/', credential: { secret: 'TRAVEL_TOKEN' } } }],
-      edges: [{ from: 'booker', to: 'travel', kind: 'request' }],
+      externalAgents: [
+        { name: 'travel', a2a: { card: 'https://travel.example.com/', credential: { secret: 'TRAVEL_TOKEN' } } },
+        { name: 'hotel', a2a: { card: 'https://hotel.example.com/', oauth2: { tokenUrl: 'https://auth.example.com/token', clientId: 'sb', clientSecret: 'HOTEL_CLIENT_SECRET' } } },
+      ],
+      edges: [
+        { from: 'booker', to: 'travel', kind: 'request' },
+        { from: 'booker', to: 'hotel', kind: 'request' },
+      ],
     });
     const services = (parse(exportCompose(withSecrets)) as { services: Record<string, Service> }).services;
     expect(services['desk']!.environment).toEqual({ OPENAI_KEY: '${OPENAI_KEY}', SERVED_TOKEN: '${SERVED_TOKEN}' });
-    expect(services['booker']!.environment).toEqual({ TRAVEL_TOKEN: '${TRAVEL_TOKEN}' });
+    expect(services['booker']!.environment).toEqual({ TRAVEL_TOKEN: '${TRAVEL_TOKEN}', HOTEL_CLIENT_SECRET: '${HOTEL_CLIENT_SECRET}' });
     expect(services['quiet']!.environment).toBeUndefined();
     expect(a2aServed(withSecrets).credential).toEqual({ header: 'Authorization', scheme: 'Bearer', secret: 'SERVED_TOKEN' });
   });

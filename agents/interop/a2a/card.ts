@@ -9,6 +9,7 @@
 import { AGENT_CARD_PATH, type AgentCard, type AgentInterface } from '@a2a-js/sdk';
 import { DefaultAgentCardResolver } from '@a2a-js/sdk/client';
 import type { A2aCardSummary } from '../../protocol/a2a-card.js';
+import { causeCode, innermostMessage } from '../fetch-failure.js';
 
 /** How long fetching a card may take by default. */
 export const CARD_TIMEOUT_MS = 5000;
@@ -199,22 +200,4 @@ function classify(error: unknown, cardUrl: string, timeoutMs: number, timedOut: 
   // `fetch failed` says nothing: the innermost cause says what (e.g. "bad port").
   const detail = innermostMessage(error);
   return new A2aCardError('unreachable', `Cannot read the agent card at ${cardUrl}: ${code ? `${code} (${detail})` : detail}.`);
-}
-
-/** The system error code under a fetch failure (`fetch failed` hides it in `cause`). */
-function causeCode(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-  }
-  return undefined;
-}
-
-/** The message of the innermost cause of `error` (what actually failed). */
-function innermostMessage(error: unknown): string {
-  let message = error instanceof Error ? error.message : String(error);
-  for (let e: unknown = (error as { cause?: unknown })?.cause, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    if (e instanceof Error && e.message) message = e.message;
-  }
-  return message;
 }

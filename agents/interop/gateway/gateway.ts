@@ -1,6 +1,7 @@
 /**
  * The protocol gateway (seed 004, part 2; sequences 2.2 and 2.3): every call to an external
- * protocol is one exchange: strip PII from the outbound payload, attach credentials by reference,
+ * protocol is one exchange: strip PII from the outbound payload, attach credentials by reference
+ * (a header from a variable, or an OAuth2 bearer token, oauth2.ts),
  * record `protocol.{a2a,mcp}.request`, call the adapter (bounded by the peer's timeout), sanitize
  * what came back, record `protocol.{a2a,mcp}.response`. Internal agents never see the protocols;
  * the trace sees what was stripped (kinds, paths, counts), never the values or the credentials.
@@ -10,6 +11,8 @@ import type { SecretSource } from '../../llm/factory.js';
 import { GATEWAY_PREVIEW_CHARS, type ProtocolRequestEvent } from '../../protocol/protocol-gateway.js';
 import type { RuntimeEventBus } from '../../protocol/runtime-events.js';
 import { credentialHeaders, envSecretSource } from './credentials.js';
+import { raceAbort } from '../../runtime/race-abort.js';
+import { OAuth2Tokens } from './oauth2.js';
 import { piiRulesOf, stripPii, type PiiRules } from './pii.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, sanitizeAdapterResult, stripControlChars } from './sanitize.js';
 import type { AdapterResult, ExchangeRequest, ExchangeResult, GatewayPeer, GatewayProtocol, ProtocolAdapter, ProtocolGatewaySettings } from './types.js';
@@ -23,6 +26,8 @@ export interface ProtocolGatewayOptions {
   settings?: Partial<ProtocolGatewaySettings> | undefined;
   /** Where credentials are read at call time (the host's SecretStore; the environment otherwise). */
   secrets?: SecretSource;
+  /** OAuth2 bearer tokens of the peers (one cache per gateway unless given: tests drive its clock). */
+  tokens?: OAuth2Tokens;
 }
 
 /** How a peer is named in messages: `A2A agent "travel"`, `MCP server "files"`. */
@@ -36,12 +41,14 @@ export class ProtocolGateway {
   private readonly rules: PiiRules;
   private readonly maxBytes: number;
   private readonly secrets: SecretSource;
+  private readonly tokens: OAuth2Tokens;
 
   constructor(private readonly options: ProtocolGatewayOptions) {
     this.adapters = new Map(options.adapters.map((a) => [a.protocol, a]));
     this.rules = piiRulesOf(options.settings);
     this.maxBytes = options.settings?.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.secrets = options.secrets ?? envSecretSource();
+    this.tokens = options.tokens ?? new OAuth2Tokens(this.secrets);
   }
 
   /** One exchange with `request.peer`; never throws: a failure is `ok: false` with a sentence naming the peer. */
@@ -91,18 +98,21 @@ export class ProtocolGateway {
 
     const adapter = this.adapters.get(peer.protocol);
     if (!adapter) return fail(`${label}: no ${peer.protocol.toUpperCase()} adapter is configured in this gateway.`);
+    const timeout = AbortSignal.timeout(peer.timeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
     let headers: Record<string, string>;
     try {
-      headers = credentialHeaders(label, peer.credential, this.secrets);
+      // An OAuth2 token is asked for within the call's own time.
+      headers = peer.oauth2 ? await this.tokens.headers(peer.name, label, peer.oauth2, signal) : credentialHeaders(label, peer.credential, this.secrets);
     } catch (error) {
+      if (timeout.aborted) return fail(`${label}: no OAuth2 token from ${peer.oauth2?.tokenUrl} within ${peer.timeoutMs} ms (${peer.timeoutFrom ?? 'its timeoutMs'}).`, 'timeout');
+      if (signal.aborted) return fail(`The call to ${label} was cancelled (the run stopped).`, 'canceled');
       return fail(messageOf(error));
     }
 
-    const timeout = AbortSignal.timeout(peer.timeoutMs);
-    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
     let raw: unknown;
     try {
-      raw = await bounded(
+      raw = await raceAbort(
         adapter.call({
           peer: peer.name,
           text: text.value,
@@ -117,6 +127,8 @@ export class ProtocolGateway {
     } catch (error) {
       if (timeout.aborted) return fail(`${label} did not answer within ${peer.timeoutMs} ms (${peer.timeoutFrom ?? 'its timeoutMs'}).`, 'timeout');
       if (signal.aborted) return fail(`The call to ${label} was cancelled (the run stopped).`, 'canceled');
+      // Refused or not, a token the peer may have rejected (revoked, expired early) is not used again.
+      if (peer.oauth2) this.tokens.forget(peer.name, peer.oauth2);
       // Transport errors can carry the peer's own text (the SDK's "SSE error event: {…}", a JSON-RPC
       // error's message): it is inbound, so cleaned and cut like an answer before the trace and the caller see it.
       return fail(cut(stripControlChars(`${label} could not be called: ${messageOf(error)}`).text));
@@ -132,18 +144,6 @@ export class ProtocolGateway {
   }
 }
 
-/** Settles with `work`, or rejects as soon as `signal` aborts (an adapter that ignores its signal still ends on time). */
-function bounded<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
-      (e: unknown) => (signal.removeEventListener('abort', onAbort), reject(e)),
-    );
-  });
-}
 
 /** What a gateway event shows of a payload: the text, then the data as JSON, cut. */
 function preview(text: string, data: unknown): string {

@@ -37,7 +37,8 @@ export function a2aGatewayRoutes(topology: Topology, only?: readonly string[]): 
     const callers = only && topology.spec.edges.filter((edge) => edge.kind === 'request' && edge.to === e.name && only.includes(edge.from)).map((edge) => edge.from);
     if (callers?.length === 0) return [];
     const subjects = callers ? [...new Set(callers)].map((caller) => protocolGatewaySubjects.a2aRequest(e.name, caller)) : [protocolGatewaySubjects.a2aRequestsTo(e.name)];
-    return [{ peer: { name: e.name, protocol: 'a2a' as const, timeoutMs: e.a2a.timeoutMs, ...(e.a2a.credential && { credential: e.a2a.credential }) }, subjects }];
+    const peer: GatewayPeer = { name: e.name, protocol: 'a2a', timeoutMs: e.a2a.timeoutMs, ...(e.a2a.credential && { credential: e.a2a.credential }), ...(e.a2a.oauth2 && { oauth2: e.a2a.oauth2 }) };
+    return [{ peer, subjects }];
   });
 }
 

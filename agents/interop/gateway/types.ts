@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import type { GatewayProtocol, Stripped } from '../../protocol/protocol-gateway.js';
-import type { CredentialRefSchema, ProtocolGatewaySchema } from '../../topology/schema.js';
+import type { CredentialRefSchema, OAuth2CredentialSchema, ProtocolGatewaySchema } from '../../topology/schema.js';
 
 export type { GatewayProtocol, Stripped, StrippedKind } from '../../protocol/protocol-gateway.js';
 
@@ -53,6 +53,9 @@ export interface ProtocolAdapter {
 /** A credential by reference (`spec.externalAgents[].a2a.credential`): a header and the NAME of the variable holding its value. */
 export type CredentialRef = z.infer<typeof CredentialRefSchema>;
 
+/** OAuth 2.0 client credentials by reference (`a2a.oauth2`): traded for a bearer token. */
+export type OAuth2Credential = z.output<typeof OAuth2CredentialSchema>;
+
 /** The gateway's settings (`spec.protocolGateway`, defaults applied). */
 export type ProtocolGatewaySettings = z.output<typeof ProtocolGatewaySchema>;
 
@@ -64,6 +67,7 @@ export interface GatewayPeer {
   /** Where `timeoutMs` comes from when it is not the peer's own setting (said in the timeout error). */
   timeoutFrom?: string;
   credential?: CredentialRef;
+  oauth2?: OAuth2Credential;
 }
 
 /** One exchange asked of the gateway (by the A2A service or the MCP tool path). */

@@ -27,6 +27,7 @@ import { isSubjectToken, renderSubject } from '../../protocol/subjects.js';
 import type { ToolBackend } from '../gateway.js';
 import type { ToolResult } from '../tool-executor.js';
 import { mcpToolName, toToolResult, type McpCallContext } from './stdio-backend.js';
+import { raceAbort } from '../../runtime/race-abort.js';
 
 /** Seed 002: where an MCP server takes requests. */
 const MCP_REQUEST_SUBJECT = 'agents.{env}.mcp.{server}.requests';
@@ -291,14 +292,4 @@ export class McpNatsBackend implements ToolBackend {
     }
     return new Error(`MCP request to "${this.options.server}" failed: ${error instanceof Error ? error.message : String(error)}`);
   }
-}
-
-/** `promise`, or the signal's reason as soon as it aborts. */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new DOMException('This operation was aborted', 'AbortError'));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

@@ -133,7 +133,11 @@ function secretEnv(topology: Topology, agent: { name: string; llm: string }, ser
     if (key) names.add(key);
   }
   const asked = new Set(topology.spec.edges.filter((e) => e.kind === 'request' && e.from === agent.name).map((e) => e.to));
-  for (const external of topology.spec.externalAgents) if (asked.has(external.name) && external.a2a?.credential) names.add(external.a2a.credential.secret);
+  for (const external of topology.spec.externalAgents) {
+    if (!asked.has(external.name)) continue;
+    if (external.a2a?.credential) names.add(external.a2a.credential.secret);
+    if (external.a2a?.oauth2) names.add(external.a2a.oauth2.clientSecret);
+  }
   if (served.credential && served.agents.includes(agent.name)) names.add(served.credential.secret);
   return [...names];
 }

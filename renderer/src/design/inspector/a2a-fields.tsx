@@ -1,23 +1,22 @@
 /**
  * Inspector fields for A2A and batches: an agent served over A2A, an external A2A agent (card URL,
- * credential by reference, timeout, the card's skills with "Refresh card"), and an agent's seed-002
+ * authentication by reference (credential-fields.tsx), timeout, the card's skills with "Refresh card"), and an agent's seed-002
  * batch window. Each says what leaving it empty means.
  */
 import { useState } from 'react';
 import type { z } from 'zod';
-import { A2aExposureSchema, A2aPeerSchema, BatchSchema, CredentialRefSchema, type Topology } from '../../../../agents/topology/schema';
+import { A2aExposureSchema, A2aPeerSchema, BatchSchema, type Topology } from '../../../../agents/topology/schema';
 import type { Problem } from '../../../../agents/topology/validate';
 import { useBusStore } from '../../stores/bus-store';
 import { useDocumentStore } from '../../stores/document-store';
 import { refreshA2aSkills } from '../model/add-a2a';
+import { FieldFeedback, PeerAuthField } from './credential-fields';
 import { SchemaField, useDraft } from './fields';
 import { ServeField } from './serve-field';
 
 type Peer = z.infer<typeof A2aPeerSchema>;
-type Credential = z.infer<typeof CredentialRefSchema>;
 const DEFAULT_EXPOSURE = A2aExposureSchema.parse({});
 const PEER = A2aPeerSchema.shape;
-const CREDENTIAL = CredentialRefSchema.shape;
 
 /** Where a served agent's card is (A2A serving puts one per agent under `/a2a/{agent}`). */
 export const servedCardUrl = (topology: Topology, agent: string): string => {
@@ -98,7 +97,7 @@ export function ExternalA2aField({ name, value, onCommit, problems, readOnly }: 
       <FieldFeedback error={cardError} problems={problems.filter((p) => p.path.length === 0 || p.path[0] === 'card')} />
       {value ? (
         <>
-          <CredentialField value={value.credential} onCommit={set('credential')} readOnly={readOnly} />
+          <PeerAuthField value={value} onCommit={(peer) => onCommit(A2aPeerSchema.parse(peer))} problems={problems} readOnly={readOnly} />
           <SchemaField name="timeoutMs" label="Timeout (ms)" schema={PEER.timeoutMs} value={value.timeoutMs} onCommit={set('timeoutMs')} problems={problems.filter((p) => p.path[0] === 'timeoutMs')} readOnly={readOnly} hint="How long one call may take end to end; a peer that hangs fails after it." />
           <SkillsField name={name} peer={value} readOnly={readOnly} />
         </>
@@ -106,37 +105,6 @@ export function ExternalA2aField({ name, value, onCommit, problems, readOnly }: 
         <span className="field-hint">Empty: not an A2A agent (it speaks the topology’s profile). With a card URL, your agents reach it through the protocol gateway only.</span>
       )}
     </fieldset>
-  );
-}
-
-/** The hint under a peer's credential: what the gateway does with it. */
-const PEER_CREDENTIAL_HINT = 'The NAME of the variable holding the token, never the token: the gateway reads it when it calls. Empty: no credential.';
-
-/** A credential by reference (a peer's, or what callers of served agents must send): a header filled from an environment variable, never a value. */
-export function CredentialField({ value, onCommit, readOnly, hint = PEER_CREDENTIAL_HINT, testId = 'a2a-secret' }: { value: Credential | undefined; onCommit(value: Credential | undefined): void; readOnly: boolean; hint?: string; testId?: string }) {
-  const [secret, setSecret] = useDraft(value?.secret, (v) => v ?? '');
-  const secretError = secret === '' ? null : (CREDENTIAL.secret.safeParse(secret).error?.issues[0]?.message ?? null);
-  const change = (text: string) => {
-    setSecret(text);
-    if (text === '') onCommit(undefined);
-    else if (CREDENTIAL.secret.safeParse(text).success) onCommit(CredentialRefSchema.parse({ ...value, secret: text }));
-  };
-  const set = (key: 'header' | 'scheme') => (v: unknown) => value && onCommit(CredentialRefSchema.parse({ ...value, [key]: v }));
-  return (
-    <>
-      <label className="field">
-        <span className="field-label">Credential: environment variable</span>
-        <input type="text" value={secret} readOnly={readOnly} spellCheck={false} aria-invalid={Boolean(secretError)} data-testid={testId} placeholder="e.g. PARTNER_AGENT_TOKEN" onChange={(e) => change(e.target.value)} />
-      </label>
-      <FieldFeedback error={secretError} problems={[]} />
-      <span className="field-hint">{hint}</span>
-      {value && (
-        <>
-          <SchemaField name="header" label="Header" schema={CREDENTIAL.header} value={value.header} onCommit={set('header')} readOnly={readOnly} />
-          <SchemaField name="scheme" label="Scheme" schema={CREDENTIAL.scheme} value={value.scheme} onCommit={set('scheme')} readOnly={readOnly} hint={<>Sent as <code>{`${value.header}: ${value.scheme ? `${value.scheme} ` : ''}$${value.secret}`}</code></>} />
-        </>
-      )}
-    </>
   );
 }
 
@@ -182,20 +150,3 @@ function SkillsField({ name, peer, readOnly }: { name: string; peer: Peer; readO
   );
 }
 
-/** A field's own error, then the topology's problems for it. */
-function FieldFeedback({ error, problems }: { error: string | null; problems: Problem[] }) {
-  return (
-    <>
-      {error && (
-        <span className="field-error" role="alert">
-          {error}
-        </span>
-      )}
-      {problems.map((p, i) => (
-        <span key={i} className={p.severity === 'error' ? 'field-error' : 'field-warning'} data-testid="field-problem">
-          {p.message}
-        </span>
-      ))}
-    </>
-  );
-}

@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import { A2aExposureSchema, ProtocolGatewaySchema, type Topology } from '../../../../agents/topology/schema';
 import type { Problem } from '../../../../agents/topology/validate';
-import { CredentialField } from './a2a-fields';
+import { CredentialField } from './credential-fields';
 import { SchemaField } from './fields';
 
 type Exposure = z.infer<typeof A2aExposureSchema>;
