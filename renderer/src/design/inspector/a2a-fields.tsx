@@ -10,8 +10,8 @@ import type { Problem } from '../../../../agents/topology/validate';
 import { useBusStore } from '../../stores/bus-store';
 import { useDocumentStore } from '../../stores/document-store';
 import { refreshA2aSkills } from '../model/add-a2a';
-import { FieldFeedback, PeerAuthField } from './credential-fields';
-import { SchemaField, useDraft } from './fields';
+import { PeerAuthField } from './credential-fields';
+import { FieldFeedback, SchemaField, useDraft } from './fields';
 import { ServeField } from './serve-field';
 
 type Peer = z.infer<typeof A2aPeerSchema>;

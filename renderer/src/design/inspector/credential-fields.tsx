@@ -8,7 +8,7 @@ import { useState } from 'react';
 import type { z } from 'zod';
 import { CredentialRefSchema, OAuth2CredentialSchema, type A2aPeerSchema } from '../../../../agents/topology/schema';
 import type { Problem } from '../../../../agents/topology/validate';
-import { SchemaField, useDraft } from './fields';
+import { FieldFeedback, SchemaField, useDraft } from './fields';
 
 type Peer = z.infer<typeof A2aPeerSchema>;
 type Credential = z.infer<typeof CredentialRefSchema>;
@@ -110,24 +110,6 @@ export function CredentialField({ value, onCommit, readOnly, hint = PEER_CREDENT
           <SchemaField name="scheme" label="Scheme" schema={CREDENTIAL.scheme} value={value.scheme} onCommit={set('scheme')} readOnly={readOnly} hint={<>Sent as <code>{`${value.header}: ${value.scheme ? `${value.scheme} ` : ''}$${value.secret}`}</code></>} />
         </>
       )}
-    </>
-  );
-}
-
-/** A field's own error, then the topology's problems for it. */
-export function FieldFeedback({ error, problems }: { error: string | null; problems: Problem[] }) {
-  return (
-    <>
-      {error && (
-        <span className="field-error" role="alert">
-          {error}
-        </span>
-      )}
-      {problems.map((p, i) => (
-        <span key={i} className={p.severity === 'error' ? 'field-error' : 'field-warning'} data-testid="field-problem">
-          {p.message}
-        </span>
-      ))}
     </>
   );
 }

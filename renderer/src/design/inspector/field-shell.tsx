@@ -20,29 +20,13 @@ export function useDraft<T>(value: T, toDraft: (value: T) => string): [string, (
 
 /** A labelled field with its own error (from zod) and the document's problems at it. */
 export function FieldShell({ label, id, error, problems = [], hint, children, testId }: { label: ReactNode; id?: string; error?: string | null; problems?: Problem[]; hint?: ReactNode; children: ReactNode; testId?: string }) {
-  const errors = problems.filter((p) => p.severity === 'error');
-  const warnings = problems.filter((p) => p.severity === 'warning');
   return (
-    <div className={`field${error || errors.length ? ' field-invalid' : ''}`} data-testid={testId}>
+    <div className={`field${error || problems.some((p) => p.severity === 'error') ? ' field-invalid' : ''}`} data-testid={testId}>
       <label className="field-label" htmlFor={id}>
         {label}
       </label>
       {children}
-      {error && (
-        <span className="field-error" role="alert">
-          {error}
-        </span>
-      )}
-      {errors.map((p, i) => (
-        <span key={`e${i}`} className="field-error" data-testid="field-problem">
-          {p.message}
-        </span>
-      ))}
-      {warnings.map((p, i) => (
-        <span key={`w${i}`} className="field-warning" data-testid="field-problem">
-          {p.message}
-        </span>
-      ))}
+      <FieldFeedback error={error ?? null} problems={problems} />
       {hint && <span className="field-hint">{hint}</span>}
     </div>
   );
@@ -61,4 +45,29 @@ export interface SchemaFieldProps {
   readOnly?: boolean;
   /** Shown in an empty text or number field: what empty means (e.g. "automatic"). */
   placeholder?: string;
+}
+
+/** A field's own error, then the topology's problems for it: errors first, then warnings. */
+export function FieldFeedback({ error, problems }: { error: string | null; problems: readonly Problem[] }) {
+  const errors = problems.filter((p) => p.severity === 'error');
+  const warnings = problems.filter((p) => p.severity === 'warning');
+  return (
+    <>
+      {error && (
+        <span className="field-error" role="alert">
+          {error}
+        </span>
+      )}
+      {errors.map((p, i) => (
+        <span key={`e${i}`} className="field-error" data-testid="field-problem">
+          {p.message}
+        </span>
+      ))}
+      {warnings.map((p, i) => (
+        <span key={`w${i}`} className="field-warning" data-testid="field-problem">
+          {p.message}
+        </span>
+      ))}
+    </>
+  );
 }

@@ -10,7 +10,7 @@ import { CheckField, ChecksField, EnumField } from './choice-fields';
 import { ListField } from './list-field';
 import { fieldShape, humanize, schemaError, unwrap } from './zod-shape';
 
-export { FieldShell, useDraft, type SchemaFieldProps } from './field-shell';
+export { FieldFeedback, FieldShell, useDraft, type SchemaFieldProps } from './field-shell';
 
 /** The widget the field's schema calls for. */
 export function SchemaField(props: SchemaFieldProps) {

@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import { JetStreamSettingsSchema, SynadiaExposureSchema, SynadiaIdentitySchema, type Topology } from '../../../../agents/topology/schema';
 import type { Problem } from '../../../../agents/topology/validate';
-import { SchemaField, useDraft } from './fields';
+import { FieldFeedback, SchemaField, useDraft } from './fields';
 import { ServeField } from './serve-field';
 
 type Exposure = z.infer<typeof SynadiaExposureSchema>;
@@ -58,16 +58,7 @@ export function ExternalSynadiaField({ value, onCommit, problems, readOnly }: { 
           <input type="text" value={current[part]} readOnly={readOnly} spellCheck={false} aria-invalid={Boolean(error)} data-testid={`synadia-${part}`} onChange={(e) => change(part, e.target.value)} />
         </label>
       ))}
-      {error && (
-        <span className="field-error" role="alert">
-          {error}
-        </span>
-      )}
-      {problems.map((p, i) => (
-        <span key={i} className={p.severity === 'error' ? 'field-error' : 'field-warning'} data-testid="field-problem">
-          {p.message}
-        </span>
-      ))}
+      <FieldFeedback error={error} problems={problems} />
       <span className="field-hint">
         {filled === 3 ? (
           <>
