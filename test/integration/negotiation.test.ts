@@ -128,7 +128,11 @@ describe('negotiation among three agents', () => {
     nc.subscribe('agents.dev.a2a.negotiate.gpu_analyst', {
       callback: (_error, msg) => {
         const proposal = Seed002MessageSchema.parse(JSON.parse(msg.string()));
-        void until(() => eventsNamed(run, 'negotiation.finished').length > 0, 'the close').then(() => nc.publish(proposal.replyTo!, guideAnswer(proposal, { negotiation: { id: (proposal.payload.content as { negotiation: { id: string } }).negotiation.id }, accept: true, terms: { cost: 1 } })));
+        // 200 ms past the close: the deadline counts from the negotiation's start, the trace's timeout
+        // from when this proposal was published (a little later), and the answer must be late by both.
+        void until(() => eventsNamed(run, 'negotiation.finished').length > 0, 'the close')
+          .then(() => new Promise((resolve) => setTimeout(resolve, 200)))
+          .then(() => nc.publish(proposal.replyTo!, guideAnswer(proposal, { negotiation: { id: (proposal.payload.content as { negotiation: { id: string } }).negotiation.id }, accept: true, terms: { cost: 1 } })));
       },
     });
     await nc.flush();
