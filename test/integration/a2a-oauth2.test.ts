@@ -15,6 +15,7 @@ import { RuntimeEventBus } from '../../agents/protocol/runtime-events.js';
 import { loadTopology } from '../../agents/topology/load.js';
 import { startA2aServers, type A2aTestServers } from '../helpers/a2a-servers.js';
 import { freePort } from '../helpers/ports.js';
+import { until } from '../helpers/until.js';
 
 const SECRET = 'oauth2-client-s3cret';
 
@@ -22,7 +23,9 @@ const SECRET = 'oauth2-client-s3cret';
 interface TokenEndpoint {
   url: string;
   asked: { authorization: string | undefined; body: string }[];
-  answer: (n: number) => { status: number; body: unknown } | 'hang';
+  answer: (n: number) => { status: number; body: unknown; delayMs?: number } | 'hang';
+  /** Answers sent so far. */
+  answered: number;
   close(): Promise<void>;
 }
 
@@ -35,6 +38,7 @@ async function startTokenEndpoint(): Promise<TokenEndpoint> {
   const endpoint: TokenEndpoint = {
     url: '',
     asked: [],
+    answered: 0,
     answer: (n) => ({ status: 200, body: { access_token: `tok-${n}`, token_type: 'Bearer', expires_in: 3600 } }),
     close: async () => undefined,
   };
@@ -43,7 +47,10 @@ async function startTokenEndpoint(): Promise<TokenEndpoint> {
       endpoint.asked.push({ authorization: req.headers.authorization, body });
       const answer = endpoint.answer(endpoint.asked.length);
       if (answer === 'hang') return;
-      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
+      setTimeout(() => {
+        res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
+        endpoint.answered++;
+      }, answer.delayMs ?? 0);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -84,7 +91,7 @@ spec:
   const secrets = { get: (name: string) => (name === 'ECHO_CLIENT_SECRET' ? ('secret' in options ? options.secret : SECRET) : undefined) };
   const gateway = new ProtocolGateway({ adapters: [A2aAdapter.forTopology(topology)], events, secrets, tokens: new OAuth2Tokens(secrets, () => clock.now) });
   const peer: GatewayPeer = a2aGatewayRoutes(topology)[0]!.peer;
-  const call = (content: string) => gateway.exchange({ agent: 'desk', peer, text: content });
+  const call = (content: string, timeoutMs = peer.timeoutMs) => gateway.exchange({ agent: 'desk', peer: { ...peer, timeoutMs }, text: content });
   return { call, clock, emitted, peer };
 }
 
@@ -107,6 +114,25 @@ describe('OAuth2 client credentials on the protocol gateway', () => {
     await Promise.all([call('three'), call('four'), call('five')]);
     expect(auth.asked).toHaveLength(2);
     expect(tokensSeen(before).slice(2)).toEqual(['Bearer tok-2', 'Bearer tok-2', 'Bearer tok-2']);
+  });
+
+  it('keeps a token that arrives after its caller gave up: the next call uses it', async () => {
+    auth.asked.length = 0;
+    const saved = auth.answer;
+    auth.answer = (n) => ({ status: 200, body: { access_token: `slow-${n}`, token_type: 'Bearer', expires_in: 3600 }, delayMs: 600 });
+    try {
+      const { call } = setup();
+      const answeredBefore = auth.answered;
+      expect((await call('too soon', 300)).error).toBe(`A2A agent "echo": no OAuth2 token from ${auth.url} within 300 ms (its timeoutMs).`);
+      await until(() => auth.answered > answeredBefore, 'the slow token');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const before = peers.received.length;
+      expect((await call('later')).ok).toBe(true);
+      expect(auth.asked).toHaveLength(1);
+      expect(tokensSeen(before)).toEqual(['Bearer slow-1']);
+    } finally {
+      auth.answer = saved;
+    }
   });
 
   it('drops the token when a call fails on the wire, so a token the peer may have refused is not used again', async () => {

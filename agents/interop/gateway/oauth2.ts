@@ -18,7 +18,7 @@ import type { OAuth2Credential } from './types.js';
 
 /** A token endpoint's answer is small: more than this is refused while it is read. */
 const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
-/** A token without `expires_in` is kept this long (ms); a 401 from the peer drops it sooner. */
+/** A token without `expires_in` is kept this long (ms); a call that fails on the wire drops it sooner. */
 const DEFAULT_TOKEN_LIFETIME_MS = 5 * 60_000;
 /** A token is renewed this long before it expires (at most half its lifetime). */
 const RENEW_BEFORE_MS = 30_000;
@@ -52,11 +52,13 @@ export class OAuth2Tokens {
     let asked = this.pending.get(key);
     if (!asked) {
       // Not the first caller's signal: a caller that gives up early would fail every call sharing it.
-      asked = this.request(label, ref, AbortSignal.timeout(TOKEN_REQUEST_TIMEOUT_MS)).finally(() => this.pending.delete(key));
+      // Kept when it comes, even if every caller waiting on it has given up meanwhile.
+      asked = this.request(label, ref, AbortSignal.timeout(TOKEN_REQUEST_TIMEOUT_MS))
+        .then((fresh) => (this.held.set(key, fresh), fresh))
+        .finally(() => this.pending.delete(key));
       this.pending.set(key, asked);
     }
     const fresh = await (signal ? raceAbort(asked, signal) : asked);
-    this.held.set(key, fresh);
     return bearer(fresh.token);
   }
 
